@@ -1,0 +1,80 @@
+//! What a person asks of the catalog list: text, filters, sort, page.
+
+use crate::model::{Disclosure, Status};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ItemQuery {
+    /// Any substring of two or more characters of title, 文号, summary or keywords, in
+    /// simplified or traditional form.
+    pub text: String,
+    /// Lead or co-department.
+    pub department_id: Option<String>,
+    pub status: Option<Status>,
+    /// The category and everything below it.
+    pub category_id: Option<String>,
+    pub disclosure: Option<Disclosure>,
+    pub due: Option<DueFilter>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub offset: u32,
+    /// 0 means the default page size.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DueFilter {
+    /// Open items whose due date has passed.
+    Overdue,
+    /// Open items due within the next seven days (today included).
+    DueThisWeek,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// Best match first when there is a text query, else the most recently changed first.
+    #[default]
+    Relevance,
+    Title,
+    IndexNo,
+    DueDate,
+    DateWritten,
+    Updated,
+    Status,
+}
+
+/// One row of the catalog list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemSummary {
+    pub id: String,
+    pub index_no: String,
+    pub title: String,
+    pub doc_no: String,
+    pub status: Status,
+    pub disclosure: Disclosure,
+    pub category_name: Option<String>,
+    pub lead_department_name: Option<String>,
+    pub date_written: Option<NaiveDate>,
+    /// Explicit or computed.
+    pub due_date: Option<NaiveDate>,
+    /// Working days past the due date, for open items that are overdue.
+    pub overdue_days: Option<u32>,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemPage {
+    pub items: Vec<ItemSummary>,
+    /// How many items match in all, for the scroll bar and "n items".
+    pub total: u32,
+    pub offset: u32,
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+pub const MAX_PAGE_SIZE: u32 = 1_000;

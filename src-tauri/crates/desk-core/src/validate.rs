@@ -1,0 +1,259 @@
+//! The rules an item must satisfy before it is saved.
+//!
+//! Validation needs a few facts from the catalog (does this department exist, is this 索引号
+//! taken); they come through [`CatalogFacts`] so that the rules stay here, testable without a
+//! database. Every problem is reported at once, each with its field, a stable code the UI
+//! translates, and an English message for the CLI.
+
+use crate::model::{Disclosure, Item};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const MAX_TITLE_CHARS: usize = 300;
+pub const MAX_TEXT_CHARS: usize = 50_000;
+pub const MAX_SHORT_CHARS: usize = 200;
+
+/// What validation needs to know about the rest of the catalog.
+pub trait CatalogFacts {
+    fn department_exists(&self, id: &str) -> bool;
+    fn category_exists(&self, id: &str) -> bool;
+    fn item_exists(&self, id: &str) -> bool;
+    /// Whether another item (not `item_id`) already uses this 索引号.
+    fn index_no_taken(&self, index_no: &str, item_id: &str) -> bool;
+    fn channels(&self) -> &[String];
+    fn levels(&self) -> &[String];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+fn problem(field: &str, code: &str, message: String) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        code: code.into(),
+        message,
+    }
+}
+
+/// Every rule an item breaks; empty when it can be saved.
+pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    let title_chars = item.title.chars().count();
+    if item.title.trim().is_empty() {
+        problems.push(problem("title", "title_empty", "the title (名称) is empty: give the item a title".into()));
+    } else if title_chars > MAX_TITLE_CHARS {
+        problems.push(problem(
+            "title",
+            "title_too_long",
+            format!("the title has {title_chars} characters; at most {MAX_TITLE_CHARS} are allowed: put the rest in the summary"),
+        ));
+    }
+    if item.title.chars().any(|c| c.is_control()) {
+        problems.push(problem("title", "title_control_chars", "the title contains line breaks or control characters: keep it on one line".into()));
+    }
+    for (field, value, max) in [
+        ("index_no", &item.index_no, MAX_SHORT_CHARS),
+        ("doc_no", &item.doc_no, MAX_SHORT_CHARS),
+        ("issuing_body", &item.issuing_body, MAX_SHORT_CHARS),
+        ("subject_category", &item.subject_category, MAX_SHORT_CHARS),
+        ("summary", &item.summary, MAX_TEXT_CHARS),
+        ("elements", &item.elements, MAX_TEXT_CHARS),
+        ("legal_basis", &item.legal_basis, MAX_TEXT_CHARS),
+        ("withheld_note", &item.withheld_note, MAX_TEXT_CHARS),
+        ("notes", &item.notes, MAX_TEXT_CHARS),
+    ] {
+        let count = value.chars().count();
+        if count > max {
+            problems.push(problem(field, "text_too_long", format!("{field} has {count} characters; at most {max} are allowed")));
+        }
+    }
+    for keyword in &item.keywords {
+        if keyword.trim().is_empty() || keyword.chars().count() > 50 {
+            problems.push(problem("keywords", "keyword_invalid", format!("the keyword \"{keyword}\" is empty or longer than 50 characters")));
+        }
+    }
+    if !item.index_no.is_empty() && facts.index_no_taken(&item.index_no, &item.id) {
+        problems.push(problem(
+            "index_no",
+            "index_no_taken",
+            format!("the 索引号 {} is already used by another item: leave it empty to have the next free one generated", item.index_no),
+        ));
+    }
+    match item.disclosure {
+        Disclosure::Proactive => {
+            if item.withheld_reason.is_some() {
+                problems.push(problem("withheld_reason", "reason_on_proactive", "a 主动公开 item has no reason for not disclosing: clear the reason or change 公开属性".into()));
+            }
+        }
+        Disclosure::OnRequest | Disclosure::Withheld => {
+            let name = if item.disclosure == Disclosure::Withheld { "不予公开" } else { "依申请公开" };
+            if item.withheld_reason.is_none() {
+                problems.push(problem(
+                    "withheld_reason",
+                    "reason_required",
+                    format!("{name} needs its legal reason (条例 第十四、十五、十六条): choose one"),
+                ));
+            }
+            if item.withheld_note.trim().is_empty() {
+                problems.push(problem(
+                    "withheld_note",
+                    "reason_note_required",
+                    format!("{name} needs a written explanation of the reason"),
+                ));
+            }
+        }
+    }
+    if let (Some(written), Some(published)) = (item.date_written, item.date_published) {
+        if published < written {
+            problems.push(problem(
+                "date_published",
+                "published_before_written",
+                format!("the 发布日期 {published} is before the 成文日期 {written}: check both dates"),
+            ));
+        }
+    }
+    if let Some(category) = &item.category_id {
+        if !facts.category_exists(category) {
+            problems.push(problem("category_id", "unknown_category", format!("the category {category} does not exist: choose one from the category tree")));
+        }
+    }
+    if let Some(lead) = &item.lead_department_id {
+        if !facts.department_exists(lead) {
+            problems.push(problem("lead_department_id", "unknown_department", format!("the lead department {lead} does not exist: choose one from the department list or add it there first")));
+        }
+    }
+    for co in &item.co_department_ids {
+        if !facts.department_exists(co) {
+            problems.push(problem("co_department_ids", "unknown_department", format!("the co-department {co} does not exist: choose one from the department list or add it there first")));
+        } else if item.lead_department_id.as_deref() == Some(co.as_str()) {
+            problems.push(problem("co_department_ids", "co_is_lead", "the lead department cannot also be a co-department".into()));
+        }
+    }
+    for channel in &item.channels {
+        if !facts.channels().contains(channel) {
+            problems.push(problem("channels", "unknown_channel", format!("the channel \"{channel}\" is not in the catalog's list: choose one of {}", facts.channels().join("、"))));
+        }
+    }
+    if !item.level.is_empty() && !facts.levels().contains(&item.level) {
+        problems.push(problem("level", "unknown_level", format!("the level \"{}\" is not in the catalog's list: choose one of {}", item.level, facts.levels().join("、"))));
+    }
+    for link in &item.links {
+        if link.target_id == item.id {
+            problems.push(problem("links", "link_to_self", "an item cannot be linked to itself".into()));
+        } else if !facts.item_exists(&link.target_id) {
+            problems.push(problem("links", "unknown_link_target", format!("the linked item {} does not exist", link.target_id)));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ItemLink, LinkKind, WithheldReason};
+
+    struct Facts {
+        channels: Vec<String>,
+        levels: Vec<String>,
+    }
+
+    impl CatalogFacts for Facts {
+        fn department_exists(&self, id: &str) -> bool {
+            id == "dept-gfc" || id == "dept-bgs"
+        }
+        fn category_exists(&self, id: &str) -> bool {
+            id == "cat-1"
+        }
+        fn item_exists(&self, id: &str) -> bool {
+            id == "item-2"
+        }
+        fn index_no_taken(&self, index_no: &str, item_id: &str) -> bool {
+            index_no == "TAKEN-1" && item_id != "owner"
+        }
+        fn channels(&self) -> &[String] {
+            &self.channels
+        }
+        fn levels(&self) -> &[String] {
+            &self.levels
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            channels: vec!["政府网站".into(), "两微一端".into()],
+            levels: vec!["市级".into()],
+        }
+    }
+
+    fn valid() -> Item {
+        let mut item = Item::blank("item-1".into());
+        item.title = "关于做好2019年义务教育招生工作的通知".into();
+        item
+    }
+
+    /// Applies `edit` to a valid item and checks the codes of the problems found.
+    fn check(edit: impl FnOnce(&mut Item), expected_codes: &[&str]) {
+        let mut item = valid();
+        edit(&mut item);
+        let codes: Vec<String> = check_item(&item, &facts()).into_iter().map(|p| p.code).collect();
+        assert_eq!(codes, expected_codes);
+    }
+
+    #[test]
+    fn rules() {
+        check(|_| {}, &[]);
+        check(|i| i.title = "  ".into(), &["title_empty"]);
+        check(|i| i.title = "长".repeat(100_000), &["title_too_long"]);
+        check(|i| i.title = "a\nb".into(), &["title_control_chars"]);
+        check(|i| i.summary = "x".repeat(MAX_TEXT_CHARS + 1), &["text_too_long"]);
+        check(|i| i.disclosure = Disclosure::Withheld, &["reason_required", "reason_note_required"]);
+        check(
+            |i| {
+                i.disclosure = Disclosure::Withheld;
+                i.withheld_reason = Some(WithheldReason::ProcessInformation);
+                i.withheld_note = "内部研究稿".into();
+            },
+            &[],
+        );
+        check(|i| i.withheld_reason = Some(WithheldReason::Privacy), &["reason_on_proactive"]);
+        check(|i| i.lead_department_id = Some("dept-none".into()), &["unknown_department"]);
+        check(
+            |i| {
+                i.lead_department_id = Some("dept-gfc".into());
+                i.co_department_ids = vec!["dept-gfc".into(), "dept-x".into()];
+            },
+            &["co_is_lead", "unknown_department"],
+        );
+        check(|i| i.index_no = "TAKEN-1".into(), &["index_no_taken"]);
+        check(
+            |i| {
+                i.id = "owner".into();
+                i.index_no = "TAKEN-1".into();
+            },
+            &[],
+        );
+        check(|i| i.channels = vec!["广播".into()], &["unknown_channel"]);
+        check(|i| i.level = "省级".into(), &["unknown_level"]);
+        check(|i| i.category_id = Some("cat-9".into()), &["unknown_category"]);
+        check(
+            |i| {
+                i.date_written = chrono::NaiveDate::from_ymd_opt(2019, 5, 2);
+                i.date_published = chrono::NaiveDate::from_ymd_opt(2019, 5, 1);
+            },
+            &["published_before_written"],
+        );
+        check(
+            |i| i.links = vec![ItemLink { target_id: "item-1".into(), kind: LinkKind::Related }],
+            &["link_to_self"],
+        );
+        check(
+            |i| i.links = vec![ItemLink { target_id: "item-9".into(), kind: LinkKind::Interpretation }],
+            &["unknown_link_target"],
+        );
+        check(|i| i.keywords = vec!["".into()], &["keyword_invalid"]);
+    }
+}
