@@ -1,0 +1,162 @@
+// Editing an item in the form: a blank draft, list-typed fields, and the few form conveniences
+// that keep hidden fields from holding values the person cannot see.
+
+import type {
+  Audience,
+  Disclosure,
+  DepartmentKind,
+  Item,
+  ItemField,
+  LinkKind,
+  Role,
+  Status,
+  Validity,
+  WithheldReason,
+} from '../ipc/bindings';
+
+export const STATUSES: readonly Status[] = [
+  'draft',
+  'in_review',
+  'awaiting_signoff',
+  'signed_off',
+  'exported',
+  'published',
+  'withdrawn',
+  'not_disclosed',
+];
+export const DISCLOSURES: readonly Disclosure[] = ['proactive', 'on_request', 'withheld'];
+export const VALIDITIES: readonly Validity[] = ['valid', 'expired', 'repealed'];
+export const AUDIENCES: readonly Audience[] = ['public', 'specific_group'];
+export const WITHHELD_REASONS: readonly WithheldReason[] = [
+  'state_secret',
+  'law_forbids',
+  'security_stability',
+  'trade_secret',
+  'privacy',
+  'internal_affairs',
+  'process_information',
+  'enforcement_case_file',
+  'on_request_only',
+];
+export const LINK_KINDS: readonly LinkKind[] = ['interpretation', 'interprets', 'comment_feedback', 'related'];
+export const DEPARTMENT_KINDS: readonly DepartmentKind[] = ['department', 'unit'];
+export const ROLES: readonly Role[] = ['clerk', 'section_head', 'coordinator', 'web_team'];
+
+export const ITEM_FIELDS: readonly ItemField[] = [
+  'index_no',
+  'title',
+  'category_id',
+  'summary',
+  'elements',
+  'legal_basis',
+  'issuing_body',
+  'doc_no',
+  'subject_category',
+  'keywords',
+  'date_written',
+  'date_formed',
+  'date_published',
+  'due_date',
+  'validity',
+  'disclosure',
+  'withheld_reason',
+  'withheld_note',
+  'audience',
+  'channels',
+  'level',
+  'lead_department_id',
+  'co_department_ids',
+  'other_responsible',
+  'links',
+  'status',
+  'notes',
+  'source',
+];
+
+export function isItemField(key: string): key is ItemField {
+  return (ITEM_FIELDS as readonly string[]).includes(key);
+}
+
+/** A new draft; `id: ""` tells the backend to create it. */
+export function blankItem(): Item {
+  return {
+    id: '',
+    index_no: '',
+    title: '',
+    category_id: null,
+    summary: '',
+    elements: '',
+    legal_basis: '',
+    issuing_body: '',
+    doc_no: '',
+    subject_category: '',
+    keywords: [],
+    date_written: null,
+    date_formed: null,
+    date_published: null,
+    due_date: null,
+    validity: 'valid',
+    disclosure: 'proactive',
+    withheld_reason: null,
+    withheld_note: '',
+    audience: 'public',
+    channels: [],
+    level: '',
+    lead_department_id: null,
+    co_department_ids: [],
+    other_responsible: [],
+    links: [],
+    status: 'draft',
+    notes: '',
+    source: '',
+  };
+}
+
+export function cloneItem(item: Item): Item {
+  return JSON.parse(JSON.stringify(item)) as Item;
+}
+
+export function sameItem(a: Item, b: Item): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The withholding reason only applies when the item is not proactively disclosed. */
+export function showsWithheldReason(disclosure: Disclosure): boolean {
+  return disclosure !== 'proactive';
+}
+
+/** Changing 公开属性 to 主动公开 clears the reason, which would otherwise be hidden yet refused. */
+export function withDisclosure(item: Item, disclosure: Disclosure): Item {
+  return {
+    ...item,
+    disclosure,
+    withheld_reason: showsWithheldReason(disclosure) ? item.withheld_reason : null,
+  };
+}
+
+/** An empty date input means "no date". */
+export function dateOrNull(value: string): string | null {
+  return value.trim() === '' ? null : value;
+}
+
+/** Splits typed text into list entries as the backend does: 、，,；; and line breaks separate. */
+export function splitList(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/[、，,；;\n]/)) {
+    const trimmed = part.trim();
+    if (trimmed && !out.includes(trimmed)) out.push(trimmed);
+  }
+  return out;
+}
+
+/** The list with the entries typed in `text` added (no duplicates). */
+export function addToList(list: string[], text: string): string[] {
+  const out = [...list];
+  for (const entry of splitList(text)) if (!out.includes(entry)) out.push(entry);
+  return out;
+}
+
+export function toggleInList<T>(list: T[], value: T, on: boolean): T[] {
+  const without = list.filter((v) => v !== value);
+  return on ? [...without, value] : without;
+}

@@ -1,0 +1,41 @@
+// Which screen is shown. The app has no URLs to speak of: a small state object is the router.
+
+export type Screen = 'catalog' | 'editor' | 'history' | 'plan' | 'departments' | 'about';
+
+interface Route {
+  screen: Screen;
+  /** The item of the editor and history screens; "" for a new item. */
+  itemId: string;
+}
+
+export const route = $state<Route>({ screen: 'catalog', itemId: '' });
+
+/** A screen may refuse to be left (unsaved changes); it registers a guard. */
+let leaveGuard: ((next: () => void) => boolean) | null = null;
+
+export function setLeaveGuard(guard: ((next: () => void) => boolean) | null): void {
+  leaveGuard = guard;
+}
+
+/** Removes the guard if it is still the one registered (a newer screen may have replaced it). */
+export function clearLeaveGuard(guard: (next: () => void) => boolean): void {
+  if (leaveGuard === guard) leaveGuard = null;
+}
+
+export function go(screen: Screen, itemId = ''): void {
+  const next = () => {
+    leaveGuard = null;
+    route.screen = screen;
+    route.itemId = itemId;
+  };
+  if (leaveGuard && !leaveGuard(next)) return;
+  next();
+}
+
+export function openItem(id: string): void {
+  go('editor', id);
+}
+
+export function newItem(): void {
+  go('editor', '');
+}

@@ -1,0 +1,82 @@
+// What every screen shares: facts about the app, the departments, categories and settings.
+// Loaded once at start and refreshed after changes that affect them.
+
+import type { AppInfo, Category, CatalogSettings, Department, ErrorPayload, Person } from '../ipc/bindings';
+import * as api from '../ipc/api';
+import { toErrorPayload } from './errors';
+import { categoryOptions, type CategoryOption } from './categories';
+
+interface Session {
+  info: AppInfo | null;
+  departments: Department[];
+  categories: Category[];
+  categoryOptions: CategoryOption[];
+  settings: CatalogSettings | null;
+  /** The error of the start-up load, shown until a retry succeeds. */
+  error: ErrorPayload | null;
+  loaded: boolean;
+  /** Bumped whenever items change, so lists reload. */
+  itemsVersion: number;
+}
+
+export const session = $state<Session>({
+  info: null,
+  departments: [],
+  categories: [],
+  categoryOptions: [],
+  settings: null,
+  error: null,
+  loaded: false,
+  itemsVersion: 0,
+});
+
+export async function loadSession(): Promise<void> {
+  try {
+    const [info, departments, categories, settings] = await Promise.all([
+      api.appInfo(),
+      api.listDepartments(),
+      api.listCategories(),
+      api.getSettings(),
+    ]);
+    session.info = info;
+    session.departments = departments;
+    session.categories = categories;
+    session.categoryOptions = categoryOptions(categories);
+    session.settings = settings;
+    session.error = null;
+  } catch (error) {
+    session.error = toErrorPayload(error);
+  } finally {
+    session.loaded = true;
+  }
+}
+
+export async function refreshInfo(): Promise<void> {
+  try {
+    session.info = await api.appInfo();
+  } catch {
+    // The status bar keeps the last known facts.
+  }
+}
+
+export async function refreshDepartments(): Promise<void> {
+  session.departments = await api.listDepartments();
+}
+
+export function setInfo(info: AppInfo): void {
+  session.info = info;
+}
+
+/** After items were created or changed: lists reload and the count refreshes. */
+export function itemsChanged(): void {
+  session.itemsVersion++;
+  void refreshInfo();
+}
+
+export function departmentNames(): Map<string, string> {
+  return new Map(session.departments.map((d) => [d.id, d.name]));
+}
+
+export function currentPerson(): Person | null {
+  return session.info?.current_person ?? null;
+}

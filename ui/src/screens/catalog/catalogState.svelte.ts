@@ -1,0 +1,21 @@
+// The catalog's filters, selection and scroll position outlive the screen, so coming back from
+// an item finds the list as it was left.
+
+import { defaultFilters, type CatalogFilters } from '../../lib/query';
+
+export const catalogState = $state<{
+  filters: CatalogFilters;
+  selected: number;
+  scrollTop: number;
+  /** Bumped to ask the catalog to focus its search box (Ctrl+F, /). */
+  focusSearch: number;
+}>({
+  filters: defaultFilters(),
+  selected: -1,
+  scrollTop: 0,
+  focusSearch: 0,
+});
+
+export function requestSearchFocus(): void {
+  catalogState.focusSearch++;
+}

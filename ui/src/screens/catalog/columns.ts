@@ -1,0 +1,22 @@
+// The catalog's columns: their labels and the sort key each one offers (if any).
+
+import type { SortKey } from '../../ipc/bindings';
+
+export type ColumnId = 'index_no' | 'title' | 'doc_no' | 'status' | 'lead_department' | 'date_written' | 'due_date';
+
+export interface Column {
+  id: ColumnId;
+  sort: SortKey | null;
+}
+
+export const COLUMNS: readonly Column[] = [
+  { id: 'index_no', sort: 'index_no' },
+  { id: 'title', sort: 'title' },
+  { id: 'doc_no', sort: null },
+  { id: 'status', sort: 'status' },
+  { id: 'lead_department', sort: null },
+  { id: 'date_written', sort: 'date_written' },
+  { id: 'due_date', sort: 'due_date' },
+];
+
+export const ROW_HEIGHT = 32;
