@@ -344,11 +344,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     };
     let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.trim().parse().ok()).collect();
     match numbers.as_deref() {
-        Some([y, m, d]) if (1900..=2200).contains(y) => {
-            NaiveDate::from_ymd_opt(*y as i32, *m, *d).ok_or_else(|| {
+        Some([y, m, d]) if (1900..=2200).contains(y) => NaiveDate::from_ymd_opt(*y as i32, *m, *d)
+            .ok_or_else(|| {
                 format!("{text} is not a date that exists (check the month and the day)")
-            })
-        }
+            }),
         _ => Err(format!(
             "{text} is not a date: write it as YYYY-MM-DD, e.g. 2019-03-05"
         )),
@@ -504,7 +503,8 @@ mod tests {
         }];
         let mut copy = Item::blank("a".into());
         for field in ItemField::ALL {
-            copy.set(field, item.get(field)).unwrap_or_else(|e| panic!("{e}"));
+            copy.set(field, item.get(field))
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         assert_eq!(copy, item);
     }
@@ -547,7 +547,11 @@ mod tests {
         check(ItemField::Validity, "废止", Some("repealed"));
         check(ItemField::Status, "待签批", Some("awaiting_signoff"));
         check(ItemField::Status, "in_review", Some("in_review"));
-        check(ItemField::WithheldReason, "过程性信息", Some("process_information"));
+        check(
+            ItemField::WithheldReason,
+            "过程性信息",
+            Some("process_information"),
+        );
         check(ItemField::Status, "finished", None);
     }
 

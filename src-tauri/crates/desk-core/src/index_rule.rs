@@ -34,7 +34,9 @@ pub struct IndexContext<'a> {
 pub enum IndexRuleError {
     #[error("the 索引号 rule must contain {{seq}} exactly once (for example {{org}}-{{year}}-{{seq:4}})")]
     SeqCount,
-    #[error("the 索引号 rule has an unknown placeholder {{{0}}}: use org, dept, cat, year or seq:N")]
+    #[error(
+        "the 索引号 rule has an unknown placeholder {{{0}}}: use org, dept, cat, year or seq:N"
+    )]
     Unknown(String),
     #[error("the 索引号 rule has an unclosed {{")]
     Unclosed,
@@ -150,7 +152,8 @@ mod tests {
 
     #[test]
     fn formats_and_reads_back() {
-        let rule = IndexRule::parse("{org}-{dept}-{cat}-{year}-{seq:4}").unwrap_or_else(|e| panic!("{e}"));
+        let rule =
+            IndexRule::parse("{org}-{dept}-{cat}-{year}-{seq:4}").unwrap_or_else(|e| panic!("{e}"));
         let no = rule.format(&ctx(), 7);
         assert_eq!(no, "210200-JY-GFC-ZCWJ-2019-0007");
         assert_eq!(rule.serial_of(&ctx(), &no), Some(7));
@@ -168,8 +171,14 @@ mod tests {
 
     #[test]
     fn bad_rules_are_explained() {
-        assert_eq!(IndexRule::parse("{org}-{year}"), Err(IndexRuleError::SeqCount));
-        assert_eq!(IndexRule::parse("{seq}-{seq}"), Err(IndexRuleError::SeqCount));
+        assert_eq!(
+            IndexRule::parse("{org}-{year}"),
+            Err(IndexRuleError::SeqCount)
+        );
+        assert_eq!(
+            IndexRule::parse("{seq}-{seq}"),
+            Err(IndexRuleError::SeqCount)
+        );
         assert_eq!(
             IndexRule::parse("{region}-{seq}"),
             Err(IndexRuleError::Unknown("region".into()))

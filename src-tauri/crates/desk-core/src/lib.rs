@@ -1,12 +1,16 @@
 //! The domain of Disclosure Desk: items, their fields and rules, clocks, Chinese text folding and
 //! work-plan parsing. No storage, GUI or Tauri dependency lives here (see ARCHITECTURE.md).
 
+pub mod assign;
+pub mod error;
 pub mod fields;
 pub mod hlc;
 pub mod index_rule;
+pub mod ipc;
 pub mod model;
 pub mod ops;
 pub mod plan;
+pub mod plan_import;
 pub mod query;
 pub mod settings;
 pub mod text;

@@ -44,7 +44,11 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     let title_chars = item.title.chars().count();
     if item.title.trim().is_empty() {
-        problems.push(problem("title", "title_empty", "the title (名称) is empty: give the item a title".into()));
+        problems.push(problem(
+            "title",
+            "title_empty",
+            "the title (名称) is empty: give the item a title".into(),
+        ));
     } else if title_chars > MAX_TITLE_CHARS {
         problems.push(problem(
             "title",
@@ -53,7 +57,11 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         ));
     }
     if item.title.chars().any(|c| c.is_control()) {
-        problems.push(problem("title", "title_control_chars", "the title contains line breaks or control characters: keep it on one line".into()));
+        problems.push(problem(
+            "title",
+            "title_control_chars",
+            "the title contains line breaks or control characters: keep it on one line".into(),
+        ));
     }
     for (field, value, max) in [
         ("index_no", &item.index_no, MAX_SHORT_CHARS),
@@ -68,12 +76,20 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     ] {
         let count = value.chars().count();
         if count > max {
-            problems.push(problem(field, "text_too_long", format!("{field} has {count} characters; at most {max} are allowed")));
+            problems.push(problem(
+                field,
+                "text_too_long",
+                format!("{field} has {count} characters; at most {max} are allowed"),
+            ));
         }
     }
     for keyword in &item.keywords {
         if keyword.trim().is_empty() || keyword.chars().count() > 50 {
-            problems.push(problem("keywords", "keyword_invalid", format!("the keyword \"{keyword}\" is empty or longer than 50 characters")));
+            problems.push(problem(
+                "keywords",
+                "keyword_invalid",
+                format!("the keyword \"{keyword}\" is empty or longer than 50 characters"),
+            ));
         }
     }
     if !item.index_no.is_empty() && facts.index_no_taken(&item.index_no, &item.id) {
@@ -90,12 +106,18 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
             }
         }
         Disclosure::OnRequest | Disclosure::Withheld => {
-            let name = if item.disclosure == Disclosure::Withheld { "不予公开" } else { "依申请公开" };
+            let name = if item.disclosure == Disclosure::Withheld {
+                "不予公开"
+            } else {
+                "依申请公开"
+            };
             if item.withheld_reason.is_none() {
                 problems.push(problem(
                     "withheld_reason",
                     "reason_required",
-                    format!("{name} needs its legal reason (条例 第十四、十五、十六条): choose one"),
+                    format!(
+                        "{name} needs its legal reason (条例 第十四、十五、十六条): choose one"
+                    ),
                 ));
             }
             if item.withheld_note.trim().is_empty() {
@@ -112,13 +134,21 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
             problems.push(problem(
                 "date_published",
                 "published_before_written",
-                format!("the 发布日期 {published} is before the 成文日期 {written}: check both dates"),
+                format!(
+                    "the 发布日期 {published} is before the 成文日期 {written}: check both dates"
+                ),
             ));
         }
     }
     if let Some(category) = &item.category_id {
         if !facts.category_exists(category) {
-            problems.push(problem("category_id", "unknown_category", format!("the category {category} does not exist: choose one from the category tree")));
+            problems.push(problem(
+                "category_id",
+                "unknown_category",
+                format!(
+                    "the category {category} does not exist: choose one from the category tree"
+                ),
+            ));
         }
     }
     if let Some(lead) = &item.lead_department_id {
@@ -130,22 +160,49 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if !facts.department_exists(co) {
             problems.push(problem("co_department_ids", "unknown_department", format!("the co-department {co} does not exist: choose one from the department list or add it there first")));
         } else if item.lead_department_id.as_deref() == Some(co.as_str()) {
-            problems.push(problem("co_department_ids", "co_is_lead", "the lead department cannot also be a co-department".into()));
+            problems.push(problem(
+                "co_department_ids",
+                "co_is_lead",
+                "the lead department cannot also be a co-department".into(),
+            ));
         }
     }
     for channel in &item.channels {
         if !facts.channels().contains(channel) {
-            problems.push(problem("channels", "unknown_channel", format!("the channel \"{channel}\" is not in the catalog's list: choose one of {}", facts.channels().join("、"))));
+            problems.push(problem(
+                "channels",
+                "unknown_channel",
+                format!(
+                    "the channel \"{channel}\" is not in the catalog's list: choose one of {}",
+                    facts.channels().join("、")
+                ),
+            ));
         }
     }
     if !item.level.is_empty() && !facts.levels().contains(&item.level) {
-        problems.push(problem("level", "unknown_level", format!("the level \"{}\" is not in the catalog's list: choose one of {}", item.level, facts.levels().join("、"))));
+        problems.push(problem(
+            "level",
+            "unknown_level",
+            format!(
+                "the level \"{}\" is not in the catalog's list: choose one of {}",
+                item.level,
+                facts.levels().join("、")
+            ),
+        ));
     }
     for link in &item.links {
         if link.target_id == item.id {
-            problems.push(problem("links", "link_to_self", "an item cannot be linked to itself".into()));
+            problems.push(problem(
+                "links",
+                "link_to_self",
+                "an item cannot be linked to itself".into(),
+            ));
         } else if !facts.item_exists(&link.target_id) {
-            problems.push(problem("links", "unknown_link_target", format!("the linked item {} does not exist", link.target_id)));
+            problems.push(problem(
+                "links",
+                "unknown_link_target",
+                format!("the linked item {} does not exist", link.target_id),
+            ));
         }
     }
     problems
@@ -199,7 +256,10 @@ mod tests {
     fn check(edit: impl FnOnce(&mut Item), expected_codes: &[&str]) {
         let mut item = valid();
         edit(&mut item);
-        let codes: Vec<String> = check_item(&item, &facts()).into_iter().map(|p| p.code).collect();
+        let codes: Vec<String> = check_item(&item, &facts())
+            .into_iter()
+            .map(|p| p.code)
+            .collect();
         assert_eq!(codes, expected_codes);
     }
 
@@ -209,8 +269,14 @@ mod tests {
         check(|i| i.title = "  ".into(), &["title_empty"]);
         check(|i| i.title = "长".repeat(100_000), &["title_too_long"]);
         check(|i| i.title = "a\nb".into(), &["title_control_chars"]);
-        check(|i| i.summary = "x".repeat(MAX_TEXT_CHARS + 1), &["text_too_long"]);
-        check(|i| i.disclosure = Disclosure::Withheld, &["reason_required", "reason_note_required"]);
+        check(
+            |i| i.summary = "x".repeat(MAX_TEXT_CHARS + 1),
+            &["text_too_long"],
+        );
+        check(
+            |i| i.disclosure = Disclosure::Withheld,
+            &["reason_required", "reason_note_required"],
+        );
         check(
             |i| {
                 i.disclosure = Disclosure::Withheld;
@@ -219,8 +285,14 @@ mod tests {
             },
             &[],
         );
-        check(|i| i.withheld_reason = Some(WithheldReason::Privacy), &["reason_on_proactive"]);
-        check(|i| i.lead_department_id = Some("dept-none".into()), &["unknown_department"]);
+        check(
+            |i| i.withheld_reason = Some(WithheldReason::Privacy),
+            &["reason_on_proactive"],
+        );
+        check(
+            |i| i.lead_department_id = Some("dept-none".into()),
+            &["unknown_department"],
+        );
         check(
             |i| {
                 i.lead_department_id = Some("dept-gfc".into());
@@ -238,7 +310,10 @@ mod tests {
         );
         check(|i| i.channels = vec!["广播".into()], &["unknown_channel"]);
         check(|i| i.level = "省级".into(), &["unknown_level"]);
-        check(|i| i.category_id = Some("cat-9".into()), &["unknown_category"]);
+        check(
+            |i| i.category_id = Some("cat-9".into()),
+            &["unknown_category"],
+        );
         check(
             |i| {
                 i.date_written = chrono::NaiveDate::from_ymd_opt(2019, 5, 2);
@@ -247,11 +322,21 @@ mod tests {
             &["published_before_written"],
         );
         check(
-            |i| i.links = vec![ItemLink { target_id: "item-1".into(), kind: LinkKind::Related }],
+            |i| {
+                i.links = vec![ItemLink {
+                    target_id: "item-1".into(),
+                    kind: LinkKind::Related,
+                }]
+            },
             &["link_to_self"],
         );
         check(
-            |i| i.links = vec![ItemLink { target_id: "item-9".into(), kind: LinkKind::Interpretation }],
+            |i| {
+                i.links = vec![ItemLink {
+                    target_id: "item-9".into(),
+                    kind: LinkKind::Interpretation,
+                }]
+            },
             &["unknown_link_target"],
         );
         check(|i| i.keywords = vec!["".into()], &["keyword_invalid"]);

@@ -59,7 +59,11 @@ mod tests {
     }
 
     fn check(calendar: &WorkCalendar, start: &str, count: u32, expected: &str) {
-        assert_eq!(calendar.add_working_days(d(start), count), Some(d(expected)), "{start} + {count}");
+        assert_eq!(
+            calendar.add_working_days(d(start), count),
+            Some(d(expected)),
+            "{start} + {count}"
+        );
     }
 
     #[test]
@@ -68,14 +72,22 @@ mod tests {
         check(&plain, "2019-03-01", 1, "2019-03-04");
         check(&plain, "2019-03-04", 20, "2019-04-01");
         check(&plain, "2019-03-02", 5, "2019-03-08");
-        assert_eq!(plain.working_days_between(d("2019-03-01"), d("2019-03-08")), 5);
-        assert_eq!(plain.working_days_between(d("2019-03-08"), d("2019-03-01")), 0);
+        assert_eq!(
+            plain.working_days_between(d("2019-03-01"), d("2019-03-08")),
+            5
+        );
+        assert_eq!(
+            plain.working_days_between(d("2019-03-08"), d("2019-03-01")),
+            0
+        );
     }
 
     #[test]
     fn exceptions_override_the_week() {
         // National Day 2019: 10-01..10-07 off; 09-29 (Sun) and 10-12 (Sat) worked.
-        let mut days: Vec<(NaiveDate, bool)> = (1..=7).map(|n| (d(&format!("2019-10-0{n}")), false)).collect();
+        let mut days: Vec<(NaiveDate, bool)> = (1..=7)
+            .map(|n| (d(&format!("2019-10-0{n}")), false))
+            .collect();
         days.push((d("2019-09-29"), true));
         days.push((d("2019-10-12"), true));
         let calendar = WorkCalendar::new(days);

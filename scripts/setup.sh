@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing Disclosure Desk needs on Debian/Ubuntu, when missing:
+# system libraries for Tauri (WebKitGTK), Xvfb and WebKitWebDriver for the window tests, CJK
+# fonts, the UI's npm packages, and tauri-driver. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev pkg-config build-essential
+  xvfb xauth webkit2gtk-driver imagemagick curl file fonts-noto-cjk e2fsprogs
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing system packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "Rust is needed: install it with rustup (https://rustup.rs)"; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed"; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt || true
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "installing tauri-driver"
+  cargo install tauri-driver --locked --version ^2
+fi
+
+(cd ui && npm ci --no-audit --no-fund)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up this machine and runs every test: formatting, lints, the Rust tests, the UI's checks
+# and tests, and the end-to-end tests of the real app window under Xvfb over WebDriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "UI: build, type check, unit tests"
+(cd ui && npm run build && npm run check && npm test)
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust tests"
+cargo test --workspace
+
+step "build the app and the CLI"
+cargo build -p disclosure-desk -p desk-cli
+
+step "end to end: the real window under Xvfb"
+xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/

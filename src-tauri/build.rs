@@ -1,0 +1,28 @@
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(disclosure_commands::ALL)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build: {e}"));
+}
+
+/// Every app command, so that each gets an `allow-…` permission the capability grants.
+mod disclosure_commands {
+    pub const ALL: &[&str] = &[
+        "app_info",
+        "list_items",
+        "get_item",
+        "save_item",
+        "item_history",
+        "list_departments",
+        "save_department",
+        "list_people",
+        "save_person",
+        "set_current_person",
+        "list_categories",
+        "get_settings",
+        "preview_plan_text",
+        "open_plan_file",
+        "import_plan",
+    ];
+}

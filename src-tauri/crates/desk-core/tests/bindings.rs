@@ -1,0 +1,79 @@
+//! The TypeScript declarations of every type that crosses IPC, generated from the Rust types.
+//!
+//! `ui/src/ipc/bindings.ts` is committed; this test fails when it differs from what the Rust
+//! types generate. Regenerate with `UPDATE_BINDINGS=1 cargo test -p desk-core --test bindings`.
+
+use desk_core::*;
+use ts_rs::{Config, TS};
+
+fn declare<T: TS>(cfg: &Config, out: &mut String) {
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push_str("\n\n");
+}
+
+fn generate() -> String {
+    let cfg = Config::new();
+    let mut out = String::from(
+        "// Generated from the Rust types by `desk-core/tests/bindings.rs`: do not edit.\n\n",
+    );
+    out.push_str("export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n");
+    declare::<model::Item>(&cfg, &mut out);
+    declare::<model::Validity>(&cfg, &mut out);
+    declare::<model::Disclosure>(&cfg, &mut out);
+    declare::<model::WithheldReason>(&cfg, &mut out);
+    declare::<model::Audience>(&cfg, &mut out);
+    declare::<model::Status>(&cfg, &mut out);
+    declare::<model::ItemLink>(&cfg, &mut out);
+    declare::<model::LinkKind>(&cfg, &mut out);
+    declare::<model::Department>(&cfg, &mut out);
+    declare::<model::DepartmentKind>(&cfg, &mut out);
+    declare::<model::Person>(&cfg, &mut out);
+    declare::<model::Role>(&cfg, &mut out);
+    declare::<model::Category>(&cfg, &mut out);
+    declare::<fields::ItemField>(&cfg, &mut out);
+    declare::<query::ItemQuery>(&cfg, &mut out);
+    declare::<query::DueFilter>(&cfg, &mut out);
+    declare::<query::SortKey>(&cfg, &mut out);
+    declare::<query::ItemSummary>(&cfg, &mut out);
+    declare::<query::ItemPage>(&cfg, &mut out);
+    declare::<hlc::Hlc>(&cfg, &mut out);
+    declare::<ops::Operation>(&cfg, &mut out);
+    declare::<ops::EntityKind>(&cfg, &mut out);
+    declare::<ops::OpKind>(&cfg, &mut out);
+    declare::<ops::HistoryEntry>(&cfg, &mut out);
+    declare::<settings::CatalogSettings>(&cfg, &mut out);
+    declare::<validate::FieldProblem>(&cfg, &mut out);
+    declare::<error::ErrorPayload>(&cfg, &mut out);
+    declare::<ipc::AppInfo>(&cfg, &mut out);
+    declare::<plan::PlanParse>(&cfg, &mut out);
+    declare::<plan::PlanTask>(&cfg, &mut out);
+    declare::<plan::PlanDepartment>(&cfg, &mut out);
+    declare::<plan::DepartmentRole>(&cfg, &mut out);
+    declare::<plan::PlanWarning>(&cfg, &mut out);
+    declare::<plan::DecodedPlan>(&cfg, &mut out);
+    declare::<plan_import::PlanPreview>(&cfg, &mut out);
+    declare::<plan_import::TaskPreview>(&cfg, &mut out);
+    declare::<plan_import::DepartmentMatch>(&cfg, &mut out);
+    declare::<plan_import::PlanImportRequest>(&cfg, &mut out);
+    declare::<plan_import::PlanImportReport>(&cfg, &mut out);
+    out.trim_end().to_string() + "\n"
+}
+
+#[test]
+fn bindings_are_fresh() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../ui/src/ipc/bindings.ts"
+    );
+    let generated = generate();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(path, &generated).unwrap_or_else(|e| panic!("write {path}: {e}"));
+        return;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "ui/src/ipc/bindings.ts is stale: run UPDATE_BINDINGS=1 cargo test -p desk-core --test bindings"
+    );
+}

@@ -1,0 +1,169 @@
+//! Finding the data folder and opening the database safely.
+//!
+//! The database lives in the OS's per-user data folder (never on the shared folder: SQLite's
+//! locking and WAL do not work over network filesystems). Before anything is written, the file
+//! is inspected read-only: a foreign, damaged or newer-version database is refused with a clear
+//! message and left exactly as it was.
+
+use crate::error::{Result, StoreError};
+use crate::migrations::{migrate, LATEST_VERSION};
+use rusqlite::{Connection, OpenFlags};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// "DDSK": marks our databases so that another program's SQLite file is recognised.
+pub const APPLICATION_ID: i32 = 0x4444_534b;
+pub const DATABASE_FILE: &str = "catalog.db";
+/// Overrides the data folder, for tests and portable use.
+pub const DATA_DIR_ENV: &str = "DISCLOSURE_DESK_DATA_DIR";
+
+/// The data folder: an explicit one, else `DISCLOSURE_DESK_DATA_DIR`, else the OS's per-user
+/// data folder (`~/.local/share/disclosure-desk` on Linux, `%APPDATA%\disclosure-desk` on Windows).
+pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("disclosure-desk"))
+        .ok_or_else(|| StoreError::DataDirUnavailable {
+            path: PathBuf::from("~"),
+            source: std::io::Error::other("the system does not say where per-user data goes"),
+        })
+}
+
+/// Makes sure the folder exists and can be written, without touching any file in it.
+fn prepare_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::PermissionDenied {
+            StoreError::DataDirReadOnly { path: dir.into() }
+        } else {
+            StoreError::DataDirUnavailable {
+                path: dir.into(),
+                source,
+            }
+        }
+    })?;
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e)
+            if e.kind() == std::io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(30) =>
+        {
+            Err(StoreError::DataDirReadOnly { path: dir.into() })
+        }
+        Err(source) => Err(StoreError::DataDirUnavailable {
+            path: dir.into(),
+            source,
+        }),
+    }
+}
+
+/// What a look at an existing file found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Existing {
+    Missing,
+    /// Ours (or an empty SQLite file) at this schema version.
+    Ours(i64),
+}
+
+/// Inspects `path` read-only.
+pub fn inspect(path: &Path) -> Result<Existing> {
+    let mut header = [0u8; 16];
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Missing),
+        Err(source) => {
+            return Err(StoreError::DataDirUnavailable {
+                path: path.into(),
+                source,
+            })
+        }
+    };
+    let length = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if length == 0 {
+        return Ok(Existing::Missing);
+    }
+    if file.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
+        return Err(StoreError::DatabaseForeign { path: path.into() });
+    }
+    let corrupt = |e: rusqlite::Error| StoreError::DatabaseCorrupt {
+        path: path.into(),
+        detail: e.to_string(),
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(corrupt)?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(corrupt)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(corrupt)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    if application_id != APPLICATION_ID && (tables > 0 || version != 0) {
+        return Err(StoreError::DatabaseForeign { path: path.into() });
+    }
+    if version > LATEST_VERSION {
+        return Err(StoreError::DatabaseNewer {
+            path: path.into(),
+            found: version,
+            supported: LATEST_VERSION,
+        });
+    }
+    Ok(Existing::Ours(version))
+}
+
+/// Opens (creating or upgrading) the database in `dir`. Returns the connection and whether the
+/// catalog is new.
+pub fn open_database(dir: &Path) -> Result<(Connection, bool)> {
+    prepare_dir(dir)?;
+    let path = dir.join(DATABASE_FILE);
+    let existing = inspect(&path)?;
+    let mut conn = Connection::open(&path)?;
+    configure(&conn)?;
+    let from = match existing {
+        Existing::Missing => {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            0
+        }
+        Existing::Ours(version) => version,
+    };
+    migrate(&mut conn, from).map_err(|e| match e {
+        StoreError::Sqlite(inner)
+            if matches!(
+                inner.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt)
+                    | Some(rusqlite::ErrorCode::NotADatabase)
+            ) =>
+        {
+            StoreError::DatabaseCorrupt {
+                path: path.clone(),
+                detail: inner.to_string(),
+            }
+        }
+        other => other,
+    })?;
+    Ok((conn, from == 0))
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        log::warn!("journal mode is {mode}, not WAL");
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}

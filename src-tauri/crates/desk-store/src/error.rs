@@ -1,0 +1,79 @@
+//! Storage errors, each with a stable code (see `desk_core::error::ErrorPayload`).
+//!
+//! Messages say what happened and what the person can do; they never suggest deleting data.
+
+use desk_core::error::ErrorPayload;
+use desk_core::plan::PlanError;
+use desk_core::validate::FieldProblem;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the data folder {path} cannot be used ({source}): choose another folder with --data-dir or check its permissions")]
+    DataDirUnavailable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the data folder {path} is read-only: nothing was changed; make it writable or choose another folder with --data-dir")]
+    DataDirReadOnly { path: PathBuf },
+    #[error("the database {path} was written by a newer version of Disclosure Desk (schema {found}, this version knows up to {supported}); it was left untouched: install the newer version")]
+    DatabaseNewer {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path} is not a Disclosure Desk database (it belongs to another program); it was left untouched: move it away or choose another data folder")]
+    DatabaseForeign { path: PathBuf },
+    #[error("the database {path} is damaged ({detail}); it was left untouched: restore it from a backup or move it away to start a new catalog")]
+    DatabaseCorrupt { path: PathBuf, detail: String },
+    #[error("the item cannot be saved: {}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldProblem>),
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data could not be read: {0}")]
+    Decode(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::DataDirUnavailable { .. } => "data_dir_unavailable",
+            StoreError::DataDirReadOnly { .. } => "data_dir_read_only",
+            StoreError::DatabaseNewer { .. } => "database_newer",
+            StoreError::DatabaseForeign { .. } => "database_foreign",
+            StoreError::DatabaseCorrupt { .. } => "database_corrupt",
+            StoreError::Invalid(_) => "invalid_item",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::InvalidArgument(_) => "invalid_argument",
+            StoreError::Plan(e) => e.code(),
+            StoreError::Sqlite(e) if is_read_only(e) => "data_dir_read_only",
+            StoreError::Sqlite(_) | StoreError::Decode(_) => "storage",
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code().to_string(),
+            message: self.to_string(),
+            problems: match self {
+                StoreError::Invalid(problems) => problems.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+fn is_read_only(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
+    )
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,325 @@
+//! Items in SQLite: reading, saving with their operations, and the catalog list query.
+//!
+//! Scalar fields are columns; set-valued fields are rows of `item_sets`, one per element, so that
+//! "items of this co-department" is an index lookup and sync can add and remove elements. Values
+//! are converted through `desk_core::fields` (the field's JSON form), so the column mapping here
+//! is the only place that knows the table layout.
+
+use crate::error::{Result, StoreError};
+use crate::search;
+use chrono::NaiveDate;
+use desk_core::fields::{FieldShape, ItemField};
+use desk_core::model::Item;
+use desk_core::query::{
+    DueFilter, ItemPage, ItemQuery, ItemSummary, SortKey, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};
+use desk_core::workdays::WorkCalendar;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
+use serde_json::Value;
+
+/// Register fields and their columns (every register field has a column of the same name).
+fn register_fields() -> impl Iterator<Item = ItemField> {
+    ItemField::ALL
+        .into_iter()
+        .filter(|f| f.shape() == FieldShape::Register)
+}
+
+fn set_fields() -> impl Iterator<Item = ItemField> {
+    ItemField::ALL
+        .into_iter()
+        .filter(|f| f.shape() == FieldShape::Set)
+}
+
+/// A JSON field value as the SQL value of its column: strings and dates as text, null as NULL.
+fn to_sql(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+fn from_sql(value: SqlValue) -> Value {
+    match value {
+        SqlValue::Null => Value::Null,
+        SqlValue::Text(s) => Value::String(s),
+        SqlValue::Integer(i) => Value::from(i),
+        SqlValue::Real(f) => Value::from(f),
+        SqlValue::Blob(_) => Value::Null,
+    }
+}
+
+pub fn load(conn: &Connection, id: &str) -> Result<Item> {
+    load_optional(conn, id)?.ok_or_else(|| StoreError::NotFound {
+        what: "item",
+        id: id.to_string(),
+    })
+}
+
+pub fn load_optional(conn: &Connection, id: &str) -> Result<Option<Item>> {
+    let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+    let sql = format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "));
+    let values: Option<Vec<SqlValue>> = conn
+        .query_row(&sql, params![id], |row| {
+            (0..columns.len())
+                .map(|i| row.get::<_, SqlValue>(i))
+                .collect()
+        })
+        .optional()?;
+    let Some(values) = values else {
+        return Ok(None);
+    };
+    let mut item = Item::blank(id.to_string());
+    for (field, value) in register_fields().zip(values) {
+        item.set(field, from_sql(value))
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT field, value FROM item_sets WHERE item_id = ?1 ORDER BY field, position",
+    )?;
+    let mut sets: Vec<(ItemField, Vec<Value>)> = set_fields().map(|f| (f, Vec::new())).collect();
+    let rows = stmt.query_map(params![id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (field, json) = row?;
+        let value: Value =
+            serde_json::from_str(&json).map_err(|e| StoreError::Decode(format!("{field}: {e}")))?;
+        if let Some((_, values)) = sets.iter_mut().find(|(f, _)| f.key() == field) {
+            values.push(value);
+        }
+    }
+    for (field, values) in sets {
+        item.set(field, Value::Array(values))
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+    }
+    Ok(Some(item))
+}
+
+/// Writes the item's row, sets and search entry (insert or replace), without operations.
+pub fn write(
+    tx: &Transaction,
+    item: &Item,
+    effective_due: Option<NaiveDate>,
+    now: &str,
+) -> Result<()> {
+    let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+    let mut values: Vec<SqlValue> = register_fields().map(|f| to_sql(&item.get(f))).collect();
+    values.push(SqlValue::Text(item.id.clone()));
+    values.push(effective_due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
+    values.push(SqlValue::Text(now.to_string()));
+    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = columns
+        .iter()
+        .chain(["effective_due", "updated_at"].iter())
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO items ({}, id, effective_due, updated_at, created_at) VALUES ({}, ?{}) \
+         ON CONFLICT (id) DO UPDATE SET {}",
+        columns.join(", "),
+        placeholders.join(", "),
+        values.len(),
+        updates.join(", ")
+    );
+    tx.execute(&sql, params_from_iter(values.iter()))?;
+    tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![item.id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for field in set_fields() {
+        if let Value::Array(elements) = item.get(field) {
+            for (position, element) in elements.iter().enumerate() {
+                insert.execute(params![
+                    item.id,
+                    field.key(),
+                    element.to_string(),
+                    position as i64
+                ])?;
+            }
+        }
+    }
+    let seq: i64 = tx.query_row(
+        "SELECT seq FROM items WHERE id = ?1",
+        params![item.id],
+        |r| r.get(0),
+    )?;
+    search::index_item(
+        tx,
+        seq,
+        &search::Searchable {
+            title: &item.title,
+            doc_no: &item.doc_no,
+            summary: &item.summary,
+            keywords: &item.keywords,
+        },
+    )
+}
+
+/// The JSON text a set element is stored as (for filters on co-departments).
+pub fn set_element(value: &str) -> String {
+    Value::String(value.to_string()).to_string()
+}
+
+fn decode<T: serde::de::DeserializeOwned>(what: &str, key: String) -> Result<T> {
+    serde_json::from_value(Value::String(key))
+        .map_err(|e| StoreError::Decode(format!("{what}: {e}")))
+}
+
+/// The catalog list: text search, filters, sort and one page.
+pub fn list(
+    conn: &Connection,
+    query: &ItemQuery,
+    today: NaiveDate,
+    calendar: &WorkCalendar,
+) -> Result<ItemPage> {
+    let mut joins = String::new();
+    let mut conditions: Vec<String> = Vec::new();
+    let mut args: Vec<SqlValue> = Vec::new();
+    let arg = |value: SqlValue, args: &mut Vec<SqlValue>| {
+        args.push(value);
+        format!("?{}", args.len())
+    };
+    let text_match = search::match_expression(&query.text);
+    if let Some(expression) = &text_match {
+        let p = arg(SqlValue::Text(expression.clone()), &mut args);
+        joins.push_str(&format!(
+            " JOIN (SELECT rowid AS seq, bm25(item_search, 10.0, 6.0, 1.0, 4.0) AS rank \
+             FROM item_search WHERE item_search MATCH {p}) s ON s.seq = i.seq"
+        ));
+    }
+    if let Some(department) = &query.department_id {
+        let p1 = arg(SqlValue::Text(department.clone()), &mut args);
+        let p2 = arg(SqlValue::Text(set_element(department)), &mut args);
+        conditions.push(format!(
+            "(i.lead_department_id = {p1} OR EXISTS (SELECT 1 FROM item_sets x WHERE x.item_id = i.id \
+             AND x.field = 'co_department_ids' AND x.value = {p2}))"
+        ));
+    }
+    if let Some(status) = query.status {
+        let key = serde_json::to_value(status).unwrap_or(Value::Null);
+        let p = arg(to_sql(&key), &mut args);
+        conditions.push(format!("i.status = {p}"));
+    }
+    if let Some(disclosure) = query.disclosure {
+        let key = serde_json::to_value(disclosure).unwrap_or(Value::Null);
+        let p = arg(to_sql(&key), &mut args);
+        conditions.push(format!("i.disclosure = {p}"));
+    }
+    if let Some(category) = &query.category_id {
+        let p = arg(SqlValue::Text(category.clone()), &mut args);
+        conditions.push(format!(
+            "i.category_id IN (WITH RECURSIVE sub(id) AS (SELECT {p} UNION ALL \
+             SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)"
+        ));
+    }
+    if let Some(due) = query.due {
+        conditions.push("i.status IN ('draft', 'in_review', 'awaiting_signoff')".into());
+        let today_p = arg(SqlValue::Text(today.to_string()), &mut args);
+        match due {
+            DueFilter::Overdue => conditions.push(format!("i.effective_due < {today_p}")),
+            DueFilter::DueThisWeek => {
+                let end = today + chrono::Days::new(6);
+                let end_p = arg(SqlValue::Text(end.to_string()), &mut args);
+                conditions.push(format!("i.effective_due BETWEEN {today_p} AND {end_p}"));
+            }
+        }
+    }
+    let where_clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM items i{joins}{where_clause}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let order = match (query.sort, text_match.is_some()) {
+        (SortKey::Relevance, true) => "s.rank ASC, i.updated_at DESC".to_string(),
+        (SortKey::Relevance, false) => "i.updated_at DESC, i.seq DESC".to_string(),
+        (SortKey::Title, _) => format!("i.title {direction}, i.seq"),
+        (SortKey::IndexNo, _) => format!("i.index_no {direction}, i.seq"),
+        (SortKey::DueDate, _) => {
+            format!("i.effective_due IS NULL, i.effective_due {direction}, i.seq")
+        }
+        (SortKey::DateWritten, _) => {
+            format!("i.date_written IS NULL, i.date_written {direction}, i.seq")
+        }
+        (SortKey::Updated, _) => format!("i.updated_at {direction}, i.seq"),
+        (SortKey::Status, _) => format!("i.status {direction}, i.seq"),
+    };
+    let limit = match query.limit {
+        0 => DEFAULT_PAGE_SIZE,
+        n => n.min(MAX_PAGE_SIZE),
+    };
+    let sql = format!(
+        "SELECT i.id, i.index_no, i.title, i.doc_no, i.status, i.disclosure, c.name, d.name, \
+         i.date_written, i.effective_due, i.updated_at \
+         FROM items i{joins} LEFT JOIN categories c ON c.id = i.category_id \
+         LEFT JOIN departments d ON d.id = i.lead_department_id{where_clause} \
+         ORDER BY {order} LIMIT {limit} OFFSET {}",
+        query.offset
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
+            r.get::<_, String>(10)?,
+        ))
+    })?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (
+            id,
+            index_no,
+            title,
+            doc_no,
+            status,
+            disclosure,
+            category_name,
+            lead,
+            written,
+            due,
+            updated_at,
+        ) = row?;
+        let status: desk_core::model::Status = decode("status", status)?;
+        let due_date: Option<NaiveDate> = due.and_then(|d| d.parse().ok());
+        let overdue_days = match due_date {
+            Some(due) if status.is_open() && due < today => {
+                Some(calendar.working_days_between(due, today))
+            }
+            _ => None,
+        };
+        items.push(ItemSummary {
+            id,
+            index_no,
+            title,
+            doc_no,
+            status,
+            disclosure: decode("disclosure", disclosure)?,
+            category_name,
+            lead_department_name: lead,
+            date_written: written.and_then(|d| d.parse().ok()),
+            due_date,
+            overdue_days,
+            updated_at,
+        });
+    }
+    Ok(ItemPage {
+        items,
+        total: total as u32,
+        offset: query.offset,
+    })
+}

@@ -1,0 +1,214 @@
+//! Writing and reading the operation log.
+//!
+//! A [`Recorder`] lives for one transaction: it hands out the device's next dense sequence
+//! numbers and clock ticks, and writes them back to `meta` in the same transaction, so a rolled
+//! back change leaves no gap and no operation behind.
+
+use crate::error::{Result, StoreError};
+use desk_core::hlc::Hlc;
+use desk_core::ops::{EntityKind, HistoryEntry, OpKind, Operation};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::Value;
+
+pub struct Recorder {
+    device_id: String,
+    author_id: String,
+    next_seq: u64,
+    clock: Hlc,
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn meta_get(tx: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(tx
+        .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub(crate) fn meta_set(tx: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+impl Recorder {
+    pub fn begin(tx: &Transaction, device_id: &str, author_id: &str) -> Result<Recorder> {
+        let last_seq: u64 = meta_get(tx, "op_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let clock = meta_get(tx, "clock")?
+            .and_then(|s| Hlc::parse(&s))
+            .unwrap_or(Hlc::ZERO);
+        Ok(Recorder {
+            device_id: device_id.to_string(),
+            author_id: author_id.to_string(),
+            next_seq: last_seq + 1,
+            clock,
+        })
+    }
+
+    /// The clock of the latest operation recorded (or the stored one when none yet).
+    pub fn clock(&self) -> Hlc {
+        self.clock
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &mut self,
+        tx: &Transaction,
+        entity: EntityKind,
+        entity_id: &str,
+        kind: OpKind,
+        field: Option<&str>,
+        old_value: &Value,
+        new_value: &Value,
+    ) -> Result<Operation> {
+        self.clock = self.clock.tick(now_ms());
+        let op = Operation {
+            id: format!("{}:{}", self.device_id, self.next_seq),
+            device_id: self.device_id.clone(),
+            seq: self.next_seq,
+            clock: self.clock,
+            author_id: self.author_id.clone(),
+            entity,
+            entity_id: entity_id.to_string(),
+            kind,
+            field: field.map(String::from),
+            old_value: old_value.clone(),
+            new_value: new_value.clone(),
+        };
+        tx.execute(
+            "INSERT INTO ops (id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                op.id,
+                op.device_id,
+                op.seq as i64,
+                op.clock.to_string(),
+                op.author_id,
+                entity.key(),
+                op.entity_id,
+                kind.key(),
+                op.field,
+                op.old_value.to_string(),
+                op.new_value.to_string(),
+            ],
+        )?;
+        self.next_seq += 1;
+        Ok(op)
+    }
+
+    /// Stores the counters; call before committing.
+    pub fn finish(self, tx: &Transaction) -> Result<()> {
+        meta_set(tx, "op_seq", &(self.next_seq - 1).to_string())?;
+        meta_set(tx, "clock", &self.clock.to_string())?;
+        Ok(())
+    }
+}
+
+fn decode_json(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| StoreError::Decode(format!("operation value: {e}")))
+}
+
+/// Every operation of one entity, newest first, with the author's name when known.
+pub fn history(
+    conn: &rusqlite::Connection,
+    entity: EntityKind,
+    entity_id: &str,
+) -> Result<Vec<HistoryEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.id, o.clock, o.author_id, p.name, o.device_id, o.kind, o.field, o.old_value, o.new_value
+         FROM ops o LEFT JOIN people p ON p.id = o.author_id
+         WHERE o.entity = ?1 AND o.entity_id = ?2
+         ORDER BY o.clock DESC, o.device_id DESC, o.seq DESC",
+    )?;
+    let rows = stmt.query_map(params![entity.key(), entity_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, String>(8)?,
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (op_id, clock, author_id, name, device_id, kind, field, old, new) = row?;
+        let at = Hlc::parse(&clock)
+            .and_then(Hlc::to_datetime)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        let author_name = name.unwrap_or_else(|| {
+            author_id
+                .strip_prefix("os:")
+                .unwrap_or(&author_id)
+                .to_string()
+        });
+        entries.push(HistoryEntry {
+            op_id,
+            at,
+            author_id,
+            author_name,
+            device_id,
+            kind: OpKind::parse(&kind)
+                .ok_or_else(|| StoreError::Decode(format!("operation kind {kind}")))?,
+            field,
+            old_value: decode_json(&old)?,
+            new_value: decode_json(&new)?,
+        });
+    }
+    Ok(entries)
+}
+
+/// All operations of this catalog in log order (for sync, export and tests).
+pub fn all_operations(conn: &rusqlite::Connection) -> Result<Vec<Operation>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value
+         FROM ops ORDER BY device_id, seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, Option<String>>(8)?,
+            r.get::<_, String>(9)?,
+            r.get::<_, String>(10)?,
+        ))
+    })?;
+    let mut ops = Vec::new();
+    for row in rows {
+        let (id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old, new) = row?;
+        ops.push(Operation {
+            id,
+            device_id,
+            seq: seq as u64,
+            clock: Hlc::parse(&clock)
+                .ok_or_else(|| StoreError::Decode(format!("clock {clock}")))?,
+            author_id,
+            entity: EntityKind::parse(&entity)
+                .ok_or_else(|| StoreError::Decode(format!("entity {entity}")))?,
+            entity_id,
+            kind: OpKind::parse(&kind).ok_or_else(|| StoreError::Decode(format!("kind {kind}")))?,
+            field,
+            old_value: decode_json(&old)?,
+            new_value: decode_json(&new)?,
+        });
+    }
+    Ok(ops)
+}

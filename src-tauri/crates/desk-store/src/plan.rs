@@ -1,0 +1,142 @@
+//! Importing a work plan into the catalog (DESIGN 2.7): preview first, then save what the person
+//! confirmed. Each task becomes an item whose `source` is `plan:<task key>`, which is how a
+//! second import of the same plan recognises what is already there.
+
+use crate::error::Result;
+use crate::{guess_department_kind, registry, save_department_in, save_item_in, Catalog};
+use desk_core::model::{Department, Item};
+use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole};
+use desk_core::plan_import::{
+    fold_name, match_department, preview, PlanImportReport, PlanImportRequest, PlanPreview,
+};
+use desk_core::validate::MAX_TITLE_CHARS;
+use rusqlite::Connection;
+use std::collections::HashSet;
+
+const SOURCE_PREFIX: &str = "plan:";
+
+fn imported_keys(conn: &Connection) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare("SELECT source FROM items WHERE source LIKE 'plan:%'")?;
+    let sources = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut keys = HashSet::new();
+    for source in sources {
+        if let Some(key) = source?.strip_prefix(SOURCE_PREFIX) {
+            keys.insert(key.to_string());
+        }
+    }
+    Ok(keys)
+}
+
+/// A task's title for the catalog: its heading, else the start of its text, never too long.
+fn task_title(title: &str, text: &str) -> String {
+    let base = if title.trim().is_empty() { text } else { title };
+    let one_line: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line.chars().take(MAX_TITLE_CHARS).collect()
+}
+
+impl Catalog {
+    /// Parses pasted text and matches it against the catalog.
+    pub fn preview_plan_text(&self, text: &str) -> Result<PlanPreview> {
+        if text.trim().is_empty() {
+            return Err(desk_core::plan::PlanError::Empty.into());
+        }
+        if text.len() > desk_core::plan::MAX_PLAN_BYTES {
+            return Err(desk_core::plan::PlanError::TooLarge {
+                size: text.len(),
+                max: desk_core::plan::MAX_PLAN_BYTES,
+            }
+            .into());
+        }
+        self.preview(text, "text")
+    }
+
+    /// Decodes a plan file's bytes (UTF-8, UTF-16 or GB18030), then previews it.
+    pub fn preview_plan_bytes(&self, bytes: &[u8]) -> Result<PlanPreview> {
+        let decoded = decode_plan_bytes(bytes)?;
+        self.preview(&decoded.text, &decoded.encoding)
+    }
+
+    fn preview(&self, text: &str, encoding: &str) -> Result<PlanPreview> {
+        let parse = parse_plan(text);
+        let registry = self.departments()?;
+        let keys = imported_keys(self.connection())?;
+        Ok(preview(parse, encoding, &registry, &keys))
+    }
+
+    /// Saves the confirmed tasks as items; creates only the departments the person confirmed.
+    pub fn import_plan(&mut self, request: &PlanImportRequest) -> Result<PlanImportReport> {
+        self.change(|tx, recorder, settings, calendar| {
+            let mut report = PlanImportReport::default();
+            let mut departments: Vec<Department> = registry::departments(tx)?;
+            for name in &request.create_departments {
+                if match_department(name, &departments).is_some() || name.trim().is_empty() {
+                    continue;
+                }
+                let created = save_department_in(
+                    tx,
+                    recorder,
+                    Department {
+                        id: String::new(),
+                        name: name.trim().to_string(),
+                        code: String::new(),
+                        kind: guess_department_kind(name),
+                    },
+                )?;
+                departments.push(created);
+                report.departments_created += 1;
+            }
+            let mut keys = imported_keys(tx)?;
+            for task in &request.tasks {
+                if !keys.insert(task.key.clone()) {
+                    report.tasks_already_imported += 1;
+                    continue;
+                }
+                let mut item = Item::blank(String::new());
+                item.title = task_title(&task.title, &task.text);
+                item.summary = task.text.clone();
+                item.category_id = Some(registry::PLAN_TASK_CATEGORY.to_string());
+                item.source = format!("{SOURCE_PREFIX}{}", task.key);
+                let mut matched: Vec<(DepartmentRole, String)> = Vec::new();
+                for d in &task.departments {
+                    match (d.group, match_department(&d.name, &departments)) {
+                        (false, Some(found)) => {
+                            if !matched.iter().any(|(_, id)| *id == found.id) {
+                                matched.push((d.role, found.id.clone()));
+                            }
+                        }
+                        (group, _) => {
+                            item.other_responsible.push(d.name.clone());
+                            let folded = fold_name(&d.name);
+                            if !group
+                                && !report
+                                    .departments_not_created
+                                    .iter()
+                                    .any(|n| fold_name(n) == folded)
+                            {
+                                report.departments_not_created.push(d.name.clone());
+                            }
+                        }
+                    }
+                }
+                let lead = matched
+                    .iter()
+                    .position(|(role, _)| *role == DepartmentRole::Lead)
+                    .or_else(|| {
+                        matched
+                            .iter()
+                            .position(|(role, _)| *role == DepartmentRole::Responsible)
+                    })
+                    .or(if matched.is_empty() { None } else { Some(0) });
+                if let Some(lead) = lead {
+                    let (_, id) = matched.remove(lead);
+                    item.lead_department_id = Some(id);
+                }
+                item.co_department_ids = matched.into_iter().map(|(_, id)| id).collect();
+                let saved = save_item_in(tx, recorder, settings, calendar, item)?;
+                report.item_ids.push(saved.id);
+                report.items_created += 1;
+            }
+            Ok(report)
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! Departments, people and categories: the registry items refer to.
+
+use crate::error::{Result, StoreError};
+use desk_core::model::{Category, Department, DepartmentKind, Person, Role};
+use desk_core::plan_import::fold_name;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+fn decode<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_value(Value::String(text.to_string()))
+        .or_else(|_| serde_json::from_str(text))
+        .map_err(|e| StoreError::Decode(format!("{what}: {e}")))
+}
+
+pub fn departments(conn: &Connection) -> Result<Vec<Department>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, code, kind FROM departments ORDER BY code, name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, code, kind) = row?;
+        out.push(Department {
+            id,
+            name,
+            code,
+            kind: decode::<DepartmentKind>("department kind", &kind)?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn department(conn: &Connection, id: &str) -> Result<Option<Department>> {
+    Ok(departments(conn)?.into_iter().find(|d| d.id == id))
+}
+
+pub fn write_department(conn: &Connection, d: &Department) -> Result<()> {
+    let kind = serde_json::to_value(d.kind).unwrap_or(Value::Null);
+    conn.execute(
+        "INSERT INTO departments (id, name, folded_name, code, kind) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, folded_name = excluded.folded_name,
+         code = excluded.code, kind = excluded.kind",
+        params![
+            d.id,
+            d.name,
+            fold_name(&d.name),
+            d.code,
+            kind.as_str().unwrap_or("department")
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn people(conn: &Connection) -> Result<Vec<Person>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, department_id, roles FROM people ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, department_id, roles) = row?;
+        let roles: Vec<Role> =
+            serde_json::from_str(&roles).map_err(|e| StoreError::Decode(format!("roles: {e}")))?;
+        out.push(Person {
+            id,
+            name,
+            department_id,
+            roles,
+        });
+    }
+    Ok(out)
+}
+
+pub fn person(conn: &Connection, id: &str) -> Result<Option<Person>> {
+    Ok(people(conn)?.into_iter().find(|p| p.id == id))
+}
+
+pub fn write_person(conn: &Connection, p: &Person) -> Result<()> {
+    let roles = serde_json::to_string(&p.roles).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO people (id, name, department_id, roles) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, department_id = excluded.department_id,
+         roles = excluded.roles",
+        params![p.id, p.name, p.department_id, roles],
+    )?;
+    Ok(())
+}
+
+pub fn categories(conn: &Connection) -> Result<Vec<Category>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, parent_id, name, code FROM categories ORDER BY position, name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Category {
+            id: r.get(0)?,
+            parent_id: r.get(1)?,
+            name: r.get(2)?,
+            code: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn write_category(conn: &Connection, c: &Category, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO categories (id, parent_id, name, code, position) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name, code = excluded.code",
+        params![c.id, c.parent_id, c.name, c.code, position],
+    )?;
+    Ok(())
+}
+
+pub fn category_code(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT code FROM categories WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The default category tree of a new catalog: (id, parent, name, code).
+pub const DEFAULT_CATEGORIES: &[(&str, Option<&str>, &str, &str)] = &[
+    ("cat-policy", None, "政策文件", "ZCWJ"),
+    ("cat-rules", Some("cat-policy"), "规章", "GZ"),
+    (
+        "cat-normative",
+        Some("cat-policy"),
+        "行政规范性文件",
+        "GFXWJ",
+    ),
+    ("cat-other-docs", Some("cat-policy"), "其他文件", "QTWJ"),
+    ("cat-interpretation", None, "政策解读", "ZCJD"),
+    ("cat-organisation", None, "机构职能", "JGZN"),
+    ("cat-plans", None, "规划计划", "GHJH"),
+    ("cat-enforcement", None, "行政执法", "XZZF"),
+    ("cat-key-areas", None, "重点领域信息", "ZDLY"),
+    ("cat-education", Some("cat-key-areas"), "教育", "JY"),
+    ("cat-enrolment", Some("cat-education"), "义务教育招生", "ZS"),
+    ("cat-preschool", Some("cat-education"), "学前教育", "XQ"),
+    ("cat-disclosure-work", None, "政务公开工作", "ZWGK"),
+    (
+        "cat-plan-tasks",
+        Some("cat-disclosure-work"),
+        "年度工作任务",
+        "GZRW",
+    ),
+];
+
+/// Where imported work-plan tasks go.
+pub const PLAN_TASK_CATEGORY: &str = "cat-plan-tasks";

@@ -1,0 +1,174 @@
+//! Search over a real catalog: two-character words, both scripts, filters, sorting.
+
+mod common;
+
+use common::*;
+use desk_core::model::{Disclosure, Status, WithheldReason};
+use desk_core::query::{DueFilter, ItemQuery, SortKey};
+use desk_store::Catalog;
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2019, 6, 3).unwrap_or_default()
+}
+
+fn titles(catalog: &Catalog, query: ItemQuery) -> Vec<String> {
+    catalog
+        .list_items(&query, today())
+        .unwrap_or_else(|e| panic!("{query:?}: {e}"))
+        .items
+        .into_iter()
+        .map(|i| i.title)
+        .collect()
+}
+
+fn text(q: &str) -> ItemQuery {
+    ItemQuery {
+        text: q.into(),
+        ..Default::default()
+    }
+}
+
+fn fixture() -> (tempfile::TempDir, Catalog, String, String) {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    let gfc = department(&mut catalog, "规法处").id;
+    let xqc = department(&mut catalog, "学前处").id;
+    let mut a = item("2019年义务教育招生工作方案");
+    a.lead_department_id = Some(gfc.clone());
+    a.keywords = vec!["招生".into(), "义务教育".into()];
+    a.doc_no = "大教发〔2019〕8号".into();
+    a.date_formed = chrono::NaiveDate::from_ymd_opt(2019, 4, 1);
+    save(&mut catalog, a);
+    let mut b = item("關於《招生辦法》的政策解讀");
+    b.lead_department_id = Some(xqc.clone());
+    b.co_department_ids = vec![gfc.clone()];
+    b.summary = "對招生範圍、報名條件進行解讀".into();
+    b.date_formed = chrono::NaiveDate::from_ymd_opt(2019, 5, 30);
+    save(&mut catalog, b);
+    let mut c = item("学前教育资源供给情况");
+    c.lead_department_id = Some(xqc.clone());
+    c.disclosure = Disclosure::OnRequest;
+    c.withheld_reason = Some(WithheldReason::OnRequestOnly);
+    c.withheld_note = "涉及特定群体".into();
+    c.status = Status::InReview;
+    save(&mut catalog, c);
+    (dir, catalog, gfc, xqc)
+}
+
+#[test]
+fn two_character_words_in_either_script() {
+    let (_dir, catalog, _, _) = fixture();
+    let check = |q: &str, expected: &[&str]| {
+        let mut got = titles(&catalog, text(q));
+        got.sort();
+        let mut expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(got, expected, "query {q}");
+    };
+    check(
+        "招生",
+        &["2019年义务教育招生工作方案", "關於《招生辦法》的政策解讀"],
+    );
+    check("解读", &["關於《招生辦法》的政策解讀"]);
+    check("解讀", &["關於《招生辦法》的政策解讀"]);
+    check("报名条件", &["關於《招生辦法》的政策解讀"]);
+    check("学前", &["学前教育资源供给情况"]);
+    check("〔2019〕8号", &["2019年义务教育招生工作方案"]);
+    check("义务教育 方案", &["2019年义务教育招生工作方案"]);
+    check("案", &["2019年义务教育招生工作方案"]);
+    check("招聘", &[]);
+    check("生解", &[]);
+    check("\"OR\" *", &[]);
+}
+
+#[test]
+fn title_matches_rank_above_summary_matches() {
+    let (_dir, mut catalog, _, _) = fixture();
+    let mut d = item("年度报告");
+    d.summary = "其中提到学前教育资源".into();
+    save(&mut catalog, d);
+    let got = titles(&catalog, text("学前教育"));
+    assert_eq!(
+        got.first().map(String::as_str),
+        Some("学前教育资源供给情况")
+    );
+    assert_eq!(got.len(), 2);
+}
+
+#[test]
+fn filters_combine_with_text_and_sorting() {
+    let (_dir, catalog, gfc, xqc) = fixture();
+    let q = |f: &dyn Fn(&mut ItemQuery)| {
+        let mut query = ItemQuery::default();
+        f(&mut query);
+        let mut got = titles(&catalog, query);
+        got.sort();
+        got
+    };
+    assert_eq!(
+        q(&|x| x.department_id = Some(gfc.clone())).len(),
+        2,
+        "lead or co"
+    );
+    assert_eq!(
+        q(&|x| {
+            x.department_id = Some(xqc.clone());
+            x.text = "招生".into();
+        }),
+        vec!["關於《招生辦法》的政策解讀"]
+    );
+    assert_eq!(
+        q(&|x| x.status = Some(Status::InReview)),
+        vec!["学前教育资源供给情况"]
+    );
+    assert_eq!(
+        q(&|x| x.disclosure = Some(Disclosure::OnRequest)),
+        vec!["学前教育资源供给情况"]
+    );
+    // Formed 2019-04-01 → due 2019-04-29: overdue on 2019-06-03. Formed 05-30 → due 06-27.
+    assert_eq!(
+        q(&|x| x.due = Some(DueFilter::Overdue)),
+        vec!["2019年义务教育招生工作方案"]
+    );
+    assert_eq!(
+        q(&|x| x.due = Some(DueFilter::DueThisWeek)),
+        Vec::<String>::new()
+    );
+    let sorted = titles(
+        &catalog,
+        ItemQuery {
+            sort: SortKey::DueDate,
+            ..Default::default()
+        },
+    );
+    assert_eq!(sorted[0], "2019年义务教育招生工作方案");
+    assert_eq!(sorted[2], "学前教育资源供给情况", "no due date sorts last");
+    let page = catalog
+        .list_items(
+            &ItemQuery {
+                limit: 2,
+                offset: 2,
+                sort: SortKey::Title,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((page.total, page.items.len()), (3, 1));
+}
+
+#[test]
+fn category_filter_includes_the_subtree() {
+    let (_dir, mut catalog, _, _) = fixture();
+    let mut rule = item("某规章");
+    rule.category_id = Some("cat-rules".into());
+    save(&mut catalog, rule);
+    let got = titles(
+        &catalog,
+        ItemQuery {
+            category_id: Some("cat-policy".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(got, vec!["某规章"]);
+}

@@ -1,0 +1,63 @@
+use crate::state::AppState;
+use desk_core::error::ErrorPayload;
+use desk_core::plan::MAX_PLAN_BYTES;
+use desk_core::plan_import::{PlanImportReport, PlanImportRequest, PlanPreview};
+
+#[tauri::command]
+pub async fn preview_plan_text(
+    state: tauri::State<'_, AppState>,
+    text: String,
+) -> Result<PlanPreview, ErrorPayload> {
+    state
+        .with_catalog(move |c| c.preview_plan_text(&text))
+        .await
+}
+
+/// Asks for a plan file with the native dialog; `None` when the person cancels.
+#[tauri::command]
+pub async fn open_plan_file(
+    state: tauri::State<'_, AppState>,
+) -> Result<Option<PlanPreview>, ErrorPayload> {
+    let picked = rfd::AsyncFileDialog::new()
+        .set_title("打开工作计划 / Open a work plan")
+        .add_filter("文本 Text", &["txt", "text", "csv"])
+        .add_filter("所有文件 All files", &["*"])
+        .pick_file()
+        .await;
+    let Some(file) = picked else {
+        return Ok(None);
+    };
+    let path = file.path().to_path_buf();
+    let unreadable = |e: std::io::Error| {
+        ErrorPayload::new(
+            "plan_file_unreadable",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    };
+    let size = std::fs::metadata(&path).map_err(unreadable)?.len() as usize;
+    if size > MAX_PLAN_BYTES {
+        let error = desk_core::plan::PlanError::TooLarge {
+            size,
+            max: MAX_PLAN_BYTES,
+        };
+        return Err(ErrorPayload::new(error.code(), error.to_string()));
+    }
+    let bytes = std::fs::read(&path).map_err(unreadable)?;
+    log::info!(
+        "plan file opened: {} ({} bytes)",
+        path.display(),
+        bytes.len()
+    );
+    state
+        .with_catalog(move |c| c.preview_plan_bytes(&bytes))
+        .await
+        .map(Some)
+}
+
+#[tauri::command]
+pub async fn import_plan(
+    state: tauri::State<'_, AppState>,
+    request: PlanImportRequest,
+) -> Result<PlanImportReport, ErrorPayload> {
+    state.with_catalog(move |c| c.import_plan(&request)).await
+}

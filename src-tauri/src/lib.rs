@@ -1,0 +1,109 @@
+//! The Disclosure Desk window: state, Tauri commands (thin adapters over `desk-store`), native
+//! dialogs and logging. Everything the app knows about the catalog lives in the domain crates.
+
+mod commands;
+mod state;
+
+use state::AppState;
+use std::path::PathBuf;
+
+/// `--data-dir DIR` (or `--data-dir=DIR`) from the command line, for tests and portable use.
+fn data_dir_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+/// The log folder: beside the database, so a portable data folder carries its own logs.
+fn log_dir(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("logs")
+}
+
+fn logger(log_dir: PathBuf) -> tauri_plugin_log::Builder {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([
+            Target::new(TargetKind::Folder {
+                path: log_dir,
+                file_name: Some("disclosure-desk".into()),
+            }),
+            Target::new(TargetKind::Stdout),
+        ])
+        .level(log::LevelFilter::Info)
+        .max_file_size(2 * 1024 * 1024)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+}
+
+/// The app on any runtime (the mock runtime in tests).
+pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::items::list_items,
+            commands::items::get_item,
+            commands::items::save_item,
+            commands::items::item_history,
+            commands::registry::list_departments,
+            commands::registry::save_department,
+            commands::registry::list_people,
+            commands::registry::save_person,
+            commands::registry::set_current_person,
+            commands::registry::list_categories,
+            commands::registry::get_settings,
+            commands::plan::preview_plan_text,
+            commands::plan::open_plan_file,
+            commands::plan::import_plan,
+        ])
+}
+
+pub fn run() {
+    let data_dir = desk_store::db::resolve_data_dir(data_dir_argument(std::env::args()).as_deref());
+    let data_dir = match data_dir {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("Disclosure Desk: {e}");
+            std::process::exit(1);
+        }
+    };
+    let log_dir = log_dir(&data_dir);
+    let state = AppState::open(data_dir, log_dir.clone());
+    let builder = tauri::Builder::default().plugin(logger(log_dir).build());
+    let result = build(builder, state)
+        .setup(|_| {
+            log::info!("Disclosure Desk {} started", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Disclosure Desk could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_dir_argument;
+    use std::path::PathBuf;
+
+    fn check(args: &[&str], expected: Option<&str>) {
+        let args = args.iter().map(|s| s.to_string());
+        assert_eq!(data_dir_argument(args), expected.map(PathBuf::from));
+    }
+
+    #[test]
+    fn data_dir_from_the_command_line() {
+        check(&["app"], None);
+        check(&["app", "--data-dir", "/tmp/d"], Some("/tmp/d"));
+        check(&["app", "--data-dir=/tmp/e"], Some("/tmp/e"));
+        check(&["app", "--data-dir"], None);
+    }
+}

@@ -1,0 +1,161 @@
+// End to end: the real app window under Xvfb, driven over WebDriver (tauri-driver +
+// WebKitWebDriver), on a real data folder, cross-checked with the `desk` CLI on the same folder.
+//
+// Run through `scripts/test.sh` (it builds the app and starts Xvfb), or by hand:
+//   xvfb-run -a node --test tests/e2e/
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDriver, Session } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
+const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
+const artifacts = join(root, 'tests', 'e2e', '.artifacts');
+const port = 4444 + (process.pid % 500) * 2;
+
+let driver;
+const folders = [];
+
+function dataFolder() {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
+  folders.push(dir);
+  return dir;
+}
+
+function cli(dataDir, ...args) {
+  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+async function shot(session, name) {
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
+}
+
+async function total(session) {
+  const text = await session.text(await session.find('[data-testid=catalog-total]'));
+  const digits = text.replace(/[^0-9]/g, '');
+  return digits === '' ? -1 : Number(digits);
+}
+
+async function search(session, query) {
+  const box = await session.waitFor('[data-testid=search-input]');
+  await session.clear(box);
+  await session.type(box, query);
+  const value = await session.property(box, 'value');
+  assert.equal(value, query, 'the search box holds what was typed');
+}
+
+async function rowTitles(session) {
+  const rows = await session.findAll('[data-testid=item-row-title]');
+  return Promise.all(rows.map((r) => session.text(r)));
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  assert.ok(existsSync(desk), `build the CLI first: ${desk}`);
+  driver = await startDriver({ port, nativePort: port + 1 });
+});
+
+after(async () => {
+  await driver?.stop();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+test('sample catalog, Chinese search, an edit that survives a restart', async () => {
+  const dataDir = dataFolder();
+  let savedId;
+  let session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row]');
+    await session.until('17 sample items', async () => (await total(session)) === 17);
+    await shot(session, '01-catalog');
+
+    // A two-character word, typed in simplified form; the plan writes 解讀.
+    await search(session, '解读');
+    const expected = cli(dataDir, 'item', 'list', '--query', '解读').items.map((i) => i.title).sort();
+    assert.deepEqual(expected, ['充分發揮政策解讀的釋疑引導作用'], 'the CLI finds the task that writes 解讀');
+    await session.until('the search result', async () => (await total(session)) === expected.length);
+    const shown = (await rowTitles(session)).sort();
+    assert.deepEqual(shown, expected);
+    await shot(session, '02-search');
+
+    // Open the first match, change its 文号, save.
+    const firstRow = await session.find('[data-testid=item-row]');
+    savedId = await session.dataset(firstRow, 'id');
+    await session.doubleClick(firstRow);
+    const docNo = await session.waitFor('[data-testid=field-doc-no]');
+    await session.clear(docNo);
+    await session.type(docNo, '大教发〔2019〕27号');
+    await session.click(await session.find('[data-testid=save-item]'));
+    await session.until('the save confirmation', async () => {
+      const status = await session.find('[data-testid=save-status]');
+      return (await session.text(status)).length > 0;
+    });
+    await shot(session, '03-saved');
+    assert.equal(cli(dataDir, 'item', 'show', savedId).doc_no, '大教发〔2019〕27号');
+  } finally {
+    await session.end();
+  }
+
+  // The app restarts on the same folder: the edit is still there, and its history says so.
+  session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row]');
+    await search(session, '27号');
+    await session.until('the edited item', async () => (await total(session)) === 1);
+    const row = await session.find('[data-testid=item-row]');
+    assert.equal(await session.dataset(row, 'id'), savedId);
+    const history = cli(dataDir, 'item', 'history', savedId).history;
+    assert.ok(history.some((h) => h.field === 'doc_no' && h.new_value === '大教发〔2019〕27号'));
+  } finally {
+    await session.end();
+  }
+});
+
+test('item text is shown as text, never as markup', async () => {
+  const dataDir = dataFolder();
+  // Create the catalog (with its sample) through the app first, then add a hostile title.
+  let session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  await session.waitFor('[data-testid=item-row]');
+  await session.end();
+  const hostile = '<img src=x onerror="document.title=\'pwned\'">招生公告';
+  cli(dataDir, 'item', 'add', '--title', hostile);
+  session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row]');
+    await search(session, '招生公告');
+    await session.until('the hostile item', async () => (await total(session)) === 1);
+    assert.deepEqual(await rowTitles(session), [hostile]);
+    const images = await session.execute('return document.querySelectorAll("img").length');
+    assert.equal(images, 0);
+    assert.notEqual(await session.execute('return document.title'), 'pwned');
+    await shot(session, '04-markup-as-text');
+  } finally {
+    await session.end();
+  }
+});
+
+test('a damaged database is explained in the window and left untouched', async () => {
+  const dataDir = dataFolder();
+  const garbage = Buffer.alloc(64 * 1024, 7);
+  Buffer.from('SQLite format 3\0').copy(garbage);
+  writeFileSync(join(dataDir, 'catalog.db'), garbage);
+  const session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    const banner = await session.waitFor('[data-testid=error-banner]');
+    await session.until('the damaged-database message', async () => (await session.text(banner)).length > 0);
+    await shot(session, '05-damaged-database');
+  } finally {
+    await session.end();
+  }
+  const after = execFileSync('cmp', ['-s', join(dataDir, 'catalog.db'), '/dev/stdin'], { input: garbage, encoding: 'utf8' });
+  assert.equal(after, '');
+});

@@ -1,0 +1,168 @@
+// A small W3C WebDriver client over fetch, and a tauri-driver it starts and stops.
+// tauri-driver runs WebKitWebDriver, which starts the real app binary in the current display.
+
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ELEMENT = 'element-6066-11e4-a23f-4a4a9c8d4e5a';
+
+export async function startDriver({ port, nativePort, env }) {
+  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`${base}/status`);
+      if (res.ok) return { base, stop: () => stopDriver(child) };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGTERM');
+  throw new Error('tauri-driver did not start');
+}
+
+async function stopDriver(child) {
+  // SIGTERM, not SIGKILL: a killed driver leaves WebKitWebDriver holding its port.
+  child.kill('SIGTERM');
+  await new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    setTimeout(resolve, 5000);
+  });
+}
+
+async function call(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const error = json.value ?? json;
+    throw new Error(`${method} ${path}: ${res.status} ${error.error ?? ''} ${error.message ?? ''}`);
+  }
+  return json.value;
+}
+
+export class Session {
+  static async start(base, application, args = []) {
+    const value = await call(base, 'POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
+    });
+    return new Session(base, value.sessionId);
+  }
+
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async end() {
+    await this.cmd('DELETE', '');
+  }
+
+  async find(selector) {
+    const found = await this.cmd('POST', '/element', { using: 'css selector', value: selector });
+    return found[ELEMENT];
+  }
+
+  async findAll(selector) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
+    return found.map((f) => f[ELEMENT]);
+  }
+
+  /** Waits until `selector` matches, and returns the first element. */
+  async waitFor(selector, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        return await this.find(selector);
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`${selector} did not appear: ${last?.message}`);
+  }
+
+  /** Waits until `predicate()` resolves truthy. */
+  async until(what, predicate, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs;
+    let value;
+    while (Date.now() < deadline) {
+      try {
+        value = await predicate();
+        if (value) return value;
+      } catch {
+        // the page may be changing under us
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
+  }
+
+  text(element) {
+    return this.cmd('GET', `/element/${element}/text`);
+  }
+
+  click(element) {
+    return this.cmd('POST', `/element/${element}/click`, {});
+  }
+
+  /** A real double click through the input actions API. */
+  async doubleClick(element) {
+    const origin = { [ELEMENT]: element };
+    await this.cmd('POST', '/actions', {
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [
+            { type: 'pointerMove', origin, x: 0, y: 0 },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ],
+    });
+    await this.cmd('DELETE', '/actions');
+  }
+
+  /** The value of a `data-` attribute. */
+  dataset(element, name) {
+    return this.execute(`return arguments[0].dataset[${JSON.stringify(name)}]`, [{ [ELEMENT]: element }]);
+  }
+
+  clear(element) {
+    return this.cmd('POST', `/element/${element}/clear`, {});
+  }
+
+  async type(element, text) {
+    await this.cmd('POST', `/element/${element}/value`, { text });
+  }
+
+  property(element, name) {
+    return this.cmd('GET', `/element/${element}/property/${name}`);
+  }
+
+  execute(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+}
