@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,8 @@ async function search(session, query) {
 
 async function rowTitles(session) {
   const rows = await session.findAll('[data-testid=item-row-title]');
-  return Promise.all(rows.map((r) => session.text(r)));
+  // textContent, not the rendered text: a long title is cut off with an ellipsis on screen.
+  return Promise.all(rows.map((r) => session.property(r, 'textContent')));
 }
 
 before(async () => {
@@ -156,6 +157,5 @@ test('a damaged database is explained in the window and left untouched', async (
   } finally {
     await session.end();
   }
-  const after = execFileSync('cmp', ['-s', join(dataDir, 'catalog.db'), '/dev/stdin'], { input: garbage, encoding: 'utf8' });
-  assert.equal(after, '');
+  assert.ok(readFileSync(join(dataDir, 'catalog.db')).equals(garbage), 'the damaged file is unchanged');
 });

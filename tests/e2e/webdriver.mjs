@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const ELEMENT = 'element-6066-11e4-a23f-4a4a9c8d4e5a';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export async function startDriver({ port, nativePort, env }) {
   const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
