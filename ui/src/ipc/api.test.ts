@@ -1,0 +1,50 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+
+const api = await import('./api');
+const { blankItem } = await import('../lib/item');
+const { buildQuery, defaultFilters } = await import('../lib/query');
+
+beforeEach(() => {
+  invoke.mockReset();
+  invoke.mockResolvedValue(null);
+});
+
+describe('api', () => {
+  it('calls each command with its argument names', async () => {
+    const query = buildQuery(defaultFilters());
+    const item = blankItem();
+    const calls: [() => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
+      [() => api.appInfo(), 'app_info', undefined],
+      [() => api.listItems(query), 'list_items', { query }],
+      [() => api.getItem('i1'), 'get_item', { id: 'i1' }],
+      [() => api.saveItem(item), 'save_item', { item }],
+      [() => api.itemHistory('i1'), 'item_history', { id: 'i1' }],
+      [() => api.listDepartments(), 'list_departments', undefined],
+      [() => api.saveDepartment({ id: '', name: '规法处', code: 'GFC', kind: 'department' }), 'save_department', { department: { id: '', name: '规法处', code: 'GFC', kind: 'department' } }],
+      [() => api.listPeople(), 'list_people', undefined],
+      [() => api.savePerson({ id: '', name: '王芳', department_id: null, roles: ['clerk'] }), 'save_person', { person: { id: '', name: '王芳', department_id: null, roles: ['clerk'] } }],
+      [() => api.setCurrentPerson('p1'), 'set_current_person', { id: 'p1' }],
+      [() => api.listCategories(), 'list_categories', undefined],
+      [() => api.getSettings(), 'get_settings', undefined],
+      [() => api.previewPlanText('计划'), 'preview_plan_text', { text: '计划' }],
+      [() => api.openPlanFile(), 'open_plan_file', undefined],
+      [() => api.importPlan({ tasks: [], create_departments: ['督导室'] }), 'import_plan', { request: { tasks: [], create_departments: ['督导室'] } }],
+    ];
+    for (const [call, command, args] of calls) {
+      invoke.mockClear();
+      await call();
+      expect(invoke).toHaveBeenCalledTimes(1);
+      const [name, sent] = invoke.mock.calls[0];
+      expect(name).toBe(command);
+      expect(sent).toEqual(args);
+    }
+  });
+
+  it('passes a rejection through as the error payload', async () => {
+    invoke.mockRejectedValue({ code: 'not_found', message: 'no item', problems: [] });
+    await expect(api.getItem('x')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

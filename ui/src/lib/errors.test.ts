@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { errorText, problemText, problemsByField, toErrorPayload } from './errors';
+import { setLang } from '../i18n/index.svelte';
+
+afterEach(() => setLang('zh-CN'));
+
+describe('errors', () => {
+  it('translates by code, never by message', () => {
+    setLang('en');
+    const text = errorText({ code: 'database_newer', message: 'whatever the backend said', problems: [] });
+    expect(text).toContain('newer version');
+    expect(text).not.toContain('whatever');
+  });
+
+  it('shows the message for a code it does not know', () => {
+    setLang('zh-CN');
+    expect(errorText({ code: 'sync_conflict', message: 'two PCs changed it', problems: [] })).toBe('出错了：two PCs changed it');
+    expect(problemText({ field: 'title', code: 'new_rule', message: 'the backend explains' })).toBe('the backend explains');
+    expect(problemText({ field: 'title', code: 'title_empty', message: 'x' })).toBe('名称不能为空：请填写事项名称。');
+  });
+
+  it('turns anything thrown into a payload', () => {
+    expect(toErrorPayload({ code: 'not_found', message: 'gone', problems: [] }).code).toBe('not_found');
+    expect(toErrorPayload({ code: 'x' })).toEqual({ code: 'x', message: '', problems: [] });
+    expect(toErrorPayload(new Error('boom'))).toMatchObject({ message: 'boom' });
+    expect(toErrorPayload('plain')).toMatchObject({ message: 'plain' });
+  });
+
+  it('groups problems by field', () => {
+    const grouped = problemsByField([
+      { field: 'title', code: 'title_empty', message: '' },
+      { field: 'title', code: 'title_control_chars', message: '' },
+      { field: 'links', code: 'link_to_self', message: '' },
+    ]);
+    expect(grouped.get('title')?.map((p) => p.code)).toEqual(['title_empty', 'title_control_chars']);
+    expect(grouped.get('links')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { addToList, blankItem, dateOrNull, sameItem, splitList, toggleInList, withDisclosure } from './item';
+
+describe('item form helpers', () => {
+  it('starts a draft the backend will create', () => {
+    const item = blankItem();
+    expect(item.id).toBe('');
+    expect(item.status).toBe('draft');
+    expect(item.disclosure).toBe('proactive');
+    expect(Object.keys(item)).toHaveLength(29);
+  });
+
+  it('clears the withholding reason when the item becomes proactive', () => {
+    const withheld = { ...withDisclosure(blankItem(), 'withheld'), withheld_reason: 'privacy' as const };
+    expect(withDisclosure(withheld, 'on_request').withheld_reason).toBe('privacy');
+    expect(withDisclosure(withheld, 'proactive').withheld_reason).toBeNull();
+  });
+
+  it('splits typed lists like the backend', () => {
+    expect(splitList('政府网站、政务微信，公开查阅点;政府网站')).toEqual(['政府网站', '政务微信', '公开查阅点']);
+    expect(addToList(['招生'], '招生, 划片')).toEqual(['招生', '划片']);
+    expect(toggleInList(['a', 'b'], 'a', false)).toEqual(['b']);
+    expect(toggleInList(['b'], 'a', true)).toEqual(['b', 'a']);
+  });
+
+  it('reads empty dates as none and compares items by value', () => {
+    expect(dateOrNull('')).toBeNull();
+    expect(dateOrNull('2026-11-24')).toBe('2026-11-24');
+    expect(sameItem(blankItem(), blankItem())).toBe(true);
+    expect(sameItem(blankItem(), { ...blankItem(), title: 'x' })).toBe(false);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '@testing-library/svelte';
+import type { ItemSummary } from '../../ipc/bindings';
+import CatalogRow from './CatalogRow.svelte';
+import { setLang } from '../../i18n/index.svelte';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+function summary(overrides: Partial<ItemSummary> = {}): ItemSummary {
+  return {
+    id: 'item-1',
+    index_no: '210200-JY-GFC-2026-0001',
+    title: HOSTILE,
+    doc_no: '<script>alert(2)</script>',
+    status: 'awaiting_signoff',
+    disclosure: 'proactive',
+    category_name: null,
+    lead_department_name: '<b>规法处</b>',
+    date_written: '2026-11-24',
+    due_date: '2026-12-01',
+    overdue_days: null,
+    updated_at: '2026-11-24T09:00:00Z',
+    ...overrides,
+  };
+}
+
+describe('CatalogRow', () => {
+  it('shows hostile text literally and creates no element from it', () => {
+    setLang('zh-CN');
+    const { container, getByTestId } = render(CatalogRow, { item: summary(), index: 0 });
+    expect(getByTestId('item-row-title').textContent).toBe(HOSTILE);
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+    expect(container.textContent).toContain('<script>alert(2)</script>');
+  });
+
+  it('shows status as text, dates in Chinese, and the id for tests', () => {
+    setLang('zh-CN');
+    const { getByTestId, getByText } = render(CatalogRow, { item: summary({ title: '招生' }), index: 3 });
+    const row = getByTestId('item-row');
+    expect(row.getAttribute('data-id')).toBe('item-1');
+    expect(getByText('待签批')).toBeTruthy();
+    expect(row.textContent).toContain('2026年11月24日');
+  });
+
+  it('shows the overdue working days in words', () => {
+    setLang('zh-CN');
+    const { getByText } = render(CatalogRow, { item: summary({ overdue_days: 3 }), index: 0 });
+    expect(getByText('逾期 3 个工作日').className).toContain('overdue-text');
+  });
+
+  it('shows a placeholder while the row loads', () => {
+    setLang('en');
+    const { queryByTestId, getByText } = render(CatalogRow, { item: undefined, index: 5 });
+    expect(queryByTestId('item-row')).toBeNull();
+    expect(getByText('Loading…')).toBeTruthy();
+    setLang('zh-CN');
+  });
+});
