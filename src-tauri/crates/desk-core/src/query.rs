@@ -37,7 +37,7 @@ pub enum DueFilter {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
-    /// Best match first when there is a text query, else the most recently changed first.
+    /// Best match first when there is a text query, else in 索引号 order (the ledger's order).
     #[default]
     Relevance,
     Title,

@@ -239,7 +239,7 @@ pub fn list(
     let direction = if query.descending { "DESC" } else { "ASC" };
     let order = match (query.sort, text_match.is_some()) {
         (SortKey::Relevance, true) => "s.rank ASC, i.updated_at DESC".to_string(),
-        (SortKey::Relevance, false) => "i.updated_at DESC, i.seq DESC".to_string(),
+        (SortKey::Relevance, false) => "i.index_no ASC, i.seq ASC".to_string(),
         (SortKey::Title, _) => format!("i.title {direction}, i.seq"),
         (SortKey::IndexNo, _) => format!("i.index_no {direction}, i.seq"),
         (SortKey::DueDate, _) => {
