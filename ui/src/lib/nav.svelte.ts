@@ -6,9 +6,11 @@ interface Route {
   screen: Screen;
   /** The item of the editor and history screens; "" for a new item. */
   itemId: string;
+  /** Bumped on every navigation, so opening the same screen again starts it afresh. */
+  visit: number;
 }
 
-export const route = $state<Route>({ screen: 'catalog', itemId: '' });
+export const route = $state<Route>({ screen: 'catalog', itemId: '', visit: 0 });
 
 /** A screen may refuse to be left (unsaved changes); it registers a guard. */
 let leaveGuard: ((next: () => void) => boolean) | null = null;
@@ -27,6 +29,7 @@ export function go(screen: Screen, itemId = ''): void {
     leaveGuard = null;
     route.screen = screen;
     route.itemId = itemId;
+    route.visit++;
   };
   if (leaveGuard && !leaveGuard(next)) return;
   next();
