@@ -7,15 +7,15 @@ export const catalogState = $state<{
   filters: CatalogFilters;
   selected: number;
   scrollTop: number;
-  /** Bumped to ask the catalog to focus its search box (Ctrl+F, /). */
-  focusSearch: number;
+  /** Set to ask the catalog to focus its search box (Ctrl+F, /); the catalog clears it. */
+  focusSearch: boolean;
 }>({
   filters: defaultFilters(),
   selected: -1,
   scrollTop: 0,
-  focusSearch: 0,
+  focusSearch: false,
 });
 
 export function requestSearchFocus(): void {
-  catalogState.focusSearch++;
+  catalogState.focusSearch = true;
 }
