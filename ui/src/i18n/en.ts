@@ -281,8 +281,13 @@ const en: Messages = {
     again: 'Import another plan',
   },
   planWarning: {
-    garbled_heading: 'The heading may be garbled or misread',
-    no_departments: 'No responsible department found',
+    garbled_heading: 'The heading contains garbled text: check and correct the title',
+    garbled_text: 'The text contains garbled characters: check the original file',
+    no_departments: 'No responsible department found: add the lead department after importing',
+    numbering_gap: 'The numbering skips ahead: a task may be missing',
+    numbering_out_of_order: 'A number repeats or goes back: check the original',
+    text_before_first_heading: 'Text before the first heading names departments that belong to no task',
+    unattached_text: 'Unnumbered text belongs to no task',
   },
   about: {
     heading: 'About',

@@ -27,7 +27,10 @@ const PROBLEM_CODES = [
   'unknown_department', 'co_is_lead', 'unknown_channel', 'unknown_level', 'link_to_self', 'unknown_link_target',
   'invalid_date',
 ];
-const PLAN_WARNING_CODES = ['garbled_heading', 'no_departments'];
+const PLAN_WARNING_CODES = [
+  'garbled_heading', 'garbled_text', 'no_departments', 'numbering_gap', 'numbering_out_of_order',
+  'text_before_first_heading', 'unattached_text',
+];
 const LANGS: Lang[] = ['zh-CN', 'en'];
 
 afterEach(() => setLang('zh-CN'));

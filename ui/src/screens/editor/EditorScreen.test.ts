@@ -59,7 +59,8 @@ describe('EditorScreen', () => {
     const { getByTestId } = render(EditorScreen, { itemId: 'item-1' });
     await waitFor(() => expect((getByTestId('field-doc-no') as HTMLInputElement).value).not.toBe(''));
     await fireEvent.input(getByTestId('field-doc-no'), { target: { value: '大教发〔2026〕2号' } });
-    expect(getByTestId('save-status').textContent).toContain('有未保存的修改');
+    expect(getByTestId('unsaved-changes').textContent).toContain('有未保存的修改');
+    expect(getByTestId('save-status').textContent?.trim()).toBe('');
     await fireEvent.keyDown(window, { key: 's', ctrlKey: true });
     await waitFor(() => expect(getByTestId('save-status').textContent).toContain('已保存'));
     expect(saveItem).toHaveBeenCalledTimes(1);

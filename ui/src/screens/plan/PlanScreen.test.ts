@@ -58,7 +58,7 @@ describe('PlanScreen', () => {
     expect(tasks[1].textContent).toContain('已导入');
     expect(tasks[0].textContent).toContain('未登记部门');
     expect(tasks[0].textContent).toContain('集体');
-    expect(getByText('标题可能是乱码或识别有误')).toBeTruthy();
+    expect(getByText('标题中有乱码，请核对并修改名称')).toBeTruthy();
 
     const checkboxes = getAllByRole('checkbox', { name: '导入此项' }) as HTMLInputElement[];
     expect(checkboxes.map((c) => c.checked)).toEqual([true, false]);
