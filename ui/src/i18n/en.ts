@@ -73,7 +73,7 @@ const en: Messages = {
     title: 'Title',
     doc_no: 'Document no.',
     status: 'Status',
-    lead_department: 'Lead department',
+    lead_department: 'Lead dept.',
     date_written: 'Date written',
     due_date: 'Due',
   },
