@@ -185,11 +185,11 @@ author_id: string, entity: EntityKind, entity_id: string, kind: OpKind,
  */
 field: string | null, 
 /**
- * The value before (`set`), or null.
+ * The value before (`set`), the element taken out (`remove`), or null.
  */
 old_value: JsonValue, 
 /**
- * The value after (`set`), the element (`add`/`remove`), or the whole entity (`create`).
+ * The value after (`set`), the element put in (`add`), or the whole entity (`create`).
  */
 new_value: JsonValue, };
 

@@ -27,9 +27,9 @@ pub struct Operation {
     pub kind: OpKind,
     /// The field's key for `set`, `add` and `remove`.
     pub field: Option<String>,
-    /// The value before (`set`), or null.
+    /// The value before (`set`), the element taken out (`remove`), or null.
     pub old_value: Value,
-    /// The value after (`set`), the element (`add`/`remove`), or the whole entity (`create`).
+    /// The value after (`set`), the element put in (`add`), or the whole entity (`create`).
     pub new_value: Value,
 }
 

@@ -539,7 +539,7 @@ pub(crate) fn save_item_in(
                         (OpKind::Add, field, Value::Null, element)
                     }
                     FieldChange::Remove { field, element } => {
-                        (OpKind::Remove, field, Value::Null, element)
+                        (OpKind::Remove, field, element, Value::Null)
                     }
                 };
                 recorder.record(
@@ -596,22 +596,21 @@ fn next_index_no(
         cat: &cat,
         year,
     };
-    let (before, _) = rule.frame(&ctx);
-    let like = format!(
-        "{}%",
-        before
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    let mut stmt =
-        tx.prepare_cached("SELECT index_no FROM items WHERE index_no LIKE ?1 ESCAPE '\\'")?;
-    let existing = stmt.query_map(params![like], |r| r.get::<_, String>(0))?;
-    let mut highest = 0;
-    for index_no in existing {
-        if let Some(serial) = rule.serial_of(&ctx, &index_no?) {
-            highest = highest.max(serial);
+    // The last serial issued per frame is kept, so finding the next one does not scan every
+    // index number; numbers typed by hand or arriving from other PCs are skipped over.
+    let (before, after) = rule.frame(&ctx);
+    let counter = format!("index_serial:{before}\u{1f}{after}");
+    let mut serial: u64 = meta_get(tx, &counter)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut taken = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE index_no = ?1)")?;
+    let index_no = loop {
+        serial += 1;
+        let candidate = rule.format(&ctx, serial);
+        if !taken.query_row(params![candidate], |r| r.get::<_, bool>(0))? {
+            break candidate;
         }
-    }
-    Ok(rule.format(&ctx, highest + 1))
+    };
+    meta_set(tx, &counter, &serial.to_string())?;
+    Ok(index_no)
 }

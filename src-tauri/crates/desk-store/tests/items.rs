@@ -214,3 +214,24 @@ fn changes_are_attributed_to_the_chosen_person() {
     assert_eq!(history[0].author_name, "王芳");
     assert_eq!(history[0].device_id, catalog.device_id());
 }
+
+#[test]
+fn generated_index_numbers_skip_numbers_already_taken() {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    let dated = |title: &str| {
+        let mut i = item(title);
+        i.date_written = chrono::NaiveDate::from_ymd_opt(2019, 1, 2);
+        i
+    };
+    let first = save(&mut catalog, dated("一"));
+    assert_eq!(first.index_no, "210200-JY-00-00-2019-0001");
+    // Typed by hand: the number the rule would give next.
+    let mut typed = dated("二");
+    typed.index_no = "210200-JY-00-00-2019-0002".into();
+    save(&mut catalog, typed);
+    assert_eq!(
+        save(&mut catalog, dated("三")).index_no,
+        "210200-JY-00-00-2019-0003"
+    );
+}
