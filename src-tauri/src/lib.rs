@@ -21,9 +21,21 @@ fn data_dir_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
     None
 }
 
-/// The log folder: beside the database, so a portable data folder carries its own logs.
+/// The log folder: beside the database, so a portable data folder carries its own logs. When
+/// the data folder cannot be written (the app then explains why), logs go to the temp folder.
 fn log_dir(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("logs")
+    let beside_data = data_dir.join("logs");
+    let writable = std::fs::create_dir_all(&beside_data).is_ok() && {
+        let probe = beside_data.join(".write-test");
+        let ok = std::fs::write(&probe, b"").is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    };
+    if writable {
+        beside_data
+    } else {
+        std::env::temp_dir().join("disclosure-desk-logs")
+    }
 }
 
 fn logger(log_dir: PathBuf) -> tauri_plugin_log::Builder {

@@ -46,6 +46,9 @@ enum Command {
     /// Departments and units.
     #[command(subcommand)]
     Department(DepartmentCommand),
+    /// The catalog's settings: channel and level lists, the 索引号 rule, the due period.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Where the data is and what it holds.
     Info,
 }
@@ -130,6 +133,16 @@ enum SortArg {
     Written,
     Updated,
     Status,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    Show,
+    /// KEY=VALUE: channels=政府网站、两微一端 levels=… index_rule={org}-{year}-{seq:4} org_code=… due_working_days=20
+    Set {
+        #[arg(required = true)]
+        assignments: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -344,6 +357,41 @@ fn run(cli: Cli) -> Outcome {
             println!("{}  {}  {}", saved.id, saved.code, saved.name);
             Ok(())
         }
+        Command::Settings(SettingsCommand::Show) => {
+            let catalog = open(&cli)?;
+            print_settings(catalog.settings(), cli.json)
+        }
+        Command::Settings(SettingsCommand::Set { assignments }) => {
+            let mut catalog = open(&cli)?;
+            let mut settings = catalog.settings().clone();
+            for text in assignments {
+                let (key, value) = split_assignment(text).ok_or_else(|| {
+                    fail(
+                        "invalid_argument",
+                        format!("{text}: write KEY=VALUE, e.g. due_working_days=20"),
+                    )
+                })?;
+                match key {
+                    "channels" => settings.channels = desk_core::fields::split_list(value),
+                    "levels" => settings.levels = desk_core::fields::split_list(value),
+                    "index_rule" => settings.index_rule = value.trim().to_string(),
+                    "org_code" => settings.org_code = value.trim().to_string(),
+                    "due_working_days" => {
+                        settings.due_working_days = value.trim().parse().map_err(|_| {
+                            fail("invalid_argument", format!("due_working_days: {value} is not a number of days"))
+                        })?
+                    }
+                    other => {
+                        return Err(fail(
+                            "invalid_argument",
+                            format!("unknown setting {other}: use channels, levels, index_rule, org_code or due_working_days"),
+                        ))
+                    }
+                }
+            }
+            let saved = catalog.save_settings(settings)?;
+            print_settings(&saved, cli.json)
+        }
         Command::Info => {
             let catalog = open(&cli)?;
             let info = catalog.app_info(env!("CARGO_PKG_VERSION"), Path::new(""))?;
@@ -480,6 +528,18 @@ fn list_query(catalog: &Catalog, args: &ListArgs) -> Result<ItemQuery, Failure> 
         offset: args.offset,
         limit: args.limit,
     })
+}
+
+fn print_settings(settings: &desk_core::settings::CatalogSettings, json: bool) -> Outcome {
+    if json {
+        return print_json(settings);
+    }
+    println!("channels:         {}", settings.channels.join("、"));
+    println!("levels:           {}", settings.levels.join("、"));
+    println!("index_rule:       {}", settings.index_rule);
+    println!("org_code:         {}", settings.org_code);
+    println!("due_working_days: {}", settings.due_working_days);
+    Ok(())
 }
 
 fn print_item(item: &Item, json: bool) -> Outcome {

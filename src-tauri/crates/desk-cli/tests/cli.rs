@@ -266,3 +266,88 @@ fn the_data_dir_can_come_from_the_environment() {
     assert_eq!(info["data_dir"], dir.path().display().to_string());
     assert!(dir.path().join("catalog.db").exists());
 }
+
+#[test]
+fn a_read_only_data_folder_is_explained() {
+    let dir = temp();
+    ok_json(dir.path(), &["item", "add", "--title", "已保存"]);
+    // chmod stops everyone but root; for root the folder is made immutable instead.
+    use std::os::unix::fs::PermissionsExt;
+    let set_mode =
+        |mode| std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode));
+    set_mode(0o555).unwrap_or_else(|e| panic!("{e}"));
+    let root = std::fs::write(dir.path().join("probe"), b"").is_ok();
+    let chattr = |flag: &str| {
+        let status = Command::new("chattr").arg(flag).arg(dir.path()).status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "chattr {flag} failed"
+        );
+    };
+    if root {
+        let _ = std::fs::remove_file(dir.path().join("probe"));
+        chattr("+i");
+    }
+    let code = err_code(dir.path(), &["item", "add", "--title", "新的"]);
+    if root {
+        chattr("-i");
+    }
+    set_mode(0o755).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, "data_dir_read_only");
+    assert_eq!(ok_json(dir.path(), &["item", "list"])["total"], 1);
+}
+
+#[test]
+fn settings_change_the_lists_and_the_index_rule() {
+    let dir = temp();
+    let data = dir.path();
+    let saved = ok_json(
+        data,
+        &[
+            "settings",
+            "set",
+            "channels=政府网站、政务微博",
+            "index_rule={org}/{year}/{seq:3}",
+            "org_code=DL",
+        ],
+    );
+    assert_eq!(
+        saved["channels"],
+        serde_json::json!(["政府网站", "政务微博"])
+    );
+    let item = ok_json(
+        data,
+        &[
+            "item",
+            "add",
+            "--title",
+            "通知",
+            "channels=政务微博",
+            "date_written=2019-01-02",
+        ],
+    );
+    assert_eq!(item["index_no"], "DL/2019/001");
+    assert_eq!(
+        err_code(
+            data,
+            &["item", "add", "--title", "通知", "channels=两微一端"]
+        ),
+        "invalid_item"
+    );
+    assert_eq!(
+        err_code(data, &["settings", "set", "index_rule={org}-{year}"]),
+        "invalid_argument"
+    );
+    assert_eq!(
+        err_code(data, &["settings", "set", "due_working_days=0"]),
+        "invalid_argument"
+    );
+    assert_eq!(
+        err_code(data, &["settings", "set", "channels="]),
+        "invalid_argument"
+    );
+    assert_eq!(
+        ok_json(data, &["settings", "show"])["index_rule"],
+        "{org}/{year}/{seq:3}"
+    );
+}

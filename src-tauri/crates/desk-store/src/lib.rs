@@ -261,6 +261,53 @@ impl Catalog {
         Ok(person)
     }
 
+    /// Changes the catalog's settings (lists, 索引号 rule, due days); refuses a rule that does not
+    /// parse or a list with empty or repeated entries, and records what changed.
+    pub fn save_settings(&mut self, mut settings: CatalogSettings) -> Result<CatalogSettings> {
+        for list in [&mut settings.channels, &mut settings.levels] {
+            for entry in list.iter_mut() {
+                *entry = entry.trim().to_string();
+            }
+            let mut seen = HashSet::new();
+            if list.iter().any(|e| e.is_empty() || !seen.insert(e.clone())) {
+                return Err(StoreError::InvalidArgument(
+                    "a list of channels or levels has an empty or repeated entry".into(),
+                ));
+            }
+        }
+        if settings.channels.is_empty() {
+            return Err(StoreError::InvalidArgument(
+                "the list of channels is empty: keep at least one".into(),
+            ));
+        }
+        IndexRule::parse(&settings.index_rule)
+            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+        if !(1..=250).contains(&settings.due_working_days) {
+            return Err(StoreError::InvalidArgument(
+                "the due period must be between 1 and 250 working days".into(),
+            ));
+        }
+        let old = self.settings.clone();
+        let json = serde_json::to_string(&settings)
+            .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
+        let author = self.author_id()?;
+        let tx = self.conn.transaction()?;
+        let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
+        meta_set(&tx, "settings", &json)?;
+        record_entity(
+            &tx,
+            &mut recorder,
+            EntityKind::Setting,
+            "catalog",
+            Some(&old),
+            &settings,
+        )?;
+        recorder.finish(&tx)?;
+        tx.commit()?;
+        self.settings = settings.clone();
+        Ok(settings)
+    }
+
     /// All operations, in (device, sequence) order.
     pub fn operations(&self) -> Result<Vec<Operation>> {
         oplog::all_operations(&self.conn)
