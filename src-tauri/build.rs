@@ -21,6 +21,7 @@ mod disclosure_commands {
         "set_current_person",
         "list_categories",
         "get_settings",
+        "save_settings",
         "preview_plan_text",
         "open_plan_file",
         "import_plan",

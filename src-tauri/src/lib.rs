@@ -71,6 +71,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::registry::set_current_person,
             commands::registry::list_categories,
             commands::registry::get_settings,
+            commands::registry::save_settings,
             commands::plan::preview_plan_text,
             commands::plan::open_plan_file,
             commands::plan::import_plan,

@@ -61,3 +61,11 @@ pub async fn get_settings(
 ) -> Result<CatalogSettings, ErrorPayload> {
     state.with_catalog(|c| Ok(c.settings().clone())).await
 }
+
+#[tauri::command]
+pub async fn save_settings(
+    state: tauri::State<'_, AppState>,
+    settings: CatalogSettings,
+) -> Result<CatalogSettings, ErrorPayload> {
+    state.with_catalog(move |c| c.save_settings(settings)).await
+}

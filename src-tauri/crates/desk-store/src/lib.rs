@@ -73,7 +73,7 @@ impl Catalog {
     }
 
     fn initialise(&mut self) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = write_transaction(&mut self.conn)?;
         meta_set(&tx, "catalog_id", &uuid::Uuid::new_v4().to_string())?;
         meta_set(&tx, "device_id", &new_device_id())?;
         meta_set(
@@ -186,7 +186,7 @@ impl Catalog {
     /// fills the 索引号 when empty, and records one operation per changed field.
     pub fn save_item(&mut self, item: Item) -> Result<Item> {
         let author = self.author_id()?;
-        let tx = self.conn.transaction()?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
         let saved = save_item_in(&tx, &mut recorder, &self.settings, &self.calendar, item)?;
         recorder.finish(&tx)?;
@@ -210,7 +210,7 @@ impl Catalog {
 
     pub fn save_department(&mut self, department: Department) -> Result<Department> {
         let author = self.author_id()?;
-        let tx = self.conn.transaction()?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
         let saved = save_department_in(&tx, &mut recorder, department)?;
         recorder.finish(&tx)?;
@@ -234,7 +234,7 @@ impl Catalog {
         }
         person.roles.dedup();
         let author = self.author_id()?;
-        let tx = self.conn.transaction()?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
         let old = if person.id.is_empty() {
             person.id = uuid::Uuid::now_v7().to_string();
@@ -291,7 +291,7 @@ impl Catalog {
         let json = serde_json::to_string(&settings)
             .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
         let author = self.author_id()?;
-        let tx = self.conn.transaction()?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
         meta_set(&tx, "settings", &json)?;
         record_entity(
@@ -320,13 +320,19 @@ impl Catalog {
         work: impl FnOnce(&Transaction, &mut Recorder, &CatalogSettings, &WorkCalendar) -> Result<T>,
     ) -> Result<T> {
         let author = self.author_id()?;
-        let tx = self.conn.transaction()?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
         let result = work(&tx, &mut recorder, &self.settings, &self.calendar)?;
         recorder.finish(&tx)?;
         tx.commit()?;
         Ok(result)
     }
+}
+
+/// A transaction that takes the write lock at once: when the app and `desk` write the same
+/// catalog, the second waits (busy timeout) instead of failing half-way through its reads.
+fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
 }
 
 fn new_device_id() -> String {

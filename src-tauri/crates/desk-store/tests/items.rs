@@ -235,3 +235,32 @@ fn generated_index_numbers_skip_numbers_already_taken() {
         "210200-JY-00-00-2019-0003"
     );
 }
+
+#[test]
+fn the_app_and_the_cli_can_write_the_same_catalog_at_once() {
+    let dir = temp();
+    drop(open(dir.path()));
+    let writers: Vec<_> = (0..2)
+        .map(|writer| {
+            let path = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut catalog = open(&path);
+                for n in 0..40 {
+                    save(&mut catalog, item(&format!("写入者{writer} 第{n}件")));
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        assert!(writer.join().is_ok(), "a writer failed");
+    }
+    let catalog = open(dir.path());
+    assert_eq!(catalog.item_count().ok(), Some(80));
+    let seqs: Vec<u64> = catalog
+        .operations()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| o.seq)
+        .collect();
+    assert_eq!(seqs, (1..=80).collect::<Vec<u64>>(), "one dense sequence");
+}
