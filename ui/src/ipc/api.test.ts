@@ -16,6 +16,7 @@ describe('api', () => {
   it('calls each command with its argument names', async () => {
     const query = buildQuery(defaultFilters());
     const item = blankItem();
+    const settings = { channels: ['政府网站'], levels: ['市级'], index_rule: '{org}-{seq:4}', org_code: 'JY', due_working_days: 20 };
     const calls: [() => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
       [() => api.appInfo(), 'app_info', undefined],
       [() => api.listItems(query), 'list_items', { query }],
@@ -29,6 +30,7 @@ describe('api', () => {
       [() => api.setCurrentPerson('p1'), 'set_current_person', { id: 'p1' }],
       [() => api.listCategories(), 'list_categories', undefined],
       [() => api.getSettings(), 'get_settings', undefined],
+      [() => api.saveSettings(settings), 'save_settings', { settings }],
       [() => api.previewPlanText('计划'), 'preview_plan_text', { text: '计划' }],
       [() => api.openPlanFile(), 'open_plan_file', undefined],
       [() => api.importPlan({ tasks: [], create_departments: ['督导室'] }), 'import_plan', { request: { tasks: [], create_departments: ['督导室'] } }],

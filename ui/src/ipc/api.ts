@@ -66,6 +66,11 @@ export function getSettings(): Promise<CatalogSettings> {
   return invoke<CatalogSettings>('get_settings');
 }
 
+/** Saves the catalog settings; answers with them as stored, or rejects with invalid_argument. */
+export function saveSettings(settings: CatalogSettings): Promise<CatalogSettings> {
+  return invoke<CatalogSettings>('save_settings', { settings });
+}
+
 export function previewPlanText(text: string): Promise<PlanPreview> {
   return invoke<PlanPreview>('preview_plan_text', { text });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorText, problemText, problemsByField, toErrorPayload } from './errors';
+import { errorDetail, errorText, problemText, problemsByField, toErrorPayload } from './errors';
 import { setLang } from '../i18n/index.svelte';
 
 afterEach(() => setLang('zh-CN'));
@@ -17,6 +17,15 @@ describe('errors', () => {
     expect(errorText({ code: 'sync_conflict', message: 'two PCs changed it', problems: [] })).toBe('出错了：two PCs changed it');
     expect(problemText({ field: 'title', code: 'new_rule', message: 'the backend explains' })).toBe('the backend explains');
     expect(problemText({ field: 'title', code: 'title_empty', message: 'x' })).toBe('名称不能为空：请填写事项名称。');
+  });
+
+  it('adds the backend message beneath the sentence for storage errors and refused arguments', () => {
+    const path = 'the database /data/catalog.db is damaged';
+    expect(errorDetail({ code: 'database_corrupt', message: ` ${path} `, problems: [] })).toBe(path);
+    expect(errorDetail({ code: 'storage', message: 'database error: disk I/O error', problems: [] })).toBe('database error: disk I/O error');
+    expect(errorDetail({ code: 'invalid_argument', message: 'the 索引号 rule must contain {seq} exactly once', problems: [] })).toContain('{seq}');
+    expect(errorDetail({ code: 'not_found', message: 'no item with id x', problems: [] })).toBe('');
+    expect(errorDetail({ code: 'sync_conflict', message: 'already in the headline', problems: [] })).toBe('');
   });
 
   it('turns anything thrown into a payload', () => {

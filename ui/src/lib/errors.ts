@@ -1,8 +1,9 @@
-// Turning a rejected command into words. The backend's `code` picks the message; `message` is only
-// shown for a code this version does not know.
+// Turning a rejected command into words. The backend's `code` picks the headline. The backend's
+// `message` is shown for a code this version does not know, and beneath the headline for the codes
+// where it names the file or the exact fault (see errorDetail).
 
 import type { ErrorPayload, FieldProblem } from '../ipc/bindings';
-import { tDynamic, t } from '../i18n/index.svelte';
+import { hasKey, tDynamic, t } from '../i18n/index.svelte';
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') {
@@ -19,6 +20,26 @@ export function toErrorPayload(error: unknown): ErrorPayload {
 
 export function errorText(error: ErrorPayload): string {
   return tDynamic(`errors.${error.code}`, t('errors.unknown', { message: error.message || error.code }));
+}
+
+/**
+ * Codes whose backend message is worth showing beneath the translated headline: storage errors name
+ * the file or folder and what to do with it (for IT), invalid_argument says exactly what was refused.
+ */
+export const DETAIL_CODES: ReadonlySet<string> = new Set([
+  'database_corrupt',
+  'database_foreign',
+  'database_newer',
+  'data_dir_read_only',
+  'data_dir_unavailable',
+  'storage',
+  'invalid_argument',
+]);
+
+/** The backend's own words to show beneath errorText(), or "" when there is nothing to add. */
+export function errorDetail(error: ErrorPayload): string {
+  const message = error.message.trim();
+  return DETAIL_CODES.has(error.code) && hasKey(`errors.${error.code}`) ? message : '';
 }
 
 export function problemText(problem: FieldProblem): string {

@@ -1,6 +1,6 @@
 // Which screen is shown. The app has no URLs to speak of: a small state object is the router.
 
-export type Screen = 'catalog' | 'editor' | 'history' | 'plan' | 'departments' | 'about';
+export type Screen = 'catalog' | 'editor' | 'history' | 'plan' | 'departments' | 'settings' | 'about';
 
 interface Route {
   screen: Screen;

@@ -63,6 +63,18 @@ export async function refreshDepartments(): Promise<void> {
   session.departments = await api.listDepartments();
 }
 
+/** Reads the settings again (the CLI or another window may have changed them). */
+export async function refreshSettings(): Promise<CatalogSettings> {
+  const settings = await api.getSettings();
+  session.settings = settings;
+  return settings;
+}
+
+/** After a save: every screen that offers channels, levels or the due period sees the new ones. */
+export function setSettings(settings: CatalogSettings): void {
+  session.settings = settings;
+}
+
 export function setInfo(info: AppInfo): void {
   session.info = info;
 }

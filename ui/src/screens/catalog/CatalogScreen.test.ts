@@ -81,11 +81,13 @@ describe('CatalogScreen', () => {
     expect(getByTestId('catalog-total').textContent).toContain('0');
   });
 
-  it('shows a translated banner when the list cannot be read', async () => {
+  it('shows a translated banner, with the backend detail beneath, when the list cannot be read', async () => {
     listItems.mockRejectedValue({ code: 'storage', message: 'disk I/O error', problems: [] });
-    const { findByTestId } = render(CatalogScreen);
+    const { findByTestId, getByTestId } = render(CatalogScreen);
     const banner = await findByTestId('error-banner');
-    expect(banner.textContent).toContain('保存数据时出错');
-    expect(banner.textContent).not.toContain('disk I/O error');
+    const headline = banner.querySelector('.headline')?.textContent ?? '';
+    expect(headline).toContain('保存数据时出错');
+    expect(headline).not.toContain('disk I/O error');
+    expect(getByTestId('error-detail').textContent).toBe('disk I/O error');
   });
 });
