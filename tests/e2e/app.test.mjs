@@ -53,6 +53,14 @@ async function search(session, query) {
   assert.equal(value, query, 'the search box holds what was typed');
 }
 
+async function setLanguage(session, lang) {
+  await session.until(`the ${lang} interface`, async () => {
+    if ((await session.execute('return document.documentElement.lang')) === lang) return true;
+    await session.click(await session.find('[data-testid=lang-switch]'));
+    return false;
+  });
+}
+
 async function rowTitles(session) {
   const rows = await session.findAll('[data-testid=item-row-title]');
   // textContent, not the rendered text: a long title is cut off with an ellipsis on screen.
@@ -170,7 +178,7 @@ test('every screen: plan import with a new department, people, history, about, E
     await session.click(await session.find('[data-testid=nav-plan]'));
     const plan = [
       '一、加强招生信息公开',
-      '(一)公开义务教育招生方案。通过市教育局网站公开招生范围和报名条件。（牵头单位：规法处；配合单位：学前处、招生考试中心）',
+      '(一)公开2019年义务教育招生方案。通过市教育局网站公开招生范围和报名条件。（牵头单位：规法处；配合单位：学前处、招生考试中心）',
       '(二)做好招生政策解读。按照谁起草谁解读的原则同步发布解读材料。(责任部门:办公室)',
     ].join('\n');
     const box = await session.waitFor('[data-testid=plan-text]');
@@ -201,7 +209,7 @@ test('every screen: plan import with a new department, people, history, about, E
 
     // An edit is recorded in the history under her name.
     await session.click(await session.find('[data-testid=nav-catalog]'));
-    await search(session, '招生方案');
+    await search(session, '2019年义务');
     await session.until('the imported task', async () => (await total(session)) === 1);
     await session.doubleClick(await session.find('[data-testid=item-row]'));
     const title = await session.waitFor('[data-testid=field-title]');
@@ -214,17 +222,30 @@ test('every screen: plan import with a new department, people, history, about, E
     assert.match(await session.property(rows[0], 'textContent'), /王芳/);
     await shot(session, '09-history');
 
+    // Catalog settings: a new channel, saved for everyone who uses this catalog.
+    await session.click(await session.find('[data-testid=nav-settings]'));
+    await session.waitFor('[data-testid=settings-channel]');
+    const channelsBefore = (await session.findAll('[data-testid=settings-channel]')).length;
+    await session.click(await session.find('[data-testid=settings-add-channel]'));
+    await session.until('a new channel row', async () => (await session.findAll('[data-testid=settings-channel]')).length === channelsBefore + 1);
+    const channels = await session.findAll('[data-testid=settings-channel]');
+    await session.type(channels[channels.length - 1], '政务服务网');
+    await session.click(await session.find('[data-testid=settings-save]'));
+    await session.until('the settings saved', async () => (await session.text(await session.find('[data-testid=settings-saved]'))).length > 0);
+    assert.ok(cli(dataDir, 'settings', 'show').channels.includes('政务服务网'));
+    await shot(session, '10-settings');
+
     // About shows where the log is; English switch.
     await session.click(await session.find('[data-testid=nav-about]'));
     const logDir = await session.property(await session.waitFor('[data-testid=log-dir]'), 'textContent');
     assert.equal(logDir.trim(), join(dataDir, 'logs'));
     assert.ok(existsSync(join(dataDir, 'logs', 'disclosure-desk.log')), 'the log file is written');
-    await session.click(await session.find('[data-testid=lang-switch]'));
+    await setLanguage(session, 'en');
     await session.click(await session.find('[data-testid=nav-catalog]'));
     await session.until('English', async () => /items?/i.test(await session.text(await session.find('[data-testid=catalog-total]'))));
-    await shot(session, '10-english');
-    // The language is remembered by the webview: leave it as a new user finds it.
-    await session.click(await session.find('[data-testid=lang-switch]'));
+    await shot(session, '11-english');
+    // The webview remembers the language: leave it as a new user finds it.
+    await setLanguage(session, 'zh-CN');
   } finally {
     await session.end();
   }
@@ -247,7 +268,7 @@ test('bad input in the window: a 100,000-character title, a read-only data folde
     await session.click(await session.find('[data-testid=save-item]'));
     const problem = await session.waitFor('[data-testid=problem-title]');
     await session.until('the title problem', async () => (await session.text(problem)).length > 0);
-    await shot(session, '11-title-too-long');
+    await shot(session, '12-title-too-long');
     assert.deepEqual(cli(dataDir, 'item', 'show', id), before, 'nothing saved changed');
   } finally {
     await session.end();
@@ -263,7 +284,7 @@ test('bad input in the window: a 100,000-character title, a read-only data folde
     try {
       const banner = await session.waitFor('[data-testid=error-banner]');
       await session.until('the read-only message', async () => (await session.text(banner)).length > 0);
-      await shot(session, '12-read-only-folder');
+      await shot(session, '13-read-only-folder');
     } finally {
       await session.end();
     }
