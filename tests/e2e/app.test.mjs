@@ -279,17 +279,20 @@ test('bad input in the window: a 100,000-character title, a read-only data folde
   const lock = (on) =>
     asRoot ? execFileSync('chattr', [on ? '+i' : '-i', dataDir]) : chmodSync(dataDir, on ? 0o555 : 0o755);
   lock(true);
+  session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
   try {
-    session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
     try {
       const banner = await session.waitFor('[data-testid=error-banner]');
       await session.until('the read-only message', async () => (await session.text(banner)).length > 0);
       await shot(session, '13-read-only-folder');
     } finally {
-      await session.end();
+      lock(false);
     }
+    // Once the folder is writable again, "retry" opens the catalog without a restart.
+    await session.click(await session.find('[data-testid=error-retry]'));
+    await session.waitFor('[data-testid=item-row]');
   } finally {
-    lock(false);
+    await session.end();
   }
   assert.equal(cli(dataDir, 'item', 'list').total, 17, 'the catalog is intact');
 });
