@@ -175,6 +175,8 @@ pub fn list(
     calendar: &WorkCalendar,
 ) -> Result<ItemPage> {
     let mut joins = String::new();
+    // Counting needs the matches, not their ranks: bm25 over every match is the costly part.
+    let mut count_joins = String::new();
     let mut conditions: Vec<String> = Vec::new();
     let mut args: Vec<SqlValue> = Vec::new();
     let arg = |value: SqlValue, args: &mut Vec<SqlValue>| {
@@ -187,6 +189,9 @@ pub fn list(
         joins.push_str(&format!(
             " JOIN (SELECT rowid AS seq, bm25(item_search, 10.0, 6.0, 1.0, 4.0) AS rank \
              FROM item_search WHERE item_search MATCH {p}) s ON s.seq = i.seq"
+        ));
+        count_joins.push_str(&format!(
+            " JOIN (SELECT rowid AS seq FROM item_search WHERE item_search MATCH {p}) s ON s.seq = i.seq"
         ));
     }
     if let Some(department) = &query.department_id {
@@ -231,14 +236,38 @@ pub fn list(
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
     };
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM items i{joins}{where_clause}"),
-        params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
+    let limit = match query.limit {
+        0 => DEFAULT_PAGE_SIZE,
+        n => n.min(MAX_PAGE_SIZE),
+    };
+    // Text alone, best match first (the case while someone types): the index counts and ranks by
+    // itself, and only one page of items is looked up.
+    let text_only =
+        text_match.is_some() && conditions.is_empty() && query.sort == SortKey::Relevance;
+    let mut outer_offset = query.offset;
+    let total: i64 = if text_only {
+        joins = format!(
+            " JOIN (SELECT rowid AS seq, bm25(item_search, 10.0, 6.0, 1.0, 4.0) AS rank \
+             FROM item_search WHERE item_search MATCH ?1 ORDER BY rank, rowid LIMIT {limit} OFFSET {}) s \
+             ON s.seq = i.seq",
+            query.offset
+        );
+        outer_offset = 0;
+        conn.query_row(
+            "SELECT count(*) FROM item_search WHERE item_search MATCH ?1",
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?
+    } else {
+        conn.query_row(
+            &format!("SELECT count(*) FROM items i{count_joins}{where_clause}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?
+    };
     let direction = if query.descending { "DESC" } else { "ASC" };
     let order = match (query.sort, text_match.is_some()) {
-        (SortKey::Relevance, true) => "s.rank ASC, i.updated_at DESC".to_string(),
+        (SortKey::Relevance, true) => "s.rank ASC, i.seq ASC".to_string(),
         (SortKey::Relevance, false) => "i.index_no ASC, i.seq ASC".to_string(),
         (SortKey::Title, _) => format!("i.title {direction}, i.seq"),
         (SortKey::IndexNo, _) => format!("i.index_no {direction}, i.seq"),
@@ -251,17 +280,12 @@ pub fn list(
         (SortKey::Updated, _) => format!("i.updated_at {direction}, i.seq"),
         (SortKey::Status, _) => format!("i.status {direction}, i.seq"),
     };
-    let limit = match query.limit {
-        0 => DEFAULT_PAGE_SIZE,
-        n => n.min(MAX_PAGE_SIZE),
-    };
     let sql = format!(
         "SELECT i.id, i.index_no, i.title, i.doc_no, i.status, i.disclosure, c.name, d.name, \
          i.date_written, i.effective_due, i.updated_at \
          FROM items i{joins} LEFT JOIN categories c ON c.id = i.category_id \
          LEFT JOIN departments d ON d.id = i.lead_department_id{where_clause} \
-         ORDER BY {order} LIMIT {limit} OFFSET {}",
-        query.offset
+         ORDER BY {order} LIMIT {limit} OFFSET {outer_offset}"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), |r| {

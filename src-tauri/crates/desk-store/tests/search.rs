@@ -172,3 +172,48 @@ fn category_filter_includes_the_subtree() {
     );
     assert_eq!(got, vec!["某规章"]);
 }
+
+#[test]
+fn paging_through_matches_gives_each_once_best_first() {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    for n in 0..30 {
+        let mut i = item(&format!("第{n}号通知"));
+        // Every third item has the word in its title; the rest only in the summary.
+        if n % 3 == 0 {
+            i.title = format!("第{n}号招生通知");
+        } else {
+            i.summary = "关于招生的说明".into();
+        }
+        save(&mut catalog, i);
+    }
+    save(&mut catalog, item("无关的事项"));
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = catalog
+            .list_items(
+                &ItemQuery {
+                    text: "招生".into(),
+                    limit: 7,
+                    offset,
+                    ..Default::default()
+                },
+                today(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.total, 30);
+        if page.items.is_empty() {
+            break;
+        }
+        seen.extend(page.items.into_iter().map(|i| i.title));
+        offset += 7;
+    }
+    assert_eq!(seen.len(), 30);
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), 30, "no item twice");
+    assert!(
+        seen[..10].iter().all(|t| t.contains("招生")),
+        "title matches first: {seen:?}"
+    );
+}
