@@ -177,7 +177,7 @@ fn items_are_added_changed_shown_and_their_history_kept() {
     );
     let id = added["id"].as_str().unwrap_or_default().to_string();
     assert_eq!(added["date_written"], "2019-04-01");
-    assert_eq!(added["index_no"], "210200-JY-GFC-GFXWJ-2019-0001");
+    assert_eq!(added["index_no"], "210200-JY-GFXWJ-2019-0001");
     assert_eq!(
         added["channels"],
         serde_json::json!(["政府网站", "两微一端"])

@@ -42,7 +42,7 @@ impl Default for CatalogSettings {
                 .into_iter()
                 .map(String::from)
                 .collect(),
-            index_rule: "{org}-{dept}-{cat}-{year}-{seq:4}".into(),
+            index_rule: "{org}-{cat}-{year}-{seq:4}".into(),
             org_code: "210200-JY".into(),
             due_working_days: 20,
         }
