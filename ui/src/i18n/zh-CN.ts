@@ -61,7 +61,7 @@ const zhCN = {
     sortBy: '按{column}排序',
     sortedAsc: '升序',
     sortedDesc: '降序',
-    overdueDays: '逾期 {n} 个工作日',
+    overdueDays: '逾期{n}个工作日',
     loadingRow: '正在加载…',
     emptyTitle: '目录中还没有事项',
     emptyHint: '按 Ctrl+N 新建事项，或在“导入工作计划”中导入今年的工作计划。',

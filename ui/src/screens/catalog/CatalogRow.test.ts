@@ -47,7 +47,7 @@ describe('CatalogRow', () => {
   it('shows the overdue working days in words', () => {
     setLang('zh-CN');
     const { getByText } = render(CatalogRow, { item: summary({ overdue_days: 3 }), index: 0 });
-    expect(getByText('逾期 3 个工作日').className).toContain('overdue-text');
+    expect(getByText('逾期3个工作日').className).toContain('overdue-text');
   });
 
   it('shows a placeholder while the row loads', () => {
