@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -295,4 +295,47 @@ test('bad input in the window: a 100,000-character title, a read-only data folde
     await session.end();
   }
   assert.equal(cli(dataDir, 'item', 'list').total, 17, 'the catalog is intact');
+});
+
+test('a GBK plan file chosen in the native file dialog', async () => {
+  const dataDir = dataFolder();
+  const planFile = join(dataDir, 'plan-2019-gbk.txt');
+  // The sample as an office PC saves it: GB18030/GBK. Node cannot encode GBK, so the CLI's
+  // fixture is converted by iconv (glibc, always present).
+  const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030', join(root, 'src-tauri/crates/desk-core/tests/fixtures/plan/dalian-education-2019-plan.txt')]);
+  writeFileSync(planFile, gbk);
+  const session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row]');
+    await session.click(await session.find('[data-testid=nav-plan]'));
+    const open = await session.waitFor('[data-testid=plan-open-file]');
+    // The click returns only when the dialog closes, so do not wait for it here.
+    const clicked = session.click(open).catch(() => {});
+    const dialog = await session.until('the file dialog', async () => {
+      try {
+        return execFileSync('xdotool', ['search', '--name', 'Open a work plan'], { encoding: 'utf8' }).trim().split('\n')[0];
+      } catch {
+        return false;
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the dialog take input
+    // No window manager under Xvfb: keys go to the window under the pointer. The path is pasted,
+    // not typed, so the dialog's name completion cannot interleave with it.
+    execFileSync('xdotool', ['mousemove', '--window', dialog, '400', '300']);
+    execFileSync('xdotool', ['key', 'ctrl+l']);
+    execFileSync('xclip', ['-selection', 'clipboard'], { input: planFile, stdio: ['pipe', 'ignore', 'ignore'] });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // xclip takes the clipboard
+    execFileSync('xdotool', ['key', 'ctrl+v']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    execFileSync('xdotool', ['key', 'Return']);
+    await clicked;
+    await session.until('17 tasks from the GBK file', async () => (await session.findAll('[data-testid=plan-task]')).length === 17);
+    const page = await session.execute('return document.body.textContent');
+    assert.match(page, /GB18030/, 'the detected encoding is shown');
+    await shot(session, '14-plan-from-gbk-file');
+  } finally {
+    // xclip stays in the background to serve the clipboard until it is told to go.
+    spawnSync('pkill', ['-x', 'xclip']);
+    await session.end();
+  }
 });
