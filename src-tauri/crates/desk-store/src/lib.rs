@@ -13,22 +13,20 @@ pub mod oplog;
 pub mod plan;
 pub mod registry;
 pub mod sample;
+pub(crate) mod save;
 pub mod search;
 
 use chrono::NaiveDate;
-use desk_core::fields::{diff, FieldChange};
-use desk_core::index_rule::{IndexContext, IndexRule};
+use desk_core::index_rule::IndexRule;
 use desk_core::ipc::AppInfo;
-use desk_core::model::{Category, Department, DepartmentKind, Item, Person};
-use desk_core::ops::{EntityKind, HistoryEntry, OpKind, Operation};
+use desk_core::model::{Category, Department, Item, Person};
+use desk_core::ops::{EntityKind, HistoryEntry, Operation};
 use desk_core::query::{ItemPage, ItemQuery};
 use desk_core::settings::CatalogSettings;
-use desk_core::validate::{check_item, CatalogFacts};
 use desk_core::workdays::WorkCalendar;
 pub use error::{Result, StoreError};
 use oplog::{meta_get, meta_set, Recorder};
-use rusqlite::{params, Connection, Transaction};
-use serde_json::Value;
+use rusqlite::{Connection, Transaction};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -185,13 +183,9 @@ impl Catalog {
     /// Saves an item: creates it when its id is empty, else changes what differs. Validates,
     /// fills the 索引号 when empty, and records one operation per changed field.
     pub fn save_item(&mut self, item: Item) -> Result<Item> {
-        let author = self.author_id()?;
-        let tx = write_transaction(&mut self.conn)?;
-        let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
-        let saved = save_item_in(&tx, &mut recorder, &self.settings, &self.calendar, item)?;
-        recorder.finish(&tx)?;
-        tx.commit()?;
-        Ok(saved)
+        self.change(|tx, recorder, settings, calendar| {
+            save::save_item_in(tx, recorder, settings, calendar, item)
+        })
     }
 
     // ---- registry ----
@@ -209,13 +203,7 @@ impl Catalog {
     }
 
     pub fn save_department(&mut self, department: Department) -> Result<Department> {
-        let author = self.author_id()?;
-        let tx = write_transaction(&mut self.conn)?;
-        let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
-        let saved = save_department_in(&tx, &mut recorder, department)?;
-        recorder.finish(&tx)?;
-        tx.commit()?;
-        Ok(saved)
+        self.change(|tx, recorder, _, _| registry::save_department_in(tx, recorder, department))
     }
 
     pub fn save_person(&mut self, mut person: Person) -> Result<Person> {
@@ -233,32 +221,22 @@ impl Catalog {
             }
         }
         person.roles.dedup();
-        let author = self.author_id()?;
-        let tx = write_transaction(&mut self.conn)?;
-        let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
-        let old = if person.id.is_empty() {
-            person.id = uuid::Uuid::now_v7().to_string();
-            None
-        } else {
-            Some(
-                registry::person(&tx, &person.id)?.ok_or_else(|| StoreError::NotFound {
-                    what: "person",
-                    id: person.id.clone(),
-                })?,
-            )
-        };
-        registry::write_person(&tx, &person)?;
-        record_entity(
-            &tx,
-            &mut recorder,
-            EntityKind::Person,
-            &person.id,
-            old.as_ref(),
-            &person,
-        )?;
-        recorder.finish(&tx)?;
-        tx.commit()?;
-        Ok(person)
+        self.change(|tx, recorder, _, _| {
+            let old = if person.id.is_empty() {
+                person.id = uuid::Uuid::now_v7().to_string();
+                None
+            } else {
+                Some(
+                    registry::person(tx, &person.id)?.ok_or_else(|| StoreError::NotFound {
+                        what: "person",
+                        id: person.id.clone(),
+                    })?,
+                )
+            };
+            registry::write_person(tx, &person)?;
+            recorder.record_entity(tx, EntityKind::Person, &person.id, old.as_ref(), &person)?;
+            Ok(person)
+        })
     }
 
     /// Changes the catalog's settings (lists, 索引号 rule, due days); refuses a rule that does not
@@ -290,20 +268,10 @@ impl Catalog {
         let old = self.settings.clone();
         let json = serde_json::to_string(&settings)
             .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
-        let author = self.author_id()?;
-        let tx = write_transaction(&mut self.conn)?;
-        let mut recorder = Recorder::begin(&tx, &self.device_id, &author)?;
-        meta_set(&tx, "settings", &json)?;
-        record_entity(
-            &tx,
-            &mut recorder,
-            EntityKind::Setting,
-            "catalog",
-            Some(&old),
-            &settings,
-        )?;
-        recorder.finish(&tx)?;
-        tx.commit()?;
+        self.change(|tx, recorder, _, _| {
+            meta_set(tx, "settings", &json)?;
+            recorder.record_entity(tx, EntityKind::Setting, "catalog", Some(&old), &settings)
+        })?;
         self.settings = settings.clone();
         Ok(settings)
     }
@@ -337,333 +305,4 @@ fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
 
 fn new_device_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
-}
-
-/// Records a registry entity's creation, or one `set` per changed JSON field.
-fn record_entity<T: serde::Serialize>(
-    tx: &Transaction,
-    recorder: &mut Recorder,
-    entity: EntityKind,
-    id: &str,
-    old: Option<&T>,
-    new: &T,
-) -> Result<()> {
-    let new_json = serde_json::to_value(new).unwrap_or(Value::Null);
-    match old.map(|o| serde_json::to_value(o).unwrap_or(Value::Null)) {
-        None => {
-            recorder.record(
-                tx,
-                entity,
-                id,
-                OpKind::Create,
-                None,
-                &Value::Null,
-                &new_json,
-            )?;
-        }
-        Some(Value::Object(old_fields)) => {
-            if let Value::Object(new_fields) = &new_json {
-                for (key, value) in new_fields {
-                    let before = old_fields.get(key).cloned().unwrap_or(Value::Null);
-                    if &before != value {
-                        recorder.record(tx, entity, id, OpKind::Set, Some(key), &before, value)?;
-                    }
-                }
-            }
-        }
-        Some(_) => {}
-    }
-    Ok(())
-}
-
-pub(crate) fn save_department_in(
-    tx: &Transaction,
-    recorder: &mut Recorder,
-    mut department: Department,
-) -> Result<Department> {
-    department.name = department.name.trim().to_string();
-    department.code = department.code.trim().to_string();
-    if department.name.is_empty() {
-        return Err(StoreError::InvalidArgument(
-            "the department's name is empty".into(),
-        ));
-    }
-    let existing = registry::departments(tx)?;
-    let folded = desk_core::plan_import::fold_name(&department.name);
-    if let Some(other) = existing
-        .iter()
-        .find(|d| d.id != department.id && desk_core::plan_import::fold_name(&d.name) == folded)
-    {
-        return Err(StoreError::InvalidArgument(format!(
-            "a department named {} already exists",
-            other.name
-        )));
-    }
-    let old = if department.id.is_empty() {
-        department.id = uuid::Uuid::now_v7().to_string();
-        None
-    } else {
-        Some(
-            existing
-                .iter()
-                .find(|d| d.id == department.id)
-                .cloned()
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "department",
-                    id: department.id.clone(),
-                })?,
-        )
-    };
-    if department.code.is_empty() {
-        department.code = format!("D{:02}", existing.len() + 1);
-    }
-    registry::write_department(tx, &department)?;
-    record_entity(
-        tx,
-        recorder,
-        EntityKind::Department,
-        &department.id,
-        old.as_ref(),
-        &department,
-    )?;
-    Ok(department)
-}
-
-/// A department's kind guessed from its name (局属单位 end in 中心, 学校, 单位 …).
-pub fn guess_department_kind(name: &str) -> DepartmentKind {
-    let folded = desk_core::text::fold(name);
-    if [
-        "中心",
-        "学校",
-        "单位",
-        "学院",
-        "大学",
-        "中学",
-        "小学",
-        "幼儿园",
-        "馆",
-        "站",
-        "所",
-    ]
-    .iter()
-    .any(|end| folded.ends_with(end))
-    {
-        DepartmentKind::Unit
-    } else {
-        DepartmentKind::Department
-    }
-}
-
-/// Facts validation needs, read once per save.
-struct Facts {
-    departments: HashSet<String>,
-    categories: HashSet<String>,
-    linked_items: HashSet<String>,
-    index_no_taken: bool,
-    channels: Vec<String>,
-    levels: Vec<String>,
-}
-
-impl CatalogFacts for Facts {
-    fn department_exists(&self, id: &str) -> bool {
-        self.departments.contains(id)
-    }
-    fn category_exists(&self, id: &str) -> bool {
-        self.categories.contains(id)
-    }
-    fn item_exists(&self, id: &str) -> bool {
-        self.linked_items.contains(id)
-    }
-    fn index_no_taken(&self, _index_no: &str, _item_id: &str) -> bool {
-        self.index_no_taken
-    }
-    fn channels(&self) -> &[String] {
-        &self.channels
-    }
-    fn levels(&self) -> &[String] {
-        &self.levels
-    }
-}
-
-fn collect_ids(tx: &Transaction, sql: &str) -> Result<HashSet<String>> {
-    let mut stmt = tx.prepare_cached(sql)?;
-    let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(ids.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Trims text, drops empty and repeated set elements: what a person would expect on save.
-fn tidy(item: &mut Item) {
-    item.title = item.title.trim().to_string();
-    item.index_no = item.index_no.trim().to_string();
-    item.doc_no = item.doc_no.trim().to_string();
-    for list in [
-        &mut item.keywords,
-        &mut item.channels,
-        &mut item.other_responsible,
-    ] {
-        let mut seen = HashSet::new();
-        list.retain(|v| !v.trim().is_empty() && seen.insert(v.trim().to_string()));
-        for v in list.iter_mut() {
-            *v = v.trim().to_string();
-        }
-    }
-    let mut seen = HashSet::new();
-    item.co_department_ids.retain(|v| seen.insert(v.clone()));
-    let mut seen = HashSet::new();
-    item.links.retain(|l| seen.insert(l.clone()));
-}
-
-pub(crate) fn save_item_in(
-    tx: &Transaction,
-    recorder: &mut Recorder,
-    settings: &CatalogSettings,
-    calendar: &WorkCalendar,
-    mut item: Item,
-) -> Result<Item> {
-    tidy(&mut item);
-    let old = if item.id.is_empty() {
-        item.id = uuid::Uuid::now_v7().to_string();
-        None
-    } else {
-        Some(items::load(tx, &item.id)?)
-    };
-    let facts = Facts {
-        departments: collect_ids(tx, "SELECT id FROM departments")?,
-        categories: collect_ids(tx, "SELECT id FROM categories")?,
-        linked_items: {
-            let mut found = HashSet::new();
-            for link in &item.links {
-                let exists: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-                    params![link.target_id],
-                    |r| r.get(0),
-                )?;
-                if exists {
-                    found.insert(link.target_id.clone());
-                }
-            }
-            found
-        },
-        index_no_taken: !item.index_no.is_empty()
-            && tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM items WHERE index_no = ?1 AND id <> ?2)",
-                params![item.index_no, item.id],
-                |r| r.get(0),
-            )?,
-        channels: settings.channels.clone(),
-        levels: settings.levels.clone(),
-    };
-    let problems = check_item(&item, &facts);
-    if !problems.is_empty() {
-        return Err(StoreError::Invalid(problems));
-    }
-    if item.index_no.is_empty() {
-        item.index_no = next_index_no(tx, settings, &item, recorder.clock().wall_ms)?;
-    }
-    let effective_due = item.due_date.or_else(|| {
-        item.date_formed
-            .and_then(|formed| calendar.add_working_days(formed, settings.due_working_days))
-    });
-    let changes = match &old {
-        Some(old) => diff(old, &item),
-        None => Vec::new(),
-    };
-    if old.is_some() && changes.is_empty() {
-        return Ok(item);
-    }
-    match &old {
-        None => {
-            let whole = serde_json::to_value(&item).unwrap_or(Value::Null);
-            recorder.record(
-                tx,
-                EntityKind::Item,
-                &item.id,
-                OpKind::Create,
-                None,
-                &Value::Null,
-                &whole,
-            )?;
-        }
-        Some(_) => {
-            for change in changes {
-                let (kind, field, old_value, new_value) = match change {
-                    FieldChange::Set { field, old, new } => (OpKind::Set, field, old, new),
-                    FieldChange::Add { field, element } => {
-                        (OpKind::Add, field, Value::Null, element)
-                    }
-                    FieldChange::Remove { field, element } => {
-                        (OpKind::Remove, field, element, Value::Null)
-                    }
-                };
-                recorder.record(
-                    tx,
-                    EntityKind::Item,
-                    &item.id,
-                    kind,
-                    Some(field.key()),
-                    &old_value,
-                    &new_value,
-                )?;
-            }
-        }
-    }
-    let now = recorder
-        .clock()
-        .to_datetime()
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default();
-    items::write(tx, &item, effective_due, &now)?;
-    Ok(item)
-}
-
-/// The next free 索引号 under the catalog's rule for this item.
-fn next_index_no(
-    tx: &Transaction,
-    settings: &CatalogSettings,
-    item: &Item,
-    now_ms: i64,
-) -> Result<String> {
-    let rule = IndexRule::parse(&settings.index_rule)
-        .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
-    let dept = match &item.lead_department_id {
-        Some(id) => registry::department(tx, id)?
-            .map(|d| d.code)
-            .unwrap_or_default(),
-        None => "00".to_string(),
-    };
-    let cat = match &item.category_id {
-        Some(id) => registry::category_code(tx, id)?.unwrap_or_default(),
-        None => "00".to_string(),
-    };
-    let year = item
-        .date_written
-        .or(item.date_formed)
-        .map(|d| chrono::Datelike::year(&d))
-        .or_else(|| {
-            chrono::DateTime::from_timestamp_millis(now_ms).map(|t| chrono::Datelike::year(&t))
-        })
-        .unwrap_or(2000);
-    let ctx = IndexContext {
-        org: &settings.org_code,
-        dept: &dept,
-        cat: &cat,
-        year,
-    };
-    // The last serial issued per frame is kept, so finding the next one does not scan every
-    // index number; numbers typed by hand or arriving from other PCs are skipped over.
-    let (before, after) = rule.frame(&ctx);
-    let counter = format!("index_serial:{before}\u{1f}{after}");
-    let mut serial: u64 = meta_get(tx, &counter)?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut taken = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE index_no = ?1)")?;
-    let index_no = loop {
-        serial += 1;
-        let candidate = rule.format(&ctx, serial);
-        if !taken.query_row(params![candidate], |r| r.get::<_, bool>(0))? {
-            break candidate;
-        }
-    };
-    meta_set(tx, &counter, &serial.to_string())?;
-    Ok(index_no)
 }

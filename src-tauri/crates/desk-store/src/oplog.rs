@@ -104,6 +104,43 @@ impl Recorder {
         Ok(op)
     }
 
+    /// Records an entity's creation, or one `set` per changed top-level JSON field.
+    pub fn record_entity<T: serde::Serialize>(
+        &mut self,
+        tx: &Transaction,
+        entity: EntityKind,
+        id: &str,
+        old: Option<&T>,
+        new: &T,
+    ) -> Result<()> {
+        let new_json = serde_json::to_value(new).unwrap_or(Value::Null);
+        match old.map(|o| serde_json::to_value(o).unwrap_or(Value::Null)) {
+            None => {
+                self.record(
+                    tx,
+                    entity,
+                    id,
+                    OpKind::Create,
+                    None,
+                    &Value::Null,
+                    &new_json,
+                )?;
+            }
+            Some(Value::Object(old_fields)) => {
+                if let Value::Object(new_fields) = &new_json {
+                    for (key, value) in new_fields {
+                        let before = old_fields.get(key).cloned().unwrap_or(Value::Null);
+                        if &before != value {
+                            self.record(tx, entity, id, OpKind::Set, Some(key), &before, value)?;
+                        }
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
     /// Stores the counters; call before committing.
     pub fn finish(self, tx: &Transaction) -> Result<()> {
         meta_set(tx, "op_seq", &(self.next_seq - 1).to_string())?;

@@ -3,7 +3,9 @@
 //! second import of the same plan recognises what is already there.
 
 use crate::error::Result;
-use crate::{guess_department_kind, registry, save_department_in, save_item_in, Catalog};
+use crate::registry::{self, guess_department_kind, save_department_in};
+use crate::save::save_item_in;
+use crate::Catalog;
 use desk_core::model::{Department, Item};
 use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole};
 use desk_core::plan_import::{

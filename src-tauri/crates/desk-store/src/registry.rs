@@ -1,14 +1,17 @@
 //! Departments, people and categories: the registry items refer to.
 
 use crate::error::{Result, StoreError};
+use crate::oplog::Recorder;
 use desk_core::model::{Category, Department, DepartmentKind, Person, Role};
+use desk_core::ops::EntityKind;
 use desk_core::plan_import::fold_name;
+use rusqlite::Transaction;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-fn decode<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
-    serde_json::from_value(Value::String(text.to_string()))
-        .or_else(|_| serde_json::from_str(text))
+/// An enum stored as its key (`department`, `unit`).
+fn decode<T: serde::de::DeserializeOwned>(what: &str, key: &str) -> Result<T> {
+    serde_json::from_value(Value::String(key.to_string()))
         .map_err(|e| StoreError::Decode(format!("{what}: {e}")))
 }
 
@@ -162,3 +165,80 @@ pub const DEFAULT_CATEGORIES: &[(&str, Option<&str>, &str, &str)] = &[
 
 /// Where imported work-plan tasks go.
 pub const PLAN_TASK_CATEGORY: &str = "cat-plan-tasks";
+
+pub(crate) fn save_department_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    mut department: Department,
+) -> Result<Department> {
+    department.name = department.name.trim().to_string();
+    department.code = department.code.trim().to_string();
+    if department.name.is_empty() {
+        return Err(StoreError::InvalidArgument(
+            "the department's name is empty".into(),
+        ));
+    }
+    let existing = departments(tx)?;
+    let folded = fold_name(&department.name);
+    if let Some(other) = existing
+        .iter()
+        .find(|d| d.id != department.id && fold_name(&d.name) == folded)
+    {
+        return Err(StoreError::InvalidArgument(format!(
+            "a department named {} already exists",
+            other.name
+        )));
+    }
+    let old = if department.id.is_empty() {
+        department.id = uuid::Uuid::now_v7().to_string();
+        None
+    } else {
+        Some(
+            existing
+                .iter()
+                .find(|d| d.id == department.id)
+                .cloned()
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "department",
+                    id: department.id.clone(),
+                })?,
+        )
+    };
+    if department.code.is_empty() {
+        department.code = format!("D{:02}", existing.len() + 1);
+    }
+    write_department(tx, &department)?;
+    recorder.record_entity(
+        tx,
+        EntityKind::Department,
+        &department.id,
+        old.as_ref(),
+        &department,
+    )?;
+    Ok(department)
+}
+
+/// A department's kind guessed from its name (局属单位 end in 中心, 学校, 单位 …).
+pub fn guess_department_kind(name: &str) -> DepartmentKind {
+    let folded = desk_core::text::fold(name);
+    if [
+        "中心",
+        "学校",
+        "单位",
+        "学院",
+        "大学",
+        "中学",
+        "小学",
+        "幼儿园",
+        "馆",
+        "站",
+        "所",
+    ]
+    .iter()
+    .any(|end| folded.ends_with(end))
+    {
+        DepartmentKind::Unit
+    } else {
+        DepartmentKind::Department
+    }
+}

@@ -1,0 +1,231 @@
+//! Saving an item: tidying what a person typed, checking the rules with facts from the
+//! catalog, filling the 索引号, and recording one operation per changed field (or one `create`).
+
+use crate::error::{Result, StoreError};
+use crate::items;
+use crate::oplog::{meta_get, meta_set, Recorder};
+use crate::registry;
+use desk_core::fields::{diff, FieldChange};
+use desk_core::index_rule::{IndexContext, IndexRule};
+use desk_core::model::Item;
+use desk_core::ops::{EntityKind, OpKind};
+use desk_core::settings::CatalogSettings;
+use desk_core::validate::{check_item, CatalogFacts};
+use desk_core::workdays::WorkCalendar;
+use rusqlite::{params, Transaction};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// Facts validation needs, read once per save.
+struct Facts {
+    departments: HashSet<String>,
+    categories: HashSet<String>,
+    linked_items: HashSet<String>,
+    index_no_taken: bool,
+    channels: Vec<String>,
+    levels: Vec<String>,
+}
+
+impl CatalogFacts for Facts {
+    fn department_exists(&self, id: &str) -> bool {
+        self.departments.contains(id)
+    }
+    fn category_exists(&self, id: &str) -> bool {
+        self.categories.contains(id)
+    }
+    fn item_exists(&self, id: &str) -> bool {
+        self.linked_items.contains(id)
+    }
+    fn index_no_taken(&self, _index_no: &str, _item_id: &str) -> bool {
+        self.index_no_taken
+    }
+    fn channels(&self) -> &[String] {
+        &self.channels
+    }
+    fn levels(&self) -> &[String] {
+        &self.levels
+    }
+}
+
+fn collect_ids(tx: &Transaction, sql: &str) -> Result<HashSet<String>> {
+    let mut stmt = tx.prepare_cached(sql)?;
+    let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Trims text, drops empty and repeated set elements: what a person would expect on save.
+fn tidy(item: &mut Item) {
+    item.title = item.title.trim().to_string();
+    item.index_no = item.index_no.trim().to_string();
+    item.doc_no = item.doc_no.trim().to_string();
+    for list in [
+        &mut item.keywords,
+        &mut item.channels,
+        &mut item.other_responsible,
+    ] {
+        let mut seen = HashSet::new();
+        list.retain(|v| !v.trim().is_empty() && seen.insert(v.trim().to_string()));
+        for v in list.iter_mut() {
+            *v = v.trim().to_string();
+        }
+    }
+    let mut seen = HashSet::new();
+    item.co_department_ids.retain(|v| seen.insert(v.clone()));
+    let mut seen = HashSet::new();
+    item.links.retain(|l| seen.insert(l.clone()));
+}
+
+pub(crate) fn save_item_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    settings: &CatalogSettings,
+    calendar: &WorkCalendar,
+    mut item: Item,
+) -> Result<Item> {
+    tidy(&mut item);
+    let old = if item.id.is_empty() {
+        item.id = uuid::Uuid::now_v7().to_string();
+        None
+    } else {
+        Some(items::load(tx, &item.id)?)
+    };
+    let facts = Facts {
+        departments: collect_ids(tx, "SELECT id FROM departments")?,
+        categories: collect_ids(tx, "SELECT id FROM categories")?,
+        linked_items: {
+            let mut found = HashSet::new();
+            for link in &item.links {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                    params![link.target_id],
+                    |r| r.get(0),
+                )?;
+                if exists {
+                    found.insert(link.target_id.clone());
+                }
+            }
+            found
+        },
+        index_no_taken: !item.index_no.is_empty()
+            && tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE index_no = ?1 AND id <> ?2)",
+                params![item.index_no, item.id],
+                |r| r.get(0),
+            )?,
+        channels: settings.channels.clone(),
+        levels: settings.levels.clone(),
+    };
+    let problems = check_item(&item, &facts);
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems));
+    }
+    if item.index_no.is_empty() {
+        item.index_no = next_index_no(tx, settings, &item, recorder.clock().wall_ms)?;
+    }
+    let effective_due = item.due_date.or_else(|| {
+        item.date_formed
+            .and_then(|formed| calendar.add_working_days(formed, settings.due_working_days))
+    });
+    let changes = match &old {
+        Some(old) => diff(old, &item),
+        None => Vec::new(),
+    };
+    if old.is_some() && changes.is_empty() {
+        return Ok(item);
+    }
+    match &old {
+        None => {
+            let whole = serde_json::to_value(&item).unwrap_or(Value::Null);
+            recorder.record(
+                tx,
+                EntityKind::Item,
+                &item.id,
+                OpKind::Create,
+                None,
+                &Value::Null,
+                &whole,
+            )?;
+        }
+        Some(_) => {
+            for change in changes {
+                let (kind, field, old_value, new_value) = match change {
+                    FieldChange::Set { field, old, new } => (OpKind::Set, field, old, new),
+                    FieldChange::Add { field, element } => {
+                        (OpKind::Add, field, Value::Null, element)
+                    }
+                    FieldChange::Remove { field, element } => {
+                        (OpKind::Remove, field, element, Value::Null)
+                    }
+                };
+                recorder.record(
+                    tx,
+                    EntityKind::Item,
+                    &item.id,
+                    kind,
+                    Some(field.key()),
+                    &old_value,
+                    &new_value,
+                )?;
+            }
+        }
+    }
+    let now = recorder
+        .clock()
+        .to_datetime()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    items::write(tx, &item, effective_due, &now)?;
+    Ok(item)
+}
+
+/// The next free 索引号 under the catalog's rule for this item.
+fn next_index_no(
+    tx: &Transaction,
+    settings: &CatalogSettings,
+    item: &Item,
+    now_ms: i64,
+) -> Result<String> {
+    let rule = IndexRule::parse(&settings.index_rule)
+        .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+    let dept = match &item.lead_department_id {
+        Some(id) => registry::department(tx, id)?
+            .map(|d| d.code)
+            .unwrap_or_default(),
+        None => "00".to_string(),
+    };
+    let cat = match &item.category_id {
+        Some(id) => registry::category_code(tx, id)?.unwrap_or_default(),
+        None => "00".to_string(),
+    };
+    let year = item
+        .date_written
+        .or(item.date_formed)
+        .map(|d| chrono::Datelike::year(&d))
+        .or_else(|| {
+            chrono::DateTime::from_timestamp_millis(now_ms).map(|t| chrono::Datelike::year(&t))
+        })
+        .unwrap_or(2000);
+    let ctx = IndexContext {
+        org: &settings.org_code,
+        dept: &dept,
+        cat: &cat,
+        year,
+    };
+    // The last serial issued per frame is kept, so finding the next one does not scan every
+    // index number; numbers typed by hand or arriving from other PCs are skipped over.
+    let (before, after) = rule.frame(&ctx);
+    let counter = format!("index_serial:{before}\u{1f}{after}");
+    let mut serial: u64 = meta_get(tx, &counter)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut taken = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE index_no = ?1)")?;
+    let index_no = loop {
+        serial += 1;
+        let candidate = rule.format(&ctx, serial);
+        if !taken.query_row(params![candidate], |r| r.get::<_, bool>(0))? {
+            break candidate;
+        }
+    };
+    meta_set(tx, &counter, &serial.to_string())?;
+    Ok(index_no)
+}
