@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, waitFor } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import type { CatalogSettings } from '../../ipc/bindings';
 
 const getSettings = vi.fn();
@@ -159,5 +160,28 @@ describe('SettingsScreen', () => {
     expect(container.textContent).toContain('这一项是空的');
     await fireEvent.input(getByTestId('settings-due-days'), { target: { value: '300' } });
     expect(getByTestId('settings-due-days').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('holds a navigation back while there are unsaved changes, until they are kept or discarded', async () => {
+    const { go, route } = await import('../../lib/nav.svelte');
+    const { findAllByTestId, getAllByTestId, getByRole, getByText, queryByRole } = render(SettingsScreen);
+    await findAllByTestId('settings-channel');
+    await fireEvent.input(getAllByTestId('settings-channel')[0], { target: { value: '本机关网站' } });
+    const before = route.visit;
+
+    go('about');
+    await tick();
+    expect(route.visit).toBe(before);
+    expect(getByRole('alertdialog').textContent).toContain('目录设置有未保存的修改');
+    await fireEvent.click(getByText('继续编辑'));
+    expect(queryByRole('alertdialog')).toBeNull();
+    expect((getAllByTestId('settings-channel')[0] as HTMLInputElement).value).toBe('本机关网站');
+
+    go('about');
+    await tick();
+    await fireEvent.click(getByText('放弃修改'));
+    expect(route.screen).toBe('about');
+    expect(route.visit).toBe(before + 1);
+    expect(values(getAllByTestId('settings-channel'))).toEqual(['政府网站', '政府公报', '两微一端']);
   });
 });
