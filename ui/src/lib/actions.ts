@@ -4,3 +4,15 @@
 export function focusOnMount(node: HTMLElement): void {
   queueMicrotask(() => node.focus());
 }
+
+/** A key handler for a row that is a small form: Enter saves it, Escape leaves it unsaved. */
+export function rowFormKeys(save: () => void, cancel: () => void): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      save();
+    } else if (event.key === 'Escape') {
+      cancel();
+    }
+  };
+}
