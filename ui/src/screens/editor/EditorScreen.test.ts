@@ -84,4 +84,38 @@ describe('EditorScreen', () => {
     await fireEvent.click(getByLabelText('不予公开'));
     expect(getByLabelText('不公开依据')).toBeTruthy();
   });
+
+  it('sends the chosen radios and dates, and marks a date the backend refused', async () => {
+    saveItem.mockRejectedValue({
+      code: 'invalid_item',
+      message: 'invalid',
+      problems: [{ field: 'date_published', code: 'brand_new_rule', message: 'published before written' }],
+    });
+    getItem.mockResolvedValue({ ...stored(), date_written: '2026-03-01', audience: 'specific_group' });
+    const { getByTestId, getByLabelText, findByTestId, container } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect((getByTestId('field-title') as HTMLInputElement).value).not.toBe(''));
+    const written = container.querySelector('#f-date-written') as HTMLInputElement;
+    expect(written.value).toBe('2026-03-01');
+    expect((container.querySelector('input[name=audience][value=specific_group]') as HTMLInputElement).checked).toBe(true);
+
+    await fireEvent.click(container.querySelector('input[name=audience][value=public]') as HTMLInputElement);
+    await fireEvent.click(container.querySelector('input[name=validity][value=expired]') as HTMLInputElement);
+    await fireEvent.click(getByLabelText('依申请公开'));
+    await fireEvent.input(container.querySelector('#f-date-published') as HTMLInputElement, { target: { value: '2026-02-01' } });
+    await fireEvent.input(written, { target: { value: '' } });
+    await fireEvent.click(getByTestId('save-item'));
+
+    await findByTestId('problem-date_published');
+    expect(saveItem.mock.calls[0][0]).toMatchObject({
+      audience: 'public',
+      validity: 'expired',
+      disclosure: 'on_request',
+      date_written: null,
+      date_published: '2026-02-01',
+    });
+    const published = container.querySelector('#f-date-published') as HTMLInputElement;
+    expect(published.getAttribute('aria-invalid')).toBe('true');
+    expect(published.getAttribute('aria-describedby')).toBe('problems-date_published');
+    expect(written.getAttribute('aria-invalid')).toBeNull();
+  });
 });
