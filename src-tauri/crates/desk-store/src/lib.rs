@@ -53,7 +53,8 @@ impl Catalog {
             data_dir: data_dir.to_path_buf(),
             device_id: String::new(),
             settings: CatalogSettings::default(),
-            calendar: WorkCalendar::default(),
+            // Public holidays and 调休 workdays from the State Council notices (2019–2026).
+            calendar: WorkCalendar::official(),
         };
         if is_new {
             catalog.initialise()?;

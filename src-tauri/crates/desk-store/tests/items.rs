@@ -258,3 +258,26 @@ fn the_app_and_the_cli_can_write_the_same_catalog_at_once() {
         .collect();
     assert_eq!(seqs, (1..=80).collect::<Vec<u64>>(), "one dense sequence");
 }
+
+#[test]
+fn due_dates_skip_public_holidays_and_count_make_up_workdays() {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    let mut i = item("国庆前形成");
+    // 2019-09-27 + 20 working days: 09-29 (a Sunday) was worked, 10-01..10-07 were not,
+    // 10-12 (a Saturday) was worked.
+    i.date_formed = chrono::NaiveDate::from_ymd_opt(2019, 9, 27);
+    let saved = save(&mut catalog, i);
+    let page = catalog
+        .list_items(
+            &desk_core::query::ItemQuery::default(),
+            chrono::NaiveDate::from_ymd_opt(2019, 9, 28).unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let due = page
+        .items
+        .iter()
+        .find(|r| r.id == saved.id)
+        .and_then(|r| r.due_date);
+    assert_eq!(due, chrono::NaiveDate::from_ymd_opt(2019, 10, 30));
+}
