@@ -1,6 +1,5 @@
 use crate::state::AppState;
 use desk_core::error::ErrorPayload;
-use desk_core::plan::MAX_PLAN_BYTES;
 use desk_core::plan_import::{PlanImportReport, PlanImportRequest, PlanPreview};
 
 #[tauri::command]
@@ -28,28 +27,8 @@ pub async fn open_plan_file(
         return Ok(None);
     };
     let path = file.path().to_path_buf();
-    let unreadable = |e: std::io::Error| {
-        ErrorPayload::new(
-            "plan_file_unreadable",
-            format!("cannot read {}: {e}", path.display()),
-        )
-    };
-    let size = std::fs::metadata(&path).map_err(unreadable)?.len() as usize;
-    if size > MAX_PLAN_BYTES {
-        let error = desk_core::plan::PlanError::TooLarge {
-            size,
-            max: MAX_PLAN_BYTES,
-        };
-        return Err(ErrorPayload::new(error.code(), error.to_string()));
-    }
-    let bytes = std::fs::read(&path).map_err(unreadable)?;
-    log::info!(
-        "plan file opened: {} ({} bytes)",
-        path.display(),
-        bytes.len()
-    );
     state
-        .with_catalog(move |c| c.preview_plan_bytes(&bytes))
+        .with_catalog(move |c| c.preview_plan_file(&path))
         .await
         .map(Some)
 }

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use desk_core::assign::{assign, split_assignment, Names};
 use desk_core::error::ErrorPayload;
 use desk_core::model::Item;
-use desk_core::plan::{decode_plan_bytes, parse_plan, MAX_PLAN_BYTES};
+use desk_core::plan::{decode_plan_bytes, parse_plan};
 use desk_core::plan_import::PlanImportRequest;
 use desk_core::query::{DueFilter, ItemQuery, SortKey};
 use desk_store::{Catalog, OpenOptions, StoreError};
@@ -211,7 +211,8 @@ fn today() -> chrono::NaiveDate {
 fn run(cli: Cli) -> Outcome {
     match &cli.command {
         Command::Plan(PlanCommand::Parse { file }) => {
-            let decoded = read_plan(file)?;
+            let bytes = desk_store::plan::read_plan_file(file)?;
+            let decoded = decode_plan_bytes(&bytes).map_err(StoreError::from)?;
             let parse = parse_plan(&decoded.text);
             if cli.json {
                 return print_json(&serde_json::json!({
@@ -237,9 +238,8 @@ fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Plan(PlanCommand::Import { file, yes }) => {
-            let bytes = read_bounded(file)?;
             let mut catalog = open(&cli)?;
-            let preview = catalog.preview_plan_bytes(&bytes)?;
+            let preview = catalog.preview_plan_file(file)?;
             let new_tasks = preview.tasks.iter().filter(|t| !t.already_imported).count();
             if !cli.json {
                 println!(
@@ -405,32 +405,6 @@ fn run(cli: Cli) -> Outcome {
             Ok(())
         }
     }
-}
-
-/// Reads a file, refusing one too large to be a plan before reading it whole.
-fn read_bounded(file: &Path) -> Result<Vec<u8>, Failure> {
-    let unreadable = |e: std::io::Error| {
-        fail(
-            "plan_file_unreadable",
-            format!("cannot read {}: {e}", file.display()),
-        )
-    };
-    let size = std::fs::metadata(file).map_err(unreadable)?.len() as usize;
-    if size > MAX_PLAN_BYTES {
-        return Err(Failure(
-            StoreError::from(desk_core::plan::PlanError::TooLarge {
-                size,
-                max: MAX_PLAN_BYTES,
-            })
-            .payload(),
-        ));
-    }
-    std::fs::read(file).map_err(unreadable)
-}
-
-fn read_plan(file: &Path) -> Result<desk_core::plan::DecodedPlan, Failure> {
-    let bytes = read_bounded(file)?;
-    decode_plan_bytes(&bytes).map_err(|e| Failure(StoreError::from(e).payload()))
 }
 
 fn confirm_departments(unknown: &[String]) -> Outcome {

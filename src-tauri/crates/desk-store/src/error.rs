@@ -32,6 +32,11 @@ pub enum StoreError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("cannot read {path}: {source}")]
+    PlanFileUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error("database error: {0}")]
@@ -51,6 +56,7 @@ impl StoreError {
             StoreError::Invalid(_) => "invalid_item",
             StoreError::NotFound { .. } => "not_found",
             StoreError::InvalidArgument(_) => "invalid_argument",
+            StoreError::PlanFileUnreadable { .. } => "plan_file_unreadable",
             StoreError::Plan(e) => e.code(),
             StoreError::Sqlite(e) if is_read_only(e) => "data_dir_read_only",
             StoreError::Sqlite(_) | StoreError::Decode(_) => "storage",

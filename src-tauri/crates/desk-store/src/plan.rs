@@ -2,18 +2,19 @@
 //! confirmed. Each task becomes an item whose `source` is `plan:<task key>`, which is how a
 //! second import of the same plan recognises what is already there.
 
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::registry::{self, guess_department_kind, save_department_in};
 use crate::save::save_item_in;
 use crate::Catalog;
 use desk_core::model::{Department, Item};
-use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole};
+use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole, PlanError, MAX_PLAN_BYTES};
 use desk_core::plan_import::{
     fold_name, match_department, preview, PlanImportReport, PlanImportRequest, PlanPreview,
 };
 use desk_core::validate::MAX_TITLE_CHARS;
 use rusqlite::Connection;
 use std::collections::HashSet;
+use std::path::Path;
 
 const SOURCE_PREFIX: &str = "plan:";
 
@@ -36,16 +37,44 @@ fn task_title(title: &str, text: &str) -> String {
     one_line.chars().take(MAX_TITLE_CHARS).collect()
 }
 
+/// Reads a plan file, refusing one too large to be a plan before reading it whole.
+pub fn read_plan_file(path: &Path) -> Result<Vec<u8>> {
+    let unreadable = |source| StoreError::PlanFileUnreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len() as usize;
+    if size > MAX_PLAN_BYTES {
+        return Err(PlanError::TooLarge {
+            size,
+            max: MAX_PLAN_BYTES,
+        }
+        .into());
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
 impl Catalog {
+    /// Reads, decodes and previews a plan file.
+    pub fn preview_plan_file(&self, path: &Path) -> Result<PlanPreview> {
+        let bytes = read_plan_file(path)?;
+        log::info!(
+            "plan file opened: {} ({} bytes)",
+            path.display(),
+            bytes.len()
+        );
+        self.preview_plan_bytes(&bytes)
+    }
+
     /// Parses pasted text and matches it against the catalog.
     pub fn preview_plan_text(&self, text: &str) -> Result<PlanPreview> {
         if text.trim().is_empty() {
-            return Err(desk_core::plan::PlanError::Empty.into());
+            return Err(PlanError::Empty.into());
         }
-        if text.len() > desk_core::plan::MAX_PLAN_BYTES {
-            return Err(desk_core::plan::PlanError::TooLarge {
+        if text.len() > MAX_PLAN_BYTES {
+            return Err(PlanError::TooLarge {
                 size: text.len(),
-                max: desk_core::plan::MAX_PLAN_BYTES,
+                max: MAX_PLAN_BYTES,
             }
             .into());
         }
