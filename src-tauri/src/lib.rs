@@ -25,12 +25,8 @@ fn data_dir_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
 /// the data folder cannot be written (the app then explains why), logs go to the temp folder.
 fn log_dir(data_dir: &std::path::Path) -> PathBuf {
     let beside_data = data_dir.join("logs");
-    let writable = std::fs::create_dir_all(&beside_data).is_ok() && {
-        let probe = beside_data.join(".write-test");
-        let ok = std::fs::write(&probe, b"").is_ok();
-        let _ = std::fs::remove_file(&probe);
-        ok
-    };
+    let writable = std::fs::create_dir_all(&beside_data).is_ok()
+        && desk_store::db::probe_write(&beside_data).is_ok();
     if writable {
         beside_data
     } else {

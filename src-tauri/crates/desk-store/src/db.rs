@@ -35,6 +35,15 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
         })
 }
 
+/// Creates and removes a small file in `dir`: whether the folder can really be written (its
+/// permission bits do not say so for root, immutable folders or read-only mounts).
+pub fn probe_write(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 /// Makes sure the folder exists and can be written, without touching any file in it.
 fn prepare_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| {
@@ -47,12 +56,8 @@ fn prepare_dir(dir: &Path) -> Result<()> {
             }
         }
     })?;
-    let probe = dir.join(format!(".write-test-{}", std::process::id()));
-    match std::fs::write(&probe, b"") {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
+    match probe_write(dir) {
+        Ok(()) => Ok(()),
         Err(e)
             if e.kind() == std::io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(30) =>
         {
