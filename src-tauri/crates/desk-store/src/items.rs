@@ -50,6 +50,12 @@ fn from_sql(value: SqlValue) -> Value {
     }
 }
 
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)")?
+        .query_row(params![id], |r| r.get(0))?)
+}
+
 pub fn load(conn: &Connection, id: &str) -> Result<Item> {
     load_optional(conn, id)?.ok_or_else(|| StoreError::NotFound {
         what: "item",

@@ -177,7 +177,12 @@ impl Catalog {
     }
 
     pub fn item_history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
-        items::load(&self.conn, id)?;
+        if !items::exists(&self.conn, id)? {
+            return Err(StoreError::NotFound {
+                what: "item",
+                id: id.to_string(),
+            });
+        }
         oplog::history(&self.conn, EntityKind::Item, id)
     }
 

@@ -95,12 +95,7 @@ pub(crate) fn save_item_in(
         linked_items: {
             let mut found = HashSet::new();
             for link in &item.links {
-                let exists: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-                    params![link.target_id],
-                    |r| r.get(0),
-                )?;
-                if exists {
+                if items::exists(tx, &link.target_id)? {
                     found.insert(link.target_id.clone());
                 }
             }
