@@ -46,13 +46,11 @@ pub fn department(conn: &Connection, id: &str) -> Result<Option<Department>> {
 pub fn write_department(conn: &Connection, d: &Department) -> Result<()> {
     let kind = serde_json::to_value(d.kind).unwrap_or(Value::Null);
     conn.execute(
-        "INSERT INTO departments (id, name, folded_name, code, kind) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, folded_name = excluded.folded_name,
-         code = excluded.code, kind = excluded.kind",
+        "INSERT INTO departments (id, name, code, kind) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, code = excluded.code, kind = excluded.kind",
         params![
             d.id,
             d.name,
-            fold_name(&d.name),
             d.code,
             kind.as_str().unwrap_or("department")
         ],

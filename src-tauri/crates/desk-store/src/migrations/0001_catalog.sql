@@ -7,11 +7,9 @@ CREATE TABLE meta (
 CREATE TABLE departments (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
-    folded_name TEXT NOT NULL,
     code TEXT NOT NULL DEFAULT '',
     kind TEXT NOT NULL DEFAULT 'department'
 );
-CREATE INDEX departments_folded_name ON departments (folded_name);
 
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
