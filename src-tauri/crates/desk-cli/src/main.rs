@@ -489,6 +489,7 @@ fn list_query(catalog: &Catalog, args: &ListArgs) -> Result<ItemQuery, Failure> 
             DueArg::Overdue => DueFilter::Overdue,
             DueArg::Week => DueFilter::DueThisWeek,
         }),
+        view: None,
         sort: match args.sort {
             SortArg::Relevance => SortKey::Relevance,
             SortArg::Title => SortKey::Title,

@@ -38,8 +38,17 @@ pub enum ItemField {
     LeadDepartmentId,
     CoDepartmentIds,
     OtherResponsible,
+    ClerkId,
+    ReviewerId,
+    SignerId,
+    CommentStart,
+    CommentEnd,
+    Attachments,
     Links,
     Status,
+    StatusNote,
+    ChangedAfterSignoff,
+    PublishedUrl,
     Notes,
     Source,
 }
@@ -52,7 +61,7 @@ pub enum FieldShape {
 }
 
 impl ItemField {
-    pub const ALL: [ItemField; 28] = [
+    pub const ALL: [ItemField; 37] = [
         ItemField::IndexNo,
         ItemField::Title,
         ItemField::CategoryId,
@@ -77,8 +86,17 @@ impl ItemField {
         ItemField::LeadDepartmentId,
         ItemField::CoDepartmentIds,
         ItemField::OtherResponsible,
+        ItemField::ClerkId,
+        ItemField::ReviewerId,
+        ItemField::SignerId,
+        ItemField::CommentStart,
+        ItemField::CommentEnd,
+        ItemField::Attachments,
         ItemField::Links,
         ItemField::Status,
+        ItemField::StatusNote,
+        ItemField::ChangedAfterSignoff,
+        ItemField::PublishedUrl,
         ItemField::Notes,
         ItemField::Source,
     ];
@@ -110,8 +128,17 @@ impl ItemField {
             ItemField::LeadDepartmentId => "lead_department_id",
             ItemField::CoDepartmentIds => "co_department_ids",
             ItemField::OtherResponsible => "other_responsible",
+            ItemField::ClerkId => "clerk_id",
+            ItemField::ReviewerId => "reviewer_id",
+            ItemField::SignerId => "signer_id",
+            ItemField::CommentStart => "comment_start",
+            ItemField::CommentEnd => "comment_end",
+            ItemField::Attachments => "attachments",
             ItemField::Links => "links",
             ItemField::Status => "status",
+            ItemField::StatusNote => "status_note",
+            ItemField::ChangedAfterSignoff => "changed_after_signoff",
+            ItemField::PublishedUrl => "published_url",
             ItemField::Notes => "notes",
             ItemField::Source => "source",
         }
@@ -144,8 +171,17 @@ impl ItemField {
             ItemField::LeadDepartmentId => "牵头部门",
             ItemField::CoDepartmentIds => "配合部门",
             ItemField::OtherResponsible => "其他责任主体",
+            ItemField::ClerkId => "经办人",
+            ItemField::ReviewerId => "审核人",
+            ItemField::SignerId => "签批人",
+            ItemField::CommentStart => "征求意见开始日期",
+            ItemField::CommentEnd => "征求意见截止日期",
+            ItemField::Attachments => "附件",
             ItemField::Links => "关联事项",
             ItemField::Status => "状态",
+            ItemField::StatusNote => "状态说明",
+            ItemField::ChangedAfterSignoff => "签批后修改",
+            ItemField::PublishedUrl => "发布网址",
             ItemField::Notes => "内部备注",
             ItemField::Source => "来源",
         }
@@ -159,6 +195,10 @@ impl ItemField {
             "lead" | "lead_department" | "department" => Some(ItemField::LeadDepartmentId),
             "co" | "co_departments" => Some(ItemField::CoDepartmentIds),
             "due" => Some(ItemField::DueDate),
+            "clerk" => Some(ItemField::ClerkId),
+            "reviewer" => Some(ItemField::ReviewerId),
+            "signer" => Some(ItemField::SignerId),
+            "url" => Some(ItemField::PublishedUrl),
             _ => None,
         };
         alias.or_else(|| {
@@ -168,12 +208,43 @@ impl ItemField {
         })
     }
 
+    /// Fields that only the workflow changes (transitions, sign-off, publication); a save
+    /// keeps their stored values.
+    pub fn is_workflow_managed(self) -> bool {
+        matches!(
+            self,
+            ItemField::Status
+                | ItemField::StatusNote
+                | ItemField::ChangedAfterSignoff
+                | ItemField::PublishedUrl
+        )
+    }
+
+    /// Fields a sign-off covers: what is published and what it is judged on. Left out are the
+    /// workflow's own fields, internal notes and tracking (assignments, due date, source), and
+    /// facts recorded after publication (发布日期, 有效性), which do not change what was signed.
+    pub fn is_signed_content(self) -> bool {
+        !self.is_workflow_managed()
+            && !matches!(
+                self,
+                ItemField::Notes
+                    | ItemField::Source
+                    | ItemField::DueDate
+                    | ItemField::ClerkId
+                    | ItemField::ReviewerId
+                    | ItemField::SignerId
+                    | ItemField::DatePublished
+                    | ItemField::Validity
+            )
+    }
+
     pub fn shape(self) -> FieldShape {
         match self {
             ItemField::Keywords
             | ItemField::Channels
             | ItemField::CoDepartmentIds
             | ItemField::OtherResponsible
+            | ItemField::Attachments
             | ItemField::Links => FieldShape::Set,
             _ => FieldShape::Register,
         }
@@ -221,8 +292,17 @@ impl Item {
             ItemField::LeadDepartmentId => to_json(&self.lead_department_id),
             ItemField::CoDepartmentIds => to_json(&self.co_department_ids),
             ItemField::OtherResponsible => to_json(&self.other_responsible),
+            ItemField::ClerkId => to_json(&self.clerk_id),
+            ItemField::ReviewerId => to_json(&self.reviewer_id),
+            ItemField::SignerId => to_json(&self.signer_id),
+            ItemField::CommentStart => to_json(&self.comment_start),
+            ItemField::CommentEnd => to_json(&self.comment_end),
+            ItemField::Attachments => to_json(&self.attachments),
             ItemField::Links => to_json(&self.links),
             ItemField::Status => to_json(&self.status),
+            ItemField::StatusNote => to_json(&self.status_note),
+            ItemField::ChangedAfterSignoff => to_json(&self.changed_after_signoff),
+            ItemField::PublishedUrl => to_json(&self.published_url),
             ItemField::Notes => to_json(&self.notes),
             ItemField::Source => to_json(&self.source),
         }
@@ -265,8 +345,17 @@ impl Item {
             ItemField::LeadDepartmentId => self.lead_department_id = take(field, value)?,
             ItemField::CoDepartmentIds => self.co_department_ids = take(field, value)?,
             ItemField::OtherResponsible => self.other_responsible = take(field, value)?,
+            ItemField::ClerkId => self.clerk_id = take(field, value)?,
+            ItemField::ReviewerId => self.reviewer_id = take(field, value)?,
+            ItemField::SignerId => self.signer_id = take(field, value)?,
+            ItemField::CommentStart => self.comment_start = take(field, value)?,
+            ItemField::CommentEnd => self.comment_end = take(field, value)?,
+            ItemField::Attachments => self.attachments = take(field, value)?,
             ItemField::Links => self.links = take::<Vec<ItemLink>>(field, value)?,
             ItemField::Status => self.status = take(field, value)?,
+            ItemField::StatusNote => self.status_note = take(field, value)?,
+            ItemField::ChangedAfterSignoff => self.changed_after_signoff = take(field, value)?,
+            ItemField::PublishedUrl => self.published_url = take(field, value)?,
             ItemField::Notes => self.notes = take(field, value)?,
             ItemField::Source => self.source = take(field, value)?,
         }
@@ -290,6 +379,16 @@ pub enum FieldChange {
         field: ItemField,
         element: Value,
     },
+}
+
+impl FieldChange {
+    pub fn field(&self) -> ItemField {
+        match self {
+            FieldChange::Set { field, .. }
+            | FieldChange::Add { field, .. }
+            | FieldChange::Remove { field, .. } => *field,
+        }
+    }
 }
 
 /// The changes that turn `old` into `new`, field by field, sets element by element.

@@ -2,6 +2,9 @@
 //! work-plan parsing. No storage, GUI or Tauri dependency lives here (see ARCHITECTURE.md).
 
 pub mod assign;
+pub mod audit;
+pub mod checklist;
+pub mod due;
 pub mod error;
 pub mod fields;
 pub mod hlc;
@@ -9,10 +12,14 @@ pub mod index_rule;
 pub mod ipc;
 pub mod model;
 pub mod ops;
+pub mod pii;
 pub mod plan;
 pub mod plan_import;
 pub mod query;
+pub mod review;
 pub mod settings;
+pub mod signoff;
 pub mod text;
 pub mod validate;
 pub mod workdays;
+pub mod workflow;

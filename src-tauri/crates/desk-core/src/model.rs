@@ -53,8 +53,26 @@ pub struct Item {
     pub co_department_ids: Vec<String>,
     /// Collective responsibilities that are not one department ("各相关处室和单位").
     pub other_responsible: Vec<String>,
+    /// 经办人: the clerk who handles the item (a person id).
+    pub clerk_id: Option<String>,
+    /// 审核人: who reviews the item's checklist.
+    pub reviewer_id: Option<String>,
+    /// 签批人: the section head expected to sign it off (anyone entitled may).
+    pub signer_id: Option<String>,
+    /// First and last day of the 征求意见 (public comment) period, both counted.
+    pub comment_start: Option<NaiveDate>,
+    pub comment_end: Option<NaiveDate>,
+    pub attachments: Vec<Attachment>,
     pub links: Vec<ItemLink>,
+    /// Changed only through the workflow (see [`crate::workflow`]), never by editing.
     pub status: Status,
+    /// The written reason of the last transition that needs one (sent back, withdrawn,
+    /// not disclosed).
+    pub status_note: String,
+    /// The fields (keys) whose change voided the last sign-off; empty unless that happened.
+    pub changed_after_signoff: Vec<String>,
+    /// Where the web team published it.
+    pub published_url: String,
     /// Internal notes; never exported.
     pub notes: String,
     /// Where the item came from ("plan:<key>" for an imported work-plan task), for de-duplication.
@@ -90,8 +108,17 @@ impl Item {
             lead_department_id: None,
             co_department_ids: Vec::new(),
             other_responsible: Vec::new(),
+            clerk_id: None,
+            reviewer_id: None,
+            signer_id: None,
+            comment_start: None,
+            comment_end: None,
+            attachments: Vec::new(),
             links: Vec::new(),
             status: Status::Draft,
+            status_note: String::new(),
+            changed_after_signoff: Vec::new(),
+            published_url: String::new(),
             notes: String::new(),
             source: String::new(),
         }
@@ -182,6 +209,14 @@ impl Status {
         Status::NotDisclosed,
     ];
 
+    /// Whether a valid sign-off stands behind the item.
+    pub fn is_signed(self) -> bool {
+        matches!(
+            self,
+            Status::SignedOff | Status::Exported | Status::Published
+        )
+    }
+
     /// Whether the item still has work to do, and so can be overdue.
     pub fn is_open(self) -> bool {
         matches!(
@@ -189,6 +224,19 @@ impl Status {
             Status::Draft | Status::InReview | Status::AwaitingSignoff
         )
     }
+}
+
+/// A file attached to an item, stored once by its content hash in the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct Attachment {
+    /// SHA-256 of the content, lowercase hex: the file's name in the attachment store.
+    pub sha256: String,
+    /// The file name as it was added (what "save out" proposes).
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// A MIME type guessed from the name, e.g. application/pdf.
+    pub media_type: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -206,7 +254,22 @@ pub enum LinkKind {
     Interprets,
     /// The target is the draft whose 征求意见 this item reports on.
     CommentFeedback,
+    /// The target is the published summary of the feedback on this draft.
+    FeedbackSummary,
     Related,
+}
+
+impl LinkKind {
+    /// The same link read from its target's side.
+    pub fn reversed(self) -> LinkKind {
+        match self {
+            LinkKind::Interpretation => LinkKind::Interprets,
+            LinkKind::Interprets => LinkKind::Interpretation,
+            LinkKind::CommentFeedback => LinkKind::FeedbackSummary,
+            LinkKind::FeedbackSummary => LinkKind::CommentFeedback,
+            LinkKind::Related => LinkKind::Related,
+        }
+    }
 }
 
 /// A 处室 or 局属单位.

@@ -41,6 +41,10 @@ pub enum EntityKind {
     Person,
     Category,
     Setting,
+    /// A checklist template version.
+    Template,
+    /// A sign-off record (created once, never changed).
+    Signoff,
 }
 
 impl EntityKind {
@@ -51,6 +55,8 @@ impl EntityKind {
             EntityKind::Person => "person",
             EntityKind::Category => "category",
             EntityKind::Setting => "setting",
+            EntityKind::Template => "template",
+            EntityKind::Signoff => "signoff",
         }
     }
 
@@ -61,6 +67,8 @@ impl EntityKind {
             EntityKind::Person,
             EntityKind::Category,
             EntityKind::Setting,
+            EntityKind::Template,
+            EntityKind::Signoff,
         ]
         .into_iter()
         .find(|k| k.key() == key)

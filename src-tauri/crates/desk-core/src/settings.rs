@@ -15,6 +15,34 @@ pub struct CatalogSettings {
     pub org_code: String,
     /// Working days from 形成/变更日期 to the due date (条例 第二十六条: 20).
     pub due_working_days: u32,
+    /// Categories with another time limit than `due_working_days` (it applies below them too).
+    #[serde(default)]
+    pub category_deadlines: Vec<CategoryDeadline>,
+    /// Whether the disclosure office's coordinator may sign off items of any department.
+    #[serde(default)]
+    pub office_signs: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CategoryDeadline {
+    pub category_id: String,
+    pub working_days: u32,
+}
+
+impl CatalogSettings {
+    /// The time limit for an item of a category; `ancestry` lists the category first, then its
+    /// parents, so the most specific rule wins.
+    pub fn working_days_for(&self, ancestry: &[String]) -> u32 {
+        ancestry
+            .iter()
+            .find_map(|category| {
+                self.category_deadlines
+                    .iter()
+                    .find(|d| &d.category_id == category)
+                    .map(|d| d.working_days)
+            })
+            .unwrap_or(self.due_working_days)
+    }
 }
 
 impl Default for CatalogSettings {
@@ -45,6 +73,8 @@ impl Default for CatalogSettings {
             index_rule: "{org}-{cat}-{year}-{seq:4}".into(),
             org_code: "210200-JY".into(),
             due_working_days: 20,
+            category_deadlines: Vec::new(),
+            office_signs: false,
         }
     }
 }

@@ -39,6 +39,24 @@ pub enum StoreError {
     },
     #[error(transparent)]
     Plan(#[from] PlanError),
+    #[error("{0}")]
+    Workflow(desk_core::workflow::WorkflowError),
+    #[error("{0}")]
+    Mark(desk_core::checklist::MarkError),
+    #[error("cannot read the file {path}: {source}; check that it exists and is not open in another program")]
+    AttachmentUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the file {path} is larger than {limit_mb} MB: attach a smaller file or split it")]
+    AttachmentTooLarge { path: PathBuf, limit_mb: u64 },
+    #[error("the attachment {name} is missing or damaged in the attachment store: attach the file again")]
+    AttachmentDamaged { name: String },
+    #[error("cannot write {path}: {source}")]
+    FileWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
@@ -58,6 +76,12 @@ impl StoreError {
             StoreError::InvalidArgument(_) => "invalid_argument",
             StoreError::PlanFileUnreadable { .. } => "plan_file_unreadable",
             StoreError::Plan(e) => e.code(),
+            StoreError::Workflow(e) => e.code(),
+            StoreError::Mark(e) => e.code(),
+            StoreError::AttachmentUnreadable { .. } => "attachment_unreadable",
+            StoreError::AttachmentTooLarge { .. } => "attachment_too_large",
+            StoreError::AttachmentDamaged { .. } => "attachment_damaged",
+            StoreError::FileWrite { .. } => "file_write",
             StoreError::Sqlite(e) if is_read_only(e) => "data_dir_read_only",
             StoreError::Sqlite(_) | StoreError::Decode(_) => "storage",
         }

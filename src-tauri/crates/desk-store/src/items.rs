@@ -9,9 +9,9 @@ use crate::error::{Result, StoreError};
 use crate::search;
 use chrono::NaiveDate;
 use desk_core::fields::{FieldShape, ItemField};
-use desk_core::model::Item;
+use desk_core::model::{Item, Person, Role};
 use desk_core::query::{
-    DueFilter, ItemPage, ItemQuery, ItemSummary, SortKey, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    DueFilter, ItemPage, ItemQuery, ItemSummary, SortKey, View, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use desk_core::workdays::WorkCalendar;
 use rusqlite::types::Value as SqlValue;
@@ -78,7 +78,15 @@ pub fn load_optional(conn: &Connection, id: &str) -> Result<Option<Item>> {
     };
     let mut item = Item::blank(id.to_string());
     for (field, value) in register_fields().zip(values) {
-        item.set(field, from_sql(value))
+        let mut value = from_sql(value);
+        // A register holding a list is stored as its JSON text.
+        if field == ItemField::ChangedAfterSignoff {
+            if let Value::String(text) = &value {
+                value = serde_json::from_str(text)
+                    .map_err(|e| StoreError::Decode(format!("{}: {e}", field.key())))?;
+            }
+        }
+        item.set(field, value)
             .map_err(|e| StoreError::Decode(e.to_string()))?;
     }
     let mut stmt = conn.prepare_cached(
@@ -163,6 +171,29 @@ pub fn write(
     )
 }
 
+/// Writes only what the workflow changes (status and its note, the void reason, the published
+/// address): a transition leaves the rest of the row, its sets and its search entry alone.
+pub fn write_row_only(tx: &Transaction, item: &Item, now: &str) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE items SET status = ?2, status_note = ?3, changed_after_signoff = ?4, published_url = ?5, updated_at = ?6 WHERE id = ?1",
+        params![
+            item.id,
+            to_sql(&item.get(ItemField::Status)),
+            item.status_note,
+            item.get(ItemField::ChangedAfterSignoff).to_string(),
+            item.published_url,
+            now
+        ],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound {
+            what: "item",
+            id: item.id.clone(),
+        });
+    }
+    Ok(())
+}
+
 /// The JSON text a set element is stored as (for filters on co-departments).
 pub fn set_element(value: &str) -> String {
     Value::String(value.to_string()).to_string()
@@ -173,12 +204,19 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, key: String) -> Result<T> 
         .map_err(|e| StoreError::Decode(format!("{what}: {e}")))
 }
 
+/// Who is looking, for the personal views.
+pub struct Viewer<'a> {
+    pub person: Option<&'a Person>,
+    pub office_signs: bool,
+}
+
 /// The catalog list: text search, filters, sort and one page.
 pub fn list(
     conn: &Connection,
     query: &ItemQuery,
     today: NaiveDate,
     calendar: &WorkCalendar,
+    viewer: &Viewer,
 ) -> Result<ItemPage> {
     let mut joins = String::new();
     // Counting needs the matches, not their ranks: bm25 over every match is the costly part.
@@ -228,12 +266,53 @@ pub fn list(
     if let Some(due) = query.due {
         conditions.push("i.status IN ('draft', 'in_review', 'awaiting_signoff')".into());
         let today_p = arg(SqlValue::Text(today.to_string()), &mut args);
+        let end = today + chrono::Days::new(6);
         match due {
             DueFilter::Overdue => conditions.push(format!("i.effective_due < {today_p}")),
             DueFilter::DueThisWeek => {
-                let end = today + chrono::Days::new(6);
                 let end_p = arg(SqlValue::Text(end.to_string()), &mut args);
                 conditions.push(format!("i.effective_due BETWEEN {today_p} AND {end_p}"));
+            }
+            DueFilter::OverdueOrDueThisWeek => {
+                let end_p = arg(SqlValue::Text(end.to_string()), &mut args);
+                conditions.push(format!("i.effective_due <= {end_p}"));
+            }
+        }
+    }
+    if let Some(view) = query.view {
+        let person = viewer.person.ok_or_else(|| {
+            StoreError::InvalidArgument(
+                "choose who you are first: the personal views list the current person's items"
+                    .into(),
+            )
+        })?;
+        let me = arg(SqlValue::Text(person.id.clone()), &mut args);
+        let department = person.department_id.clone().unwrap_or_default();
+        match view {
+            View::MyWork => conditions.push(format!(
+                "(i.clerk_id = {me} OR i.reviewer_id = {me}) \
+                 AND i.status IN ('draft', 'in_review', 'awaiting_signoff')"
+            )),
+            View::MyDepartment => {
+                let d1 = arg(SqlValue::Text(department.clone()), &mut args);
+                let d2 = arg(SqlValue::Text(set_element(&department)), &mut args);
+                conditions.push(format!(
+                    "(i.lead_department_id = {d1} OR EXISTS (SELECT 1 FROM item_sets x WHERE x.item_id = i.id \
+                     AND x.field = 'co_department_ids' AND x.value = {d2}))"
+                ));
+            }
+            View::AwaitingMySignoff => {
+                let head = person.roles.contains(&Role::SectionHead);
+                let office = viewer.office_signs && person.roles.contains(&Role::Coordinator);
+                let mine = if office {
+                    "1".to_string()
+                } else if head && !department.is_empty() {
+                    let d = arg(SqlValue::Text(department.clone()), &mut args);
+                    format!("(i.lead_department_id = {d} OR i.signer_id = {me})")
+                } else {
+                    format!("i.signer_id = {me}")
+                };
+                conditions.push(format!("i.status = 'awaiting_signoff' AND {mine}"));
             }
         }
     }
@@ -288,9 +367,10 @@ pub fn list(
     };
     let sql = format!(
         "SELECT i.id, i.index_no, i.title, i.doc_no, i.status, i.disclosure, c.name, d.name, \
-         i.date_written, i.effective_due, i.updated_at \
+         i.date_written, i.effective_due, i.updated_at, p.name, i.changed_after_signoff \
          FROM items i{joins} LEFT JOIN categories c ON c.id = i.category_id \
-         LEFT JOIN departments d ON d.id = i.lead_department_id{where_clause} \
+         LEFT JOIN departments d ON d.id = i.lead_department_id \
+         LEFT JOIN people p ON p.id = i.clerk_id{where_clause} \
          ORDER BY {order} LIMIT {limit} OFFSET {outer_offset}"
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -307,6 +387,8 @@ pub fn list(
             r.get::<_, Option<String>>(8)?,
             r.get::<_, Option<String>>(9)?,
             r.get::<_, String>(10)?,
+            r.get::<_, Option<String>>(11)?,
+            r.get::<_, String>(12)?,
         ))
     })?;
     let mut items = Vec::new();
@@ -323,12 +405,20 @@ pub fn list(
             written,
             due,
             updated_at,
+            clerk_name,
+            changed_after_signoff,
         ) = row?;
         let status: desk_core::model::Status = decode("status", status)?;
         let due_date: Option<NaiveDate> = due.and_then(|d| d.parse().ok());
         let overdue_days = match due_date {
             Some(due) if status.is_open() && due < today => {
                 Some(calendar.working_days_between(due, today))
+            }
+            _ => None,
+        };
+        let days_left = match due_date {
+            Some(due) if status.is_open() && due >= today => {
+                Some(calendar.working_days_between(today, due))
             }
             _ => None,
         };
@@ -344,6 +434,9 @@ pub fn list(
             date_written: written.and_then(|d| d.parse().ok()),
             due_date,
             overdue_days,
+            days_left,
+            clerk_name,
+            changed_after_signoff: serde_json::from_str(&changed_after_signoff).unwrap_or_default(),
             updated_at,
         });
     }

@@ -5,6 +5,8 @@
 //! audit trail and the sync outbox). Business rules live in `desk-core`; this crate applies them
 //! to the database. No Tauri or GUI dependency lives here.
 
+pub mod attachments;
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod items;
@@ -12,18 +14,26 @@ pub mod migrations;
 pub mod oplog;
 pub mod plan;
 pub mod registry;
+pub mod review;
 pub mod sample;
 pub(crate) mod save;
 pub mod search;
 
+use attachments::AttachmentStore;
 use chrono::NaiveDate;
+use desk_core::checklist::{CheckState, ChecklistTemplate};
+use desk_core::due::DueInfo;
 use desk_core::index_rule::IndexRule;
 use desk_core::ipc::AppInfo;
-use desk_core::model::{Category, Department, Item, Person};
+use desk_core::model::{Attachment, Category, Department, Item, Person};
 use desk_core::ops::{EntityKind, HistoryEntry, Operation};
-use desk_core::query::{ItemPage, ItemQuery};
+use desk_core::pii::PiiHit;
+use desk_core::query::{AuditPage, AuditQuery, DepartmentProgress, ItemPage, ItemQuery};
+use desk_core::review::{ActionState, ItemReview};
 use desk_core::settings::CatalogSettings;
+use desk_core::signoff::Signoff;
 use desk_core::workdays::WorkCalendar;
+use desk_core::workflow::{self, Action, Policy};
 pub use error::{Result, StoreError};
 use oplog::{meta_get, meta_set, Recorder};
 use rusqlite::{Connection, Transaction};
@@ -173,7 +183,208 @@ impl Catalog {
     }
 
     pub fn list_items(&self, query: &ItemQuery, today: NaiveDate) -> Result<ItemPage> {
-        items::list(&self.conn, query, today, &self.calendar)
+        let person = self.current_person()?;
+        let viewer = items::Viewer {
+            person: person.as_ref(),
+            office_signs: self.settings.office_signs,
+        };
+        items::list(&self.conn, query, today, &self.calendar, &viewer)
+    }
+
+    /// Per department: items in each status, overdue, due within the week.
+    pub fn department_progress(&self, today: NaiveDate) -> Result<Vec<DepartmentProgress>> {
+        audit::department_progress(&self.conn, today)
+    }
+
+    /// The catalog-wide log, newest first, filtered by person and dates.
+    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        audit::audit_log(&self.conn, query)
+    }
+
+    /// Every entry the query matches (all pages) as CSV.
+    pub fn audit_csv(&self, query: &AuditQuery) -> Result<String> {
+        audit::audit_csv(&self.conn, query)
+    }
+
+    // ---- review ----
+
+    fn attachment_store(&self) -> AttachmentStore {
+        AttachmentStore::new(&self.data_dir)
+    }
+
+    fn policy(&self) -> Policy {
+        Policy {
+            office_signs: self.settings.office_signs,
+        }
+    }
+
+    pub fn due_info(&self, item: &Item, today: NaiveDate) -> Result<DueInfo> {
+        let ancestry = review::category_ancestry(&self.conn, item.category_id.as_deref())?;
+        Ok(desk_core::due::due_info(
+            item,
+            &self.settings,
+            &ancestry,
+            &self.calendar,
+            today,
+        ))
+    }
+
+    /// The item's checklist, due date, sign-offs and the actions the current person may take.
+    pub fn item_review(&self, id: &str, today: NaiveDate) -> Result<ItemReview> {
+        let item = self.item(id)?;
+        let store = self.attachment_store();
+        let checklist = review::checklist(&self.conn, &item, &store, false)?;
+        let person = self.current_person()?;
+        let subject = review::subject(&item, &checklist);
+        let actor = review::actor(person.as_ref());
+        let actions = workflow::available(&subject, actor.as_ref(), self.policy())
+            .into_iter()
+            .map(|(action, verdict)| ActionState {
+                action,
+                allowed: verdict.is_ok(),
+                to: verdict.as_ref().ok().copied(),
+                refusal_code: verdict.as_ref().err().map(|e| e.code().to_string()),
+                refusal: verdict.as_ref().err().map(|e| e.to_string()),
+                asks_text: action.needs_reason() || action == Action::MarkPublished,
+            })
+            .collect();
+        let signoffs = review::signoffs(&self.conn, id)?;
+        let content_hash = desk_core::signoff::content_hash(&item, &checklist.checks);
+        let signoff_matches = signoffs.first().map(|s| s.content_hash == content_hash);
+        Ok(ItemReview {
+            item_id: item.id.clone(),
+            status: item.status,
+            due: self.due_info(&item, today)?,
+            checklist,
+            signoffs,
+            content_hash,
+            signoff_matches,
+            actions,
+        })
+    }
+
+    /// Marks one check of an item's checklist (as the current person).
+    pub fn mark_check(&mut self, id: &str, key: &str, state: CheckState, note: &str) -> Result<()> {
+        let store = self.attachment_store();
+        self.change(|tx, recorder, _, _| {
+            review::mark_check_in(tx, recorder, &store, id, key, state, note)
+        })
+    }
+
+    /// Takes a workflow action as the current person; `text` is the reason or the address.
+    pub fn act(&mut self, id: &str, action: Action, text: &str) -> Result<Item> {
+        let store = self.attachment_store();
+        let person = self.current_person()?;
+        let policy = self.policy();
+        let device_id = self.device_id.clone();
+        self.change(|tx, recorder, _, _| {
+            review::act_in(
+                tx,
+                recorder,
+                &store,
+                policy,
+                person.as_ref(),
+                &device_id,
+                id,
+                action,
+                text,
+            )
+        })
+    }
+
+    /// Moves the item's checklist to the newest template for its category.
+    pub fn upgrade_checklist(&mut self, id: &str) -> Result<()> {
+        self.change(|tx, recorder, _, _| {
+            let mut item = items::load(tx, id)?;
+            review::upgrade_checklist_in(tx, recorder, &mut item)
+        })
+    }
+
+    pub fn signoffs(&self, id: &str) -> Result<Vec<Signoff>> {
+        review::signoffs(&self.conn, id)
+    }
+
+    /// The newest version of every checklist template.
+    pub fn templates(&self) -> Result<Vec<ChecklistTemplate>> {
+        review::latest_templates(&self.conn)
+    }
+
+    pub fn template_versions(&self, id: &str) -> Result<Vec<ChecklistTemplate>> {
+        review::template_versions(&self.conn, id)
+    }
+
+    /// Saves a template as a new version; items keep the version they are worked under.
+    pub fn save_template(&mut self, template: ChecklistTemplate) -> Result<ChecklistTemplate> {
+        self.change(|tx, recorder, _, _| review::save_template_in(tx, recorder, template))
+    }
+
+    /// Replaces the personal numbers found in the item's text with their masked forms.
+    pub fn apply_masks(&mut self, id: &str, hits: &[PiiHit]) -> Result<Item> {
+        let mut item = self.item(id)?;
+        for field in [
+            desk_core::fields::ItemField::Title,
+            desk_core::fields::ItemField::Summary,
+            desk_core::fields::ItemField::Elements,
+            desk_core::fields::ItemField::LegalBasis,
+            desk_core::fields::ItemField::IssuingBody,
+        ] {
+            if let serde_json::Value::String(text) = item.get(field) {
+                let masked = desk_core::pii::apply_masks(&text, field.key(), hits);
+                if masked != text {
+                    item.set(field, serde_json::Value::String(masked))
+                        .map_err(|e| StoreError::Decode(e.to_string()))?;
+                }
+            }
+        }
+        item.keywords = item
+            .keywords
+            .iter()
+            .map(|k| desk_core::pii::apply_masks(k, "keywords", hits))
+            .collect();
+        self.save_item(item)
+    }
+
+    // ---- attachments ----
+
+    /// Copies a file into the attachment store and attaches it to the item.
+    pub fn add_attachment(&mut self, id: &str, path: &Path) -> Result<Item> {
+        let mut item = self.item(id)?;
+        let attachment = self.attachment_store().add(path)?;
+        if !item.attachments.contains(&attachment) {
+            item.attachments.push(attachment);
+        }
+        self.save_item(item)
+    }
+
+    pub fn remove_attachment(&mut self, id: &str, sha256: &str) -> Result<Item> {
+        let mut item = self.item(id)?;
+        item.attachments.retain(|a| a.sha256 != sha256);
+        self.save_item(item)
+    }
+
+    fn attachment_of(&self, id: &str, sha256: &str) -> Result<Attachment> {
+        self.item(id)?
+            .attachments
+            .into_iter()
+            .find(|a| a.sha256 == sha256)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "attachment",
+                id: sha256.to_string(),
+            })
+    }
+
+    /// Copies an attachment out to `destination` after checking its content.
+    pub fn save_attachment_to(&self, id: &str, sha256: &str, destination: &Path) -> Result<()> {
+        let attachment = self.attachment_of(id, sha256)?;
+        self.attachment_store().save_to(&attachment, destination)
+    }
+
+    /// A checked copy under its own name in the data folder's `opened/`, for the system viewer.
+    pub fn attachment_for_opening(&self, id: &str, sha256: &str) -> Result<PathBuf> {
+        let attachment = self.attachment_of(id, sha256)?;
+        let folder = self.data_dir.join("opened").join(&sha256[..sha256.len().min(12)]);
+        self.attachment_store()
+            .export_for_opening(&attachment, &folder)
     }
 
     pub fn item_history(&self, id: &str) -> Result<Vec<HistoryEntry>> {

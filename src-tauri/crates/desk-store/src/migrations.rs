@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0002_search.sql"),
         after: Some(crate::search::reindex_all),
     },
+    Migration {
+        sql: include_str!("migrations/0003_review.sql"),
+        after: Some(crate::review::install_default_templates),
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

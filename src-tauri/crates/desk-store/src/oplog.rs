@@ -53,6 +53,10 @@ impl Recorder {
         })
     }
 
+    pub fn author_id(&self) -> &str {
+        &self.author_id
+    }
+
     /// The clock of the latest operation recorded (or the stored one when none yet).
     pub fn clock(&self) -> Hlc {
         self.clock
@@ -153,6 +157,60 @@ fn decode_json(text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| StoreError::Decode(format!("operation value: {e}")))
 }
 
+/// The columns of a history line, in the order the queries select them.
+pub(crate) type HistoryRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
+/// Reads the nine history columns starting at `first`.
+pub(crate) fn history_row(r: &rusqlite::Row, first: usize) -> rusqlite::Result<HistoryRow> {
+    Ok((
+        r.get(first)?,
+        r.get(first + 1)?,
+        r.get(first + 2)?,
+        r.get(first + 3)?,
+        r.get(first + 4)?,
+        r.get(first + 5)?,
+        r.get(first + 6)?,
+        r.get(first + 7)?,
+        r.get(first + 8)?,
+    ))
+}
+
+pub(crate) fn to_history_entry(row: HistoryRow) -> Result<HistoryEntry> {
+    let (op_id, clock, author_id, name, device_id, kind, field, old, new) = row;
+    let at = Hlc::parse(&clock)
+        .and_then(Hlc::to_datetime)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let author_name = name.unwrap_or_else(|| {
+        author_id
+            .strip_prefix("os:")
+            .unwrap_or(&author_id)
+            .to_string()
+    });
+    Ok(HistoryEntry {
+        op_id,
+        at,
+        author_id,
+        author_name,
+        device_id,
+        kind: OpKind::parse(&kind)
+            .ok_or_else(|| StoreError::Decode(format!("operation kind {kind}")))?,
+        field,
+        old_value: decode_json(&old)?,
+        new_value: decode_json(&new)?,
+    })
+}
+
 /// Every operation of one entity, newest first, with the author's name when known.
 pub fn history(
     conn: &rusqlite::Connection,
@@ -165,44 +223,10 @@ pub fn history(
          WHERE o.entity = ?1 AND o.entity_id = ?2
          ORDER BY o.clock DESC, o.device_id DESC, o.seq DESC",
     )?;
-    let rows = stmt.query_map(params![entity.key(), entity_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, String>(7)?,
-            r.get::<_, String>(8)?,
-        ))
-    })?;
+    let rows = stmt.query_map(params![entity.key(), entity_id], |r| history_row(r, 0))?;
     let mut entries = Vec::new();
     for row in rows {
-        let (op_id, clock, author_id, name, device_id, kind, field, old, new) = row?;
-        let at = Hlc::parse(&clock)
-            .and_then(Hlc::to_datetime)
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .unwrap_or_default();
-        let author_name = name.unwrap_or_else(|| {
-            author_id
-                .strip_prefix("os:")
-                .unwrap_or(&author_id)
-                .to_string()
-        });
-        entries.push(HistoryEntry {
-            op_id,
-            at,
-            author_id,
-            author_name,
-            device_id,
-            kind: OpKind::parse(&kind)
-                .ok_or_else(|| StoreError::Decode(format!("operation kind {kind}")))?,
-            field,
-            old_value: decode_json(&old)?,
-            new_value: decode_json(&new)?,
-        });
+        entries.push(to_history_entry(row?)?);
     }
     Ok(entries)
 }

@@ -5,7 +5,9 @@ use crate::error::{Result, StoreError};
 use crate::items;
 use crate::oplog::{meta_get, meta_set, Recorder};
 use crate::registry;
-use desk_core::fields::{diff, FieldChange};
+use desk_core::fields::{diff, FieldChange, ItemField};
+use desk_core::model::Status;
+use desk_core::workflow::after_content_change;
 use desk_core::index_rule::{IndexContext, IndexRule};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind};
@@ -89,6 +91,25 @@ pub(crate) fn save_item_in(
     } else {
         Some(items::load(tx, &item.id)?)
     };
+    // Status and its companions move only through the workflow: a save keeps what is stored
+    // (an editor opened before a transition must not undo it).
+    let stored = old
+        .clone()
+        .unwrap_or_else(|| Item::blank(item.id.clone()));
+    for field in ItemField::ALL.into_iter().filter(|f| f.is_workflow_managed()) {
+        item.set(field, stored.get(field))
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+    }
+    for person in [&item.clerk_id, &item.reviewer_id, &item.signer_id]
+        .into_iter()
+        .flatten()
+    {
+        if registry::person(tx, person)?.is_none() {
+            return Err(StoreError::InvalidArgument(format!(
+                "the person {person} does not exist: add them under Departments and people first"
+            )));
+        }
+    }
     let facts = Facts {
         departments: collect_ids(tx, "SELECT id FROM departments")?,
         categories: collect_ids(tx, "SELECT id FROM categories")?,
@@ -117,16 +138,23 @@ pub(crate) fn save_item_in(
     if item.index_no.is_empty() {
         item.index_no = next_index_no(tx, settings, &item, recorder.clock().wall_ms)?;
     }
-    let effective_due = item.due_date.or_else(|| {
-        item.date_formed
-            .and_then(|formed| calendar.add_working_days(formed, settings.due_working_days))
-    });
+    let ancestry = crate::review::category_ancestry(tx, item.category_id.as_deref())?;
+    let effective_due = desk_core::due::effective_due(&item, settings, &ancestry, calendar);
     let changes = match &old {
         Some(old) => diff(old, &item),
         None => Vec::new(),
     };
     if old.is_some() && changes.is_empty() {
         return Ok(item);
+    }
+    // A change to what a sign-off covers voids it: back to review, naming the fields.
+    let changed_fields: Vec<ItemField> = changes.iter().map(FieldChange::field).collect();
+    if let Some(voiding) = after_content_change(item.status, &changed_fields) {
+        item.status = Status::InReview;
+        item.status_note.clear();
+        let mut keys: Vec<String> = voiding.iter().map(|f| f.key().to_string()).collect();
+        keys.dedup();
+        item.changed_after_signoff = keys;
     }
     match &old {
         None => {
@@ -141,28 +169,7 @@ pub(crate) fn save_item_in(
                 &whole,
             )?;
         }
-        Some(_) => {
-            for change in changes {
-                let (kind, field, old_value, new_value) = match change {
-                    FieldChange::Set { field, old, new } => (OpKind::Set, field, old, new),
-                    FieldChange::Add { field, element } => {
-                        (OpKind::Add, field, Value::Null, element)
-                    }
-                    FieldChange::Remove { field, element } => {
-                        (OpKind::Remove, field, element, Value::Null)
-                    }
-                };
-                recorder.record(
-                    tx,
-                    EntityKind::Item,
-                    &item.id,
-                    kind,
-                    Some(field.key()),
-                    &old_value,
-                    &new_value,
-                )?;
-            }
-        }
+        Some(old) => crate::review::record_item_changes(tx, recorder, old, &item)?,
     }
     let now = recorder
         .clock()

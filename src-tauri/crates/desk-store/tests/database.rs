@@ -90,6 +90,12 @@ fn every_earlier_version_upgrades_and_keeps_its_data() {
                  VALUES ('old-1', '关于义务教育招生工作的通知', '招生范围', 'valid', 'proactive', 'public', 'draft', '2019-01-01', '2019-01-01');",
             )
             .unwrap_or_else(|e| panic!("{e}"));
+            // From schema 2 on, the app indexed what it wrote; an upgrade leaves the index be.
+            if start >= 2 {
+                let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+                desk_store::search::reindex_all(&tx).unwrap_or_else(|e| panic!("{e}"));
+                tx.commit().unwrap_or_else(|e| panic!("{e}"));
+            }
         }
         let catalog = open(dir.path());
         let item = catalog
@@ -107,6 +113,13 @@ fn every_earlier_version_upgrades_and_keeps_its_data() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found.total, 1, "search works after upgrading from {start}");
         assert_eq!(catalog.device_id(), "olddevice");
+        // Review arrived in schema 3: old items get the default checklist and no sign-off.
+        let review = catalog
+            .item_review("old-1", chrono::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("from {start}: {e}"));
+        assert_eq!(review.checklist.template_id, "general");
+        assert!(review.signoffs.is_empty());
+        assert!(item.changed_after_signoff.is_empty());
     }
 }
 

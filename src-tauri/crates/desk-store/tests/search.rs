@@ -50,8 +50,10 @@ fn fixture() -> (tempfile::TempDir, Catalog, String, String) {
     c.disclosure = Disclosure::OnRequest;
     c.withheld_reason = Some(WithheldReason::OnRequestOnly);
     c.withheld_note = "涉及特定群体".into();
-    c.status = Status::InReview;
-    save(&mut catalog, c);
+    let c = save(&mut catalog, c);
+    catalog
+        .act(&c.id, desk_core::workflow::Action::Submit, "")
+        .unwrap_or_else(|e| panic!("{e}"));
     (dir, catalog, gfc, xqc)
 }
 

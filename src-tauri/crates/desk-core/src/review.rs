@@ -1,0 +1,39 @@
+//! What the item screen shows of an item's review: its checklist, due date, sign-offs and the
+//! actions the current person may take now.
+
+use crate::checklist::ItemChecklist;
+use crate::due::DueInfo;
+use crate::model::Status;
+use crate::signoff::Signoff;
+use crate::workflow::Action;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemReview {
+    pub item_id: String,
+    pub status: Status,
+    pub checklist: ItemChecklist,
+    pub due: DueInfo,
+    /// Newest first. Records are never edited; a later change makes them stop matching.
+    pub signoffs: Vec<Signoff>,
+    /// The hash of what a sign-off would cover now.
+    pub content_hash: String,
+    /// Whether the newest sign-off covers the item as it is now (`None` when never signed).
+    pub signoff_matches: Option<bool>,
+    pub actions: Vec<ActionState>,
+}
+
+/// One workflow button: whether it may be pressed now, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActionState {
+    pub action: Action,
+    pub allowed: bool,
+    /// Where the item would go.
+    pub to: Option<Status>,
+    /// The refusal's code and message when not allowed.
+    pub refusal_code: Option<String>,
+    pub refusal: Option<String>,
+    /// Whether pressing it asks for a written reason (or, to publish, the address).
+    pub asks_text: bool,
+}

@@ -1,0 +1,263 @@
+//! What a sign-off covers: a canonical form of the item's signed fields, its checklist and its
+//! attachments' hashes, and the SHA-256 of that form.
+//!
+//! The form is built by hand with sorted keys and sorted set elements, so the same content gives
+//! the same hash on every PC and in every build (a JSON map's key order depends on crate
+//! features; this does not). The form is versioned so a later change of the form can still check
+//! old records.
+
+use crate::checklist::CheckView;
+use crate::fields::{FieldShape, ItemField};
+use crate::model::Item;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fmt::Write;
+use ts_rs::TS;
+
+pub const CANONICAL_FORM_VERSION: u32 = 1;
+
+/// A section head's sign-off (签批). Written once, never edited: a later change of the item does
+/// not touch the record, it makes the record stop matching.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Signoff {
+    pub id: String,
+    pub item_id: String,
+    pub signer_id: String,
+    pub signer_name: String,
+    /// Whether the signer signed as the lead department's section head or as the office.
+    pub basis: SignBasis,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub device_id: String,
+    /// `sha256:` and the hex digest of the canonical form.
+    pub content_hash: String,
+    pub form_version: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignBasis {
+    SectionHead,
+    Office,
+}
+
+/// The canonical text of what a sign-off covers.
+pub fn canonical_form(item: &Item, checks: &[CheckView]) -> String {
+    let mut fields = serde_json::Map::new();
+    for field in ItemField::ALL {
+        if !field.is_signed_content() {
+            continue;
+        }
+        let mut value = item.get(field);
+        if field.shape() == FieldShape::Set {
+            if let Value::Array(elements) = &mut value {
+                elements.sort_by_cached_key(canonical_json);
+            }
+        }
+        fields.insert(field.key().to_string(), value);
+    }
+    let mut checklist: Vec<Value> = checks
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "key": c.def.key,
+                "state": c.state.key(),
+                "note": c.mark.as_ref().map(|m| m.note.as_str()).unwrap_or(""),
+            })
+        })
+        .collect();
+    checklist.sort_by_cached_key(canonical_json);
+    let form = serde_json::json!({
+        "form": CANONICAL_FORM_VERSION,
+        "id": item.id,
+        "fields": Value::Object(fields),
+        "checklist": checklist,
+    });
+    canonical_json(&form)
+}
+
+/// `sha256:<hex>` of [`canonical_form`].
+pub fn content_hash(item: &Item, checks: &[CheckView]) -> String {
+    format!("sha256:{}", sha256_hex(canonical_form(item, checks).as_bytes()))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
+/// JSON with object keys in byte order at every depth and no insignificant whitespace.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String((*key).clone()).to_string());
+                out.push(':');
+                if let Some(v) = map.get(*key) {
+                    write_canonical(v, out);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{CheckDef, CheckRule, CheckState};
+    use crate::model::{Attachment, Status};
+
+    fn check(key: &str, state: CheckState) -> CheckView {
+        CheckView {
+            def: CheckDef {
+                key: key.into(),
+                group: String::new(),
+                label: key.into(),
+                guidance: String::new(),
+                required: true,
+                allow_not_applicable: false,
+                rule: CheckRule::Manual,
+            },
+            mark: None,
+            findings: Vec::new(),
+            state,
+        }
+    }
+
+    fn item() -> Item {
+        let mut item = Item::blank("item-1".into());
+        item.title = "关于做好2019年义务教育招生工作的通知".into();
+        item.doc_no = "大教发〔2019〕12号".into();
+        item.channels = vec!["政府网站".into(), "两微一端".into()];
+        item.attachments = vec![Attachment {
+            sha256: "ab".repeat(32),
+            name: "通知.pdf".into(),
+            size: 1024,
+            media_type: "application/pdf".into(),
+        }];
+        item
+    }
+
+    #[test]
+    fn same_content_same_hash_whatever_the_order() {
+        let a = item();
+        let mut b = item();
+        b.channels.reverse();
+        let checks = [check("x", CheckState::Passed), check("y", CheckState::Passed)];
+        let reversed = [check("y", CheckState::Passed), check("x", CheckState::Passed)];
+        assert_eq!(content_hash(&a, &checks), content_hash(&b, &reversed));
+        assert!(content_hash(&a, &checks).starts_with("sha256:"));
+        assert_eq!(content_hash(&a, &checks).len(), 7 + 64);
+    }
+
+    #[test]
+    fn every_signed_field_changes_the_hash_and_nothing_else_does() {
+        let base = item();
+        let checks = [check("x", CheckState::Passed)];
+        let hash = content_hash(&base, &checks);
+        for field in ItemField::ALL {
+            let mut changed = base.clone();
+            let new_value = match field.shape() {
+                FieldShape::Set => match field {
+                    ItemField::Links => serde_json::json!([{"target_id": "other", "kind": "related"}]),
+                    ItemField::Attachments => serde_json::json!([{"sha256": "cd".repeat(32), "name": "x.pdf", "size": 1, "media_type": "application/pdf"}]),
+                    _ => serde_json::json!(["另一个"]),
+                },
+                FieldShape::Register => match base.get(field) {
+                    Value::String(s) if field == ItemField::Status => {
+                        let _ = s;
+                        serde_json::json!("published")
+                    }
+                    Value::String(_) => match field {
+                        ItemField::Validity => serde_json::json!("repealed"),
+                        ItemField::Disclosure => serde_json::json!("withheld"),
+                        ItemField::Audience => serde_json::json!("specific_group"),
+                        _ => serde_json::json!("改动"),
+                    },
+                    Value::Null => match field {
+                        ItemField::WithheldReason => serde_json::json!("privacy"),
+                        ItemField::DateWritten
+                        | ItemField::DateFormed
+                        | ItemField::DatePublished
+                        | ItemField::DueDate
+                        | ItemField::CommentStart
+                        | ItemField::CommentEnd => serde_json::json!("2019-10-12"),
+                        _ => serde_json::json!("someone"),
+                    },
+                    Value::Array(_) => serde_json::json!(["doc_no"]),
+                    other => panic!("{field:?} has an unexpected value {other}"),
+                },
+            };
+            changed
+                .set(field, new_value)
+                .unwrap_or_else(|e| panic!("{field:?}: {e}"));
+            assert_ne!(changed, base, "{field:?} did not change");
+            let differs = content_hash(&changed, &checks) != hash;
+            assert_eq!(differs, field.is_signed_content(), "{field:?}");
+        }
+        let _ = Status::Draft;
+    }
+
+    #[test]
+    fn checklist_state_and_note_change_the_hash() {
+        let base = item();
+        let passed = [check("x", CheckState::Passed)];
+        let na = [check("x", CheckState::NotApplicable)];
+        assert_ne!(content_hash(&base, &passed), content_hash(&base, &na));
+        let mut noted = check("x", CheckState::Passed);
+        noted.mark = Some(crate::checklist::CheckMark {
+            key: "x".into(),
+            state: CheckState::Passed,
+            by: "p".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            note: "已核对".into(),
+        });
+        assert_ne!(content_hash(&base, &passed), content_hash(&base, &[noted]));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth() {
+        let value = serde_json::json!({"b": {"z": 1, "a": [ {"y": 2, "x": 1} ]}, "a": "中文"});
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"a":"中文","b":{"a":[{"x":1,"y":2}],"z":1}}"#
+        );
+    }
+
+    #[test]
+    fn sha256_known_answer() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,709 @@
+//! Checklists, templates, transitions and sign-offs in SQLite.
+//!
+//! The rules are `desk_core::checklist` and `desk_core::workflow`; this module gathers the facts
+//! they need (marks, linked items, attachments, personal data), applies their verdicts, and
+//! records every change as operations in the same transaction.
+
+use crate::attachments::AttachmentStore;
+use crate::error::{Result, StoreError};
+use crate::items;
+use crate::oplog::Recorder;
+use crate::registry;
+use desk_core::checklist::{
+    self, CheckFacts, CheckMark, CheckState, ChecklistTemplate, ItemChecklist,
+    LinkedItem, TemplateRef,
+};
+use desk_core::fields::{diff, FieldChange};
+use desk_core::model::{Item, Person};
+use desk_core::ops::{EntityKind, OpKind};
+use desk_core::pii;
+use desk_core::signoff::{self, SignBasis, Signoff};
+use desk_core::workflow::{self, Action, Actor, Policy, Subject};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde_json::Value;
+
+/// Fills an empty template table with the defaults (new catalogs and upgraded ones).
+pub fn install_default_templates(tx: &Transaction) -> Result<()> {
+    let count: i64 = tx.query_row("SELECT count(*) FROM checklist_templates", [], |r| {
+        r.get(0)
+    })?;
+    if count == 0 {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        for template in checklist::default_templates(&now) {
+            write_template(tx, &template)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn write_template(conn: &Connection, t: &ChecklistTemplate) -> Result<()> {
+    conn.execute(
+        "INSERT INTO checklist_templates (id, version, name, category_ids, checks, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            t.id,
+            t.version,
+            t.name,
+            to_json(&t.category_ids)?,
+            to_json(&t.checks)?,
+            t.created_at,
+            t.created_by
+        ],
+    )?;
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
+}
+
+fn read_template(row: &rusqlite::Row) -> rusqlite::Result<[String; 7]> {
+    Ok([
+        row.get(0)?,
+        row.get::<_, i64>(1)?.to_string(),
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ])
+}
+
+fn decode_template(fields: [String; 7]) -> Result<ChecklistTemplate> {
+    let [id, version, name, categories, checks, created_at, created_by] = fields;
+    Ok(ChecklistTemplate {
+        version: version
+            .parse()
+            .map_err(|_| StoreError::Decode(format!("template {id} version {version}")))?,
+        category_ids: from_json("template categories", &categories)?,
+        checks: from_json("template checks", &checks)?,
+        id,
+        name,
+        created_at,
+        created_by,
+    })
+}
+
+const TEMPLATE_COLUMNS: &str = "id, version, name, category_ids, checks, created_at, created_by";
+
+/// The newest version of every template, default first, then by name.
+pub fn latest_templates(conn: &Connection) -> Result<Vec<ChecklistTemplate>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM checklist_templates t
+         WHERE version = (SELECT max(version) FROM checklist_templates u WHERE u.id = t.id)
+         ORDER BY category_ids <> '[]', name"
+    ))?;
+    let rows = stmt.query_map([], read_template)?;
+    rows.map(|r| decode_template(r?)).collect()
+}
+
+/// Every version of one template, newest first.
+pub fn template_versions(conn: &Connection, id: &str) -> Result<Vec<ChecklistTemplate>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM checklist_templates WHERE id = ?1 ORDER BY version DESC"
+    ))?;
+    let rows = stmt.query_map(params![id], read_template)?;
+    rows.map(|r| decode_template(r?)).collect()
+}
+
+fn template_version(conn: &Connection, id: &str, version: u32) -> Result<ChecklistTemplate> {
+    conn.prepare_cached(&format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM checklist_templates WHERE id = ?1 AND version = ?2"
+    ))?
+    .query_row(params![id, version], read_template)
+    .optional()?
+    .map(decode_template)
+    .transpose()?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "checklist template",
+        id: format!("{id} v{version}"),
+    })
+}
+
+/// Saves a template as its next version (or as version 1 of a new one), after checking it.
+pub(crate) fn save_template_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    mut template: ChecklistTemplate,
+) -> Result<ChecklistTemplate> {
+    template.name = template.name.trim().to_string();
+    for check in &mut template.checks {
+        check.key = check.key.trim().to_string();
+        check.label = check.label.trim().to_string();
+    }
+    checklist::validate_template(&template).map_err(StoreError::InvalidArgument)?;
+    let categories = registry::categories(tx)?;
+    if let Some(unknown) = template
+        .category_ids
+        .iter()
+        .find(|c| !categories.iter().any(|k| &k.id == *c))
+    {
+        return Err(StoreError::InvalidArgument(format!(
+            "the category {unknown} does not exist"
+        )));
+    }
+    let previous = if template.id.is_empty() {
+        template.id = uuid::Uuid::now_v7().to_string();
+        None
+    } else {
+        template_versions(tx, &template.id)?.into_iter().next()
+    };
+    if let Some(previous) = &previous {
+        let same = previous.name == template.name
+            && previous.category_ids == template.category_ids
+            && previous.checks == template.checks;
+        if same {
+            return Ok(previous.clone());
+        }
+    }
+    // Two templates for one category would make the choice arbitrary.
+    for other in latest_templates(tx)? {
+        if other.id == template.id {
+            continue;
+        }
+        let clash = if template.category_ids.is_empty() {
+            other.category_ids.is_empty()
+        } else {
+            other
+                .category_ids
+                .iter()
+                .any(|c| template.category_ids.contains(c))
+        };
+        if clash {
+            return Err(StoreError::InvalidArgument(format!(
+                "the template \"{}\" already serves this category: edit that one instead",
+                other.name
+            )));
+        }
+    }
+    template.version = previous.as_ref().map_or(1, |p| p.version + 1);
+    template.created_at = recorder_time(recorder);
+    template.created_by = recorder.author_id().to_string();
+    write_template(tx, &template)?;
+    let whole = serde_json::to_value(&template).unwrap_or(Value::Null);
+    recorder.record(
+        tx,
+        EntityKind::Template,
+        &format!("{}@{}", template.id, template.version),
+        OpKind::Create,
+        None,
+        &Value::Null,
+        &whole,
+    )?;
+    Ok(template)
+}
+
+fn recorder_time(recorder: &Recorder) -> String {
+    recorder
+        .clock()
+        .to_datetime()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// The item's category, then its parents up to the root.
+pub(crate) fn category_ancestry(conn: &Connection, category: Option<&str>) -> Result<Vec<String>> {
+    let Some(category) = category else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE up(id, parent_id, depth) AS (
+             SELECT id, parent_id, 0 FROM categories WHERE id = ?1
+             UNION ALL SELECT c.id, c.parent_id, up.depth + 1 FROM categories c JOIN up ON c.id = up.parent_id
+             WHERE up.depth < 64)
+         SELECT id FROM up ORDER BY depth",
+    )?;
+    let ids = stmt.query_map(params![category], |r| r.get::<_, String>(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+fn attached(conn: &Connection, item_id: &str) -> Result<Option<(String, u32)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT template_id, template_version FROM item_checklists WHERE item_id = ?1",
+        )?
+        .query_row(params![item_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+fn applicable_template(conn: &Connection, item: &Item) -> Result<ChecklistTemplate> {
+    let templates = latest_templates(conn)?;
+    let ancestry = category_ancestry(conn, item.category_id.as_deref())?;
+    checklist::template_for(&templates, &ancestry)
+        .cloned()
+        .ok_or_else(|| {
+            StoreError::InvalidArgument(
+                "no checklist template serves this item's category and there is no default template: add one under Templates".into(),
+            )
+        })
+}
+
+pub(crate) fn marks(conn: &Connection, item_id: &str) -> Result<Vec<CheckMark>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, state, by, at, note FROM item_checks WHERE item_id = ?1 ORDER BY key",
+    )?;
+    let rows = stmt.query_map(params![item_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut marks = Vec::new();
+    for row in rows {
+        let (key, state, by, at, note) = row?;
+        marks.push(CheckMark {
+            state: CheckState::parse(&state)
+                .ok_or_else(|| StoreError::Decode(format!("check state {state}")))?,
+            key,
+            by,
+            at,
+            note,
+        });
+    }
+    Ok(marks)
+}
+
+fn linked_items(conn: &Connection, item: &Item) -> Result<(Vec<LinkedItem>, Vec<String>)> {
+    let mut linked = Vec::new();
+    let mut broken = Vec::new();
+    for link in &item.links {
+        match items::load_optional(conn, &link.target_id)? {
+            Some(target) => linked.push(LinkedItem {
+                id: target.id,
+                title: target.title,
+                kind: link.kind,
+                status: target.status,
+                disclosure: target.disclosure,
+            }),
+            None => broken.push(link.target_id.clone()),
+        }
+    }
+    // Links written on the other item, read from this side.
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_id, value FROM item_sets WHERE field = 'links' AND value LIKE ?1",
+    )?;
+    let pattern = format!("%\"target_id\":\"{}\"%", item.id.replace(['%', '_'], ""));
+    let rows = stmt.query_map(params![pattern], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (source_id, json) = row?;
+        let link: desk_core::model::ItemLink = from_json("link", &json)?;
+        if link.target_id != item.id || linked.iter().any(|l| l.id == source_id) {
+            continue;
+        }
+        if let Some(source) = items::load_optional(conn, &source_id)? {
+            linked.push(LinkedItem {
+                id: source.id,
+                title: source.title,
+                kind: link.kind.reversed(),
+                status: source.status,
+                disclosure: source.disclosure,
+            });
+        }
+    }
+    Ok((linked, broken))
+}
+
+/// The facts the automatic checks need. `verify_content` re-hashes every attachment (done at
+/// sign-off); otherwise presence and size are checked, which is instant.
+pub(crate) fn check_facts(
+    conn: &Connection,
+    item: &Item,
+    store: &AttachmentStore,
+    verify_content: bool,
+) -> Result<CheckFacts> {
+    let (linked, broken_links) = linked_items(conn, item)?;
+    let mut pii_hits = Vec::new();
+    for (field, text) in [
+        ("title", &item.title),
+        ("summary", &item.summary),
+        ("elements", &item.elements),
+        ("legal_basis", &item.legal_basis),
+        ("issuing_body", &item.issuing_body),
+    ] {
+        pii_hits.extend(pii::scan_text(field, text));
+    }
+    for keyword in &item.keywords {
+        pii_hits.extend(pii::scan_text("keywords", keyword));
+    }
+    let mut missing_attachments = Vec::new();
+    let mut damaged_attachments = Vec::new();
+    for attachment in &item.attachments {
+        match store.check(attachment, verify_content) {
+            crate::attachments::BlobState::Intact => {
+                if let Some(text) = store.read_text(attachment) {
+                    pii_hits.extend(pii::scan_text(
+                        &format!("attachment:{}", attachment.name),
+                        &text,
+                    ));
+                }
+            }
+            crate::attachments::BlobState::Missing => {
+                missing_attachments.push(attachment.name.clone())
+            }
+            crate::attachments::BlobState::Damaged => {
+                damaged_attachments.push(attachment.name.clone())
+            }
+        }
+    }
+    Ok(CheckFacts {
+        linked,
+        broken_links,
+        pii_hits,
+        missing_attachments,
+        damaged_attachments,
+    })
+}
+
+/// The item's checklist as it stands: under the version it is attached to, or (not yet worked)
+/// under the newest template for its category.
+pub(crate) fn checklist(
+    conn: &Connection,
+    item: &Item,
+    store: &AttachmentStore,
+    verify_content: bool,
+) -> Result<ItemChecklist> {
+    let newest = applicable_template(conn, item)?;
+    let template = match attached(conn, &item.id)? {
+        Some((id, version)) => template_version(conn, &id, version)?,
+        None => newest.clone(),
+    };
+    let facts = check_facts(conn, item, store, verify_content)?;
+    let checks = checklist::evaluate(&template, &marks(conn, &item.id)?, item, &facts);
+    let upgrade_to = (newest.id != template.id || newest.version != template.version).then(|| {
+        TemplateRef {
+            id: newest.id.clone(),
+            name: newest.name.clone(),
+            version: newest.version,
+        }
+    });
+    Ok(ItemChecklist {
+        template_id: template.id,
+        template_name: template.name,
+        template_version: template.version,
+        upgrade_to,
+        checks,
+    })
+}
+
+/// Fixes the checklist's template version on the item (when review starts or a check is first
+/// marked), so later template edits leave it alone.
+fn ensure_attached(tx: &Transaction, recorder: &mut Recorder, item: &Item) -> Result<()> {
+    if attached(tx, &item.id)?.is_some() {
+        return Ok(());
+    }
+    let template = applicable_template(tx, item)?;
+    attach(tx, recorder, &item.id, None, &template)
+}
+
+fn attach(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    item_id: &str,
+    old: Option<(String, u32)>,
+    template: &ChecklistTemplate,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO item_checklists (item_id, template_id, template_version) VALUES (?1, ?2, ?3)
+         ON CONFLICT (item_id) DO UPDATE SET template_id = excluded.template_id, template_version = excluded.template_version",
+        params![item_id, template.id, template.version],
+    )?;
+    let old = old.map_or(Value::Null, |(id, version)| {
+        serde_json::json!({"template_id": id, "version": version})
+    });
+    recorder.record(
+        tx,
+        EntityKind::Item,
+        item_id,
+        OpKind::Set,
+        Some("checklist"),
+        &old,
+        &serde_json::json!({"template_id": template.id, "version": template.version}),
+    )?;
+    Ok(())
+}
+
+/// Moves an item's checklist to the newest template for its category. Marks of checks that
+/// remain are kept; marks of checks the new version dropped are removed (and logged).
+pub(crate) fn upgrade_checklist_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    item: &mut Item,
+) -> Result<()> {
+    let newest = applicable_template(tx, item)?;
+    let current = attached(tx, &item.id)?;
+    if current.as_ref() == Some(&(newest.id.clone(), newest.version)) {
+        return Ok(());
+    }
+    for mark in marks(tx, &item.id)? {
+        if !newest.checks.iter().any(|c| c.key == mark.key) {
+            tx.execute(
+                "DELETE FROM item_checks WHERE item_id = ?1 AND key = ?2",
+                params![item.id, mark.key],
+            )?;
+            recorder.record(
+                tx,
+                EntityKind::Item,
+                &item.id,
+                OpKind::Set,
+                Some(&format!("check:{}", mark.key)),
+                &serde_json::to_value(&mark).unwrap_or(Value::Null),
+                &Value::Null,
+            )?;
+        }
+    }
+    attach(tx, recorder, &item.id, current, &newest)?;
+    void_if_signed(tx, recorder, item, vec![workflow::CHECKLIST_FIELD.to_string()])
+}
+
+/// A change to a signed item's checklist voids its sign-off: back to review, saying why.
+fn void_if_signed(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    item: &mut Item,
+    changed: Vec<String>,
+) -> Result<()> {
+    if !item.status.is_signed() {
+        return Ok(());
+    }
+    let before = item.clone();
+    item.status = desk_core::model::Status::InReview;
+    item.status_note.clear();
+    item.changed_after_signoff = changed;
+    record_item_changes(tx, recorder, &before, item)?;
+    items::write_row_only(tx, item, &recorder_time_ms(recorder))
+}
+
+fn recorder_time_ms(recorder: &Recorder) -> String {
+    recorder
+        .clock()
+        .to_datetime()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+/// One operation per changed field between two versions of an item.
+pub(crate) fn record_item_changes(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    old: &Item,
+    new: &Item,
+) -> Result<()> {
+    for change in diff(old, new) {
+        let (kind, field, old_value, new_value) = match change {
+            FieldChange::Set { field, old, new } => (OpKind::Set, field, old, new),
+            FieldChange::Add { field, element } => (OpKind::Add, field, Value::Null, element),
+            FieldChange::Remove { field, element } => (OpKind::Remove, field, element, Value::Null),
+        };
+        recorder.record(
+            tx,
+            EntityKind::Item,
+            &new.id,
+            kind,
+            Some(field.key()),
+            &old_value,
+            &new_value,
+        )?;
+    }
+    Ok(())
+}
+
+/// Puts a person's mark on one check, after the checklist's rules allow it.
+pub(crate) fn mark_check_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    store: &AttachmentStore,
+    item_id: &str,
+    key: &str,
+    state: CheckState,
+    note: &str,
+) -> Result<()> {
+    let mut item = items::load(tx, item_id)?;
+    ensure_attached(tx, recorder, &item)?;
+    let current = checklist(tx, &item, store, false)?;
+    checklist::check_mark(&current.checks, key, state, note).map_err(StoreError::Mark)?;
+    let old = marks(tx, item_id)?.into_iter().find(|m| m.key == key);
+    let mark = CheckMark {
+        key: key.to_string(),
+        state,
+        by: recorder.author_id().to_string(),
+        at: recorder_time(recorder),
+        note: note.trim().to_string(),
+    };
+    if old
+        .as_ref()
+        .is_some_and(|o| o.state == mark.state && o.note == mark.note)
+    {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO item_checks (item_id, key, state, by, at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (item_id, key) DO UPDATE SET state = excluded.state, by = excluded.by, at = excluded.at, note = excluded.note",
+        params![item_id, mark.key, state.key(), mark.by, mark.at, mark.note],
+    )?;
+    recorder.record(
+        tx,
+        EntityKind::Item,
+        item_id,
+        OpKind::Set,
+        Some(&format!("check:{key}")),
+        &old.map_or(Value::Null, |o| {
+            serde_json::to_value(o).unwrap_or(Value::Null)
+        }),
+        &serde_json::to_value(&mark).unwrap_or(Value::Null),
+    )?;
+    void_if_signed(
+        tx,
+        recorder,
+        &mut item,
+        vec![workflow::CHECKLIST_FIELD.to_string()],
+    )
+}
+
+pub(crate) fn subject<'a>(item: &'a Item, checklist: &ItemChecklist) -> Subject<'a> {
+    Subject {
+        status: item.status,
+        disclosure: item.disclosure,
+        lead_department_id: item.lead_department_id.as_deref(),
+        reviewer_id: item.reviewer_id.as_deref(),
+        blocking_checks: checklist.blocking().map(|c| c.def.label.clone()).collect(),
+    }
+}
+
+pub(crate) fn actor(person: Option<&Person>) -> Option<Actor<'_>> {
+    person.map(|p| Actor {
+        person_id: &p.id,
+        department_id: p.department_id.as_deref(),
+        roles: &p.roles,
+    })
+}
+
+/// Takes a workflow action on an item: checks it with the state machine, moves the status,
+/// records the reason, and for a sign-off writes the record with the content hash.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn act_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    store: &AttachmentStore,
+    policy: Policy,
+    person: Option<&Person>,
+    device_id: &str,
+    item_id: &str,
+    action: Action,
+    text: &str,
+) -> Result<Item> {
+    let mut item = items::load(tx, item_id)?;
+    if matches!(
+        action,
+        Action::Submit | Action::RequestSignoff | Action::SignOff
+    ) {
+        ensure_attached(tx, recorder, &item)?;
+    }
+    // A sign-off re-reads every attachment: it must cover the files as they are.
+    let current = checklist(tx, &item, store, action == Action::SignOff)?;
+    let transition = workflow::decide(
+        &subject(&item, &current),
+        actor(person).as_ref(),
+        action,
+        text,
+        policy,
+    )
+    .map_err(StoreError::Workflow)?;
+    let before = item.clone();
+    item.status = transition.to;
+    item.status_note = transition.note;
+    if action == Action::MarkPublished {
+        item.published_url = text.trim().to_string();
+    }
+    if action == Action::SignOff {
+        item.changed_after_signoff.clear();
+        let signer = person.ok_or(StoreError::Workflow(workflow::WorkflowError::NoPerson))?;
+        let basis = if signer.department_id == item.lead_department_id
+            && signer.roles.contains(&desk_core::model::Role::SectionHead)
+        {
+            SignBasis::SectionHead
+        } else {
+            SignBasis::Office
+        };
+        let record = Signoff {
+            id: uuid::Uuid::now_v7().to_string(),
+            item_id: item.id.clone(),
+            signer_id: signer.id.clone(),
+            signer_name: signer.name.clone(),
+            basis,
+            at: recorder_time(recorder),
+            device_id: device_id.to_string(),
+            content_hash: signoff::content_hash(&item, &current.checks),
+            form_version: signoff::CANONICAL_FORM_VERSION,
+        };
+        write_signoff(tx, &record)?;
+        recorder.record(
+            tx,
+            EntityKind::Signoff,
+            &record.id,
+            OpKind::Create,
+            None,
+            &Value::Null,
+            &serde_json::to_value(&record).unwrap_or(Value::Null),
+        )?;
+    }
+    record_item_changes(tx, recorder, &before, &item)?;
+    items::write_row_only(tx, &item, &recorder_time_ms(recorder))?;
+    Ok(item)
+}
+
+pub(crate) fn write_signoff(conn: &Connection, s: &Signoff) -> Result<()> {
+    conn.execute(
+        "INSERT INTO signoffs (id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            s.id,
+            s.item_id,
+            s.signer_id,
+            s.signer_name,
+            match s.basis {
+                SignBasis::SectionHead => "section_head",
+                SignBasis::Office => "office",
+            },
+            s.at,
+            s.device_id,
+            s.content_hash,
+            s.form_version
+        ],
+    )?;
+    Ok(())
+}
+
+/// An item's sign-off records, newest first.
+pub fn signoffs(conn: &Connection, item_id: &str) -> Result<Vec<Signoff>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version
+         FROM signoffs WHERE item_id = ?1 ORDER BY at DESC, id DESC",
+    )?;
+    let rows = stmt.query_map(params![item_id], |r| {
+        Ok(Signoff {
+            id: r.get(0)?,
+            item_id: r.get(1)?,
+            signer_id: r.get(2)?,
+            signer_name: r.get(3)?,
+            basis: if r.get::<_, String>(4)? == "office" {
+                SignBasis::Office
+            } else {
+                SignBasis::SectionHead
+            },
+            at: r.get(5)?,
+            device_id: r.get(6)?,
+            content_hash: r.get(7)?,
+            form_version: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
