@@ -71,6 +71,21 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::plan::preview_plan_text,
             commands::plan::open_plan_file,
             commands::plan::import_plan,
+            commands::review::item_review,
+            commands::review::mark_check,
+            commands::review::act_on_item,
+            commands::review::upgrade_checklist,
+            commands::review::apply_masks,
+            commands::review::list_templates,
+            commands::review::template_versions,
+            commands::review::save_template,
+            commands::review::add_attachments,
+            commands::review::remove_attachment,
+            commands::review::open_attachment,
+            commands::review::save_attachment,
+            commands::review::department_progress,
+            commands::review::audit_log,
+            commands::review::export_audit_csv,
         ])
 }
 
@@ -85,7 +100,9 @@ pub fn run() {
     };
     let log_dir = log_dir(&data_dir);
     let state = AppState::open(data_dir, log_dir.clone());
-    let builder = tauri::Builder::default().plugin(logger(log_dir).build());
+    let builder = tauri::Builder::default()
+        .plugin(logger(log_dir).build())
+        .plugin(tauri_plugin_opener::init());
     let result = build(builder, state)
         .setup(|_| {
             log::info!("Disclosure Desk {} started", env!("CARGO_PKG_VERSION"));

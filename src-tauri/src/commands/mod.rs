@@ -4,6 +4,7 @@ pub mod app;
 pub mod items;
 pub mod plan;
 pub mod registry;
+pub mod review;
 
 /// Today in the PC's time zone (due dates are local dates).
 pub(crate) fn today() -> chrono::NaiveDate {

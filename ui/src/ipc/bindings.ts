@@ -70,7 +70,40 @@ level: string, lead_department_id: string | null, co_department_ids: Array<strin
 /**
  * Collective responsibilities that are not one department ("各相关处室和单位").
  */
-other_responsible: Array<string>, links: Array<ItemLink>, status: Status, 
+other_responsible: Array<string>, 
+/**
+ * 经办人: the clerk who handles the item (a person id).
+ */
+clerk_id: string | null, 
+/**
+ * 审核人: who reviews the item's checklist.
+ */
+reviewer_id: string | null, 
+/**
+ * 签批人: the section head expected to sign it off (anyone entitled may).
+ */
+signer_id: string | null, 
+/**
+ * First and last day of the 征求意见 (public comment) period, both counted.
+ */
+comment_start: string | null, comment_end: string | null, attachments: Array<Attachment>, links: Array<ItemLink>, 
+/**
+ * Changed only through the workflow (see [`crate::workflow`]), never by editing.
+ */
+status: Status, 
+/**
+ * The written reason of the last transition that needs one (sent back, withdrawn,
+ * not disclosed).
+ */
+status_note: string, 
+/**
+ * The fields (keys) whose change voided the last sign-off; empty unless that happened.
+ */
+changed_after_signoff: Array<string>, 
+/**
+ * Where the web team published it.
+ */
+published_url: string, 
 /**
  * Internal notes; never exported.
  */
@@ -92,7 +125,7 @@ export type Status = "draft" | "in_review" | "awaiting_signoff" | "signed_off" |
 
 export type ItemLink = { target_id: string, kind: LinkKind, };
 
-export type LinkKind = "interpretation" | "interprets" | "comment_feedback" | "related";
+export type LinkKind = "interpretation" | "interprets" | "comment_feedback" | "feedback_summary" | "related";
 
 export type Department = { id: string, name: string, 
 /**
@@ -112,7 +145,7 @@ export type Category = { id: string, parent_id: string | null, name: string,
  */
 code: string, };
 
-export type ItemField = "index_no" | "title" | "category_id" | "summary" | "elements" | "legal_basis" | "issuing_body" | "doc_no" | "subject_category" | "keywords" | "date_written" | "date_formed" | "date_published" | "due_date" | "validity" | "disclosure" | "withheld_reason" | "withheld_note" | "audience" | "channels" | "level" | "lead_department_id" | "co_department_ids" | "other_responsible" | "links" | "status" | "notes" | "source";
+export type ItemField = "index_no" | "title" | "category_id" | "summary" | "elements" | "legal_basis" | "issuing_body" | "doc_no" | "subject_category" | "keywords" | "date_written" | "date_formed" | "date_published" | "due_date" | "validity" | "disclosure" | "withheld_reason" | "withheld_note" | "audience" | "channels" | "level" | "lead_department_id" | "co_department_ids" | "other_responsible" | "clerk_id" | "reviewer_id" | "signer_id" | "comment_start" | "comment_end" | "attachments" | "links" | "status" | "status_note" | "changed_after_signoff" | "published_url" | "notes" | "source";
 
 export type ItemQuery = { 
 /**
@@ -127,13 +160,17 @@ department_id: string | null, status: Status | null,
 /**
  * The category and everything below it.
  */
-category_id: string | null, disclosure: Disclosure | null, due: DueFilter | null, sort: SortKey, descending: boolean, offset: number, 
+category_id: string | null, disclosure: Disclosure | null, due: DueFilter | null, 
+/**
+ * A personal view, resolved against the current person.
+ */
+view: View | null, sort: SortKey, descending: boolean, offset: number, 
 /**
  * 0 means the default page size.
  */
 limit: number, };
 
-export type DueFilter = "overdue" | "due_this_week";
+export type DueFilter = "overdue" | "due_this_week" | "overdue_or_due_this_week";
 
 export type SortKey = "relevance" | "title" | "index_no" | "due_date" | "date_written" | "updated" | "status";
 
@@ -146,6 +183,14 @@ due_date: string | null,
  * Working days past the due date, for open items that are overdue.
  */
 overdue_days: number | null, 
+/**
+ * Working days left until the due date, for open items not overdue.
+ */
+days_left: number | null, clerk_name: string | null, 
+/**
+ * The last sign-off was voided by these changes (field keys).
+ */
+changed_after_signoff: Array<string>, 
 /**
  * RFC 3339, UTC.
  */
@@ -193,7 +238,7 @@ old_value: JsonValue,
  */
 new_value: JsonValue, };
 
-export type EntityKind = "item" | "department" | "person" | "category" | "setting";
+export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff";
 
 export type OpKind = "create" | "set" | "add" | "remove" | "delete";
 
@@ -223,7 +268,15 @@ org_code: string,
 /**
  * Working days from 形成/变更日期 to the due date (条例 第二十六条: 20).
  */
-due_working_days: number, };
+due_working_days: number, 
+/**
+ * Categories with another time limit than `due_working_days` (it applies below them too).
+ */
+category_deadlines: Array<CategoryDeadline>, 
+/**
+ * Whether the disclosure office's coordinator may sign off items of any department.
+ */
+office_signs: boolean, };
 
 export type FieldProblem = { field: string, code: string, message: string, };
 
@@ -347,3 +400,209 @@ export type PlanImportReport = { items_created: number, tasks_already_imported: 
  * Departments that were named but not confirmed, so tasks kept them only as text.
  */
 departments_not_created: Array<string>, };
+
+export type Attachment = { 
+/**
+ * SHA-256 of the content, lowercase hex: the file's name in the attachment store.
+ */
+sha256: string, 
+/**
+ * The file name as it was added (what "save out" proposes).
+ */
+name: string, size: number, 
+/**
+ * A MIME type guessed from the name, e.g. application/pdf.
+ */
+media_type: string, };
+
+export type View = "my_work" | "my_department" | "awaiting_my_signoff";
+
+export type DepartmentProgress = { 
+/**
+ * `None` for items without a lead department.
+ */
+department_id: string | null, department_name: string, 
+/**
+ * Items in each status, in the order of [`Status::ALL`].
+ */
+by_status: Array<number>, total: number, overdue: number, due_this_week: number, };
+
+export type AuditQuery = { author_id: string | null, 
+/**
+ * First and last day (local dates, both included).
+ */
+from: string | null, to: string | null, offset: number, 
+/**
+ * 0 means the default page size.
+ */
+limit: number, };
+
+export type AuditEntry = { entry: HistoryEntry, entity: EntityKind, entity_id: string, 
+/**
+ * The item's title or the department's/person's name, when it still exists.
+ */
+entity_label: string | null, };
+
+export type AuditPage = { entries: Array<AuditEntry>, total: number, offset: number, };
+
+export type CategoryDeadline = { category_id: string, working_days: number, };
+
+export type CheckState = "pending" | "passed" | "failed" | "not_applicable";
+
+export type CheckRule = { "type": "manual" } | { "type": "disclosure_decided" } | { "type": "personal_data" } | { "type": "interpretation_linked" } | { "type": "comment_period", min_days: number, } | { "type": "attachments_and_links" };
+
+export type CheckDef = { 
+/**
+ * Stable within the template's lineage: marks are kept by key across versions.
+ */
+key: string, 
+/**
+ * Groups checks on screen (保密审查, 五关 …); empty for a check of its own.
+ */
+group: string, label: string, 
+/**
+ * What the reviewer looks at, and what to fix when it fails.
+ */
+guidance: string, 
+/**
+ * Required checks must be passed (or not applicable) before sign-off.
+ */
+required: boolean, 
+/**
+ * Whether a person may declare the check not applicable (with a written reason).
+ */
+allow_not_applicable: boolean, rule: CheckRule, };
+
+export type ChecklistTemplate = { id: string, name: string, 
+/**
+ * The categories it serves, with their sub-categories; empty for the catalog's default.
+ */
+category_ids: Array<string>, version: number, checks: Array<CheckDef>, 
+/**
+ * RFC 3339, UTC, of this version.
+ */
+created_at: string, created_by: string, };
+
+export type CheckMark = { key: string, state: CheckState, 
+/**
+ * Person id (or "os:<user>").
+ */
+by: string, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, note: string, };
+
+export type Finding = { "code": "disclosure_reason_missing" } | { "code": "personal_data", hits: Array<PiiHit>, } | { "code": "interpretation_missing" } | { "code": "interpretation_not_going_out", title: string, } | { "code": "comment_period_missing" } | { "code": "comment_period_too_short", days: number, min_days: number, } | { "code": "comment_feedback_missing" } | { "code": "attachment_missing", name: string, } | { "code": "attachment_damaged", name: string, } | { "code": "link_broken", target_id: string, } | { "code": "url_malformed", url: string, };
+
+export type CheckView = { def: CheckDef, mark: CheckMark | null, 
+/**
+ * Problems an automatic rule found now.
+ */
+findings: Array<Finding>, 
+/**
+ * The state that counts: the rule's verdict where there is one, else the mark.
+ */
+state: CheckState, };
+
+export type ItemChecklist = { template_id: string, template_name: string, template_version: number, 
+/**
+ * The newest version of the template that would apply to the item now, when it differs.
+ */
+upgrade_to: TemplateRef | null, checks: Array<CheckView>, };
+
+export type TemplateRef = { id: string, name: string, version: number, };
+
+export type PiiKind = "id_number" | "mobile" | "bank_card";
+
+export type PiiHit = { kind: PiiKind, 
+/**
+ * The key of the field it was found in (the caller passes it, e.g. "summary", or
+ * "attachment:<name>").
+ */
+field: string, 
+/**
+ * Offsets in characters (not bytes) into the field's text, end exclusive: where the hit
+ * starts and ends, separators included.
+ */
+start: number, end: number, 
+/**
+ * The text as written.
+ */
+text: string, 
+/**
+ * The masked form to offer, in ASCII digits without the grouping separators: a mobile keeps
+ * its first 3 and last 4 digits (`138****5678`, a country prefix is kept in front as
+ * `+86 138****5678`), an ID number its first 2 and last 3 characters (`35*************123`),
+ * a bank card its first 4 and last 4 digits with one star per hidden digit.
+ */
+masked: string, };
+
+export type DueInfo = { due_date: string | null, 
+/**
+ * Set by hand rather than computed.
+ */
+explicit: boolean, 
+/**
+ * The day counting started from (形成/变更日期).
+ */
+counted_from: string | null, 
+/**
+ * The time limit applied.
+ */
+working_days: number, 
+/**
+ * Years between the start and the due date that the calendar has no holiday schedule for:
+ * only weekends were skipped there, so the date may be early.
+ */
+uncovered_years: Array<number>, 
+/**
+ * For open items: working days left (0 on the due date itself), or past it.
+ */
+working_days_left: number | null, overdue_working_days: number | null, };
+
+export type Signoff = { id: string, item_id: string, signer_id: string, signer_name: string, 
+/**
+ * Whether the signer signed as the lead department's section head or as the office.
+ */
+basis: SignBasis, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, device_id: string, 
+/**
+ * `sha256:` and the hex digest of the canonical form.
+ */
+content_hash: string, form_version: number, };
+
+export type SignBasis = "section_head" | "office";
+
+export type Action = "submit" | "request_signoff" | "sign_off" | "send_back" | "withdraw" | "reopen" | "decide_not_disclose" | "mark_exported" | "mark_published";
+
+export type ItemReview = { item_id: string, status: Status, checklist: ItemChecklist, due: DueInfo, 
+/**
+ * Newest first. Records are never edited; a later change makes them stop matching.
+ */
+signoffs: Array<Signoff>, 
+/**
+ * The hash of what a sign-off would cover now.
+ */
+content_hash: string, 
+/**
+ * Whether the newest sign-off covers the item as it is now (`None` when never signed).
+ */
+signoff_matches: boolean | null, actions: Array<ActionState>, };
+
+export type ActionState = { action: Action, allowed: boolean, 
+/**
+ * Where the item would go.
+ */
+to: Status | null, 
+/**
+ * The refusal's code and message when not allowed.
+ */
+refusal_code: string | null, refusal: string | null, 
+/**
+ * Whether pressing it asks for a written reason (or, to publish, the address).
+ */
+asks_text: boolean, };

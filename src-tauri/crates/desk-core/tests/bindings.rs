@@ -57,6 +57,30 @@ fn generate() -> String {
     declare::<plan_import::DepartmentMatch>(&cfg, &mut out);
     declare::<plan_import::PlanImportRequest>(&cfg, &mut out);
     declare::<plan_import::PlanImportReport>(&cfg, &mut out);
+    declare::<model::Attachment>(&cfg, &mut out);
+    declare::<query::View>(&cfg, &mut out);
+    declare::<query::DepartmentProgress>(&cfg, &mut out);
+    declare::<query::AuditQuery>(&cfg, &mut out);
+    declare::<query::AuditEntry>(&cfg, &mut out);
+    declare::<query::AuditPage>(&cfg, &mut out);
+    declare::<settings::CategoryDeadline>(&cfg, &mut out);
+    declare::<checklist::CheckState>(&cfg, &mut out);
+    declare::<checklist::CheckRule>(&cfg, &mut out);
+    declare::<checklist::CheckDef>(&cfg, &mut out);
+    declare::<checklist::ChecklistTemplate>(&cfg, &mut out);
+    declare::<checklist::CheckMark>(&cfg, &mut out);
+    declare::<checklist::Finding>(&cfg, &mut out);
+    declare::<checklist::CheckView>(&cfg, &mut out);
+    declare::<checklist::ItemChecklist>(&cfg, &mut out);
+    declare::<checklist::TemplateRef>(&cfg, &mut out);
+    declare::<pii::PiiKind>(&cfg, &mut out);
+    declare::<pii::PiiHit>(&cfg, &mut out);
+    declare::<due::DueInfo>(&cfg, &mut out);
+    declare::<signoff::Signoff>(&cfg, &mut out);
+    declare::<signoff::SignBasis>(&cfg, &mut out);
+    declare::<workflow::Action>(&cfg, &mut out);
+    declare::<review::ItemReview>(&cfg, &mut out);
+    declare::<review::ActionState>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 

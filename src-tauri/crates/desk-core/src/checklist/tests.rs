@@ -202,13 +202,17 @@ fn policy_templates_add_interpretation_and_comment_period_to_the_general_checks(
         let comment = template.checks.iter().find(|c| c.key == "comment_period");
         assert!(comment.is_some_and(|c| c.allow_not_applicable && c.required));
         let interpretation = template.checks.iter().find(|c| c.key == "interpretation");
-        assert!(interpretation
-            .is_some_and(|c| c.rule == CheckRule::InterpretationLinked && c.required));
+        assert!(
+            interpretation.is_some_and(|c| c.rule == CheckRule::InterpretationLinked && c.required)
+        );
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Choosing and validating templates
+
+/// A change made to a template before validating it.
+type Change = fn(&mut ChecklistTemplate);
 
 fn named(id: &str, categories: &[&str]) -> ChecklistTemplate {
     let mut template = single(CheckRule::Manual, false);
@@ -227,7 +231,10 @@ fn template_for_picks_the_most_specific_category_and_falls_back_to_the_default()
     let cases: [(&[&str], &str); 7] = [
         (&["cat-edu-enrol", "cat-edu"], "child"),
         (&["cat-edu-exam", "cat-edu"], "child"),
-        (&["cat-edu-enrol-primary", "cat-edu-enrol", "cat-edu"], "child"),
+        (
+            &["cat-edu-enrol-primary", "cat-edu-enrol", "cat-edu"],
+            "child",
+        ),
         (&["cat-edu-fees", "cat-edu"], "parent"),
         (&["cat-edu"], "parent"),
         (&["cat-health"], "default"),
@@ -260,16 +267,33 @@ fn template_for_the_default_templates() {
 
 #[test]
 fn validate_template_refuses_what_cannot_be_saved() {
-    type Change = fn(&mut ChecklistTemplate);
-    let period = |t: &mut ChecklistTemplate, min_days| t.checks[0].rule = CheckRule::CommentPeriod { min_days };
+    fn period(t: &mut ChecklistTemplate, min_days: u32) {
+        t.checks[0].rule = CheckRule::CommentPeriod { min_days };
+    }
     let cases: Vec<(&str, Change, &str)> = vec![
         ("empty name", |t| t.name = String::new(), "no name"),
         ("blank name", |t| t.name = " 　".into(), "no name"),
         ("no checks", |t| t.checks.clear(), "no checks"),
-        ("empty key", |t| t.checks[0].key = String::new(), "must be 1–64"),
-        ("key with a space", |t| t.checks[0].key = "check legal".into(), "must be 1–64"),
-        ("Chinese key", |t| t.checks[0].key = "政治关".into(), "must be 1–64"),
-        ("65-character key", |t| t.checks[0].key = "k".repeat(65), "must be 1–64"),
+        (
+            "empty key",
+            |t| t.checks[0].key = String::new(),
+            "must be 1–64",
+        ),
+        (
+            "key with a space",
+            |t| t.checks[0].key = "check legal".into(),
+            "must be 1–64",
+        ),
+        (
+            "Chinese key",
+            |t| t.checks[0].key = "政治关".into(),
+            "must be 1–64",
+        ),
+        (
+            "65-character key",
+            |t| t.checks[0].key = "k".repeat(65),
+            "must be 1–64",
+        ),
         (
             "duplicate key",
             |t| {
@@ -278,9 +302,17 @@ fn validate_template_refuses_what_cannot_be_saved() {
             },
             "used twice",
         ),
-        ("blank label", |t| t.checks[0].label = "  ".into(), "no label"),
+        (
+            "blank label",
+            |t| t.checks[0].label = "  ".into(),
+            "no label",
+        ),
         ("comment period of 0 days", |t| period(t, 0), "1–365 days"),
-        ("comment period of 366 days", |t| period(t, 366), "1–365 days"),
+        (
+            "comment period of 366 days",
+            |t| period(t, 366),
+            "1–365 days",
+        ),
     ];
     for (case, change, fragment) in cases {
         let mut template = single(CheckRule::Manual, false);
@@ -294,9 +326,11 @@ fn validate_template_refuses_what_cannot_be_saved() {
 
 #[test]
 fn validate_template_accepts_the_limits() {
-    let cases: Vec<(&str, fn(&mut ChecklistTemplate))> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         ("64-character key", |t| t.checks[0].key = "k".repeat(64)),
-        ("key with - and _", |t| t.checks[0].key = "check_legal-2".into()),
+        ("key with - and _", |t| {
+            t.checks[0].key = "check_legal-2".into()
+        }),
         ("1-day comment period", |t| {
             t.checks[0].rule = CheckRule::CommentPeriod { min_days: 1 }
         }),
@@ -329,7 +363,12 @@ fn manual_checks_follow_the_mark() {
     ];
     for (marked, allow_na, expected) in cases {
         let marks: Vec<CheckMark> = marked.map(|s| mark("c", s, "理由")).into_iter().collect();
-        let views = evaluate(&single(CheckRule::Manual, allow_na), &marks, &item(), &CheckFacts::default());
+        let views = evaluate(
+            &single(CheckRule::Manual, allow_na),
+            &marks,
+            &item(),
+            &CheckFacts::default(),
+        );
         assert_eq!(views[0].state, expected, "{marked:?} allow_na={allow_na}");
         assert!(views[0].findings.is_empty());
         assert_eq!(views[0].mark, marks.first().cloned());
@@ -339,7 +378,12 @@ fn manual_checks_follow_the_mark() {
 #[test]
 fn marks_of_other_checks_do_not_count() {
     let marks = [mark("other", CheckState::Passed, "")];
-    let views = evaluate(&single(CheckRule::Manual, true), &marks, &item(), &CheckFacts::default());
+    let views = evaluate(
+        &single(CheckRule::Manual, true),
+        &marks,
+        &item(),
+        &CheckFacts::default(),
+    );
     assert_eq!(views[0].state, CheckState::Pending);
     assert_eq!(views[0].mark, None);
 }
@@ -374,26 +418,55 @@ fn disclosure_decided_needs_a_reason_and_a_note_unless_proactive() {
     let cases = [
         (Disclosure::Proactive, None, "", true),
         (Disclosure::Withheld, None, "", false),
-        (Disclosure::Withheld, Some(WithheldReason::ProcessInformation), "", false),
-        (Disclosure::Withheld, Some(WithheldReason::ProcessInformation), "  ", false),
+        (
+            Disclosure::Withheld,
+            Some(WithheldReason::ProcessInformation),
+            "",
+            false,
+        ),
+        (
+            Disclosure::Withheld,
+            Some(WithheldReason::ProcessInformation),
+            "  ",
+            false,
+        ),
         (Disclosure::Withheld, None, "属于过程性信息", false),
-        (Disclosure::Withheld, Some(WithheldReason::ProcessInformation), "属于过程性信息", true),
+        (
+            Disclosure::Withheld,
+            Some(WithheldReason::ProcessInformation),
+            "属于过程性信息",
+            true,
+        ),
         (Disclosure::OnRequest, None, "", false),
-        (Disclosure::OnRequest, Some(WithheldReason::OnRequestOnly), "仅涉及申请人", true),
+        (
+            Disclosure::OnRequest,
+            Some(WithheldReason::OnRequestOnly),
+            "仅涉及申请人",
+            true,
+        ),
     ];
     for (disclosure, reason, note, passes) in cases {
         let mut item = item();
         item.disclosure = disclosure;
         item.withheld_reason = reason;
         item.withheld_note = note.into();
-        let view = judge(CheckRule::DisclosureDecided, &[], &item, &CheckFacts::default());
+        let view = judge(
+            CheckRule::DisclosureDecided,
+            &[],
+            &item,
+            &CheckFacts::default(),
+        );
         let case = format!("{disclosure:?} {reason:?} {note:?}");
         if passes {
             assert_eq!(view.state, CheckState::Passed, "{case}");
             assert!(view.findings.is_empty(), "{case}");
         } else {
             assert_eq!(view.state, CheckState::Failed, "{case}");
-            assert_eq!(view.findings, vec![Finding::DisclosureReasonMissing], "{case}");
+            assert_eq!(
+                view.findings,
+                vec![Finding::DisclosureReasonMissing],
+                "{case}"
+            );
         }
     }
 }
@@ -411,12 +484,31 @@ fn personal_data_fails_on_hits_unless_passed_with_a_note() {
     let cases: Vec<(&CheckFacts, Option<CheckMark>, CheckState, Vec<Finding>)> = vec![
         (&clean, None, CheckState::Passed, vec![]),
         (&facts, None, CheckState::Failed, found.clone()),
-        (&facts, Some(mark("c", CheckState::Pending, "")), CheckState::Failed, found.clone()),
-        (&facts, Some(mark("c", CheckState::Passed, "")), CheckState::Failed, found.clone()),
-        (&facts, Some(mark("c", CheckState::Passed, " 　")), CheckState::Failed, found.clone()),
         (
             &facts,
-            Some(mark("c", CheckState::Passed, "学校公布的招生咨询电话，已公开")),
+            Some(mark("c", CheckState::Pending, "")),
+            CheckState::Failed,
+            found.clone(),
+        ),
+        (
+            &facts,
+            Some(mark("c", CheckState::Passed, "")),
+            CheckState::Failed,
+            found.clone(),
+        ),
+        (
+            &facts,
+            Some(mark("c", CheckState::Passed, " 　")),
+            CheckState::Failed,
+            found.clone(),
+        ),
+        (
+            &facts,
+            Some(mark(
+                "c",
+                CheckState::Passed,
+                "学校公布的招生咨询电话，已公开",
+            )),
             CheckState::Passed,
             found.clone(),
         ),
@@ -439,47 +531,88 @@ fn personal_data_fails_on_hits_unless_passed_with_a_note() {
 fn interpretation_must_be_linked_and_going_out() {
     let missing = vec![Finding::InterpretationMissing];
     let not_going_out = vec![Finding::InterpretationNotGoingOut {
-        title: linked(LinkKind::Interpretation, Status::Draft, Disclosure::Proactive).title,
+        title: linked(
+            LinkKind::Interpretation,
+            Status::Draft,
+            Disclosure::Proactive,
+        )
+        .title,
     }];
-    let good = linked(LinkKind::Interpretation, Status::InReview, Disclosure::Proactive);
+    let good = linked(
+        LinkKind::Interpretation,
+        Status::InReview,
+        Disclosure::Proactive,
+    );
     // (linked items, findings)
     let cases: Vec<(Vec<LinkedItem>, Vec<Finding>)> = vec![
         (vec![], missing.clone()),
         (
-            vec![linked(LinkKind::Related, Status::Draft, Disclosure::Proactive)],
+            vec![linked(
+                LinkKind::Related,
+                Status::Draft,
+                Disclosure::Proactive,
+            )],
             missing.clone(),
         ),
         (
-            vec![linked(LinkKind::Interprets, Status::Draft, Disclosure::Proactive)],
+            vec![linked(
+                LinkKind::Interprets,
+                Status::Draft,
+                Disclosure::Proactive,
+            )],
             missing.clone(),
         ),
         (
-            vec![linked(LinkKind::Interpretation, Status::Withdrawn, Disclosure::Proactive)],
+            vec![linked(
+                LinkKind::Interpretation,
+                Status::Withdrawn,
+                Disclosure::Proactive,
+            )],
             not_going_out.clone(),
         ),
         (
-            vec![linked(LinkKind::Interpretation, Status::NotDisclosed, Disclosure::Proactive)],
+            vec![linked(
+                LinkKind::Interpretation,
+                Status::NotDisclosed,
+                Disclosure::Proactive,
+            )],
             not_going_out.clone(),
         ),
         (
-            vec![linked(LinkKind::Interpretation, Status::Draft, Disclosure::OnRequest)],
+            vec![linked(
+                LinkKind::Interpretation,
+                Status::Draft,
+                Disclosure::OnRequest,
+            )],
             not_going_out.clone(),
         ),
         (
-            vec![linked(LinkKind::Interpretation, Status::Draft, Disclosure::Withheld)],
+            vec![linked(
+                LinkKind::Interpretation,
+                Status::Draft,
+                Disclosure::Withheld,
+            )],
             not_going_out.clone(),
         ),
         (vec![good.clone()], vec![]),
         (
             vec![
-                linked(LinkKind::Interpretation, Status::Withdrawn, Disclosure::Proactive),
+                linked(
+                    LinkKind::Interpretation,
+                    Status::Withdrawn,
+                    Disclosure::Proactive,
+                ),
                 good.clone(),
             ],
             vec![],
         ),
         (
             // An incoming "interprets" link, turned around by the store.
-            vec![linked(LinkKind::Interprets.reversed(), Status::Published, Disclosure::Proactive)],
+            vec![linked(
+                LinkKind::Interprets.reversed(),
+                Status::Published,
+                Disclosure::Proactive,
+            )],
             vec![],
         ),
     ];
@@ -490,28 +623,98 @@ fn interpretation_must_be_linked_and_going_out() {
         };
         let view = judge(CheckRule::InterpretationLinked, &[], &item(), &facts);
         assert_eq!(view.findings, findings, "{linked:?}");
-        let state = if findings.is_empty() { CheckState::Passed } else { CheckState::Failed };
+        let state = if findings.is_empty() {
+            CheckState::Passed
+        } else {
+            CheckState::Failed
+        };
         assert_eq!(view.state, state, "{linked:?}");
     }
 }
 
 #[test]
 fn comment_period_counts_both_days_and_needs_the_feedback() {
-    let feedback = linked(LinkKind::FeedbackSummary, Status::Published, Disclosure::Proactive);
-    let withdrawn_feedback = linked(LinkKind::FeedbackSummary, Status::Withdrawn, Disclosure::Proactive);
-    let incoming_feedback = linked(LinkKind::CommentFeedback.reversed(), Status::Draft, Disclosure::Proactive);
+    let feedback = linked(
+        LinkKind::FeedbackSummary,
+        Status::Published,
+        Disclosure::Proactive,
+    );
+    let withdrawn_feedback = linked(
+        LinkKind::FeedbackSummary,
+        Status::Withdrawn,
+        Disclosure::Proactive,
+    );
+    let incoming_feedback = linked(
+        LinkKind::CommentFeedback.reversed(),
+        Status::Draft,
+        Disclosure::Proactive,
+    );
     let too_short = |days| Finding::CommentPeriodTooShort { days, min_days: 15 };
     // (start, end, linked items, findings)
-    let cases: Vec<(Option<&str>, Option<&str>, Vec<LinkedItem>, Vec<Finding>)> = vec![
-        (None, None, vec![], vec![Finding::CommentPeriodMissing, Finding::CommentFeedbackMissing]),
-        (None, None, vec![feedback.clone()], vec![Finding::CommentPeriodMissing]),
-        (Some("2019-03-01"), None, vec![feedback.clone()], vec![Finding::CommentPeriodMissing]),
-        (None, Some("2019-03-15"), vec![feedback.clone()], vec![Finding::CommentPeriodMissing]),
-        (Some("2019-03-01"), Some("2019-03-12"), vec![feedback.clone()], vec![too_short(12)]),
-        (Some("2019-03-01"), Some("2019-03-14"), vec![feedback.clone()], vec![too_short(14)]),
-        (Some("2019-03-01"), Some("2019-03-15"), vec![feedback.clone()], vec![]),
-        (Some("2019-03-01"), Some("2019-04-30"), vec![feedback.clone()], vec![]),
-        (Some("2019-03-01"), Some("2019-03-15"), vec![], vec![Finding::CommentFeedbackMissing]),
+    type PeriodCase = (
+        Option<&'static str>,
+        Option<&'static str>,
+        Vec<LinkedItem>,
+        Vec<Finding>,
+    );
+    let cases: Vec<PeriodCase> = vec![
+        (
+            None,
+            None,
+            vec![],
+            vec![
+                Finding::CommentPeriodMissing,
+                Finding::CommentFeedbackMissing,
+            ],
+        ),
+        (
+            None,
+            None,
+            vec![feedback.clone()],
+            vec![Finding::CommentPeriodMissing],
+        ),
+        (
+            Some("2019-03-01"),
+            None,
+            vec![feedback.clone()],
+            vec![Finding::CommentPeriodMissing],
+        ),
+        (
+            None,
+            Some("2019-03-15"),
+            vec![feedback.clone()],
+            vec![Finding::CommentPeriodMissing],
+        ),
+        (
+            Some("2019-03-01"),
+            Some("2019-03-12"),
+            vec![feedback.clone()],
+            vec![too_short(12)],
+        ),
+        (
+            Some("2019-03-01"),
+            Some("2019-03-14"),
+            vec![feedback.clone()],
+            vec![too_short(14)],
+        ),
+        (
+            Some("2019-03-01"),
+            Some("2019-03-15"),
+            vec![feedback.clone()],
+            vec![],
+        ),
+        (
+            Some("2019-03-01"),
+            Some("2019-04-30"),
+            vec![feedback.clone()],
+            vec![],
+        ),
+        (
+            Some("2019-03-01"),
+            Some("2019-03-15"),
+            vec![],
+            vec![Finding::CommentFeedbackMissing],
+        ),
         (
             Some("2019-03-01"),
             Some("2019-03-15"),
@@ -521,12 +724,31 @@ fn comment_period_counts_both_days_and_needs_the_feedback() {
         (
             Some("2019-03-01"),
             Some("2019-03-15"),
-            vec![linked(LinkKind::Related, Status::Published, Disclosure::Proactive)],
+            vec![linked(
+                LinkKind::Related,
+                Status::Published,
+                Disclosure::Proactive,
+            )],
             vec![Finding::CommentFeedbackMissing],
         ),
-        (Some("2019-03-01"), Some("2019-03-15"), vec![incoming_feedback], vec![]),
-        (Some("2019-03-12"), Some("2019-03-01"), vec![feedback.clone()], vec![too_short(0)]),
-        (Some("2019-03-01"), Some("2019-03-01"), vec![feedback.clone()], vec![too_short(1)]),
+        (
+            Some("2019-03-01"),
+            Some("2019-03-15"),
+            vec![incoming_feedback],
+            vec![],
+        ),
+        (
+            Some("2019-03-12"),
+            Some("2019-03-01"),
+            vec![feedback.clone()],
+            vec![too_short(0)],
+        ),
+        (
+            Some("2019-03-01"),
+            Some("2019-03-01"),
+            vec![feedback.clone()],
+            vec![too_short(1)],
+        ),
         (
             Some("2019-03-01"),
             Some("2019-03-12"),
@@ -542,10 +764,19 @@ fn comment_period_counts_both_days_and_needs_the_feedback() {
             linked,
             ..CheckFacts::default()
         };
-        let view = judge(CheckRule::CommentPeriod { min_days: 15 }, &[], &item, &facts);
+        let view = judge(
+            CheckRule::CommentPeriod { min_days: 15 },
+            &[],
+            &item,
+            &facts,
+        );
         let case = format!("{start:?}..{end:?}");
         assert_eq!(view.findings, findings, "{case}");
-        let state = if findings.is_empty() { CheckState::Passed } else { CheckState::Failed };
+        let state = if findings.is_empty() {
+            CheckState::Passed
+        } else {
+            CheckState::Failed
+        };
         assert_eq!(view.state, state, "{case}");
     }
 }
@@ -553,7 +784,11 @@ fn comment_period_counts_both_days_and_needs_the_feedback() {
 #[test]
 fn comment_period_minimum_comes_from_the_template() {
     let feedback = CheckFacts {
-        linked: vec![linked(LinkKind::FeedbackSummary, Status::Published, Disclosure::Proactive)],
+        linked: vec![linked(
+            LinkKind::FeedbackSummary,
+            Status::Published,
+            Disclosure::Proactive,
+        )],
         ..CheckFacts::default()
     };
     // (template, last day from 2019-03-01, findings)
@@ -580,8 +815,17 @@ fn comment_period_minimum_comes_from_the_template() {
 
 #[test]
 fn comment_period_declared_not_applicable_stands_whatever_the_dates() {
-    let marks = [mark("comment_period", CheckState::NotApplicable, "未公开征求意见（内部管理制度）")];
-    let views = evaluate(&default_template("normative"), &marks, &item(), &CheckFacts::default());
+    let marks = [mark(
+        "comment_period",
+        CheckState::NotApplicable,
+        "未公开征求意见（内部管理制度）",
+    )];
+    let views = evaluate(
+        &default_template("normative"),
+        &marks,
+        &item(),
+        &CheckFacts::default(),
+    );
     let check = view(&views, "comment_period");
     assert!(!check.findings.is_empty());
     assert_eq!(check.state, CheckState::NotApplicable);
@@ -591,7 +835,13 @@ fn comment_period_declared_not_applicable_stands_whatever_the_dates() {
 #[test]
 fn attachments_and_links_report_every_problem() {
     // (summary, missing, damaged, broken links, findings)
-    type Case = (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str], Vec<Finding>);
+    type Case = (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static [&'static str],
+        Vec<Finding>,
+    );
     let url = |url: &str| Finding::UrlMalformed { url: url.into() };
     let cases: Vec<Case> = vec![
         ("", &[], &[], &[], vec![]),
@@ -632,7 +882,11 @@ fn attachments_and_links_report_every_problem() {
         };
         let view = judge(CheckRule::AttachmentsAndLinks, &[], &item, &facts);
         assert_eq!(view.findings, findings, "{summary:?}");
-        let state = if findings.is_empty() { CheckState::Passed } else { CheckState::Failed };
+        let state = if findings.is_empty() {
+            CheckState::Passed
+        } else {
+            CheckState::Failed
+        };
         assert_eq!(view.state, state, "{summary:?}");
     }
 }
@@ -642,12 +896,21 @@ fn attachments_and_links_read_elements_and_legal_basis_too() {
     let mut item = item();
     item.elements = "招生计划见 http://www".into();
     item.legal_basis = "《中华人民共和国义务教育法》 https://exa mple.com".into();
-    let view = judge(CheckRule::AttachmentsAndLinks, &[], &item, &CheckFacts::default());
+    let view = judge(
+        CheckRule::AttachmentsAndLinks,
+        &[],
+        &item,
+        &CheckFacts::default(),
+    );
     assert_eq!(
         view.findings,
         vec![
-            Finding::UrlMalformed { url: "http://www".into() },
-            Finding::UrlMalformed { url: "https://exa".into() },
+            Finding::UrlMalformed {
+                url: "http://www".into()
+            },
+            Finding::UrlMalformed {
+                url: "https://exa".into()
+            },
         ]
     );
 }
@@ -659,7 +922,10 @@ fn malformed_urls_catches_typing_slips_only() {
         ("没有网址", &[]),
         ("http://www", &["http://www"]),
         ("https://exa mple.com", &["https://exa"]),
-        ("https://www.gov.cn/zhengce/2019-05/15/content_5391815.htm", &[]),
+        (
+            "https://www.gov.cn/zhengce/2019-05/15/content_5391815.htm",
+            &[],
+        ),
         ("http://jyj.dl.gov.cn/info?id=1", &[]),
         ("网址：https://www.gov.cn/。", &[]),
         ("（https://www.gov.cn）", &[]),
@@ -683,14 +949,27 @@ fn a_person_may_fail_an_automatic_check_that_passes() {
     good.comment_end = Some(date("2019-03-31"));
     let facts = CheckFacts {
         linked: vec![
-            linked(LinkKind::Interpretation, Status::InReview, Disclosure::Proactive),
-            linked(LinkKind::FeedbackSummary, Status::Published, Disclosure::Proactive),
+            linked(
+                LinkKind::Interpretation,
+                Status::InReview,
+                Disclosure::Proactive,
+            ),
+            linked(
+                LinkKind::FeedbackSummary,
+                Status::Published,
+                Disclosure::Proactive,
+            ),
         ],
         ..CheckFacts::default()
     };
     let unmarked = evaluate(&template, &[], &good, &facts);
     for check in template.checks.iter().filter(|c| c.rule.is_automatic()) {
-        assert_eq!(view(&unmarked, &check.key).state, CheckState::Passed, "{}", check.key);
+        assert_eq!(
+            view(&unmarked, &check.key).state,
+            CheckState::Passed,
+            "{}",
+            check.key
+        );
         let marks = [mark(&check.key, CheckState::Failed, "附件扫描件不清晰")];
         let views = evaluate(&template, &marks, &good, &facts);
         let failed = view(&views, &check.key);
@@ -704,11 +983,21 @@ fn a_person_may_fail_an_automatic_check_that_passes() {
 fn blocks_signoff_only_for_required_checks_not_passed_or_not_applicable() {
     for required in [true, false] {
         for state in CheckState::ALL {
-            let mut check = evaluate(&single(CheckRule::Manual, true), &[], &item(), &CheckFacts::default()).remove(0);
+            let mut check = evaluate(
+                &single(CheckRule::Manual, true),
+                &[],
+                &item(),
+                &CheckFacts::default(),
+            )
+            .remove(0);
             check.def.required = required;
             check.state = state;
             let expected = required && matches!(state, CheckState::Pending | CheckState::Failed);
-            assert_eq!(check.blocks_signoff(), expected, "required={required} {state:?}");
+            assert_eq!(
+                check.blocks_signoff(),
+                expected,
+                "required={required} {state:?}"
+            );
             let checklist = ItemChecklist {
                 template_id: "t".into(),
                 template_name: "单项".into(),
@@ -739,11 +1028,36 @@ fn check_mark_accepts_and_refuses_as_the_rules_say() {
     // (key, state, note, the error's code or None when accepted)
     let cases: [(&str, CheckState, &str, Option<&str>); 24] = [
         ("no_such_check", Passed, "", Some("check_unknown")),
-        ("check_political", NotApplicable, "不涉及", Some("check_not_applicable_refused")),
-        ("check_political", NotApplicable, "", Some("check_not_applicable_refused")),
-        ("privacy_scan", NotApplicable, "不涉及", Some("check_not_applicable_refused")),
-        ("secrecy_joint", NotApplicable, "", Some("check_note_required")),
-        ("secrecy_joint", NotApplicable, " 　", Some("check_note_required")),
+        (
+            "check_political",
+            NotApplicable,
+            "不涉及",
+            Some("check_not_applicable_refused"),
+        ),
+        (
+            "check_political",
+            NotApplicable,
+            "",
+            Some("check_not_applicable_refused"),
+        ),
+        (
+            "privacy_scan",
+            NotApplicable,
+            "不涉及",
+            Some("check_not_applicable_refused"),
+        ),
+        (
+            "secrecy_joint",
+            NotApplicable,
+            "",
+            Some("check_note_required"),
+        ),
+        (
+            "secrecy_joint",
+            NotApplicable,
+            " 　",
+            Some("check_note_required"),
+        ),
         ("secrecy_joint", NotApplicable, "本局单独发文", None),
         ("check_legal", Failed, "", Some("check_note_required")),
         ("check_legal", Failed, "  ", Some("check_note_required")),
@@ -751,29 +1065,57 @@ fn check_mark_accepts_and_refuses_as_the_rules_say() {
         ("check_legal", Passed, "", None),
         ("check_legal", Pending, "", None),
         ("disclosure_decided", Passed, "", Some("check_rule_not_met")),
-        ("disclosure_decided", Passed, "已确定", Some("check_rule_not_met")),
+        (
+            "disclosure_decided",
+            Passed,
+            "已确定",
+            Some("check_rule_not_met"),
+        ),
         ("disclosure_decided", Failed, "缺理由", None),
         ("disclosure_decided", Pending, "", None),
         ("attachments_links", Passed, "", Some("check_rule_not_met")),
-        ("attachments_links", Passed, "文件已核对", Some("check_rule_not_met")),
+        (
+            "attachments_links",
+            Passed,
+            "文件已核对",
+            Some("check_rule_not_met"),
+        ),
         ("privacy_scan", Passed, "", Some("check_rule_not_met")),
         ("privacy_scan", Passed, "  ", Some("check_rule_not_met")),
         ("privacy_scan", Passed, "学校公布的招生咨询电话", None),
-        ("interpretation", Passed, "解读随后发", Some("check_rule_not_met")),
+        (
+            "interpretation",
+            Passed,
+            "解读随后发",
+            Some("check_rule_not_met"),
+        ),
         ("comment_period", NotApplicable, "未征求意见", None),
         ("comment_period", Passed, "", Some("check_rule_not_met")),
     ];
     for (key, state, note, expected) in cases {
         let result = check_mark(&views, key, state, note);
-        assert_eq!(result.as_ref().err().map(MarkError::code), expected, "{key} {state:?} {note:?}: {result:?}");
+        assert_eq!(
+            result.as_ref().err().map(MarkError::code),
+            expected,
+            "{key} {state:?} {note:?}: {result:?}"
+        );
     }
 }
 
 #[test]
 fn check_mark_passes_an_automatic_check_with_no_finding() {
-    let views = evaluate(&default_template("general"), &[], &item(), &CheckFacts::default());
+    let views = evaluate(
+        &default_template("general"),
+        &[],
+        &item(),
+        &CheckFacts::default(),
+    );
     for key in ["disclosure_decided", "privacy_scan", "attachments_links"] {
-        assert_eq!(check_mark(&views, key, CheckState::Passed, ""), Ok(()), "{key}");
+        assert_eq!(
+            check_mark(&views, key, CheckState::Passed, ""),
+            Ok(()),
+            "{key}"
+        );
     }
 }
 
@@ -808,27 +1150,46 @@ fn check_mark_errors_name_the_check_and_the_findings() {
         (
             "attachments_links",
             vec![
-                Finding::AttachmentMissing { name: "通知.pdf".into() },
-                Finding::LinkBroken { target_id: "item-9".into() },
+                Finding::AttachmentMissing {
+                    name: "通知.pdf".into(),
+                },
+                Finding::LinkBroken {
+                    target_id: "item-9".into(),
+                },
             ],
         ),
-        ("privacy_scan", vec![Finding::PersonalData { hits: hits.clone() }]),
+        (
+            "privacy_scan",
+            vec![Finding::PersonalData { hits: hits.clone() }],
+        ),
     ];
     for (key, findings) in refusals {
         let label = view(&views, key).def.label.clone();
         let error = check_mark(&views, key, CheckState::Passed, "");
-        let Err(MarkError::RuleNotMet { label: named, reason }) = &error else {
+        let Err(MarkError::RuleNotMet {
+            label: named,
+            reason,
+        }) = &error
+        else {
             panic!("{key}: {error:?}");
         };
         assert_eq!(named, &label);
         for finding in &findings {
             assert!(reason.contains(&finding.message()), "{key}: {reason}");
         }
-        let shown = error.as_ref().err().map(ToString::to_string).unwrap_or_default();
-        assert!(shown.contains(&label) && shown.contains(reason.as_str()), "{shown}");
+        let shown = error
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            shown.contains(&label) && shown.contains(reason.as_str()),
+            "{shown}"
+        );
     }
     let masked = &hits[0].masked;
-    let Err(MarkError::RuleNotMet { reason, .. }) = check_mark(&views, "privacy_scan", CheckState::Passed, "")
+    let Err(MarkError::RuleNotMet { reason, .. }) =
+        check_mark(&views, "privacy_scan", CheckState::Passed, "")
     else {
         panic!("privacy_scan passed");
     };
@@ -841,7 +1202,10 @@ fn mark_error_codes_are_distinct() {
         MarkError::UnknownCheck("k".into()),
         MarkError::NotApplicableRefused("k".into()),
         MarkError::NoteRequired("k".into()),
-        MarkError::RuleNotMet { label: "k".into(), reason: "r".into() },
+        MarkError::RuleNotMet {
+            label: "k".into(),
+            reason: "r".into(),
+        },
     ];
     let codes: HashSet<&str> = errors.iter().map(MarkError::code).collect();
     assert_eq!(codes.len(), errors.len());
@@ -853,7 +1217,12 @@ fn check_states_parse_from_keys_chinese_and_short_forms() {
         assert_eq!(CheckState::parse(state.key()), Some(state));
         assert_eq!(CheckState::parse(state.label_zh()), Some(state));
     }
-    let cases = [("pass", Some(CheckState::Passed)), (" NA ", Some(CheckState::NotApplicable)), ("未通过", Some(CheckState::Failed)), ("maybe", None)];
+    let cases = [
+        ("pass", Some(CheckState::Passed)),
+        (" NA ", Some(CheckState::NotApplicable)),
+        ("未通过", Some(CheckState::Failed)),
+        ("maybe", None),
+    ];
     for (text, expected) in cases {
         assert_eq!(CheckState::parse(text), expected, "{text:?}");
     }
