@@ -4,15 +4,23 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  Action,
   AppInfo,
+  AuditPage,
+  AuditQuery,
   Category,
   CatalogSettings,
+  CheckState,
+  ChecklistTemplate,
   Department,
+  DepartmentProgress,
   HistoryEntry,
   Item,
   ItemPage,
   ItemQuery,
+  ItemReview,
   Person,
+  PiiHit,
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
@@ -81,4 +89,72 @@ export function openPlanFile(): Promise<PlanPreview | null> {
 
 export function importPlan(request: PlanImportRequest): Promise<PlanImportReport> {
   return invoke<PlanImportReport>('import_plan', { request });
+}
+
+/** The item's checklist, due date, sign-offs and the actions the current person may take. */
+export function itemReview(id: string): Promise<ItemReview> {
+  return invoke<ItemReview>('item_review', { id });
+}
+
+/** Marks one check as the current person; answers with the review as it now stands. */
+export function markCheck(id: string, key: string, checkState: CheckState, note: string): Promise<ItemReview> {
+  return invoke<ItemReview>('mark_check', { id, key, checkState, note });
+}
+
+/** A workflow action; `text` is the written reason, or the published address for mark_published. */
+export function actOnItem(id: string, action: Action, text: string): Promise<Item> {
+  return invoke<Item>('act_on_item', { id, action, text });
+}
+
+export function upgradeChecklist(id: string): Promise<ItemReview> {
+  return invoke<ItemReview>('upgrade_checklist', { id });
+}
+
+/** Replaces the given personal-data hits in the item's text with their masked forms. */
+export function applyMasks(id: string, hits: PiiHit[]): Promise<Item> {
+  return invoke<Item>('apply_masks', { id, hits });
+}
+
+export function listTemplates(): Promise<ChecklistTemplate[]> {
+  return invoke<ChecklistTemplate[]>('list_templates');
+}
+
+export function templateVersions(id: string): Promise<ChecklistTemplate[]> {
+  return invoke<ChecklistTemplate[]>('template_versions', { id });
+}
+
+/** Saves a template as its next version (id '' for a new template). */
+export function saveTemplate(template: ChecklistTemplate): Promise<ChecklistTemplate> {
+  return invoke<ChecklistTemplate>('save_template', { template });
+}
+
+/** Opens the native file dialog and attaches the chosen files; null when cancelled. */
+export function addAttachments(id: string): Promise<Item | null> {
+  return invoke<Item | null>('add_attachments', { id });
+}
+
+export function removeAttachment(id: string, sha256: string): Promise<Item> {
+  return invoke<Item>('remove_attachment', { id, sha256 });
+}
+
+export function openAttachment(id: string, sha256: string): Promise<void> {
+  return invoke<void>('open_attachment', { id, sha256 });
+}
+
+/** Asks where to save with the native dialog; the path written, or null when cancelled. */
+export function saveAttachment(id: string, sha256: string, name: string): Promise<string | null> {
+  return invoke<string | null>('save_attachment', { id, sha256, name });
+}
+
+export function departmentProgress(): Promise<DepartmentProgress[]> {
+  return invoke<DepartmentProgress[]>('department_progress');
+}
+
+export function auditLog(query: AuditQuery): Promise<AuditPage> {
+  return invoke<AuditPage>('audit_log', { query });
+}
+
+/** Asks where to save and writes the filtered log as CSV; the path, or null when cancelled. */
+export function exportAuditCsv(query: AuditQuery): Promise<string | null> {
+  return invoke<string | null>('export_audit_csv', { query });
 }
