@@ -843,29 +843,40 @@ fn attachments_and_links_report_every_problem() {
         Vec<Finding>,
     );
     let url = |url: &str| Finding::UrlMalformed { url: url.into() };
+    let missing = Finding::AttachmentMissing {
+        name: "通知.pdf".into(),
+    };
+    let damaged = Finding::AttachmentDamaged {
+        name: "附件1.docx".into(),
+    };
+    let broken = Finding::LinkBroken {
+        target_id: "item-9".into(),
+    };
+    let good = "详见 https://www.gov.cn/zhengce/2019-05/15/content_5391815.htm \
+                和 http://jyj.dl.gov.cn/info?id=1";
     let cases: Vec<Case> = vec![
         ("", &[], &[], &[], vec![]),
-        ("", &["通知.pdf"], &[], &[], vec![Finding::AttachmentMissing { name: "通知.pdf".into() }]),
-        ("", &[], &["附件1.docx"], &[], vec![Finding::AttachmentDamaged { name: "附件1.docx".into() }]),
-        ("", &[], &[], &["item-9"], vec![Finding::LinkBroken { target_id: "item-9".into() }]),
+        ("", &["通知.pdf"], &[], &[], vec![missing.clone()]),
+        ("", &[], &["附件1.docx"], &[], vec![damaged.clone()]),
+        ("", &[], &[], &["item-9"], vec![broken.clone()]),
         ("详见http://www", &[], &[], &[], vec![url("http://www")]),
-        ("详见 https://exa mple.com 。", &[], &[], &[], vec![url("https://exa")]),
         (
-            "详见 https://www.gov.cn/zhengce/2019-05/15/content_5391815.htm 和 http://jyj.dl.gov.cn/info?id=1",
+            "详见 https://exa mple.com 。",
             &[],
             &[],
             &[],
-            vec![],
+            vec![url("https://exa")],
         ),
+        (good, &[], &[], &[], vec![]),
         (
             "见http://www，另见 https://exa mple.com",
             &["通知.pdf"],
             &["附件1.docx"],
             &["item-9"],
             vec![
-                Finding::AttachmentMissing { name: "通知.pdf".into() },
-                Finding::AttachmentDamaged { name: "附件1.docx".into() },
-                Finding::LinkBroken { target_id: "item-9".into() },
+                missing,
+                damaged,
+                broken,
                 url("http://www"),
                 url("https://exa"),
             ],
