@@ -44,9 +44,7 @@ pub async fn act_on_item(
     action: Action,
     text: String,
 ) -> Result<Item, ErrorPayload> {
-    state
-        .with_catalog(move |c| c.act(&id, action, &text))
-        .await
+    state.with_catalog(move |c| c.act(&id, action, &text)).await
 }
 
 #[tauri::command]
@@ -68,9 +66,7 @@ pub async fn apply_masks(
     id: String,
     hits: Vec<PiiHit>,
 ) -> Result<Item, ErrorPayload> {
-    state
-        .with_catalog(move |c| c.apply_masks(&id, &hits))
-        .await
+    state.with_catalog(move |c| c.apply_masks(&id, &hits)).await
 }
 
 #[tauri::command]

@@ -491,7 +491,12 @@ by: string,
 /**
  * RFC 3339, UTC.
  */
-at: string, note: string, };
+at: string, note: string, 
+/**
+ * For a personal-data check passed with a note: the numbers (as written) the note speaks
+ * for. A number not among them makes the check fail again.
+ */
+covers: Array<string>, };
 
 export type Finding = { "code": "disclosure_reason_missing" } | { "code": "personal_data", hits: Array<PiiHit>, } | { "code": "interpretation_missing" } | { "code": "interpretation_not_going_out", title: string, } | { "code": "comment_period_missing" } | { "code": "comment_period_too_short", days: number, min_days: number, } | { "code": "comment_feedback_missing" } | { "code": "attachment_missing", name: string, } | { "code": "attachment_damaged", name: string, } | { "code": "link_broken", target_id: string, } | { "code": "url_malformed", url: string, };
 

@@ -144,10 +144,18 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
         assert_eq!(lines[0], HEADER.join(","));
-        assert!(lines[1].contains("\"关于\"\"招生\"\"的通知, 2019\""), "{}", lines[1]);
+        assert!(
+            lines[1].contains("\"关于\"\"招生\"\"的通知, 2019\""),
+            "{}",
+            lines[1]
+        );
         assert!(lines[1].contains("内容概述"));
         assert!(lines[1].contains("\"第一行\n第二行\""));
-        assert!(lines[1].ends_with("\"'=HYPERLINK(\"\"x\"\")\""), "{}", lines[1]);
+        assert!(
+            lines[1].ends_with("\"'=HYPERLINK(\"\"x\"\")\""),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]

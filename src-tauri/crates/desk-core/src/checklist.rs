@@ -126,6 +126,21 @@ pub struct CheckMark {
     /// RFC 3339, UTC.
     pub at: String,
     pub note: String,
+    /// For a personal-data check passed with a note: the numbers (as written) the note speaks
+    /// for. A number not among them makes the check fail again.
+    #[serde(default)]
+    pub covers: Vec<String>,
+}
+
+/// The numbers a personal-data waiver put on `view` now would speak for.
+pub fn waiver_covers(view: &CheckView) -> Vec<String> {
+    view.findings
+        .iter()
+        .flat_map(|f| match f {
+            Finding::PersonalData { hits } => hits.iter().map(|h| h.text.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// Why an automatic check does not hold, with the figures the message needs.
@@ -431,8 +446,15 @@ pub fn malformed_urls(text: &str) -> Vec<String> {
             .strip_prefix("https://")
             .or_else(|| rest.strip_prefix("http://"))
         else {
-            if rest.starts_with("http:/") || rest.starts_with("https:/") || rest.starts_with("http//") {
-                let shown: String = rest.chars().take_while(|c| !c.is_whitespace()).take(80).collect();
+            if rest.starts_with("http:/")
+                || rest.starts_with("https:/")
+                || rest.starts_with("http//")
+            {
+                let shown: String = rest
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .take(80)
+                    .collect();
                 bad.push(shown);
             }
             continue;
@@ -482,7 +504,10 @@ pub fn evaluate(
             } else if def.rule.is_automatic() {
                 let waived = def.rule == CheckRule::PersonalData
                     && marked == Some(CheckState::Passed)
-                    && mark.as_ref().is_some_and(|m| !m.note.trim().is_empty());
+                    && mark.as_ref().is_some_and(|m| {
+                        !m.note.trim().is_empty()
+                            && facts.pii_hits.iter().all(|h| m.covers.contains(&h.text))
+                    });
                 if marked == Some(CheckState::Failed) || (!findings.is_empty() && !waived) {
                     CheckState::Failed
                 } else {

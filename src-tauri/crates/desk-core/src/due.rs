@@ -102,11 +102,20 @@ mod tests {
         let calendar = WorkCalendar::official();
         let settings = CatalogSettings::default();
         // 09-29 (Sunday) and 10-12 (Saturday) were make-up workdays; 10-01..07 were holidays.
-        let info = due_info(&formed(date(2019, 9, 27)), &settings, &[], &calendar, date(2019, 9, 30));
+        let info = due_info(
+            &formed(date(2019, 9, 27)),
+            &settings,
+            &[],
+            &calendar,
+            date(2019, 9, 30),
+        );
         assert_eq!(info.due_date, Some(date(2019, 10, 30)));
         assert!(info.uncovered_years.is_empty());
         assert_eq!(info.working_days, 20);
-        assert_eq!(info.working_days_left, Some(calendar.working_days_between(date(2019, 9, 30), date(2019, 10, 30))));
+        assert_eq!(
+            info.working_days_left,
+            Some(calendar.working_days_between(date(2019, 9, 30), date(2019, 10, 30)))
+        );
     }
 
     #[test]
@@ -114,7 +123,13 @@ mod tests {
         let calendar = WorkCalendar::official();
         let settings = CatalogSettings::default();
         // 2019-02-02 (Saturday) and 02-03 (Sunday) were workdays; 02-04..02-10 holidays.
-        let info = due_info(&formed(date(2019, 1, 25)), &settings, &[], &calendar, date(2019, 1, 25));
+        let info = due_info(
+            &formed(date(2019, 1, 25)),
+            &settings,
+            &[],
+            &calendar,
+            date(2019, 1, 25),
+        );
         // 01-28..02-01 (5), 02-02, 02-03 (7), 02-11..15 (12), 02-18..22 (17), 02-25..27 (20).
         assert_eq!(info.due_date, Some(date(2019, 2, 27)));
     }
@@ -128,11 +143,23 @@ mod tests {
             working_days: 5,
         });
         let ancestry = vec!["cat-rules".to_string(), "cat-policy".to_string()];
-        let info = due_info(&formed(date(2019, 9, 27)), &settings, &ancestry, &calendar, date(2019, 9, 27));
+        let info = due_info(
+            &formed(date(2019, 9, 27)),
+            &settings,
+            &ancestry,
+            &calendar,
+            date(2019, 9, 27),
+        );
         assert_eq!(info.working_days, 5);
         // 09-29 (make-up Sunday), 09-30, then 10-08, 10-09, 10-10.
         assert_eq!(info.due_date, Some(date(2019, 10, 10)));
-        let other = due_info(&formed(date(2019, 9, 27)), &settings, &["cat-plans".into()], &calendar, date(2019, 9, 27));
+        let other = due_info(
+            &formed(date(2019, 9, 27)),
+            &settings,
+            &["cat-plans".into()],
+            &calendar,
+            date(2019, 9, 27),
+        );
         assert_eq!(other.working_days, 20);
     }
 
@@ -140,9 +167,21 @@ mod tests {
     fn uncovered_year_is_reported() {
         let calendar = WorkCalendar::official();
         let settings = CatalogSettings::default();
-        let info = due_info(&formed(date(2026, 12, 15)), &settings, &[], &calendar, date(2026, 12, 15));
+        let info = due_info(
+            &formed(date(2026, 12, 15)),
+            &settings,
+            &[],
+            &calendar,
+            date(2026, 12, 15),
+        );
         assert_eq!(info.uncovered_years, vec![2027]);
-        let inside = due_info(&formed(date(2026, 3, 2)), &settings, &[], &calendar, date(2026, 3, 2));
+        let inside = due_info(
+            &formed(date(2026, 3, 2)),
+            &settings,
+            &[],
+            &calendar,
+            date(2026, 3, 2),
+        );
         assert!(inside.uncovered_years.is_empty());
     }
 
@@ -165,7 +204,13 @@ mod tests {
     #[test]
     fn no_start_date_no_due_date() {
         let calendar = WorkCalendar::official();
-        let info = due_info(&Item::blank("x".into()), &CatalogSettings::default(), &[], &calendar, date(2019, 1, 1));
+        let info = due_info(
+            &Item::blank("x".into()),
+            &CatalogSettings::default(),
+            &[],
+            &calendar,
+            date(2019, 1, 1),
+        );
         assert_eq!(info.due_date, None);
         assert!(info.uncovered_years.is_empty());
     }

@@ -79,7 +79,10 @@ pub fn canonical_form(item: &Item, checks: &[CheckView]) -> String {
 
 /// `sha256:<hex>` of [`canonical_form`].
 pub fn content_hash(item: &Item, checks: &[CheckView]) -> String {
-    format!("sha256:{}", sha256_hex(canonical_form(item, checks).as_bytes()))
+    format!(
+        "sha256:{}",
+        sha256_hex(canonical_form(item, checks).as_bytes())
+    )
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -172,8 +175,14 @@ mod tests {
         let a = item();
         let mut b = item();
         b.channels.reverse();
-        let checks = [check("x", CheckState::Passed), check("y", CheckState::Passed)];
-        let reversed = [check("y", CheckState::Passed), check("x", CheckState::Passed)];
+        let checks = [
+            check("x", CheckState::Passed),
+            check("y", CheckState::Passed),
+        ];
+        let reversed = [
+            check("y", CheckState::Passed),
+            check("x", CheckState::Passed),
+        ];
         assert_eq!(content_hash(&a, &checks), content_hash(&b, &reversed));
         assert!(content_hash(&a, &checks).starts_with("sha256:"));
         assert_eq!(content_hash(&a, &checks).len(), 7 + 64);
@@ -188,8 +197,12 @@ mod tests {
             let mut changed = base.clone();
             let new_value = match field.shape() {
                 FieldShape::Set => match field {
-                    ItemField::Links => serde_json::json!([{"target_id": "other", "kind": "related"}]),
-                    ItemField::Attachments => serde_json::json!([{"sha256": "cd".repeat(32), "name": "x.pdf", "size": 1, "media_type": "application/pdf"}]),
+                    ItemField::Links => {
+                        serde_json::json!([{"target_id": "other", "kind": "related"}])
+                    }
+                    ItemField::Attachments => {
+                        serde_json::json!([{"sha256": "cd".repeat(32), "name": "x.pdf", "size": 1, "media_type": "application/pdf"}])
+                    }
                     _ => serde_json::json!(["另一个"]),
                 },
                 FieldShape::Register => match base.get(field) {
@@ -240,6 +253,7 @@ mod tests {
             by: "p".into(),
             at: "2026-01-01T00:00:00Z".into(),
             note: "已核对".into(),
+            covers: Vec::new(),
         });
         assert_ne!(content_hash(&base, &passed), content_hash(&base, &[noted]));
     }

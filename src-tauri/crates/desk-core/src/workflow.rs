@@ -127,7 +127,7 @@ pub enum WorkflowError {
     NotProactive,
     #[error("set 公开属性 to 不予公开 or 依申请公开 with its legal reason first")]
     DisclosureStillProactive,
-    #[error("give the address (URL) it was published at")]
+    #[error("give the address it was published at, starting with http:// or https://")]
     UrlRequired,
 }
 
@@ -219,7 +219,10 @@ pub fn decide(
             if subject.disclosure != Disclosure::Proactive {
                 return Err(WorkflowError::NotProactive);
             }
-            if text.is_empty() {
+            let well_formed = (text.starts_with("https://") || text.starts_with("http://"))
+                && crate::checklist::malformed_urls(text).is_empty()
+                && !text.contains(char::is_whitespace);
+            if !well_formed {
                 return Err(WorkflowError::UrlRequired);
             }
             Published
@@ -255,10 +258,10 @@ pub fn available(
         .into_iter()
         .map(|action| {
             // Reasons and addresses are asked for when the button is pressed.
-            let placeholder = if action.needs_reason() || action == Action::MarkPublished {
-                "-"
-            } else {
-                ""
+            let placeholder = match action {
+                Action::MarkPublished => "https://www.gov.cn/",
+                _ if action.needs_reason() => "-",
+                _ => "",
             };
             (
                 action,

@@ -382,7 +382,10 @@ impl Catalog {
     /// A checked copy under its own name in the data folder's `opened/`, for the system viewer.
     pub fn attachment_for_opening(&self, id: &str, sha256: &str) -> Result<PathBuf> {
         let attachment = self.attachment_of(id, sha256)?;
-        let folder = self.data_dir.join("opened").join(&sha256[..sha256.len().min(12)]);
+        let folder = self
+            .data_dir
+            .join("opened")
+            .join(&sha256[..sha256.len().min(12)]);
         self.attachment_store()
             .export_for_opening(&attachment, &folder)
     }

@@ -10,8 +10,8 @@ use crate::items;
 use crate::oplog::Recorder;
 use crate::registry;
 use desk_core::checklist::{
-    self, CheckFacts, CheckMark, CheckState, ChecklistTemplate, ItemChecklist,
-    LinkedItem, TemplateRef,
+    self, CheckFacts, CheckMark, CheckState, ChecklistTemplate, ItemChecklist, LinkedItem,
+    TemplateRef,
 };
 use desk_core::fields::{diff, FieldChange};
 use desk_core::model::{Item, Person};
@@ -24,9 +24,7 @@ use serde_json::Value;
 
 /// Fills an empty template table with the defaults (new catalogs and upgraded ones).
 pub fn install_default_templates(tx: &Transaction) -> Result<()> {
-    let count: i64 = tx.query_row("SELECT count(*) FROM checklist_templates", [], |r| {
-        r.get(0)
-    })?;
+    let count: i64 = tx.query_row("SELECT count(*) FROM checklist_templates", [], |r| r.get(0))?;
     if count == 0 {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         for template in checklist::default_templates(&now) {
@@ -244,7 +242,7 @@ fn applicable_template(conn: &Connection, item: &Item) -> Result<ChecklistTempla
 
 pub(crate) fn marks(conn: &Connection, item_id: &str) -> Result<Vec<CheckMark>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT key, state, by, at, note FROM item_checks WHERE item_id = ?1 ORDER BY key",
+        "SELECT key, state, by, at, note, covers FROM item_checks WHERE item_id = ?1 ORDER BY key",
     )?;
     let rows = stmt.query_map(params![item_id], |r| {
         Ok((
@@ -253,12 +251,14 @@ pub(crate) fn marks(conn: &Connection, item_id: &str) -> Result<Vec<CheckMark>> 
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     let mut marks = Vec::new();
     for row in rows {
-        let (key, state, by, at, note) = row?;
+        let (key, state, by, at, note, covers) = row?;
         marks.push(CheckMark {
+            covers: from_json("check covers", &covers)?,
             state: CheckState::parse(&state)
                 .ok_or_else(|| StoreError::Decode(format!("check state {state}")))?,
             key,
@@ -378,13 +378,12 @@ pub(crate) fn checklist(
     };
     let facts = check_facts(conn, item, store, verify_content)?;
     let checks = checklist::evaluate(&template, &marks(conn, &item.id)?, item, &facts);
-    let upgrade_to = (newest.id != template.id || newest.version != template.version).then(|| {
-        TemplateRef {
+    let upgrade_to =
+        (newest.id != template.id || newest.version != template.version).then(|| TemplateRef {
             id: newest.id.clone(),
             name: newest.name.clone(),
             version: newest.version,
-        }
-    });
+        });
     Ok(ItemChecklist {
         template_id: template.id,
         template_name: template.name,
@@ -416,9 +415,10 @@ fn attach(
          ON CONFLICT (item_id) DO UPDATE SET template_id = excluded.template_id, template_version = excluded.template_version",
         params![item_id, template.id, template.version],
     )?;
-    let old = old.map_or(Value::Null, |(id, version)| {
-        serde_json::json!({"template_id": id, "version": version})
-    });
+    let old = old.map_or(
+        Value::Null,
+        |(id, version)| serde_json::json!({"template_id": id, "version": version}),
+    );
     recorder.record(
         tx,
         EntityKind::Item,
@@ -461,7 +461,12 @@ pub(crate) fn upgrade_checklist_in(
         }
     }
     attach(tx, recorder, &item.id, current, &newest)?;
-    void_if_signed(tx, recorder, item, vec![workflow::CHECKLIST_FIELD.to_string()])
+    void_if_signed(
+        tx,
+        recorder,
+        item,
+        vec![workflow::CHECKLIST_FIELD.to_string()],
+    )
 }
 
 /// A change to a signed item's checklist voids its sign-off: back to review, saying why.
@@ -531,23 +536,28 @@ pub(crate) fn mark_check_in(
     let current = checklist(tx, &item, store, false)?;
     checklist::check_mark(&current.checks, key, state, note).map_err(StoreError::Mark)?;
     let old = marks(tx, item_id)?.into_iter().find(|m| m.key == key);
+    let covers = match current.checks.iter().find(|c| c.def.key == key) {
+        Some(view) if state == CheckState::Passed => checklist::waiver_covers(view),
+        _ => Vec::new(),
+    };
     let mark = CheckMark {
         key: key.to_string(),
         state,
         by: recorder.author_id().to_string(),
         at: recorder_time(recorder),
         note: note.trim().to_string(),
+        covers,
     };
     if old
         .as_ref()
-        .is_some_and(|o| o.state == mark.state && o.note == mark.note)
+        .is_some_and(|o| o.state == mark.state && o.note == mark.note && o.covers == mark.covers)
     {
         return Ok(());
     }
     tx.execute(
-        "INSERT INTO item_checks (item_id, key, state, by, at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (item_id, key) DO UPDATE SET state = excluded.state, by = excluded.by, at = excluded.at, note = excluded.note",
-        params![item_id, mark.key, state.key(), mark.by, mark.at, mark.note],
+        "INSERT INTO item_checks (item_id, key, state, by, at, note, covers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (item_id, key) DO UPDATE SET state = excluded.state, by = excluded.by, at = excluded.at, note = excluded.note, covers = excluded.covers",
+        params![item_id, mark.key, state.key(), mark.by, mark.at, mark.note, to_json(&mark.covers)?],
     )?;
     recorder.record(
         tx,

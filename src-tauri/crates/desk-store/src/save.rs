@@ -6,14 +6,14 @@ use crate::items;
 use crate::oplog::{meta_get, meta_set, Recorder};
 use crate::registry;
 use desk_core::fields::{diff, FieldChange, ItemField};
-use desk_core::model::Status;
-use desk_core::workflow::after_content_change;
 use desk_core::index_rule::{IndexContext, IndexRule};
 use desk_core::model::Item;
+use desk_core::model::Status;
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::settings::CatalogSettings;
 use desk_core::validate::{check_item, CatalogFacts};
 use desk_core::workdays::WorkCalendar;
+use desk_core::workflow::after_content_change;
 use rusqlite::{params, Transaction};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -93,10 +93,11 @@ pub(crate) fn save_item_in(
     };
     // Status and its companions move only through the workflow: a save keeps what is stored
     // (an editor opened before a transition must not undo it).
-    let stored = old
-        .clone()
-        .unwrap_or_else(|| Item::blank(item.id.clone()));
-    for field in ItemField::ALL.into_iter().filter(|f| f.is_workflow_managed()) {
+    let stored = old.clone().unwrap_or_else(|| Item::blank(item.id.clone()));
+    for field in ItemField::ALL
+        .into_iter()
+        .filter(|f| f.is_workflow_managed())
+    {
         item.set(field, stored.get(field))
             .map_err(|e| StoreError::Decode(e.to_string()))?;
     }

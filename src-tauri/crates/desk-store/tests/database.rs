@@ -115,7 +115,10 @@ fn every_earlier_version_upgrades_and_keeps_its_data() {
         assert_eq!(catalog.device_id(), "olddevice");
         // Review arrived in schema 3: old items get the default checklist and no sign-off.
         let review = catalog
-            .item_review("old-1", chrono::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap_or_default())
+            .item_review(
+                "old-1",
+                chrono::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap_or_default(),
+            )
             .unwrap_or_else(|e| panic!("from {start}: {e}"));
         assert_eq!(review.checklist.template_id, "general");
         assert!(review.signoffs.is_empty());

@@ -791,6 +791,7 @@ impl Model {
             by: LEAD_HEAD.person_id.into(),
             at: "2026-01-05T09:00:00Z".into(),
             note: note.into(),
+            covers: Vec::new(),
         };
         match self.marks.iter_mut().find(|m| m.key == key) {
             Some(existing) => *existing = mark,

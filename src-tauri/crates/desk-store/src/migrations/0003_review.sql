@@ -37,6 +37,7 @@ CREATE TABLE item_checks (
     by TEXT NOT NULL,
     at TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
+    covers TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (item_id, key)
 );
 
