@@ -233,7 +233,9 @@ impl Catalog {
     pub fn item_review(&self, id: &str, today: NaiveDate) -> Result<ItemReview> {
         let item = self.item(id)?;
         let store = self.attachment_store();
-        let checklist = review::checklist(&self.conn, &item, &store, false)?;
+        // The section head sees what the sign-off will check: every attachment re-read.
+        let verify = item.status == desk_core::model::Status::AwaitingSignoff;
+        let checklist = review::checklist(&self.conn, &item, &store, verify)?;
         let person = self.current_person()?;
         let subject = review::subject(&item, &checklist);
         let actor = review::actor(person.as_ref());
@@ -480,6 +482,26 @@ impl Catalog {
         }
         IndexRule::parse(&settings.index_rule)
             .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+        let categories = registry::categories(&self.conn)?;
+        let mut seen = HashSet::new();
+        for deadline in &settings.category_deadlines {
+            if !categories.iter().any(|c| c.id == deadline.category_id) {
+                return Err(StoreError::InvalidArgument(format!(
+                    "the category {} of a time limit does not exist",
+                    deadline.category_id
+                )));
+            }
+            if !seen.insert(deadline.category_id.clone()) {
+                return Err(StoreError::InvalidArgument(
+                    "a category has two time limits: keep one".into(),
+                ));
+            }
+            if !(1..=250).contains(&deadline.working_days) {
+                return Err(StoreError::InvalidArgument(
+                    "a category's time limit must be between 1 and 250 working days".into(),
+                ));
+            }
+        }
         if !(1..=250).contains(&settings.due_working_days) {
             return Err(StoreError::InvalidArgument(
                 "the due period must be between 1 and 250 working days".into(),
@@ -488,9 +510,11 @@ impl Catalog {
         let old = self.settings.clone();
         let json = serde_json::to_string(&settings)
             .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
+        let calendar = self.calendar.clone();
         self.change(|tx, recorder, _, _| {
             meta_set(tx, "settings", &json)?;
-            recorder.record_entity(tx, EntityKind::Setting, "catalog", Some(&old), &settings)
+            recorder.record_entity(tx, EntityKind::Setting, "catalog", Some(&old), &settings)?;
+            save::recompute_due_dates(tx, &settings, &calendar).map(|_| ())
         })?;
         self.settings = settings.clone();
         Ok(settings)

@@ -232,3 +232,49 @@ fn next_index_no(
     meta_set(tx, &counter, &serial.to_string())?;
     Ok(index_no)
 }
+
+/// Computes every item's due date again (after the time limits or the calendar changed).
+pub(crate) fn recompute_due_dates(
+    tx: &Transaction,
+    settings: &CatalogSettings,
+    calendar: &WorkCalendar,
+) -> Result<u32> {
+    let mut stmt = tx.prepare(
+        "SELECT id, category_id, date_formed, due_date, effective_due FROM items WHERE date_formed IS NOT NULL OR due_date IS NOT NULL",
+    )?;
+    let rows: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut ancestries: std::collections::HashMap<Option<String>, Vec<String>> =
+        std::collections::HashMap::new();
+    let mut update = tx.prepare_cached("UPDATE items SET effective_due = ?2 WHERE id = ?1")?;
+    let mut changed = 0;
+    for (id, category, formed, due, stored) in rows {
+        let ancestry = match ancestries.get(&category) {
+            Some(found) => found.clone(),
+            None => {
+                let found = crate::review::category_ancestry(tx, category.as_deref())?;
+                ancestries.insert(category.clone(), found.clone());
+                found
+            }
+        };
+        let mut probe = Item::blank(id.clone());
+        probe.date_formed = formed.and_then(|d| d.parse().ok());
+        probe.due_date = due.and_then(|d| d.parse().ok());
+        let effective = desk_core::due::effective_due(&probe, settings, &ancestry, calendar)
+            .map(|d| d.to_string());
+        if effective != stored {
+            update.execute(params![id, effective])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
