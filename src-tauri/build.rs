@@ -40,5 +40,8 @@ mod disclosure_commands {
         "department_progress",
         "audit_log",
         "export_audit_csv",
+        "list_calendar_years",
+        "save_calendar_year",
+        "reset_calendar_year",
     ];
 }

@@ -86,6 +86,9 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::review::department_progress,
             commands::review::audit_log,
             commands::review::export_audit_csv,
+            commands::review::list_calendar_years,
+            commands::review::save_calendar_year,
+            commands::review::reset_calendar_year,
         ])
 }
 

@@ -222,3 +222,30 @@ pub async fn export_audit_csv(
         })
         .await
 }
+
+#[tauri::command]
+pub async fn list_calendar_years(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<desk_core::workdays::CalendarYear>, ErrorPayload> {
+    state.with_catalog(|c| c.calendar_years()).await
+}
+
+#[tauri::command]
+pub async fn save_calendar_year(
+    state: tauri::State<'_, AppState>,
+    text: String,
+) -> Result<desk_core::workdays::CalendarYear, ErrorPayload> {
+    state
+        .with_catalog(move |c| c.save_calendar_year(&text))
+        .await
+}
+
+#[tauri::command]
+pub async fn reset_calendar_year(
+    state: tauri::State<'_, AppState>,
+    year: i32,
+) -> Result<(), ErrorPayload> {
+    state
+        .with_catalog(move |c| c.reset_calendar_year(year))
+        .await
+}

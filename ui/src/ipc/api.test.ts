@@ -16,7 +16,27 @@ describe('api', () => {
   it('calls each command with its argument names', async () => {
     const query = buildQuery(defaultFilters());
     const item = blankItem();
-    const settings = { channels: ['政府网站'], levels: ['市级'], index_rule: '{org}-{seq:4}', org_code: 'JY', due_working_days: 20 };
+    const settings = {
+      channels: ['政府网站'],
+      levels: ['市级'],
+      index_rule: '{org}-{seq:4}',
+      org_code: 'JY',
+      due_working_days: 20,
+      category_deadlines: [{ category_id: 'c1', working_days: 30 }],
+      office_signs: true,
+    };
+    const template = {
+      id: '',
+      name: '规章',
+      category_ids: ['c1'],
+      version: 0,
+      checks: [
+        { key: 'comment', group: '', label: '征求意见', guidance: '', required: true, allow_not_applicable: false, rule: { type: 'comment_period' as const, min_days: 30 } },
+      ],
+      created_at: '',
+      created_by: '',
+    };
+    const audit = { author_id: 'p1', from: '2026-11-01', to: '2026-11-30', offset: 0, limit: 100 };
     const calls: [() => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
       [() => api.appInfo(), 'app_info', undefined],
       [() => api.listItems(query), 'list_items', { query }],
@@ -34,6 +54,12 @@ describe('api', () => {
       [() => api.previewPlanText('计划'), 'preview_plan_text', { text: '计划' }],
       [() => api.openPlanFile(), 'open_plan_file', undefined],
       [() => api.importPlan({ tasks: [], create_departments: ['督导室'] }), 'import_plan', { request: { tasks: [], create_departments: ['督导室'] } }],
+      [() => api.listTemplates(), 'list_templates', undefined],
+      [() => api.templateVersions('t1'), 'template_versions', { id: 't1' }],
+      [() => api.saveTemplate(template), 'save_template', { template }],
+      [() => api.departmentProgress(), 'department_progress', undefined],
+      [() => api.auditLog(audit), 'audit_log', { query: audit }],
+      [() => api.exportAuditCsv(audit), 'export_audit_csv', { query: audit }],
     ];
     for (const [call, command, args] of calls) {
       invoke.mockClear();

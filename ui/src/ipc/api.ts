@@ -8,6 +8,7 @@ import type {
   AppInfo,
   AuditPage,
   AuditQuery,
+  CalendarYear,
   Category,
   CatalogSettings,
   CheckState,
@@ -157,4 +158,19 @@ export function auditLog(query: AuditQuery): Promise<AuditPage> {
 /** Asks where to save and writes the filtered log as CSV; the path, or null when cancelled. */
 export function exportAuditCsv(query: AuditQuery): Promise<string | null> {
   return invoke<string | null>('export_audit_csv', { query });
+}
+
+/** Every year of the working-day calendar: shipped, edited or added by the office. */
+export function listCalendarYears(): Promise<CalendarYear[]> {
+  return invoke<CalendarYear[]>('list_calendar_years');
+}
+
+/** Saves one year file (rejects with invalid_argument naming the line that does not read). */
+export function saveCalendarYear(text: string): Promise<CalendarYear> {
+  return invoke<CalendarYear>('save_calendar_year', { text });
+}
+
+/** Drops the office's version of a year: back to the shipped file, or not covered. */
+export function resetCalendarYear(year: number): Promise<void> {
+  return invoke<void>('reset_calendar_year', { year });
 }

@@ -611,3 +611,13 @@ refusal_code: string | null, refusal: string | null,
  * Whether pressing it asks for a written reason (or, to publish, the address).
  */
 asks_text: boolean, };
+
+export type CalendarYear = { year: number, text: string, 
+/**
+ * Whether the office changed (or added) it; `false` for the shipped file as is.
+ */
+edited: boolean, 
+/**
+ * Whether the application ships a file for this year (so a reset goes back to it).
+ */
+shipped: boolean, holidays: number, workdays: number, };

@@ -36,6 +36,43 @@ const OFFICIAL_FILES: [(i32, &str); 8] = [
     (2026, include_str!("../data/calendar/2026.txt")),
 ];
 
+/// The shipped file for `year`, if the application ships one.
+pub fn official_year_text(year: i32) -> Option<&'static str> {
+    OFFICIAL_FILES
+        .iter()
+        .find(|(y, _)| *y == year)
+        .map(|(_, text)| *text)
+}
+
+pub fn official_years() -> impl Iterator<Item = i32> {
+    OFFICIAL_FILES.iter().map(|(year, _)| *year)
+}
+
+/// The year a calendar file is about, after checking the whole file.
+pub fn calendar_file_year(text: &str) -> Result<i32, CalendarError> {
+    parse_entries(text).map(|(year, _)| year)
+}
+
+/// One year of the working-day calendar as the settings screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub text: String,
+    /// Whether the office changed (or added) it; `false` for the shipped file as is.
+    pub edited: bool,
+    /// Whether the application ships a file for this year (so a reset goes back to it).
+    pub shipped: bool,
+    pub holidays: u32,
+    pub workdays: u32,
+}
+
+/// Counts of holidays and make-up workdays in a year file.
+pub fn count_days(text: &str) -> Result<(u32, u32), CalendarError> {
+    let days = parse_calendar_year(text)?;
+    let workdays = days.iter().filter(|(_, work)| *work).count() as u32;
+    Ok((days.len() as u32 - workdays, workdays))
+}
+
 /// A problem in a calendar file; `line` is 1-based.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -277,6 +314,22 @@ impl WorkCalendar {
         Ok(year)
     }
 
+    /// Puts one year file in place of whatever the calendar had for that year (the office's
+    /// edit of a shipped year, or a year not shipped). Returns the year.
+    pub fn set_year(&mut self, text: &str) -> Result<i32, CalendarError> {
+        let (year, entries) = parse_entries(text)?;
+        self.exceptions.retain(|day, _| day.year() != year);
+        self.years.remove(&year);
+        self.insert_year(year, &entries);
+        Ok(year)
+    }
+
+    /// Forgets a year's holidays: only weekends count there, and it is reported uncovered.
+    pub fn remove_year(&mut self, year: i32) {
+        self.exceptions.retain(|day, _| day.year() != year);
+        self.years.remove(&year);
+    }
+
     fn insert_year(&mut self, year: i32, entries: &[Entry]) {
         self.exceptions.extend(expand(entries));
         self.years.insert(year);
@@ -381,6 +434,33 @@ mod tests {
 
     fn is_weekend(date: NaiveDate) -> bool {
         matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    #[test]
+    fn an_edited_year_replaces_the_shipped_one_and_a_removed_year_is_uncovered() {
+        let mut calendar = WorkCalendar::official();
+        let day = NaiveDate::from_ymd_opt(2026, 10, 10).unwrap_or_default();
+        assert!(calendar.is_working_day(day), "make-up Saturday");
+        let year = calendar
+            .set_year("year 2026\nholiday 2026-10-01..2026-10-08 国庆节\n")
+            .unwrap_or_default();
+        assert_eq!(year, 2026);
+        assert!(!calendar.is_working_day(day), "no longer a make-up day");
+        assert!(!calendar.is_working_day(NaiveDate::from_ymd_opt(2026, 10, 8).unwrap_or_default()));
+        assert!(calendar.covers(2026));
+        calendar.remove_year(2026);
+        assert!(!calendar.covers(2026));
+        assert!(calendar.is_working_day(NaiveDate::from_ymd_opt(2026, 10, 8).unwrap_or_default()));
+        let added = calendar.set_year("year 2027\nholiday 2027-01-01 元旦\n");
+        assert_eq!(added, Ok(2027));
+        assert!(calendar.covers(2027));
+        assert_eq!(
+            count_days("year 2027\nholiday 2027-01-01..2027-01-03 元旦\nworkday 2027-01-04 调休\n"),
+            Ok((3, 1))
+        );
+        assert!(calendar
+            .set_year("year 2027\nholiday 2028-01-01 x\n")
+            .is_err());
     }
 
     #[test]

@@ -81,6 +81,7 @@ fn generate() -> String {
     declare::<workflow::Action>(&cfg, &mut out);
     declare::<review::ItemReview>(&cfg, &mut out);
     declare::<review::ActionState>(&cfg, &mut out);
+    declare::<workdays::CalendarYear>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 

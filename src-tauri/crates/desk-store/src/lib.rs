@@ -32,7 +32,9 @@ use desk_core::query::{AuditPage, AuditQuery, DepartmentProgress, ItemPage, Item
 use desk_core::review::{ActionState, ItemReview};
 use desk_core::settings::CatalogSettings;
 use desk_core::signoff::Signoff;
-use desk_core::workdays::WorkCalendar;
+use desk_core::workdays::{
+    calendar_file_year, count_days, official_year_text, official_years, CalendarYear, WorkCalendar,
+};
 use desk_core::workflow::{self, Action, Policy};
 pub use error::{Result, StoreError};
 use oplog::{meta_get, meta_set, Recorder};
@@ -74,6 +76,13 @@ impl Catalog {
         if let Some(json) = meta_get(&catalog.conn, "settings")? {
             catalog.settings = serde_json::from_str(&json)
                 .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
+        }
+        for (year, text) in calendar_overrides(&catalog.conn)? {
+            if let Err(e) = catalog.calendar.set_year(&text) {
+                log::error!(
+                    "the office's calendar for {year} does not read ({e}); shipped one kept"
+                );
+            }
         }
         if is_new && options.seed_sample {
             sample::seed(&mut catalog)?;
@@ -204,6 +213,109 @@ impl Catalog {
     /// Every entry the query matches (all pages) as CSV.
     pub fn audit_csv(&self, query: &AuditQuery) -> Result<String> {
         audit::audit_csv(&self.conn, query)
+    }
+
+    // ---- working-day calendar ----
+
+    /// Every year the calendar knows: shipped, edited or added by the office.
+    pub fn calendar_years(&self) -> Result<Vec<CalendarYear>> {
+        let overrides = calendar_overrides(&self.conn)?;
+        let mut years: Vec<i32> = official_years().collect();
+        years.extend(overrides.iter().map(|(y, _)| *y));
+        years.sort_unstable();
+        years.dedup();
+        let mut out = Vec::new();
+        for year in years {
+            let edited = overrides.iter().find(|(y, _)| *y == year);
+            let text = match (edited, official_year_text(year)) {
+                (Some((_, text)), _) => text.clone(),
+                (None, Some(text)) => text.to_string(),
+                (None, None) => continue,
+            };
+            let (holidays, workdays) = count_days(&text).unwrap_or((0, 0));
+            out.push(CalendarYear {
+                year,
+                text,
+                edited: edited.is_some(),
+                shipped: official_year_text(year).is_some(),
+                holidays,
+                workdays,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Saves one year file (an edit of a shipped year or a new year), then counts every due
+    /// date again. A file that does not read is refused with its line and nothing changes.
+    pub fn save_calendar_year(&mut self, text: &str) -> Result<CalendarYear> {
+        let year = calendar_file_year(text)
+            .map_err(|e| StoreError::InvalidArgument(format!("the calendar does not read: {e}")))?;
+        if !(2000..=2100).contains(&year) {
+            return Err(StoreError::InvalidArgument(format!(
+                "{year} is outside 2000–2100: check the year line"
+            )));
+        }
+        let mut calendar = self.calendar.clone();
+        calendar
+            .set_year(text)
+            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+        let key = format!("calendar:{year}");
+        let old =
+            meta_get(&self.conn, &key)?.or_else(|| official_year_text(year).map(String::from));
+        let settings = self.settings.clone();
+        self.change(|tx, recorder, _, _| {
+            meta_set(tx, &key, text)?;
+            recorder.record(
+                tx,
+                EntityKind::Setting,
+                &key,
+                desk_core::ops::OpKind::Set,
+                Some("text"),
+                &old.map_or(serde_json::Value::Null, serde_json::Value::String),
+                &serde_json::Value::String(text.to_string()),
+            )?;
+            save::recompute_due_dates(tx, &settings, &calendar).map(|_| ())
+        })?;
+        self.calendar = calendar;
+        self.calendar_years()?
+            .into_iter()
+            .find(|y| y.year == year)
+            .ok_or_else(|| StoreError::Decode(format!("calendar {year}")))
+    }
+
+    /// Drops the office's version of a year: back to the shipped file, or uncovered.
+    pub fn reset_calendar_year(&mut self, year: i32) -> Result<()> {
+        let key = format!("calendar:{year}");
+        let Some(old) = meta_get(&self.conn, &key)? else {
+            return Ok(());
+        };
+        let mut calendar = self.calendar.clone();
+        match official_year_text(year) {
+            Some(text) => {
+                calendar
+                    .set_year(text)
+                    .map_err(|e| StoreError::Decode(e.to_string()))?;
+            }
+            None => calendar.remove_year(year),
+        }
+        let settings = self.settings.clone();
+        self.change(|tx, recorder, _, _| {
+            tx.execute("DELETE FROM meta WHERE key = ?1", rusqlite::params![key])?;
+            recorder.record(
+                tx,
+                EntityKind::Setting,
+                &key,
+                desk_core::ops::OpKind::Set,
+                Some("text"),
+                &serde_json::Value::String(old),
+                &official_year_text(year).map_or(serde_json::Value::Null, |t| {
+                    serde_json::Value::String(t.into())
+                }),
+            )?;
+            save::recompute_due_dates(tx, &settings, &calendar).map(|_| ())
+        })?;
+        self.calendar = calendar;
+        Ok(())
     }
 
     // ---- review ----
@@ -539,6 +651,21 @@ impl Catalog {
         tx.commit()?;
         Ok(result)
     }
+}
+
+/// The office's edited or added calendar years, from `meta`.
+fn calendar_overrides(conn: &Connection) -> Result<Vec<(i32, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'calendar:%' ORDER BY key")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut years = Vec::new();
+    for row in rows {
+        let (key, text) = row?;
+        if let Some(year) = key.strip_prefix("calendar:").and_then(|y| y.parse().ok()) {
+            years.push((year, text));
+        }
+    }
+    Ok(years)
 }
 
 /// A transaction that takes the write lock at once: when the app and `desk` write the same

@@ -745,3 +745,70 @@ fn a_category_time_limit_recomputes_due_dates_and_bad_limits_are_refused() {
     );
     assert_eq!(due(&o.catalog), NaiveDate::from_ymd_opt(2019, 10, 10));
 }
+
+#[test]
+fn the_office_edits_the_calendar_and_due_dates_follow() {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    let mut item = item("年底事项");
+    item.date_formed = NaiveDate::from_ymd_opt(2026, 12, 15);
+    let item = save(&mut catalog, item);
+    let review = catalog
+        .item_review(
+            &item.id,
+            NaiveDate::from_ymd_opt(2026, 12, 15).unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(review.due.uncovered_years, vec![2027]);
+    let before = review.due.due_date;
+
+    // 2027 added: 元旦 on 01-01 (a Friday) moves the due date one working day on.
+    let added = catalog
+        .save_calendar_year("# 2027年节假日安排\nyear 2027\nholiday 2027-01-01 元旦\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(added.edited && !added.shipped);
+    assert_eq!((added.holidays, added.workdays), (1, 0));
+    let review = catalog
+        .item_review(
+            &item.id,
+            NaiveDate::from_ymd_opt(2026, 12, 15).unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(review.due.uncovered_years.is_empty());
+    assert_eq!(
+        review.due.due_date,
+        before.and_then(|d| d.succ_opt()).map(|d| {
+            if chrono::Datelike::weekday(&d) == chrono::Weekday::Sat {
+                d + chrono::Days::new(2)
+            } else {
+                d
+            }
+        })
+    );
+
+    // A file that does not read is refused and nothing changes; the edit survives reopening.
+    let bad = catalog.save_calendar_year("year 2027\nholiday 2027-02-30 不存在\n");
+    assert_eq!(
+        bad.map(|_| ()).map_err(code),
+        Err("invalid_argument".into())
+    );
+    drop(catalog);
+    let mut catalog = open(dir.path());
+    let years = catalog.calendar_years().unwrap_or_default();
+    assert!(years.iter().any(|y| y.year == 2027 && y.edited));
+    assert!(years
+        .iter()
+        .any(|y| y.year == 2019 && y.shipped && !y.edited));
+    assert!(catalog.calendar().covers(2027));
+    catalog
+        .reset_calendar_year(2027)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!catalog.calendar().covers(2027));
+    let history: Vec<_> = catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|op| op.entity_id == "calendar:2027")
+        .collect();
+    assert_eq!(history.len(), 2, "added, then reset");
+}
