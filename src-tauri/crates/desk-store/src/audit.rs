@@ -131,7 +131,7 @@ fn entries(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<Vec<Audi
          {where_clause}
          ORDER BY o.clock DESC, o.device_id DESC, o.seq DESC
          LIMIT {} OFFSET {}",
-        i64::from(limit).min(i64::MAX),
+        i64::from(limit),
         query.offset
     );
     let mut stmt = conn.prepare(&sql)?;

@@ -233,6 +233,15 @@ fn next_index_no(
     Ok(index_no)
 }
 
+/// id, category, 形成日期, explicit due date, stored effective due date.
+type DueRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Computes every item's due date again (after the time limits or the calendar changed).
 pub(crate) fn recompute_due_dates(
     tx: &Transaction,
@@ -242,13 +251,7 @@ pub(crate) fn recompute_due_dates(
     let mut stmt = tx.prepare(
         "SELECT id, category_id, date_formed, due_date, effective_due FROM items WHERE date_formed IS NOT NULL OR due_date IS NOT NULL",
     )?;
-    let rows: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = stmt
+    let rows: Vec<DueRow> = stmt
         .query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
