@@ -52,6 +52,38 @@ fn err_code(data_dir: &Path, args: &[&str]) -> String {
         .to_string()
 }
 
+/// Runs with `--json`, expects failure, returns the error's code and message.
+fn err_payload(data_dir: &Path, args: &[&str]) -> (String, String) {
+    let out = desk(data_dir, &[&["--json"], args].concat());
+    assert_eq!(out.status.code(), Some(1), "desk {args:?} should fail");
+    let error: Value = serde_json::from_slice(&out.stderr).unwrap_or_default();
+    (
+        error["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        error["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+/// Runs without `--json`, expects success, returns stdout.
+fn ok_text(data_dir: &Path, args: &[&str]) -> String {
+    let out = desk(data_dir, args);
+    assert!(
+        out.status.success(),
+        "desk {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -182,7 +214,8 @@ fn items_are_added_changed_shown_and_their_history_kept() {
         added["channels"],
         serde_json::json!(["政府网站", "两微一端"])
     );
-    let changed = ok_json(
+    // Status moves only through the workflow: typing it is refused, and says what to use.
+    let (code, message) = err_payload(
         data,
         &[
             "item",
@@ -192,17 +225,23 @@ fn items_are_added_changed_shown_and_their_history_kept() {
             "status=审查中",
         ],
     );
+    assert_eq!(code, "invalid_item");
+    assert!(message.contains("desk item submit"), "{message}");
+    assert_eq!(ok_json(data, &["item", "show", &id]), added);
+    let changed = ok_json(data, &["item", "set", &id, "doc_no=大教发〔2019〕12号"]);
+    let submitted = ok_json(data, &["item", "submit", &id]);
     assert_eq!(
-        (changed["doc_no"].as_str(), changed["status"].as_str()),
+        (submitted["doc_no"].as_str(), submitted["status"].as_str()),
         (Some("大教发〔2019〕12号"), Some("in_review"))
     );
+    assert_eq!(changed["status"], "draft");
     let shown = ok_json(data, &["item", "show", &id]);
-    assert_eq!(shown, changed);
+    assert_eq!(shown, submitted);
     let history = ok_json(data, &["item", "history", &id])["history"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert_eq!(history.len(), 3, "create + 文号 + 状态");
+    assert_eq!(history.len(), 4, "create + 文号 + 审查清单 + 状态");
     let listed = ok_json(
         data,
         &["item", "list", "--query", "12号", "--status", "in_review"],
@@ -349,5 +388,587 @@ fn settings_change_the_lists_and_the_index_rule() {
     assert_eq!(
         ok_json(data, &["settings", "show"])["index_rule"],
         "{org}/{year}/{seq:3}"
+    );
+}
+
+fn strings(value: &Value, pick: impl Fn(&Value) -> Option<String>) -> Vec<String> {
+    value
+        .as_array()
+        .map(|list| list.iter().filter_map(pick).collect())
+        .unwrap_or_default()
+}
+
+/// Files under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn an_item_is_reviewed_signed_off_and_its_sign_off_voided_by_a_change() {
+    let dir = temp();
+    let files = temp();
+    let data = dir.path();
+    ok_json(data, &["department", "add", "规法处", "--code", "GFC"]);
+    let head = ok_json(
+        data,
+        &[
+            "person",
+            "add",
+            "李处长",
+            "--department",
+            "规法处",
+            "--role",
+            "section_head",
+        ],
+    );
+    let clerk = ok_json(
+        data,
+        &[
+            "person",
+            "add",
+            "王芳",
+            "--department",
+            "規法處",
+            "--role",
+            "信息员",
+        ],
+    );
+    assert_eq!(clerk["roles"], serde_json::json!(["clerk"]));
+    assert_eq!(clerk["department_id"], head["department_id"]);
+    assert_eq!(
+        ok_json(data, &["person", "list"])["people"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    // Nobody chosen yet: the personal views say what to do.
+    let (code, message) = err_payload(data, &["item", "list", "--view", "my-work"]);
+    assert_eq!(code, "no_current_person");
+    assert!(message.contains("desk whoami --set"), "{message}");
+    assert_eq!(ok_json(data, &["whoami"])["person"], Value::Null);
+    assert_eq!(
+        ok_json(data, &["whoami", "--set", "王芳"])["person"]["id"],
+        clerk["id"]
+    );
+    assert_eq!(ok_json(data, &["whoami"])["person"]["name"], "王芳");
+
+    let item = ok_json(
+        data,
+        &[
+            "item",
+            "add",
+            "--title",
+            "关于张三违规办学的处理决定",
+            "lead=规法处",
+            "clerk=王芳",
+            "reviewer=李处长",
+            "date_formed=2019-03-01",
+            "summary=当事人张三（身份证号11010519491231002X，手机13812345678）违规举办培训班。",
+        ],
+    );
+    let id = text(&item["id"]);
+    assert_eq!(item["clerk_id"], clerk["id"]);
+    assert_eq!(item["reviewer_id"], head["id"]);
+    let mine = ok_json(data, &["item", "list", "--view", "my-work"]);
+    assert_eq!(mine["items"][0]["id"], id.as_str());
+
+    // Personal numbers: found, then masked.
+    let hits = ok_json(data, &["item", "scan", &id])["hits"].clone();
+    let mut kinds = strings(&hits, |h| h["kind"].as_str().map(String::from));
+    kinds.sort();
+    assert_eq!(kinds, vec!["id_number", "mobile"]);
+    assert!(strings(&hits, |h| h["field"].as_str().map(String::from))
+        .iter()
+        .all(|f| f == "summary"));
+    let masked = ok_json(data, &["item", "mask", &id]);
+    let summary = text(&masked["summary"]);
+    assert!(
+        summary.contains("138****5678") && summary.contains("11*************02X"),
+        "{summary}"
+    );
+    assert!(!summary.contains("13812345678") && !summary.contains("11010519491231002X"));
+    assert_eq!(
+        ok_json(data, &["item", "scan", &id])["hits"],
+        serde_json::json!([])
+    );
+
+    // The due date: 20 working days after the date formed, on the 2019 calendar.
+    let due = ok_json(data, &["item", "due", &id]);
+    assert_eq!(due["due_date"], "2019-03-29");
+    assert_eq!(due["working_days"], 20);
+    assert!(ok_text(data, &["item", "due", &id]).contains("2019-03-29"));
+
+    // Bad marks are refused with their codes.
+    let (code, message) = err_payload(data, &["check", "set", &id, "no_such_check", "pass"]);
+    assert_eq!(code, "check_unknown");
+    assert!(message.contains("secrecy_review"), "{message}");
+    assert_eq!(
+        err_code(data, &["check", "set", &id, "check_political", "fail"]),
+        "check_note_required"
+    );
+    assert_eq!(
+        err_code(data, &["check", "set", &id, "check_political", "maybe"]),
+        "invalid_argument"
+    );
+
+    // Every required manual check passed, as the clerk works through the list.
+    let checklist = ok_json(data, &["check", "list", &id]);
+    let manual = strings(&checklist["checks"], |c| {
+        (c["def"]["required"] == true && c["def"]["rule"]["type"] == "manual")
+            .then(|| text(&c["def"]["key"]))
+    });
+    assert!(manual.len() >= 10, "{manual:?}");
+    for key in &manual {
+        let view = ok_json(data, &["check", "set", &id, key, "pass"]);
+        assert_eq!(view["state"], "passed", "{key}");
+        assert_eq!(view["mark"]["by"], clerk["id"]);
+    }
+    // A check by its Chinese label, a state in Chinese, with a note.
+    let view = ok_json(
+        data,
+        &["check", "set", &id, "文字关", "通过", "--note", "已核对"],
+    );
+    assert_eq!(
+        (view["def"]["key"].as_str(), view["mark"]["note"].as_str()),
+        (Some("check_text"), Some("已核对"))
+    );
+    let checks = ok_json(data, &["check", "list", &id])["checks"].clone();
+    let open = strings(&checks, |c| {
+        (c["def"]["required"] == true && c["state"] != "passed" && c["state"] != "not_applicable")
+            .then(|| text(&c["def"]["key"]))
+    });
+    assert!(open.is_empty(), "still open: {open:?}");
+
+    // The same file attached twice is stored once.
+    let file = write(
+        files.path(),
+        "说明.txt",
+        "附件说明：不含个人信息。".as_bytes(),
+    );
+    let attached = ok_json(data, &["item", "attach", &id, &file, &file]);
+    assert_eq!(attached["attachments"].as_array().map(Vec::len), Some(1));
+    let again = ok_json(data, &["item", "attach", &id, &file]);
+    assert_eq!(again["attachments"].as_array().map(Vec::len), Some(1));
+    assert_eq!(files_under(&data.join("attachments")).len(), 1);
+    let sha = text(&again["attachments"][0]["sha256"]);
+    let out = files.path().join("out");
+    std::fs::create_dir(&out).unwrap_or_else(|e| panic!("{e}"));
+    let saved = ok_json(
+        data,
+        &[
+            "item",
+            "attachment-save",
+            &id,
+            &sha[..8],
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(text(&saved["path"])).unwrap_or_default(),
+        "附件说明：不含个人信息。".as_bytes()
+    );
+    assert_eq!(
+        err_code(
+            data,
+            &[
+                "item",
+                "attachment-save",
+                &id,
+                "说明.txt",
+                &out.display().to_string()
+            ]
+        ),
+        "file_exists"
+    );
+
+    // Submit, send back without a reason (refused), ask for sign-off.
+    assert_eq!(
+        ok_json(data, &["item", "submit", &id])["status"],
+        "in_review"
+    );
+    assert_eq!(
+        err_code(data, &["item", "send-back", &id]),
+        "workflow_reason_required"
+    );
+    assert_eq!(
+        ok_json(data, &["item", "request-signoff", &id])["status"],
+        "awaiting_signoff"
+    );
+    let review = ok_json(data, &["item", "review", &id]);
+    assert_eq!(review["status"], "awaiting_signoff");
+    assert_eq!(review["signoff_matches"], Value::Null);
+    let sign = review["actions"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["action"] == "sign_off"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (sign["allowed"].as_bool(), sign["refusal_code"].as_str()),
+        (Some(false), Some("workflow_not_entitled"))
+    );
+
+    // The clerk may not sign; the section head of the lead department may.
+    assert_eq!(
+        err_code(data, &["item", "sign-off", &id]),
+        "workflow_not_entitled"
+    );
+    ok_json(data, &["whoami", "--set", "李处长"]);
+    let awaiting = ok_json(data, &["item", "list", "--view", "awaiting-my-signoff"]);
+    assert_eq!(awaiting["total"], 1);
+    assert_eq!(
+        ok_json(data, &["item", "sign-off", &id])["status"],
+        "signed_off"
+    );
+    let signoffs = ok_json(data, &["item", "signoffs", &id]);
+    assert_eq!(signoffs["signoff_matches"], true);
+    assert_eq!(signoffs["signoffs"][0]["signer_name"], "李处长");
+
+    // A change to signed content voids the sign-off and names the field.
+    ok_json(data, &["item", "set", &id, "doc_no=大教发〔2019〕12号"]);
+    let shown = ok_json(data, &["item", "show", &id]);
+    assert_eq!(shown["status"], "in_review");
+    assert_eq!(
+        shown["changed_after_signoff"],
+        serde_json::json!(["doc_no"])
+    );
+    let signoffs = ok_json(data, &["item", "signoffs", &id]);
+    assert_eq!(signoffs["signoffs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(signoffs["signoff_matches"], false);
+    assert!(ok_text(data, &["item", "signoffs", &id]).contains("文号"));
+    let history = ok_text(data, &["item", "history", &id]);
+    assert!(history.contains("检查项 文字关 (check_text)"), "{history}");
+    assert!(history.contains("签批记录"), "{history}");
+    assert!(
+        history.contains("已签批 (signed_off) → 审查中 (in_review)"),
+        "{history}"
+    );
+
+    // Signed again, then published at an address.
+    ok_json(data, &["item", "request-signoff", &id]);
+    ok_json(data, &["item", "sign-off", &id]);
+    assert_eq!(
+        err_code(data, &["item", "publish", &id]),
+        "workflow_url_required"
+    );
+    assert_eq!(
+        err_code(
+            data,
+            &["item", "set", &id, "url=https://www.dl.gov.cn/a.html"]
+        ),
+        "invalid_item"
+    );
+    let published = ok_json(
+        data,
+        &[
+            "item",
+            "publish",
+            &id,
+            "--url",
+            "https://www.dl.gov.cn/a.html",
+        ],
+    );
+    assert_eq!(
+        (
+            published["status"].as_str(),
+            published["published_url"].as_str()
+        ),
+        (Some("published"), Some("https://www.dl.gov.cn/a.html"))
+    );
+
+    // Progress per department.
+    ok_json(data, &["item", "add", "--title", "另一件", "lead=规法处"]);
+    let progress = ok_json(data, &["progress"]);
+    let statuses = strings(&progress["statuses"], |s| s.as_str().map(String::from));
+    let line = progress["departments"]
+        .as_array()
+        .and_then(|d| d.iter().find(|l| l["department_name"] == "规法处"))
+        .cloned()
+        .unwrap_or_default();
+    let count = |status: &str| {
+        statuses
+            .iter()
+            .position(|s| s == status)
+            .map(|i| line["by_status"][i].clone())
+    };
+    assert_eq!(line["total"], 2);
+    assert_eq!(count("published"), Some(Value::from(1)));
+    assert_eq!(count("draft"), Some(Value::from(1)));
+    assert!(ok_text(data, &["progress"]).contains("规法处"));
+
+    // The audit log: one person's entries, and all of it as CSV.
+    let log = ok_json(data, &["log", "--person", "李处长"]);
+    let authors = strings(&log["entries"], |e| {
+        e["entry"]["author_id"].as_str().map(String::from)
+    });
+    assert!(!authors.is_empty());
+    assert!(
+        authors
+            .iter()
+            .all(|a| Some(a.as_str()) == head["id"].as_str()),
+        "{authors:?}"
+    );
+    assert_eq!(log["total"].as_u64(), Some(authors.len() as u64));
+    let csv = files.path().join("log.csv");
+    let written = ok_json(data, &["log", "--csv", &csv.display().to_string()]);
+    let bytes = std::fs::read(&csv).unwrap_or_default();
+    assert!(bytes.starts_with("\u{feff}时间(UTC),操作人,".as_bytes()));
+    let lines = String::from_utf8_lossy(&bytes).matches("\r\n").count() as u64;
+    assert!(written["entries"].as_u64().is_some_and(|n| n + 1 == lines));
+    assert_eq!(
+        err_code(data, &["log", "--from", "2019-02-30"]),
+        "invalid_argument"
+    );
+    let today = ok_json(data, &["log", "--from", "2019-01-01", "--limit", "3"]);
+    assert_eq!(today["entries"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn people_are_found_by_name_and_unknown_ones_explained() {
+    let dir = temp();
+    let data = dir.path();
+    ok_json(data, &["department", "add", "规法处"]);
+    ok_json(data, &["department", "add", "办公室"]);
+    let wang = ok_json(
+        data,
+        &[
+            "person",
+            "add",
+            "王芳",
+            "--department",
+            "规法处",
+            "--role",
+            "clerk",
+        ],
+    );
+    ok_json(
+        data,
+        &[
+            "person",
+            "add",
+            "张伟",
+            "--department",
+            "规法处",
+            "--role",
+            "clerk",
+            "--role",
+            "section_head",
+        ],
+    );
+    let zhang = ok_json(
+        data,
+        &[
+            "person",
+            "add",
+            "张伟",
+            "--department",
+            "办公室",
+            "--role",
+            "coordinator,web_team",
+        ],
+    );
+    assert_eq!(
+        zhang["roles"],
+        serde_json::json!(["coordinator", "web_team"])
+    );
+    let check = |args: &[&str], code: &str| assert_eq!(err_code(data, args), code, "{args:?}");
+    check(
+        &[
+            "person",
+            "add",
+            "王芳",
+            "--department",
+            "规法处",
+            "--role",
+            "clerk",
+        ],
+        "person_exists",
+    );
+    check(
+        &[
+            "person",
+            "add",
+            "赵敏",
+            "--department",
+            "学前处",
+            "--role",
+            "clerk",
+        ],
+        "unknown_department",
+    );
+    check(
+        &[
+            "person",
+            "add",
+            "赵敏",
+            "--department",
+            "规法处",
+            "--role",
+            "boss",
+        ],
+        "invalid_argument",
+    );
+    check(&["whoami", "--set", "赵敏"], "unknown_person");
+    check(&["whoami", "--set", "张伟"], "ambiguous_person");
+    assert_eq!(
+        ok_json(data, &["whoami", "--set", &text(&zhang["id"])])["person"]["name"],
+        "张伟"
+    );
+    let item = ok_json(data, &["item", "add", "--title", "通知", "clerk=王芳"]);
+    assert_eq!(item["clerk_id"], wang["id"]);
+    let id = text(&item["id"]);
+    let (code, message) = err_payload(data, &["item", "set", &id, "reviewer=王方"]);
+    assert_eq!(code, "invalid_item");
+    assert!(message.contains("did you mean 王芳 (规法处)"), "{message}");
+    let (_, message) = err_payload(data, &["item", "set", &id, "signer=赵敏"]);
+    assert!(message.contains("desk person add 赵敏"), "{message}");
+    for field in [
+        "status=已发布",
+        "status_note=x",
+        "changed_after_signoff=",
+        "published_url=https://a.cn/",
+    ] {
+        let (code, message) = err_payload(data, &["item", "set", &id, field]);
+        assert_eq!(code, "invalid_item", "{field}");
+        assert!(message.contains("desk item"), "{field}: {message}");
+    }
+    let set = ok_json(
+        data,
+        &[
+            "item",
+            "set",
+            &id,
+            "comment_start=2019年3月1日",
+            "comment_end=2019-03-15",
+            "clerk=",
+        ],
+    );
+    assert_eq!(
+        (
+            set["comment_start"].as_str(),
+            set["comment_end"].as_str(),
+            set["clerk_id"].is_null()
+        ),
+        (Some("2019-03-01"), Some("2019-03-15"), true)
+    );
+    let shown = ok_text(data, &["item", "show", &id]);
+    assert!(shown.contains("2019-03-15"), "{shown}");
+}
+
+#[test]
+fn templates_are_versioned_and_checklists_upgraded() {
+    let dir = temp();
+    let files = temp();
+    let data = dir.path();
+    let templates = ok_json(data, &["template", "list"])["templates"].clone();
+    let ids = strings(&templates, |t| t["id"].as_str().map(String::from));
+    assert!(ids.contains(&"general".to_string()), "{ids:?}");
+    let general = ok_json(data, &["template", "show", "通用审查清单"]);
+    assert_eq!(
+        (general["id"].as_str(), general["version"].as_u64()),
+        (Some("general"), Some(1))
+    );
+    let item = ok_json(data, &["item", "add", "--title", "通知"]);
+    let id = text(&item["id"]);
+    ok_json(data, &["check", "set", &id, "check_political", "pass"]);
+
+    // A new version without one check, and a check written with only what it needs.
+    let mut edited = general.clone();
+    if let Some(checks) = edited["checks"].as_array_mut() {
+        checks.retain(|c| c["key"] != "secrecy_joint");
+        checks.push(serde_json::json!({"key": "web_check", "label": "网页预览已核对"}));
+    }
+    let file = write(
+        files.path(),
+        "general.json",
+        serde_json::to_string(&edited)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    let saved = ok_json(data, &["template", "save", &file]);
+    assert_eq!(saved["version"], 2);
+    let added = saved["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|x| x["key"] == "web_check"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (added["required"].as_bool(), added["rule"]["type"].as_str()),
+        (Some(true), Some("manual"))
+    );
+    let first = ok_json(data, &["template", "show", "general", "--version", "1"]);
+    assert_eq!(first["checks"], general["checks"]);
+    assert_eq!(
+        err_code(data, &["template", "show", "general", "--version", "9"]),
+        "not_found"
+    );
+
+    // The item keeps version 1 until upgraded; its marks of remaining checks stay.
+    let before = ok_json(data, &["check", "list", &id]);
+    assert_eq!(before["template_version"], 1);
+    assert_eq!(before["upgrade_to"]["version"], 2);
+    let after = ok_json(data, &["check", "upgrade", &id]);
+    assert_eq!(after["template_version"], 2);
+    let political = after["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|x| x["def"]["key"] == "check_political"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(political["state"], "passed");
+
+    // A second template for a category another already serves is refused; so is bad JSON.
+    let clash = write(
+        files.path(),
+        "clash.json",
+        r#"{"id": "", "name": "另一个规章清单", "category_ids": ["规章"], "checks": [{"key": "a", "label": "甲"}]}"#.as_bytes(),
+    );
+    let (code, message) = err_payload(data, &["template", "save", &clash]);
+    assert_eq!(code, "invalid_argument");
+    assert!(message.contains("规章审查清单"), "{message}");
+    let broken = write(files.path(), "broken.json", b"{\"id\": ");
+    assert_eq!(
+        err_code(data, &["template", "save", &broken]),
+        "invalid_argument"
+    );
+    let missing = files.path().join("missing.json").display().to_string();
+    assert_eq!(
+        err_code(data, &["template", "save", &missing]),
+        "file_unreadable"
+    );
+}
+
+#[test]
+fn due_dates_warn_where_the_calendar_has_no_holidays() {
+    let dir = temp();
+    let data = dir.path();
+    let item = ok_json(
+        data,
+        &[
+            "item",
+            "add",
+            "--title",
+            "远期事项",
+            "date_formed=2031-03-03",
+        ],
+    );
+    let id = text(&item["id"]);
+    let due = ok_json(data, &["item", "due", &id]);
+    assert_eq!(due["uncovered_years"], serde_json::json!([2031]));
+    assert!(ok_text(data, &["item", "due", &id]).contains("warning"));
+    let attention = ok_json(data, &["item", "list", "--due", "attention"]);
+    assert_eq!(attention["total"], 0);
+    let none = ok_json(data, &["item", "add", "--title", "无日期"]);
+    assert_eq!(
+        ok_json(data, &["item", "due", &text(&none["id"])])["due_date"],
+        Value::Null
     );
 }
