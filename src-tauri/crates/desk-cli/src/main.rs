@@ -134,13 +134,13 @@ enum ItemCommand {
     /// Back one step (awaiting sign-off → in review, in review → draft), with a reason.
     SendBack {
         id: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         reason: String,
     },
     /// Withdraw the item, with a reason.
     Withdraw {
         id: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         reason: String,
     },
     /// A withdrawn or not-disclosed item back to draft.
@@ -148,7 +148,7 @@ enum ItemCommand {
     /// Decide not to disclose (公开属性 not 主动公开, with its legal reason), with a reason.
     NotDisclose {
         id: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         reason: String,
     },
     /// Signed off → exported (what the export for the web team does).
@@ -156,7 +156,7 @@ enum ItemCommand {
     /// Signed off or exported → published, with the address it was published at.
     Publish {
         id: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         url: String,
     },
     /// Checklist, due date, sign-offs and the actions the current person may take.
@@ -200,7 +200,7 @@ enum CheckCommand {
         /// pass, fail, na, pending (通过, 不通过, 不适用, 待查).
         state: String,
         /// Why it failed or does not apply (required then).
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         note: String,
     },
     /// Move the item's checklist to the newest template for its category.
@@ -340,7 +340,7 @@ enum DepartmentCommand {
     List,
     Add {
         name: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", hide_default_value = true)]
         code: String,
         /// A subordinate unit (局属单位) rather than a department (处室).
         #[arg(long)]
