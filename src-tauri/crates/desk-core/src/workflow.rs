@@ -111,7 +111,7 @@ pub struct Transition {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
-    #[error("an item that is {from:?} cannot be {action:?}")]
+    #[error("this cannot be done ({}) to an item that is {} ({})", action.key(), crate::fields::status_label_zh(*from), serde_json::to_value(from).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())]
     NotFrom { action: Action, from: Status },
     #[error("write a reason: sending back, withdrawing and not disclosing each need one")]
     ReasonRequired,
