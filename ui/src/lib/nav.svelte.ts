@@ -1,6 +1,16 @@
 // Which screen is shown. The app has no URLs to speak of: a small state object is the router.
 
-export type Screen = 'catalog' | 'editor' | 'history' | 'plan' | 'departments' | 'settings' | 'about';
+export type Screen =
+  | 'catalog'
+  | 'editor'
+  | 'history'
+  | 'progress'
+  | 'plan'
+  | 'departments'
+  | 'templates'
+  | 'audit'
+  | 'settings'
+  | 'about';
 
 interface Route {
   screen: Screen;

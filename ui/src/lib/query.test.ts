@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildQuery, clearFilters, defaultFilters, hasActiveFilters, queryKey, toggleSort } from './query';
+import {
+  activeTab,
+  buildQuery,
+  clearFilters,
+  defaultFilters,
+  hasActiveFilters,
+  queryKey,
+  tabCountQuery,
+  toggleSort,
+  withTab,
+} from './query';
 
 describe('buildQuery', () => {
   it('sends every field with defaults', () => {
@@ -10,6 +20,7 @@ describe('buildQuery', () => {
       category_id: null,
       disclosure: null,
       due: null,
+      view: null,
       sort: 'relevance',
       descending: false,
       offset: 0,
@@ -26,6 +37,7 @@ describe('buildQuery', () => {
         categoryId: 'c-1',
         disclosure: 'proactive',
         due: 'overdue',
+        view: 'my_work',
         sort: 'due_date',
         descending: true,
       },
@@ -39,6 +51,7 @@ describe('buildQuery', () => {
       category_id: 'c-1',
       disclosure: 'proactive',
       due: 'overdue',
+      view: 'my_work',
       sort: 'due_date',
       descending: true,
       offset: 400,
@@ -77,5 +90,38 @@ describe('sorting and filters', () => {
   it('has a key that ignores paging and whitespace', () => {
     expect(queryKey({ ...defaultFilters(), text: ' a ' })).toBe(queryKey({ ...defaultFilters(), text: 'a' }));
     expect(queryKey(defaultFilters())).not.toBe(queryKey({ ...defaultFilters(), due: 'overdue' }));
+  });
+});
+
+describe('view tabs', () => {
+  it('turns a tab into a view or the attention due filter, and back', () => {
+    const mine = withTab(defaultFilters(), 'my_work');
+    expect(mine).toMatchObject({ view: 'my_work', due: null, sort: 'due_date', descending: false });
+    expect(activeTab(mine)).toBe('my_work');
+
+    const attention = withTab(mine, 'attention');
+    expect(attention).toMatchObject({ view: null, due: 'overdue_or_due_this_week' });
+    expect(activeTab(attention)).toBe('attention');
+
+    const all = withTab(attention, 'all');
+    expect(all).toMatchObject({ view: null, due: null });
+    expect(activeTab(all)).toBe('all');
+  });
+
+  it('keeps the other filters, a chosen order and a due filter the person set', () => {
+    const f = { ...defaultFilters(), status: 'draft' as const, due: 'overdue' as const, sort: 'title' as const };
+    expect(withTab(f, 'awaiting_my_signoff')).toMatchObject({ view: 'awaiting_my_signoff', status: 'draft', due: 'overdue', sort: 'title' });
+    expect(withTab({ ...f, view: 'my_work' }, 'all')).toMatchObject({ view: null, due: 'overdue' });
+    expect(withTab({ ...defaultFilters(), text: '招生' }, 'my_work').sort).toBe('relevance');
+  });
+
+  it('clearing filters keeps the view', () => {
+    expect(clearFilters({ ...defaultFilters(), view: 'my_department', status: 'draft' })).toMatchObject({ view: 'my_department', status: null });
+  });
+
+  it('counts a tab with a one-row query', () => {
+    expect(tabCountQuery('all')).toMatchObject({ view: null, due: null, limit: 1, offset: 0 });
+    expect(tabCountQuery('my_department')).toMatchObject({ view: 'my_department', due: null, limit: 1 });
+    expect(tabCountQuery('attention')).toMatchObject({ view: null, due: 'overdue_or_due_this_week', limit: 1 });
   });
 });

@@ -1,6 +1,6 @@
 // The catalog's filters as the person set them, and the ItemQuery the backend receives.
 
-import type { Disclosure, DueFilter, ItemQuery, SortKey, Status } from '../ipc/bindings';
+import type { Disclosure, DueFilter, ItemQuery, SortKey, Status, View } from '../ipc/bindings';
 
 export const PAGE_SIZE = 200;
 export const MAX_LIMIT = 1000;
@@ -12,6 +12,8 @@ export interface CatalogFilters {
   categoryId: string | null;
   disclosure: Disclosure | null;
   due: DueFilter | null;
+  /** A personal view, resolved by the backend against the current person. */
+  view: View | null;
   sort: SortKey;
   descending: boolean;
 }
@@ -24,6 +26,7 @@ export function defaultFilters(): CatalogFilters {
     categoryId: null,
     disclosure: null,
     due: null,
+    view: null,
     sort: 'relevance',
     descending: false,
   };
@@ -44,6 +47,7 @@ export function buildQuery(filters: CatalogFilters, offset = 0, limit = PAGE_SIZ
     category_id: orNull(filters.categoryId),
     disclosure: orNull(filters.disclosure),
     due: orNull(filters.due),
+    view: orNull(filters.view),
     sort: filters.sort,
     descending: filters.descending,
     offset: safeOffset,
@@ -73,6 +77,52 @@ export function hasActiveFilters(filters: CatalogFilters): boolean {
   );
 }
 
+/** Clears the filters but keeps the search, the order and the view (a view is not a filter). */
 export function clearFilters(filters: CatalogFilters): CatalogFilters {
-  return { ...defaultFilters(), text: filters.text, sort: filters.sort, descending: filters.descending };
+  return { ...defaultFilters(), text: filters.text, view: filters.view, sort: filters.sort, descending: filters.descending };
+}
+
+/** The catalog's tabs: every item, the three personal views, and what needs attention soon. */
+export type ViewTab = 'all' | View | 'attention';
+export const VIEW_TABS: readonly ViewTab[] = ['all', 'my_work', 'my_department', 'awaiting_my_signoff', 'attention'];
+/** The due filter the "attention" tab stands for. */
+export const ATTENTION_DUE: DueFilter = 'overdue_or_due_this_week';
+
+export function isPersonalTab(tab: ViewTab): tab is View {
+  return tab === 'my_work' || tab === 'my_department' || tab === 'awaiting_my_signoff';
+}
+
+/** Which tab the filters amount to: a view, or "attention" for the due filter without a view. */
+export function activeTab(filters: CatalogFilters): ViewTab {
+  if (filters.view) return filters.view;
+  return filters.due === ATTENTION_DUE ? 'attention' : 'all';
+}
+
+/**
+ * The filters after choosing a tab. A personal view keeps the other filters; "all" takes the view
+ * away (and the attention due filter, which would otherwise still be the attention tab); the
+ * attention tab is that due filter over every item. Lists of work come by due date unless the
+ * person chose another order.
+ */
+export function withTab(filters: CatalogFilters, tab: ViewTab): CatalogFilters {
+  const byDue = (f: CatalogFilters): CatalogFilters =>
+    f.sort === 'relevance' && f.text.trim() === '' ? { ...f, sort: 'due_date', descending: false } : f;
+  switch (tab) {
+    case 'all':
+      return { ...filters, view: null, due: filters.due === ATTENTION_DUE ? null : filters.due };
+    case 'attention':
+      return byDue({ ...filters, view: null, due: ATTENTION_DUE });
+    case 'my_department':
+      return { ...filters, view: tab };
+    default:
+      return byDue({ ...filters, view: tab });
+  }
+}
+
+/** The query that counts a tab's items (only `total` is read). */
+export function tabCountQuery(tab: ViewTab): ItemQuery {
+  const filters = defaultFilters();
+  if (tab === 'attention') filters.due = ATTENTION_DUE;
+  else if (tab !== 'all') filters.view = tab;
+  return buildQuery(filters, 0, 1);
 }

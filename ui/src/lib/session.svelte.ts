@@ -17,6 +17,10 @@ interface Session {
   loaded: boolean;
   /** Bumped whenever items change, so lists reload. */
   itemsVersion: number;
+  /** Whether the "who are you" panel is open (at first run, or to switch person). */
+  chooserOpen: boolean;
+  /** The person put the first-run question off ("later") for this run of the app. */
+  chooserPutOff: boolean;
 }
 
 export const session = $state<Session>({
@@ -28,6 +32,8 @@ export const session = $state<Session>({
   error: null,
   loaded: false,
   itemsVersion: 0,
+  chooserOpen: false,
+  chooserPutOff: false,
 });
 
 export async function loadSession(): Promise<void> {
@@ -44,6 +50,8 @@ export async function loadSession(): Promise<void> {
     session.categoryOptions = categoryOptions(categories);
     session.settings = settings;
     session.error = null;
+    // First run on this PC: ask who works here, unless the person already put it off.
+    if (!info.current_person && !session.chooserPutOff) session.chooserOpen = true;
   } catch (error) {
     session.error = toErrorPayload(error);
   } finally {
@@ -91,4 +99,14 @@ export function departmentNames(): Map<string, string> {
 
 export function currentPerson(): Person | null {
   return session.info?.current_person ?? null;
+}
+
+export function openPersonChooser(): void {
+  session.chooserOpen = true;
+}
+
+/** Closes the "who are you" panel; without a person chosen it is not asked again this run. */
+export function closePersonChooser(): void {
+  session.chooserOpen = false;
+  if (!currentPerson()) session.chooserPutOff = true;
 }

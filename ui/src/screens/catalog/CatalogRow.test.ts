@@ -19,6 +19,9 @@ function summary(overrides: Partial<ItemSummary> = {}): ItemSummary {
     date_written: '2026-11-24',
     due_date: '2026-12-01',
     overdue_days: null,
+    days_left: 5,
+    clerk_name: '王芳',
+    changed_after_signoff: [],
     updated_at: '2026-11-24T09:00:00Z',
     ...overrides,
   };
@@ -56,5 +59,30 @@ describe('CatalogRow', () => {
     expect(queryByTestId('item-row')).toBeNull();
     expect(getByText('Loading…')).toBeTruthy();
     setLang('zh-CN');
+  });
+
+  it('shows the working days left, the clerk, and a mark when a sign-off was voided by an edit', () => {
+    setLang('zh-CN');
+    const { getByTestId, queryByTestId } = render(CatalogRow, {
+      item: summary({ title: '招生', days_left: 3, changed_after_signoff: ['doc_no', 'title'] }),
+      index: 0,
+    });
+    expect(getByTestId('item-row-days-left').textContent?.trim()).toBe('剩3个工作日');
+    expect(getByTestId('item-row-clerk').textContent).toBe('王芳');
+    const mark = getByTestId('item-row-changed');
+    expect(mark.textContent).toContain('签批后修改');
+    expect(mark.getAttribute('title')).toContain('文号、名称');
+    expect(queryByTestId('item-row-overdue')).toBeNull();
+  });
+
+  it('says "due today" on the last day and nothing about days once overdue is shown', () => {
+    setLang('zh-CN');
+    const today = render(CatalogRow, { item: summary({ days_left: 0 }), index: 0 });
+    expect(today.getByTestId('item-row-days-left').textContent).toBe('今天到期');
+    today.unmount();
+    const late = render(CatalogRow, { item: summary({ overdue_days: 2, days_left: null }), index: 0 });
+    expect(late.getByTestId('item-row-overdue').textContent).toBe('逾期2个工作日');
+    expect(late.queryByTestId('item-row-days-left')).toBeNull();
+    expect(late.queryByTestId('item-row-changed')).toBeNull();
   });
 });

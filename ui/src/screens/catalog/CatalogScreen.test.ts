@@ -9,6 +9,34 @@ const { default: CatalogScreen } = await import('./CatalogScreen.svelte');
 const { catalogState } = await import('./catalogState.svelte');
 const { defaultFilters } = await import('../../lib/query');
 const { setLang } = await import('../../i18n/index.svelte');
+const { session } = await import('../../lib/session.svelte');
+
+const ME = { id: 'p1', name: '王芳', department_id: 'd-gfc', roles: ['clerk' as const] };
+
+function withPerson(person: typeof ME | null) {
+  session.info = {
+    version: '0.1.0',
+    data_dir: '/data',
+    database_path: '/data/catalog.db',
+    log_dir: '/data/logs',
+    device_id: 'pc-1',
+    current_person: person,
+    item_count: 50,
+  };
+}
+
+/** Totals per tab: the view, or the attention due filter, or every item. */
+function viewBackend(totals: Record<string, number>) {
+  listItems.mockImplementation(async (q: ItemQuery) => {
+    const tab = q.view ?? (q.due === 'overdue_or_due_this_week' ? 'attention' : 'all');
+    const total = totals[tab] ?? 0;
+    return {
+      items: Array.from({ length: Math.max(0, Math.min(q.limit, total - q.offset)) }, (_, i) => row(q.offset + i)),
+      total,
+      offset: q.offset,
+    };
+  });
+}
 
 function row(i: number): ItemSummary {
   return {
@@ -23,6 +51,9 @@ function row(i: number): ItemSummary {
     date_written: null,
     due_date: null,
     overdue_days: null,
+    days_left: null,
+    clerk_name: null,
+    changed_after_signoff: [],
     updated_at: '',
   };
 }
@@ -40,6 +71,8 @@ beforeEach(() => {
   catalogState.filters = defaultFilters();
   catalogState.selected = -1;
   catalogState.scrollTop = 0;
+  session.info = null;
+  session.chooserOpen = false;
   setLang('zh-CN');
 });
 
@@ -50,14 +83,15 @@ describe('CatalogScreen', () => {
     await waitFor(() => expect(getByTestId('catalog-total').textContent).toContain('100000'));
     await waitFor(() => expect(getAllByTestId('item-row').length).toBeGreaterThan(5));
     expect(getAllByTestId('item-row').length).toBeLessThan(100);
-    expect(listItems).toHaveBeenCalledTimes(1);
-    expect(listItems.mock.calls[0][0]).toMatchObject({ offset: 0, limit: 200, text: '' });
+    const pages = listItems.mock.calls.filter(([q]) => q.limit === 200);
+    expect(pages).toHaveLength(1);
+    expect(pages[0][0]).toMatchObject({ offset: 0, limit: 200, text: '', view: null });
   });
 
   it('searches as you type, after a short pause', async () => {
     backend(50);
     const { getByTestId } = render(CatalogScreen);
-    await waitFor(() => expect(listItems).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(listItems.mock.calls.some(([q]) => q.limit === 200)).toBe(true));
     const input = getByTestId('search-input') as HTMLInputElement;
     await fireEvent.input(input, { target: { value: '招生' } });
     await waitFor(() => expect(listItems.mock.calls.some(([q]) => q.text === '招生')).toBe(true));
@@ -89,5 +123,81 @@ describe('CatalogScreen', () => {
     expect(headline).toContain('保存数据时出错');
     expect(headline).not.toContain('disk I/O error');
     expect(getByTestId('error-detail').textContent).toBe('disk I/O error');
+  });
+
+  it('counts every tab and lists the chosen view', async () => {
+    withPerson(ME);
+    viewBackend({ all: 50, my_work: 3, my_department: 12, awaiting_my_signoff: 1, attention: 4 });
+    const { getByTestId, getAllByTestId } = render(CatalogScreen);
+    await waitFor(() => expect(getByTestId('view-count-my_work').textContent).toContain('3'));
+    expect(getByTestId('view-count-all').textContent).toContain('50');
+    expect(getByTestId('view-count-my_department').textContent).toContain('12');
+    expect(getByTestId('view-count-awaiting_my_signoff').textContent).toContain('1');
+    expect(getByTestId('view-count-attention').textContent).toContain('4');
+    const counted = listItems.mock.calls.filter(([q]) => q.limit === 1).map(([q]) => q.view);
+    expect(counted.sort()).toEqual(['awaiting_my_signoff', 'my_department', 'my_work', null, null].sort());
+    expect(getByTestId('view-all').getAttribute('aria-pressed')).toBe('true');
+
+    await fireEvent.click(getByTestId('view-my_work'));
+    await waitFor(() => expect(getAllByTestId('item-row')).toHaveLength(3));
+    const last = listItems.mock.calls.filter(([q]) => q.limit === 200).at(-1)?.[0];
+    expect(last).toMatchObject({ view: 'my_work', due: null, sort: 'due_date' });
+    expect(getByTestId('view-my_work').getAttribute('aria-pressed')).toBe('true');
+    expect(getByTestId('catalog-total').textContent).toContain('3');
+
+    await fireEvent.click(getByTestId('view-awaiting_my_signoff'));
+    await waitFor(() => expect(getAllByTestId('item-row')).toHaveLength(1));
+    expect(listItems.mock.calls.filter(([q]) => q.limit === 200).at(-1)?.[0]).toMatchObject({ view: 'awaiting_my_signoff' });
+
+    await fireEvent.click(getByTestId('view-attention'));
+    await waitFor(() => expect(getAllByTestId('item-row')).toHaveLength(4));
+    expect(listItems.mock.calls.filter(([q]) => q.limit === 200).at(-1)?.[0]).toMatchObject({
+      view: null,
+      due: 'overdue_or_due_this_week',
+    });
+
+    await fireEvent.click(getByTestId('view-my_department'));
+    await waitFor(() => expect(getAllByTestId('item-row')).toHaveLength(12));
+    expect(listItems.mock.calls.filter(([q]) => q.limit === 200).at(-1)?.[0]).toMatchObject({ view: 'my_department' });
+  });
+
+  it('asks who you are before a personal view, without asking the backend', async () => {
+    withPerson(null);
+    viewBackend({ all: 50, attention: 4 });
+    const { getByTestId, queryByTestId, findByTestId } = render(CatalogScreen);
+    await waitFor(() => expect(getByTestId('view-count-all').textContent).toContain('50'));
+    expect(queryByTestId('view-count-my_work')).toBeNull();
+
+    await fireEvent.click(getByTestId('view-my_work'));
+    const prompt = await findByTestId('view-need-person');
+    expect(prompt.textContent).toContain('先选择你是谁');
+    expect(queryByTestId('item-row')).toBeNull();
+    expect(listItems.mock.calls.some(([q]) => q.view !== null)).toBe(false);
+
+    await fireEvent.click(getByTestId('view-choose-person'));
+    expect(session.chooserOpen).toBe(true);
+
+    // Once a person is chosen, the view lists their items.
+    viewBackend({ all: 50, my_work: 2, attention: 4 });
+    withPerson(ME);
+    await waitFor(() => expect(queryByTestId('view-need-person')).toBeNull());
+    await waitFor(() => expect(listItems.mock.calls.some(([q]) => q.view === 'my_work' && q.limit === 200)).toBe(true));
+  });
+
+  it('says what "my department" needs when the person has no department', async () => {
+    withPerson({ ...ME, department_id: null } as unknown as typeof ME);
+    viewBackend({ all: 5 });
+    const { getByTestId, findByTestId } = render(CatalogScreen);
+    await fireEvent.click(getByTestId('view-my_department'));
+    expect((await findByTestId('view-need-department')).textContent).toContain('部门');
+    expect(listItems.mock.calls.some(([q]) => q.view === 'my_department' && q.limit === 200)).toBe(false);
+  });
+
+  it('says an empty view is empty in its own words', async () => {
+    withPerson(ME);
+    viewBackend({ all: 5, awaiting_my_signoff: 0 });
+    const { getByTestId, findByTestId } = render(CatalogScreen);
+    await fireEvent.click(getByTestId('view-awaiting_my_signoff'));
+    expect((await findByTestId('view-empty')).textContent).toBe('没有等你签批的事项。');
   });
 });

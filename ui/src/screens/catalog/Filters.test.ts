@@ -22,6 +22,7 @@ describe('Filters', () => {
       ['', '全部期限'],
       ['overdue', '已逾期'],
       ['due_this_week', '本周到期'],
+      ['overdue_or_due_this_week', '逾期或本周到期'],
     ]);
     expect(queryByText('清除筛选')).toBeNull();
 

@@ -25,6 +25,8 @@ function stored(): CatalogSettings {
     index_rule: '{org}-{dept}-{cat}-{year}-{seq:4}',
     org_code: '210200-JY',
     due_working_days: 20,
+    category_deadlines: [],
+    office_signs: false,
   };
 }
 

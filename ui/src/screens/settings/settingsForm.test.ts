@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogSettings } from '../../ipc/bindings';
-import { dueIsValid, entryIssues, fromForm, moveAt, newEntry, removeAt, replaceAt, sameSettings, toEntries, toForm } from './settingsForm';
+import { deadlineIssues, dueIsValid, entryIssues, newDeadlineRow, fromForm, moveAt, newEntry, removeAt, replaceAt, sameSettings, toEntries, toForm } from './settingsForm';
 
 const settings: CatalogSettings = {
   channels: ['政府网站', '政府公报', '两微一端'],
@@ -8,6 +8,8 @@ const settings: CatalogSettings = {
   index_rule: '{org}-{dept}-{cat}-{year}-{seq:4}',
   org_code: '210200-JY',
   due_working_days: 20,
+  category_deadlines: [{ category_id: 'c-gz', working_days: 30 }],
+  office_signs: false,
 };
 
 describe('list editing', () => {
@@ -79,6 +81,25 @@ describe('the settings form', () => {
     expect(sameSettings(settings, { ...settings, index_rule: '{seq}' })).toBe(false);
     expect(sameSettings(settings, { ...settings, org_code: 'X' })).toBe(false);
     expect(sameSettings(settings, { ...settings, due_working_days: 15 })).toBe(false);
+    expect(sameSettings(settings, { ...settings, office_signs: true })).toBe(false);
+    expect(sameSettings(settings, { ...settings, category_deadlines: [] })).toBe(false);
+    expect(sameSettings(settings, { ...settings, category_deadlines: [{ category_id: 'c-gz', working_days: 25 }] })).toBe(false);
+    expect(sameSettings(settings, { ...settings, category_deadlines: [{ category_id: 'c-x', working_days: 30 }] })).toBe(false);
+  });
+
+  it('sends per-category limits, an unchosen category as "" and a missing number as 0', () => {
+    const form = toForm(settings);
+    form.category_deadlines.push(newDeadlineRow(), newDeadlineRow('c-gfxwj', 15));
+    expect(fromForm(form).category_deadlines).toEqual([
+      { category_id: 'c-gz', working_days: 30 },
+      { category_id: '', working_days: 0 },
+      { category_id: 'c-gfxwj', working_days: 15 },
+    ]);
+  });
+
+  it('flags a per-category limit without a category, repeated, or out of range', () => {
+    const rows = [newDeadlineRow('a', 30), newDeadlineRow(null, 10), newDeadlineRow('a', 0), newDeadlineRow('b', 251)];
+    expect(deadlineIssues(rows)).toEqual([[], ['no_category'], ['repeated', 'days'], ['days']]);
   });
 
   it('checks the due period range', () => {

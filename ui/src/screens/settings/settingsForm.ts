@@ -1,12 +1,19 @@
 // The settings screen's form: CatalogSettings with its two lists as rows that keep their identity
 // while they are renamed and reordered, and the small list operations the rows need.
 
-import type { CatalogSettings } from '../../ipc/bindings';
+import type { CatalogSettings, CategoryDeadline } from '../../ipc/bindings';
 
 /** One row of a list: `key` stays with the row when it moves, so focus and inputs follow it. */
 export interface Entry {
   key: number;
   value: string;
+}
+
+/** One per-category time limit; both parts are null while not yet chosen or typed. */
+export interface DeadlineRow {
+  key: number;
+  category_id: string | null;
+  working_days: number | null;
 }
 
 export interface SettingsForm {
@@ -16,6 +23,8 @@ export interface SettingsForm {
   org_code: string;
   /** null while the number box is empty. */
   due_working_days: number | null;
+  category_deadlines: DeadlineRow[];
+  office_signs: boolean;
 }
 
 export const DUE_MIN = 1;
@@ -32,6 +41,15 @@ export function toEntries(values: readonly string[]): Entry[] {
   return values.map((value) => newEntry(value));
 }
 
+export function newDeadlineRow(category_id: string | null = null, working_days: number | null = null): DeadlineRow {
+  lastKey += 1;
+  return { key: lastKey, category_id, working_days };
+}
+
+function wholeOrZero(value: number | null): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
 export function toForm(settings: CatalogSettings): SettingsForm {
   return {
     channels: toEntries(settings.channels),
@@ -39,6 +57,8 @@ export function toForm(settings: CatalogSettings): SettingsForm {
     index_rule: settings.index_rule,
     org_code: settings.org_code,
     due_working_days: settings.due_working_days,
+    category_deadlines: settings.category_deadlines.map((d) => newDeadlineRow(d.category_id, d.working_days)),
+    office_signs: settings.office_signs,
   };
 }
 
@@ -47,13 +67,16 @@ export function toForm(settings: CatalogSettings): SettingsForm {
  * not a whole number goes as 0, which the backend rejects with its own explanation.
  */
 export function fromForm(form: SettingsForm): CatalogSettings {
-  const due = form.due_working_days;
   return {
     channels: form.channels.map((e) => e.value.trim()),
     levels: form.levels.map((e) => e.value.trim()),
     index_rule: form.index_rule.trim(),
     org_code: form.org_code.trim(),
-    due_working_days: typeof due === 'number' && Number.isInteger(due) && due >= 0 ? due : 0,
+    due_working_days: wholeOrZero(form.due_working_days),
+    category_deadlines: form.category_deadlines.map(
+      (row): CategoryDeadline => ({ category_id: row.category_id ?? '', working_days: wholeOrZero(row.working_days) }),
+    ),
+    office_signs: form.office_signs,
   };
 }
 
@@ -64,7 +87,12 @@ export function sameSettings(a: CatalogSettings, b: CatalogSettings): boolean {
     sameList(a.levels, b.levels) &&
     a.index_rule === b.index_rule &&
     a.org_code === b.org_code &&
-    a.due_working_days === b.due_working_days
+    a.due_working_days === b.due_working_days &&
+    a.category_deadlines.length === b.category_deadlines.length &&
+    a.category_deadlines.every(
+      (d, i) => d.category_id === b.category_deadlines[i].category_id && d.working_days === b.category_deadlines[i].working_days,
+    ) &&
+    a.office_signs === b.office_signs
   );
 }
 
@@ -104,4 +132,22 @@ export function entryIssues(values: readonly string[]): (EntryIssue | null)[] {
 
 export function dueIsValid(due: number | null): boolean {
   return typeof due === 'number' && Number.isInteger(due) && due >= DUE_MIN && due <= DUE_MAX;
+}
+
+export type DeadlineIssue = 'no_category' | 'repeated' | 'days';
+
+/**
+ * What is wrong with each per-category time limit: no category chosen, a category that already
+ * has a limit above, or a number of working days out of range.
+ */
+export function deadlineIssues(rows: readonly DeadlineRow[]): DeadlineIssue[][] {
+  const seen = new Set<string>();
+  return rows.map((row) => {
+    const issues: DeadlineIssue[] = [];
+    if (!row.category_id) issues.push('no_category');
+    else if (seen.has(row.category_id)) issues.push('repeated');
+    else seen.add(row.category_id);
+    if (!dueIsValid(row.working_days)) issues.push('days');
+    return issues;
+  });
 }
