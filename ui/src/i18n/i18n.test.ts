@@ -20,6 +20,10 @@ const ERROR_CODES = [
   'invalid_item', 'not_found', 'database_newer', 'database_foreign', 'database_corrupt', 'data_dir_read_only',
   'data_dir_unavailable', 'plan_too_large', 'plan_binary', 'plan_unknown_encoding', 'plan_empty',
   'plan_file_unreadable', 'storage', 'internal', 'invalid_argument',
+  'workflow_not_from_status', 'workflow_reason_required', 'workflow_checks_blocking', 'workflow_no_person',
+  'workflow_not_entitled', 'workflow_no_lead_department', 'workflow_not_proactive', 'workflow_disclosure_proactive',
+  'workflow_url_required', 'check_unknown', 'check_not_applicable_refused', 'check_note_required', 'check_rule_not_met',
+  'attachment_unreadable', 'attachment_too_large', 'attachment_damaged', 'attachment_open_failed', 'file_write',
 ];
 const PROBLEM_CODES = [
   'title_empty', 'title_too_long', 'title_control_chars', 'text_too_long', 'keyword_invalid', 'index_no_taken',

@@ -11,6 +11,9 @@ const zh: HistoryContext = {
   departments: new Map([['d-gfc', '规法处'], ['d-bgs', '办公室']]),
   categories: new Map([['c-1-1', '政策文件 / 规范性文件']]),
   items: new Map([['item-2', '关于招生工作的政策解读']]),
+  people: new Map([['p-wang', '王芳']]),
+  checks: new Map([['check_political', '政治关']]),
+  templates: new Map([['normative', '行政规范性文件审查清单']]),
 };
 const en: HistoryContext = { ...zh, lang: 'en' };
 
@@ -45,6 +48,42 @@ describe('describeHistoryEntry', () => {
 
   it('names fields it does not know', () => {
     expect(describeHistoryEntry(entry('set', 'colour', 'red', 'blue'), en)).toBe('Changed field colour: red → blue');
+  });
+});
+
+describe('review history', () => {
+  it('names people, comment dates and attachments', () => {
+    expect(describeHistoryEntry(entry('set', 'clerk_id', null, 'p-wang'), zh)).toBe('修改 经办人：（空） → 王芳');
+    expect(describeHistoryEntry(entry('set', 'signer_id', 'p-wang', 'p-gone'), en)).toBe('Changed Signer: 王芳 → p-gone');
+    expect(describeHistoryEntry(entry('set', 'comment_end', null, '2026-12-01'), zh)).toBe('修改 征求意见截止日期：（空） → 2026年12月1日');
+    expect(
+      describeHistoryEntry(entry('add', 'attachments', null, { sha256: 'ab', name: '通知.pdf', size: 3, media_type: 'application/pdf' }), zh),
+    ).toBe('添加 附件：通知.pdf');
+  });
+
+  it('shows status notes, voided sign-offs and published addresses', () => {
+    expect(describeHistoryEntry(entry('set', 'status_note', '', '文号有误'), zh)).toBe('修改 流转理由：（空） → 文号有误');
+    expect(describeHistoryEntry(entry('set', 'changed_after_signoff', [], ['doc_no', 'checklist']), zh)).toBe(
+      '修改 签批后修改的内容：（空） → 文号、审查清单',
+    );
+    expect(describeHistoryEntry(entry('set', 'published_url', '', 'https://jyj.dl.gov.cn/1'), en)).toBe(
+      'Changed Published at: (empty) → https://jyj.dl.gov.cn/1',
+    );
+  });
+
+  it('shows a mark on a check by its label, state and note', () => {
+    const mark = { key: 'check_political', state: 'failed', by: 'p-wang', at: '2026-11-24T02:00:00Z', note: '表述需修改', covers: [] };
+    expect(describeHistoryEntry(entry('set', 'check:check_political', null, mark), zh)).toBe('修改 检查项 政治关：（空） → 不通过（表述需修改）');
+    expect(describeHistoryEntry(entry('set', 'check:gone_check', { ...mark, note: '' }, null), en)).toBe('Changed Check gone_check: Failed → (empty)');
+  });
+
+  it('shows the checklist template change', () => {
+    expect(
+      describeHistoryEntry(entry('set', 'checklist', { template_id: 'normative', version: 1 }, { template_id: 'normative', version: 2 }), zh),
+    ).toBe('修改 审查清单：行政规范性文件审查清单 v1 → 行政规范性文件审查清单 v2');
+    expect(describeHistoryEntry(entry('set', 'checklist', null, { template_id: 'general', version: 1 }), en)).toBe(
+      'Changed Checklist: (empty) → general v1',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToList, blankItem, dateOrNull, sameItem, splitList, toggleInList, withDisclosure } from './item';
+import { ITEM_FIELDS, LINK_KINDS, addToList, blankItem, dateOrNull, sameItem, splitList, toggleInList, withDisclosure } from './item';
 
 describe('item form helpers', () => {
   it('starts a draft the backend will create', () => {
@@ -7,7 +7,15 @@ describe('item form helpers', () => {
     expect(item.id).toBe('');
     expect(item.status).toBe('draft');
     expect(item.disclosure).toBe('proactive');
-    expect(Object.keys(item)).toHaveLength(29);
+    expect(Object.keys(item)).toHaveLength(38);
+    expect(item.attachments).toEqual([]);
+    expect(item.changed_after_signoff).toEqual([]);
+    expect([item.clerk_id, item.reviewer_id, item.signer_id, item.comment_start, item.comment_end]).toEqual([null, null, null, null, null]);
+  });
+
+  it('lists every field of the item, and every link kind', () => {
+    expect([...ITEM_FIELDS, 'id'].sort()).toEqual(Object.keys(blankItem()).sort());
+    expect(LINK_KINDS).toContain('feedback_summary');
   });
 
   it('clears the withholding reason when the item becomes proactive', () => {

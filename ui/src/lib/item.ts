@@ -2,7 +2,9 @@
 // that keep hidden fields from holding values the person cannot see.
 
 import type {
+  Action,
   Audience,
+  CheckState,
   Disclosure,
   DepartmentKind,
   Item,
@@ -38,7 +40,13 @@ export const WITHHELD_REASONS: readonly WithheldReason[] = [
   'enforcement_case_file',
   'on_request_only',
 ];
-export const LINK_KINDS: readonly LinkKind[] = ['interpretation', 'interprets', 'comment_feedback', 'related'];
+export const LINK_KINDS: readonly LinkKind[] = [
+  'interpretation',
+  'interprets',
+  'comment_feedback',
+  'feedback_summary',
+  'related',
+];
 export const DEPARTMENT_KINDS: readonly DepartmentKind[] = ['department', 'unit'];
 export const ROLES: readonly Role[] = ['clerk', 'section_head', 'coordinator', 'web_team'];
 
@@ -67,11 +75,38 @@ export const ITEM_FIELDS: readonly ItemField[] = [
   'lead_department_id',
   'co_department_ids',
   'other_responsible',
+  'clerk_id',
+  'reviewer_id',
+  'signer_id',
+  'comment_start',
+  'comment_end',
+  'attachments',
   'links',
   'status',
+  'status_note',
+  'changed_after_signoff',
+  'published_url',
   'notes',
   'source',
 ];
+
+/** Fields only workflow actions change: a save keeps the stored values whatever the form sends. */
+export const WORKFLOW_FIELDS: readonly ItemField[] = ['status', 'status_note', 'changed_after_signoff', 'published_url'];
+
+/** The workflow actions in the order their buttons appear. */
+export const ACTIONS: readonly Action[] = [
+  'submit',
+  'request_signoff',
+  'sign_off',
+  'send_back',
+  'decide_not_disclose',
+  'mark_exported',
+  'mark_published',
+  'withdraw',
+  'reopen',
+];
+
+export const CHECK_STATES: readonly CheckState[] = ['pending', 'passed', 'failed', 'not_applicable'];
 
 export function isItemField(key: string): key is ItemField {
   return (ITEM_FIELDS as readonly string[]).includes(key);
@@ -105,8 +140,17 @@ export function blankItem(): Item {
     lead_department_id: null,
     co_department_ids: [],
     other_responsible: [],
+    clerk_id: null,
+    reviewer_id: null,
+    signer_id: null,
+    comment_start: null,
+    comment_end: null,
+    attachments: [],
     links: [],
     status: 'draft',
+    status_note: '',
+    changed_after_signoff: [],
+    published_url: '',
     notes: '',
     source: '',
   };

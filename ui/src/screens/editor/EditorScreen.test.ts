@@ -1,12 +1,22 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, waitFor } from '@testing-library/svelte';
-import type { Item } from '../../ipc/bindings';
+import type { Action, CheckState, Item, Person, PiiHit } from '../../ipc/bindings';
 
 const getItem = vi.fn();
 const saveItem = vi.fn();
+const itemReview = vi.fn();
+const listPeople = vi.fn();
+const actOnItem = vi.fn();
+const markCheck = vi.fn();
+const applyMasks = vi.fn();
 vi.mock('../../ipc/api', () => ({
   getItem: (id: string) => getItem(id),
   saveItem: (item: Item) => saveItem(item),
+  itemReview: (id: string) => itemReview(id),
+  listPeople: () => listPeople(),
+  actOnItem: (id: string, action: Action, text: string) => actOnItem(id, action, text),
+  markCheck: (id: string, key: string, state: CheckState, note: string) => markCheck(id, key, state, note),
+  applyMasks: (id: string, hits: PiiHit[]) => applyMasks(id, hits),
   appInfo: async () => null,
   listItems: async () => ({ items: [], total: 0, offset: 0 }),
 }));
@@ -14,16 +24,25 @@ vi.mock('../../ipc/api', () => ({
 const { default: EditorScreen } = await import('./EditorScreen.svelte');
 const { blankItem } = await import('../../lib/item');
 const { setLang } = await import('../../i18n/index.svelte');
+const { session } = await import('../../lib/session.svelte');
+const { ID_HIT, MOBILE_HIT, action, sampleReview } = await import('../../lib/reviewFixtures');
+
+const PEOPLE: Person[] = [
+  { id: 'p-wang', name: '王芳', department_id: 'd-gfc', roles: ['clerk'] },
+  { id: 'p-zhao', name: '赵强', department_id: 'd-gfc', roles: ['section_head'] },
+];
 
 function stored(): Item {
   return { ...blankItem(), id: 'item-1', index_no: 'IDX-1', title: '关于招生工作的通知', doc_no: '大教发〔2026〕1号' };
 }
 
 beforeEach(() => {
-  getItem.mockReset();
-  saveItem.mockReset();
+  for (const f of [getItem, saveItem, itemReview, listPeople, actOnItem, markCheck, applyMasks]) f.mockReset();
   setLang('zh-CN');
   getItem.mockResolvedValue(stored());
+  itemReview.mockResolvedValue(sampleReview());
+  listPeople.mockResolvedValue(PEOPLE);
+  session.departments = [{ id: 'd-gfc', name: '规法处', code: 'GFC', kind: 'department' }];
 });
 
 describe('EditorScreen', () => {
@@ -117,5 +136,91 @@ describe('EditorScreen', () => {
     expect(published.getAttribute('aria-invalid')).toBe('true');
     expect(published.getAttribute('aria-describedby')).toBe('problems-date_published');
     expect(written.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('asks for the review only once the item is saved', async () => {
+    const { getByTestId } = render(EditorScreen, { itemId: '' });
+    expect(getByTestId('checklist-save-first').textContent).toContain('保存后可审查');
+    expect(getByTestId('status-badge').textContent).toContain('草稿');
+    expect(itemReview).not.toHaveBeenCalled();
+  });
+
+  it('assigns people by name and department, and sets the comment period', async () => {
+    saveItem.mockImplementation(async (item: Item) => item);
+    const { getByTestId, findByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect((getByTestId('field-title') as HTMLInputElement).value).not.toBe(''));
+    const clerk = getByTestId('field-clerk_id') as HTMLSelectElement;
+    await waitFor(() => expect([...clerk.options].map((o) => o.textContent)).toContain('王芳（规法处）'));
+    await fireEvent.change(clerk, { target: { value: 'p-wang' } });
+    await fireEvent.change(getByTestId('field-signer_id'), { target: { value: 'p-zhao' } });
+    await fireEvent.input(getByTestId('field-comment_start'), { target: { value: '2026-11-01' } });
+    await fireEvent.input(getByTestId('field-comment_end'), { target: { value: '2026-11-12' } });
+    expect((await findByTestId('comment-days')).textContent).toContain('12 天');
+    await fireEvent.click(getByTestId('save-item'));
+    await waitFor(() => expect(saveItem).toHaveBeenCalled());
+    expect(saveItem.mock.calls[0][0]).toMatchObject({
+      clerk_id: 'p-wang',
+      reviewer_id: null,
+      signer_id: 'p-zhao',
+      comment_start: '2026-11-01',
+      comment_end: '2026-11-12',
+    });
+    await waitFor(() => expect(itemReview).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows the status, the due date and the review beneath the form', async () => {
+    getItem.mockResolvedValue({ ...stored(), status: 'in_review', changed_after_signoff: ['doc_no'] });
+    const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    expect((await findByTestId('changed-after-signoff')).textContent).toContain('签批后已修改：文号 — 已退回审查');
+    expect(getByTestId('status-badge').textContent).toContain('审查中');
+    expect((await findByTestId('due-info')).textContent).toContain('还剩 12 个工作日');
+    expect(getByTestId('checklist-progress').textContent).toContain('必查项 3/8 已完成');
+    expect(getByTestId('check-secrecy_review-mark').textContent).toContain('王芳');
+    expect(getByTestId('jump-checklist').textContent).toContain('3/8');
+  });
+
+  it('takes an action, then shows the item and review as they now stand', async () => {
+    actOnItem.mockResolvedValue({ ...stored(), status: 'awaiting_signoff' });
+    const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    const button = await findByTestId('workflow-action-request_signoff');
+    itemReview.mockResolvedValue(
+      sampleReview({ status: 'awaiting_signoff', actions: [action('sign_off', false, { refusal_code: 'workflow_not_entitled' })] }),
+    );
+    await fireEvent.click(button);
+    await waitFor(() => expect(getByTestId('status-badge').textContent).toContain('待签批'));
+    expect(actOnItem).toHaveBeenCalledWith('item-1', 'request_signoff', '');
+    expect(((await findByTestId('workflow-action-sign_off')) as HTMLButtonElement).disabled).toBe(true);
+    expect(getByTestId('signoff-refusal').textContent).toContain('处室负责人');
+  });
+
+  it('keeps actions back while there are unsaved edits', async () => {
+    const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    const button = (await findByTestId('workflow-action-request_signoff')) as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    await fireEvent.input(getByTestId('field-doc-no'), { target: { value: '大教发〔2026〕9号' } });
+    expect(button.disabled).toBe(true);
+    expect(getByTestId('workflow-save-first')).toBeTruthy();
+  });
+
+  it('masks the numbers found and takes the masked text into the form', async () => {
+    getItem.mockResolvedValue({ ...stored(), summary: '身份证 350102199001011234', elements: '13812345678' });
+    applyMasks.mockResolvedValue({ ...stored(), summary: '身份证 35*************234', elements: '138****5678' });
+    const { findByTestId, container } = render(EditorScreen, { itemId: 'item-1' });
+    await fireEvent.click(await findByTestId('mask-all'));
+    await waitFor(() => expect((container.querySelector('#f-summary') as HTMLTextAreaElement).value).toBe('身份证 35*************234'));
+    expect(applyMasks).toHaveBeenCalledWith('item-1', [ID_HIT, MOBILE_HIT]);
+    expect(itemReview).toHaveBeenCalledTimes(2);
+  });
+
+  it('reloads the item when a mark voids its sign-off', async () => {
+    getItem.mockResolvedValueOnce({ ...stored(), status: 'signed_off' });
+    itemReview.mockResolvedValueOnce(sampleReview({ status: 'signed_off' }));
+    markCheck.mockResolvedValue(sampleReview({ status: 'in_review' }));
+    const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    getItem.mockResolvedValue({ ...stored(), status: 'in_review', changed_after_signoff: ['checklist'] });
+    await fireEvent.click(await findByTestId('check-check_political-pass'));
+    expect((await findByTestId('changed-after-signoff')).textContent).toContain('审查清单');
+    expect(getByTestId('status-badge').textContent).toContain('审查中');
+    expect(markCheck).toHaveBeenCalledWith('item-1', 'check_political', 'passed', '');
   });
 });

@@ -1,0 +1,137 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, waitFor } from '@testing-library/svelte';
+import type { Action, Item, ItemReview } from '../../ipc/bindings';
+import WorkflowBar from './WorkflowBar.svelte';
+import { setLang } from '../../i18n/index.svelte';
+import { blankItem } from '../../lib/item';
+import { action, sampleReview } from '../../lib/reviewFixtures';
+
+function item(): Item {
+  return {
+    ...blankItem(),
+    id: 'item-1',
+    title: '关于规范招生工作的通知',
+    doc_no: '大教发〔2026〕1号',
+    index_no: '210200-JY-2026-0001',
+    attachments: [{ sha256: 'ab', name: '通知.pdf', size: 1024, media_type: 'application/pdf' }],
+  };
+}
+
+function awaiting(signOff: ReturnType<typeof action>): ItemReview {
+  return sampleReview({
+    status: 'awaiting_signoff',
+    actions: [
+      action('submit', false),
+      action('request_signoff', false),
+      signOff,
+      action('send_back', true, { to: 'in_review', asks_text: true }),
+      action('withdraw', true, { to: 'withdrawn', asks_text: true }),
+    ],
+  });
+}
+
+function setup(review: ItemReview = sampleReview(), dirty = false) {
+  const onact = vi.fn(async (_action: Action, _text: string) => {});
+  const result = render(WorkflowBar, { item: item(), review, dirty, onact });
+  return { ...result, onact };
+}
+
+beforeEach(() => setLang('zh-CN'));
+
+describe('WorkflowBar', () => {
+  it('shows only the actions the backend allows, in order', () => {
+    const { getAllByRole, queryByTestId } = setup();
+    expect(getAllByRole('button').map((b) => b.getAttribute('data-testid'))).toEqual([
+      'workflow-action-request_signoff',
+      'workflow-action-send_back',
+      'workflow-action-withdraw',
+    ]);
+    expect(queryByTestId('workflow-action-sign_off')).toBeNull();
+    expect(queryByTestId('workflow-action-decide_not_disclose')).toBeNull();
+  });
+
+  it('shows sign-off disabled with the reason while the item waits for it', () => {
+    const refused = action('sign_off', false, { refusal_code: 'workflow_checks_blocking', refusal: 'required checks are not passed yet' });
+    const { getByTestId } = setup(awaiting(refused));
+    const button = getByTestId('workflow-action-sign_off') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    const hint = getByTestId('signoff-refusal');
+    expect(hint.textContent).toContain('暂不能签批');
+    expect(hint.textContent).toContain('政治关');
+    expect(button.getAttribute('aria-describedby')).toBe('signoff-refusal');
+  });
+
+  it('explains a sign-off this person may not give', () => {
+    setLang('en');
+    const refused = action('sign_off', false, { refusal_code: 'workflow_not_entitled', refusal: 'x' });
+    const { getByTestId } = setup(awaiting(refused));
+    expect(getByTestId('signoff-refusal').textContent).toContain('Only a section head');
+  });
+
+  it('asks for the reason to send back, refusing empty text', async () => {
+    const { getByTestId, queryByTestId, onact } = setup();
+    await fireEvent.click(getByTestId('workflow-action-send_back'));
+    expect(getByTestId('text-dialog').textContent).toContain('退回：请写明原因');
+    await fireEvent.click(getByTestId('reason-confirm'));
+    expect(getByTestId('reason-problem').textContent).toContain('请填写原因');
+    expect(onact).not.toHaveBeenCalled();
+    await fireEvent.input(getByTestId('reason-input'), { target: { value: ' 文号有误 ' } });
+    await fireEvent.keyDown(getByTestId('reason-input'), { key: 'Enter', ctrlKey: true });
+    expect(onact).toHaveBeenCalledWith('send_back', '文号有误');
+    await waitFor(() => expect(queryByTestId('text-dialog')).toBeNull());
+  });
+
+  it('keeps the dialog open with the backend refusal translated', async () => {
+    const { getByTestId, findByTestId, onact } = setup();
+    onact.mockRejectedValueOnce({ code: 'workflow_not_from_status', message: 'an item that is Draft cannot be SendBack', problems: [] });
+    await fireEvent.click(getByTestId('workflow-action-withdraw'));
+    await fireEvent.input(getByTestId('reason-input'), { target: { value: '重复事项' } });
+    await fireEvent.click(getByTestId('reason-confirm'));
+    expect((await findByTestId('dialog-error')).textContent).toContain('事项当前的状态不能进行这项操作');
+    expect(getByTestId('text-dialog')).toBeTruthy();
+  });
+
+  it('asks for a well-formed address to record publication', async () => {
+    const review = sampleReview({ status: 'signed_off', actions: [action('mark_published', true, { asks_text: true })] });
+    const { getByTestId, onact } = setup(review);
+    await fireEvent.click(getByTestId('workflow-action-mark_published'));
+    await fireEvent.input(getByTestId('reason-input'), { target: { value: 'jyj.dl.gov.cn/1' } });
+    await fireEvent.click(getByTestId('reason-confirm'));
+    expect(getByTestId('reason-problem').textContent).toContain('http://');
+    expect(onact).not.toHaveBeenCalled();
+    await fireEvent.input(getByTestId('reason-input'), { target: { value: 'https://jyj.dl.gov.cn/zwgk/1.html' } });
+    await fireEvent.click(getByTestId('reason-confirm'));
+    expect(onact).toHaveBeenCalledWith('mark_published', 'https://jyj.dl.gov.cn/zwgk/1.html');
+  });
+
+  it('shows what is signed before signing off', async () => {
+    const { getByTestId, queryByTestId, onact } = setup(awaiting(action('sign_off', true, { to: 'signed_off' })));
+    await fireEvent.click(getByTestId('workflow-action-sign_off'));
+    const dialog = getByTestId('confirm-dialog');
+    expect(dialog.textContent).toContain('你将签批以下内容');
+    expect(dialog.textContent).toContain('关于规范招生工作的通知');
+    expect(dialog.textContent).toContain('大教发〔2026〕1号');
+    expect(dialog.textContent).toContain('通知.pdf');
+    expect(getByTestId('signoff-hash').textContent).toBe('0123456789ab');
+    expect(getByTestId('signoff-checks').textContent).toContain('必查项 3/8 已完成');
+    expect(getByTestId('signoff-checks').textContent).toContain('政治关');
+    expect(document.activeElement).toBe(getByTestId('signoff-confirm'));
+    await fireEvent.click(getByTestId('signoff-confirm'));
+    expect(onact).toHaveBeenCalledWith('sign_off', '');
+    await waitFor(() => expect(queryByTestId('confirm-dialog')).toBeNull());
+  });
+
+  it('takes a plain action at once and shows a refusal in the banner', async () => {
+    const { getByTestId, findByTestId, onact } = setup();
+    onact.mockRejectedValueOnce({ code: 'workflow_no_lead_department', message: 'english', problems: [] });
+    await fireEvent.click(getByTestId('workflow-action-request_signoff'));
+    expect(onact).toHaveBeenCalledWith('request_signoff', '');
+    expect((await findByTestId('error-banner')).textContent).toContain('事项还没有牵头部门');
+  });
+
+  it('waits for unsaved edits to be saved', () => {
+    const { getByTestId } = setup(sampleReview(), true);
+    expect((getByTestId('workflow-action-request_signoff') as HTMLButtonElement).disabled).toBe(true);
+    expect(getByTestId('workflow-save-first').textContent).toContain('请先保存');
+  });
+});
