@@ -186,4 +186,53 @@ describe('SettingsScreen', () => {
     expect(route.visit).toBe(before + 1);
     expect(values(getAllByTestId('settings-channel'))).toEqual(['政府网站', '政府公报', '两微一端']);
   });
+
+  it('adds per-category time limits and the office sign-off, and saves them', async () => {
+    const { categoryOptions } = await import('../../lib/categories');
+    const categories = [
+      { id: 'c-gz', parent_id: null, name: '规章', code: 'GZ' },
+      { id: 'c-gfxwj', parent_id: null, name: '行政规范性文件', code: 'GFXWJ' },
+    ];
+    session.categories = categories;
+    session.categoryOptions = categoryOptions(categories);
+    getSettings.mockResolvedValue({ ...stored(), category_deadlines: [{ category_id: 'c-gz', working_days: 30 }] });
+    const { findAllByTestId, getAllByTestId, getByTestId, getByLabelText, container } = render(SettingsScreen);
+    const rows = await findAllByTestId('settings-deadline');
+    expect(rows).toHaveLength(1);
+    expect((getByLabelText('第 1 行的类别') as HTMLSelectElement).value).toBe('c-gz');
+    expect((getAllByTestId('settings-deadline-days')[0] as HTMLInputElement).value).toBe('30');
+    const officeSigns = getByTestId('settings-office-signs') as HTMLInputElement;
+    expect(officeSigns.checked).toBe(false);
+
+    await fireEvent.click(getByTestId('settings-add-deadline'));
+    const category = getByLabelText('第 2 行的类别') as HTMLSelectElement;
+    await waitFor(() => expect(document.activeElement).toBe(category));
+    // A new row says what it lacks.
+    expect(container.textContent).toContain('请选择类别，或移除这一行');
+    await fireEvent.change(category, { target: { value: 'c-gz' } });
+    expect(container.textContent).toContain('这个类别在上面已经设置过期限');
+    await fireEvent.change(category, { target: { value: 'c-gfxwj' } });
+    await fireEvent.input(getAllByTestId('settings-deadline-days')[1], { target: { value: '15' } });
+    expect(container.querySelectorAll('.problems')).toHaveLength(0);
+    await fireEvent.click(officeSigns);
+    expect(getByTestId('settings-unsaved')).toBeTruthy();
+
+    await fireEvent.click(getByTestId('settings-save'));
+    await waitFor(() => expect(getByTestId('settings-saved').textContent).toContain('已保存'));
+    expect(saveSettings.mock.calls[0][0]).toEqual({
+      ...stored(),
+      category_deadlines: [
+        { category_id: 'c-gz', working_days: 30 },
+        { category_id: 'c-gfxwj', working_days: 15 },
+      ],
+      office_signs: true,
+    });
+
+    // Removing a limit is a change like any other.
+    await fireEvent.click(getAllByTestId('settings-deadline-remove')[0]);
+    expect(getAllByTestId('settings-deadline')).toHaveLength(1);
+    await fireEvent.click(getByTestId('settings-save'));
+    await waitFor(() => expect(saveSettings).toHaveBeenCalledTimes(2));
+    expect(saveSettings.mock.calls[1][0].category_deadlines).toEqual([{ category_id: 'c-gfxwj', working_days: 15 }]);
+  });
 });
