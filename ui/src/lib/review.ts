@@ -200,3 +200,6 @@ export function rebaseItem(local: Item, base: Item, server: Item): Item {
   }
   return JSON.parse(JSON.stringify(out)) as Item;
 }
+
+/** Statuses a sign-off stands behind: any change to signed content voids it. */
+export const SIGNED_STATUSES: readonly Status[] = ['signed_off', 'exported', 'published'];

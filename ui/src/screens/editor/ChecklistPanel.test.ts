@@ -7,13 +7,13 @@ import { ID_HIT, MOBILE_HIT, sampleReview } from '../../lib/reviewFixtures';
 
 const people: Person[] = [{ id: 'p-wang', name: '王芳', department_id: 'd-gfc', roles: ['clerk'] }];
 
-function setup(overrides: { dirty?: boolean; upgrade?: boolean } = {}) {
+function setup(overrides: { dirty?: boolean; upgrade?: boolean; signed?: boolean } = {}) {
   const onmark = vi.fn(async () => {});
   const onmask = vi.fn(async () => {});
   const onupgrade = vi.fn(async () => {});
   const checklist = sampleReview().checklist;
   if (overrides.upgrade) checklist.upgrade_to = { id: 'normative', name: '行政规范性文件审查清单', version: 2 };
-  const result = render(ChecklistPanel, { checklist, people, dirty: overrides.dirty ?? false, onmark, onmask, onupgrade });
+  const result = render(ChecklistPanel, { checklist, people, dirty: overrides.dirty ?? false, signed: overrides.signed ?? false, onmark, onmask, onupgrade });
   return { ...result, onmark, onmask, onupgrade };
 }
 
@@ -130,5 +130,17 @@ describe('ChecklistPanel', () => {
     await fireEvent.click(getByTestId('checklist-upgrade-confirm'));
     expect(onupgrade).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(queryByTestId('confirm-dialog')).toBeNull());
+  });
+
+  it('warns and asks before a mark voids a sign-off', async () => {
+    const { getByTestId, queryByTestId, onmark } = setup({ signed: true });
+    expect(getByTestId('checklist-signed-warning').textContent).toContain('会使签批失效');
+    await fireEvent.click(getByTestId('check-check_political-pass'));
+    expect(onmark).not.toHaveBeenCalled();
+    await fireEvent.keyDown(getByTestId('checklist-signed-confirm'), { key: 'Escape' });
+    expect(queryByTestId('confirm-dialog')).toBeNull();
+    await fireEvent.click(getByTestId('check-check_political-pass'));
+    await fireEvent.keyDown(getByTestId('checklist-signed-confirm'), { key: 'Enter', ctrlKey: true });
+    expect(onmark).toHaveBeenCalledWith('check_political', 'passed', '');
   });
 });

@@ -219,6 +219,10 @@ describe('EditorScreen', () => {
     const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
     getItem.mockResolvedValue({ ...stored(), status: 'in_review', changed_after_signoff: ['checklist'] });
     await fireEvent.click(await findByTestId('check-check_political-pass'));
+    // Marking a signed-off item voids the sign-off: asked first.
+    expect(getByTestId('confirm-dialog').textContent).toContain('会使签批失效');
+    expect(markCheck).not.toHaveBeenCalled();
+    await fireEvent.click(getByTestId('checklist-signed-confirm'));
     expect((await findByTestId('changed-after-signoff')).textContent).toContain('审查清单');
     expect(getByTestId('status-badge').textContent).toContain('审查中');
     expect(markCheck).toHaveBeenCalledWith('item-1', 'check_political', 'passed', '');

@@ -134,4 +134,21 @@ describe('WorkflowBar', () => {
     expect((getByTestId('workflow-action-request_signoff') as HTMLButtonElement).disabled).toBe(true);
     expect(getByTestId('workflow-save-first').textContent).toContain('请先保存');
   });
+
+  it('keeps focus inside a dialog and gives it back on Esc', async () => {
+    const { getByTestId, queryByTestId } = setup();
+    const opener = getByTestId('workflow-action-send_back');
+    opener.focus();
+    await fireEvent.click(opener);
+    const input = getByTestId('reason-input');
+    const confirm = getByTestId('reason-confirm');
+    expect(document.activeElement).toBe(input);
+    await fireEvent.keyDown(input, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(confirm);
+    await fireEvent.keyDown(confirm, { key: 'Tab' });
+    expect(document.activeElement).toBe(input);
+    await fireEvent.keyDown(input, { key: 'Escape' });
+    expect(queryByTestId('text-dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
 });
