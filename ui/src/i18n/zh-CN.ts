@@ -77,6 +77,8 @@ const zhCN = {
     changedAfterSignoff: '签批后修改',
     changedAfterSignoffTitle: '签批后修改了：{fields}。原签批已失效，需要重新签批。',
     columnClerk: '经办人',
+    daysLeftOne: '剩1个工作日',
+    overdueDaysOne: '逾期1个工作日',
   },
   columns: {
     index_no: '索引号',

@@ -84,5 +84,13 @@ describe('CatalogRow', () => {
     expect(late.getByTestId('item-row-overdue').textContent).toBe('逾期2个工作日');
     expect(late.queryByTestId('item-row-days-left')).toBeNull();
     expect(late.queryByTestId('item-row-changed')).toBeNull();
+    late.unmount();
+    setLang('en');
+    const one = render(CatalogRow, { item: summary({ days_left: 1 }), index: 0 });
+    expect(one.getByTestId('item-row-days-left').textContent?.trim()).toBe('1 workday left');
+    one.unmount();
+    const many = render(CatalogRow, { item: summary({ overdue_days: 1, days_left: null }), index: 0 });
+    expect(many.getByTestId('item-row-overdue').textContent).toBe('1 workday overdue');
+    setLang('zh-CN');
   });
 });
