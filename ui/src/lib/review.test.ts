@@ -105,7 +105,7 @@ describe('people and dates', () => {
     expect(personLabel(people[0], [])).toBe('王芳');
     expect(personName('p-wang', people)).toBe('王芳');
     expect(personName('p-x', people)).toBe('p-x');
-    expect(personName('os:zhang', people)).toBe('zhang');
+    expect(personName('os:zhang', people)).toBe('os:zhang');
   });
 
   it('counts comment-period days with both ends', () => {

@@ -171,9 +171,9 @@ export function personLabel(person: Person, departments: readonly Department[]):
   return department ? t('review.personWithDepartment', { name: person.name, department }) : person.name;
 }
 
-/** A person's name by id; marks made from the OS account ("os:<user>") show the account. */
+/** A person's name by id; an id no one has (a person since removed, an OS account "os:<user>") as is. */
 export function personName(id: string, people: readonly Person[]): string {
-  return people.find((p) => p.id === id)?.name ?? (id.startsWith('os:') ? id.slice(3) : id);
+  return people.find((p) => p.id === id)?.name ?? id;
 }
 
 /** Calendar days of a comment period, first and last day counted; null when incomplete or reversed. */

@@ -29,7 +29,7 @@ describe('ChecklistPanel', () => {
     expect(getByTestId('check-check_political-state').textContent).toContain('待查');
     expect(getByTestId('check-check_legal-state').textContent).toContain('不通过');
     expect(getByTestId('check-secrecy_declassified-state').textContent).toContain('不适用');
-    // Who marked it: a known person by name, an OS account by its user, anyone else by id.
+    // Who marked it: a known person by name, anyone else by id.
     expect(getByTestId('check-secrecy_review-mark').textContent).toContain('王芳');
     expect(getByTestId('check-secrecy_review-mark').textContent).toContain('2026年11月24日');
     expect(getByTestId('check-secrecy_declassified-mark').textContent).toContain('zhang');

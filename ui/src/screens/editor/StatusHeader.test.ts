@@ -67,6 +67,11 @@ describe('DueSummary', () => {
     expect(getByTestId('due-overdue').textContent).toContain('已逾期 3 个工作日');
   });
 
+  it('says one working day in the singular', () => {
+    setLang('en');
+    expect(render(DueSummary, { due: due({ working_days_left: 1 }) }).getByTestId('due-left').textContent).toContain('1 working day left');
+  });
+
   it('warns when the calendar lacks a year of holidays', () => {
     const { getByTestId, unmount } = render(DueSummary, { due: due({ due_date: '2027-01-20', uncovered_years: [2027] }) });
     expect(getByTestId('due-uncovered').textContent).toContain('2027 年的节假日安排尚未载入，只按周末计算；请在设置中补充该年日历');
