@@ -21,6 +21,7 @@ vi.mock('./ipc/api', () => ({
   departmentProgress: async () => [],
   auditLog: async () => ({ entries: [], total: 0, offset: 0 }),
   listTemplates: async () => [],
+  listCalendarYears: async () => [],
 }));
 
 const { default: App } = await import('./App.svelte');
@@ -110,7 +111,7 @@ describe('App', () => {
     expect(appInfo).toHaveBeenCalledTimes(2);
   });
 
-  it('offers the progress, checklist and audit screens in the navigation', async () => {
+  it('offers the progress, checklist, audit and calendar screens in the navigation', async () => {
     appInfo.mockResolvedValue({ ...info, current_person: WANG });
     const { findByTestId, getByTestId } = render(App);
     await fireEvent.click(await findByTestId('nav-progress'));
@@ -122,6 +123,9 @@ describe('App', () => {
     await fireEvent.click(getByTestId('nav-audit'));
     await findByTestId('audit-screen');
     expect(getByTestId('nav-audit').textContent).toContain('操作日志');
+    await fireEvent.click(getByTestId('nav-calendar'));
+    expect(getByTestId('nav-calendar').getAttribute('aria-current')).toBe('page');
+    expect(getByTestId('nav-calendar').textContent).toContain('工作日日历');
   });
 
   it('asks at first run who you are, and adds you: savePerson, then setCurrentPerson', async () => {

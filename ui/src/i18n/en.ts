@@ -29,6 +29,7 @@ const en: Messages = {
     progress: 'Progress',
     audit: 'Audit log',
     templates: 'Checklists',
+    calendar: 'Working-day calendar',
   },
   lang: {
     switchTo: '中文',

@@ -29,6 +29,7 @@ const zhCN = {
     progress: '进度',
     audit: '操作日志',
     templates: '审查清单',
+    calendar: '工作日日历',
   },
   lang: {
     switchTo: 'English',

@@ -10,6 +10,7 @@ export type Screen =
   | 'templates'
   | 'audit'
   | 'settings'
+  | 'calendar'
   | 'about';
 
 interface Route {

@@ -159,6 +159,15 @@ describe('CatalogScreen', () => {
     await fireEvent.click(getByTestId('view-my_department'));
     await waitFor(() => expect(getAllByTestId('item-row')).toHaveLength(12));
     expect(listItems.mock.calls.filter(([q]) => q.limit === 200).at(-1)?.[0]).toMatchObject({ view: 'my_department' });
+
+    // Items changed elsewhere: the counts are asked again, and the old ones stay meanwhile.
+    viewBackend({ all: 51, my_work: 4, my_department: 12, awaiting_my_signoff: 1, attention: 4 });
+    const before = listItems.mock.calls.filter(([q]) => q.limit === 1).length;
+    session.itemsVersion++;
+    expect(getByTestId('view-count-my_work').textContent).toContain('3');
+    await waitFor(() => expect(getByTestId('view-count-my_work').textContent).toContain('4'));
+    expect(getByTestId('view-count-all').textContent).toContain('51');
+    expect(listItems.mock.calls.filter(([q]) => q.limit === 1).length).toBe(before + 5);
   });
 
   it('asks who you are before a personal view, without asking the backend', async () => {
