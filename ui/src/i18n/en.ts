@@ -655,6 +655,7 @@ const en: Messages = {
     noteWithdraw: 'Withdrawn because: {note}',
     noteNotDisclosed: 'Not disclosed because: {note}',
     changedAfterSignoff: 'Changed after sign-off: {fields} — back in review',
+    willVoid: 'Saving voids the sign-off: {fields} — the item goes back to review',
     publishedAt: 'Published at: {url}',
     personNone: '(nobody)',
     personUnknown: 'Person {id}',

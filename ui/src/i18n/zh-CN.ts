@@ -655,6 +655,7 @@ const zhCN = {
     noteWithdraw: '撤回原因：{note}',
     noteNotDisclosed: '不予公开理由：{note}',
     changedAfterSignoff: '签批后已修改：{fields} — 已退回审查',
+    willVoid: '保存后签批将失效：{fields} — 事项将退回审查',
     publishedAt: '发布地址：{url}',
     personNone: '（未指定）',
     personUnknown: '人员 {id}',

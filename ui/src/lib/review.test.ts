@@ -6,6 +6,7 @@ import {
   attachmentFindings,
   blockingLabels,
   changedFieldsText,
+  changedSignedFields,
   commentPeriodDays,
   findingText,
   groupChecks,
@@ -113,6 +114,15 @@ describe('people and dates', () => {
     expect(commentPeriodDays('2026-11-01', '2026-11-01')).toBe(1);
     expect(commentPeriodDays('2026-11-12', '2026-11-01')).toBeNull();
     expect(commentPeriodDays(null, '2026-11-01')).toBeNull();
+  });
+});
+
+describe('changedSignedFields', () => {
+  it('names the edits a sign-off covers, not notes or assignments', () => {
+    const stored: Item = { ...blankItem(), id: 'i', doc_no: 'A' };
+    const local: Item = { ...stored, doc_no: 'B', notes: '内部', clerk_id: 'p-wang', keywords: ['招生'] };
+    expect(changedSignedFields(local, stored)).toEqual(['doc_no', 'keywords']);
+    expect(changedSignedFields(stored, stored)).toEqual([]);
   });
 });
 

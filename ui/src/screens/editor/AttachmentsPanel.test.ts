@@ -72,6 +72,17 @@ describe('AttachmentsPanel', () => {
     await waitFor(() => expect(onchanged).toHaveBeenCalledWith(stored([PDF])));
   });
 
+  it('asks the owner to reload when adding fails part-way', async () => {
+    addAttachments.mockRejectedValue({ code: 'attachment_too_large', message: 'D:\\录像.mp4 is larger than 512 MB', problems: [] });
+    const onfailed = vi.fn();
+    const { getByTestId, findByTestId } = render(AttachmentsPanel, { itemId: 'item-1', attachments: [], onchanged: vi.fn(), onfailed });
+    await fireEvent.click(getByTestId('attachment-add'));
+    const banner = await findByTestId('error-banner');
+    expect(banner.textContent).toContain('文件太大');
+    expect(banner.textContent).toContain('录像.mp4');
+    expect(onfailed).toHaveBeenCalledTimes(1);
+  });
+
   it('removes a file only after asking', async () => {
     removeAttachment.mockResolvedValue(stored([DOCX]));
     const { getAllByTestId, getByTestId, queryByTestId, onchanged } = setup();

@@ -193,6 +193,17 @@ describe('EditorScreen', () => {
     expect(getByTestId('signoff-refusal').textContent).toContain('处室负责人');
   });
 
+  it('says before saving that an edit would void the sign-off', async () => {
+    getItem.mockResolvedValue({ ...stored(), status: 'signed_off' });
+    itemReview.mockResolvedValue(sampleReview({ status: 'signed_off' }));
+    const { getByTestId, queryByTestId, findByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect((getByTestId('field-doc-no') as HTMLInputElement).value).not.toBe(''));
+    await fireEvent.input(getByTestId('field-doc-no'), { target: { value: '大教发〔2026〕13号' } });
+    expect((await findByTestId('will-void')).textContent).toContain('保存后签批将失效：文号');
+    await fireEvent.input(getByTestId('field-doc-no'), { target: { value: stored().doc_no } });
+    expect(queryByTestId('will-void')).toBeNull();
+  });
+
   it('keeps actions back while there are unsaved edits', async () => {
     const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
     const button = (await findByTestId('workflow-action-request_signoff')) as HTMLButtonElement;
