@@ -467,13 +467,13 @@ impl Catalog {
         if !item.attachments.contains(&attachment) {
             item.attachments.push(attachment);
         }
-        self.save_item(item)
+        self.save_item_with_attachments(item)
     }
 
     pub fn remove_attachment(&mut self, id: &str, sha256: &str) -> Result<Item> {
         let mut item = self.item(id)?;
         item.attachments.retain(|a| a.sha256 != sha256);
-        self.save_item(item)
+        self.save_item_with_attachments(item)
     }
 
     fn attachment_of(&self, id: &str, sha256: &str) -> Result<Attachment> {
@@ -518,7 +518,27 @@ impl Catalog {
     /// fills the 索引号 when empty, and records one operation per changed field.
     pub fn save_item(&mut self, item: Item) -> Result<Item> {
         self.change(|tx, recorder, settings, calendar| {
-            save::save_item_in(tx, recorder, settings, calendar, item)
+            save::save_item_in(
+                tx,
+                recorder,
+                settings,
+                calendar,
+                item,
+                save::Attachments::Keep,
+            )
+        })
+    }
+
+    fn save_item_with_attachments(&mut self, item: Item) -> Result<Item> {
+        self.change(|tx, recorder, settings, calendar| {
+            save::save_item_in(
+                tx,
+                recorder,
+                settings,
+                calendar,
+                item,
+                save::Attachments::Replace,
+            )
         })
     }
 

@@ -4,7 +4,7 @@
 
 use crate::error::{Result, StoreError};
 use crate::registry::{self, guess_department_kind, save_department_in};
-use crate::save::save_item_in;
+use crate::save::{save_item_in, Attachments};
 use crate::Catalog;
 use desk_core::model::{Department, Item};
 use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole, PlanError, MAX_PLAN_BYTES};
@@ -163,7 +163,8 @@ impl Catalog {
                     item.lead_department_id = Some(id);
                 }
                 item.co_department_ids = matched.into_iter().map(|(_, id)| id).collect();
-                let saved = save_item_in(tx, recorder, settings, calendar, item)?;
+                let saved =
+                    save_item_in(tx, recorder, settings, calendar, item, Attachments::Keep)?;
                 report.item_ids.push(saved.id);
                 report.items_created += 1;
             }

@@ -77,12 +77,20 @@ fn tidy(item: &mut Item) {
     item.links.retain(|l| seen.insert(l.clone()));
 }
 
+/// Whether a save may change the item's attachment list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attachments {
+    Keep,
+    Replace,
+}
+
 pub(crate) fn save_item_in(
     tx: &Transaction,
     recorder: &mut Recorder,
     settings: &CatalogSettings,
     calendar: &WorkCalendar,
     mut item: Item,
+    attachments: Attachments,
 ) -> Result<Item> {
     tidy(&mut item);
     let old = if item.id.is_empty() {
@@ -100,6 +108,11 @@ pub(crate) fn save_item_in(
     {
         item.set(field, stored.get(field))
             .map_err(|e| StoreError::Decode(e.to_string()))?;
+    }
+    // Attachments change through add and remove only: an editor opened before a file was
+    // attached must not drop it by saving its older list.
+    if attachments == Attachments::Keep && old.is_some() {
+        item.attachments = stored.attachments.clone();
     }
     for person in [&item.clerk_id, &item.reviewer_id, &item.signer_id]
         .into_iter()

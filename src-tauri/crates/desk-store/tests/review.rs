@@ -812,3 +812,21 @@ fn the_office_edits_the_calendar_and_due_dates_follow() {
         .collect();
     assert_eq!(history.len(), 2, "added, then reset");
 }
+
+#[test]
+fn a_save_from_an_editor_opened_before_an_attachment_keeps_it() {
+    let mut o = office();
+    let id = draft(&mut o, "事项").id;
+    let stale = o.catalog.item(&id).unwrap_or_else(|e| panic!("{e}"));
+    let files = temp();
+    let pdf = files.path().join("附件.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 x").unwrap_or_else(|e| panic!("{e}"));
+    o.catalog
+        .add_attachment(&id, &pdf)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut edited = stale;
+    edited.title = "改了标题".into();
+    let saved = save(&mut o.catalog, edited);
+    assert_eq!(saved.attachments.len(), 1);
+    assert_eq!(saved.title, "改了标题");
+}
