@@ -1,0 +1,180 @@
+// End to end: the review cycle in the real window. A clerk fills an item and passes its checks,
+// the section head signs it off, a later edit voids the sign-off and the item is back in review.
+// Every step is cross-checked with `desk` on the same data folder.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDriver, Session } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
+const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
+const artifacts = join(root, 'tests', 'e2e', '.artifacts');
+// Another port range than app.test.mjs: node runs test files in parallel.
+const port = 5444 + (process.pid % 500) * 2;
+
+let driver;
+const folders = [];
+
+function cli(dataDir, ...args) {
+  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
+  return out.trim() === '' ? null : JSON.parse(out);
+}
+
+async function shot(session, name) {
+  // The window paints a moment after the DOM changes; a screenshot taken at once can be stale.
+  await new Promise((done) => setTimeout(done, 600));
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
+}
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Clicks after scrolling the element to the middle (sticky bars cover the edges). */
+async function press(session, selector) {
+  const element = await session.waitFor(selector);
+  await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: element }]);
+  await session.click(element);
+}
+
+async function openItem(session, id) {
+  const row = await session.waitFor(`[data-testid=item-row][data-id="${id}"]`);
+  await session.doubleClick(row);
+  await session.waitFor('[data-testid=status-badge]');
+}
+
+async function statusText(session) {
+  return session.text(await session.find('[data-testid=status-badge]'));
+}
+
+async function act(session, action) {
+  await press(session, `[data-testid=workflow-action-${action}]`);
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  assert.ok(existsSync(desk), `build the CLI first: ${desk}`);
+  driver = await startDriver({ port, nativePort: port + 1 });
+});
+
+after(async () => {
+  await driver?.stop();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a clerk passes the checks, the section head signs off, a later edit voids it', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-e2e-review-'));
+  folders.push(dataDir);
+  cli(dataDir, 'department', 'add', '规法处');
+  cli(dataDir, 'person', 'add', '王芳', '--department', '规法处', '--role', 'clerk');
+  cli(dataDir, 'person', 'add', '李处长', '--department', '规法处', '--role', 'section_head');
+  cli(dataDir, 'whoami', '--set', '王芳');
+  const created = cli(
+    dataDir,
+    'item',
+    'add',
+    '--title',
+    '大连市教育局关于规范中小学招生工作的通知',
+    'lead=规法处',
+    'clerk=王芳',
+    'signer=李处长',
+    'date_formed=2026-11-20',
+    'summary=招生咨询电话：13812345678',
+  );
+  const id = created.id;
+
+  // The clerk: the item is in "my work"; she masks the number, passes the checks, submits.
+  let session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.click(await session.waitFor('[data-testid=view-my_work]'));
+    await openItem(session, id);
+    const docNo = await session.waitFor('[data-testid=field-doc-no]');
+    await session.clear(docNo);
+    await session.type(docNo, '大教发〔2026〕12号');
+    await session.click(await session.find('[data-testid=save-item]'));
+    await session.until('the 文号 saved', async () => cli(dataDir, 'item', 'show', id).doc_no === '大教发〔2026〕12号');
+    await session.until('the form shows the saved 文号', async () =>
+      (await session.property(await session.find('[data-testid=field-doc-no]'), 'value')) === '大教发〔2026〕12号');
+
+    // The personal-data scan flags the mobile number; masking fixes the text.
+    const hit = await session.waitFor('[data-testid=pii-hit]');
+    await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: hit }]);
+    await shot(session, 'review-01-personal-data');
+    await press(session, '[data-testid=mask-all]');
+    await session.until('the number masked', async () => cli(dataDir, 'item', 'show', id).summary.includes('138****5678'));
+
+    // Every required manual check passed, one by one, as a clerk would.
+    const checks = cli(dataDir, 'check', 'list', id).checks.filter((c) => c.def.required && c.def.rule.type === 'manual');
+    assert.ok(checks.length >= 10, `the manual checks: ${checks.length}`);
+    for (const check of checks) {
+      await press(session, `[data-testid=check-${check.def.key}-pass]`);
+      await session.until(`${check.def.key} passed`, async () => {
+        const state = await session.find(`[data-testid=check-${check.def.key}-state]`);
+        return (await session.dataset(state, 'state')) === 'passed';
+      });
+    }
+    await shot(session, 'review-02-checklist');
+    await act(session, 'submit');
+    await session.until('in review', async () => cli(dataDir, 'item', 'show', id).status === 'in_review');
+    await act(session, 'request_signoff');
+    await session.until('awaiting sign-off', async () => cli(dataDir, 'item', 'show', id).status === 'awaiting_signoff');
+    await shot(session, 'review-03-awaiting');
+  } finally {
+    await session.end();
+  }
+
+  // The section head: "awaiting my sign-off" lists it; he signs it off.
+  cli(dataDir, 'whoami', '--set', '李处长');
+  session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.click(await session.waitFor('[data-testid=view-awaiting_my_signoff]'));
+    await openItem(session, id);
+    await act(session, 'sign_off');
+    await press(session, '[data-testid=signoff-confirm]');
+    await session.until('signed off', async () => cli(dataDir, 'item', 'show', id).status === 'signed_off');
+    await session.until('the badge says signed off', async () =>
+      (await session.dataset(await session.find('[data-testid=status-badge]'), 'status')) === 'signed_off');
+    await session.until('the sign-off shown as valid', async () => {
+      const valid = await session.find('[data-testid=signoff-valid]');
+      return session.execute('return arguments[0].classList.contains("valid")', [{ [ELEMENT]: valid }]);
+    });
+    await shot(session, 'review-04-signed');
+    const review = cli(dataDir, 'item', 'review', id);
+    assert.equal(review.signoffs.length, 1);
+    assert.equal(review.signoffs[0].signer_name, '李处长');
+    assert.equal(review.signoff_matches, true);
+  } finally {
+    await session.end();
+  }
+
+  // The clerk edits the 文号 of the signed item: the sign-off is void, back in review, saying why.
+  cli(dataDir, 'whoami', '--set', '王芳');
+  session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row]');
+    await openItem(session, id);
+    const docNo = await session.waitFor('[data-testid=field-doc-no]');
+    await session.clear(docNo);
+    await session.type(docNo, '大教发〔2026〕13号');
+    await session.click(await session.find('[data-testid=save-item]'));
+    await session.until('back in review', async () => cli(dataDir, 'item', 'show', id).status === 'in_review');
+    await session.until('the badge says in review', async () =>
+      (await session.dataset(await session.find('[data-testid=status-badge]'), 'status')) === 'in_review');
+    const warning = await session.waitFor('[data-testid=changed-after-signoff]');
+    assert.match(await session.text(warning), /文号/);
+    await shot(session, 'review-05-voided');
+    const item = cli(dataDir, 'item', 'show', id);
+    assert.deepEqual(item.changed_after_signoff, ['doc_no']);
+    const review = cli(dataDir, 'item', 'review', id);
+    assert.equal(review.signoffs.length, 1, 'the record stays');
+    assert.equal(review.signoff_matches, false);
+  } finally {
+    await session.end();
+  }
+});
