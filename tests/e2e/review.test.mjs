@@ -178,3 +178,59 @@ test('a clerk passes the checks, the section head signs off, a later edit voids 
     await session.end();
   }
 });
+
+test('the office screens: progress opens the catalog, the log, checklist templates, the calendar', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-e2e-office-'));
+  folders.push(dataDir);
+  cli(dataDir, 'department', 'add', '规法处');
+  cli(dataDir, 'person', 'add', '张主任', '--department', '规法处', '--role', 'coordinator');
+  cli(dataDir, 'whoami', '--set', '张主任');
+  for (const [title, formed] of [['逾期的事项', '2026-09-01'], ['本周到期的事项', '2026-11-01'], ['新的事项', '2026-11-20']]) {
+    cli(dataDir, 'item', 'add', '--title', title, 'lead=规法处', 'clerk=张主任', `date_formed=${formed}`);
+  }
+  const progress = cli(dataDir, 'progress');
+  const line = (progress.departments ?? progress).find((l) => l.department_name === '规法处');
+  assert.equal(line.total, 3);
+
+  const session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    // Progress: the department's row; its total opens the catalog on those items.
+    await press(session, '[data-testid=nav-progress]');
+    await session.waitFor('[data-testid=progress-table]');
+    const total = await session.waitFor(`[data-testid=progress-cell-${line.department_id}-total]`);
+    assert.equal(await session.text(total), '3');
+    await shot(session, 'office-01-progress');
+    await press(session, `[data-testid=progress-cell-${line.department_id}-total]`);
+    await session.until('the catalog on 规法处', async () => {
+      const text = await session.text(await session.find('[data-testid=catalog-total]'));
+      return text.replace(/[^0-9]/g, '') === '3';
+    });
+    await shot(session, 'office-02-progress-to-catalog');
+
+    // The views: overdue and due this week.
+    await press(session, '[data-testid=view-attention]');
+    await session.waitFor('[data-testid=item-row]');
+    await shot(session, 'office-03-attention');
+
+    // The catalog-wide log: the three items created by 张主任.
+    await press(session, '[data-testid=nav-audit]');
+    await session.waitFor('[data-testid=audit-row]');
+    const rows = await session.findAll('[data-testid=audit-row]');
+    assert.ok(rows.length >= 3, `log rows: ${rows.length}`);
+    await shot(session, 'office-04-audit');
+
+    // Checklist templates: the three shipped ones.
+    await press(session, '[data-testid=nav-templates]');
+    await session.until('three templates', async () => (await session.findAll('[data-testid=template-row]')).length === 3);
+    await shot(session, 'office-05-templates');
+
+    // The calendar: 2019 cites its notice.
+    await press(session, '[data-testid=nav-calendar]');
+    await press(session, '[data-testid=calendar-year-2019]');
+    await session.until('the 2019 file', async () =>
+      (await session.property(await session.find('[data-testid=calendar-text]'), 'value')).includes('国办发明电'));
+    await shot(session, 'office-06-calendar');
+  } finally {
+    await session.end();
+  }
+});

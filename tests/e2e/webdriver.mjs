@@ -115,7 +115,10 @@ export class Session {
     return this.cmd('GET', `/element/${element}/text`);
   }
 
-  click(element) {
+  /** Clicks after bringing the element to the middle of its pane: sticky bars and the notices
+   * above the screens cover the edges, where WebKit's own scrolling leaves an element. */
+  async click(element) {
+    await this.execute('arguments[0].scrollIntoView({ block: "center", inline: "nearest" })', [{ [ELEMENT]: element }]);
     return this.cmd('POST', `/element/${element}/click`, {});
   }
 
