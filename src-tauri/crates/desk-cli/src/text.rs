@@ -4,7 +4,7 @@
 use crate::{Failure, Outcome};
 use desk_core::checklist::CheckState;
 use desk_core::model::{Category, Department, Person, Role, Status};
-use desk_core::ops::{EntityKind, HistoryEntry, OpKind};
+use desk_core::ops::{HistoryEntry, OpKind};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -150,17 +150,7 @@ impl Registry {
     }
 }
 
-pub fn entity_label_zh(entity: EntityKind) -> &'static str {
-    match entity {
-        EntityKind::Item => "事项",
-        EntityKind::Department => "部门",
-        EntityKind::Person => "人员",
-        EntityKind::Category => "类别",
-        EntityKind::Setting => "设置",
-        EntityKind::Template => "审查清单模板",
-        EntityKind::Signoff => "签批",
-    }
-}
+pub use desk_core::audit::entity_label_zh;
 
 /// Check keys to their labels, for history lines about `check:<key>`.
 pub type CheckLabels = HashMap<String, String>;

@@ -56,7 +56,8 @@ pub fn field_label(key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-fn entity_label_zh(entity: EntityKind) -> &'static str {
+/// What kind of thing an operation is about, as people call it.
+pub fn entity_label_zh(entity: EntityKind) -> &'static str {
     match entity {
         EntityKind::Item => "事项",
         EntityKind::Department => "部门",
