@@ -190,7 +190,7 @@ pub fn history(cli: &Cli, id: &str) -> Outcome {
         if signed {
             if let Some(record) = signoffs
                 .iter()
-                .find(|s| s.signer_id == entry.author_id && s.at == entry.at)
+                .find(|s| s.signer_id == entry.author_id && same_moment(&s.at, &entry.at))
             {
                 outln!(
                     "    签批记录 (sign-off record) {}: covers {}",
@@ -206,4 +206,16 @@ pub fn history(cli: &Cli, id: &str) -> Outcome {
         outln!("now: {}", status_text(item.status));
     }
     Ok(())
+}
+
+/// Whether two RFC 3339 times are the same moment to within the second they were rounded to
+/// (a sign-off record and its status change are written in one transaction, a tick apart).
+fn same_moment(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => (a - b).num_seconds().abs() <= 1,
+        _ => a == b,
+    }
 }

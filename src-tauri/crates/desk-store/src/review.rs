@@ -195,10 +195,11 @@ pub(crate) fn save_template_in(
     Ok(template)
 }
 
+/// Now, for records written beside operations: the wall clock, never before the last operation
+/// (the recorder's clock is the previous operation's until the next one is recorded).
 fn recorder_time(recorder: &Recorder) -> String {
-    recorder
-        .clock()
-        .to_datetime()
+    let wall = crate::oplog::now_ms().max(recorder.clock().wall_ms);
+    chrono::DateTime::from_timestamp_millis(wall)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
 }
