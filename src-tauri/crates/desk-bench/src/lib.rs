@@ -1,0 +1,14 @@
+//! Benchmarks of Disclosure Desk: a generator of realistic catalogs, and measurements of the
+//! domain (open, first page, search, save, plan import) against plain baselines run on the same
+//! rows in the same run (plain SQLite through rusqlite, `grep -c` over a CSV export).
+//!
+//! `desk-bench generate` writes a catalog the app opens normally; `desk-bench run` measures;
+//! `desk-bench report` writes `bench/RESULTS.md` and `bench/results.json`. `scripts/bench.sh`
+//! runs them all, with the window benchmark (`bench/window.mjs`) in between.
+
+pub mod domain;
+pub mod generate;
+pub mod plan;
+pub mod rng;
+pub mod stats;
+pub mod vocab;
