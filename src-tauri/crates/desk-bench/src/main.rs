@@ -42,6 +42,29 @@ enum Command {
         #[arg(long)]
         skip_like: bool,
     },
+    /// Runs one catalog list query N times and prints its timings (for profiling).
+    Query {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long, default_value = "")]
+        text: String,
+        /// A department by name.
+        #[arg(long)]
+        department: Option<String>,
+        /// A status key (draft, in_review, …).
+        #[arg(long)]
+        status: Option<String>,
+        /// A personal view (my_work, my_department, awaiting_my_signoff).
+        #[arg(long)]
+        view: Option<String>,
+        /// A due filter (overdue, due_this_week, overdue_or_due_this_week).
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+        #[arg(long, default_value_t = 20)]
+        repeat: usize,
+    },
     /// Writes a work plan of N tasks in the sample plan's text format.
     Plan {
         #[arg(long)]
@@ -94,6 +117,18 @@ fn main() {
                     std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))
                 })
         }
+        Command::Query {
+            data_dir,
+            text,
+            department,
+            status,
+            view,
+            due,
+            limit,
+            repeat,
+        } => query(
+            &data_dir, text, department, status, view, due, limit, repeat,
+        ),
         Command::Plan { tasks, seed, out } => {
             std::fs::write(&out, desk_bench::plan::generate_plan(tasks, seed, 0))
                 .map_err(|e| format!("{}: {e}", out.display()))
@@ -103,4 +138,64 @@ fn main() {
         eprintln!("desk-bench: {e}");
         std::process::exit(1);
     }
+}
+
+fn parse_key<T: serde::de::DeserializeOwned>(key: Option<String>) -> Result<Option<T>, String> {
+    key.map(|k| serde_json::from_value(serde_json::Value::String(k)).map_err(|e| e.to_string()))
+        .transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn query(
+    data_dir: &std::path::Path,
+    text: String,
+    department: Option<String>,
+    status: Option<String>,
+    view: Option<String>,
+    due: Option<String>,
+    limit: u32,
+    repeat: usize,
+) -> Result<(), String> {
+    use desk_bench::stats::{ms_since, percentile};
+    let catalog = desk_store::Catalog::open(data_dir, desk_store::OpenOptions::default())
+        .map_err(|e| e.to_string())?;
+    let department_id = match department {
+        Some(name) => Some(
+            catalog
+                .departments()
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .find(|d| d.name == name)
+                .ok_or(format!("no department {name}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let query = desk_core::query::ItemQuery {
+        text,
+        department_id,
+        status: parse_key(status)?,
+        view: parse_key(view)?,
+        due: parse_key(due)?,
+        limit,
+        ..Default::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    let mut times = Vec::new();
+    let mut total = 0;
+    for _ in 0..repeat {
+        let t = std::time::Instant::now();
+        total = catalog
+            .list_items(&query, today)
+            .map_err(|e| e.to_string())?
+            .total;
+        times.push(ms_since(t));
+    }
+    println!(
+        "{total} items; p50 {:.2} ms, p95 {:.2} ms, min {:.2} ms over {repeat} runs",
+        percentile(&times, 50.0),
+        percentile(&times, 95.0),
+        percentile(&times, 0.0)
+    );
+    Ok(())
 }

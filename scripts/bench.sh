@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks: how fast and how lean the catalog is at 1,000, 10,000 and 100,000 items, measured
+# against plain baselines in the same run. Builds what it needs in release, generates the catalogs
+# into a temporary folder, runs the domain benchmarks (desk-bench) and the window benchmark
+# (bench/window.mjs, the real app under Xvfb over WebDriver), and writes bench/RESULTS.md and
+# bench/results.json. Not part of scripts/test.sh: performance is a goal set here, not a test.
+#
+# Settings (environment): BENCH_SIZES ("1000 10000 100000"), BENCH_WINDOW_SIZES (the same),
+# BENCH_RUNS (5), BENCH_SEED (2019), BENCH_KEEP=1 keeps the temporary folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+bash scripts/setup.sh
+
+SIZES=${BENCH_SIZES:-"1000 10000 100000"}
+WINDOW_SIZES=${BENCH_WINDOW_SIZES:-$SIZES}
+RUNS=${BENCH_RUNS:-5}
+SEED=${BENCH_SEED:-2019}
+TARGET=${CARGO_TARGET_DIR:-target}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/desk-bench.XXXXXX")
+if [[ "${BENCH_KEEP:-}" != 1 ]]; then trap 'rm -rf "$WORK"' EXIT; fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build: the UI, the release app, the benchmark binary"
+(cd ui && npm run build)
+cargo build --release -p disclosure-desk --features disclosure-desk/custom-protocol
+cargo build --release -p desk-bench
+APP="$TARGET/release/disclosure-desk"
+BENCH="$TARGET/release/desk-bench"
+printf '{"bytes": %s}\n' "$(stat -c %s "$APP")" >"$WORK/binary.json"
+
+for n in $SIZES; do
+  step "generate a catalog of $n items (seed $SEED)"
+  "$BENCH" generate --items "$n" --seed "$SEED" --data-dir "$WORK/catalog-$n" | tee "$WORK/generate-$n.json"
+done
+
+for n in $WINDOW_SIZES; do
+  step "window: the app on $n items under Xvfb"
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+    node bench/window.mjs --app "$APP" --data-dir "$WORK/catalog-$n" --runs "$RUNS" --scroll-runs 1 \
+    --label "$n" --out "$WORK/window-$n.json"
+done
+
+for n in $SIZES; do
+  step "domain benchmarks on $n items"
+  "$BENCH" run --data-dir "$WORK/catalog-$n" --work-dir "$WORK/run-$n" --runs "$RUNS" --out "$WORK/domain-$n.json"
+  rm -rf "$WORK/run-$n"
+done
+
+step "results"
+node bench/report.mjs --work "$WORK" --out-dir bench --started "$started" --seed "$SEED" \
+  --command "bash scripts/bench.sh"
+echo "bench/RESULTS.md and bench/results.json written ($(( $(date +%s) - started )) s)"
