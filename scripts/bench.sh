@@ -18,7 +18,7 @@ RUNS=${BENCH_RUNS:-5}
 SEED=${BENCH_SEED:-2019}
 TARGET=${CARGO_TARGET_DIR:-target}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/desk-bench.XXXXXX")
-if [[ "${BENCH_KEEP:-}" != 1 ]]; then trap 'rm -rf "$WORK"' EXIT; fi
+if [[ "${BENCH_KEEP:-}" == 1 ]]; then echo "catalogs and figures kept in $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -232,7 +232,7 @@ fn plan_item(
             Stage::Exported,
             Stage::Published,
             Stage::Withdrawn,
-        ][r.weighted(&[36, 28, 7, 5, 4, 19, 1])];
+        ][r.weighted(&[26, 20, 6, 5, 4, 38, 1])];
         // 规章 and 行政规范性文件 wait in review for their interpretation.
         if needs_interpretation && !matches!(stage, Stage::Draft | Stage::Withdrawn) {
             Stage::InReview
