@@ -64,6 +64,19 @@ enum Command {
         limit: u32,
         #[arg(long, default_value_t = 20)]
         repeat: usize,
+        /// A PRAGMA to set on the catalog's connection first (`cache_size=-262144`,
+        /// `mmap_size=1073741824`): to try what a setting would change. May be repeated.
+        #[arg(long)]
+        pragma: Vec<String>,
+    },
+    /// Times one SQL statement on a catalog's database and prints its query plan (for profiling:
+    /// to try another form of a query of the app on the same rows).
+    Sql {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        repeat: usize,
+        sql: String,
     },
     /// Writes a work plan of N tasks in the sample plan's text format.
     Plan {
@@ -126,9 +139,15 @@ fn main() {
             due,
             limit,
             repeat,
+            pragma,
         } => query(
-            &data_dir, text, department, status, view, due, limit, repeat,
+            &data_dir, text, department, status, view, due, limit, repeat, &pragma,
         ),
+        Command::Sql {
+            data_dir,
+            repeat,
+            sql,
+        } => sql_timing(&data_dir, &sql, repeat).map_err(|e| e.to_string()),
         Command::Plan { tasks, seed, out } => {
             std::fs::write(&out, desk_bench::plan::generate_plan(tasks, seed, 0))
                 .map_err(|e| format!("{}: {e}", out.display()))
@@ -155,10 +174,18 @@ fn query(
     due: Option<String>,
     limit: u32,
     repeat: usize,
+    pragmas: &[String],
 ) -> Result<(), String> {
     use desk_bench::stats::{ms_since, percentile};
     let catalog = desk_store::Catalog::open(data_dir, desk_store::OpenOptions::default())
         .map_err(|e| e.to_string())?;
+    for pragma in pragmas {
+        let (name, value) = pragma.split_once('=').ok_or("--pragma NAME=VALUE")?;
+        catalog
+            .connection()
+            .execute_batch(&format!("PRAGMA {name} = {value}"))
+            .map_err(|e| e.to_string())?;
+    }
     let department_id = match department {
         Some(name) => Some(
             catalog
@@ -193,6 +220,43 @@ fn query(
     }
     println!(
         "{total} items; p50 {:.2} ms, p95 {:.2} ms, min {:.2} ms over {repeat} runs",
+        percentile(&times, 50.0),
+        percentile(&times, 95.0),
+        percentile(&times, 0.0)
+    );
+    Ok(())
+}
+
+fn sql_timing(data_dir: &std::path::Path, sql: &str, repeat: usize) -> rusqlite::Result<()> {
+    use desk_bench::stats::{ms_since, percentile};
+    let conn = rusqlite::Connection::open(data_dir.join("catalog.db"))?;
+    let mut plan = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let lines = plan.query_map([], |r| r.get::<_, String>(3))?;
+    for line in lines {
+        println!("plan: {}", line?);
+    }
+    let mut stmt = conn.prepare(sql)?;
+    let columns = stmt.column_count();
+    let mut times = Vec::new();
+    let mut first_row = String::new();
+    let mut rows = 0;
+    for _ in 0..repeat {
+        let t = std::time::Instant::now();
+        let mut result = stmt.query([])?;
+        rows = 0;
+        while let Some(row) = result.next()? {
+            if rows == 0 {
+                first_row = (0..columns)
+                    .map(|i| format!("{:?}", row.get_ref(i).ok()))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+            }
+            rows += 1;
+        }
+        times.push(ms_since(t));
+    }
+    println!(
+        "{rows} rows (first: {first_row}); p50 {:.2} ms, p95 {:.2} ms, min {:.2} ms over {repeat} runs",
         percentile(&times, 50.0),
         percentile(&times, 95.0),
         percentile(&times, 0.0)
