@@ -273,8 +273,8 @@ if (windowSizes.length) {
   L.push('WebKitNetworkProcess), read from `/proc/PID/status` (VmRSS, the goal\'s measure) and `/proc/PID/smaps_rollup`');
   L.push('(PSS: shared pages divided among the processes that share them, so libraries are not counted twice).');
   L.push('"Idle": 5 s after the first page, then the median of three readings a second apart. "Scrolled": after');
-  L.push('scrolling the catalog list (VirtualList.svelte\'s viewport) to its last row, one screenful per step, each');
-  L.push('step waiting until its rows are loaded.');
+  L.push('scrolling the catalog list (VirtualList.svelte\'s viewport) to its last row in steps of 200 rows, the UI\'s');
+  L.push('page size (so every page is fetched, and kept by the page cache), each step waiting until its rows are shown.');
   L.push('');
   L.push('Baseline: WebKitGTK\'s own MiniBrowser (shipped with the library the app links) showing `about:blank` in');
   L.push('the same display, measured the same way: what any window of this web engine takes before an app adds');
@@ -296,10 +296,12 @@ if (windowSizes.length) {
   const x = windows[largest].summary;
   // The MiniBrowser process stands where the app's process stands.
   const engineOf = (name) => x.engineBaselineByProcess?.find((q) => q.process === name || (name === 'disclosure-desk' && q.process === 'MiniBrowser'));
+  // /proc/PID/comm keeps 15 characters.
+  const fullName = (name) => ({ WebKitNetworkPr: 'WebKitNetworkProcess', WebKitWebProces: 'WebKitWebProcess' })[name] ?? name;
   for (const p of x.idleByProcess) {
     const sp = x.scrolledByProcess?.find((q) => q.process === p.process);
     const e = engineOf(p.process);
-    L.push(`| ${p.process} | ${p.count} | ${fmt(p.rssMb, 0)} | ${fmt(p.pssMb, 0)} | ${fmt(sp?.rssMb, 0)} | ${fmt(sp?.pssMb, 0)} | ${fmt(e?.rssMb, 0)} | ${fmt(e?.pssMb, 0)} |`);
+    L.push(`| ${fullName(p.process)} | ${p.count} | ${fmt(p.rssMb, 0)} | ${fmt(p.pssMb, 0)} | ${fmt(sp?.rssMb, 0)} | ${fmt(sp?.pssMb, 0)} | ${fmt(e?.rssMb, 0)} | ${fmt(e?.pssMb, 0)} |`);
   }
   L.push('');
 }

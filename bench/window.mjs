@@ -5,9 +5,9 @@
 // `[data-testid=item-row]` of the catalog list and time it three ways (from the WebDriver
 // request, from the app process's start, and inside the page from the document's time origin);
 // then, idle, the resident memory of the app and all its WebKit processes (VmRSS and PSS, read
-// from /proc); in the scroll runs, the list is scrolled to its end in steps of 100 rows (half a
-// page of the UI's page cache, so every page is fetched), each step waiting for its rows, and the
-// memory is read again. Then the baseline: WebKitGTK's own MiniBrowser on about:blank in the same
+// from /proc); in the scroll runs, the list is scrolled to its end in steps of 200 rows (the UI's
+// page size, so every page is fetched), each step waiting for its rows, and the memory is read
+// again. Then the baseline: WebKitGTK's own MiniBrowser on about:blank in the same
 // display, the memory any window of this web engine takes before the app adds anything.
 //
 //   xvfb-run -a -s "-screen 0 1280x800x24" node bench/window.mjs \
@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startDriver, Session } from '../tests/e2e/webdriver.mjs';
 
 function parseArgs(argv) {
-  const args = { runs: 5, scrollRuns: 1, idleMs: 5000, scrollStepRows: 100, engineRuns: 3, label: '' };
+  const args = { runs: 5, scrollRuns: 1, idleMs: 5000, scrollStepRows: 200, engineRuns: 3, label: '' };
   for (let i = 2; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     args[key] = argv[++i];

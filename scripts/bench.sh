@@ -6,7 +6,8 @@
 # bench/results.json. Not part of scripts/test.sh: performance is a goal set here, not a test.
 #
 # Settings (environment): BENCH_SIZES ("1000 10000 100000"), BENCH_WINDOW_SIZES (the same),
-# BENCH_RUNS (5), BENCH_SEED (2019), BENCH_KEEP=1 keeps the temporary folder.
+# BENCH_RUNS (5), BENCH_SCROLL_RUNS (3: of those runs, how many scroll the list to its end),
+# BENCH_SEED (2019), BENCH_KEEP=1 keeps the temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -15,6 +16,7 @@ bash scripts/setup.sh
 SIZES=${BENCH_SIZES:-"1000 10000 100000"}
 WINDOW_SIZES=${BENCH_WINDOW_SIZES:-$SIZES}
 RUNS=${BENCH_RUNS:-5}
+SCROLL_RUNS=${BENCH_SCROLL_RUNS:-3}
 SEED=${BENCH_SEED:-2019}
 TARGET=${CARGO_TARGET_DIR:-target}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/desk-bench.XXXXXX")
@@ -38,7 +40,7 @@ done
 for n in $WINDOW_SIZES; do
   step "window: the app on $n items under Xvfb"
   xvfb-run -a -s "-screen 0 1280x800x24" \
-    node bench/window.mjs --app "$APP" --data-dir "$WORK/catalog-$n" --runs "$RUNS" --scroll-runs 1 \
+    node bench/window.mjs --app "$APP" --data-dir "$WORK/catalog-$n" --runs "$RUNS" --scroll-runs "$SCROLL_RUNS" \
     --label "$n" --out "$WORK/window-$n.json"
 done
 
