@@ -1,4 +1,4 @@
-//! `desk-bench`: generate catalogs, measure, and write the results (see `bench/README.md`).
+//! `desk-bench`: generate catalogs, measure, profile one query (see "Benchmarks" in the README).
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
