@@ -6,8 +6,10 @@
 // 1. the first page (list_items, 200 rows) alone;
 // 2. the first page sent after the counts the catalog screen sends at start (five tab counts,
 //    the reminder's two or four), all at once, as the UI sends them;
-// 3. the same calls with the first page sent first.
-// Each is repeated five times; the medians are printed as JSON.
+// 3. the same calls with the first page sent first;
+// each repeated five times, the medians printed as JSON. Then
+// 4. the catalog screen left and opened again, with the calls it makes traced (`window.fetch`,
+//    which carries the IPC): when each was sent and answered, and when the first row appeared.
 
 import { startDriver, Session } from '../tests/e2e/webdriver.mjs';
 
@@ -61,6 +63,33 @@ const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor((xs.length - 1) 
 })().catch((e) => done({ error: String(e) }));
 `;
 
+const TRACE = `
+const done = arguments[arguments.length - 1];
+const log = [];
+const orig = window.fetch;
+window.fetch = function (url, init) {
+  let query = null;
+  try { query = JSON.parse(init.body).query ?? null; } catch {}
+  const e = { command: String(url).split('/').pop(), view: query?.view ?? null, due: query?.due ?? null, limit: query?.limit ?? null, sent: performance.now() };
+  log.push(e);
+  const p = orig.call(this, url, init);
+  p.then(() => { e.answered = performance.now(); }, () => { e.answered = performance.now(); });
+  return p;
+};
+(async () => {
+  document.querySelector('[data-testid=nav-about]').click();
+  await new Promise((r) => setTimeout(r, 1500));
+  log.length = 0;
+  const t0 = performance.now();
+  document.querySelector('[data-testid=nav-catalog]').click();
+  while (!document.querySelector('[data-testid=item-row]')) await new Promise((r) => setTimeout(r, 1));
+  const firstRowMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 1500));
+  window.fetch = orig;
+  done({ firstRowMs, calls: log.map((e) => ({ ...e, sent: Math.round(e.sent - t0), answered: Math.round(e.answered - t0) })) });
+})().catch((e) => done({ error: String(e) }));
+`;
+
 const port = 4900 + (process.pid % 300) * 2;
 const driver = await startDriver({ port, nativePort: port + 1 });
 try {
@@ -69,8 +98,9 @@ try {
     await session.waitFor('[data-testid=item-row]', 60000);
     await new Promise((r) => setTimeout(r, 3000));
     await session.cmd('POST', '/timeouts', { script: 600000 });
-    const result = await session.cmd('POST', '/execute/async', { script: REPLAY, args: [] });
-    console.log(JSON.stringify(result, null, 2));
+    const replay = await session.cmd('POST', '/execute/async', { script: REPLAY, args: [] });
+    const remount = await session.cmd('POST', '/execute/async', { script: TRACE, args: [] });
+    console.log(JSON.stringify({ replay, remount }, null, 2));
   } finally {
     await session.end().catch(() => {});
   }
