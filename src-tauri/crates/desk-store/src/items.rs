@@ -204,6 +204,14 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, key: String) -> Result<T> 
         .map_err(|e| StoreError::Decode(format!("{what}: {e}")))
 }
 
+/// Items whose lead department is `lead`, or that name `co` (its set element) as co-department.
+fn department_condition(lead: &str, co: &str) -> String {
+    format!(
+        "(i.lead_department_id = {lead} OR EXISTS (SELECT 1 FROM item_sets x WHERE x.item_id = i.id \
+         AND x.field = 'co_department_ids' AND x.value = {co}))"
+    )
+}
+
 /// Who is looking, for the personal views.
 pub struct Viewer<'a> {
     pub person: Option<&'a Person>,
@@ -239,12 +247,9 @@ pub fn list(
         ));
     }
     if let Some(department) = &query.department_id {
-        let p1 = arg(SqlValue::Text(department.clone()), &mut args);
-        let p2 = arg(SqlValue::Text(set_element(department)), &mut args);
-        conditions.push(format!(
-            "(i.lead_department_id = {p1} OR EXISTS (SELECT 1 FROM item_sets x WHERE x.item_id = i.id \
-             AND x.field = 'co_department_ids' AND x.value = {p2}))"
-        ));
+        let lead = arg(SqlValue::Text(department.clone()), &mut args);
+        let co = arg(SqlValue::Text(set_element(department)), &mut args);
+        conditions.push(department_condition(&lead, &co));
     }
     if let Some(status) = query.status {
         let key = serde_json::to_value(status).unwrap_or(Value::Null);
@@ -294,12 +299,9 @@ pub fn list(
                  AND i.status IN ('draft', 'in_review', 'awaiting_signoff')"
             )),
             View::MyDepartment => {
-                let d1 = arg(SqlValue::Text(department.clone()), &mut args);
-                let d2 = arg(SqlValue::Text(set_element(&department)), &mut args);
-                conditions.push(format!(
-                    "(i.lead_department_id = {d1} OR EXISTS (SELECT 1 FROM item_sets x WHERE x.item_id = i.id \
-                     AND x.field = 'co_department_ids' AND x.value = {d2}))"
-                ));
+                let lead = arg(SqlValue::Text(department.clone()), &mut args);
+                let co = arg(SqlValue::Text(set_element(&department)), &mut args);
+                conditions.push(department_condition(&lead, &co));
             }
             View::AwaitingMySignoff => {
                 let head = person.roles.contains(&Role::SectionHead);

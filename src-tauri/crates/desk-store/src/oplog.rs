@@ -57,6 +57,14 @@ impl Recorder {
         &self.author_id
     }
 
+    /// The time of the latest operation recorded, to the millisecond (an item's `updated_at`).
+    pub fn last_op_time(&self) -> String {
+        self.clock
+            .to_datetime()
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default()
+    }
+
     /// The clock of the latest operation recorded (or the stored one when none yet).
     pub fn clock(&self) -> Hlc {
         self.clock

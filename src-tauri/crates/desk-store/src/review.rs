@@ -485,15 +485,7 @@ fn void_if_signed(
     item.status_note.clear();
     item.changed_after_signoff = changed;
     record_item_changes(tx, recorder, &before, item)?;
-    items::write_row_only(tx, item, &recorder_time_ms(recorder))
-}
-
-fn recorder_time_ms(recorder: &Recorder) -> String {
-    recorder
-        .clock()
-        .to_datetime()
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
+    items::write_row_only(tx, item, &recorder.last_op_time())
 }
 
 /// One operation per changed field between two versions of an item.
@@ -667,7 +659,7 @@ pub(crate) fn act_in(
         )?;
     }
     record_item_changes(tx, recorder, &before, &item)?;
-    items::write_row_only(tx, &item, &recorder_time_ms(recorder))?;
+    items::write_row_only(tx, &item, &recorder.last_op_time())?;
     Ok(item)
 }
 

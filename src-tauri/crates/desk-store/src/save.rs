@@ -185,12 +185,7 @@ pub(crate) fn save_item_in(
         }
         Some(old) => crate::review::record_item_changes(tx, recorder, old, &item)?,
     }
-    let now = recorder
-        .clock()
-        .to_datetime()
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default();
-    items::write(tx, &item, effective_due, &now)?;
+    items::write(tx, &item, effective_due, &recorder.last_op_time())?;
     Ok(item)
 }
 
