@@ -236,7 +236,19 @@ old_value: JsonValue,
 /**
  * The value after (`set`), the element put in (`add`), or the whole entity (`create`).
  */
-new_value: JsonValue, };
+new_value: JsonValue, 
+/**
+ * The operations this one overwrote (see `merge`): for a `set`, the register's winner when
+ * it was written (plus the losers a person chose to settle); for `add`/`remove`, every
+ * current operation on that element. Empty for creates and for operations recorded before
+ * sync existed.
+ */
+base?: Array<string>, 
+/**
+ * For a `delete`: the deleting PC's version vector (device → highest sequence it had seen),
+ * so every PC can tell which edits the delete knew of.
+ */
+covers?: { [key in string]: number }, };
 
 export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff";
 
@@ -247,6 +259,114 @@ export type HistoryEntry = { op_id: string,
  * RFC 3339, UTC.
  */
 at: string, author_id: string, author_name: string, device_id: string, kind: OpKind, field: string | null, old_value: JsonValue, new_value: JsonValue, };
+
+export type SyncReport = { catalog_id: string, device_id: string, 
+/**
+ * The shared folder's catalog was created by this round.
+ */
+created_catalog: boolean, 
+/**
+ * This PC joined a catalog already in the folder.
+ */
+joined_catalog: boolean, ops_published: number, segments_published: number, blobs_published: number, blobs_fetched: number, 
+/**
+ * Operations applied, per device they came from.
+ */
+applied: Array<DeviceCount>, 
+/**
+ * Segments seen but not applied yet, and why.
+ */
+waiting: Array<WaitingSegment>, 
+/**
+ * Conflicts open after the round, and how many of them are new.
+ */
+conflicts: number, new_conflicts: number, 
+/**
+ * Sign-offs voided by an edit that arrived (recorded as this PC's operations).
+ */
+signoffs_voided: number, 
+/**
+ * This PC took a new device id (it was cloned or restored from a backup).
+ */
+device_changes: Array<DeviceChange>, 
+/**
+ * Things found wrong in the folder and what was done about them.
+ */
+folder_problems: Array<FolderProblem>, clock_warnings: Array<ClockWarning>, 
+/**
+ * Own segments removed by compaction, and whether a snapshot was written.
+ */
+segments_compacted: number, snapshot_written: boolean, 
+/**
+ * RFC 3339, UTC.
+ */
+finished_at: string, };
+
+export type DeviceCount = { device_id: string, ops: number, };
+
+export type WaitReason = "gap" | "damaged" | "causal" | "quarantined";
+
+export type WaitingSegment = { device_id: string, 
+/**
+ * The file name, or the first sequence expected when nothing is there.
+ */
+file: string, reason: WaitReason, detail: string, };
+
+export type DeviceChange = { old_device_id: string, new_device_id: string, 
+/**
+ * Unsent operations carried over to the new id.
+ */
+ops_rekeyed: number, reason: string, };
+
+export type FolderProblem = { 
+/**
+ * Stable key: `emptied` (republished), `unknown_file`, `foreign_blob`, `unreadable_ack` …
+ */
+code: string, message: string, };
+
+export type ClockWarning = { device_id: string, 
+/**
+ * How far that PC's clock is ahead of this one, in minutes.
+ */
+ahead_minutes: bigint, };
+
+export type SyncStatus = { device_id: string, catalog_id: string, 
+/**
+ * The folder of the last round, as the person chose it.
+ */
+folder: string | null, 
+/**
+ * RFC 3339, UTC; null before the first round.
+ */
+last_sync: string | null, 
+/**
+ * Why the last round failed, if it did (its error code).
+ */
+last_error: string | null, ops_waiting_to_go_out: number, conflicts: number, clock_warnings: Array<ClockWarning>, waiting: Array<WaitingSegment>, 
+/**
+ * Devices known, with how far this PC has applied each.
+ */
+cursors: Array<DeviceCount>, };
+
+export type Conflict = { 
+/**
+ * `entity/entity_id/field`, what `desk conflicts resolve` takes.
+ */
+key: string, entity: string, entity_id: string, 
+/**
+ * A label for people: the item's title, the department's name …
+ */
+entity_label: string, field: string, 
+/**
+ * The value shown now, then the others kept.
+ */
+current: ConflictValue, others: Array<ConflictValue>, };
+
+export type ConflictValue = { op_id: string, value: JsonValue, author_id: string, device_id: string, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, };
 
 export type CatalogSettings = { 
 /**

@@ -42,6 +42,16 @@ fn generate() -> String {
     declare::<ops::EntityKind>(&cfg, &mut out);
     declare::<ops::OpKind>(&cfg, &mut out);
     declare::<ops::HistoryEntry>(&cfg, &mut out);
+    declare::<sync::SyncReport>(&cfg, &mut out);
+    declare::<sync::DeviceCount>(&cfg, &mut out);
+    declare::<sync::WaitReason>(&cfg, &mut out);
+    declare::<sync::WaitingSegment>(&cfg, &mut out);
+    declare::<sync::DeviceChange>(&cfg, &mut out);
+    declare::<sync::FolderProblem>(&cfg, &mut out);
+    declare::<sync::ClockWarning>(&cfg, &mut out);
+    declare::<sync::SyncStatus>(&cfg, &mut out);
+    declare::<sync::Conflict>(&cfg, &mut out);
+    declare::<sync::ConflictValue>(&cfg, &mut out);
     declare::<settings::CatalogSettings>(&cfg, &mut out);
     declare::<validate::FieldProblem>(&cfg, &mut out);
     declare::<error::ErrorPayload>(&cfg, &mut out);

@@ -194,6 +194,26 @@ pub fn write_row_only(tx: &Transaction, item: &Item, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// Removes an item's row, sets, checklist, marks and search entry (a delete that sync settled).
+pub fn remove(tx: &Transaction, id: &str) -> Result<()> {
+    let seq: Option<i64> = tx
+        .query_row("SELECT seq FROM items WHERE id = ?1", params![id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(seq) = seq {
+        tx.execute("DELETE FROM item_search WHERE rowid = ?1", params![seq])?;
+    }
+    tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![id])?;
+    tx.execute("DELETE FROM item_checks WHERE item_id = ?1", params![id])?;
+    tx.execute(
+        "DELETE FROM item_checklists WHERE item_id = ?1",
+        params![id],
+    )?;
+    tx.execute("DELETE FROM items WHERE id = ?1", params![id])?;
+    Ok(())
+}
+
 /// The JSON text a set element is stored as (for filters on co-departments).
 pub fn set_element(value: &str) -> String {
     Value::String(value.to_string()).to_string()

@@ -18,6 +18,7 @@ pub mod review;
 pub mod sample;
 pub(crate) mod save;
 pub mod search;
+pub mod sync_apply;
 
 use attachments::AttachmentStore;
 use chrono::NaiveDate;
@@ -694,6 +695,6 @@ fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
 }
 
-fn new_device_id() -> String {
+pub(crate) fn new_device_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
 }
