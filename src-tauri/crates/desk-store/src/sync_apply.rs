@@ -458,7 +458,7 @@ fn apply_effect(
                     outcome.attachments.insert(sha.to_string());
                 }
             }
-            materialize_item_field(tx, cache, op)?;
+            materialize_item_field(tx, ctx, cache, op)?;
         }
         (EntityKind::Department | EntityKind::Person, OpKind::Create) => {
             let exists = match op.entity {
@@ -573,10 +573,21 @@ fn materialize_setting(tx: &Connection, entity_id: &str, field: &str, value: &Va
 }
 
 /// Writes the winner of an item field (a register, a set element, the checklist, a check mark).
-fn materialize_item_field(tx: &Transaction, cache: &mut ItemCache, op: &Operation) -> Result<()> {
+fn materialize_item_field(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    cache: &mut ItemCache,
+    op: &Operation,
+) -> Result<()> {
     let Some(field) = op.field.as_deref() else {
         return Ok(());
     };
+    if (field.starts_with("check:") || field == "checklist")
+        && cache.dirty.contains_key(&op.entity_id)
+    {
+        // The marks and the checklist refer to the item's row: write it first.
+        cache.flush(tx, ctx)?;
+    }
     let element = element_key(op.kind, &op.old_value, &op.new_value);
     let heads = load_heads(tx, EntityKind::Item, &op.entity_id, field, &element)?;
     if let Some(key) = field.strip_prefix("check:") {
@@ -977,7 +988,7 @@ pub(crate) fn settle_in(
     match kind {
         EntityKind::Item => {
             let mut cache = ItemCache::default();
-            materialize_item_field(tx, &mut cache, &op)?;
+            materialize_item_field(tx, ctx, &mut cache, &op)?;
             cache.flush(tx, ctx)?;
         }
         EntityKind::Department | EntityKind::Person => {
