@@ -76,18 +76,20 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
     let roll = rng.below(100);
     let department = office.department.clone();
     let catalog = &mut office.pcs[pc].catalog;
-    let mut count = |k: &'static str| *counts.entry(k).or_default() += 1;
+    let count = |counts: &mut BTreeMap<&'static str, u32>, k: &'static str| {
+        *counts.entry(k).or_default() += 1
+    };
     match (roll, target) {
-        (0..=11, _) | (_, None) => {
+        (0..=9, _) | (_, None) => {
             let mut item = Item::blank(String::new());
             item.title = format!("事项{}", rng.below(1000));
             item.lead_department_id = Some(department);
             item.keywords = vec![KEYWORDS[rng.below(4) as usize].to_string()];
             if catalog.save_item(item).is_ok() {
-                count("create");
+                count(counts, "create");
             }
         }
-        (12..=39, Some(id)) => {
+        (10..=34, Some(id)) => {
             if let Ok(mut item) = catalog.item(&id) {
                 let field = FIELDS[rng.below(FIELDS.len() as u64) as usize];
                 let mut text = TEXTS[rng.below(TEXTS.len() as u64) as usize].to_string();
@@ -99,24 +101,24 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                     serde_json::Value::String(format!("{text}{}", rng.below(3))),
                 );
                 if catalog.save_item(item).is_ok() {
-                    count("field");
+                    count(counts, "field");
                 }
             }
         }
-        (40..=51, Some(id)) => {
+        (35..=44, Some(id)) => {
             if let Ok(mut item) = catalog.item(&id) {
                 let keyword = KEYWORDS[rng.below(4) as usize].to_string();
                 if item.keywords.contains(&keyword) {
                     item.keywords.retain(|k| k != &keyword);
-                    count("set_remove");
+                    count(counts, "set_remove");
                 } else {
                     item.keywords.push(keyword);
-                    count("set_add");
+                    count(counts, "set_add");
                 }
                 let _ = catalog.save_item(item);
             }
         }
-        (52..=63, Some(id)) => {
+        (45..=54, Some(id)) => {
             let key = CHECKS[rng.below(CHECKS.len() as u64) as usize];
             let (state, note) = match rng.below(3) {
                 0 => (CheckState::Passed, ""),
@@ -124,10 +126,10 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                 _ => (CheckState::Pending, ""),
             };
             if catalog.mark_check(&id, key, state, note).is_ok() {
-                count("check");
+                count(counts, "check");
             }
         }
-        (64..=79, Some(id)) => {
+        (55..=64, Some(id)) => {
             // Walk the item towards sign-off: submit, pass every manual check, request, sign.
             let _ = catalog.act(&id, Action::Submit, "");
             for key in ALL_MANUAL {
@@ -135,15 +137,15 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
             }
             let _ = catalog.act(&id, Action::RequestSignoff, "");
             if catalog.act(&id, Action::SignOff, "").is_ok() {
-                count("signoff");
+                count(counts, "signoff");
             }
         }
-        (80..=85, Some(id)) => {
+        (65..=69, Some(id)) => {
             if catalog.delete_item(&id).is_ok() {
-                count("delete");
+                count(counts, "delete");
             }
         }
-        (86..=89, _) => {
+        (70..=74, _) => {
             let conflicts = catalog.conflicts().unwrap_or_default();
             if let Some(conflict) = rng.pick(&conflicts) {
                 let chosen = if rng.chance(50) {
@@ -156,14 +158,19 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                         .unwrap_or_default()
                 };
                 if catalog.settle_conflict(&conflict.key, &chosen).is_ok() {
-                    count("settle");
+                    count(counts, "settle");
                 }
             }
         }
-        _ => {
-            let _ = office.sync(pc);
-            count("sync");
-        }
+        _ => match office.sync(pc) {
+            Ok(report) => {
+                count(counts, "sync");
+                *counts.entry("waiting_seen").or_default() += report.waiting.len() as u32;
+                *counts.entry("new_conflicts").or_default() += report.new_conflicts;
+                *counts.entry("signoffs_voided").or_default() += report.signoffs_voided;
+            }
+            Err(_) => count(counts, "sync_failed"),
+        },
     }
 }
 
@@ -386,7 +393,7 @@ proptest! {
 
     #[test]
     fn three_pcs_converge_under_faults(seed in any::<u64>()) {
-        let counts = run_case(seed, 3, 70);
+        let counts = run_case(seed, 3, 120);
         eprintln!("seed {seed}: {counts:?}");
     }
 }
