@@ -1322,6 +1322,7 @@ impl crate::Catalog {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let moved = rekey_device(&tx, &old, &new, published)?;
         meta_set(&tx, "sync:published_seq", "0")?;
+        tx.execute("DELETE FROM sync_published", [])?;
         let previous: Vec<String> = meta_get(&tx, "sync:previous_device_ids")?
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
@@ -1335,6 +1336,51 @@ impl crate::Catalog {
         tx.commit()?;
         self.device_id = new.clone();
         Ok((new, moved))
+    }
+
+    /// Remembers a published segment's cut and version vector, so that a folder emptied later
+    /// gets the very same segments back (their version vectors are what keeps the order of
+    /// delivery right: recomputing them from today's state could make PCs wait on each other).
+    pub fn record_published_segment(
+        &self,
+        first_seq: u64,
+        last_seq: u64,
+        version_vector: &VersionVector,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_published (first_seq, last_seq, version_vector) VALUES (?1, ?2, ?3)",
+            params![
+                first_seq as i64,
+                last_seq as i64,
+                serde_json::to_string(version_vector).unwrap_or_default()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The segments this PC published under its current id: first, last, version vector.
+    pub fn published_segments(&self) -> Result<Vec<(u64, u64, VersionVector)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT first_seq, last_seq, version_vector FROM sync_published ORDER BY first_seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (first, last, vv) = row?;
+            out.push((
+                first.max(0) as u64,
+                last.max(0) as u64,
+                serde_json::from_str(&vv)
+                    .map_err(|e| StoreError::Decode(format!("published segment: {e}")))?,
+            ));
+        }
+        Ok(out)
     }
 
     /// Every operation this PC holds in an order that respects causality (clock, device, seq),

@@ -151,9 +151,7 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     let republish = check_folder(round)?;
     write_device_card(round)?;
     check_identity(round)?;
-    if republish {
-        republish_own(round)?;
-    }
+    republish_own(round, republish)?;
     publish(round)?;
     bootstrap_from_snapshot(round)?;
     apply_all(round)?;
@@ -399,71 +397,94 @@ fn change_device(round: &mut Round, reason: String) -> Result<(), SyncError> {
     write_device_card(round)
 }
 
-/// Writes own operations `from..=to` as segments; `mark` moves them out of the outbox.
-fn write_segments(round: &mut Round, from: u64, to: u64, mark: bool) -> Result<(), SyncError> {
+/// Writes own operations `from..=to` as new segments and moves them out of the outbox.
+fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError> {
     let mut next = from;
     while next <= to {
         let last = (next + round.options.segment_max_ops.max(1) as u64 - 1).min(to);
         let device = round.catalog.device_id().to_string();
-        let ops = round.catalog.own_operations(next, last)?;
-        if ops.len() as u64 != last - next + 1 {
-            return Err(SyncError::Store(desk_store::StoreError::Decode(format!(
-                "own operations {next}..{last} are not all in the log"
-            ))));
-        }
-        publish_blobs(round, &ops)?;
+        // What the segment builds on: everything this PC has applied.
         let mut vv = round.catalog.sync_cursors()?;
         vv.insert(device.clone(), last);
-        let header =
-            format::ops_header(&round.catalog_id, &device, &ops, vv, &time_text(round.now));
-        let bytes = format::encode_segment(&header, &ops)
-            .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
-        let path = round.path(&format!("ops/{device}/{}", format::segment_name(next)));
-        match round.folder.create_new(&path, &bytes) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let existing = round.folder.read(&path).map_err(|e| round.io(e))?;
-                match format::decode_segment(&existing) {
-                    Ok(segment)
-                        if segment_is_ours(round, &segment)? && segment.header.last_seq == last => {
-                    }
-                    Ok(_) | Err(_) if !mark => {
-                        // Republishing: what is there is someone else's under our old id; the
-                        // identity check of the next round deals with it.
-                        next = last + 1;
-                        continue;
-                    }
-                    _ => {
-                        change_device(
-                            round,
-                            format!("the name of segment {next} was taken by another PC using this PC's id"),
-                        )?;
-                        return Ok(());
-                    }
-                }
+        match write_segment(round, next, last, &vv)? {
+            Written::Yes(count) => {
+                round.catalog.record_published_segment(next, last, &vv)?;
+                round.catalog.mark_published(last, &time_text(round.now))?;
+                round.report.ops_published += count;
+                round.report.segments_published += 1;
             }
-            Err(e) => return Err(round.io(e)),
-        }
-        // Read back: only what the folder really holds leaves the outbox.
-        let back = round.folder.read(&path).map_err(|e| round.io(e))?;
-        if back != bytes {
-            match format::decode_segment(&back) {
-                Ok(segment) if segment_is_ours(round, &segment)? => {}
-                _ => {
-                    return Err(round.io(io::Error::other(format!(
-                        "segment {next} read back differently from what was written"
-                    ))))
-                }
+            Written::NameTaken => {
+                change_device(
+                    round,
+                    format!(
+                        "the name of segment {next} was taken by another PC using this PC's id"
+                    ),
+                )?;
+                return Ok(());
             }
-        }
-        if mark {
-            round.catalog.mark_published(last, &time_text(round.now))?;
-            round.report.ops_published += ops.len() as u32;
-            round.report.segments_published += 1;
         }
         next = last + 1;
     }
     Ok(())
+}
+
+enum Written {
+    Yes(u32),
+    /// Another PC's segment has the name (a clone).
+    NameTaken,
+}
+
+/// Writes one segment of own operations `first..=last`, reads it back and checks it.
+fn write_segment(
+    round: &mut Round,
+    first: u64,
+    last: u64,
+    vv: &VersionVector,
+) -> Result<Written, SyncError> {
+    let device = round.catalog.device_id().to_string();
+    let ops = round.catalog.own_operations(first, last)?;
+    if ops.len() as u64 != last - first + 1 {
+        return Err(SyncError::Store(desk_store::StoreError::Decode(format!(
+            "own operations {first}..{last} are not all in the log"
+        ))));
+    }
+    publish_blobs(round, &ops)?;
+    let header = format::ops_header(
+        &round.catalog_id,
+        &device,
+        &ops,
+        vv.clone(),
+        &time_text(round.now),
+    );
+    let bytes = format::encode_segment(&header, &ops)
+        .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
+    let path = round.path(&format!("ops/{device}/{}", format::segment_name(first)));
+    match round.folder.create_new(&path, &bytes) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let existing = round.folder.read(&path).map_err(|e| round.io(e))?;
+            return match format::decode_segment(&existing) {
+                Ok(segment) if segment_is_ours(round, &segment)? => {
+                    Ok(Written::Yes(ops.len() as u32))
+                }
+                _ => Ok(Written::NameTaken),
+            };
+        }
+        Err(e) => return Err(round.io(e)),
+    }
+    // Read back: only what the folder really holds leaves the outbox.
+    let back = round.folder.read(&path).map_err(|e| round.io(e))?;
+    if back != bytes {
+        match format::decode_segment(&back) {
+            Ok(segment) if segment_is_ours(round, &segment)? => {}
+            _ => {
+                return Err(round.io(io::Error::other(format!(
+                    "segment {first} read back differently from what was written"
+                ))))
+            }
+        }
+    }
+    Ok(Written::Yes(ops.len() as u32))
 }
 
 fn publish(round: &mut Round) -> Result<(), SyncError> {
@@ -475,7 +496,7 @@ fn publish(round: &mut Round) -> Result<(), SyncError> {
         if from > to {
             return Ok(());
         }
-        write_segments(round, from, to, true)?;
+        write_segments(round, from, to)?;
         if round.catalog.device_id() == device {
             return Ok(());
         }
@@ -483,10 +504,35 @@ fn publish(round: &mut Round) -> Result<(), SyncError> {
     Ok(())
 }
 
-fn republish_own(round: &mut Round) -> Result<(), SyncError> {
-    let published = round.catalog.published_seq()?;
-    if published > 0 {
-        write_segments(round, 1, published, false)?;
+/// Publishes the same segments again (same cut, same version vectors) where the folder lost
+/// them: all of them into an emptied folder, else those missing that compaction did not remove.
+fn republish_own(round: &mut Round, emptied: bool) -> Result<(), SyncError> {
+    let device = round.catalog.device_id().to_string();
+    let listed: BTreeSet<u64> = own_segments(round, &device)?.into_iter().collect();
+    let compacted: u64 = round
+        .catalog
+        .sync_value("compacted_through")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let everything = emptied || listed.is_empty();
+    let mut again = 0;
+    for (first, last, vv) in round.catalog.published_segments()? {
+        if listed.contains(&first) || (!everything && last <= compacted) {
+            continue;
+        }
+        match write_segment(round, first, last, &vv)? {
+            Written::Yes(_) => again += 1,
+            // Someone else's under this id: the next round's identity check deals with it.
+            Written::NameTaken => {
+                log::warn!("sync: segment {first} could not be published again: the name is taken")
+            }
+        }
+    }
+    if again > 0 && !emptied {
+        round.problem(
+            "republished",
+            format!("{again} of this PC's segments were missing from the shared folder and were published again"),
+        );
     }
     Ok(())
 }
@@ -915,6 +961,9 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
     if !covered {
         write_snapshot(round)?;
     }
+    round
+        .catalog
+        .set_sync_value("compacted_through", &through.to_string())?;
     for (path, _) in candidates {
         round.folder.remove(&path).map_err(|e| round.io(e))?;
         round.report.segments_compacted += 1;

@@ -40,3 +40,11 @@ CREATE TABLE sync_deleted_items (
     checklist TEXT,
     checks TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- The segments this PC published under its current id, to publish the same again into a folder
+-- that was emptied.
+CREATE TABLE sync_published (
+    first_seq INTEGER PRIMARY KEY,
+    last_seq INTEGER NOT NULL,
+    version_vector TEXT NOT NULL
+);
