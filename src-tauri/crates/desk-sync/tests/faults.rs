@@ -513,3 +513,74 @@ fn the_real_folder_works_end_to_end() {
     assert!(missing.is_err());
     let _ = folder.list("");
 }
+
+#[test]
+fn compaction_waits_for_every_ack_and_a_snapshot_then_a_new_pc_starts_from_it() {
+    let mut office = Office::new(2, 17);
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        ids.push(add_item(&mut office, 0, &format!("压缩{n}")).id);
+    }
+    let compacting = |now: i64| desk_sync::SyncOptions {
+        compact: true,
+        retention_ms: 0,
+        ..options(now)
+    };
+    let sync_compacting = |office: &mut Office, pc: usize| {
+        office.tick();
+        let p = &mut office.pcs[pc];
+        desk_sync::sync_round(&mut p.catalog, &p.view, &compacting(now_ms() + 1000))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // PC 1 has acknowledged only what it had when it joined: only that may go, and PC 1 still
+    // finds every new item in the segments left.
+    sync_compacting(&mut office, 0);
+    ok(office.sync(1));
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("压缩{n}")));
+    }
+    for n in 0..10 {
+        ids.push(add_item(&mut office, 0, &format!("压缩{}", 20 + n)).id);
+    }
+    ok(office.sync(0));
+    ok(office.sync(1));
+    let report = sync_compacting(&mut office, 0);
+    assert!(report.segments_compacted > 0, "{report:?}");
+    assert!(report.snapshot_written);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let remaining = office
+        .share
+        .borrow()
+        .files
+        .keys()
+        .filter(|p| p.contains(&format!("/ops/{device}/")))
+        .count();
+    assert!(remaining >= 1, "the newest segment stays");
+    // A new PC starts from the snapshot and the segments left.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = common::View {
+        share: office.share.clone(),
+        pc: 9,
+        seed: 1,
+        faults: Default::default(),
+        rng: std::cell::RefCell::new(common::Rng::new(1)),
+    };
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    assert!(report.waiting.is_empty(), "{report:?}");
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(
+            newcomer.item(id).map(|i| i.title).ok(),
+            Some(format!("压缩{n}"))
+        );
+    }
+    assert_eq!(
+        dump(&newcomer)["items"],
+        dump(&office.pcs[0].catalog)["items"]
+    );
+}
