@@ -18,6 +18,7 @@ macro_rules! outln {
 mod people;
 mod report;
 mod review;
+mod sync;
 mod templates;
 mod text;
 
@@ -73,6 +74,11 @@ enum Command {
     /// People and their roles.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Sync through a shared folder: one round (publish, then apply), or its status.
+    Sync(sync::SyncArgs),
+    /// Values two PCs set without seeing each other's change: list them, keep one.
+    #[command(subcommand)]
+    Conflicts(sync::ConflictsCommand),
     /// Who this PC's changes and sign-offs are recorded as.
     Whoami {
         /// Choose the person (name or id).
@@ -124,6 +130,8 @@ enum ItemCommand {
     },
     /// Every change of an item: who, when, on which PC, old and new value.
     History { id: String },
+    /// Delete an item (synced as a tombstone; an edit made elsewhere meanwhile keeps it).
+    Delete { id: String },
     /// Draft → in review.
     Submit { id: String },
     /// In review → awaiting sign-off (every required check passed or not applicable).
@@ -416,6 +424,17 @@ pub(crate) fn today() -> chrono::NaiveDate {
 
 fn run(cli: Cli) -> Outcome {
     match &cli.command {
+        Command::Sync(args) => sync::run_sync(&cli, args),
+        Command::Conflicts(command) => sync::run_conflicts(&cli, command),
+        Command::Item(ItemCommand::Delete { id }) => {
+            let mut catalog = open(&cli)?;
+            catalog.delete_item(id)?;
+            if cli.json {
+                return print_json(&serde_json::json!({ "deleted": id }));
+            }
+            outln!("deleted {id}");
+            Ok(())
+        }
         Command::Plan(PlanCommand::Parse { file }) => {
             let bytes = desk_store::plan::read_plan_file(file)?;
             let decoded = decode_plan_bytes(&bytes).map_err(StoreError::from)?;
