@@ -67,7 +67,8 @@ pub fn load_optional(conn: &Connection, id: &str) -> Result<Option<Item>> {
     let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
     let sql = format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "));
     let values: Option<Vec<SqlValue>> = conn
-        .query_row(&sql, params![id], |row| {
+        .prepare_cached(&sql)?
+        .query_row(params![id], |row| {
             (0..columns.len())
                 .map(|i| row.get::<_, SqlValue>(i))
                 .collect()
@@ -137,7 +138,8 @@ pub fn write(
         values.len(),
         updates.join(", ")
     );
-    tx.execute(&sql, params_from_iter(values.iter()))?;
+    tx.prepare_cached(&sql)?
+        .execute(params_from_iter(values.iter()))?;
     tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![item.id])?;
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",

@@ -172,16 +172,21 @@ pub(crate) fn advance_heads(conn: &Connection, op: &Operation) -> Result<Vec<Hea
 }
 
 /// Inserts an operation row (remote operations are marked sent: they are not this PC's outbox).
-pub(crate) fn insert_op(tx: &Connection, op: &Operation, sent_at: Option<&str>) -> Result<()> {
+/// Inserts an operation row; returns false when it was already there (remote operations only:
+/// a local one is always new).
+pub(crate) fn insert_op(tx: &Connection, op: &Operation, sent_at: Option<&str>) -> Result<bool> {
     let covers = match &op.covers {
         Some(vv) => Some(serde_json::to_string(vv).map_err(|e| StoreError::Decode(e.to_string()))?),
         None => None,
     };
-    tx.prepare_cached(
+    let sql = if sent_at.is_some() {
+        "INSERT OR IGNORE INTO ops (id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value, sent_at, base, covers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    } else {
         "INSERT INTO ops (id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value, sent_at, base, covers)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    };
+    let inserted = tx.prepare_cached(sql)?.execute(params![
         op.id,
         op.device_id,
         op.seq as i64,
@@ -197,7 +202,7 @@ pub(crate) fn insert_op(tx: &Connection, op: &Operation, sent_at: Option<&str>) 
         serde_json::to_string(&op.base).unwrap_or_else(|_| "[]".into()),
         covers,
     ])?;
-    Ok(())
+    Ok(inserted > 0)
 }
 
 /// Fills `base` of the operations recorded before sync existed and builds the heads, by replaying
@@ -370,7 +375,6 @@ pub(crate) fn apply_in(
     let mut cache = ItemCache::default();
     let mut touched_items: BTreeSet<String> = BTreeSet::new();
     let mut max_clock = Hlc::ZERO;
-    let mut known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM ops WHERE id = ?1)")?;
     let sent = time_text(Hlc {
         wall_ms: ctx.now_ms,
         counter: 0,
@@ -382,10 +386,9 @@ pub(crate) fn apply_in(
                 op.id
             )));
         }
-        if op.seq <= start || known.query_row(params![op.id], |r| r.get::<_, bool>(0))? {
+        if op.seq <= start || !insert_op(tx, op, Some(&sent))? {
             continue;
         }
-        insert_op(tx, op, Some(&sent))?;
         max_clock = max_clock.max(op.clock);
         apply_effect(tx, ctx, op, &mut cache, &mut outcome)?;
         if op.entity == EntityKind::Item {
@@ -393,7 +396,6 @@ pub(crate) fn apply_in(
         }
         outcome.applied += 1;
     }
-    drop(known);
     cache.flush(tx, ctx)?;
     set_cursor(tx, device, last_seq)?;
     if outcome.applied > 0 {
@@ -446,7 +448,7 @@ fn apply_effect(
             settle_deletion(tx, &op.entity_id)?;
         }
         (EntityKind::Item, OpKind::Set | OpKind::Add | OpKind::Remove) => {
-            advance_heads(tx, op)?;
+            let heads = advance_heads(tx, op)?;
             if cache.get(tx, &op.entity_id)?.is_none() {
                 // An edit the delete did not know of brings the item back.
                 if !resurrect(tx, &op.entity_id)? {
@@ -458,7 +460,7 @@ fn apply_effect(
                     outcome.attachments.insert(sha.to_string());
                 }
             }
-            materialize_item_field(tx, ctx, cache, op)?;
+            materialize_item_field(tx, ctx, cache, op, &heads)?;
         }
         (EntityKind::Department | EntityKind::Person, OpKind::Create) => {
             let exists = match op.entity {
@@ -578,6 +580,7 @@ fn materialize_item_field(
     ctx: &ApplyContext,
     cache: &mut ItemCache,
     op: &Operation,
+    heads: &[Head],
 ) -> Result<()> {
     let Some(field) = op.field.as_deref() else {
         return Ok(());
@@ -588,10 +591,8 @@ fn materialize_item_field(
         // The marks and the checklist refer to the item's row: write it first.
         cache.flush(tx, ctx)?;
     }
-    let element = element_key(op.kind, &op.old_value, &op.new_value);
-    let heads = load_heads(tx, EntityKind::Item, &op.entity_id, field, &element)?;
     if let Some(key) = field.strip_prefix("check:") {
-        let Some(state) = merge::register_state(&heads) else {
+        let Some(state) = merge::register_state(heads) else {
             return Ok(());
         };
         match &state.winner.value {
@@ -621,7 +622,7 @@ fn materialize_item_field(
         return Ok(());
     }
     if field == "checklist" {
-        let Some(state) = merge::register_state(&heads) else {
+        let Some(state) = merge::register_state(heads) else {
             return Ok(());
         };
         let template = state
@@ -659,7 +660,7 @@ fn materialize_item_field(
     };
     match item_field.shape() {
         FieldShape::Register => {
-            if let Some(state) = merge::register_state(&heads) {
+            if let Some(state) = merge::register_state(heads) {
                 item.set(item_field, state.winner.value.clone())
                     .map_err(|e| StoreError::Decode(e.to_string()))?;
             }
@@ -670,7 +671,7 @@ fn materialize_item_field(
             } else {
                 &op.old_value
             };
-            let present = merge::element_present(&heads);
+            let present = merge::element_present(heads);
             let mut list = match item.get(item_field) {
                 Value::Array(list) => list,
                 _ => Vec::new(),
@@ -806,13 +807,19 @@ fn void_stale_signoffs(
 ) -> Result<u32> {
     let mut recorder: Option<Recorder> = None;
     let mut voided = 0;
+    let mut status = tx.prepare_cached("SELECT status FROM items WHERE id = ?1")?;
     for id in touched {
+        let signed = status
+            .query_row(params![id], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|s| serde_json::from_value::<desk_core::model::Status>(Value::String(s)).ok())
+            .is_some_and(|s| s.is_signed());
+        if !signed {
+            continue;
+        }
         let Some(mut item) = items::load_optional(tx, id)? else {
             continue;
         };
-        if !item.status.is_signed() {
-            continue;
-        }
         let Some(latest) = review::signoffs(tx, id)?.into_iter().next() else {
             continue;
         };
@@ -988,7 +995,8 @@ pub(crate) fn settle_in(
     match kind {
         EntityKind::Item => {
             let mut cache = ItemCache::default();
-            materialize_item_field(tx, ctx, &mut cache, &op)?;
+            let heads = load_heads(tx, kind, entity_id, field, "")?;
+            materialize_item_field(tx, ctx, &mut cache, &op, &heads)?;
             cache.flush(tx, ctx)?;
         }
         EntityKind::Department | EntityKind::Person => {
