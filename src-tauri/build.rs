@@ -43,5 +43,11 @@ mod disclosure_commands {
         "list_calendar_years",
         "save_calendar_year",
         "reset_calendar_year",
+        "sync_status",
+        "sync_now",
+        "set_sync_folder",
+        "pick_sync_folder",
+        "list_conflicts",
+        "settle_conflict",
     ];
 }

@@ -3,9 +3,11 @@
 
 mod commands;
 mod state;
+mod sync;
 
 use state::AppState;
 use std::path::PathBuf;
+use tauri::Manager;
 
 /// `--data-dir DIR` (or `--data-dir=DIR`) from the command line, for tests and portable use.
 fn data_dir_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
@@ -89,6 +91,12 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::review::list_calendar_years,
             commands::review::save_calendar_year,
             commands::review::reset_calendar_year,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::set_sync_folder,
+            commands::sync::pick_sync_folder,
+            commands::sync::list_conflicts,
+            commands::sync::settle_conflict,
         ])
 }
 
@@ -102,13 +110,17 @@ pub fn run() {
         }
     };
     let log_dir = log_dir(&data_dir);
-    let state = AppState::open(data_dir, log_dir.clone());
+    let state = AppState::open(data_dir.clone(), log_dir.clone());
     let builder = tauri::Builder::default()
         .plugin(logger(log_dir).build())
         .plugin(tauri_plugin_opener::init());
     let result = build(builder, state)
-        .setup(|_| {
+        .setup(move |app| {
             log::info!("Disclosure Desk {} started", env!("CARGO_PKG_VERSION"));
+            let host = sync::WindowHost {
+                app: app.handle().clone(),
+            };
+            app.manage(sync::SyncWorker::start(data_dir, host));
             Ok(())
         })
         .run(tauri::generate_context!());

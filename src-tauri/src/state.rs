@@ -55,6 +55,30 @@ impl AppState {
         Ok(catalog)
     }
 
+    /// Drops the open catalog so the next command opens it afresh: after sync applied other PCs'
+    /// operations, its cached settings, calendar and device id may be stale. A command still
+    /// running finishes on the catalog it started with.
+    pub fn reopen(&self) {
+        if let Ok(mut slot) = self.catalog.lock() {
+            *slot = None;
+        }
+    }
+
+    /// Like [`AppState::with_catalog`], for work whose errors are already payloads (sync's).
+    pub async fn with_catalog_payload<T, F>(&self, work: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Catalog) -> Result<T, ErrorPayload> + Send + 'static,
+    {
+        let catalog = self.catalog()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = catalog.lock().map_err(|_| poisoned())?;
+            work(&mut guard).inspect_err(|e| log::warn!("{}: {}", e.code, e.message))
+        })
+        .await
+        .map_err(|e| ErrorPayload::new("internal", e.to_string()))?
+    }
+
     /// Runs `work` with the catalog on a blocking thread.
     pub async fn with_catalog<T, F>(&self, work: F) -> Result<T, ErrorPayload>
     where

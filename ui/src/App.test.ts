@@ -22,6 +22,19 @@ vi.mock('./ipc/api', () => ({
   auditLog: async () => ({ entries: [], total: 0, offset: 0 }),
   listTemplates: async () => [],
   listCalendarYears: async () => [],
+  onSyncEvents: async () => () => {},
+  syncStatus: async () => ({
+    device_id: 'dev-a',
+    catalog_id: 'cat',
+    folder: null,
+    last_sync: null,
+    last_error: null,
+    ops_waiting_to_go_out: 0,
+    conflicts: 0,
+    clock_warnings: [],
+    waiting: [],
+    cursors: [],
+  }),
 }));
 
 const { default: App } = await import('./App.svelte');

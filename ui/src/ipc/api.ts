@@ -3,6 +3,7 @@
 // (see lib/errors.ts for turning it into text).
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Action,
   AppInfo,
@@ -12,6 +13,7 @@ import type {
   Category,
   CatalogSettings,
   CheckState,
+  Conflict,
   ChecklistTemplate,
   Department,
   DepartmentProgress,
@@ -25,6 +27,8 @@ import type {
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
+  SyncReport,
+  SyncStatus,
 } from './bindings';
 
 export function appInfo(): Promise<AppInfo> {
@@ -173,4 +177,49 @@ export function saveCalendarYear(text: string): Promise<CalendarYear> {
 /** Drops the office's version of a year: back to the shipped file, or not covered. */
 export function resetCalendarYear(year: number): Promise<void> {
   return invoke<void>('reset_calendar_year', { year });
+}
+
+/** Last sync, what waits to go out, conflicts, PCs with a bad clock. */
+export function syncStatus(): Promise<SyncStatus> {
+  return invoke<SyncStatus>('sync_status');
+}
+
+/** Runs a sync round now and answers with what it did (rejects with the round's error). */
+export function syncNow(): Promise<SyncReport> {
+  return invoke<SyncReport>('sync_now');
+}
+
+/** Stores the shared folder this PC syncs with and starts a round (joins or creates the catalog there). */
+export function setSyncFolder(folder: string): Promise<void> {
+  return invoke<void>('set_sync_folder', { folder });
+}
+
+/** The native folder dialog; null when cancelled. */
+export function pickSyncFolder(): Promise<string | null> {
+  return invoke<string | null>('pick_sync_folder');
+}
+
+export function listConflicts(): Promise<Conflict[]> {
+  return invoke<Conflict[]>('list_conflicts');
+}
+
+/** Keeps the value of operation opId for the conflict `key`; the choice syncs like any edit. */
+export function settleConflict(key: string, opId: string): Promise<void> {
+  return invoke<void>('settle_conflict', { key, opId });
+}
+
+/** What the background sync tells the window: its status, a round running, operations that arrived. */
+export interface SyncEvents {
+  status: (status: SyncStatus) => void;
+  running: (running: boolean) => void;
+  applied: (ops: number) => void;
+}
+
+export async function onSyncEvents(handlers: SyncEvents): Promise<UnlistenFn> {
+  const unlisten = await Promise.all([
+    listen<SyncStatus>('sync-status', (e) => handlers.status(e.payload)),
+    listen<boolean>('sync-running', (e) => handlers.running(e.payload)),
+    listen<number>('sync-applied', (e) => handlers.applied(e.payload)),
+  ]);
+  return () => unlisten.forEach((u) => u());
 }

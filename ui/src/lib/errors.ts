@@ -34,6 +34,10 @@ export const DETAIL_CODES: ReadonlySet<string> = new Set([
   'data_dir_unavailable',
   'storage',
   'invalid_argument',
+  'sync_folder_unreachable',
+  'sync_format_unreadable',
+  'sync_catalog_mismatch',
+  'sync_catalog_ambiguous',
 ]);
 
 /** The backend's own words to show beneath errorText(), or "" when there is nothing to add. */

@@ -11,7 +11,9 @@ export type Screen =
   | 'audit'
   | 'settings'
   | 'calendar'
-  | 'about';
+  | 'about'
+  | 'sync'
+  | 'conflicts';
 
 interface Route {
   screen: Screen;

@@ -1,0 +1,212 @@
+//! Background sync: one worker thread runs `desk_sync::sync_round` when `desk_core`'s
+//! `SyncSchedule` says so (at start, a few seconds after local edits, every few minutes, sooner
+//! after a failure, and when the person asks).
+//!
+//! Why a thread with its own catalog: a round reads and writes a network share, which can take
+//! seconds or hang until the share times out. The worker opens its own `Catalog` on the same data
+//! folder (SQLite in WAL mode lets both connections work), so the window's commands never wait
+//! behind share I/O. Local edits are noticed by watching the outbox length, which is cheap and
+//! needs no hook in every command. After a round that applied other PCs' operations (or gave this
+//! PC a new device id) the window's catalog is reopened, so its cached settings, calendar and
+//! device id are fresh, and the window is told to refresh its screens.
+//!
+//! Events (all to every window): `sync-status` (a `SyncStatus`), `sync-running` (a bool) and
+//! `sync-applied` (how many operations arrived).
+
+use desk_core::error::ErrorPayload;
+use desk_core::sync::{SyncReport, SyncStatus};
+use desk_core::sync_schedule::{SyncSchedule, SyncTiming};
+use desk_store::{Catalog, OpenOptions};
+use desk_sync::{FsFolder, SyncError, SyncOptions};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// How often the worker looks at the outbox for local edits.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+
+type Reply = Sender<Result<SyncReport, ErrorPayload>>;
+
+enum Request {
+    /// Run a round now; the reply (if any) gets its result.
+    Now(Option<Reply>),
+}
+
+/// The handle the commands use to ask the worker for rounds.
+#[derive(Clone)]
+pub struct SyncWorker {
+    requests: Sender<Request>,
+}
+
+/// What the worker calls back into the shell with (events, reopening the window's catalog).
+pub trait SyncHost: Send + 'static {
+    fn running(&self, running: bool);
+    fn status(&self, status: &SyncStatus);
+    /// Operations from other PCs arrived (or this PC's identity changed).
+    fn applied(&self, ops: u32);
+}
+
+impl SyncWorker {
+    /// Starts the worker on its own thread. It opens its own catalog in `data_dir`; when that
+    /// fails (the window explains why through its own catalog), the worker retries at each round.
+    pub fn start(data_dir: PathBuf, host: impl SyncHost) -> SyncWorker {
+        let (sender, receiver) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || run(&data_dir, &host, &receiver, SyncTiming::default()));
+        if let Err(e) = spawned {
+            log::error!("sync: the background worker could not start: {e}");
+        }
+        SyncWorker { requests: sender }
+    }
+
+    /// Asks for a round now and waits for its result (blocking: call from a blocking thread).
+    pub fn round_now(&self) -> Result<SyncReport, ErrorPayload> {
+        let (reply, answer) = mpsc::channel();
+        self.send(Request::Now(Some(reply)))?;
+        answer
+            .recv()
+            .map_err(|_| ErrorPayload::new("internal", "the background sync stopped"))?
+    }
+
+    /// Asks for a round soon, without waiting for it.
+    pub fn request(&self) -> Result<(), ErrorPayload> {
+        self.send(Request::Now(None))
+    }
+
+    fn send(&self, request: Request) -> Result<(), ErrorPayload> {
+        self.requests
+            .send(request)
+            .map_err(|_| ErrorPayload::new("internal", "the background sync stopped"))
+    }
+}
+
+fn run(data_dir: &Path, host: &dyn SyncHost, requests: &Receiver<Request>, timing: SyncTiming) {
+    let mut schedule = SyncSchedule::new(timing, Instant::now());
+    let mut catalog: Option<Catalog> = None;
+    let mut outbox_seen: Option<u32> = None;
+    let mut replies: Vec<Reply> = Vec::new();
+    loop {
+        let now = Instant::now();
+        let next = schedule.next_round_at(now).min(now + WATCH_EVERY);
+        match requests.recv_timeout(next.saturating_duration_since(now)) {
+            Ok(Request::Now(reply)) => {
+                schedule.request_now();
+                replies.extend(reply);
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if catalog.is_none() {
+            catalog = Catalog::open(data_dir, OpenOptions { seed_sample: false })
+                .map_err(|e| log::warn!("sync: cannot open the catalog: {e}"))
+                .ok();
+        }
+        let Some(open) = catalog.as_mut() else {
+            for reply in replies.drain(..) {
+                let _ = reply.send(Err(ErrorPayload::new(
+                    "internal",
+                    "the catalog could not be opened for sync",
+                )));
+            }
+            continue;
+        };
+        // Local edits: the outbox grew since the last look.
+        if let Ok(outbox) = open.outbox_len() {
+            if outbox_seen.is_some_and(|seen| outbox > seen) {
+                schedule.local_change(Instant::now());
+            }
+            outbox_seen = Some(outbox);
+        }
+        let now = Instant::now();
+        if schedule.next_round_at(now) > now {
+            continue;
+        }
+        let Some(reason) = schedule.due(now) else {
+            continue;
+        };
+        log::info!("sync: round ({reason:?})");
+        let result = round(open, host);
+        schedule.finished(Instant::now(), result.is_ok());
+        outbox_seen = open.outbox_len().ok();
+        if let Ok(status) = desk_sync::status(open) {
+            host.status(&status);
+        }
+        for reply in replies.drain(..) {
+            let _ = reply.send(result.clone());
+        }
+    }
+}
+
+/// One round against the folder the person chose; nothing to do before one is chosen.
+fn round(catalog: &mut Catalog, host: &dyn SyncHost) -> Result<SyncReport, ErrorPayload> {
+    let folder = catalog
+        .sync_value("folder")
+        .map_err(|e| e.payload())?
+        .filter(|f| !f.is_empty());
+    let Some(folder) = folder else {
+        return Err(ErrorPayload::new(
+            "sync_no_folder",
+            "no shared folder is chosen yet: choose one in the settings",
+        ));
+    };
+    host.running(true);
+    let result = round_in(catalog, &folder);
+    host.running(false);
+    match &result {
+        Ok(report) => {
+            let applied: u32 = report.applied.iter().map(|a| a.ops).sum();
+            if applied > 0 || !report.device_changes.is_empty() || report.joined_catalog {
+                host.applied(applied);
+            }
+        }
+        Err(e) => log::warn!("sync: {}: {}", e.code, e.message),
+    }
+    result
+}
+
+fn round_in(catalog: &mut Catalog, folder: &str) -> Result<SyncReport, ErrorPayload> {
+    let share = FsFolder::open(Path::new(folder)).map_err(|e| {
+        let error = SyncError::from_io(folder, e);
+        // The engine records its own failures; a folder that does not open never reaches it.
+        let _ = catalog.set_sync_value("last_error", error.code());
+        error.payload()
+    })?;
+    let options = SyncOptions {
+        folder_label: folder.to_string(),
+        ..SyncOptions::default()
+    };
+    desk_sync::sync_round(catalog, &share, &options).map_err(|e| e.payload())
+}
+
+/// The window side: events to every window, and a fresh catalog after remote changes.
+pub struct WindowHost<R: tauri::Runtime> {
+    pub app: tauri::AppHandle<R>,
+}
+
+impl<R: tauri::Runtime> SyncHost for WindowHost<R> {
+    fn running(&self, running: bool) {
+        emit(&self.app, "sync-running", running);
+    }
+
+    fn status(&self, status: &SyncStatus) {
+        emit(&self.app, "sync-status", status);
+    }
+
+    fn applied(&self, ops: u32) {
+        use tauri::Manager;
+        self.app.state::<crate::state::AppState>().reopen();
+        emit(&self.app, "sync-applied", ops);
+    }
+}
+
+fn emit<R: tauri::Runtime, T: serde::Serialize + Clone>(
+    app: &tauri::AppHandle<R>,
+    event: &str,
+    payload: T,
+) {
+    use tauri::Emitter;
+    if let Err(e) = app.emit(event, payload) {
+        log::warn!("sync: cannot tell the window ({event}): {e}");
+    }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, fireEvent } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import type { SyncStatus } from '../ipc/bindings';
+
+let handlers: { status: (s: SyncStatus) => void; running: (r: boolean) => void } | null = null;
+const syncNow = vi.fn(async () => ({}));
+vi.mock('../ipc/api', () => ({
+  onSyncEvents: async (h: typeof handlers) => {
+    handlers = h;
+    return () => {};
+  },
+  syncStatus: async () => base,
+  syncNow: () => syncNow(),
+}));
+
+const base: SyncStatus = {
+  device_id: 'dev-a',
+  catalog_id: 'cat',
+  folder: '/mnt/share',
+  last_sync: '2026-11-24T08:00:00Z',
+  last_error: null,
+  ops_waiting_to_go_out: 0,
+  conflicts: 0,
+  clock_warnings: [],
+  waiting: [],
+  cursors: [],
+};
+
+const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');
+const { setLang } = await import('../i18n/index.svelte');
+const { route } = await import('./nav.svelte');
+const { syncTone } = await import('./sync.svelte');
+
+function show(status: SyncStatus) {
+  handlers?.status(status);
+  flushSync();
+}
+
+describe('the sync status area', () => {
+  it('says what matters most, shows conflicts and a bad clock, and syncs on request', async () => {
+    setLang('en');
+    render(SyncStatusArea);
+    await vi.waitFor(() => expect(handlers).not.toBeNull());
+    show({ ...base, last_error: 'sync_folder_unreachable', ops_waiting_to_go_out: 3 });
+    expect(screen.getByTestId('sync-summary').textContent).toContain('Shared folder unreachable — 3 changes waiting to go out');
+    show({ ...base, ops_waiting_to_go_out: 2 });
+    expect(screen.getByTestId('sync-summary').textContent).toContain('2 changes waiting to go out');
+    expect(screen.queryByTestId('sync-conflicts')).toBeNull();
+    show({ ...base, conflicts: 2, clock_warnings: [{ device_id: 'dev-b', ahead_minutes: 4320n }] });
+    expect(screen.getByTestId('sync-clock').textContent).toContain('4320 min ahead');
+    await fireEvent.click(screen.getByTestId('sync-conflicts'));
+    expect(route.screen).toBe('conflicts');
+    await fireEvent.click(screen.getByTestId('sync-now'));
+    expect(syncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it('picks the tone from the status', () => {
+    expect(syncTone(null)).toBe('none');
+    expect(syncTone({ ...base, folder: null })).toBe('none');
+    expect(syncTone(base)).toBe('ok');
+    expect(syncTone({ ...base, ops_waiting_to_go_out: 1 })).toBe('waiting');
+    expect(syncTone({ ...base, last_error: 'sync_folder_unreachable' })).toBe('offline');
+    expect(syncTone({ ...base, last_error: 'sync_catalog_mismatch' })).toBe('problem');
+    expect(syncTone({ ...base, conflicts: 1 })).toBe('problem');
+  });
+});

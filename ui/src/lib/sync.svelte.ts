@@ -1,0 +1,90 @@
+// The background sync as the window sees it: the last status, whether a round runs now, and the
+// error of the last round asked for here. The worker in the backend runs the rounds; this only
+// listens, asks for a round, and refreshes what other PCs' operations may have changed.
+
+import type { ErrorPayload, SyncStatus } from '../ipc/bindings';
+import * as api from '../ipc/api';
+import { toErrorPayload } from './errors';
+import { itemsChanged, refreshDepartments, refreshInfo, refreshSettings } from './session.svelte';
+
+interface SyncState {
+  status: SyncStatus | null;
+  running: boolean;
+  /** The error of a round or a folder choice made from this window. */
+  error: ErrorPayload | null;
+  /** Bumped when operations from other PCs arrived (or conflicts were settled), so screens reload. */
+  version: number;
+}
+
+export const sync = $state<SyncState>({ status: null, running: false, error: null, version: 0 });
+
+export type SyncTone = 'none' | 'ok' | 'waiting' | 'offline' | 'problem';
+
+/** What the status area shows first: the most pressing fact, as a tone (colour plus text). */
+export function syncTone(status: SyncStatus | null): SyncTone {
+  if (!status || !status.folder) return 'none';
+  if (status.last_error === 'sync_folder_unreachable') return 'offline';
+  if (status.last_error || status.conflicts > 0 || status.clock_warnings.length > 0) return 'problem';
+  if (status.ops_waiting_to_go_out > 0) return 'waiting';
+  return 'ok';
+}
+
+let started = false;
+
+/** Loads the status and listens to the worker (once per window). */
+export async function startSync(): Promise<void> {
+  if (started) return;
+  started = true;
+  await api.onSyncEvents({
+    status: (status) => {
+      sync.status = status;
+    },
+    running: (running) => {
+      sync.running = running;
+    },
+    applied: () => void remoteChanged(),
+  });
+  await refreshSyncStatus();
+}
+
+export async function refreshSyncStatus(): Promise<void> {
+  try {
+    sync.status = await api.syncStatus();
+  } catch (e) {
+    sync.error = toErrorPayload(e);
+  }
+}
+
+async function remoteChanged(): Promise<void> {
+  sync.version++;
+  itemsChanged();
+  await Promise.allSettled([refreshInfo(), refreshDepartments(), refreshSettings()]);
+}
+
+/** A round now, from the sync-now button; its error stays shown until the next round. */
+export async function syncNow(): Promise<void> {
+  sync.running = true;
+  try {
+    await api.syncNow();
+    sync.error = null;
+  } catch (e) {
+    sync.error = toErrorPayload(e);
+  } finally {
+    sync.running = false;
+    await refreshSyncStatus();
+  }
+}
+
+/** Stores the folder and starts a round there (joining or creating the catalog). */
+export async function chooseFolder(folder: string): Promise<void> {
+  sync.error = null;
+  await api.setSyncFolder(folder);
+  await syncNow();
+}
+
+/** A conflict settled here: the lists and the status change. */
+export async function settled(): Promise<void> {
+  sync.version++;
+  itemsChanged();
+  await refreshSyncStatus();
+}
