@@ -1,0 +1,150 @@
+// End to end: two real app windows (two data folders, two tauri-driver processes) on one shared
+// folder. The second PC chooses the folder in its window and joins; an edit in one window reaches
+// the other with "sync now"; a field both change becomes a conflict shown in both status areas,
+// is settled on the conflicts screen of one window, and the settlement reaches the other.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDriver, Session } from './webdriver.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
+const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
+const artifacts = join(root, 'tests', 'e2e', '.artifacts');
+// Two drivers, each with its own WebDriver and native port, in a range of their own.
+const port = 6444 + (process.pid % 400) * 4;
+
+const drivers = [];
+const folders = [];
+
+function cli(dataDir, ...args) {
+  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
+  return out.trim() === '' ? null : JSON.parse(out);
+}
+
+async function shot(session, name) {
+  await new Promise((done) => setTimeout(done, 600));
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
+}
+
+function temp(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
+
+async function rowText(session, id) {
+  return session.text(await session.find(`[data-testid=item-row][data-id="${id}"]`));
+}
+
+/** Presses "sync now" and waits until the round is over. */
+async function syncNow(session) {
+  const button = await session.waitFor('[data-testid=sync-now]');
+  await session.until('sync now enabled', async () => (await session.property(button, 'disabled')) === false);
+  await session.click(button);
+  await session.until('the round over', async () => {
+    const found = await session.findAll('[data-testid=sync-running]');
+    return found.length === 0 && (await session.property(await session.find('[data-testid=sync-now]'), 'disabled')) === false;
+  });
+}
+
+async function summary(session) {
+  return session.text(await session.find('[data-testid=sync-summary]'));
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  assert.ok(existsSync(desk), `build the CLI first: ${desk}`);
+  drivers.push(await startDriver({ port, nativePort: port + 1 }));
+  drivers.push(await startDriver({ port: port + 2, nativePort: port + 3 }));
+});
+
+after(async () => {
+  for (const driver of drivers) await driver.stop();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+test('two windows sync through one folder, and a conflict is settled in one of them', { timeout: 240000 }, async () => {
+  const share = temp('desk-e2e-share-');
+  const a = temp('desk-e2e-sync-a-');
+  const b = temp('desk-e2e-sync-b-');
+  cli(a, 'department', 'add', '办公室');
+  cli(a, 'person', 'add', '张主任', '--department', '办公室', '--role', 'coordinator');
+  cli(a, 'whoami', '--set', '张主任');
+  const item = cli(a, 'item', 'add', '--title', '关于做好年度政务公开工作的通知', 'lead=办公室');
+  // PC A created the catalog in the folder before; PC B starts empty and joins in its window.
+  assert.equal(cli(a, 'sync', '--folder', share).created_catalog, true);
+  cli(b, 'person', 'add', '李明', '--role', 'clerk');
+  cli(b, 'whoami', '--set', '李明');
+
+  const winA = await Session.start(drivers[0].base, app, ['--data-dir', a]);
+  const winB = await Session.start(drivers[1].base, app, ['--data-dir', b]);
+  try {
+    await winA.waitFor(`[data-testid=item-row][data-id="${item.id}"]`);
+    await winA.until('A synced', async () => (await summary(winA)).includes('已同步'));
+
+    // B chooses the shared folder by typing it, and joins the catalog there.
+    await winB.until('B not syncing yet', async () => (await summary(winB)).includes('未同步'));
+    await winB.click(await winB.waitFor('[data-testid=sync-summary]'));
+    const input = await winB.waitFor('[data-testid=sync-folder-input]');
+    await winB.type(input, share);
+    await winB.click(await winB.find('[data-testid=sync-folder-use]'));
+    await winB.until('B synced', async () => (await summary(winB)).includes('已同步'), 30000);
+    await shot(winB, 'sync-01-folder-chosen');
+    assert.equal(cli(b, 'sync', 'status').folder, share);
+    await winB.click(await winB.find('[data-testid=nav-catalog]'));
+    await winB.until('the item arrived in B', async () => (await rowText(winB, item.id)).includes('关于做好年度政务公开工作的通知'));
+
+    // An edit on A reaches B's window after "sync now" on both.
+    cli(a, 'item', 'set', item.id, 'title=关于做好2026年度政务公开工作的通知');
+    await syncNow(winA);
+    await syncNow(winB);
+    await winB.until('the edit shown in B', async () => (await rowText(winB, item.id)).includes('2026年度'));
+
+    // Both change the 文号 before seeing each other's change.
+    cli(a, 'item', 'set', item.id, 'doc_no=办〔2026〕1号');
+    cli(b, 'item', 'set', item.id, 'doc_no=办〔2026〕2号');
+    await syncNow(winA);
+    await syncNow(winB);
+    await syncNow(winA);
+    for (const win of [winA, winB]) {
+      await win.until('one conflict in the status area', async () =>
+        (await win.text(await win.find('[data-testid=sync-conflicts]'))).includes('1'));
+    }
+    await shot(winA, 'sync-02-status-area-conflict');
+
+    // B settles it on the conflicts screen: keep the value that is not shown now.
+    await winB.click(await winB.find('[data-testid=sync-conflicts]'));
+    await winB.waitFor('[data-testid=conflict]');
+    const values = await winB.findAll('[data-testid=conflict-value]');
+    assert.equal(values.length, 2);
+    const shownNow = cli(b, 'item', 'show', item.id).doc_no;
+    const keep = shownNow === '办〔2026〕1号' ? '办〔2026〕2号' : '办〔2026〕1号';
+    assert.ok((await winB.text(values[1])).includes(keep), 'the other value is listed second');
+    await shot(winB, 'sync-03-conflicts-screen');
+    const keepButtons = await winB.findAll('[data-testid=conflict-keep]');
+    await winB.click(keepButtons[1]);
+    await winB.waitFor('[data-testid=conflicts-empty]');
+    assert.equal(cli(b, 'item', 'show', item.id).doc_no, keep);
+    await shot(winB, 'sync-04-conflict-settled');
+
+    // The settlement is an operation: it reaches A.
+    await syncNow(winB);
+    await syncNow(winA);
+    await winA.until('no conflict left on A', async () => (await winA.findAll('[data-testid=sync-conflicts]')).length === 0);
+    assert.equal(cli(a, 'item', 'show', item.id).doc_no, keep);
+    assert.deepEqual(cli(a, 'conflicts', 'list').conflicts, []);
+    await winA.until('A synced again', async () => (await summary(winA)).includes('已同步'));
+    await shot(winA, 'sync-05-status-area-synced');
+  } finally {
+    await winA.end();
+    await winB.end();
+  }
+});
