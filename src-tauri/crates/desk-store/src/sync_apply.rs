@@ -1224,11 +1224,19 @@ impl crate::Catalog {
             store: &store,
             now_ms,
         };
+        self.roomy_cache()?;
         let outcome = apply_segment(&mut self.conn, &ctx, device, ops, last_seq)?;
         if outcome.settings_changed {
             self.reload_settings()?;
         }
         Ok(outcome)
+    }
+
+    /// A large batch touches far more pages than SQLite's default cache holds (2 MB); spilling
+    /// them to the log mid-transaction is what made applying slow. 64 MB while syncing.
+    fn roomy_cache(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        Ok(())
     }
 
     fn reload_settings(&mut self) -> Result<()> {
