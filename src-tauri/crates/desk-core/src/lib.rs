@@ -21,6 +21,7 @@ pub mod review;
 pub mod settings;
 pub mod signoff;
 pub mod sync;
+pub mod sync_schedule;
 pub mod text;
 pub mod validate;
 pub mod workdays;
