@@ -301,7 +301,7 @@ struct ItemCache {
 }
 
 impl ItemCache {
-    fn get<'c>(&'c mut self, tx: &Connection, id: &str) -> Result<Option<&'c mut Item>> {
+    fn get(&mut self, tx: &Connection, id: &str) -> Result<Option<&mut Item>> {
         if !self.items.contains_key(id) {
             match items::load_optional(tx, id)? {
                 Some(item) => {
@@ -1000,7 +1000,6 @@ pub(crate) fn settle_in(
             cache.flush(tx, ctx)?;
         }
         EntityKind::Department | EntityKind::Person => {
-            let mut outcome = ApplyOutcome::default();
             // The heads already moved; write the winner the same way a remote edit would.
             let state_value = chosen.value.clone();
             let current = match kind {
@@ -1013,7 +1012,6 @@ pub(crate) fn settle_in(
                 fields.insert(field.to_string(), state_value);
                 write_registry(tx, kind, &Value::Object(fields))?;
             }
-            outcome.applied += 1;
         }
         EntityKind::Setting => materialize_setting(tx, entity_id, field, &chosen.value)?,
         _ => {}
@@ -1224,11 +1222,19 @@ impl crate::Catalog {
             store: &store,
             now_ms,
         };
+        self.roomy_cache()?;
         let outcome = apply_segment(&mut self.conn, &ctx, device, ops, last_seq)?;
         if outcome.settings_changed {
             self.reload_settings()?;
         }
         Ok(outcome)
+    }
+
+    /// A large batch touches far more pages than SQLite's default cache holds (2 MB); spilling
+    /// them to the log mid-transaction is what made applying slow. 64 MB while syncing.
+    fn roomy_cache(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        Ok(())
     }
 
     fn reload_settings(&mut self) -> Result<()> {

@@ -182,14 +182,6 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
                     found: file.catalog_id,
                 });
             }
-            if !synced_before {
-                round.report.joined_catalog = round.catalog.own_seq()? == 0
-                    || !round
-                        .folder
-                        .list(&round.path("ops"))
-                        .map_err(|e| round.io(e))?
-                        .is_empty();
-            }
             round
                 .catalog
                 .set_sync_value("folder_catalog", &round.catalog_id)?;

@@ -194,15 +194,16 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
     }
 }
 
-/// The merge rules applied to the union of every PC's operations, independently of the store:
-/// what each item field must show.
-fn expected_state(
-    ops: &[Operation],
-) -> (
+/// Register winners, deleted items, set elements present.
+type Expected = (
     BTreeMap<(String, String), serde_json::Value>,
     BTreeSet<String>,
     BTreeMap<(String, String), bool>,
-) {
+);
+
+/// The merge rules applied to the union of every PC's operations, independently of the store:
+/// what each item field must show.
+fn expected_state(ops: &[Operation]) -> Expected {
     let mut ordered: Vec<&Operation> = ops.iter().collect();
     ordered.sort_by(|a, b| (a.clock, &a.device_id, a.seq).cmp(&(b.clock, &b.device_id, b.seq)));
     let mut heads: BTreeMap<(String, String, String), Vec<Head>> = BTreeMap::new();
@@ -366,7 +367,12 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default()
             .iter()
-            .any(|e| e.to_string() == element);
+            .any(|e| {
+                Some(e)
+                    == serde_json::from_str::<serde_json::Value>(element)
+                        .ok()
+                        .as_ref()
+            });
         assert_eq!(
             shown, *present,
             "seed {seed}: {item}.{field} element {element}"

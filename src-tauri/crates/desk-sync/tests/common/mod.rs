@@ -25,7 +25,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -37,7 +37,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            self.next() % n
+            self.next_u64() % n
         }
     }
     pub fn chance(&mut self, percent: u64) -> bool {
@@ -85,7 +85,7 @@ pub struct View {
 
 fn mix(a: u64, b: u64) -> u64 {
     let mut rng = Rng::new(a ^ b.rotate_left(17));
-    rng.next()
+    rng.next_u64()
 }
 
 fn path_hash(path: &str) -> u64 {
@@ -274,7 +274,7 @@ impl Office {
                     pc,
                     seed,
                     faults: RefCell::new(Faults::default()),
-                    rng: RefCell::new(Rng::new(seed ^ (pc as u64 + 1) * 7919)),
+                    rng: RefCell::new(Rng::new(seed ^ ((pc as u64 + 1) * 7919))),
                 },
                 person: None,
                 skew_ms: 0,
