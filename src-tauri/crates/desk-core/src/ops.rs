@@ -45,6 +45,8 @@ pub enum EntityKind {
     Template,
     /// A sign-off record (created once, never changed).
     Signoff,
+    /// A bundle exported for the web team (created once): which items it carried.
+    Bundle,
 }
 
 impl EntityKind {
@@ -57,6 +59,7 @@ impl EntityKind {
             EntityKind::Setting => "setting",
             EntityKind::Template => "template",
             EntityKind::Signoff => "signoff",
+            EntityKind::Bundle => "bundle",
         }
     }
 
@@ -69,6 +72,7 @@ impl EntityKind {
             EntityKind::Setting,
             EntityKind::Template,
             EntityKind::Signoff,
+            EntityKind::Bundle,
         ]
         .into_iter()
         .find(|k| k.key() == key)
