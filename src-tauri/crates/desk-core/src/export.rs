@@ -389,6 +389,8 @@ pub struct VerifyReport {
     pub catalog_id: Option<String>,
     pub created_at: Option<String>,
     pub created_by: Option<String>,
+    /// `sha256:<hex>` of manifest.json: compare it with what the office recorded for the bundle.
+    pub manifest_sha256: Option<String>,
     pub items: Vec<VerifiedItem>,
     pub entries: u32,
     #[ts(type = "number")]
@@ -456,6 +458,51 @@ pub fn well_formed_url(url: &str) -> bool {
         && url.len() > "https://".len()
         && !url.contains(char::is_whitespace)
         && crate::checklist::malformed_urls(url).is_empty()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The annual report (政府信息公开工作年度报告, 国办公开办函〔2021〕30号), table 二.
+
+/// 本年制发 / 本年废止 / 现行有效 of one kind of document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentFigures {
+    pub issued: u32,
+    pub repealed: u32,
+    pub in_force: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CountRow {
+    pub label: String,
+    pub count: u32,
+}
+
+/// Table 二 (主动公开政府信息情况) as far as the catalog knows it, with the year's proactively
+/// disclosed items counted by channel and by lead department beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AnnualFigures {
+    pub year: i32,
+    /// 规章
+    pub rules: DocumentFigures,
+    /// 行政规范性文件
+    pub normative: DocumentFigures,
+    /// Items proactively disclosed in the year.
+    pub disclosed: u32,
+    pub by_channel: Vec<CountRow>,
+    pub by_department: Vec<CountRow>,
+}
+
+/// What a ledger workbook holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LedgerReport {
+    pub path: String,
+    pub year: i32,
+    /// Rows of the 公开台账 sheet.
+    pub items: u32,
+    /// Rows of the 规章 and 行政规范性文件 sheet.
+    pub documents: u32,
+    pub rules: DocumentFigures,
+    pub normative: DocumentFigures,
 }
 
 #[cfg(test)]
