@@ -221,7 +221,7 @@ pub fn apply(catalog: &mut Catalog, rows: Vec<FeedbackRow>) -> Result<FeedbackRe
         refused: 0,
         rows: Vec::new(),
     };
-    // The same item twice in one file with different addresses cannot both be right.
+    // The same item twice in one file with different values cannot both be right.
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
     for row in rows {
         let refuse = |code: &str, message: String, item_id: Option<String>, row: FeedbackRow| {
@@ -250,8 +250,7 @@ pub fn apply(catalog: &mut Catalog, rows: Vec<FeedbackRow>) -> Result<FeedbackRe
                     row,
                 ),
                 _ => {
-                    seen.insert(item_id.clone(), key);
-                    match parse_published(&row.published_at) {
+                    let result = match parse_published(&row.published_at) {
                         None => refuse(
                             "feedback_bad_date",
                             format!(
@@ -273,7 +272,14 @@ pub fn apply(catalog: &mut Catalog, rows: Vec<FeedbackRow>) -> Result<FeedbackRe
                                 refuse(refusal.code, refusal.message, Some(item_id), row)
                             }
                         },
+                    };
+                    // Only a row that took effect stands against a later one for the item.
+                    if result.outcome != FeedbackOutcome::Refused {
+                        if let Some(id) = &result.item_id {
+                            seen.insert(id.clone(), key);
+                        }
                     }
+                    result
                 }
             }
         } else {
