@@ -146,7 +146,26 @@ pub(crate) fn export(cli: &Cli, args: &ExportArgs) -> Outcome {
 pub(crate) fn verify(cli: &Cli, file: &std::path::Path) -> Outcome {
     let report = desk_export::verify::verify(file);
     if !report.ok {
-        return Err(ExportError::BundleInvalid(report.problems).into());
+        if cli.json {
+            return Err(ExportError::BundleInvalid(report.problems).into());
+        }
+        // The list, one problem a line with its code, then the one-line verdict.
+        for p in &report.problems {
+            let subject = if p.subject.is_empty() {
+                "bundle"
+            } else {
+                &p.subject
+            };
+            eprintln!("  [{}] {subject}: {}", p.code, p.message);
+        }
+        return Err(fail(
+            "bundle_invalid",
+            format!(
+                "{} did not pass verification: {} problem(s) listed above; do not publish it",
+                file.display(),
+                report.problems.len()
+            ),
+        ));
     }
     if cli.json {
         return print_json(&report);

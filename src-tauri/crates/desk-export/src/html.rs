@@ -22,7 +22,7 @@ pub fn index_page(manifest: &Manifest) -> String {
     out.push_str(&format!(
         "<p class=\"meta\">共 {} 项 · 导出时间 {} · 导出包编号 {}</p>\n",
         manifest.items.len(),
-        escape(&manifest.created_at),
+        escape(&manifest.created_at.replace('T', " ").replace('Z', " UTC")),
         escape(&manifest.bundle_id)
     ));
     out.push_str("<table>\n<thead><tr><th>序号</th><th>索引号</th><th>名称</th><th>文号</th><th>发布机构</th><th>成文日期</th><th>公开渠道</th><th>附件</th></tr></thead>\n<tbody>\n");
