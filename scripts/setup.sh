@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev pkg-config build-essential
   xvfb xauth webkit2gtk-driver imagemagick curl file fonts-noto-cjk e2fsprogs xdotool xclip
+  samba smbclient smbnetfs
   # The ledger tests read the workbooks back with LibreOffice; the bundle's index page is
   # rendered in Chromium by the window tests.
   libreoffice-calc chromium
