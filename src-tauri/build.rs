@@ -43,5 +43,16 @@ mod disclosure_commands {
         "list_calendar_years",
         "save_calendar_year",
         "reset_calendar_year",
+        "export_preview",
+        "choose_bundle_destination",
+        "choose_file",
+        "export_bundle",
+        "cancel_export",
+        "list_bundles",
+        "verify_bundle",
+        "import_feedback",
+        "annual_figures",
+        "save_ledger",
+        "save_annual_report",
     ];
 }

@@ -54,6 +54,7 @@ fn logger(log_dir: PathBuf) -> tauri_plugin_log::Builder {
 pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .manage(state)
+        .manage(commands::export::ExportJobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::items::list_items,
@@ -89,6 +90,17 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::review::list_calendar_years,
             commands::review::save_calendar_year,
             commands::review::reset_calendar_year,
+            commands::export::export_preview,
+            commands::export::choose_bundle_destination,
+            commands::export::choose_file,
+            commands::export::export_bundle,
+            commands::export::cancel_export,
+            commands::export::list_bundles,
+            commands::export::verify_bundle,
+            commands::export::import_feedback,
+            commands::export::annual_figures,
+            commands::export::save_ledger,
+            commands::export::save_annual_report,
         ])
 }
 

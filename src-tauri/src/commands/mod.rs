@@ -1,6 +1,7 @@
 //! Tauri commands: each parses its arguments, calls one catalog function, maps the error.
 
 pub mod app;
+pub mod export;
 pub mod items;
 pub mod plan;
 pub mod registry;
