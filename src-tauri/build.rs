@@ -43,5 +43,9 @@ mod disclosure_commands {
         "list_calendar_years",
         "save_calendar_year",
         "reset_calendar_year",
+        "update_settings",
+        "check_update",
+        "install_update",
+        "restart_app",
     ];
 }

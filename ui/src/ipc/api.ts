@@ -2,7 +2,7 @@
 // command. Components never call `invoke` themselves. A rejected call throws an ErrorPayload
 // (see lib/errors.ts for turning it into text).
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   Action,
   AppInfo,
@@ -25,6 +25,9 @@ import type {
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
+  UpdateCheck,
+  UpdateProgress,
+  UpdateSettings,
 } from './bindings';
 
 export function appInfo(): Promise<AppInfo> {
@@ -173,4 +176,23 @@ export function saveCalendarYear(text: string): Promise<CalendarYear> {
 /** Drops the office's version of a year: back to the shipped file, or not covered. */
 export function resetCalendarYear(year: number): Promise<void> {
   return invoke<void>('reset_calendar_year', { year });
+}
+
+export function updateSettings(): Promise<UpdateSettings> {
+  return invoke<UpdateSettings>('update_settings');
+}
+
+export function checkUpdate(): Promise<UpdateCheck> {
+  return invoke<UpdateCheck>('check_update');
+}
+
+/** Downloads (or reads from the folder), verifies and installs the update the last check found. */
+export function installUpdate(onProgress: (progress: UpdateProgress) => void): Promise<void> {
+  const channel = new Channel<UpdateProgress>();
+  channel.onmessage = onProgress;
+  return invoke<void>('install_update', { onProgress: channel });
+}
+
+export function restartApp(): Promise<void> {
+  return invoke<void>('restart_app');
 }

@@ -16,6 +16,7 @@ macro_rules! outln {
 }
 
 mod people;
+mod release;
 mod report;
 mod review;
 mod templates;
@@ -88,6 +89,9 @@ enum Command {
     Settings(SettingsCommand),
     /// Where the data is and what it holds.
     Info,
+    /// Updates: make the office's signing key, publish a version into a folder, check a folder.
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
 }
 
 #[derive(Subcommand)]
@@ -659,6 +663,7 @@ fn run(cli: Cli) -> Outcome {
             let saved = catalog.save_settings(settings)?;
             print_settings(&saved, cli.json)
         }
+        Command::Release(command) => release::run(&cli, command),
         Command::Info => {
             let catalog = open(&cli)?;
             let info = catalog.app_info(env!("CARGO_PKG_VERSION"), Path::new(""))?;

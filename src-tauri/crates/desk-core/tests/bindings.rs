@@ -82,6 +82,11 @@ fn generate() -> String {
     declare::<review::ItemReview>(&cfg, &mut out);
     declare::<review::ActionState>(&cfg, &mut out);
     declare::<workdays::CalendarYear>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSettings>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSource>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateInfo>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateCheck>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateProgress>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 
