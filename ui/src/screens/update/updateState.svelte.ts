@@ -46,6 +46,8 @@ export async function checkNow(asked = true): Promise<void> {
   updateState.dismissed = false;
   updateState.phase = 'checking';
   updateState.error = null;
+  // update.json is read again at every check, so the panel shows what this check used.
+  await loadUpdateSettings();
   try {
     const check = await api.checkUpdate();
     updateState.check = check;
