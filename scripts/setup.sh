@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Disclosure Desk needs on Debian/Ubuntu, when missing:
 # system libraries for Tauri (WebKitGTK), Xvfb and WebKitWebDriver for the window tests, CJK
-# fonts, sudo (the updater installs a .deb through it), the UI's npm packages, and tauri-driver. Safe to run again: it skips what is there.
+# fonts, sudo (the updater installs a .deb through it), the UI's npm packages, and tauri-driver.
+# Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
