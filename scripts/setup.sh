@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Disclosure Desk needs on Debian/Ubuntu, when missing:
 # system libraries for Tauri (WebKitGTK), Xvfb and WebKitWebDriver for the window tests, CJK
-# fonts, LibreOffice Calc and Chromium (export tests), the UI's npm packages, and tauri-driver.
+# fonts, LibreOffice Calc and Chromium (export tests), sudo (the updater installs a .deb
+# through it), the UI's npm packages, and tauri-driver.
 # Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ packages=(
   # The ledger tests read the workbooks back with LibreOffice; the bundle's index page is
   # rendered in Chromium by the window tests.
   libreoffice-calc chromium
+  sudo
 )
 missing=()
 for p in "${packages[@]}"; do

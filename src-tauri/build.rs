@@ -54,5 +54,9 @@ mod disclosure_commands {
         "annual_figures",
         "save_ledger",
         "save_annual_report",
+        "update_settings",
+        "check_update",
+        "install_update",
+        "restart_app",
     ];
 }

@@ -2,7 +2,7 @@
 // command. Components never call `invoke` themselves. A rejected call throws an ErrorPayload
 // (see lib/errors.ts for turning it into text).
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Action,
@@ -26,6 +26,9 @@ import type {
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
+  UpdateCheck,
+  UpdateProgress,
+  UpdateSettings,
 } from './bindings';
 import type {
   AnnualFigures,
@@ -240,4 +243,23 @@ export function saveLedger(year: number): Promise<LedgerReport | null> {
 /** Writes the year's table 二 where the person chooses; the path, or null when cancelled. */
 export function saveAnnualReport(year: number): Promise<string | null> {
   return invoke<string | null>('save_annual_report', { year });
+}
+
+export function updateSettings(): Promise<UpdateSettings> {
+  return invoke<UpdateSettings>('update_settings');
+}
+
+export function checkUpdate(): Promise<UpdateCheck> {
+  return invoke<UpdateCheck>('check_update');
+}
+
+/** Downloads (or reads from the folder), verifies and installs the update the last check found. */
+export function installUpdate(onProgress: (progress: UpdateProgress) => void): Promise<void> {
+  const channel = new Channel<UpdateProgress>();
+  channel.onmessage = onProgress;
+  return invoke<void>('install_update', { onProgress: channel });
+}
+
+export function restartApp(): Promise<void> {
+  return invoke<void>('restart_app');
 }

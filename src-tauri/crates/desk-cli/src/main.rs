@@ -17,6 +17,7 @@ macro_rules! outln {
 
 mod export;
 mod people;
+mod release;
 mod report;
 mod review;
 mod sync;
@@ -115,6 +116,9 @@ enum Command {
     /// Reports: the annual report's figures.
     #[command(subcommand)]
     Report(export::ReportCommand),
+    /// Updates: make the office's signing key, publish a version into a folder, check a folder.
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
 }
 
 #[derive(Subcommand)]
@@ -707,6 +711,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Feedback(command) => export::feedback(&cli, command),
         Command::Ledger { year, out, force } => export::ledger(&cli, *year, out, *force),
         Command::Report(command) => export::report(&cli, command),
+        Command::Release(command) => release::run(&cli, command),
         Command::Info => {
             let catalog = open(&cli)?;
             let info = catalog.app_info(env!("CARGO_PKG_VERSION"), Path::new(""))?;

@@ -112,6 +112,11 @@ fn generate() -> String {
     declare::<export::CountRow>(&cfg, &mut out);
     declare::<export::AnnualFigures>(&cfg, &mut out);
     declare::<export::LedgerReport>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSettings>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSource>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateInfo>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateCheck>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateProgress>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 
