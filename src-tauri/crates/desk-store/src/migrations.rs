@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0003_review.sql"),
         after: Some(crate::review::install_default_templates),
     },
+    Migration {
+        sql: include_str!("migrations/0004_list_indexes.sql"),
+        after: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

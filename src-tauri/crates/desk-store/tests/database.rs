@@ -79,6 +79,10 @@ fn every_earlier_version_upgrades_and_keeps_its_data() {
                 let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
                 tx.execute_batch(migration.sql)
                     .unwrap_or_else(|e| panic!("{e}"));
+                // What that version's app did after its SQL (default templates, say).
+                if let Some(after) = migration.after {
+                    after(&tx).unwrap_or_else(|e| panic!("{e}"));
+                }
                 tx.pragma_update(None, "user_version", index as i64 + 1)
                     .unwrap_or_else(|e| panic!("{e}"));
                 tx.commit().unwrap_or_else(|e| panic!("{e}"));
