@@ -214,6 +214,12 @@ fn department_seqs(lead: &str, co: &str) -> String {
     )
 }
 
+/// Above this many matches, a page of a filtered list in an indexed order is found by walking the
+/// order's index and testing each row's seq against the filters: 200 rows among 2,000 of 100,000
+/// walk ~10,000 index entries, a few milliseconds. At or below it the matches are read and sorted
+/// (2,000 row reads take about as long), which is also the only way for an order without an index.
+const WALK_INDEX_ABOVE: i64 = 2000;
+
 const OPEN_STATUSES: &str = "('draft', 'in_review', 'awaiting_signoff')";
 
 /// Who is looking, for the personal views.
@@ -331,12 +337,14 @@ impl Plan {
         format!("?{}", self.args.len())
     }
 
-    /// `AND column IN (set) …` for every filter. The unary `+` keeps SQLite from handing the
-    /// test to the search index as a rowid lookup per element.
-    fn membership(&self, column: &str) -> String {
+    /// `AND column IN (set) …` for every filter. With `test_only`, a unary `+` keeps SQLite from
+    /// using the sets to find rows (as a rowid lookup per element in the search index, or in the
+    /// table): each row found otherwise is tested against them.
+    fn membership(&self, column: &str, test_only: bool) -> String {
+        let plus = if test_only { "+" } else { "" };
         self.sets
             .iter()
-            .map(|set| format!(" AND +{column} IN ({set})"))
+            .map(|set| format!(" AND {plus}{column} IN ({set})"))
             .collect()
     }
 
@@ -345,7 +353,7 @@ impl Plan {
         let sql = match (&self.text, self.sets.split_first()) {
             (Some(text), _) => format!(
                 "SELECT count(*) FROM item_search WHERE item_search MATCH {text}{}",
-                self.membership("rowid")
+                self.membership("rowid", true)
             ),
             (None, None) => "SELECT count(*) FROM items".to_string(),
             (None, Some((first, rest))) => {
@@ -374,6 +382,13 @@ pub fn list(
         n => n.min(MAX_PAGE_SIZE),
     };
     let total = plan.count(conn)?;
+    if total <= i64::from(query.offset) {
+        return Ok(ItemPage {
+            items: Vec::new(),
+            total: total as u32,
+            offset: query.offset,
+        });
+    }
     let mut outer_offset = query.offset;
     let mut joins = String::new();
     let mut where_clause = String::new();
@@ -385,7 +400,7 @@ pub fn list(
                 " JOIN (SELECT rowid AS seq, bm25(item_search, 10.0, 6.0, 1.0, 4.0) AS rank \
                  FROM item_search WHERE item_search MATCH {text}{} \
                  ORDER BY rank, rowid LIMIT {limit} OFFSET {}) s ON s.seq = i.seq",
-                plan.membership("rowid"),
+                plan.membership("rowid", true),
                 query.offset
             );
             outer_offset = 0;
@@ -393,11 +408,18 @@ pub fn list(
         Some(text) => {
             where_clause = format!(
                 " WHERE i.seq IN (SELECT rowid FROM item_search WHERE item_search MATCH {text}{})",
-                plan.membership("rowid")
+                plan.membership("rowid", true)
             );
         }
         None if !plan.sets.is_empty() => {
-            where_clause = format!(" WHERE 1{}", plan.membership("i.seq"));
+            // Many matches in an indexed order: walk that index and test each row, which stops
+            // after one page. Few matches, or an order without an index: read them and sort.
+            let indexed = matches!(
+                query.sort,
+                SortKey::Relevance | SortKey::IndexNo | SortKey::Updated
+            );
+            let walk = indexed && total > WALK_INDEX_ABOVE;
+            where_clause = format!(" WHERE 1{}", plan.membership("i.seq", walk));
         }
         None => {}
     }
