@@ -1,6 +1,7 @@
 // Gathers the figures of one benchmark run into bench/results.json and bench/RESULTS.md.
 //
 //   node bench/report.mjs --work DIR --out-dir bench --started EPOCH_SECONDS --command "bash scripts/bench.sh"
+//     [--note "a sentence on how this run differed"]
 //
 // DIR holds what scripts/bench.sh left there: generate-N.json, domain-N.json, window-N.json,
 // binary.json. bench/FINDINGS.md (written by hand after profiling) is appended to RESULTS.md.
@@ -189,7 +190,8 @@ const loadNote = loads.length
 const reusedNote = reused.length
   ? ` The catalogs of ${reused.map(n).join(', ')} items were generated before the run by the same generator and seed (\`BENCH_CATALOGS\`), and copied.`
   : '';
-L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ram_gib} GiB RAM, ${m.os} (Linux ${m.kernel}); ${m.rustc ?? 'rustc ?'}, Node.js ${m.node}, WebKitGTK ${m.webkit2gtk ?? '?'}; the window under Xvfb (1280×800×24, software rendering). Catalogs generated with seed ${results.seed}.${reusedNote}${loadNote}`);
+const notes = args.note ? ` ${args.note}` : '';
+L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ram_gib} GiB RAM, ${m.os} (Linux ${m.kernel}); ${m.rustc ?? 'rustc ?'}, Node.js ${m.node}, WebKitGTK ${m.webkit2gtk ?? '?'}; the window under Xvfb (1280×800×24, software rendering). Catalogs generated with seed ${results.seed}.${reusedNote}${loadNote}${notes}`);
 L.push('');
 L.push('## Goals');
 L.push('');
