@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev pkg-config build-essential
   xvfb xauth webkit2gtk-driver imagemagick curl file fonts-noto-cjk e2fsprogs xdotool xclip
+  samba smbclient smbnetfs
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,7 @@ pub mod query;
 pub mod review;
 pub mod settings;
 pub mod signoff;
+pub mod sync_schedule;
 pub mod text;
 pub mod validate;
 pub mod workdays;
