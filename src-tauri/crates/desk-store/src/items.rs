@@ -205,7 +205,7 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, key: String) -> Result<T> 
 }
 
 /// Items whose lead department is `lead`, or that name `co` (its set element) as co-department:
-/// their `seq`s, read from indexes only (`items_lead`, `item_sets_value` and `id`'s own index).
+/// their `seq`s, read from indexes only (`items_lead_status`, `item_sets_value` and `id`'s own index).
 fn department_seqs(lead: &str, co: &str) -> String {
     format!(
         "SELECT seq FROM items WHERE lead_department_id = {lead} UNION \
@@ -315,17 +315,20 @@ impl Plan {
                 View::AwaitingMySignoff => {
                     let head = person.roles.contains(&Role::SectionHead);
                     let office = viewer.office_signs && person.roles.contains(&Role::Coordinator);
-                    let mine = if office {
-                        String::new()
+                    let awaiting = "status = 'awaiting_signoff'";
+                    let signer = format!("SELECT seq FROM items WHERE signer_id = {me} AND {awaiting}");
+                    let set = if office {
+                        format!("SELECT seq FROM items WHERE {awaiting}")
                     } else if head && !department.is_empty() {
                         let d = plan.arg(SqlValue::Text(department.clone()));
-                        format!(" AND (lead_department_id = {d} OR signer_id = {me})")
+                        format!(
+                            "SELECT seq FROM items WHERE lead_department_id = {d} AND {awaiting} \
+                             UNION {signer}"
+                        )
                     } else {
-                        format!(" AND signer_id = {me}")
+                        signer
                     };
-                    plan.sets.push(format!(
-                        "SELECT seq FROM items WHERE status = 'awaiting_signoff'{mine}"
-                    ));
+                    plan.sets.push(set);
                 }
             }
         }

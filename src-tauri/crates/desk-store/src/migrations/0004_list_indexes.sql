@@ -13,6 +13,13 @@ DROP INDEX items_clerk;
 CREATE INDEX items_reviewer_status ON items (reviewer_id, status);
 DROP INDEX items_reviewer;
 
+-- "Awaiting my sign-off": the items awaiting sign-off whose signer is the person, or whose lead
+-- department is the section head's. Replace the indexes on the department and the signer alone.
+CREATE INDEX items_lead_status ON items (lead_department_id, status);
+DROP INDEX items_lead;
+CREATE INDEX items_signer_status ON items (signer_id, status);
+DROP INDEX items_signer;
+
 -- The category and 公开属性 filters.
 CREATE INDEX items_category ON items (category_id);
 CREATE INDEX items_disclosure ON items (disclosure);
