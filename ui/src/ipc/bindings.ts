@@ -856,3 +856,37 @@ items: number,
  * Rows of the 规章 and 行政规范性文件 sheet.
  */
 documents: number, rules: DocumentFigures, normative: DocumentFigures, };
+
+export type UpdateSettings = { 
+/**
+ * The `update.json` in use, if any.
+ */
+config_path: string | null, 
+/**
+ * Where `update.json` is looked for, in order.
+ */
+searched: Array<string>, endpoints: Array<string>, folder: string | null, check_at_start: boolean, 
+/**
+ * The office key's id (as minisign prints it), when a key is set and readable.
+ */
+key_id: string | null, 
+/**
+ * Whether a source and a key are set.
+ */
+configured: boolean, };
+
+export type UpdateSource = "server" | "folder";
+
+export type UpdateInfo = { version: string, current_version: string, notes: string, date: string | null, source: UpdateSource, 
+/**
+ * The server address or the folder it was found at.
+ */
+location: string, };
+
+export type UpdateCheck = { current_version: string, update: UpdateInfo | null, 
+/**
+ * What the folder offers when it is not newer (a server does not say).
+ */
+offered_version: string | null, };
+
+export type UpdateProgress = { "stage": "downloading", done: number, total: number | null, } | { "stage": "verified" } | { "stage": "installing" } | { "stage": "installed", version: string, };
