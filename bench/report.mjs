@@ -1,6 +1,7 @@
 // Gathers the figures of one benchmark run into bench/results.json and bench/RESULTS.md.
 //
 //   node bench/report.mjs --work DIR --out-dir bench --started EPOCH_SECONDS --command "bash scripts/bench.sh"
+//     [--note "a sentence on how this run differed"]
 //
 // DIR holds what scripts/bench.sh left there: generate-N.json, domain-N.json, window-N.json,
 // binary.json. bench/FINDINGS.md (written by hand after profiling) is appended to RESULTS.md.
@@ -128,8 +129,26 @@ if (binary) {
   });
 }
 
+// The 1-minute load average at each step of the run (scripts/bench.sh writes it).
+const loadPath = join(work, 'load.tsv');
+const load = existsSync(loadPath)
+  ? readFileSync(loadPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [value, ...step] = line.split('\t');
+        return { load: Number(value), step: step.join('\t') };
+      })
+  : [];
+const reusedPath = join(work, 'reused.txt');
+const reused = existsSync(reusedPath)
+  ? readFileSync(reusedPath, 'utf8').split('\n').filter(Boolean).map(Number)
+  : [];
+
 const results = {
   date: now.toISOString(),
+  load,
+  catalogs_reused: reused,
   duration_seconds: started ? Math.round(now.getTime() / 1000 - started) : null,
   command: args.command ?? 'bash scripts/bench.sh',
   seed: Number(args.seed ?? 2019),
@@ -163,7 +182,16 @@ L.push('```sh');
 L.push(results.command);
 L.push('```');
 L.push('');
-L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ram_gib} GiB RAM, ${m.os} (Linux ${m.kernel}); ${m.rustc ?? 'rustc ?'}, Node.js ${m.node}, WebKitGTK ${m.webkit2gtk ?? '?'}; the window under Xvfb (1280×800×24, software rendering). Catalogs generated with seed ${results.seed}.`);
+const loads = load.map((l) => l.load).filter(Number.isFinite);
+const busy = loads.length > 0 && Math.max(...loads) > m.cores / 2;
+const loadNote = loads.length
+  ? ` The 1-minute load average at the run's steps was ${fmt(Math.min(...loads), 2)}–${fmt(Math.max(...loads), 2)} on ${m.cores} cores${busy ? ': other work (builds) was running on the machine during the run, which inflates absolute times; the ratios against baselines measured in the same run are the fairer figures' : ''}.`
+  : '';
+const reusedNote = reused.length
+  ? ` The catalogs of ${reused.map(n).join(', ')} items were generated before the run by the same generator and seed (\`BENCH_CATALOGS\`), and copied.`
+  : '';
+const notes = args.note ? ` ${args.note}` : '';
+L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ram_gib} GiB RAM, ${m.os} (Linux ${m.kernel}); ${m.rustc ?? 'rustc ?'}, Node.js ${m.node}, WebKitGTK ${m.webkit2gtk ?? '?'}; the window under Xvfb (1280×800×24, software rendering). Catalogs generated with seed ${results.seed}.${reusedNote}${loadNote}${notes}`);
 L.push('');
 L.push('## Goals');
 L.push('');

@@ -139,12 +139,15 @@ else {
 }
 `;
 
-// In the page: scrolls the catalog's virtual list (VirtualList.svelte's viewport, role=grid) to
-// the end, `stepRows` rows at a time (every page of rows gets fetched); each step waits until
-// the row at the top of the screen is loaded (its page fetched and rendered).
+// In the page: scrolls the catalog's virtual list (VirtualList.svelte's viewport, role=grid)
+// towards the end, `stepRows` rows at a time (every page of rows gets fetched), at most
+// `maxSteps` steps per call (one WebDriver call must answer within the HTTP client's timeout, and
+// a loaded machine scrolls 100,000 rows in more than that); each step waits until the row at the
+// top of the screen is loaded (its page fetched and rendered).
 const SCROLL_TO_END = `
 const done = arguments[arguments.length - 1];
 const stepRows = arguments[0];
+const maxSteps = arguments[1];
 const vp = document.querySelector('.list-area [role=grid]');
 if (!vp) { done({ error: 'no list' }); return; }
 const total = Number(vp.getAttribute('aria-rowcount')) - 1;
@@ -155,7 +158,7 @@ const loaded = (i) => vp.querySelector('[data-testid=item-row][data-index="' + i
   const t0 = performance.now();
   let steps = 0, waits = 0, slowest = 0, missed = 0;
   const step = stepRows * rowHeight;
-  while (vp.scrollTop + vp.clientHeight < vp.scrollHeight - 1) {
+  while (vp.scrollTop + vp.clientHeight < vp.scrollHeight - 1 && steps < maxSteps) {
     vp.scrollTop = vp.scrollTop + step;
     steps++;
     const want = Math.min(total - 1, Math.floor(vp.scrollTop / rowHeight) + 1);
@@ -169,9 +172,28 @@ const loaded = (i) => vp.querySelector('[data-testid=item-row][data-index="' + i
     slowest = Math.max(slowest, performance.now() - s);
   }
   const last = loaded(total - 1) !== null;
-  done({ steps, ms: performance.now() - t0, slowestStepMs: slowest, waits, missed, lastRowShown: last, total });
+  const atEnd = vp.scrollTop + vp.clientHeight >= vp.scrollHeight - 1;
+  done({ steps, ms: performance.now() - t0, slowestStepMs: slowest, waits, missed, lastRowShown: last, total, atEnd });
 })();
 `;
+
+/** Scrolls the list to its end in calls of at most 100 steps; the figures are summed. */
+async function scrollToEnd(session, stepRows) {
+  const sum = { steps: 0, ms: 0, slowestStepMs: 0, waits: 0, missed: 0, lastRowShown: false, total: 0, calls: 0 };
+  for (;;) {
+    const part = await session.execute_async(SCROLL_TO_END, [stepRows, 100]);
+    if (part.error) return part;
+    sum.calls++;
+    sum.steps += part.steps;
+    sum.ms += part.ms;
+    sum.slowestStepMs = Math.max(sum.slowestStepMs, part.slowestStepMs);
+    sum.waits += part.waits;
+    sum.missed += part.missed;
+    sum.lastRowShown = part.lastRowShown;
+    sum.total = part.total;
+    if (part.atEnd || part.steps === 0) return sum;
+  }
+}
 
 async function oneRun(base, args, scroll) {
   const t0 = performance.now();
@@ -195,7 +217,7 @@ async function oneRun(base, args, scroll) {
     result.idle = await settledMemory(pid);
     if (scroll) {
       await session.cmd('POST', '/timeouts', { script: 1800000 });
-      result.scroll = await session.execute_async(SCROLL_TO_END, [args.scrollStepRows]);
+      result.scroll = await scrollToEnd(session, args.scrollStepRows);
       await sleep(2000);
       result.scrolled = await settledMemory(pid);
     }

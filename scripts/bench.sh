@@ -7,7 +7,9 @@
 #
 # Settings (environment): BENCH_SIZES ("1000 10000 100000"), BENCH_WINDOW_SIZES (the same),
 # BENCH_RUNS (5), BENCH_SCROLL_RUNS (3: of those runs, how many scroll the list to its end),
-# BENCH_SEED (2019), BENCH_KEEP=1 keeps the temporary folder.
+# BENCH_SEED (2019), BENCH_KEEP=1 keeps the temporary folder, BENCH_CATALOGS=DIR uses the catalogs
+# a kept run left there (DIR/catalog-N with DIR/generate-N.json, same seed) instead of generating
+# them again (100,000 items take 10 minutes or more); they are copied, never changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -22,7 +24,11 @@ TARGET=${CARGO_TARGET_DIR:-target}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/desk-bench.XXXXXX")
 if [[ "${BENCH_KEEP:-}" == 1 ]]; then echo "catalogs and figures kept in $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
-step() { printf '\n== %s\n' "$*"; }
+step() {
+  printf '\n== %s\n' "$*"
+  # The load on the machine at each step, for the report (other work inflates absolute times).
+  printf '%s\t%s\n' "$(cut -d' ' -f1 /proc/loadavg)" "$*" >>"$WORK/load.tsv"
+}
 
 step "build: the UI, the release app, the benchmark binary"
 (cd ui && npm run build)
@@ -33,8 +39,15 @@ BENCH="$TARGET/release/desk-bench"
 printf '{"bytes": %s}\n' "$(stat -c %s "$APP")" >"$WORK/binary.json"
 
 for n in $SIZES; do
-  step "generate a catalog of $n items (seed $SEED)"
-  "$BENCH" generate --items "$n" --seed "$SEED" --data-dir "$WORK/catalog-$n" | tee "$WORK/generate-$n.json"
+  if [[ -n "${BENCH_CATALOGS:-}" && -d "$BENCH_CATALOGS/catalog-$n" && -f "$BENCH_CATALOGS/generate-$n.json" ]]; then
+    step "copy the catalog of $n items from $BENCH_CATALOGS"
+    cp -r "$BENCH_CATALOGS/catalog-$n" "$WORK/catalog-$n"
+    cp "$BENCH_CATALOGS/generate-$n.json" "$WORK/generate-$n.json"
+    echo "$n" >>"$WORK/reused.txt"
+  else
+    step "generate a catalog of $n items (seed $SEED)"
+    "$BENCH" generate --items "$n" --seed "$SEED" --data-dir "$WORK/catalog-$n" | tee "$WORK/generate-$n.json"
+  fi
 done
 
 for n in $WINDOW_SIZES; do
@@ -51,6 +64,7 @@ for n in $SIZES; do
 done
 
 step "results"
+cut -d' ' -f1 /proc/loadavg | sed 's/$/\tend/' >>"$WORK/load.tsv"
 node bench/report.mjs --work "$WORK" --out-dir bench --started "$started" --seed "$SEED" \
   --command "bash scripts/bench.sh"
 echo "bench/RESULTS.md and bench/results.json written ($(( $(date +%s) - started )) s)"

@@ -64,7 +64,8 @@ impl AppState {
         }
     }
 
-    /// Like [`AppState::with_catalog`], for work whose errors are already payloads (sync's).
+    /// Runs `work` with the catalog on a blocking thread, for work whose errors are not the
+    /// store's (the export's): `work` gives the payload itself.
     pub async fn with_catalog_payload<T, F>(&self, work: F) -> Result<T, ErrorPayload>
     where
         T: Send + 'static,

@@ -59,3 +59,55 @@ describe('PageCache', () => {
     expect(cache.get(0)).toBe(7);
   });
 });
+
+describe('PageCache bound', () => {
+  function counting(total: number) {
+    const fetched: number[] = [];
+    const fetch = async (offset: number, limit: number) => {
+      fetched.push(offset);
+      return { items: Array.from({ length: Math.min(limit, total - offset) }, (_, i) => offset + i), total };
+    };
+    return { fetched, fetch };
+  }
+
+  it('keeps at most maxPages pages while the list is scrolled to its end', async () => {
+    const { fetched, fetch } = counting(100_000);
+    const cache = new PageCache<number>(fetch, 200, () => {}, () => {}, 4);
+    let most = 0;
+    for (let start = 0; start < 100_000; start += 37) {
+      await cache.ensure(start, Math.min(100_000, start + 40));
+      most = Math.max(most, cache.pageCount);
+      expect(cache.get(start)).toBe(start);
+    }
+    expect(most).toBe(4);
+    expect(cache.pageCount).toBeLessThanOrEqual(4);
+    expect(fetched).toHaveLength(500);
+    // The pages near the end are kept; the first ones were dropped.
+    expect(cache.get(99_999)).toBe(99_999);
+    expect(cache.get(0)).toBeUndefined();
+  });
+
+  it('drops the pages farthest from the rows asked for, and fetches them again when scrolled back', async () => {
+    const { fetched, fetch } = counting(10_000);
+    const cache = new PageCache<number>(fetch, 200, () => {}, () => {}, 3);
+    await cache.ensure(0, 30); // page 0
+    await cache.ensure(390, 420); // pages 1 and 2
+    await cache.ensure(600, 630); // page 3: page 0 is the farthest
+    expect(cache.pageCount).toBe(3);
+    expect(cache.get(10)).toBeUndefined();
+    expect(cache.get(250)).toBe(250);
+    await cache.ensure(0, 30);
+    expect(cache.get(10)).toBe(10);
+    expect(fetched).toEqual([0, 200, 400, 600, 0]);
+    // Page 3 was the farthest from rows 0–30.
+    expect(cache.get(610)).toBeUndefined();
+  });
+
+  it('never drops the pages of the rows asked for, even above the bound', async () => {
+    const { fetch } = counting(10_000);
+    const cache = new PageCache<number>(fetch, 200, () => {}, () => {}, 2);
+    await cache.ensure(0, 1000);
+    expect(cache.pageCount).toBe(5);
+    expect(cache.get(999)).toBe(999);
+  });
+});

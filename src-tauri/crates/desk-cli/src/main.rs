@@ -15,7 +15,9 @@ macro_rules! outln {
     };
 }
 
+mod export;
 mod people;
+mod release;
 mod report;
 mod review;
 mod sync;
@@ -94,6 +96,29 @@ enum Command {
     Settings(SettingsCommand),
     /// Where the data is and what it holds.
     Info,
+    /// A bundle of the signed-off 主动公开 items for the web team (a .zip).
+    Export(export::ExportArgs),
+    /// Check a bundle: zip, checksums, manifest, sign-off hashes; exits 1 listing problems.
+    Verify { file: PathBuf },
+    /// The web team's publication feedback.
+    #[command(subcommand)]
+    Feedback(export::FeedbackCommand),
+    /// The year's 公开台账 as an .xlsx workbook.
+    Ledger {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        /// Replace the file when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Reports: the annual report's figures.
+    #[command(subcommand)]
+    Report(export::ReportCommand),
+    /// Updates: make the office's signing key, publish a version into a folder, check a folder.
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
 }
 
 #[derive(Subcommand)]
@@ -662,6 +687,9 @@ fn run(cli: Cli) -> Outcome {
                     "levels" => settings.levels = desk_core::fields::split_list(value),
                     "index_rule" => settings.index_rule = value.trim().to_string(),
                     "org_code" => settings.org_code = value.trim().to_string(),
+                    "export_omit_names" => {
+                        settings.export_omit_names = matches!(value.trim(), "true" | "yes" | "1" | "是")
+                    }
                     "due_working_days" => {
                         settings.due_working_days = value.trim().parse().map_err(|_| {
                             fail("invalid_argument", format!("due_working_days: {value} is not a number of days"))
@@ -678,6 +706,12 @@ fn run(cli: Cli) -> Outcome {
             let saved = catalog.save_settings(settings)?;
             print_settings(&saved, cli.json)
         }
+        Command::Export(args) => export::export(&cli, args),
+        Command::Verify { file } => export::verify(&cli, file),
+        Command::Feedback(command) => export::feedback(&cli, command),
+        Command::Ledger { year, out, force } => export::ledger(&cli, *year, out, *force),
+        Command::Report(command) => export::report(&cli, command),
+        Command::Release(command) => release::run(&cli, command),
         Command::Info => {
             let catalog = open(&cli)?;
             let info = catalog.app_info(env!("CARGO_PKG_VERSION"), Path::new(""))?;

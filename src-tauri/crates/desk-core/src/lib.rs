@@ -6,6 +6,7 @@ pub mod audit;
 pub mod checklist;
 pub mod due;
 pub mod error;
+pub mod export;
 pub mod fields;
 pub mod hlc;
 pub mod index_rule;

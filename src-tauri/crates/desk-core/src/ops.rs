@@ -57,6 +57,8 @@ pub enum EntityKind {
     Template,
     /// A sign-off record (created once, never changed).
     Signoff,
+    /// A bundle exported for the web team (created once): which items it carried.
+    Bundle,
 }
 
 impl EntityKind {
@@ -69,6 +71,7 @@ impl EntityKind {
             EntityKind::Setting => "setting",
             EntityKind::Template => "template",
             EntityKind::Signoff => "signoff",
+            EntityKind::Bundle => "bundle",
         }
     }
 
@@ -81,6 +84,7 @@ impl EntityKind {
             EntityKind::Setting,
             EntityKind::Template,
             EntityKind::Signoff,
+            EntityKind::Bundle,
         ]
         .into_iter()
         .find(|k| k.key() == key)

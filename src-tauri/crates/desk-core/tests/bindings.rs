@@ -92,6 +92,31 @@ fn generate() -> String {
     declare::<review::ItemReview>(&cfg, &mut out);
     declare::<review::ActionState>(&cfg, &mut out);
     declare::<workdays::CalendarYear>(&cfg, &mut out);
+    declare::<export::ExportScope>(&cfg, &mut out);
+    declare::<export::Exclusion>(&cfg, &mut out);
+    declare::<export::ExcludedItem>(&cfg, &mut out);
+    declare::<export::ExportPreview>(&cfg, &mut out);
+    declare::<export::ExportCandidate>(&cfg, &mut out);
+    declare::<export::ExclusionCount>(&cfg, &mut out);
+    declare::<export::ExportProgress>(&cfg, &mut out);
+    declare::<export::ExportReport>(&cfg, &mut out);
+    declare::<export::BundleRecord>(&cfg, &mut out);
+    declare::<export::BundleProblem>(&cfg, &mut out);
+    declare::<export::VerifyReport>(&cfg, &mut out);
+    declare::<export::VerifiedItem>(&cfg, &mut out);
+    declare::<export::FeedbackRow>(&cfg, &mut out);
+    declare::<export::FeedbackOutcome>(&cfg, &mut out);
+    declare::<export::FeedbackResult>(&cfg, &mut out);
+    declare::<export::FeedbackReport>(&cfg, &mut out);
+    declare::<export::DocumentFigures>(&cfg, &mut out);
+    declare::<export::CountRow>(&cfg, &mut out);
+    declare::<export::AnnualFigures>(&cfg, &mut out);
+    declare::<export::LedgerReport>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSettings>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSource>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateInfo>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateCheck>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateProgress>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod items;
 pub mod migrations;
 pub mod oplog;
@@ -365,7 +366,9 @@ impl Catalog {
             .collect();
         let signoffs = review::signoffs(&self.conn, id)?;
         let content_hash = desk_core::signoff::content_hash(&item, &checklist.checks);
-        let signoff_matches = signoffs.first().map(|s| s.content_hash == content_hash);
+        let signoff_matches = signoffs
+            .first()
+            .map(|s| desk_core::signoff::record_matches(s, &item, &checklist.checks));
         Ok(ItemReview {
             item_id: item.id.clone(),
             status: item.status,

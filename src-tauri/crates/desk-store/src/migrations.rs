@@ -29,8 +29,16 @@ pub const MIGRATIONS: &[Migration] = &[
         after: Some(crate::review::install_default_templates),
     },
     Migration {
+        sql: include_str!("migrations/0004_list_indexes.sql"),
+        after: None,
+    },
+    Migration {
         sql: include_str!("migrations/0005_sync.sql"),
         after: Some(crate::sync_apply::build_heads),
+    },
+    Migration {
+        sql: include_str!("migrations/0006_export.sql"),
+        after: None,
     },
 ];
 

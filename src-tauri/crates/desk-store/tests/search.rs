@@ -219,3 +219,97 @@ fn paging_through_matches_gives_each_once_best_first() {
         "title matches first: {seen:?}"
     );
 }
+
+/// Every filter with text, two filters at once, and another sort: the total counted from the
+/// indexes is the number of rows the list gives, and both are the items expected.
+#[test]
+fn text_and_several_filters_count_what_they_list() {
+    let (_dir, mut catalog, gfc, xqc) = fixture();
+    let mut rule = item("招生考试规章");
+    rule.category_id = Some("cat-rules".into());
+    rule.lead_department_id = Some(xqc.clone());
+    save(&mut catalog, rule);
+    let check = |f: &dyn Fn(&mut ItemQuery), expected: &[&str]| {
+        for sort in [SortKey::Relevance, SortKey::Title] {
+            let mut query = ItemQuery {
+                sort,
+                ..Default::default()
+            };
+            f(&mut query);
+            let page = catalog
+                .list_items(&query, today())
+                .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+            let mut got: Vec<String> = page.items.into_iter().map(|i| i.title).collect();
+            got.sort();
+            let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want, "{query:?}");
+            assert_eq!(page.total as usize, want.len(), "total of {query:?}");
+        }
+    };
+    let (policy, interpretation, pending, rules) = (
+        "2019年义务教育招生工作方案",
+        "關於《招生辦法》的政策解讀",
+        "学前教育资源供给情况",
+        "招生考试规章",
+    );
+    // Lead department, or named as co-department.
+    check(
+        &|x| {
+            x.text = "招生".into();
+            x.department_id = Some(gfc.clone());
+        },
+        &[policy, interpretation],
+    );
+    check(
+        &|x| {
+            x.text = "招生".into();
+            x.category_id = Some("cat-policy".into());
+        },
+        &[rules],
+    );
+    check(
+        &|x| {
+            x.text = "教育".into();
+            x.status = Some(Status::InReview);
+        },
+        &[pending],
+    );
+    check(
+        &|x| {
+            x.text = "教育".into();
+            x.disclosure = Some(Disclosure::Proactive);
+        },
+        &[policy],
+    );
+    check(
+        &|x| {
+            x.text = "招生".into();
+            x.department_id = Some(xqc.clone());
+            x.status = Some(Status::Draft);
+        },
+        &[interpretation, rules],
+    );
+    check(
+        &|x| {
+            x.department_id = Some(xqc.clone());
+            x.disclosure = Some(Disclosure::Proactive);
+        },
+        &[interpretation, rules],
+    );
+    check(
+        &|x| {
+            x.department_id = Some(xqc.clone());
+            x.status = Some(Status::InReview);
+            x.disclosure = Some(Disclosure::OnRequest);
+        },
+        &[pending],
+    );
+    check(
+        &|x| {
+            x.text = "招聘".into();
+            x.department_id = Some(gfc.clone());
+        },
+        &[],
+    );
+}

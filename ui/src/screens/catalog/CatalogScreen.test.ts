@@ -170,6 +170,26 @@ describe('CatalogScreen', () => {
     expect(listItems.mock.calls.filter(([q]) => q.limit === 1).length).toBe(before + 5);
   });
 
+  it('asks for the view counts only once the first page has been answered', async () => {
+    withPerson(ME);
+    let answerPage: () => void = () => {};
+    const pageAnswered = new Promise<void>((resolve) => (answerPage = resolve));
+    listItems.mockImplementation(async (q: ItemQuery) => {
+      if (q.limit === 200) await pageAnswered;
+      return { items: q.limit === 200 ? [row(0)] : [], total: 1, offset: 0 };
+    });
+    const { getByTestId, findAllByTestId } = render(CatalogScreen);
+    await waitFor(() => expect(listItems.mock.calls.some(([q]) => q.limit === 200)).toBe(true));
+    // A while with the page still on its way: no count has been sent.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(listItems.mock.calls.filter(([q]) => q.limit === 1)).toHaveLength(0);
+    answerPage();
+    expect(await findAllByTestId('item-row')).toHaveLength(1);
+    await waitFor(() => expect(getByTestId('view-count-all').textContent).toContain('1'));
+    expect(listItems.mock.calls.filter(([q]) => q.limit === 1)).toHaveLength(5);
+    expect(listItems.mock.calls[0][0].limit).toBe(200);
+  });
+
   it('asks who you are before a personal view, without asking the backend', async () => {
     withPerson(null);
     viewBackend({ all: 50, attention: 4 });

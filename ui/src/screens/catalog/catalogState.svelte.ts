@@ -9,11 +9,18 @@ export const catalogState = $state<{
   scrollTop: number;
   /** Set to ask the catalog to focus its search box (Ctrl+F, /); the catalog clears it. */
   focusSearch: boolean;
+  /**
+   * Set once the list has shown its first answer since the app started. The reminder's counts
+   * wait for it: every command waits its turn for the catalog, and counts sent first would hold
+   * the first page back.
+   */
+  firstListShown: boolean;
 }>({
   filters: defaultFilters(),
   selected: -1,
   scrollTop: 0,
   focusSearch: false,
+  firstListShown: false,
 });
 
 export function requestSearchFocus(): void {
