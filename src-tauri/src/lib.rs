@@ -3,8 +3,8 @@
 
 mod commands;
 mod state;
-mod update;
 mod sync;
+mod update;
 
 use state::AppState;
 use std::path::PathBuf;

@@ -50,10 +50,14 @@ impl SyncWorker {
     /// Starts the worker on its own thread. It opens its own catalog in `data_dir`; when that
     /// fails (the window explains why through its own catalog), the worker retries at each round.
     pub fn start(data_dir: PathBuf, host: impl SyncHost) -> SyncWorker {
+        SyncWorker::start_with(data_dir, host, SyncTiming::default())
+    }
+
+    fn start_with(data_dir: PathBuf, host: impl SyncHost, timing: SyncTiming) -> SyncWorker {
         let (sender, receiver) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("sync".into())
-            .spawn(move || run(&data_dir, &host, &receiver, SyncTiming::default()));
+            .spawn(move || run(&data_dir, &host, &receiver, timing));
         if let Err(e) = spawned {
             log::error!("sync: the background worker could not start: {e}");
         }
@@ -208,5 +212,137 @@ fn emit<R: tauri::Runtime, T: serde::Serialize + Clone>(
     use tauri::Emitter;
     if let Err(e) = app.emit(event, payload) {
         log::warn!("sync: cannot tell the window ({event}): {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use desk_core::model::Item;
+    use std::sync::mpsc::Receiver;
+
+    #[derive(Debug, PartialEq)]
+    enum Told {
+        Running(bool),
+        Status { waiting: u32 },
+        Applied(u32),
+    }
+
+    struct Recorder(Sender<Told>);
+
+    impl SyncHost for Recorder {
+        fn running(&self, running: bool) {
+            let _ = self.0.send(Told::Running(running));
+        }
+        fn status(&self, status: &SyncStatus) {
+            let _ = self.0.send(Told::Status {
+                waiting: status.ops_waiting_to_go_out,
+            });
+        }
+        fn applied(&self, ops: u32) {
+            let _ = self.0.send(Told::Applied(ops));
+        }
+    }
+
+    fn quick() -> SyncTiming {
+        SyncTiming {
+            after_change: Duration::from_millis(100),
+            longest_wait: Duration::from_secs(1),
+            every: Duration::from_secs(3600),
+            after_failure: Duration::from_secs(3600),
+        }
+    }
+
+    fn add_item(data_dir: &Path, title: &str) -> String {
+        let mut catalog = Catalog::open(data_dir, OpenOptions { seed_sample: false })
+            .unwrap_or_else(|e| panic!("open: {e}"));
+        let mut item = Item::blank(String::new());
+        item.title = title.into();
+        catalog
+            .save_item(item)
+            .unwrap_or_else(|e| panic!("save: {e}"))
+            .id
+    }
+
+    fn choose(data_dir: &Path, folder: &Path) {
+        let catalog = Catalog::open(data_dir, OpenOptions { seed_sample: false })
+            .unwrap_or_else(|e| panic!("open: {e}"));
+        catalog
+            .set_sync_value("folder", &folder.display().to_string())
+            .unwrap_or_else(|e| panic!("set: {e}"));
+    }
+
+    /// Waits for what the worker says until `wanted` shows up.
+    fn wait_for(told: &Receiver<Told>, wanted: &Told) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(t) = told.recv_timeout(Duration::from_millis(200)) {
+                if &t == wanted {
+                    return;
+                }
+            }
+        }
+        panic!("the worker never said {wanted:?}");
+    }
+
+    fn temp() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+    }
+
+    #[test]
+    fn without_a_folder_a_round_asked_for_says_so() {
+        let data = temp();
+        add_item(data.path(), "事项");
+        let (tx, _told) = mpsc::channel();
+        let worker = SyncWorker::start_with(data.path().to_path_buf(), Recorder(tx), quick());
+        let error = worker.round_now().err().map(|e| e.code);
+        assert_eq!(error.as_deref(), Some("sync_no_folder"));
+    }
+
+    #[test]
+    fn a_local_edit_goes_out_by_itself_and_the_other_pc_is_told() {
+        let (share, a, b) = (temp(), temp(), temp());
+        add_item(a.path(), "甲的事项");
+        choose(a.path(), share.path());
+        choose(b.path(), share.path());
+        let (tx_a, told_a) = mpsc::channel();
+        let worker_a = SyncWorker::start_with(a.path().to_path_buf(), Recorder(tx_a), quick());
+        // The round at start creates the catalog in the folder and sends the item.
+        let report = worker_a.round_now().unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(report.created_catalog || report.ops_published == 0);
+        wait_for(&told_a, &Told::Status { waiting: 0 });
+
+        // An edit made outside the worker (as the window's commands do) goes out unasked.
+        add_item(a.path(), "甲又加的事项");
+        wait_for(&told_a, &Told::Running(true));
+        wait_for(&told_a, &Told::Status { waiting: 0 });
+
+        let (tx_b, told_b) = mpsc::channel();
+        let worker_b = SyncWorker::start_with(b.path().to_path_buf(), Recorder(tx_b), quick());
+        let report = worker_b.round_now().unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(report.joined_catalog);
+        let arrived: u32 = report.applied.iter().map(|a| a.ops).sum();
+        assert!(arrived > 0);
+        let mut applied = false;
+        while let Ok(t) = told_b.try_recv() {
+            applied |= matches!(t, Told::Applied(_));
+        }
+        assert!(applied, "the window of B is told to reload");
+        let catalog = Catalog::open(b.path(), OpenOptions { seed_sample: false })
+            .unwrap_or_else(|e| panic!("open: {e}"));
+        let titles: Vec<String> = catalog
+            .list_items(
+                &desk_core::query::ItemQuery {
+                    limit: 100,
+                    ..Default::default()
+                },
+                chrono::Local::now().date_naive(),
+            )
+            .unwrap_or_else(|e| panic!("list: {e}"))
+            .items
+            .into_iter()
+            .map(|i| i.title)
+            .collect();
+        assert!(titles.contains(&"甲又加的事项".to_string()), "{titles:?}");
     }
 }

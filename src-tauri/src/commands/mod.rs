@@ -6,8 +6,8 @@ pub mod items;
 pub mod plan;
 pub mod registry;
 pub mod review;
-pub mod update;
 pub mod sync;
+pub mod update;
 
 /// Today in the PC's time zone (due dates are local dates).
 pub(crate) fn today() -> chrono::NaiveDate {
