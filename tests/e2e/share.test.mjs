@@ -35,7 +35,7 @@ function cliError(dataDir, ...args) {
 
 function stopShare() {
   if (shareDir === null) return;
-  spawnSync('bash', [shareScript, 'stop', shareDir], { stdio: 'inherit' });
+  spawnSync('setsid', ['bash', shareScript, 'stop', shareDir], { stdio: 'inherit' });
   shareDir = null;
 }
 
@@ -61,7 +61,8 @@ test('two PCs edit one catalog through a real SMB share and end the same', { tim
   assert.equal(process.getuid?.(), 0, 'the share test mounts FUSE file systems: run it as root');
   shareDir = mkdtempSync(join(tmpdir(), 'desk-share-'));
   folders.push(shareDir);
-  const mounts = execFileSync('bash', [shareScript, 'start', shareDir], { encoding: 'utf8' })
+  // In a session of its own: Samba signals its whole process group when it stops.
+  const mounts = execFileSync('setsid', ['bash', shareScript, 'start', shareDir], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
   assert.equal(mounts.length, 2, `two mounts expected, got ${mounts.join(', ')}`);

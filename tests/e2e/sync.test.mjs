@@ -20,6 +20,7 @@ const artifacts = join(root, 'tests', 'e2e', '.artifacts');
 // Two drivers, each with its own WebDriver and native port, in a range of their own.
 const port = 6444 + (process.pid % 400) * 4;
 
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const drivers = [];
 const folders = [];
 
@@ -41,7 +42,8 @@ function temp(prefix) {
 }
 
 async function rowText(session, id) {
-  return session.text(await session.find(`[data-testid=item-row][data-id="${id}"]`));
+  const row = await session.find(`[data-testid=item-row][data-id="${id}"]`);
+  return session.execute('return arguments[0].textContent', [{ [ELEMENT]: row }]);
 }
 
 /** Presses "sync now" and waits until the round is over. */
@@ -49,14 +51,13 @@ async function syncNow(session) {
   const button = await session.waitFor('[data-testid=sync-now]');
   await session.until('sync now enabled', async () => (await session.property(button, 'disabled')) === false);
   await session.click(button);
-  await session.until('the round over', async () => {
-    const found = await session.findAll('[data-testid=sync-running]');
-    return found.length === 0 && (await session.property(await session.find('[data-testid=sync-now]'), 'disabled')) === false;
-  });
+  await session.until('the round over', async () => (await tone(session)) !== 'running'
+    && (await session.property(await session.find('[data-testid=sync-now]'), 'disabled')) === false);
 }
 
-async function summary(session) {
-  return session.text(await session.find('[data-testid=sync-summary]'));
+/** The status area's tone: none, ok, waiting, offline, problem, or running. */
+async function tone(session) {
+  return session.dataset(await session.find('[data-testid=sync-summary]'), 'tone');
 }
 
 before(async () => {
@@ -88,15 +89,15 @@ test('two windows sync through one folder, and a conflict is settled in one of t
   const winB = await Session.start(drivers[1].base, app, ['--data-dir', b]);
   try {
     await winA.waitFor(`[data-testid=item-row][data-id="${item.id}"]`);
-    await winA.until('A synced', async () => (await summary(winA)).includes('已同步'));
+    await winA.until('A synced', async () => (await tone(winA)) === 'ok');
 
     // B chooses the shared folder by typing it, and joins the catalog there.
-    await winB.until('B not syncing yet', async () => (await summary(winB)).includes('未同步'));
+    await winB.until('B not syncing yet', async () => (await tone(winB)) === 'none');
     await winB.click(await winB.waitFor('[data-testid=sync-summary]'));
     const input = await winB.waitFor('[data-testid=sync-folder-input]');
     await winB.type(input, share);
     await winB.click(await winB.find('[data-testid=sync-folder-use]'));
-    await winB.until('B synced', async () => (await summary(winB)).includes('已同步'), 30000);
+    await winB.until('B synced', async () => (await tone(winB)) === 'ok', 30000);
     await shot(winB, 'sync-01-folder-chosen');
     assert.equal(cli(b, 'sync', 'status').folder, share);
     await winB.click(await winB.find('[data-testid=nav-catalog]'));
@@ -116,7 +117,7 @@ test('two windows sync through one folder, and a conflict is settled in one of t
     await syncNow(winA);
     for (const win of [winA, winB]) {
       await win.until('one conflict in the status area', async () =>
-        (await win.text(await win.find('[data-testid=sync-conflicts]'))).includes('1'));
+        (await win.dataset(await win.find('[data-testid=sync-conflicts]'), 'count')) === '1');
     }
     await shot(winA, 'sync-02-status-area-conflict');
 
@@ -127,7 +128,8 @@ test('two windows sync through one folder, and a conflict is settled in one of t
     assert.equal(values.length, 2);
     const shownNow = cli(b, 'item', 'show', item.id).doc_no;
     const keep = shownNow === '办〔2026〕1号' ? '办〔2026〕2号' : '办〔2026〕1号';
-    assert.ok((await winB.text(values[1])).includes(keep), 'the other value is listed second');
+    const secondText = await winB.execute('return arguments[0].textContent', [{ [ELEMENT]: values[1] }]);
+    assert.ok(secondText.includes(keep), `the other value is listed second: ${secondText}`);
     await shot(winB, 'sync-03-conflicts-screen');
     const keepButtons = await winB.findAll('[data-testid=conflict-keep]');
     await winB.click(keepButtons[1]);
@@ -141,7 +143,7 @@ test('two windows sync through one folder, and a conflict is settled in one of t
     await winA.until('no conflict left on A', async () => (await winA.findAll('[data-testid=sync-conflicts]')).length === 0);
     assert.equal(cli(a, 'item', 'show', item.id).doc_no, keep);
     assert.deepEqual(cli(a, 'conflicts', 'list').conflicts, []);
-    await winA.until('A synced again', async () => (await summary(winA)).includes('已同步'));
+    await winA.until('A synced again', async () => (await tone(winA)) === 'ok');
     await shot(winA, 'sync-05-status-area-synced');
   } finally {
     await winA.end();
