@@ -62,6 +62,7 @@ describe('the sync status area', () => {
     expect(syncTone({ ...base, ops_waiting_to_go_out: 1 })).toBe('waiting');
     expect(syncTone({ ...base, last_error: 'sync_folder_unreachable' })).toBe('offline');
     expect(syncTone({ ...base, last_error: 'sync_catalog_mismatch' })).toBe('problem');
-    expect(syncTone({ ...base, conflicts: 1 })).toBe('problem');
+    expect(syncTone({ ...base, conflicts: 1 })).toBe('ok');
+    expect(syncTone({ ...base, clock_warnings: [{ device_id: 'b', ahead_minutes: 90n }] })).toBe('problem');
   });
 });

@@ -20,11 +20,14 @@ export const sync = $state<SyncState>({ status: null, running: false, error: nul
 
 export type SyncTone = 'none' | 'ok' | 'waiting' | 'offline' | 'problem';
 
-/** What the status area shows first: the most pressing fact, as a tone (colour plus text). */
+/**
+ * What the status area shows first: the most pressing fact, as a tone (colour plus text).
+ * Conflicts have a badge of their own beside it, so they do not colour the summary.
+ */
 export function syncTone(status: SyncStatus | null): SyncTone {
   if (!status || !status.folder) return 'none';
   if (status.last_error === 'sync_folder_unreachable') return 'offline';
-  if (status.last_error || status.conflicts > 0 || status.clock_warnings.length > 0) return 'problem';
+  if (status.last_error || status.clock_warnings.length > 0) return 'problem';
   if (status.ops_waiting_to_go_out > 0) return 'waiting';
   return 'ok';
 }
