@@ -683,7 +683,10 @@ mod tests {
 
     #[test]
     fn urls() {
-        for good in ["https://www.dl.gov.cn/a/1.html", "http://jyj.example.gov.cn/x?id=1"] {
+        for good in [
+            "https://www.dl.gov.cn/a/1.html",
+            "http://jyj.example.gov.cn/x?id=1",
+        ] {
             assert!(well_formed_url(good), "{good}");
         }
         for bad in [
