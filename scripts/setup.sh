@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing Disclosure Desk needs on Debian/Ubuntu, when missing:
 # system libraries for Tauri (WebKitGTK), Xvfb and WebKitWebDriver for the window tests, CJK
-# fonts, the UI's npm packages, and tauri-driver. Safe to run again: it skips what is there.
+# fonts, LibreOffice Calc and Chromium (export tests), sudo (the updater installs a .deb
+# through it), the UI's npm packages, and tauri-driver.
+# Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,10 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev pkg-config build-essential
   xvfb xauth webkit2gtk-driver imagemagick curl file fonts-noto-cjk e2fsprogs xdotool xclip
   samba smbclient smbnetfs
+  # The ledger tests read the workbooks back with LibreOffice; the bundle's index page is
+  # rendered in Chromium by the window tests.
+  libreoffice-calc chromium
+  sudo
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -24,3 +24,6 @@ cargo build -p disclosure-desk -p desk-cli
 
 step "end to end: the real window under Xvfb"
 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
+
+step "packaging: the release .deb installed, then updated from the shared folder to the next version"
+bash scripts/package-test.sh

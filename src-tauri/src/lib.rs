@@ -3,6 +3,7 @@
 
 mod commands;
 mod state;
+mod update;
 
 use state::AppState;
 use std::path::PathBuf;
@@ -53,7 +54,9 @@ fn logger(log_dir: PathBuf) -> tauri_plugin_log::Builder {
 /// The app on any runtime (the mock runtime in tests).
 pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
+        .manage(update::UpdateState::new(state.data_dir.clone()))
         .manage(state)
+        .manage(commands::export::ExportJobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::items::list_items,
@@ -89,6 +92,21 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::review::list_calendar_years,
             commands::review::save_calendar_year,
             commands::review::reset_calendar_year,
+            commands::export::export_preview,
+            commands::export::choose_bundle_destination,
+            commands::export::choose_file,
+            commands::export::export_bundle,
+            commands::export::cancel_export,
+            commands::export::list_bundles,
+            commands::export::verify_bundle,
+            commands::export::import_feedback,
+            commands::export::annual_figures,
+            commands::export::save_ledger,
+            commands::export::save_annual_report,
+            commands::update::update_settings,
+            commands::update::check_update,
+            commands::update::install_update,
+            commands::update::restart_app,
         ])
 }
 
@@ -105,7 +123,8 @@ pub fn run() {
     let state = AppState::open(data_dir, log_dir.clone());
     let builder = tauri::Builder::default()
         .plugin(logger(log_dir).build())
-        .plugin(tauri_plugin_opener::init());
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build());
     let result = build(builder, state)
         .setup(|_| {
             log::info!("Disclosure Desk {} started", env!("CARGO_PKG_VERSION"));

@@ -55,6 +55,22 @@ impl AppState {
         Ok(catalog)
     }
 
+    /// Runs `work` with the catalog on a blocking thread, for work whose errors are not the
+    /// store's (the export's): `work` gives the payload itself.
+    pub async fn with_catalog_payload<T, F>(&self, work: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Catalog) -> Result<T, ErrorPayload> + Send + 'static,
+    {
+        let catalog = self.catalog()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = catalog.lock().map_err(|_| poisoned())?;
+            work(&mut guard).inspect_err(|e| log::warn!("{}: {}", e.code, e.message))
+        })
+        .await
+        .map_err(|e| ErrorPayload::new("internal", e.to_string()))?
+    }
+
     /// Runs `work` with the catalog on a blocking thread.
     pub async fn with_catalog<T, F>(&self, work: F) -> Result<T, ErrorPayload>
     where

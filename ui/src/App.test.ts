@@ -51,6 +51,7 @@ const settings: CatalogSettings = {
   due_working_days: 20,
   category_deadlines: [],
   office_signs: false,
+  export_omit_names: false,
 };
 
 /** Item totals by view and due filter ("my_work/overdue"), anything else is 0. */

@@ -3,9 +3,14 @@ use desk_core::error::ErrorPayload;
 use desk_core::ipc::AppInfo;
 
 #[tauri::command]
-pub async fn app_info(state: tauri::State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
+pub async fn app_info<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+) -> Result<AppInfo, ErrorPayload> {
     let log_dir = state.log_dir.clone();
+    // The packaged version (tauri.conf.json), which the updater compares, not the crate's.
+    let version = app.package_info().version.to_string();
     state
-        .with_catalog(move |c| c.app_info(env!("CARGO_PKG_VERSION"), &log_dir))
+        .with_catalog(move |c| c.app_info(&version, &log_dir))
         .await
 }

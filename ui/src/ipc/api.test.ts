@@ -24,6 +24,7 @@ describe('api', () => {
       due_working_days: 20,
       category_deadlines: [{ category_id: 'c1', working_days: 30 }],
       office_signs: true,
+      export_omit_names: false,
     };
     const template = {
       id: '',

@@ -2,7 +2,8 @@
 // command. Components never call `invoke` themselves. A rejected call throws an ErrorPayload
 // (see lib/errors.ts for turning it into text).
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Action,
   AppInfo,
@@ -25,6 +26,19 @@ import type {
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
+  UpdateCheck,
+  UpdateProgress,
+  UpdateSettings,
+} from './bindings';
+import type {
+  AnnualFigures,
+  BundleRecord,
+  ExportPreview,
+  ExportProgress,
+  ExportReport,
+  FeedbackReport,
+  LedgerReport,
+  VerifyReport,
 } from './bindings';
 
 export function appInfo(): Promise<AppInfo> {
@@ -173,4 +187,79 @@ export function saveCalendarYear(text: string): Promise<CalendarYear> {
 /** Drops the office's version of a year: back to the shipped file, or not covered. */
 export function resetCalendarYear(year: number): Promise<void> {
   return invoke<void>('reset_calendar_year', { year });
+}
+
+// Export for the web team, publication feedback, the ledger and the annual figures.
+
+/** What an export would carry (nothing is written). */
+export function exportPreview(full: boolean): Promise<ExportPreview> {
+  return invoke<ExportPreview>('export_preview', { full });
+}
+
+/** Asks where to save a bundle; null when the person cancels. */
+export function chooseBundleDestination(): Promise<string | null> {
+  return invoke<string | null>('choose_bundle_destination');
+}
+
+/** Asks for a bundle ('bundle') or a feedback file ('feedback'); null when cancelled. */
+export function chooseFile(kind: 'bundle' | 'feedback'): Promise<string | null> {
+  return invoke<string | null>('choose_file', { kind });
+}
+
+/** Writes a bundle; progress arrives as `export-progress` events (see onExportProgress). */
+export function exportBundle(full: boolean, path: string, overwrite: boolean): Promise<ExportReport> {
+  return invoke<ExportReport>('export_bundle', { full, path, overwrite });
+}
+
+export function cancelExport(): Promise<void> {
+  return invoke<void>('cancel_export');
+}
+
+export function onExportProgress(handler: (progress: ExportProgress) => void): Promise<UnlistenFn> {
+  return listen<ExportProgress>('export-progress', (event) => handler(event.payload));
+}
+
+export function listBundles(): Promise<BundleRecord[]> {
+  return invoke<BundleRecord[]>('list_bundles');
+}
+
+export function verifyBundle(path: string): Promise<VerifyReport> {
+  return invoke<VerifyReport>('verify_bundle', { path });
+}
+
+export function importFeedback(path: string): Promise<FeedbackReport> {
+  return invoke<FeedbackReport>('import_feedback', { path });
+}
+
+export function annualFigures(year: number): Promise<AnnualFigures> {
+  return invoke<AnnualFigures>('annual_figures', { year });
+}
+
+/** Writes the year's ledger where the person chooses; null when cancelled. */
+export function saveLedger(year: number): Promise<LedgerReport | null> {
+  return invoke<LedgerReport | null>('save_ledger', { year });
+}
+
+/** Writes the year's table 二 where the person chooses; the path, or null when cancelled. */
+export function saveAnnualReport(year: number): Promise<string | null> {
+  return invoke<string | null>('save_annual_report', { year });
+}
+
+export function updateSettings(): Promise<UpdateSettings> {
+  return invoke<UpdateSettings>('update_settings');
+}
+
+export function checkUpdate(): Promise<UpdateCheck> {
+  return invoke<UpdateCheck>('check_update');
+}
+
+/** Downloads (or reads from the folder), verifies and installs the update the last check found. */
+export function installUpdate(onProgress: (progress: UpdateProgress) => void): Promise<void> {
+  const channel = new Channel<UpdateProgress>();
+  channel.onmessage = onProgress;
+  return invoke<void>('install_update', { onProgress: channel });
+}
+
+export function restartApp(): Promise<void> {
+  return invoke<void>('restart_app');
 }

@@ -236,9 +236,21 @@ old_value: JsonValue,
 /**
  * The value after (`set`), the element put in (`add`), or the whole entity (`create`).
  */
-new_value: JsonValue, };
+new_value: JsonValue, 
+/**
+ * The operations this one overwrote (see `merge`): for a `set`, the register's winner when
+ * it was written (plus the losers a person chose to settle); for `add`/`remove`, every
+ * current operation on that element. Empty for creates and for operations recorded before
+ * sync existed.
+ */
+base?: Array<string>, 
+/**
+ * For a `delete`: the deleting PC's version vector (device → highest sequence it had seen),
+ * so every PC can tell which edits the delete knew of.
+ */
+covers?: { [key in string]: number }, };
 
-export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff";
+export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff" | "bundle";
 
 export type OpKind = "create" | "set" | "add" | "remove" | "delete";
 
@@ -247,6 +259,114 @@ export type HistoryEntry = { op_id: string,
  * RFC 3339, UTC.
  */
 at: string, author_id: string, author_name: string, device_id: string, kind: OpKind, field: string | null, old_value: JsonValue, new_value: JsonValue, };
+
+export type SyncReport = { catalog_id: string, device_id: string, 
+/**
+ * The shared folder's catalog was created by this round.
+ */
+created_catalog: boolean, 
+/**
+ * This PC joined a catalog already in the folder.
+ */
+joined_catalog: boolean, ops_published: number, segments_published: number, blobs_published: number, blobs_fetched: number, 
+/**
+ * Operations applied, per device they came from.
+ */
+applied: Array<DeviceCount>, 
+/**
+ * Segments seen but not applied yet, and why.
+ */
+waiting: Array<WaitingSegment>, 
+/**
+ * Conflicts open after the round, and how many of them are new.
+ */
+conflicts: number, new_conflicts: number, 
+/**
+ * Sign-offs voided by an edit that arrived (recorded as this PC's operations).
+ */
+signoffs_voided: number, 
+/**
+ * This PC took a new device id (it was cloned or restored from a backup).
+ */
+device_changes: Array<DeviceChange>, 
+/**
+ * Things found wrong in the folder and what was done about them.
+ */
+folder_problems: Array<FolderProblem>, clock_warnings: Array<ClockWarning>, 
+/**
+ * Own segments removed by compaction, and whether a snapshot was written.
+ */
+segments_compacted: number, snapshot_written: boolean, 
+/**
+ * RFC 3339, UTC.
+ */
+finished_at: string, };
+
+export type DeviceCount = { device_id: string, ops: number, };
+
+export type WaitReason = "gap" | "damaged" | "causal" | "quarantined";
+
+export type WaitingSegment = { device_id: string, 
+/**
+ * The file name, or the first sequence expected when nothing is there.
+ */
+file: string, reason: WaitReason, detail: string, };
+
+export type DeviceChange = { old_device_id: string, new_device_id: string, 
+/**
+ * Unsent operations carried over to the new id.
+ */
+ops_rekeyed: number, reason: string, };
+
+export type FolderProblem = { 
+/**
+ * Stable key: `emptied` (republished), `unknown_file`, `foreign_blob`, `unreadable_ack` …
+ */
+code: string, message: string, };
+
+export type ClockWarning = { device_id: string, 
+/**
+ * How far that PC's clock is ahead of this one, in minutes.
+ */
+ahead_minutes: bigint, };
+
+export type SyncStatus = { device_id: string, catalog_id: string, 
+/**
+ * The folder of the last round, as the person chose it.
+ */
+folder: string | null, 
+/**
+ * RFC 3339, UTC; null before the first round.
+ */
+last_sync: string | null, 
+/**
+ * Why the last round failed, if it did (its error code).
+ */
+last_error: string | null, ops_waiting_to_go_out: number, conflicts: number, clock_warnings: Array<ClockWarning>, waiting: Array<WaitingSegment>, 
+/**
+ * Devices known, with how far this PC has applied each.
+ */
+cursors: Array<DeviceCount>, };
+
+export type Conflict = { 
+/**
+ * `entity/entity_id/field`, what `desk conflicts resolve` takes.
+ */
+key: string, entity: string, entity_id: string, 
+/**
+ * A label for people: the item's title, the department's name …
+ */
+entity_label: string, field: string, 
+/**
+ * The value shown now, then the others kept.
+ */
+current: ConflictValue, others: Array<ConflictValue>, };
+
+export type ConflictValue = { op_id: string, value: JsonValue, author_id: string, device_id: string, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, };
 
 export type CatalogSettings = { 
 /**
@@ -276,7 +396,12 @@ category_deadlines: Array<CategoryDeadline>,
 /**
  * Whether the disclosure office's coordinator may sign off items of any department.
  */
-office_signs: boolean, };
+office_signs: boolean, 
+/**
+ * Whether bundles for the web team leave out people's names (signers, who exported): the
+ * sign-off records then carry only the person's id.
+ */
+export_omit_names: boolean, };
 
 export type FieldProblem = { field: string, code: string, message: string, };
 
@@ -621,3 +746,147 @@ edited: boolean,
  * Whether the application ships a file for this year (so a reset goes back to it).
  */
 shipped: boolean, holidays: number, workdays: number, };
+
+export type ExportScope = "incremental" | "full";
+
+export type Exclusion = "not_proactive" | "not_signed_off" | "already_exported" | "signoff_missing" | "signoff_void";
+
+export type ExcludedItem = { id: string, index_no: string, title: string, reason: Exclusion, };
+
+export type ExportPreview = { scope: ExportScope, items: Array<ExportCandidate>, attachment_count: number, 
+/**
+ * The attachments' bytes, each content counted once.
+ */
+attachment_bytes: number, 
+/**
+ * Items not signed off or already exported are not listed one by one (a catalog has
+ * thousands); these are counted by reason. Void sign-offs are listed in `void`.
+ */
+excluded_counts: Array<ExclusionCount>, 
+/**
+ * Items that would go out but for a sign-off that no longer covers them: someone must act.
+ */
+void: Array<ExcludedItem>, };
+
+export type ExportCandidate = { id: string, index_no: string, title: string, status: Status, attachment_count: number, };
+
+export type ExclusionCount = { reason: Exclusion, count: number, };
+
+export type ExportProgress = { 
+/**
+ * `preparing`, `attachments`, `finishing`.
+ */
+phase: string, bytes_done: number, bytes_total: number, files_done: number, files_total: number, };
+
+export type ExportReport = { bundle_id: string, path: string, scope: ExportScope, item_ids: Array<string>, 
+/**
+ * Items that moved from signed off to exported (a full export also carries items exported
+ * or published before; their status stays).
+ */
+marked_exported: number, attachment_count: number, bytes: number, excluded_counts: Array<ExclusionCount>, void: Array<ExcludedItem>, };
+
+export type BundleRecord = { id: string, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, created_by: string, scope: ExportScope, file_name: string, item_ids: Array<string>, 
+/**
+ * `sha256:<hex>` of the bundle's manifest.json.
+ */
+manifest_sha256: string, };
+
+export type BundleProblem = { code: string, subject: string, message: string, };
+
+export type VerifyReport = { ok: boolean, path: string, bundle_id: string | null, catalog_id: string | null, created_at: string | null, created_by: string | null, 
+/**
+ * `sha256:<hex>` of manifest.json: compare it with what the office recorded for the bundle.
+ */
+manifest_sha256: string | null, items: Array<VerifiedItem>, entries: number, bytes: number, problems: Array<BundleProblem>, };
+
+export type VerifiedItem = { id: string, index_no: string, title: string, attachments: number, 
+/**
+ * Whether its newest sign-off's hash matches its content in the bundle.
+ */
+signoff_ok: boolean, };
+
+export type FeedbackRow = { 
+/**
+ * 1-based line (CSV) or position (JSON) in the file.
+ */
+line: number, 
+/**
+ * An item id or a 索引号.
+ */
+item: string, url: string, published_at: string, };
+
+export type FeedbackOutcome = "applied" | "unchanged" | "refused";
+
+export type FeedbackResult = { row: FeedbackRow, outcome: FeedbackOutcome, item_id: string | null, 
+/**
+ * Why a row was refused (a stable code), else empty.
+ */
+code: string, message: string, };
+
+export type FeedbackReport = { applied: number, unchanged: number, refused: number, rows: Array<FeedbackResult>, };
+
+export type DocumentFigures = { issued: number, repealed: number, in_force: number, };
+
+export type CountRow = { label: string, count: number, };
+
+export type AnnualFigures = { year: number, 
+/**
+ * 规章
+ */
+rules: DocumentFigures, 
+/**
+ * 行政规范性文件
+ */
+normative: DocumentFigures, 
+/**
+ * Items proactively disclosed in the year.
+ */
+disclosed: number, by_channel: Array<CountRow>, by_department: Array<CountRow>, };
+
+export type LedgerReport = { path: string, year: number, 
+/**
+ * Rows of the 公开台账 sheet.
+ */
+items: number, 
+/**
+ * Rows of the 规章 and 行政规范性文件 sheet.
+ */
+documents: number, rules: DocumentFigures, normative: DocumentFigures, };
+
+export type UpdateSettings = { 
+/**
+ * The `update.json` in use, if any.
+ */
+config_path: string | null, 
+/**
+ * Where `update.json` is looked for, in order.
+ */
+searched: Array<string>, endpoints: Array<string>, folder: string | null, check_at_start: boolean, 
+/**
+ * The office key's id (as minisign prints it), when a key is set and readable.
+ */
+key_id: string | null, 
+/**
+ * Whether a source and a key are set.
+ */
+configured: boolean, };
+
+export type UpdateSource = "server" | "folder";
+
+export type UpdateInfo = { version: string, current_version: string, notes: string, date: string | null, source: UpdateSource, 
+/**
+ * The server address or the folder it was found at.
+ */
+location: string, };
+
+export type UpdateCheck = { current_version: string, update: UpdateInfo | null, 
+/**
+ * What the folder offers when it is not newer (a server does not say).
+ */
+offered_version: string | null, };
+
+export type UpdateProgress = { "stage": "downloading", done: number, total: number | null, } | { "stage": "verified" } | { "stage": "installing" } | { "stage": "installed", version: string, };

@@ -34,6 +34,14 @@ export const DETAIL_CODES: ReadonlySet<string> = new Set([
   'data_dir_unavailable',
   'storage',
   'invalid_argument',
+  'update_config_invalid',
+  'update_folder_unreachable',
+  'update_server_unreachable',
+  'update_manifest_invalid',
+  'update_package_incomplete',
+  'update_wrong_key',
+  'update_version_mismatch',
+  'update_install_failed',
 ]);
 
 /** The backend's own words to show beneath errorText(), or "" when there is nothing to add. */

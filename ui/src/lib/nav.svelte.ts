@@ -11,6 +11,7 @@ export type Screen =
   | 'audit'
   | 'settings'
   | 'calendar'
+  | 'export'
   | 'about';
 
 interface Route {

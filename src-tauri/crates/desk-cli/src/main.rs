@@ -15,9 +15,12 @@ macro_rules! outln {
     };
 }
 
+mod export;
 mod people;
+mod release;
 mod report;
 mod review;
+mod sync;
 mod templates;
 mod text;
 
@@ -73,6 +76,11 @@ enum Command {
     /// People and their roles.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Sync through a shared folder: one round (publish, then apply), or its status.
+    Sync(sync::SyncArgs),
+    /// Values two PCs set without seeing each other's change: list them, keep one.
+    #[command(subcommand)]
+    Conflicts(sync::ConflictsCommand),
     /// Who this PC's changes and sign-offs are recorded as.
     Whoami {
         /// Choose the person (name or id).
@@ -88,6 +96,29 @@ enum Command {
     Settings(SettingsCommand),
     /// Where the data is and what it holds.
     Info,
+    /// A bundle of the signed-off 主动公开 items for the web team (a .zip).
+    Export(export::ExportArgs),
+    /// Check a bundle: zip, checksums, manifest, sign-off hashes; exits 1 listing problems.
+    Verify { file: PathBuf },
+    /// The web team's publication feedback.
+    #[command(subcommand)]
+    Feedback(export::FeedbackCommand),
+    /// The year's 公开台账 as an .xlsx workbook.
+    Ledger {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        /// Replace the file when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Reports: the annual report's figures.
+    #[command(subcommand)]
+    Report(export::ReportCommand),
+    /// Updates: make the office's signing key, publish a version into a folder, check a folder.
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
 }
 
 #[derive(Subcommand)]
@@ -124,6 +155,8 @@ enum ItemCommand {
     },
     /// Every change of an item: who, when, on which PC, old and new value.
     History { id: String },
+    /// Delete an item (synced as a tombstone; an edit made elsewhere meanwhile keeps it).
+    Delete { id: String },
     /// Draft → in review.
     Submit { id: String },
     /// In review → awaiting sign-off (every required check passed or not applicable).
@@ -416,6 +449,17 @@ pub(crate) fn today() -> chrono::NaiveDate {
 
 fn run(cli: Cli) -> Outcome {
     match &cli.command {
+        Command::Sync(args) => sync::run_sync(&cli, args),
+        Command::Conflicts(command) => sync::run_conflicts(&cli, command),
+        Command::Item(ItemCommand::Delete { id }) => {
+            let mut catalog = open(&cli)?;
+            catalog.delete_item(id)?;
+            if cli.json {
+                return print_json(&serde_json::json!({ "deleted": id }));
+            }
+            outln!("deleted {id}");
+            Ok(())
+        }
         Command::Plan(PlanCommand::Parse { file }) => {
             let bytes = desk_store::plan::read_plan_file(file)?;
             let decoded = decode_plan_bytes(&bytes).map_err(StoreError::from)?;
@@ -643,6 +687,9 @@ fn run(cli: Cli) -> Outcome {
                     "levels" => settings.levels = desk_core::fields::split_list(value),
                     "index_rule" => settings.index_rule = value.trim().to_string(),
                     "org_code" => settings.org_code = value.trim().to_string(),
+                    "export_omit_names" => {
+                        settings.export_omit_names = matches!(value.trim(), "true" | "yes" | "1" | "是")
+                    }
                     "due_working_days" => {
                         settings.due_working_days = value.trim().parse().map_err(|_| {
                             fail("invalid_argument", format!("due_working_days: {value} is not a number of days"))
@@ -659,6 +706,12 @@ fn run(cli: Cli) -> Outcome {
             let saved = catalog.save_settings(settings)?;
             print_settings(&saved, cli.json)
         }
+        Command::Export(args) => export::export(&cli, args),
+        Command::Verify { file } => export::verify(&cli, file),
+        Command::Feedback(command) => export::feedback(&cli, command),
+        Command::Ledger { year, out, force } => export::ledger(&cli, *year, out, *force),
+        Command::Report(command) => export::report(&cli, command),
+        Command::Release(command) => release::run(&cli, command),
         Command::Info => {
             let catalog = open(&cli)?;
             let info = catalog.app_info(env!("CARGO_PKG_VERSION"), Path::new(""))?;

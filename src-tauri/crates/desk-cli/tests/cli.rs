@@ -972,3 +972,60 @@ fn due_dates_warn_where_the_calendar_has_no_holidays() {
         Value::Null
     );
 }
+
+#[test]
+fn two_pcs_sync_through_a_folder_and_settle_a_conflict() {
+    let share = temp();
+    let (a, b) = (temp(), temp());
+    let folder = share.path().to_string_lossy().to_string();
+    let item = ok_json(a.path(), &["item", "add", "--title", "同步的事项"]);
+    let id = text(&item["id"]);
+    let report = ok_json(a.path(), &["sync", "--folder", &folder]);
+    assert_eq!(report["created_catalog"], Value::Bool(true));
+    assert!(report["ops_published"].as_u64().is_some_and(|n| n >= 1));
+    let report = ok_json(b.path(), &["sync", "--folder", &folder]);
+    assert_eq!(report["joined_catalog"], Value::Bool(true));
+    assert_eq!(
+        text(&ok_json(b.path(), &["item", "show", &id])["title"]),
+        "同步的事项"
+    );
+    // Both change the title before seeing each other's change.
+    ok_json(a.path(), &["item", "set", &id, "title=甲的标题"]);
+    ok_json(b.path(), &["item", "set", &id, "title=乙的标题"]);
+    ok_json(a.path(), &["sync"]);
+    let report = ok_json(b.path(), &["sync"]);
+    assert_eq!(report["new_conflicts"], Value::from(1));
+    ok_json(a.path(), &["sync"]);
+    let status = ok_json(a.path(), &["sync", "status"]);
+    assert_eq!(status["conflicts"], Value::from(1));
+    assert_eq!(status["ops_waiting_to_go_out"], Value::from(0));
+    let conflicts = ok_json(a.path(), &["conflicts", "list"]);
+    let conflict = &conflicts["conflicts"][0];
+    let key = text(&conflict["key"]);
+    let loser = text(&conflict["others"][0]["op_id"]);
+    let kept = text(&conflict["others"][0]["value"]);
+    ok_json(a.path(), &["conflicts", "resolve", &key, &loser]);
+    ok_json(a.path(), &["sync"]);
+    ok_json(b.path(), &["sync"]);
+    for dir in [&a, &b] {
+        assert_eq!(
+            text(&ok_json(dir.path(), &["item", "show", &id])["title"]),
+            kept
+        );
+        assert_eq!(
+            ok_json(dir.path(), &["conflicts", "list"])["conflicts"],
+            Value::Array(vec![])
+        );
+    }
+    // A delete on one PC reaches the other.
+    ok_json(b.path(), &["item", "delete", &id]);
+    ok_json(b.path(), &["sync"]);
+    ok_json(a.path(), &["sync"]);
+    assert_eq!(err_code(a.path(), &["item", "show", &id]), "not_found");
+    // Bad folders are refused with their codes.
+    assert_eq!(
+        err_code(a.path(), &["sync", "--folder", &format!("{folder}/absent")]),
+        "sync_folder_unreachable"
+    );
+    assert_eq!(err_code(temp().path(), &["sync"]), "invalid_argument");
+}

@@ -66,6 +66,7 @@ pub fn entity_label_zh(entity: EntityKind) -> &'static str {
         EntityKind::Setting => "设置",
         EntityKind::Template => "审查清单模板",
         EntityKind::Signoff => "签批",
+        EntityKind::Bundle => "导出包",
     }
 }
 

@@ -31,6 +31,18 @@ pub struct Operation {
     pub old_value: Value,
     /// The value after (`set`), the element put in (`add`), or the whole entity (`create`).
     pub new_value: Value,
+    /// The operations this one overwrote (see `merge`): for a `set`, the register's winner when
+    /// it was written (plus the losers a person chose to settle); for `add`/`remove`, every
+    /// current operation on that element. Empty for creates and for operations recorded before
+    /// sync existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub base: Vec<String>,
+    /// For a `delete`: the deleting PC's version vector (device → highest sequence it had seen),
+    /// so every PC can tell which edits the delete knew of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, as = "Option<std::collections::BTreeMap<String, i32>>")]
+    pub covers: Option<std::collections::BTreeMap<String, u64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -45,6 +57,8 @@ pub enum EntityKind {
     Template,
     /// A sign-off record (created once, never changed).
     Signoff,
+    /// A bundle exported for the web team (created once): which items it carried.
+    Bundle,
 }
 
 impl EntityKind {
@@ -57,6 +71,7 @@ impl EntityKind {
             EntityKind::Setting => "setting",
             EntityKind::Template => "template",
             EntityKind::Signoff => "signoff",
+            EntityKind::Bundle => "bundle",
         }
     }
 
@@ -69,6 +84,7 @@ impl EntityKind {
             EntityKind::Setting,
             EntityKind::Template,
             EntityKind::Signoff,
+            EntityKind::Bundle,
         ]
         .into_iter()
         .find(|k| k.key() == key)

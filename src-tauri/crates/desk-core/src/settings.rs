@@ -21,6 +21,10 @@ pub struct CatalogSettings {
     /// Whether the disclosure office's coordinator may sign off items of any department.
     #[serde(default)]
     pub office_signs: bool,
+    /// Whether bundles for the web team leave out people's names (signers, who exported): the
+    /// sign-off records then carry only the person's id.
+    #[serde(default)]
+    pub export_omit_names: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -75,6 +79,7 @@ impl Default for CatalogSettings {
             due_working_days: 20,
             category_deadlines: Vec::new(),
             office_signs: false,
+            export_omit_names: false,
         }
     }
 }

@@ -5,6 +5,10 @@
 //! the same hash on every PC and in every build (a JSON map's key order depends on crate
 //! features; this does not). The form is versioned so a later change of the form can still check
 //! old records.
+//!
+//! Form 2 seals the checklist as a digest of its own canonical text: the web team must be able
+//! to recompute a sign-off's hash from a bundle, and a bundle never carries checklist remarks.
+//! Form 1 (the checklist inline) is still checked for records made under it.
 
 use crate::checklist::CheckView;
 use crate::fields::{FieldShape, ItemField};
@@ -15,7 +19,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use ts_rs::TS;
 
-pub const CANONICAL_FORM_VERSION: u32 = 1;
+pub const CANONICAL_FORM_VERSION: u32 = 2;
 
 /// A section head's sign-off (签批). Written once, never edited: a later change of the item does
 /// not touch the record, it makes the record stop matching.
@@ -42,8 +46,8 @@ pub enum SignBasis {
     Office,
 }
 
-/// The canonical text of what a sign-off covers.
-pub fn canonical_form(item: &Item, checks: &[CheckView]) -> String {
+/// The signed fields as the canonical form holds them (set elements sorted).
+pub fn signed_fields(item: &Item) -> serde_json::Map<String, Value> {
     let mut fields = serde_json::Map::new();
     for field in ItemField::ALL {
         if !field.is_signed_content() {
@@ -57,6 +61,10 @@ pub fn canonical_form(item: &Item, checks: &[CheckView]) -> String {
         }
         fields.insert(field.key().to_string(), value);
     }
+    fields
+}
+
+fn checklist_value(checks: &[CheckView]) -> Value {
     let mut checklist: Vec<Value> = checks
         .iter()
         .map(|c| {
@@ -68,21 +76,72 @@ pub fn canonical_form(item: &Item, checks: &[CheckView]) -> String {
         })
         .collect();
     checklist.sort_by_cached_key(canonical_json);
-    let form = serde_json::json!({
-        "form": CANONICAL_FORM_VERSION,
+    Value::Array(checklist)
+}
+
+/// `sha256:<hex>` of the checklist's canonical text (keys, states and notes): what form 2 holds
+/// in place of the checklist, so the form can be shown without the remarks.
+pub fn checklist_digest(checks: &[CheckView]) -> String {
+    format!(
+        "sha256:{}",
+        sha256_hex(canonical_json(&checklist_value(checks)).as_bytes())
+    )
+}
+
+/// The canonical text of form 2 from its parts: what a verifier recomputes from a bundle.
+pub fn sealed_form(
+    item_id: &str,
+    fields: &serde_json::Map<String, Value>,
+    checklist_digest: &str,
+) -> String {
+    canonical_json(&serde_json::json!({
+        "form": 2,
+        "id": item_id,
+        "fields": Value::Object(fields.clone()),
+        "checklist": checklist_digest,
+    }))
+}
+
+/// The canonical text of what a sign-off covers (the current form).
+pub fn canonical_form(item: &Item, checks: &[CheckView]) -> String {
+    sealed_form(&item.id, &signed_fields(item), &checklist_digest(checks))
+}
+
+/// Form 1: the checklist inline.
+fn canonical_form_v1(item: &Item, checks: &[CheckView]) -> String {
+    canonical_json(&serde_json::json!({
+        "form": 1,
         "id": item.id,
-        "fields": Value::Object(fields),
-        "checklist": checklist,
-    });
-    canonical_json(&form)
+        "fields": Value::Object(signed_fields(item)),
+        "checklist": checklist_value(checks),
+    }))
+}
+
+/// `sha256:<hex>` of a canonical text.
+pub fn hash_of_form(form: &str) -> String {
+    format!("sha256:{}", sha256_hex(form.as_bytes()))
 }
 
 /// `sha256:<hex>` of [`canonical_form`].
 pub fn content_hash(item: &Item, checks: &[CheckView]) -> String {
-    format!(
-        "sha256:{}",
-        sha256_hex(canonical_form(item, checks).as_bytes())
-    )
+    hash_of_form(&canonical_form(item, checks))
+}
+
+/// The hash of the item under the form a record was made with; `None` for a form this build
+/// does not know.
+pub fn content_hash_for(form_version: u32, item: &Item, checks: &[CheckView]) -> Option<String> {
+    match form_version {
+        1 => Some(hash_of_form(&canonical_form_v1(item, checks))),
+        2 => Some(content_hash(item, checks)),
+        _ => None,
+    }
+}
+
+/// Whether a sign-off record still covers the item as it is.
+pub fn record_matches(record: &Signoff, item: &Item, checks: &[CheckView]) -> bool {
+    record.item_id == item.id
+        && content_hash_for(record.form_version, item, checks).as_deref()
+            == Some(record.content_hash.as_str())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -256,6 +315,42 @@ mod tests {
             covers: Vec::new(),
         });
         assert_ne!(content_hash(&base, &passed), content_hash(&base, &[noted]));
+    }
+
+    #[test]
+    fn the_sealed_form_rebuilt_from_its_parts_gives_the_same_hash() {
+        let base = item();
+        let checks = [check("x", CheckState::Passed)];
+        let rebuilt = sealed_form(&base.id, &signed_fields(&base), &checklist_digest(&checks));
+        assert_eq!(hash_of_form(&rebuilt), content_hash(&base, &checks));
+        assert!(!rebuilt.contains("\"note\""));
+        let other_id = sealed_form("item-2", &signed_fields(&base), &checklist_digest(&checks));
+        assert_ne!(hash_of_form(&other_id), content_hash(&base, &checks));
+    }
+
+    #[test]
+    fn records_are_checked_under_their_own_form() {
+        let base = item();
+        let checks = [check("x", CheckState::Passed)];
+        let mut record = Signoff {
+            id: "s".into(),
+            item_id: base.id.clone(),
+            signer_id: "p".into(),
+            signer_name: "王芳".into(),
+            basis: SignBasis::SectionHead,
+            at: "2026-01-01T00:00:00Z".into(),
+            device_id: "d".into(),
+            content_hash: content_hash(&base, &checks),
+            form_version: 2,
+        };
+        assert!(record_matches(&record, &base, &checks));
+        record.form_version = 1;
+        assert!(!record_matches(&record, &base, &checks));
+        record.content_hash = content_hash_for(1, &base, &checks).unwrap_or_default();
+        assert!(record_matches(&record, &base, &checks));
+        record.form_version = 9;
+        assert!(!record_matches(&record, &base, &checks));
+        assert_eq!(content_hash_for(9, &base, &checks), None);
     }
 
     #[test]

@@ -42,6 +42,16 @@ fn generate() -> String {
     declare::<ops::EntityKind>(&cfg, &mut out);
     declare::<ops::OpKind>(&cfg, &mut out);
     declare::<ops::HistoryEntry>(&cfg, &mut out);
+    declare::<sync::SyncReport>(&cfg, &mut out);
+    declare::<sync::DeviceCount>(&cfg, &mut out);
+    declare::<sync::WaitReason>(&cfg, &mut out);
+    declare::<sync::WaitingSegment>(&cfg, &mut out);
+    declare::<sync::DeviceChange>(&cfg, &mut out);
+    declare::<sync::FolderProblem>(&cfg, &mut out);
+    declare::<sync::ClockWarning>(&cfg, &mut out);
+    declare::<sync::SyncStatus>(&cfg, &mut out);
+    declare::<sync::Conflict>(&cfg, &mut out);
+    declare::<sync::ConflictValue>(&cfg, &mut out);
     declare::<settings::CatalogSettings>(&cfg, &mut out);
     declare::<validate::FieldProblem>(&cfg, &mut out);
     declare::<error::ErrorPayload>(&cfg, &mut out);
@@ -82,6 +92,31 @@ fn generate() -> String {
     declare::<review::ItemReview>(&cfg, &mut out);
     declare::<review::ActionState>(&cfg, &mut out);
     declare::<workdays::CalendarYear>(&cfg, &mut out);
+    declare::<export::ExportScope>(&cfg, &mut out);
+    declare::<export::Exclusion>(&cfg, &mut out);
+    declare::<export::ExcludedItem>(&cfg, &mut out);
+    declare::<export::ExportPreview>(&cfg, &mut out);
+    declare::<export::ExportCandidate>(&cfg, &mut out);
+    declare::<export::ExclusionCount>(&cfg, &mut out);
+    declare::<export::ExportProgress>(&cfg, &mut out);
+    declare::<export::ExportReport>(&cfg, &mut out);
+    declare::<export::BundleRecord>(&cfg, &mut out);
+    declare::<export::BundleProblem>(&cfg, &mut out);
+    declare::<export::VerifyReport>(&cfg, &mut out);
+    declare::<export::VerifiedItem>(&cfg, &mut out);
+    declare::<export::FeedbackRow>(&cfg, &mut out);
+    declare::<export::FeedbackOutcome>(&cfg, &mut out);
+    declare::<export::FeedbackResult>(&cfg, &mut out);
+    declare::<export::FeedbackReport>(&cfg, &mut out);
+    declare::<export::DocumentFigures>(&cfg, &mut out);
+    declare::<export::CountRow>(&cfg, &mut out);
+    declare::<export::AnnualFigures>(&cfg, &mut out);
+    declare::<export::LedgerReport>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSettings>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateSource>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateInfo>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateCheck>(&cfg, &mut out);
+    declare::<desk_update::ipc::UpdateProgress>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 

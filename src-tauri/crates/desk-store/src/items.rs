@@ -67,7 +67,8 @@ pub fn load_optional(conn: &Connection, id: &str) -> Result<Option<Item>> {
     let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
     let sql = format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "));
     let values: Option<Vec<SqlValue>> = conn
-        .query_row(&sql, params![id], |row| {
+        .prepare_cached(&sql)?
+        .query_row(params![id], |row| {
             (0..columns.len())
                 .map(|i| row.get::<_, SqlValue>(i))
                 .collect()
@@ -137,7 +138,8 @@ pub fn write(
         values.len(),
         updates.join(", ")
     );
-    tx.execute(&sql, params_from_iter(values.iter()))?;
+    tx.prepare_cached(&sql)?
+        .execute(params_from_iter(values.iter()))?;
     tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![item.id])?;
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",
@@ -191,6 +193,26 @@ pub fn write_row_only(tx: &Transaction, item: &Item, now: &str) -> Result<()> {
             id: item.id.clone(),
         });
     }
+    Ok(())
+}
+
+/// Removes an item's row, sets, checklist, marks and search entry (a delete that sync settled).
+pub fn remove(tx: &Transaction, id: &str) -> Result<()> {
+    let seq: Option<i64> = tx
+        .query_row("SELECT seq FROM items WHERE id = ?1", params![id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(seq) = seq {
+        tx.execute("DELETE FROM item_search WHERE rowid = ?1", params![seq])?;
+    }
+    tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![id])?;
+    tx.execute("DELETE FROM item_checks WHERE item_id = ?1", params![id])?;
+    tx.execute(
+        "DELETE FROM item_checklists WHERE item_id = ?1",
+        params![id],
+    )?;
+    tx.execute("DELETE FROM items WHERE id = ?1", params![id])?;
     Ok(())
 }
 

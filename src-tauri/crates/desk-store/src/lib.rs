@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod items;
 pub mod migrations;
 pub mod oplog;
@@ -18,6 +19,7 @@ pub mod review;
 pub mod sample;
 pub(crate) mod save;
 pub mod search;
+pub mod sync_apply;
 
 use attachments::AttachmentStore;
 use chrono::NaiveDate;
@@ -364,7 +366,9 @@ impl Catalog {
             .collect();
         let signoffs = review::signoffs(&self.conn, id)?;
         let content_hash = desk_core::signoff::content_hash(&item, &checklist.checks);
-        let signoff_matches = signoffs.first().map(|s| s.content_hash == content_hash);
+        let signoff_matches = signoffs
+            .first()
+            .map(|s| desk_core::signoff::record_matches(s, &item, &checklist.checks));
         Ok(ItemReview {
             item_id: item.id.clone(),
             status: item.status,
@@ -694,6 +698,6 @@ fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
 }
 
-fn new_device_id() -> String {
+pub(crate) fn new_device_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
 }

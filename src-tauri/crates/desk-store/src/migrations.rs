@@ -32,6 +32,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_list_indexes.sql"),
         after: None,
     },
+    Migration {
+        sql: include_str!("migrations/0005_sync.sql"),
+        after: Some(crate::sync_apply::build_heads),
+    },
+    Migration {
+        sql: include_str!("migrations/0006_export.sql"),
+        after: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

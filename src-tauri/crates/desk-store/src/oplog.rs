@@ -10,6 +10,14 @@ use desk_core::ops::{EntityKind, HistoryEntry, OpKind, Operation};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 
+/// What an operation overwrote, when the caller knows better than the heads, and a delete's
+/// version vector.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    pub base: Option<Vec<String>>,
+    pub covers: Option<desk_core::merge::VersionVector>,
+}
+
 pub struct Recorder {
     device_id: String,
     author_id: String,
@@ -81,7 +89,43 @@ impl Recorder {
         old_value: &Value,
         new_value: &Value,
     ) -> Result<Operation> {
+        self.record_with(
+            tx,
+            entity,
+            entity_id,
+            kind,
+            field,
+            old_value,
+            new_value,
+            Extra::default(),
+        )
+    }
+
+    /// Records an operation; `extra` overrides what it overwrites (a settlement names every
+    /// head) or carries a delete's version vector. Without an override, a `set` overwrites the
+    /// register's current winner and an `add`/`remove` every current operation on the element,
+    /// and the register's heads move past the new operation in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_with(
+        &mut self,
+        tx: &Transaction,
+        entity: EntityKind,
+        entity_id: &str,
+        kind: OpKind,
+        field: Option<&str>,
+        old_value: &Value,
+        new_value: &Value,
+        extra: Extra,
+    ) -> Result<Operation> {
         self.clock = self.clock.tick(now_ms());
+        let base = match (extra.base, field) {
+            (Some(base), _) => base,
+            (None, Some(field)) => {
+                let element = crate::sync_apply::element_key(kind, old_value, new_value);
+                crate::sync_apply::local_base(tx, entity, entity_id, kind, field, &element)?
+            }
+            (None, None) => Vec::new(),
+        };
         let op = Operation {
             id: format!("{}:{}", self.device_id, self.next_seq),
             device_id: self.device_id.clone(),
@@ -94,26 +138,20 @@ impl Recorder {
             field: field.map(String::from),
             old_value: old_value.clone(),
             new_value: new_value.clone(),
+            base,
+            covers: extra.covers,
         };
-        tx.execute(
-            "INSERT INTO ops (id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                op.id,
-                op.device_id,
-                op.seq as i64,
-                op.clock.to_string(),
-                op.author_id,
-                entity.key(),
-                op.entity_id,
-                kind.key(),
-                op.field,
-                op.old_value.to_string(),
-                op.new_value.to_string(),
-            ],
-        )?;
+        crate::sync_apply::insert_op(tx, &op, None)?;
+        if matches!(kind, OpKind::Set | OpKind::Add | OpKind::Remove) {
+            crate::sync_apply::advance_heads(tx, &op)?;
+        }
         self.next_seq += 1;
         Ok(op)
+    }
+
+    /// The sequence the next operation will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 
     /// Records an entity's creation, or one `set` per changed top-level JSON field.
@@ -242,11 +280,33 @@ pub fn history(
 /// All operations of this catalog in log order (for sync, export and tests).
 pub fn all_operations(conn: &rusqlite::Connection) -> Result<Vec<Operation>> {
     let mut stmt = conn.prepare(
-        "SELECT id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value
+        "SELECT id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value, base, covers
          FROM ops ORDER BY device_id, seq",
     )?;
-    let rows = stmt.query_map([], |r| {
+    read_operations(&mut stmt, [])
+}
+
+/// Operations of one device with a sequence in `from..=to`, in sequence order.
+pub fn device_operations(
+    conn: &rusqlite::Connection,
+    device: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<Operation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value, base, covers
+         FROM ops WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+    )?;
+    read_operations(&mut stmt, params![device, from as i64, to as i64])
+}
+
+fn read_operations<P: rusqlite::Params>(
+    stmt: &mut rusqlite::Statement,
+    params: P,
+) -> Result<Vec<Operation>> {
+    let rows = stmt.query_map(params, |r| {
         Ok((
+            (r.get::<_, String>(11)?, r.get::<_, Option<String>>(12)?),
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, i64>(2)?,
@@ -262,7 +322,20 @@ pub fn all_operations(conn: &rusqlite::Connection) -> Result<Vec<Operation>> {
     })?;
     let mut ops = Vec::new();
     for row in rows {
-        let (id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old, new) = row?;
+        let (
+            (base, covers),
+            id,
+            device_id,
+            seq,
+            clock,
+            author_id,
+            entity,
+            entity_id,
+            kind,
+            field,
+            old,
+            new,
+        ) = row?;
         ops.push(Operation {
             id,
             device_id,
@@ -277,6 +350,12 @@ pub fn all_operations(conn: &rusqlite::Connection) -> Result<Vec<Operation>> {
             field,
             old_value: decode_json(&old)?,
             new_value: decode_json(&new)?,
+            base: serde_json::from_str(&base)
+                .map_err(|e| StoreError::Decode(format!("operation base: {e}")))?,
+            covers: covers
+                .map(|c| serde_json::from_str(&c))
+                .transpose()
+                .map_err(|e| StoreError::Decode(format!("operation covers: {e}")))?,
         });
     }
     Ok(ops)

@@ -79,7 +79,7 @@ fn every_earlier_version_upgrades_and_keeps_its_data() {
                 let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
                 tx.execute_batch(migration.sql)
                     .unwrap_or_else(|e| panic!("{e}"));
-                // What that version's app did after its SQL (default templates, say).
+                // A database of that version had its migrations' follow-up work done too.
                 if let Some(after) = migration.after {
                     after(&tx).unwrap_or_else(|e| panic!("{e}"));
                 }

@@ -47,6 +47,7 @@ const OTHER_FIELDS: Partial<Record<EntityKind, Record<string, MessageKey>>> = {
     due_working_days: 'settings.dueDays',
     category_deadlines: 'settings.deadlinesHeading',
     office_signs: 'settings.officeSigns',
+    export_omit_names: 'settings.exportOmitNames',
   },
   template: { name: 'templates.name', category_ids: 'templates.categories', checks: 'templates.checks' },
 };

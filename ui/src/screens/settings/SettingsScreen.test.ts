@@ -27,6 +27,7 @@ function stored(): CatalogSettings {
     due_working_days: 20,
     category_deadlines: [],
     office_signs: false,
+    export_omit_names: false,
   };
 }
 

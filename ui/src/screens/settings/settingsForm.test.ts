@@ -10,6 +10,7 @@ const settings: CatalogSettings = {
   due_working_days: 20,
   category_deadlines: [{ category_id: 'c-gz', working_days: 30 }],
   office_signs: false,
+  export_omit_names: false,
 };
 
 describe('list editing', () => {

@@ -25,6 +25,7 @@ export interface SettingsForm {
   due_working_days: number | null;
   category_deadlines: DeadlineRow[];
   office_signs: boolean;
+  export_omit_names: boolean;
 }
 
 export const DUE_MIN = 1;
@@ -59,6 +60,7 @@ export function toForm(settings: CatalogSettings): SettingsForm {
     due_working_days: settings.due_working_days,
     category_deadlines: settings.category_deadlines.map((d) => newDeadlineRow(d.category_id, d.working_days)),
     office_signs: settings.office_signs,
+    export_omit_names: settings.export_omit_names,
   };
 }
 
@@ -77,6 +79,7 @@ export function fromForm(form: SettingsForm): CatalogSettings {
       (row): CategoryDeadline => ({ category_id: row.category_id ?? '', working_days: wholeOrZero(row.working_days) }),
     ),
     office_signs: form.office_signs,
+    export_omit_names: form.export_omit_names,
   };
 }
 
@@ -92,7 +95,8 @@ export function sameSettings(a: CatalogSettings, b: CatalogSettings): boolean {
     a.category_deadlines.every(
       (d, i) => d.category_id === b.category_deadlines[i].category_id && d.working_days === b.category_deadlines[i].working_days,
     ) &&
-    a.office_signs === b.office_signs
+    a.office_signs === b.office_signs &&
+    a.export_omit_names === b.export_omit_names
   );
 }
 

@@ -1,0 +1,138 @@
+//! What sync tells the person and the app: the report of one round, the status, the conflicts.
+//!
+//! These cross IPC (the app shows them) and the CLI's `--json`, so they live here with the other
+//! IPC types and are generated for the UI. The engine that fills them is `desk-sync`; nothing in
+//! this module touches a file or the database.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// What one sync round did (publish, then apply).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncReport {
+    pub catalog_id: String,
+    pub device_id: String,
+    /// The shared folder's catalog was created by this round.
+    pub created_catalog: bool,
+    /// This PC joined a catalog already in the folder.
+    pub joined_catalog: bool,
+    pub ops_published: u32,
+    pub segments_published: u32,
+    pub blobs_published: u32,
+    pub blobs_fetched: u32,
+    /// Operations applied, per device they came from.
+    pub applied: Vec<DeviceCount>,
+    /// Segments seen but not applied yet, and why.
+    pub waiting: Vec<WaitingSegment>,
+    /// Conflicts open after the round, and how many of them are new.
+    pub conflicts: u32,
+    pub new_conflicts: u32,
+    /// Sign-offs voided by an edit that arrived (recorded as this PC's operations).
+    pub signoffs_voided: u32,
+    /// This PC took a new device id (it was cloned or restored from a backup).
+    pub device_changes: Vec<DeviceChange>,
+    /// Things found wrong in the folder and what was done about them.
+    pub folder_problems: Vec<FolderProblem>,
+    pub clock_warnings: Vec<ClockWarning>,
+    /// Own segments removed by compaction, and whether a snapshot was written.
+    pub segments_compacted: u32,
+    pub snapshot_written: bool,
+    /// RFC 3339, UTC.
+    pub finished_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceCount {
+    pub device_id: String,
+    pub ops: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitReason {
+    /// An earlier segment of that PC is not visible yet.
+    Gap,
+    /// Short, unreadable or failing its checksum: not there yet (retried every round).
+    Damaged,
+    /// It depends on operations of another PC not applied yet.
+    Causal,
+    /// Its clock is too far ahead of this PC's: held back until the clocks agree.
+    Quarantined,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WaitingSegment {
+    pub device_id: String,
+    /// The file name, or the first sequence expected when nothing is there.
+    pub file: String,
+    pub reason: WaitReason,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceChange {
+    pub old_device_id: String,
+    pub new_device_id: String,
+    /// Unsent operations carried over to the new id.
+    pub ops_rekeyed: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FolderProblem {
+    /// Stable key: `emptied` (republished), `unknown_file`, `foreign_blob`, `unreadable_ack` …
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClockWarning {
+    pub device_id: String,
+    /// How far that PC's clock is ahead of this one, in minutes.
+    pub ahead_minutes: i64,
+}
+
+/// What the status bar and `desk sync status` show.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncStatus {
+    pub device_id: String,
+    pub catalog_id: String,
+    /// The folder of the last round, as the person chose it.
+    pub folder: Option<String>,
+    /// RFC 3339, UTC; null before the first round.
+    pub last_sync: Option<String>,
+    /// Why the last round failed, if it did (its error code).
+    pub last_error: Option<String>,
+    pub ops_waiting_to_go_out: u32,
+    pub conflicts: u32,
+    pub clock_warnings: Vec<ClockWarning>,
+    pub waiting: Vec<WaitingSegment>,
+    /// Devices known, with how far this PC has applied each.
+    pub cursors: Vec<DeviceCount>,
+}
+
+/// Two or more values a field was given on PCs that had not seen each other's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Conflict {
+    /// `entity/entity_id/field`, what `desk conflicts resolve` takes.
+    pub key: String,
+    pub entity: String,
+    pub entity_id: String,
+    /// A label for people: the item's title, the department's name …
+    pub entity_label: String,
+    pub field: String,
+    /// The value shown now, then the others kept.
+    pub current: ConflictValue,
+    pub others: Vec<ConflictValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConflictValue {
+    pub op_id: String,
+    pub value: Value,
+    pub author_id: String,
+    pub device_id: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+}

@@ -1,0 +1,689 @@
+//! Verifying a bundle: what the web team runs before they trust one (`desk verify`).
+//!
+//! The zip is treated as hostile: it may come over a network drive anyone can write to. Nothing
+//! is extracted; names are checked before anything is read (no `..`, absolute or drive paths,
+//! backslashes, symlinks, directories, duplicates); every entry is read through a limit of its
+//! declared size and a total budget, so a zip bomb or an entry that lies about its size is
+//! reported, not inflated; the manifest is parsed strictly (unknown keys refused) and then
+//! checked against the entries, the checksums and each sign-off's hash, which is recomputed
+//! from the manifest alone. Every problem found is listed; none stops the others being looked
+//! for unless reading further would mean trusting what was found wrong.
+
+use crate::bundle::{hex, CHECKSUMS, INDEX, MANIFEST};
+use desk_core::export::{
+    field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments,
+    BundleProblem, Manifest, VerifiedItem, VerifyReport, BUNDLE_FORMAT,
+};
+use desk_core::fields::ItemField;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use zip::{CompressionMethod, ZipArchive};
+
+/// How much a bundle may hold before it is refused unread.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_entry_bytes: u64,
+    pub max_total_bytes: u64,
+    /// Declared size over compressed size, for entries above 1 MiB.
+    pub max_ratio: u64,
+    pub max_manifest_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entries: 500_000,
+            max_entry_bytes: 4 << 30,
+            max_total_bytes: 256 << 30,
+            max_ratio: 200,
+            max_manifest_bytes: 512 << 20,
+        }
+    }
+}
+
+struct Findings {
+    problems: Vec<BundleProblem>,
+}
+
+impl Findings {
+    fn add(&mut self, code: &str, subject: &str, message: impl Into<String>) {
+        self.problems.push(BundleProblem {
+            code: code.to_string(),
+            subject: subject.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Verifies the bundle at `path` with the default limits.
+pub fn verify(path: &Path) -> VerifyReport {
+    verify_with(path, &Limits::default())
+}
+
+/// An entry as read: its size and digest.
+struct EntryRead {
+    size: u64,
+    digest: String,
+    /// Kept for the manifest and the checksum list only.
+    bytes: Option<Vec<u8>>,
+}
+
+pub fn verify_with(path: &Path, limits: &Limits) -> VerifyReport {
+    let mut report = VerifyReport {
+        ok: false,
+        path: path.display().to_string(),
+        bundle_id: None,
+        catalog_id: None,
+        created_at: None,
+        created_by: None,
+        manifest_sha256: None,
+        items: Vec::new(),
+        entries: 0,
+        bytes: 0,
+        problems: Vec::new(),
+    };
+    let mut found = Findings {
+        problems: Vec::new(),
+    };
+    check(path, limits, &mut report, &mut found);
+    report.problems = found.problems;
+    report.ok = report.problems.is_empty();
+    report
+}
+
+fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Findings) {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            found.add("zip_unreadable", "", format!("cannot open the file: {e}"));
+            return;
+        }
+    };
+    let mut archive = match ZipArchive::new(BufReader::new(file)) {
+        Ok(a) => a,
+        Err(e) => {
+            found.add(
+                "zip_unreadable",
+                "",
+                format!("not a readable zip (truncated or damaged?): {e}"),
+            );
+            return;
+        }
+    };
+    report.entries = archive.len() as u32;
+    if archive.len() > limits.max_entries {
+        found.add(
+            "zip_too_many_entries",
+            "",
+            format!(
+                "{} entries; a bundle holds at most {}",
+                archive.len(),
+                limits.max_entries
+            ),
+        );
+        return;
+    }
+    if archive.has_duplicate_names() {
+        found.add(
+            "entry_duplicate",
+            "",
+            "two entries have the same name: which one is meant cannot be told",
+        );
+        return;
+    }
+
+    // Names, kinds and declared sizes, before reading anything.
+    let mut readable: Vec<(usize, String, u64)> = Vec::new();
+    let mut declared_total = 0u64;
+    for index in 0..archive.len() {
+        let entry = match archive.by_index_raw(index) {
+            Ok(e) => e,
+            Err(e) => {
+                found.add("entry_damaged", &format!("#{index}"), e.to_string());
+                continue;
+            }
+        };
+        let name = match std::str::from_utf8(entry.name_raw()) {
+            Ok(n) => n.to_string(),
+            Err(_) => {
+                found.add(
+                    "entry_unsafe_path",
+                    &String::from_utf8_lossy(entry.name_raw()),
+                    "the name is not UTF-8",
+                );
+                continue;
+            }
+        };
+        if let Some(reason) = unsafe_name(&name) {
+            found.add("entry_unsafe_path", &name, reason);
+            continue;
+        }
+        if entry.is_symlink() {
+            found.add(
+                "entry_symlink",
+                &name,
+                "a symbolic link; a bundle holds only files",
+            );
+            continue;
+        }
+        if entry.is_dir() {
+            found.add(
+                "entry_unexpected",
+                &name,
+                "a folder entry; a bundle holds only files",
+            );
+            continue;
+        }
+        if entry.encrypted() {
+            found.add("entry_encrypted", &name, "encrypted entries are not read");
+            continue;
+        }
+        if !matches!(
+            entry.compression(),
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            found.add(
+                "entry_compression",
+                &name,
+                format!(
+                    "compression {:?} is not used by bundles",
+                    entry.compression()
+                ),
+            );
+            continue;
+        }
+        let size = entry.size();
+        let compressed = entry.compressed_size();
+        if size > limits.max_entry_bytes {
+            found.add(
+                "entry_too_large",
+                &name,
+                format!(
+                    "declares {size} bytes; the limit is {}",
+                    limits.max_entry_bytes
+                ),
+            );
+            continue;
+        }
+        if size > 1 << 20 && size / compressed.max(1) > limits.max_ratio {
+            found.add(
+                "entry_ratio",
+                &name,
+                format!(
+                    "{compressed} bytes declare {size} when inflated (over {}:1): refused as a zip bomb",
+                    limits.max_ratio
+                ),
+            );
+            continue;
+        }
+        declared_total = declared_total.saturating_add(size);
+        readable.push((index, name, size));
+    }
+    if declared_total > limits.max_total_bytes {
+        found.add(
+            "zip_too_large",
+            "",
+            format!(
+                "the entries declare {declared_total} bytes; the limit is {}",
+                limits.max_total_bytes
+            ),
+        );
+        return;
+    }
+
+    // Read every entry through its declared size, hashing it.
+    let mut entries: BTreeMap<String, EntryRead> = BTreeMap::new();
+    let mut budget = limits.max_total_bytes;
+    let mut buffer = vec![0u8; 1 << 20];
+    for (index, name, declared) in readable {
+        let keep = name == MANIFEST || name == CHECKSUMS;
+        if keep && declared > limits.max_manifest_bytes {
+            found.add(
+                "entry_too_large",
+                &name,
+                format!("declares {declared} bytes"),
+            );
+            continue;
+        }
+        let mut entry = match archive.by_index(index) {
+            Ok(e) => e,
+            Err(e) => {
+                found.add("entry_damaged", &name, e.to_string());
+                continue;
+            }
+        };
+        let mut limited = (&mut entry).take(declared.saturating_add(1).min(budget));
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut kept = keep.then(Vec::new);
+        let mut failed = None;
+        loop {
+            match limited.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    hasher.update(&buffer[..n]);
+                    if let Some(k) = kept.as_mut() {
+                        k.extend_from_slice(&buffer[..n]);
+                    }
+                    size += n as u64;
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        budget = budget.saturating_sub(size);
+        report.bytes += size;
+        if size > declared {
+            found.add(
+                "entry_size_mismatch",
+                &name,
+                format!("declares {declared} bytes but holds more: refused as a zip bomb"),
+            );
+            continue;
+        }
+        // The zip reader stops an entry at its declared size by itself; it says so only in
+        // its error's text (checked by the bombs test, so a change of wording shows).
+        if failed
+            .as_ref()
+            .is_some_and(|e| e.to_string().contains("larger than its declared"))
+        {
+            found.add(
+                "entry_size_mismatch",
+                &name,
+                format!("declares {declared} bytes but holds more: refused as a zip bomb"),
+            );
+            continue;
+        }
+        if let Some(e) = failed {
+            found.add(
+                "entry_damaged",
+                &name,
+                format!("cannot be read whole (truncated or altered): {e}"),
+            );
+            continue;
+        }
+        if size != declared {
+            found.add(
+                "entry_size_mismatch",
+                &name,
+                format!("declares {declared} bytes but holds {size}"),
+            );
+            continue;
+        }
+        entries.insert(
+            name,
+            EntryRead {
+                size,
+                digest: hex(&hasher.finalize()),
+                bytes: kept,
+            },
+        );
+    }
+
+    let listed = check_checksums(&entries, found);
+    let Some(manifest) = read_manifest(&entries, found, report) else {
+        return;
+    };
+    check_manifest(&manifest, &entries, listed.as_ref(), found, report);
+}
+
+/// Why a name must not be in a bundle, if it must not.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("an empty name");
+    }
+    if name.starts_with('/') {
+        return Some("an absolute path");
+    }
+    if name.contains('\\') {
+        return Some("a backslash in the name (a Windows path)");
+    }
+    if name.contains(':') {
+        return Some("a drive or stream name (':')");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("a control character in the name");
+    }
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    for part in trimmed.split('/') {
+        match part {
+            ".." => return Some("a '..' component: it would leave the folder it is opened in"),
+            "." | "" => return Some("an empty or '.' component"),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The checksum list, checked against the entries. `None` when it is missing or unreadable.
+fn check_checksums(
+    entries: &BTreeMap<String, EntryRead>,
+    found: &mut Findings,
+) -> Option<BTreeMap<String, String>> {
+    let Some(bytes) = entries.get(CHECKSUMS).and_then(|e| e.bytes.as_ref()) else {
+        found.add("entry_missing", CHECKSUMS, "the checksum list is missing");
+        return None;
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        found.add("checksums_invalid", CHECKSUMS, "not UTF-8 text");
+        return None;
+    };
+    let mut listed = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let parsed = line
+            .split_once("  ")
+            .filter(|(digest, path)| is_sha256_hex(digest) && !path.is_empty());
+        let Some((digest, path)) = parsed else {
+            found.add(
+                "checksums_invalid",
+                CHECKSUMS,
+                format!("line {} is not `<sha256>  <name>`", n + 1),
+            );
+            continue;
+        };
+        if listed
+            .insert(path.to_string(), digest.to_string())
+            .is_some()
+        {
+            found.add(
+                "checksums_invalid",
+                CHECKSUMS,
+                format!("{path} is listed twice"),
+            );
+        }
+    }
+    for (path, digest) in &listed {
+        match entries.get(path) {
+            None => found.add(
+                "entry_missing",
+                path,
+                "listed in the checksums but not in the zip",
+            ),
+            Some(entry) if &entry.digest != digest => found.add(
+                "checksum_mismatch",
+                path,
+                format!("SHA-256 is {}, the list says {digest}", entry.digest),
+            ),
+            Some(_) => {}
+        }
+    }
+    for path in entries.keys() {
+        if path != CHECKSUMS && !listed.contains_key(path) {
+            found.add(
+                "entry_unlisted",
+                path,
+                "in the zip but not in the checksum list",
+            );
+        }
+    }
+    Some(listed)
+}
+
+fn read_manifest(
+    entries: &BTreeMap<String, EntryRead>,
+    found: &mut Findings,
+    report: &mut VerifyReport,
+) -> Option<Manifest> {
+    let Some(entry) = entries.get(MANIFEST) else {
+        found.add("entry_missing", MANIFEST, "the manifest is missing");
+        return None;
+    };
+    report.manifest_sha256 = Some(format!("sha256:{}", entry.digest));
+    let bytes = entry.bytes.as_deref().unwrap_or_default();
+    // The format first, so that a newer bundle is named as such rather than as malformed.
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        if let Some(format) = value.get("format").and_then(|f| f.as_u64()) {
+            if format > u64::from(BUNDLE_FORMAT) {
+                found.add(
+                    "manifest_format_newer",
+                    MANIFEST,
+                    format!("bundle format {format}; this version reads up to {BUNDLE_FORMAT}: install the newer version"),
+                );
+                return None;
+            }
+        }
+    }
+    match serde_json::from_slice::<Manifest>(bytes) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            found.add(
+                "manifest_invalid",
+                MANIFEST,
+                format!("does not follow the bundle format: {e}"),
+            );
+            None
+        }
+    }
+}
+
+fn check_manifest(
+    manifest: &Manifest,
+    entries: &BTreeMap<String, EntryRead>,
+    listed: Option<&BTreeMap<String, String>>,
+    found: &mut Findings,
+    report: &mut VerifyReport,
+) {
+    report.bundle_id = Some(manifest.bundle_id.clone());
+    report.catalog_id = Some(manifest.catalog_id.clone());
+    report.created_at = Some(manifest.created_at.clone());
+    report.created_by = Some(
+        manifest
+            .created_by
+            .name
+            .clone()
+            .unwrap_or_else(|| manifest.created_by.id.clone()),
+    );
+    if manifest.format != BUNDLE_FORMAT {
+        found.add(
+            "manifest_invalid",
+            MANIFEST,
+            format!("format {} is not a bundle format", manifest.format),
+        );
+    }
+    if uuid::Uuid::parse_str(&manifest.bundle_id).is_err() {
+        found.add("manifest_invalid", MANIFEST, "bundle_id is not a UUID");
+    }
+    if manifest.catalog_id.trim().is_empty() {
+        found.add("manifest_invalid", MANIFEST, "catalog_id is empty");
+    }
+    if chrono::DateTime::parse_from_rfc3339(&manifest.created_at).is_err() {
+        found.add(
+            "manifest_invalid",
+            MANIFEST,
+            "created_at is not an RFC 3339 time",
+        );
+    }
+    if manifest.items.is_empty() {
+        found.add("manifest_invalid", MANIFEST, "the bundle lists no item");
+    }
+    if listed.is_some_and(|l| !l.contains_key(INDEX)) || !entries.contains_key(INDEX) {
+        found.add("entry_missing", INDEX, "the index page is missing");
+    }
+    let signed_keys: BTreeSet<&str> = ItemField::ALL
+        .iter()
+        .filter(|f| f.is_signed_content())
+        .map(|f| f.key())
+        .collect();
+    let mut ids = HashSet::new();
+    let mut referenced: HashSet<&str> = HashSet::new();
+    for item in &manifest.items {
+        let subject = if item.id.is_empty() {
+            "(no id)"
+        } else {
+            item.id.as_str()
+        };
+        if item.id.trim().is_empty() || !ids.insert(item.id.as_str()) {
+            found.add(
+                "manifest_invalid",
+                subject,
+                "an item id is empty or repeated",
+            );
+        }
+        let keys: BTreeSet<&str> = item.fields.keys().map(String::as_str).collect();
+        if keys != signed_keys {
+            let missing: Vec<&&str> = signed_keys.difference(&keys).collect();
+            let extra: Vec<&&str> = keys.difference(&signed_keys).collect();
+            found.add(
+                "manifest_invalid",
+                subject,
+                format!("the signed fields differ from the format: missing {missing:?}, unknown {extra:?}"),
+            );
+        }
+        if item.fields.get("disclosure").and_then(|v| v.as_str()) != Some("proactive") {
+            found.add(
+                "item_not_proactive",
+                subject,
+                "not 主动公开: it must not be in a bundle",
+            );
+        }
+        if !item.unsigned.status.is_signed() {
+            found.add("item_not_signed_off", subject, "not signed off");
+        }
+        let digest_ok = item
+            .checklist_digest
+            .strip_prefix("sha256:")
+            .is_some_and(is_sha256_hex);
+        if !digest_ok {
+            found.add(
+                "manifest_invalid",
+                subject,
+                "checklist_digest is not sha256:<hex>",
+            );
+        }
+        // Attachments: as signed, where the zip holds them, with the content named.
+        let signed = signed_attachments(item);
+        let listed_here: Vec<(&str, &str, u64, &str)> = item
+            .attachments
+            .iter()
+            .map(|a| {
+                (
+                    a.sha256.as_str(),
+                    a.name.as_str(),
+                    a.size,
+                    a.media_type.as_str(),
+                )
+            })
+            .collect();
+        let signed_here: Option<Vec<(&str, &str, u64, &str)>> = signed.as_ref().map(|s| {
+            s.iter()
+                .map(|a| {
+                    (
+                        a.sha256.as_str(),
+                        a.name.as_str(),
+                        a.size,
+                        a.media_type.as_str(),
+                    )
+                })
+                .collect()
+        });
+        let same = signed_here.is_some_and(|mut s| {
+            let mut l = listed_here.clone();
+            s.sort();
+            l.sort();
+            s == l
+        });
+        if !same {
+            found.add(
+                "manifest_inconsistent",
+                subject,
+                "the attachments listed differ from the attachments signed",
+            );
+        }
+        for a in &item.attachments {
+            if !is_sha256_hex(&a.sha256) || !is_attachment_path(&a.path, &a.sha256) {
+                found.add(
+                    "manifest_invalid",
+                    subject,
+                    format!("attachment {:?} has a malformed hash or path", a.name),
+                );
+                continue;
+            }
+            referenced.insert(a.path.as_str());
+            match entries.get(&a.path) {
+                None => found.add(
+                    "attachment_missing",
+                    &a.path,
+                    format!("{} ({subject}) is not in the zip", a.name),
+                ),
+                Some(entry) if entry.digest != a.sha256 || entry.size != a.size => found.add(
+                    "attachment_mismatch",
+                    &a.path,
+                    format!("{} ({subject}): the content is not the one signed", a.name),
+                ),
+                Some(_) => {}
+            }
+        }
+        // The sign-off: recomputed from the manifest alone.
+        let recomputed = recomputed_hash(item);
+        let signoff_ok = match item.signoffs.first() {
+            None => {
+                found.add("signoff_missing", subject, "no sign-off record");
+                false
+            }
+            Some(s) if s.form_version != 2 || s.content_hash != recomputed => {
+                found.add(
+                    "signoff_mismatch",
+                    subject,
+                    format!(
+                        "the sign-off covers {}, the item in the bundle hashes to {recomputed}: it was changed after sign-off",
+                        s.content_hash
+                    ),
+                );
+                false
+            }
+            Some(_) => true,
+        };
+        report.items.push(VerifiedItem {
+            id: item.id.clone(),
+            index_no: field_text(item, "index_no").to_string(),
+            title: field_text(item, "title").to_string(),
+            attachments: item.attachments.len() as u32,
+            signoff_ok,
+        });
+    }
+    for name in entries.keys() {
+        let known = name == MANIFEST || name == INDEX || name == CHECKSUMS;
+        if !known && !referenced.contains(name.as_str()) {
+            found.add(
+                "entry_unexpected",
+                name,
+                "not part of the bundle: no item refers to it",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsafe_name;
+
+    #[test]
+    fn names() {
+        for ok in ["manifest.json", "attachments/ab.pdf", "a/b/c"] {
+            assert_eq!(unsafe_name(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "attachments/..",
+            "a//b",
+            "./a",
+            "C:/x",
+            "c:x",
+            "a\\b",
+            "..\\x",
+            "a\u{0}b",
+            "a\nb",
+        ] {
+            assert!(unsafe_name(bad).is_some(), "{bad:?}");
+        }
+    }
+}

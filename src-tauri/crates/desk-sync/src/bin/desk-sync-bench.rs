@@ -1,0 +1,311 @@
+//! `desk-sync-bench`: how fast sync brings operations in, against plain SQLite inserting the
+//! same rows in the same run (DESIGN 5: benchmarks are ratios against a baseline, not timed
+//! tests).
+//!
+//! 1. `apply`: 100,000 remote operations (items created, then their fields edited, each edit
+//!    naming the one it overwrote), read from segment files in a real folder and applied by a
+//!    sync round into a fresh catalog.
+//! 2. `snapshot`: a new PC brought up from a snapshot of a 100,000-item catalog.
+//!
+//! Baseline for both: one SQLite transaction with prepared statements inserting the same
+//! operation rows and writing the same item rows (no merge, no index, no checks).
+//! Usage: desk-sync-bench [--ops N] [--items N] [--out FILE]
+
+use desk_core::hlc::Hlc;
+use desk_core::merge::VersionVector;
+use desk_core::model::Item;
+use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_store::{Catalog, OpenOptions};
+use desk_sync::format::{self, FormatFile, SegmentKind};
+use desk_sync::{FsFolder, SyncFolder, SyncOptions};
+use std::time::Instant;
+
+const DEVICE: &str = "benchsrc0001";
+const CATALOG: &str = "bench-catalog";
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn out_path() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// `items` creates, then edits until there are `total` operations, each edit based on the
+/// register's previous operation.
+fn generate(items: usize, total: usize) -> Vec<Operation> {
+    let mut ops = Vec::with_capacity(total);
+    let base_ms = 1_700_000_000_000i64;
+    let mut last: Vec<[String; 3]> = Vec::with_capacity(items);
+    let fields = ["title", "doc_no", "summary"];
+    for n in 0..total {
+        let seq = n as u64 + 1;
+        let id = format!("{DEVICE}:{seq}");
+        let clock = Hlc {
+            wall_ms: base_ms + n as i64,
+            counter: 0,
+        };
+        let (entity_id, kind, field, new_value, base) = if n < items {
+            let mut item = Item::blank(format!("item-{n:06}"));
+            item.title = format!("关于做好2019年第{n}项政务公开工作的通知");
+            item.doc_no = format!("大教发〔2019〕{n}号");
+            item.summary = "规法处负责落实，按季度公开。".into();
+            last.push([id.clone(), id.clone(), id.clone()]);
+            (
+                item.id.clone(),
+                OpKind::Create,
+                None,
+                serde_json::to_value(&item).unwrap_or_default(),
+                Vec::new(),
+            )
+        } else {
+            let target = (n * 7919) % items;
+            let which = n % 3;
+            let base = vec![last[target][which].clone()];
+            last[target][which] = id.clone();
+            (
+                format!("item-{target:06}"),
+                OpKind::Set,
+                Some(fields[which].to_string()),
+                serde_json::Value::String(format!("第{n}次修改")),
+                base,
+            )
+        };
+        ops.push(Operation {
+            id,
+            device_id: DEVICE.into(),
+            seq,
+            clock,
+            author_id: "bench".into(),
+            entity: EntityKind::Item,
+            entity_id,
+            kind,
+            field,
+            old_value: serde_json::Value::Null,
+            new_value,
+            base,
+            covers: None,
+        });
+    }
+    ops
+}
+
+fn folder_with(ops: &[Operation], snapshot: bool) -> Result<tempfile::TempDir, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let folder = FsFolder::open(dir.path()).map_err(|e| e.to_string())?;
+    let format = FormatFile {
+        format: format::FORMAT_NAME.into(),
+        major: format::FORMAT_MAJOR,
+        minor: format::FORMAT_MINOR,
+        catalog_id: CATALOG.into(),
+        created_by: DEVICE.into(),
+        created_at: String::new(),
+    };
+    let json = serde_json::to_vec(&format).map_err(|e| e.to_string())?;
+    folder
+        .create_new(&format!("{CATALOG}/format.json"), &json)
+        .map_err(|e| e.to_string())?;
+    let last = ops.last().map_or(0, |o| o.seq);
+    if snapshot {
+        let mut vv = VersionVector::new();
+        vv.insert(DEVICE.into(), last);
+        let mut header = format::ops_header(CATALOG, DEVICE, ops, vv, "");
+        header.kind = SegmentKind::Snapshot;
+        let bytes = format::encode_segment(&header, ops).map_err(|e| e.to_string())?;
+        let clock = ops.last().map_or(Hlc::ZERO, |o| o.clock);
+        folder
+            .create_new(
+                &format!(
+                    "{CATALOG}/snapshots/{}",
+                    format::snapshot_name(DEVICE, clock)
+                ),
+                &bytes,
+            )
+            .map_err(|e| e.to_string())?;
+        // The newest segment stays after compaction: one operation past the snapshot would be
+        // in it; here the snapshot holds everything, so the last segment repeats the tail.
+        let tail = &ops[ops.len().saturating_sub(1)..];
+        let mut vv = VersionVector::new();
+        vv.insert(DEVICE.into(), last);
+        let header = format::ops_header(CATALOG, DEVICE, tail, vv, "");
+        let bytes = format::encode_segment(&header, tail).map_err(|e| e.to_string())?;
+        folder
+            .create_new(
+                &format!("{CATALOG}/ops/{DEVICE}/{}", format::segment_name(last)),
+                &bytes,
+            )
+            .map_err(|e| e.to_string())?;
+    } else {
+        for chunk in ops.chunks(2000) {
+            let mut vv = VersionVector::new();
+            vv.insert(DEVICE.into(), chunk.last().map_or(0, |o| o.seq));
+            let header = format::ops_header(CATALOG, DEVICE, chunk, vv, "");
+            let bytes = format::encode_segment(&header, chunk).map_err(|e| e.to_string())?;
+            let first = chunk.first().map_or(1, |o| o.seq);
+            folder
+                .create_new(
+                    &format!("{CATALOG}/ops/{DEVICE}/{}", format::segment_name(first)),
+                    &bytes,
+                )
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(dir)
+}
+
+/// Runs one sync round of a fresh catalog against the folder; returns seconds and ops applied.
+fn sync_into_fresh(share: &std::path::Path) -> Result<(f64, u32, u32), String> {
+    let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut catalog =
+        Catalog::open(data.path(), OpenOptions::default()).map_err(|e| e.to_string())?;
+    let folder = FsFolder::open(share).map_err(|e| e.to_string())?;
+    let options = SyncOptions {
+        folder_label: "bench".into(),
+        compact: false,
+        ..SyncOptions::default()
+    };
+    let start = Instant::now();
+    let report =
+        desk_sync::sync_round(&mut catalog, &folder, &options).map_err(|e| e.to_string())?;
+    let seconds = start.elapsed().as_secs_f64();
+    let applied = report.applied.iter().map(|a| a.ops).sum();
+    let items = catalog.item_count().map_err(|e| e.to_string())?;
+    if !report.waiting.is_empty() {
+        return Err(format!("segments left waiting: {:?}", report.waiting));
+    }
+    Ok((seconds, applied, items))
+}
+
+/// Plain SQLite: the same operation rows and the same item rows in one transaction.
+fn baseline(ops: &[Operation]) -> Result<f64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut conn =
+        rusqlite::Connection::open(dir.path().join("plain.db")).map_err(|e| e.to_string())?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE ops (id TEXT PRIMARY KEY, device_id TEXT, seq INTEGER, clock TEXT, author_id TEXT, entity TEXT, entity_id TEXT, kind TEXT, field TEXT, old_value TEXT, new_value TEXT, base TEXT);
+         CREATE TABLE items (id TEXT PRIMARY KEY, title TEXT, doc_no TEXT, summary TEXT, body TEXT);",
+    )
+    .map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let tx = conn.transaction().map_err(|e| e.to_string())?;
+    {
+        let mut insert_op = tx
+            .prepare("INSERT INTO ops VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+            .map_err(|e| e.to_string())?;
+        let mut insert_item = tx
+            .prepare("INSERT INTO items VALUES (?1, ?2, ?3, ?4, ?5)")
+            .map_err(|e| e.to_string())?;
+        let mut updates = [
+            tx.prepare("UPDATE items SET title = ?2 WHERE id = ?1")
+                .map_err(|e| e.to_string())?,
+            tx.prepare("UPDATE items SET doc_no = ?2 WHERE id = ?1")
+                .map_err(|e| e.to_string())?,
+            tx.prepare("UPDATE items SET summary = ?2 WHERE id = ?1")
+                .map_err(|e| e.to_string())?,
+        ];
+        for op in ops {
+            insert_op
+                .execute(rusqlite::params![
+                    op.id,
+                    op.device_id,
+                    op.seq as i64,
+                    op.clock.to_string(),
+                    op.author_id,
+                    op.entity.key(),
+                    op.entity_id,
+                    op.kind.key(),
+                    op.field,
+                    op.old_value.to_string(),
+                    op.new_value.to_string(),
+                    serde_json::to_string(&op.base).unwrap_or_default(),
+                ])
+                .map_err(|e| e.to_string())?;
+            match op.field.as_deref() {
+                None => {
+                    let v = &op.new_value;
+                    insert_item
+                        .execute(rusqlite::params![
+                            op.entity_id,
+                            v["title"].as_str(),
+                            v["doc_no"].as_str(),
+                            v["summary"].as_str(),
+                            v.to_string()
+                        ])
+                        .map_err(|e| e.to_string())?;
+                }
+                Some(field) => {
+                    let which = match field {
+                        "title" => 0,
+                        "doc_no" => 1,
+                        _ => 2,
+                    };
+                    updates[which]
+                        .execute(rusqlite::params![op.entity_id, op.new_value.as_str()])
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+    }
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("desk-sync-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let total = arg("--ops", 100_000);
+    let items = arg("--items", 100_000);
+    let mut lines = Vec::new();
+    let mut say = |line: String| {
+        println!("{line}");
+        lines.push(line);
+    };
+    say("| benchmark | sync | plain SQLite | ratio |".into());
+    say("| --- | ---: | ---: | ---: |".into());
+
+    let ops = generate((total / 5).max(1), total);
+    let share = folder_with(&ops, false)?;
+    let (seconds, applied, _) = sync_into_fresh(share.path())?;
+    if applied as usize != total {
+        return Err(format!("applied {applied} of {total} operations"));
+    }
+    let plain = baseline(&ops)?;
+    say(format!(
+        "| apply {total} remote operations ({} items, {} edits; 2,000 per segment, from files) | {seconds:.2} s | {plain:.2} s | {:.1}× |",
+        total / 5,
+        total - total / 5,
+        seconds / plain.max(1e-9)
+    ));
+
+    let ops = generate(items, items);
+    let share = folder_with(&ops, true)?;
+    let (seconds, _, count) = sync_into_fresh(share.path())?;
+    if count as usize != items {
+        return Err(format!(
+            "{count} items after the snapshot, {items} expected"
+        ));
+    }
+    let plain = baseline(&ops)?;
+    say(format!(
+        "| new PC from a snapshot of {items} items | {seconds:.2} s | {plain:.2} s | {:.1}× |",
+        seconds / plain.max(1e-9)
+    ));
+    if let Some(out) = out_path() {
+        std::fs::write(&out, lines.join("\n") + "\n").map_err(|e| format!("{out}: {e}"))?;
+    }
+    Ok(())
+}

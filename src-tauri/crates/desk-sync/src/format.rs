@@ -1,0 +1,385 @@
+//! The files in the shared folder: `format.json`, device cards, acknowledgements, segments and
+//! snapshots (see docs/sync-format.md, which a person can read without this code).
+//!
+//! Segments are binary frames around JSON records, so that a torn or altered copy is always
+//! detected and never half-applied: a fixed magic and version, a JSON header, each record with
+//! its length and CRC-32, and a trailer with the record count and the SHA-256 of everything
+//! before it. A file that fails any check is "not there yet", never a partial batch.
+
+use desk_core::hlc::Hlc;
+use desk_core::merge::VersionVector;
+use desk_core::ops::Operation;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The layout version this build writes; a folder with a higher major is refused.
+pub const FORMAT_MAJOR: u16 = 1;
+pub const FORMAT_MINOR: u16 = 0;
+pub const FORMAT_NAME: &str = "disclosure-desk-sync";
+
+const SEGMENT_MAGIC: &[u8; 8] = b"DDSEG\0\r\n";
+const TRAILER_MAGIC: &[u8; 8] = b"DDEND\0\r\n";
+const TRAILER_LEN: usize = 8 + 4 + 32;
+/// Larger than any segment this build writes; a length beyond it is damage, not data.
+const MAX_RECORD: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatFile {
+    pub format: String,
+    pub major: u16,
+    pub minor: u16,
+    pub catalog_id: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceFile {
+    pub device_id: String,
+    pub catalog_id: String,
+    /// Who uses the PC, for people reading the folder.
+    pub person: Option<String>,
+    pub app_version: String,
+    /// Ids this PC had before it was found cloned or restored.
+    #[serde(default)]
+    pub previous_device_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckFile {
+    pub device_id: String,
+    /// For every device, the highest sequence this PC has applied (its own included).
+    pub applied: VersionVector,
+    pub written_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKind {
+    /// One device's operations `first_seq..=last_seq`.
+    Ops,
+    /// Operations of many devices in clock order: what a new PC starts from.
+    Snapshot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentHeader {
+    pub kind: SegmentKind,
+    pub catalog_id: String,
+    pub device_id: String,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub count: u64,
+    pub clock_min: Hlc,
+    pub clock_max: Hlc,
+    /// What the writer had applied of every device when it wrote this (its own last sequence
+    /// included): a reader applies the segment only once it has all of that.
+    pub version_vector: VersionVector,
+    pub written_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub header: SegmentHeader,
+    pub ops: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SegmentError {
+    #[error("the file is shorter than a segment ({0} bytes): still being copied or cut off")]
+    Short(usize),
+    #[error("the file does not start like a segment")]
+    NotASegment,
+    #[error("the segment is of format {0}, newer than this version reads")]
+    Newer(u16),
+    #[error("the segment's checksum does not match: damaged or still being copied")]
+    Checksum,
+    #[error("the segment does not read: {0}")]
+    Malformed(String),
+}
+
+/// The name of a segment file from its first sequence (fixed width, so names sort by number).
+pub fn segment_name(first_seq: u64) -> String {
+    format!("{first_seq:012}.seg")
+}
+
+/// The first sequence of a segment file name; `None` for anything else (temporary files,
+/// "conflicted copies", other programs' files). Case does not matter (Windows shares).
+pub fn parse_segment_name(name: &str) -> Option<u64> {
+    let lower = name.to_ascii_lowercase();
+    let digits = lower.strip_suffix(".seg")?;
+    if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&seq| seq > 0)
+}
+
+pub fn snapshot_name(device: &str, clock: Hlc) -> String {
+    format!("{device}-{:015}-{:010}.snap", clock.wall_ms, clock.counter)
+}
+
+/// The device and clock of a snapshot file name.
+pub fn parse_snapshot_name(name: &str) -> Option<(String, Hlc)> {
+    let lower = name.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".snap")?;
+    let mut parts = stem.rsplitn(3, '-');
+    let counter = parts.next()?;
+    let wall = parts.next()?;
+    let device = parts.next()?;
+    if counter.len() != 10 || wall.len() != 15 || !crate::folder::is_plain_name(device) {
+        return None;
+    }
+    Some((
+        device.to_string(),
+        Hlc {
+            wall_ms: wall.parse().ok()?,
+            counter: counter.parse().ok()?,
+        },
+    ))
+}
+
+pub fn blob_path(sha256: &str) -> Option<String> {
+    let ok = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    ok.then(|| format!("blobs/{}/{sha256}", &sha256[..2]))
+}
+
+fn malformed(e: impl std::fmt::Display) -> SegmentError {
+    SegmentError::Malformed(e.to_string())
+}
+
+/// Encodes a segment. The header's count and ranges are taken from `ops`.
+pub fn encode_segment(header: &SegmentHeader, ops: &[Operation]) -> Result<Vec<u8>, SegmentError> {
+    let mut out = Vec::with_capacity(256 + ops.len() * 256);
+    out.extend_from_slice(SEGMENT_MAGIC);
+    out.extend_from_slice(&FORMAT_MAJOR.to_le_bytes());
+    out.extend_from_slice(&FORMAT_MINOR.to_le_bytes());
+    let header_json = serde_json::to_vec(header).map_err(malformed)?;
+    out.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header_json);
+    for op in ops {
+        let record = serde_json::to_vec(op).map_err(malformed)?;
+        out.extend_from_slice(&(record.len() as u32).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&record).to_le_bytes());
+        out.extend_from_slice(&record);
+    }
+    let digest = Sha256::digest(&out);
+    out.extend_from_slice(TRAILER_MAGIC);
+    out.extend_from_slice(&(ops.len() as u32).to_le_bytes());
+    out.extend_from_slice(&digest);
+    Ok(out)
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Result<u32, SegmentError> {
+    let slice = bytes
+        .get(at..at + 4)
+        .ok_or(SegmentError::Short(bytes.len()))?;
+    let mut word = [0u8; 4];
+    word.copy_from_slice(slice);
+    Ok(u32::from_le_bytes(word))
+}
+
+/// Decodes and checks a whole segment: framing, checksums, and that its operations are what the
+/// header says (one device, dense sequences, for an ops segment).
+pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
+    if bytes.len() < 16 + TRAILER_LEN {
+        return Err(SegmentError::Short(bytes.len()));
+    }
+    if &bytes[..8] != SEGMENT_MAGIC {
+        return Err(SegmentError::NotASegment);
+    }
+    let major = u16::from_le_bytes([bytes[8], bytes[9]]);
+    if major > FORMAT_MAJOR {
+        return Err(SegmentError::Newer(major));
+    }
+    let body_len = bytes.len() - TRAILER_LEN;
+    let trailer = &bytes[body_len..];
+    if &trailer[..8] != TRAILER_MAGIC {
+        return Err(SegmentError::Short(bytes.len()));
+    }
+    if Sha256::digest(&bytes[..body_len]).as_slice() != &trailer[12..] {
+        return Err(SegmentError::Checksum);
+    }
+    let count = u32_at(trailer, 8)? as usize;
+    let header_len = u32_at(bytes, 12)? as usize;
+    let header_end = 16usize
+        .checked_add(header_len)
+        .filter(|&e| e <= body_len)
+        .ok_or(SegmentError::Checksum)?;
+    let header: SegmentHeader =
+        serde_json::from_slice(&bytes[16..header_end]).map_err(malformed)?;
+    let mut ops = Vec::with_capacity(count.min(1 << 20));
+    let mut at = header_end;
+    while at < body_len {
+        let len = u32_at(bytes, at)? as usize;
+        let crc = u32_at(bytes, at + 4)?;
+        let start = at + 8;
+        let end = start
+            .checked_add(len)
+            .filter(|&e| e <= body_len && len <= MAX_RECORD)
+            .ok_or(SegmentError::Checksum)?;
+        let record = &bytes[start..end];
+        if crc32fast::hash(record) != crc {
+            return Err(SegmentError::Checksum);
+        }
+        ops.push(serde_json::from_slice::<Operation>(record).map_err(malformed)?);
+        at = end;
+    }
+    if ops.len() != count || header.count != count as u64 {
+        return Err(SegmentError::Malformed(format!(
+            "{} records where the trailer says {count}",
+            ops.len()
+        )));
+    }
+    check_contents(&header, &ops)?;
+    Ok(Segment { header, ops })
+}
+
+fn check_contents(header: &SegmentHeader, ops: &[Operation]) -> Result<(), SegmentError> {
+    if header.kind == SegmentKind::Snapshot {
+        return Ok(());
+    }
+    if ops.is_empty() || header.last_seq < header.first_seq {
+        return Err(malformed("an operations segment with no operations"));
+    }
+    for (index, op) in ops.iter().enumerate() {
+        let seq = header.first_seq + index as u64;
+        if op.device_id != header.device_id || op.seq != seq {
+            return Err(malformed(format!(
+                "record {index} is {} where {}:{seq} belongs",
+                op.id, header.device_id
+            )));
+        }
+        if op.id != format!("{}:{}", op.device_id, op.seq) {
+            return Err(malformed(format!("record id {}", op.id)));
+        }
+    }
+    if header.first_seq + ops.len() as u64 - 1 != header.last_seq {
+        return Err(malformed("the sequence range does not match the records"));
+    }
+    Ok(())
+}
+
+/// The header for a run of one device's operations.
+pub fn ops_header(
+    catalog_id: &str,
+    device_id: &str,
+    ops: &[Operation],
+    version_vector: VersionVector,
+    written_at: &str,
+) -> SegmentHeader {
+    SegmentHeader {
+        kind: SegmentKind::Ops,
+        catalog_id: catalog_id.to_string(),
+        device_id: device_id.to_string(),
+        first_seq: ops.first().map_or(0, |o| o.seq),
+        last_seq: ops.last().map_or(0, |o| o.seq),
+        count: ops.len() as u64,
+        clock_min: ops.iter().map(|o| o.clock).min().unwrap_or(Hlc::ZERO),
+        clock_max: ops.iter().map(|o| o.clock).max().unwrap_or(Hlc::ZERO),
+        version_vector,
+        written_at: written_at.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use desk_core::ops::{EntityKind, OpKind};
+
+    fn op(seq: u64) -> Operation {
+        Operation {
+            id: format!("dev1:{seq}"),
+            device_id: "dev1".into(),
+            seq,
+            clock: Hlc {
+                wall_ms: 1_700_000_000_000 + seq as i64,
+                counter: 0,
+            },
+            author_id: "p1".into(),
+            entity: EntityKind::Item,
+            entity_id: "i1".into(),
+            kind: OpKind::Set,
+            field: Some("title".into()),
+            old_value: serde_json::json!("旧"),
+            new_value: serde_json::json!("新标题"),
+            base: vec![format!("dev1:{}", seq.saturating_sub(1))],
+            covers: None,
+        }
+    }
+
+    fn sample() -> Vec<u8> {
+        let ops: Vec<Operation> = (1..=3).map(op).collect();
+        let header = ops_header(
+            "cat",
+            "dev1",
+            &ops,
+            VersionVector::new(),
+            "2026-01-01T00:00:00Z",
+        );
+        encode_segment(&header, &ops).unwrap_or_default()
+    }
+
+    #[test]
+    fn round_trip() {
+        let bytes = sample();
+        let segment = decode_segment(&bytes);
+        assert!(
+            matches!(&segment, Ok(s) if s.ops.len() == 3 && s.header.last_seq == 3),
+            "{segment:?}"
+        );
+    }
+
+    #[test]
+    fn every_cut_is_refused() {
+        let bytes = sample();
+        for cut in 0..bytes.len() {
+            assert!(decode_segment(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn every_flipped_byte_is_refused() {
+        let bytes = sample();
+        for at in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert!(decode_segment(&damaged).is_err(), "flip at {at}");
+        }
+    }
+
+    #[test]
+    fn a_newer_major_is_named() {
+        let mut bytes = sample();
+        bytes[8] = 9;
+        assert_eq!(decode_segment(&bytes), Err(SegmentError::Newer(9)));
+    }
+
+    #[test]
+    fn segment_names() {
+        let check =
+            |name: &str, seq: Option<u64>| assert_eq!(parse_segment_name(name), seq, "{name}");
+        check("000000000001.seg", Some(1));
+        check("000000000123.SEG", Some(123));
+        check(&segment_name(42), Some(42));
+        check("000000000001.seg.4242.tmp", None);
+        check("000000000001 (conflicted copy).seg", None);
+        check("000000000001.sync-conflict-20260101.seg", None);
+        check("1.seg", None);
+        check("000000000000.seg", None);
+        check("00000000000a.seg", None);
+    }
+
+    #[test]
+    fn snapshot_names() {
+        let clock = Hlc {
+            wall_ms: 1_700_000_000_000,
+            counter: 3,
+        };
+        let name = snapshot_name("a1b2c3", clock);
+        assert_eq!(parse_snapshot_name(&name), Some(("a1b2c3".into(), clock)));
+        assert_eq!(parse_snapshot_name("x.snap"), None);
+    }
+}

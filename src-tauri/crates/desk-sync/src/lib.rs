@@ -1,0 +1,19 @@
+//! Sync through a shared folder (DESIGN.md section 4): offline-first, convergent, and never
+//! losing an edit.
+//!
+//! Each PC keeps its own SQLite catalog; the folder holds only write-once files that each PC
+//! writes in its own places. This crate knows the folder layout and file format (`format`), all
+//! file access behind one small trait (`folder`, so tests swap in a simulator with faults), and
+//! the round (`engine`): publish the outbox, then apply what others published. The merge rules
+//! are `desk_core::merge`; the local apply is `desk_store::sync_apply`. No Tauri here.
+//!
+//! The app calls [`sync_round`], [`status`], and `Catalog::conflicts` / `Catalog::settle_conflict`.
+
+pub mod engine;
+pub mod error;
+pub mod folder;
+pub mod format;
+
+pub use engine::{publish_snapshot, status, sync_round, SyncOptions};
+pub use error::SyncError;
+pub use folder::{FsFolder, SyncFolder};

@@ -1,0 +1,399 @@
+//! The simulated office: several PCs, each a real `Catalog` in its own temporary folder, and one
+//! shared folder in memory whose every access can be delayed or made to fail, deterministically
+//! from a seed.
+//!
+//! What the share can do to a PC, as SMB shares do: show a new file late (each PC on its own
+//! schedule, so files appear out of order and in the middle of a listing), hand out a file
+//! still being copied (a prefix), leave other programs' debris (`.tmp`, "conflicted copy"), fail a
+//! rename, be read-only, be full, or be unreachable (a partition).
+
+#![allow(dead_code)]
+
+use desk_core::model::{Department, DepartmentKind, Person, Role};
+use desk_store::{Catalog, OpenOptions};
+use desk_sync::{SyncFolder, SyncOptions};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io;
+use std::rc::Rc;
+
+/// A small deterministic generator (xorshift64*), so a seed replays a whole run.
+#[derive(Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        if items.is_empty() {
+            None
+        } else {
+            items.get(self.below(items.len() as u64) as usize)
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Share {
+    /// path → (bytes, step written, writer)
+    pub files: BTreeMap<String, (Vec<u8>, u64, usize)>,
+    pub step: u64,
+}
+
+/// What goes wrong for one PC's view of the share.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Files written by others become visible after up to this many steps.
+    pub max_delay: u64,
+    /// Percent of reads that return a prefix (a copy in progress).
+    pub torn_reads: u64,
+    /// Percent of creates whose rename fails.
+    pub failed_renames: u64,
+    /// Percent of creates that leave debris beside the file.
+    pub debris: u64,
+    pub partitioned: bool,
+    pub read_only: bool,
+    pub full: bool,
+}
+
+pub struct View {
+    pub share: Rc<RefCell<Share>>,
+    pub pc: usize,
+    pub seed: u64,
+    pub faults: RefCell<Faults>,
+    pub rng: RefCell<Rng>,
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut rng = Rng::new(a ^ b.rotate_left(17));
+    rng.next_u64()
+}
+
+fn path_hash(path: &str) -> u64 {
+    path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+impl View {
+    fn visible(&self, share: &Share, path: &str) -> bool {
+        let Some((_, written, writer)) = share.files.get(path) else {
+            return false;
+        };
+        if *writer == self.pc {
+            return true;
+        }
+        let max = self.faults.borrow().max_delay;
+        let delay = if max == 0 {
+            0
+        } else {
+            mix(self.seed ^ self.pc as u64, path_hash(path)) % (max + 1)
+        };
+        share.step >= written + delay
+    }
+
+    fn reachable(&self) -> io::Result<()> {
+        if self.faults.borrow().partitioned {
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the share does not answer",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn writable(&self) -> io::Result<()> {
+        self.reachable()?;
+        let faults = self.faults.borrow();
+        if faults.read_only {
+            return Err(io::Error::new(io::ErrorKind::PermissionDenied, "read-only"));
+        }
+        if faults.full {
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left"));
+        }
+        Ok(())
+    }
+}
+
+impl SyncFolder for View {
+    fn list(&self, dir: &str) -> io::Result<Vec<String>> {
+        self.reachable()?;
+        let share = self.share.borrow();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
+        let mut names: Vec<String> = share
+            .files
+            .keys()
+            .filter(|p| p.starts_with(&prefix) && self.visible(&share, p))
+            .filter_map(|p| p[prefix.len()..].split('/').next().map(String::from))
+            .collect();
+        names.dedup();
+        Ok(names)
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        self.reachable()?;
+        let share = self.share.borrow();
+        if !self.visible(&share, path) {
+            return Err(io::Error::new(io::ErrorKind::NotFound, path.to_string()));
+        }
+        let bytes = share
+            .files
+            .get(path)
+            .map(|(b, _, _)| b.clone())
+            .unwrap_or_default();
+        let torn = self.faults.borrow().torn_reads;
+        let mut rng = self.rng.borrow_mut();
+        if torn > 0 && rng.chance(torn) && !bytes.is_empty() {
+            let cut = rng.below(bytes.len() as u64) as usize;
+            return Ok(bytes[..cut].to_vec());
+        }
+        Ok(bytes)
+    }
+
+    fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.writable()?;
+        desk_sync::folder::parts(path)?;
+        let failed = self.faults.borrow().failed_renames;
+        let debris = self.faults.borrow().debris;
+        let mut share = self.share.borrow_mut();
+        if share.files.contains_key(path) {
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, "taken"));
+        }
+        let step = share.step;
+        let mut rng = self.rng.borrow_mut();
+        if failed > 0 && rng.chance(failed) {
+            // The temporary file stays behind; the name never appears.
+            share
+                .files
+                .insert(format!("{path}.4242.tmp"), (bytes.to_vec(), step, self.pc));
+            return Err(io::Error::other("the rename failed"));
+        }
+        if debris > 0 && rng.chance(debris) {
+            share.files.insert(
+                format!("{path} (conflicted copy)"),
+                (bytes[..bytes.len() / 2].to_vec(), step, self.pc),
+            );
+        }
+        share
+            .files
+            .insert(path.to_string(), (bytes.to_vec(), step, self.pc));
+        Ok(())
+    }
+
+    fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.writable()?;
+        let mut share = self.share.borrow_mut();
+        let step = share.step;
+        share
+            .files
+            .insert(path.to_string(), (bytes.to_vec(), step, self.pc));
+        Ok(())
+    }
+
+    fn remove(&self, path: &str) -> io::Result<()> {
+        self.writable()?;
+        self.share.borrow_mut().files.remove(path);
+        Ok(())
+    }
+}
+
+pub struct Pc {
+    pub dir: tempfile::TempDir,
+    pub catalog: Catalog,
+    pub view: View,
+    pub person: Option<Person>,
+    /// This PC's wall clock offset (ms) as the engine sees it.
+    pub skew_ms: i64,
+}
+
+pub fn options(now_ms: i64) -> SyncOptions {
+    SyncOptions {
+        future_limit_ms: 10 * 60 * 1000,
+        retention_ms: 0,
+        segment_max_ops: 7,
+        compact: false,
+        now_ms: Some(now_ms),
+        folder_label: "sim".into(),
+        app_version: "test".into(),
+    }
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub struct Office {
+    pub share: Rc<RefCell<Share>>,
+    pub pcs: Vec<Pc>,
+    pub department: String,
+    pub seed: u64,
+}
+
+pub fn open_catalog(dir: &std::path::Path) -> Catalog {
+    Catalog::open(dir, OpenOptions::default()).unwrap_or_else(|e| panic!("open: {e}"))
+}
+
+impl Office {
+    /// `n` PCs; the first creates the department and one section head per PC, and every PC
+    /// joins the catalog through the share.
+    pub fn new(n: usize, seed: u64) -> Office {
+        let share = Rc::new(RefCell::new(Share::default()));
+        let mut pcs = Vec::new();
+        for pc in 0..n {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let catalog = open_catalog(dir.path());
+            pcs.push(Pc {
+                dir,
+                catalog,
+                view: View {
+                    share: share.clone(),
+                    pc,
+                    seed,
+                    faults: RefCell::new(Faults::default()),
+                    rng: RefCell::new(Rng::new(seed ^ ((pc as u64 + 1) * 7919))),
+                },
+                person: None,
+                skew_ms: 0,
+            });
+        }
+        let department = pcs[0]
+            .catalog
+            .save_department(Department {
+                id: String::new(),
+                name: "规法处".into(),
+                code: String::new(),
+                kind: DepartmentKind::Department,
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id;
+        let mut people = Vec::new();
+        for pc in 0..n {
+            people.push(
+                pcs[0]
+                    .catalog
+                    .save_person(Person {
+                        id: String::new(),
+                        name: format!("处长{pc}"),
+                        department_id: Some(department.clone()),
+                        roles: vec![Role::Clerk, Role::SectionHead],
+                    })
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        let mut office = Office {
+            share,
+            pcs,
+            department,
+            seed,
+        };
+        for pc in 0..n {
+            office.sync(pc).unwrap_or_else(|e| panic!("joining: {e}"));
+        }
+        office.sync(0).unwrap_or_else(|e| panic!("{e}"));
+        for (pc, person) in people.into_iter().enumerate() {
+            office.pcs[pc]
+                .catalog
+                .set_current_person(&person.id)
+                .unwrap_or_else(|e| panic!("pc {pc} person: {e}"));
+            office.pcs[pc].person = Some(person);
+        }
+        office
+    }
+
+    pub fn tick(&self) {
+        self.share.borrow_mut().step += 1;
+    }
+
+    pub fn sync(&mut self, pc: usize) -> Result<desk_core::sync::SyncReport, desk_sync::SyncError> {
+        self.tick();
+        let p = &mut self.pcs[pc];
+        desk_sync::sync_round(&mut p.catalog, &p.view, &options(now_ms() + p.skew_ms))
+    }
+
+    /// Lifts every fault and syncs every PC until a full pass publishes and applies nothing.
+    pub fn converge(&mut self) -> usize {
+        for pc in &self.pcs {
+            *pc.view.faults.borrow_mut() = Faults::default();
+        }
+        for pass in 0..40 {
+            let mut moved = 0;
+            for pc in 0..self.pcs.len() {
+                let report = self
+                    .sync(pc)
+                    .unwrap_or_else(|e| panic!("seed {}: converging pc {pc}: {e}", self.seed));
+                moved += report.ops_published
+                    + report.applied.iter().map(|a| a.ops).sum::<u32>()
+                    + report.device_changes.len() as u32;
+            }
+            if moved == 0 && pass > 0 {
+                return pass;
+            }
+        }
+        panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
+    }
+}
+
+/// Everything a person could see of a catalog, in a canonical order (set elements sorted, the
+/// local-only facts left out), to compare PCs.
+pub fn dump(catalog: &Catalog) -> serde_json::Value {
+    let conn = catalog.connection();
+    let rows = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let mapped = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap_or_else(|e| panic!("{e}"));
+        mapped
+            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    };
+    let mut items = Vec::new();
+    for id in rows("SELECT id FROM items ORDER BY id") {
+        let item = catalog.item(&id).unwrap_or_else(|e| panic!("{e}"));
+        let mut value = serde_json::to_value(&item).unwrap_or_default();
+        if let Some(fields) = value.as_object_mut() {
+            for (_, v) in fields.iter_mut() {
+                if let Some(list) = v.as_array_mut() {
+                    list.sort_by_key(|e| e.to_string());
+                }
+            }
+        }
+        items.push(value);
+    }
+    serde_json::json!({
+        "items": items,
+        "sets": rows("SELECT item_id || '|' || field || '|' || value FROM item_sets ORDER BY 1"),
+        "checks": rows("SELECT item_id || '|' || key || '|' || state || '|' || note || '|' || by FROM item_checks ORDER BY 1"),
+        "checklists": rows("SELECT item_id || '|' || template_id || '|' || template_version FROM item_checklists ORDER BY 1"),
+        "signoffs": rows("SELECT id || '|' || item_id || '|' || content_hash FROM signoffs ORDER BY 1"),
+        "departments": rows("SELECT id || '|' || name || '|' || code FROM departments ORDER BY 1"),
+        "people": rows("SELECT id || '|' || name || '|' || roles FROM people ORDER BY 1"),
+        "templates": rows("SELECT id || '|' || version || '|' || checks FROM checklist_templates ORDER BY 1"),
+        "ops": rows("SELECT id || '|' || clock || '|' || base FROM ops ORDER BY 1"),
+        "heads": rows("SELECT entity || '|' || entity_id || '|' || field || '|' || element || '|' || op_id FROM sync_heads ORDER BY 1"),
+        "conflicts": catalog.conflicts().unwrap_or_else(|e| panic!("{e}")).iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
+    })
+}

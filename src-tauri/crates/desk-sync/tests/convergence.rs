@@ -1,0 +1,413 @@
+//! Convergence under random interleavings: several PCs edit at random (fields, sets, check
+//! marks, workflow with sign-offs, deletes, settling conflicts), sync at random through a share
+//! that delays, reorders, tears and fails, are cut off and rejoin. In the end every PC shows the
+//! same catalog, holds every operation ever made, and every field shows what the merge rules
+//! say the full set of operations gives (so each edit is the value, a kept conflict, or history).
+//!
+//! Seeded: a failure prints its seed; `SYNC_PROPTEST_CASES` runs more cases (CI runs a few).
+
+mod common;
+
+use common::{dump, Faults, Office, Rng};
+use desk_core::checklist::CheckState;
+use desk_core::fields::ItemField;
+use desk_core::merge::{self, Head, VersionVector};
+use desk_core::model::Item;
+use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_core::workflow::Action;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const TEXTS: &[&str] = &[
+    "关于招生",
+    "规法处通知",
+    "解读",
+    "大教发〔2019〕12号",
+    "",
+    "第二版",
+];
+const KEYWORDS: &[&str] = &["招生", "义务教育", "政策解读", "收费"];
+const FIELDS: &[ItemField] = &[
+    ItemField::Title,
+    ItemField::DocNo,
+    ItemField::Summary,
+    ItemField::Notes,
+];
+const CHECKS: &[&str] = &[
+    "secrecy_review",
+    "check_political",
+    "check_text",
+    "check_legal",
+];
+/// Every manual check of the general template, passed on the way to sign-off.
+const ALL_MANUAL: &[&str] = &[
+    "secrecy_review",
+    "secrecy_unmarked",
+    "secrecy_content",
+    "secrecy_declassified",
+    "secrecy_partial",
+    "secrecy_joint",
+    "check_political",
+    "check_legal",
+    "check_policy",
+    "check_secrecy",
+    "check_text",
+    "privacy_review",
+];
+
+fn item_ids(office: &Office, pc: usize) -> Vec<String> {
+    let conn = office.pcs[pc].catalog.connection();
+    let mut stmt = conn
+        .prepare("SELECT id FROM items ORDER BY id")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    rows.map(|r| r.unwrap_or_default()).collect()
+}
+
+/// One random thing a person or the network does. Refusals (an item deleted meanwhile, a
+/// transition not allowed now) are what people meet too, and change nothing.
+fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
+    let n = office.pcs.len();
+    let pc = rng.below(n as u64) as usize;
+    let ids = item_ids(office, pc);
+    let target = rng.pick(&ids).cloned();
+    let roll = rng.below(100);
+    let department = office.department.clone();
+    let catalog = &mut office.pcs[pc].catalog;
+    let count = |counts: &mut BTreeMap<&'static str, u32>, k: &'static str| {
+        *counts.entry(k).or_default() += 1
+    };
+    match (roll, target) {
+        (0..=9, _) | (_, None) => {
+            let mut item = Item::blank(String::new());
+            item.title = format!("事项{}", rng.below(1000));
+            item.lead_department_id = Some(department);
+            item.keywords = vec![KEYWORDS[rng.below(4) as usize].to_string()];
+            if catalog.save_item(item).is_ok() {
+                count(counts, "create");
+            }
+        }
+        (10..=34, Some(id)) => {
+            if let Ok(mut item) = catalog.item(&id) {
+                let field = FIELDS[rng.below(FIELDS.len() as u64) as usize];
+                let mut text = TEXTS[rng.below(TEXTS.len() as u64) as usize].to_string();
+                if field == ItemField::Title && text.is_empty() {
+                    text = "标题".into();
+                }
+                let _ = item.set(
+                    field,
+                    serde_json::Value::String(format!("{text}{}", rng.below(3))),
+                );
+                if catalog.save_item(item).is_ok() {
+                    count(counts, "field");
+                }
+            }
+        }
+        (35..=44, Some(id)) => {
+            if let Ok(mut item) = catalog.item(&id) {
+                let keyword = KEYWORDS[rng.below(4) as usize].to_string();
+                if item.keywords.contains(&keyword) {
+                    item.keywords.retain(|k| k != &keyword);
+                    count(counts, "set_remove");
+                } else {
+                    item.keywords.push(keyword);
+                    count(counts, "set_add");
+                }
+                let _ = catalog.save_item(item);
+            }
+        }
+        (45..=54, Some(id)) => {
+            let key = CHECKS[rng.below(CHECKS.len() as u64) as usize];
+            let (state, note) = match rng.below(3) {
+                0 => (CheckState::Passed, ""),
+                1 => (CheckState::Failed, "需修改"),
+                _ => (CheckState::Pending, ""),
+            };
+            if catalog.mark_check(&id, key, state, note).is_ok() {
+                count(counts, "check");
+            }
+        }
+        (55..=64, Some(id)) => {
+            // Walk the item towards sign-off: submit, pass every manual check, request, sign.
+            let _ = catalog.act(&id, Action::Submit, "");
+            for key in ALL_MANUAL {
+                let _ = catalog.mark_check(&id, key, CheckState::Passed, "");
+            }
+            let _ = catalog.act(&id, Action::RequestSignoff, "");
+            if catalog.act(&id, Action::SignOff, "").is_ok() {
+                count(counts, "signoff");
+            }
+        }
+        (65..=69, Some(id)) => {
+            if catalog.delete_item(&id).is_ok() {
+                count(counts, "delete");
+            }
+        }
+        (70..=74, _) => {
+            let conflicts = catalog.conflicts().unwrap_or_default();
+            if let Some(conflict) = rng.pick(&conflicts) {
+                let chosen = if rng.chance(50) {
+                    conflict.current.op_id.clone()
+                } else {
+                    conflict
+                        .others
+                        .first()
+                        .map(|o| o.op_id.clone())
+                        .unwrap_or_default()
+                };
+                if catalog.settle_conflict(&conflict.key, &chosen).is_ok() {
+                    count(counts, "settle");
+                }
+            }
+        }
+        _ => match office.sync(pc) {
+            Ok(report) => {
+                count(counts, "sync");
+                *counts.entry("waiting_seen").or_default() += report.waiting.len() as u32;
+                *counts.entry("new_conflicts").or_default() += report.new_conflicts;
+                *counts.entry("signoffs_voided").or_default() += report.signoffs_voided;
+            }
+            Err(_) => count(counts, "sync_failed"),
+        },
+    }
+}
+
+fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
+    let pc = rng.below(office.pcs.len() as u64) as usize;
+    let mut faults = office.pcs[pc].view.faults.borrow_mut();
+    match rng.below(8) {
+        0 => {
+            faults.partitioned = !faults.partitioned;
+            *counts.entry("partition_toggle").or_default() += 1;
+        }
+        1 => faults.max_delay = rng.below(6),
+        2 => faults.torn_reads = rng.below(30),
+        3 => faults.failed_renames = rng.below(20),
+        4 => faults.debris = rng.below(30),
+        5 => {
+            faults.full = rng.chance(30);
+            faults.read_only = !faults.full && rng.chance(20);
+        }
+        _ => *faults = Faults::default(),
+    }
+}
+
+/// Register winners, deleted items, set elements present.
+type Expected = (
+    BTreeMap<(String, String), serde_json::Value>,
+    BTreeSet<String>,
+    BTreeMap<(String, String), bool>,
+);
+
+/// The merge rules applied to the union of every PC's operations, independently of the store:
+/// what each item field must show.
+fn expected_state(ops: &[Operation]) -> Expected {
+    let mut ordered: Vec<&Operation> = ops.iter().collect();
+    ordered.sort_by(|a, b| (a.clock, &a.device_id, a.seq).cmp(&(b.clock, &b.device_id, b.seq)));
+    let mut heads: BTreeMap<(String, String, String), Vec<Head>> = BTreeMap::new();
+    let mut creates: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    let mut deletes: BTreeMap<String, Vec<VersionVector>> = BTreeMap::new();
+    let mut item_ops: BTreeMap<String, VersionVector> = BTreeMap::new();
+    for op in ordered {
+        if op.entity != EntityKind::Item {
+            continue;
+        }
+        match op.kind {
+            OpKind::Create => {
+                creates
+                    .entry(op.entity_id.clone())
+                    .or_insert_with(|| op.new_value.clone());
+            }
+            OpKind::Delete => {
+                deletes
+                    .entry(op.entity_id.clone())
+                    .or_default()
+                    .push(op.covers.clone().unwrap_or_default());
+                continue;
+            }
+            _ => {
+                let field = op.field.clone().unwrap_or_default();
+                let element = match op.kind {
+                    OpKind::Add => op.new_value.to_string(),
+                    OpKind::Remove => op.old_value.to_string(),
+                    _ => String::new(),
+                };
+                let key = (op.entity_id.clone(), field, element.clone());
+                let head = Head {
+                    op_id: op.id.clone(),
+                    clock: op.clock,
+                    device_id: op.device_id.clone(),
+                    kind: op.kind,
+                    value: if op.kind == OpKind::Set {
+                        op.new_value.clone()
+                    } else {
+                        serde_json::Value::String(element)
+                    },
+                };
+                let current = heads.remove(&key).unwrap_or_default();
+                heads.insert(key, merge::next_heads(&current, &head, &op.base));
+            }
+        }
+        let entry = item_ops.entry(op.entity_id.clone()).or_default();
+        let seq = entry.entry(op.device_id.clone()).or_insert(0);
+        *seq = (*seq).max(op.seq);
+    }
+    let mut registers = BTreeMap::new();
+    let mut elements = BTreeMap::new();
+    for ((item, field, element), hs) in &heads {
+        if element.is_empty() {
+            if let Some(state) = merge::register_state(hs) {
+                registers.insert((item.clone(), field.clone()), state.winner.value.clone());
+            }
+        } else {
+            elements.insert(
+                (item.clone(), format!("{field}|{element}")),
+                merge::element_present(hs),
+            );
+        }
+    }
+    let mut gone = BTreeSet::new();
+    for (item, vvs) in &deletes {
+        if merge::deleted(vvs, item_ops.get(item).unwrap_or(&VersionVector::new())) {
+            gone.insert(item.clone());
+        }
+    }
+    (registers, gone, elements)
+}
+
+fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> {
+    let mut office = Office::new(pcs, seed);
+    let mut rng = Rng::new(seed);
+    let mut counts = BTreeMap::new();
+    for _ in 0..steps {
+        if rng.chance(15) {
+            perturb(&mut office, &mut rng, &mut counts);
+        }
+        act(&mut office, &mut rng, &mut counts);
+    }
+    let passes = office.converge();
+    *counts.entry("converge_passes").or_default() += passes as u32;
+    let first = dump(&office.pcs[0].catalog);
+    for pc in 1..office.pcs.len() {
+        let other = dump(&office.pcs[pc].catalog);
+        if other != first {
+            for key in [
+                "items",
+                "sets",
+                "checks",
+                "checklists",
+                "signoffs",
+                "people",
+                "ops",
+                "heads",
+                "conflicts",
+            ] {
+                assert_eq!(
+                    first[key], other[key],
+                    "seed {seed}: pc 0 and pc {pc} differ in {key}"
+                );
+            }
+            assert_eq!(first, other, "seed {seed}: pc 0 and pc {pc} differ");
+        }
+    }
+    // Every operation made anywhere is on every PC (the history keeps every edit).
+    let ops = office.pcs[0]
+        .catalog
+        .operations()
+        .unwrap_or_else(|e| panic!("{e}"));
+    for pc in &office.pcs {
+        let own: BTreeSet<String> = pc
+            .catalog
+            .operations()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.device_id == pc.catalog.device_id())
+            .map(|o| o.id)
+            .collect();
+        let everywhere: BTreeSet<String> = ops.iter().map(|o| o.id.clone()).collect();
+        assert!(
+            own.is_subset(&everywhere),
+            "seed {seed}: some operations of {} never arrived",
+            pc.catalog.device_id()
+        );
+        assert_eq!(
+            pc.catalog.outbox_len().unwrap_or(1),
+            0,
+            "seed {seed}: an outbox is not empty"
+        );
+    }
+    // Every field shows what the merge rules give for the full set of operations.
+    let (registers, gone, elements) = expected_state(&ops);
+    let catalog = &office.pcs[0].catalog;
+    let live: BTreeSet<String> = item_ids(&office, 0).into_iter().collect();
+    for ((item, field), value) in &registers {
+        if gone.contains(item) {
+            continue;
+        }
+        assert!(
+            live.contains(item),
+            "seed {seed}: item {item} edited but not deleted is missing"
+        );
+        if let Some(f) = ItemField::parse(field).filter(|f| f.key() == field) {
+            let shown = catalog.item(item).map(|i| i.get(f)).unwrap_or_default();
+            assert_eq!(&shown, value, "seed {seed}: {item}.{field}");
+        }
+    }
+    for ((item, key), present) in &elements {
+        if gone.contains(item) || !live.contains(item) {
+            continue;
+        }
+        let (field, element) = key.split_once('|').unwrap_or_default();
+        let shown = catalog
+            .item(item)
+            .ok()
+            .and_then(|i| ItemField::parse(field).map(|f| i.get(f)))
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .any(|e| {
+                Some(e)
+                    == serde_json::from_str::<serde_json::Value>(element)
+                        .ok()
+                        .as_ref()
+            });
+        assert_eq!(
+            shown, *present,
+            "seed {seed}: {item}.{field} element {element}"
+        );
+    }
+    for item in &gone {
+        assert!(
+            !live.contains(item),
+            "seed {seed}: {item} should be deleted"
+        );
+    }
+    counts
+}
+
+fn cases() -> u32 {
+    std::env::var("SYNC_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn three_pcs_converge_under_faults(seed in any::<u64>()) {
+        let counts = run_case(seed, 3, 120);
+        eprintln!("seed {seed}: {counts:?}");
+    }
+}
+
+#[test]
+fn four_pcs_fixed_seeds() {
+    for seed in [1u64, 2019, 42] {
+        let counts = run_case(seed, 4, 60);
+        eprintln!("seed {seed}: {counts:?}");
+    }
+}

@@ -1,0 +1,581 @@
+//! One test per fault of DESIGN 4: what the share or a PC does wrong, and that nothing is lost,
+//! nothing wrong is applied, and the person is told clearly.
+
+mod common;
+
+use common::{dump, now_ms, open_catalog, options, Office};
+use desk_core::model::Item;
+use desk_core::sync::WaitReason;
+use desk_sync::SyncFolder;
+
+fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
+    let mut item = Item::blank(String::new());
+    item.title = title.into();
+    item.lead_department_id = Some(office.department.clone());
+    office.pcs[pc]
+        .catalog
+        .save_item(item)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn set_title(office: &mut Office, pc: usize, id: &str, title: &str) {
+    let catalog = &mut office.pcs[pc].catalog;
+    let mut item = catalog.item(id).unwrap_or_else(|e| panic!("{e}"));
+    item.title = title.into();
+    catalog.save_item(item).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn title(office: &Office, pc: usize, id: &str) -> Option<String> {
+    office.pcs[pc].catalog.item(id).ok().map(|i| i.title)
+}
+
+fn ok(
+    report: Result<desk_core::sync::SyncReport, desk_sync::SyncError>,
+) -> desk_core::sync::SyncReport {
+    report.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
+}
+
+/// The only segment file of `pc`'s device past the ones already there, by path.
+fn newest_segment(office: &Office, pc: usize) -> String {
+    let device = office.pcs[pc].catalog.device_id().to_string();
+    let share = office.share.borrow();
+    share
+        .files
+        .keys()
+        .filter(|p| p.contains(&format!("/ops/{device}/")) && p.ends_with(".seg"))
+        .max()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_segment_cut_at_every_offset_or_with_a_flipped_byte_is_never_applied() {
+    let mut office = Office::new(2, 7);
+    let item = add_item(&mut office, 0, "关于招生的通知");
+    ok(office.sync(0));
+    let path = newest_segment(&office, 0);
+    let whole = office
+        .share
+        .borrow()
+        .files
+        .get(&path)
+        .map(|f| f.0.clone())
+        .unwrap_or_default();
+    assert!(whole.len() > 100, "{path}");
+    let mut damaged_cases = Vec::new();
+    for cut in 0..whole.len() {
+        damaged_cases.push(whole[..cut].to_vec());
+    }
+    for at in 0..whole.len() {
+        let mut flipped = whole.clone();
+        flipped[at] ^= 0x01;
+        damaged_cases.push(flipped);
+    }
+    let before = dump(&office.pcs[1].catalog);
+    for (case, bytes) in damaged_cases.iter().enumerate() {
+        if let Some(file) = office.share.borrow_mut().files.get_mut(&path) {
+            file.0 = bytes.clone();
+        }
+        let report = ok(office.sync(1));
+        assert!(report.applied.is_empty(), "case {case} applied something");
+        assert!(
+            report
+                .waiting
+                .iter()
+                .any(|w| w.reason == WaitReason::Damaged),
+            "case {case}: {:?}",
+            report.waiting
+        );
+    }
+    assert_eq!(
+        dump(&office.pcs[1].catalog),
+        before,
+        "nothing changed on the reader"
+    );
+    // The whole file arrives: applied once.
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&path) {
+        file.0 = whole.clone();
+    }
+    let report = ok(office.sync(1));
+    assert!(report.waiting.is_empty(), "{:?}", report.waiting);
+    assert_eq!(
+        title(&office, 1, &item.id).as_deref(),
+        Some("关于招生的通知")
+    );
+    eprintln!("{} damaged versions refused", damaged_cases.len());
+}
+
+#[test]
+fn a_segment_listed_before_its_predecessor_waits_for_the_gap() {
+    let mut office = Office::new(2, 8);
+    let item = add_item(&mut office, 0, "第一版");
+    ok(office.sync(0));
+    let first = newest_segment(&office, 0);
+    set_title(&mut office, 0, &item.id, "第二版");
+    ok(office.sync(0));
+    let second = newest_segment(&office, 0);
+    assert_ne!(first, second);
+    // The first is not visible yet (SMB's cached listing): the second must wait.
+    let hidden = office.share.borrow_mut().files.remove(&first);
+    let report = ok(office.sync(1));
+    assert!(
+        report.waiting.iter().any(|w| w.reason == WaitReason::Gap),
+        "{:?}",
+        report.waiting
+    );
+    assert_eq!(title(&office, 1, &item.id), None);
+    if let Some(file) = hidden {
+        office.share.borrow_mut().files.insert(first, file);
+    }
+    ok(office.sync(1));
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("第二版"));
+    // Replaying the whole folder again changes nothing.
+    let before = dump(&office.pcs[1].catalog);
+    ok(office.sync(1));
+    assert_eq!(dump(&office.pcs[1].catalog), before);
+}
+
+#[test]
+fn a_failed_rename_a_read_only_and_a_full_share_leave_the_outbox_and_say_why() {
+    let mut office = Office::new(2, 9);
+    add_item(&mut office, 0, "待发布");
+    let outbox = office.pcs[0].catalog.outbox_len().unwrap_or(0);
+    assert!(outbox > 0);
+    type Fault = fn(&mut common::Faults);
+    let cases: [(&str, Fault); 4] = [
+        ("sync_folder_unreachable", |f| f.failed_renames = 100),
+        ("sync_folder_read_only", |f| f.read_only = true),
+        ("sync_folder_full", |f| f.full = true),
+        ("sync_folder_unreachable", |f| f.partitioned = true),
+    ];
+    for (code, fault) in cases {
+        {
+            let mut faults = office.pcs[0].view.faults.borrow_mut();
+            *faults = common::Faults::default();
+            fault(&mut faults);
+        }
+        let before = dump(&office.pcs[0].catalog);
+        let error = office.sync(0).err().map(|e| (e.code(), e.to_string()));
+        assert_eq!(error.as_ref().map(|e| e.0), Some(code), "{error:?}");
+        assert!(
+            error.is_some_and(|e| e.1.contains("sim")),
+            "the message names the folder"
+        );
+        assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(0), outbox);
+        assert_eq!(
+            dump(&office.pcs[0].catalog),
+            before,
+            "{code}: the catalog is unchanged"
+        );
+        let status = desk_sync::status(&office.pcs[0].catalog).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(status.last_error.as_deref(), Some(code));
+        assert_eq!(status.ops_waiting_to_go_out, outbox);
+    }
+    *office.pcs[0].view.faults.borrow_mut() = common::Faults::default();
+    let report = ok(office.sync(0));
+    assert_eq!(report.ops_published, outbox);
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    // The temporary file the failed rename left is never read as a segment.
+    ok(office.sync(1));
+    office.converge();
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn clocks_three_days_apart_are_quarantined_and_reported_then_applied() {
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+    for skew in [-3 * DAY, 3 * DAY] {
+        let mut office = Office::new(2, 10);
+        let item = add_item(&mut office, 0, "时钟");
+        ok(office.sync(0));
+        // The reader's clock is behind the writer's by three days (the same as the writer's
+        // being three days ahead); a reader ahead sees nothing wrong.
+        office.pcs[1].skew_ms = -skew.abs();
+        let report = ok(office.sync(1));
+        if skew != 0 {
+            let warning = report.clock_warnings.first().cloned();
+            assert!(
+                warning
+                    .as_ref()
+                    .is_some_and(|w| w.device_id == office.pcs[0].catalog.device_id()
+                        && (4300..=4330).contains(&w.ahead_minutes)),
+                "{warning:?}"
+            );
+            assert!(report
+                .waiting
+                .iter()
+                .any(|w| w.reason == WaitReason::Quarantined));
+            assert_eq!(
+                title(&office, 1, &item.id),
+                None,
+                "nothing applied from the future"
+            );
+            let status =
+                desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(status.clock_warnings.len(), 1);
+        }
+        office.pcs[1].skew_ms = 0;
+        let report = ok(office.sync(1));
+        assert!(report.clock_warnings.is_empty());
+        assert_eq!(title(&office, 1, &item.id).as_deref(), Some("时钟"));
+    }
+}
+
+#[test]
+fn a_pc_restored_from_an_old_backup_takes_a_new_id_and_loses_nothing() {
+    let mut office = Office::new(2, 11);
+    let item = add_item(&mut office, 0, "备份前");
+    ok(office.sync(0));
+    // Back up PC 0's database.
+    let data = office.pcs[0].dir.path().to_path_buf();
+    let backup = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        for name in ["catalog.db", "catalog.db-wal", "catalog.db-shm"] {
+            let _ = std::fs::remove_file(to.join(name));
+            if from.join(name).exists() {
+                std::fs::copy(from.join(name), to.join(name)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    };
+    // A checkpoint so the backup is the database file alone.
+    let _ = office.pcs[0]
+        .catalog
+        .connection()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    copy(&data, backup.path());
+    // Life goes on: more edits, published.
+    set_title(&mut office, 0, &item.id, "备份后的修改");
+    let later = add_item(&mut office, 0, "备份后新建");
+    ok(office.sync(0));
+    let old_id = office.pcs[0].catalog.device_id().to_string();
+    // The disk dies; the backup is restored, and a person edits before syncing.
+    let restored_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    copy(backup.path(), restored_dir.path());
+    let restored = open_catalog(restored_dir.path());
+    office.pcs[0].catalog = restored;
+    office.pcs[0].dir = restored_dir;
+    assert_eq!(office.pcs[0].catalog.device_id(), old_id);
+    let mine = add_item(&mut office, 0, "恢复后新建");
+    let report = ok(office.sync(0));
+    assert_eq!(report.device_changes.len(), 1, "{report:?}");
+    let change = &report.device_changes[0];
+    assert_eq!(change.old_device_id, old_id);
+    assert!(change.ops_rekeyed >= 1);
+    assert_ne!(office.pcs[0].catalog.device_id(), old_id);
+    office.converge();
+    for pc in 0..2 {
+        assert_eq!(
+            title(&office, pc, &later.id).as_deref(),
+            Some("备份后新建"),
+            "pc {pc}"
+        );
+        assert_eq!(
+            title(&office, pc, &mine.id).as_deref(),
+            Some("恢复后新建"),
+            "pc {pc}"
+        );
+        assert_eq!(
+            title(&office, pc, &item.id).as_deref(),
+            Some("备份后的修改"),
+            "pc {pc}"
+        );
+    }
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn an_emptied_folder_is_republished_never_read_as_deletions() {
+    let mut office = Office::new(2, 12);
+    let a = add_item(&mut office, 0, "甲");
+    let b = add_item(&mut office, 1, "乙");
+    office.converge();
+    office.share.borrow_mut().files.clear();
+    let report = ok(office.sync(1));
+    assert!(
+        report.folder_problems.iter().any(|p| p.code == "emptied"),
+        "{report:?}"
+    );
+    assert_eq!(
+        title(&office, 1, &a.id).as_deref(),
+        Some("甲"),
+        "nothing deleted"
+    );
+    office.converge();
+    // A new PC joins the refilled folder and gets everything.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = common::View {
+        share: office.share.clone(),
+        pc: 9,
+        seed: 1,
+        faults: Default::default(),
+        rng: std::cell::RefCell::new(common::Rng::new(1)),
+    };
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.joined_catalog, "{report:?}");
+    assert!(report.waiting.is_empty(), "{report:?}");
+    assert_eq!(
+        newcomer.item(&a.id).map(|i| i.title).ok().as_deref(),
+        Some("甲")
+    );
+    assert_eq!(
+        newcomer.item(&b.id).map(|i| i.title).ok().as_deref(),
+        Some("乙")
+    );
+}
+
+#[test]
+fn a_newer_format_or_another_catalog_is_refused_and_nothing_changes() {
+    let mut office = Office::new(2, 13);
+    add_item(&mut office, 0, "格式");
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let path = format!("{catalog_id}/format.json");
+    let original = office.share.borrow().files.get(&path).cloned();
+    let newer = serde_json::json!({"format": "disclosure-desk-sync", "major": 2, "minor": 0, "catalog_id": catalog_id, "created_by": "x", "created_at": ""});
+    office
+        .share
+        .borrow_mut()
+        .files
+        .insert(path.clone(), (newer.to_string().into_bytes(), 0, 5));
+    let before = dump(&office.pcs[0].catalog);
+    let error = office.sync(0).err();
+    assert_eq!(error.as_ref().map(|e| e.code()), Some("sync_format_newer"));
+    assert!(error.is_some_and(|e| e.to_string().contains("update Disclosure Desk")));
+    assert_eq!(dump(&office.pcs[0].catalog), before);
+    let other = serde_json::json!({"format": "disclosure-desk-sync", "major": 1, "minor": 0, "catalog_id": "another", "created_by": "x", "created_at": ""});
+    office
+        .share
+        .borrow_mut()
+        .files
+        .insert(path.clone(), (other.to_string().into_bytes(), 0, 5));
+    let error = office.sync(0).err();
+    assert_eq!(
+        error.as_ref().map(|e| e.code()),
+        Some("sync_catalog_mismatch")
+    );
+    assert_eq!(dump(&office.pcs[0].catalog), before);
+    if let Some(original) = original {
+        office.share.borrow_mut().files.insert(path, original);
+    }
+    ok(office.sync(0));
+}
+
+#[test]
+fn a_file_appearing_mid_listing_and_debris_are_handled() {
+    let mut office = Office::new(3, 14);
+    {
+        let mut faults = office.pcs[1].view.faults.borrow_mut();
+        faults.max_delay = 4;
+        faults.debris = 100;
+        faults.torn_reads = 40;
+    }
+    let item = add_item(&mut office, 0, "列表中出现");
+    for round in 0..6 {
+        set_title(&mut office, 0, &item.id, &format!("第{round}版"));
+        ok(office.sync(0));
+        let _ = office.sync(1);
+        let _ = office.sync(2);
+    }
+    office.converge();
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("第5版"));
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[2].catalog));
+}
+
+#[test]
+fn concurrent_edits_become_a_conflict_that_settling_closes_everywhere() {
+    let mut office = Office::new(2, 15);
+    let item = add_item(&mut office, 0, "原题");
+    office.converge();
+    set_title(&mut office, 0, &item.id, "甲改");
+    set_title(&mut office, 1, &item.id, "乙改");
+    let report = ok(office.sync(0));
+    assert_eq!(report.new_conflicts, 0);
+    let report = ok(office.sync(1));
+    assert_eq!(report.new_conflicts, 1, "{report:?}");
+    office.converge();
+    let conflicts = office.pcs[0].catalog.conflicts().unwrap_or_default();
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.field, "title");
+    let mut values: Vec<String> = std::iter::once(&conflict.current)
+        .chain(conflict.others.iter())
+        .map(|v| v.value.as_str().unwrap_or_default().to_string())
+        .collect();
+    values.sort();
+    assert_eq!(values, ["乙改", "甲改"]);
+    // Both PCs show the same winner, and the loser is kept.
+    assert_eq!(title(&office, 0, &item.id), title(&office, 1, &item.id));
+    let loser = conflict.others[0].clone();
+    office.pcs[1]
+        .catalog
+        .settle_conflict(&conflict.key, &loser.op_id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    office.converge();
+    for pc in 0..2 {
+        assert!(office.pcs[pc]
+            .catalog
+            .conflicts()
+            .unwrap_or_default()
+            .is_empty());
+        assert_eq!(
+            title(&office, pc, &item.id).as_deref(),
+            loser.value.as_str()
+        );
+    }
+    // A wrong key or value is refused with a clear code.
+    let refused = office.pcs[0].catalog.settle_conflict("item/x", "y");
+    assert_eq!(refused.err().map(|e| e.code()), Some("invalid_argument"));
+}
+
+#[test]
+fn an_edit_concurrent_with_a_delete_keeps_the_item() {
+    let mut office = Office::new(2, 16);
+    let item = add_item(&mut office, 0, "删除");
+    office.converge();
+    office.pcs[0]
+        .catalog
+        .delete_item(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    set_title(&mut office, 1, &item.id, "并发修改");
+    office.converge();
+    for pc in 0..2 {
+        assert_eq!(
+            title(&office, pc, &item.id).as_deref(),
+            Some("并发修改"),
+            "pc {pc}"
+        );
+    }
+    // A delete that saw the edit removes it everywhere.
+    office.pcs[1]
+        .catalog
+        .delete_item(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    office.converge();
+    for pc in 0..2 {
+        assert_eq!(title(&office, pc, &item.id), None, "pc {pc}");
+    }
+}
+
+#[test]
+fn the_real_folder_works_end_to_end() {
+    let share = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let a_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let b_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut a = open_catalog(a_dir.path());
+    let mut b = open_catalog(b_dir.path());
+    let folder = desk_sync::FsFolder::open(share.path()).unwrap_or_else(|e| panic!("{e}"));
+    let mut item = Item::blank(String::new());
+    item.title = "真实文件夹".into();
+    let item = a.save_item(item).unwrap_or_else(|e| panic!("{e}"));
+    let attachment = a_dir.path().join("附件.txt");
+    std::fs::write(&attachment, "附件内容").unwrap_or_else(|e| panic!("{e}"));
+    let with = a
+        .add_attachment(&item.id, &attachment)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = desk_sync::sync_round(&mut a, &folder, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.created_catalog && report.blobs_published == 1,
+        "{report:?}"
+    );
+    let report = desk_sync::sync_round(&mut b, &folder, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.joined_catalog && report.blobs_fetched == 1,
+        "{report:?}"
+    );
+    let got = b.item(&item.id).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.attachments, with.attachments);
+    assert!(b.attachment_blob(&with.attachments[0].sha256).is_some());
+    // No temporary files are left, and every name is one Windows accepts.
+    let mut stack = vec![share.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().to_string();
+            assert!(desk_sync::folder::is_plain_name(&name), "{name}");
+            assert!(!name.ends_with(".tmp"), "{name}");
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    // A folder that is not there is not an empty one.
+    let missing = desk_sync::FsFolder::open(&share.path().join("absent"));
+    assert!(missing.is_err());
+    let _ = folder.list("");
+}
+
+#[test]
+fn compaction_waits_for_every_ack_and_a_snapshot_then_a_new_pc_starts_from_it() {
+    let mut office = Office::new(2, 17);
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        ids.push(add_item(&mut office, 0, &format!("压缩{n}")).id);
+    }
+    let compacting = |now: i64| desk_sync::SyncOptions {
+        compact: true,
+        retention_ms: 0,
+        ..options(now)
+    };
+    let sync_compacting = |office: &mut Office, pc: usize| {
+        office.tick();
+        let p = &mut office.pcs[pc];
+        desk_sync::sync_round(&mut p.catalog, &p.view, &compacting(now_ms() + 1000))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // PC 1 has acknowledged only what it had when it joined: only that may go, and PC 1 still
+    // finds every new item in the segments left.
+    sync_compacting(&mut office, 0);
+    ok(office.sync(1));
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("压缩{n}")));
+    }
+    for n in 0..10 {
+        ids.push(add_item(&mut office, 0, &format!("压缩{}", 20 + n)).id);
+    }
+    ok(office.sync(0));
+    ok(office.sync(1));
+    let report = sync_compacting(&mut office, 0);
+    assert!(report.segments_compacted > 0, "{report:?}");
+    assert!(report.snapshot_written);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let remaining = office
+        .share
+        .borrow()
+        .files
+        .keys()
+        .filter(|p| p.contains(&format!("/ops/{device}/")))
+        .count();
+    assert!(remaining >= 1, "the newest segment stays");
+    // A new PC starts from the snapshot and the segments left.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = common::View {
+        share: office.share.clone(),
+        pc: 9,
+        seed: 1,
+        faults: Default::default(),
+        rng: std::cell::RefCell::new(common::Rng::new(1)),
+    };
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    assert!(report.waiting.is_empty(), "{report:?}");
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(
+            newcomer.item(id).map(|i| i.title).ok(),
+            Some(format!("压缩{n}"))
+        );
+    }
+    assert_eq!(
+        dump(&newcomer)["items"],
+        dump(&office.pcs[0].catalog)["items"]
+    );
+}
