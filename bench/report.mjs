@@ -302,7 +302,7 @@ if (windowSizes.length) {
   L.push('(PSS: shared pages divided among the processes that share them, so libraries are not counted twice).');
   L.push('"Idle": 5 s after the first page, then the median of three readings a second apart. "Scrolled": after');
   L.push('scrolling the catalog list (VirtualList.svelte\'s viewport) to its last row in steps of 200 rows, the UI\'s');
-  L.push('page size (so every page is fetched, and kept by the page cache), each step waiting until its rows are shown.');
+  L.push('page size (so every page is fetched; the page cache of the UI keeps the six nearest the viewport), each step waiting until its rows are shown.');
   L.push('');
   L.push('Baseline: WebKitGTK\'s own MiniBrowser (shipped with the library the app links) showing `about:blank` in');
   L.push('the same display, measured the same way: what any window of this web engine takes before an app adds');

@@ -1113,12 +1113,6 @@ impl crate::Catalog {
         (AttachmentStore::new(&self.data_dir), self.device_id.clone())
     }
 
-    /// The catalog's id (what the shared folder's `format.json` must name).
-    pub fn catalog_id(&self) -> Result<String> {
-        meta_get(&self.conn, "catalog_id")?
-            .ok_or_else(|| StoreError::Decode("the catalog has no id".into()))
-    }
-
     /// Adopts the id of a catalog found in a shared folder (joining it). Allowed only before this
     /// PC ever synced, so two catalogs are never mixed by accident.
     pub fn join_catalog(&mut self, catalog_id: &str) -> Result<()> {
@@ -1464,7 +1458,7 @@ impl crate::Catalog {
     }
 
     /// The path of an attachment's content in the local store, when it is there and whole.
-    pub fn attachment_blob(&self, sha256: &str) -> Option<std::path::PathBuf> {
+    pub fn attachment_blob_present(&self, sha256: &str) -> Option<std::path::PathBuf> {
         let path = AttachmentStore::new(&self.data_dir).blob_path(sha256)?;
         path.is_file().then_some(path)
     }

@@ -561,7 +561,7 @@ fn publish_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> 
     for hash in attachment_hashes(ops) {
         let (Some(rel), Some(local)) = (
             format::blob_path(&hash),
-            round.catalog.attachment_blob(&hash),
+            round.catalog.attachment_blob_present(&hash),
         ) else {
             continue;
         };
@@ -583,7 +583,7 @@ fn publish_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> 
 
 fn fetch_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> {
     for hash in attachment_hashes(ops) {
-        if round.catalog.attachment_blob(&hash).is_some() {
+        if round.catalog.attachment_blob_present(&hash).is_some() {
             continue;
         }
         let Some(rel) = format::blob_path(&hash) else {
