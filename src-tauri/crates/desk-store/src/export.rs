@@ -6,6 +6,7 @@
 //! the items it carried, so the mark syncs), through the workflow's own transitions.
 
 use crate::error::{Result, StoreError};
+use crate::oplog::meta_get;
 use crate::{items, review, Catalog};
 use chrono::NaiveDate;
 use desk_core::checklist::CheckView;
@@ -17,6 +18,7 @@ use desk_core::signoff::Signoff;
 use desk_core::workflow::{Action, WorkflowError};
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
+use std::path::PathBuf;
 
 /// An item with what its manifest entry and its exclusion need.
 pub struct ExportSource {
@@ -43,6 +45,12 @@ pub struct FeedbackRefusal {
 }
 
 impl Catalog {
+    /// The catalog's id (the same on every PC that shares it).
+    pub fn catalog_id(&self) -> Result<String> {
+        meta_get(self.connection(), "catalog_id")?
+            .ok_or_else(|| StoreError::Decode("the catalog has no id".into()))
+    }
+
     /// Every item's id, in 索引号 order (items without one last, by id).
     pub fn item_ids(&self) -> Result<Vec<String>> {
         let mut stmt = self
@@ -71,6 +79,11 @@ impl Catalog {
             checks,
             signoffs,
         })
+    }
+
+    /// Where an attachment's content is stored, when the hash is well formed.
+    pub fn attachment_blob(&self, sha256: &str) -> Option<PathBuf> {
+        crate::attachments::AttachmentStore::new(self.data_dir()).blob_path(sha256)
     }
 
     /// Records a bundle that was written: the bundle, the items it carried, and the move of
