@@ -12,12 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDriver, Session } from './webdriver.mjs';
+import { app, artifacts, cli, desk, root, shot, targetDir } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
-const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
-const artifacts = join(root, 'tests', 'e2e', '.artifacts');
 const port = 4444 + (process.pid % 500) * 2;
 
 let driver;
@@ -27,16 +23,6 @@ function dataFolder() {
   const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
   folders.push(dir);
   return dir;
-}
-
-function cli(dataDir, ...args) {
-  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
-  return JSON.parse(out);
-}
-
-async function shot(session, name) {
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
 }
 
 async function total(session) {

@@ -11,36 +11,13 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { startDriver, Session } from './webdriver.mjs';
+import { app, artifacts, cli, desk, press, root, shot, targetDir } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
-const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
-const artifacts = join(root, 'tests', 'e2e', '.artifacts');
 // Another port range than the other window tests.
 const port = 6444 + (process.pid % 500) * 2;
 
 let driver;
 const folders = [];
-
-function cli(dataDir, ...args) {
-  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
-  return out.trim() === '' ? null : JSON.parse(out);
-}
-
-async function shot(session, name) {
-  await new Promise((done) => setTimeout(done, 600));
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
-}
-
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
-
-async function press(session, selector) {
-  const element = await session.waitFor(selector);
-  await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: element }]);
-  await session.click(element);
-}
 
 /** A clerk records an item and works its checks, the section head signs it off (all with `desk`). */
 function signedItem(dataDir, title, fields, attachment) {

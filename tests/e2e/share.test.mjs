@@ -12,19 +12,12 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli, desk, root, targetDir } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
 const shareScript = join(root, 'tests', 'share', 'share.sh');
 
 const folders = [];
 let shareDir = null;
-
-function cli(dataDir, ...args) {
-  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
-  return out.trim() === '' ? null : JSON.parse(out);
-}
 
 /** The error code a failing command prints with --json. */
 function cliError(dataDir, ...args) {

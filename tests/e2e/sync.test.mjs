@@ -11,29 +11,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDriver, Session } from './webdriver.mjs';
+import { app, artifacts, cli, desk, root, shot, targetDir } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
-const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
-const artifacts = join(root, 'tests', 'e2e', '.artifacts');
 // Two drivers, each with its own WebDriver and native port, in a range of their own.
 const port = 6444 + (process.pid % 400) * 4;
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const drivers = [];
 const folders = [];
-
-function cli(dataDir, ...args) {
-  const out = execFileSync(desk, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
-  return out.trim() === '' ? null : JSON.parse(out);
-}
-
-async function shot(session, name) {
-  await new Promise((done) => setTimeout(done, 600));
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
-}
 
 function temp(prefix) {
   const dir = mkdtempSync(join(tmpdir(), prefix));

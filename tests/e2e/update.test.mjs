@@ -15,12 +15,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDriver, Session } from './webdriver.mjs';
+import { app, artifacts, desk, root, shot, targetDir } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const app = process.env.DESK_APP ?? join(targetDir, 'debug', 'disclosure-desk');
-const desk = process.env.DESK_CLI ?? join(targetDir, 'debug', 'desk');
-const artifacts = join(root, 'tests', 'e2e', '.artifacts');
 const port = 5444 + (process.pid % 500) * 2;
 const PACKAGE = 'disclosure-desk_9.0.0_amd64.deb';
 
@@ -29,11 +25,6 @@ let work;
 
 function run(...args) {
   return JSON.parse(execFileSync(desk, ['--json', ...args], { encoding: 'utf8' }));
-}
-
-async function shot(session, name) {
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), await session.screenshot());
 }
 
 /** Serves `state.dir`; `state.manifest` replaces latest.json, `state.tamper` flips a byte of the package. */
