@@ -4,7 +4,7 @@
 //     [--note "a sentence on how this run differed"]
 //
 // DIR holds what scripts/bench.sh left there: generate-N.json, domain-N.json, window-N.json,
-// binary.json. bench/FINDINGS.md (written by hand after profiling) is appended to RESULTS.md.
+// binary.json, sync.json (desk-sync-bench --json) and export.json (export_bench --json). bench/FINDINGS.md (written by hand after profiling) is appended to RESULTS.md.
 
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -73,6 +73,35 @@ const domain = Object.fromEntries(domainSizes.map((s) => [s, read(`domain-${s}.j
 const windows = Object.fromEntries(windowSizes.map((s) => [s, read(`window-${s}.json`)]));
 const generated = Object.fromEntries(generateSizes.map((s) => [s, read(`generate-${s}.json`)]));
 const binary = read('binary.json');
+const syncBench = read('sync.json');
+const exportBench = read('export.json');
+
+/** Median, smallest and largest of a list of numbers. */
+function spread(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+/** Each run's time, its same-run baseline and their ratio, summarised over the runs. */
+function versus(runs, app, base) {
+  return {
+    app: spread(runs.map((r) => r[app])),
+    baseline: spread(runs.map((r) => r[base])),
+    ratio: spread(runs.map((r) => r[app] / r[base])),
+  };
+}
+const syncFigures = syncBench
+  ? {
+      apply: versus(syncBench.runs, 'apply_seconds', 'apply_baseline_seconds'),
+      snapshot: versus(syncBench.runs, 'snapshot_seconds', 'snapshot_baseline_seconds'),
+    }
+  : null;
+const exportFigures = exportBench
+  ? { ...versus(exportBench.runs, 'export_seconds', 'cp_seconds'), verify: spread(exportBench.runs.map((r) => r.verify_seconds)) }
+  : null;
 const largest = Math.max(...domainSizes, ...windowSizes);
 const started = Number(args.started ?? 0);
 const now = new Date();
@@ -129,6 +158,26 @@ if (binary) {
   });
 }
 
+if (syncFigures) {
+  for (const [key, label] of [['apply', `apply ${n(syncBench.ops)} remote operations`], ['snapshot', `a new PC from a snapshot of ${n(syncBench.items)} items`]]) {
+    const f = syncFigures[key];
+    goals.push({
+      goal: `sync: ${label} within 3× of plain SQLite writing the same rows`,
+      measured: f.ratio.median,
+      detail: `${fmt(f.app.median, 2)} s against ${fmt(f.baseline.median, 2)} s: ${ratio(f.ratio.median)} (${ratio(f.ratio.min)}–${ratio(f.ratio.max)} over ${syncBench.runs.length} runs)`,
+      met: f.ratio.median <= 3,
+    });
+  }
+}
+if (exportFigures) {
+  goals.push({
+    goal: `export of ${n(exportBench.items)} items with ${fmt(exportBench.attachment_bytes / 1073741824, 2)} GiB of attachments within 1.5× of cp`,
+    measured: exportFigures.ratio.median,
+    detail: `${fmt(exportFigures.app.median, 2)} s against cp ${fmt(exportFigures.baseline.median, 2)} s: ${ratio(exportFigures.ratio.median)} (${ratio(exportFigures.ratio.min)}–${ratio(exportFigures.ratio.max)} over ${exportBench.runs.length} runs)`,
+    met: exportFigures.ratio.median <= 1.5,
+  });
+}
+
 // The 1-minute load average at each step of the run (scripts/bench.sh writes it).
 const loadPath = join(work, 'load.tsv');
 const load = existsSync(loadPath)
@@ -158,10 +207,8 @@ const results = {
   domain,
   window: Object.fromEntries(Object.entries(windows).map(([s, v]) => [s, v.summary])),
   binary,
-  not_yet_measurable: {
-    sync_apply_and_new_pc_snapshot: 'not yet measurable: sync does not exist yet',
-    export_10000_items_with_attachments: 'not yet measurable: export does not exist yet (nor its baseline, cp of the attachment bytes)',
-  },
+  sync: syncBench ? { ...syncBench, summary: syncFigures } : null,
+  export: exportBench ? { ...exportBench, summary: exportFigures } : null,
 };
 writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -342,11 +389,38 @@ if (binary) {
   L.push('');
 }
 
-L.push('## Not yet measurable');
-L.push('');
-L.push('- Sync apply and the snapshot for a new PC: not yet measurable, sync does not exist yet.');
-L.push('- Export of 10,000 items with attachments, and its baseline (cp of the attachment bytes): not yet measurable, export does not exist yet.');
-L.push('');
+const sec = (f) => (f ? `${fmt(f.median, 2)} (${fmt(f.min, 2)}–${fmt(f.max, 2)})` : '–');
+const times = (f) => (f ? `${ratio(f.median)} (${ratio(f.min)}–${ratio(f.max)})` : '–');
+if (syncFigures) {
+  L.push('## Sync: applying other PCs\' operations');
+  L.push('');
+  L.push('`desk-sync-bench` (`src-tauri/crates/desk-sync/src/bin/desk-sync-bench.rs`): segments written into a real folder in');
+  L.push('the sync format, then one sync round of a fresh catalog reads, checks and applies them as the app does');
+  L.push('(checksums, causal and clock checks, the operation log, register heads, item and list rows, the search');
+  L.push('index, due dates, sign-off checks). Baseline: plain SQLite inserting the same operation rows and writing the');
+  L.push('same item rows in one transaction with prepared statements, in the same run on the same disk. Goal: within 3×.');
+  L.push('What the time goes to: [sync.md](sync.md).');
+  L.push('');
+  L.push('| benchmark | sync (s) | plain SQLite (s) | ratio |');
+  L.push('| --- | ---: | ---: | ---: |');
+  L.push(`| apply ${n(syncBench.ops)} remote operations (${n(syncBench.apply_items ?? syncBench.ops / 5)} items created, the rest edits) | ${sec(syncFigures.apply.app)} | ${sec(syncFigures.apply.baseline)} | ${times(syncFigures.apply.ratio)} |`);
+  L.push(`| a new PC from a snapshot of ${n(syncBench.items)} items | ${sec(syncFigures.snapshot.app)} | ${sec(syncFigures.snapshot.baseline)} | ${times(syncFigures.snapshot.ratio)} |`);
+  L.push('');
+}
+if (exportFigures) {
+  L.push('## Export for the web team');
+  L.push('');
+  L.push('`bash bench/export.sh` (`src-tauri/crates/desk-export/examples/export_bench.rs`): a catalog of signed-off items,');
+  L.push('each with one incompressible attachment, exported in full to a new bundle (choosing the items, re-hashing every');
+  L.push('attachment from the store, the zip, manifest, index page and checksums, fsync and rename); baseline: `cp -r` of');
+  L.push('the same attachment store, alternating which goes first, both followed by `sync`. Goal: within 1.5× of cp.');
+  L.push('What the time goes to: [export.md](export.md).');
+  L.push('');
+  L.push('| items | attachment bytes | bundle bytes | export (s) | cp (s) | ratio | verify the bundle (s) |');
+  L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  L.push(`| ${n(exportBench.items)} | ${n(exportBench.attachment_bytes)} | ${n(exportBench.bundle_bytes)} | ${sec(exportFigures.app)} | ${sec(exportFigures.baseline)} | ${times(exportFigures.ratio)} | ${sec(exportFigures.verify)} |`);
+  L.push('');
+}
 
 if (generateSizes.length) {
   L.push('## The generated catalogs');

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks: how fast and how lean the catalog is at 1,000, 10,000 and 100,000 items, measured
 # against plain baselines in the same run. Builds what it needs in release, generates the catalogs
-# into a temporary folder, runs the domain benchmarks (desk-bench) and the window benchmark
-# (bench/window.mjs, the real app under Xvfb over WebDriver), and writes bench/RESULTS.md and
-# bench/results.json. Not part of scripts/test.sh: performance is a goal set here, not a test.
+# into a temporary folder, runs the domain benchmarks (desk-bench), the window benchmark
+# (bench/window.mjs, the real app under Xvfb over WebDriver), the sync benchmark (desk-sync-bench)
+# and the export benchmark (bench/export.sh), and writes bench/RESULTS.md and bench/results.json.
+# Not part of scripts/test.sh: performance is a goal set here, not a test.
 #
 # Settings (environment): BENCH_SIZES ("1000 10000 100000"), BENCH_WINDOW_SIZES (the same),
 # BENCH_RUNS (5), BENCH_SCROLL_RUNS (3: of those runs, how many scroll the list to its end),
 # BENCH_SEED (2019), BENCH_KEEP=1 keeps the temporary folder, BENCH_CATALOGS=DIR uses the catalogs
 # a kept run left there (DIR/catalog-N with DIR/generate-N.json, same seed) instead of generating
 # them again (100,000 items take 10 minutes or more); they are copied, never changed.
+# BENCH_SYNC_OPS and BENCH_SYNC_ITEMS (100000 each) and BENCH_SYNC_RUNS (3) size the sync
+# benchmark; BENCH_EXPORT_ITEMS (10000), BENCH_EXPORT_BYTES (1 GiB) and BENCH_EXPORT_RUNS (3) the
+# export benchmark (it needs about 3 GiB free in the temporary folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -34,6 +38,7 @@ step "build: the UI, the release app, the benchmark binary"
 (cd ui && npm run build)
 cargo build --release -p disclosure-desk --features disclosure-desk/custom-protocol
 cargo build --release -p desk-bench
+cargo build --release -p desk-sync --bin desk-sync-bench
 APP="$TARGET/release/disclosure-desk"
 BENCH="$TARGET/release/desk-bench"
 printf '{"bytes": %s}\n' "$(stat -c %s "$APP")" >"$WORK/binary.json"
@@ -62,6 +67,14 @@ for n in $SIZES; do
   "$BENCH" run --data-dir "$WORK/catalog-$n" --work-dir "$WORK/run-$n" --runs "$RUNS" --out "$WORK/domain-$n.json"
   rm -rf "$WORK/run-$n"
 done
+
+step "sync: applying other PCs' operations, and a new PC from a snapshot"
+"$TARGET/release/desk-sync-bench" --ops "${BENCH_SYNC_OPS:-100000}" --items "${BENCH_SYNC_ITEMS:-100000}" \
+  --runs "${BENCH_SYNC_RUNS:-3}" --json "$WORK/sync.json"
+
+step "export: signed-off items with their attachments, against cp"
+BENCH_ITEMS="${BENCH_EXPORT_ITEMS:-10000}" BENCH_BYTES="${BENCH_EXPORT_BYTES:-1073741824}" \
+  BENCH_RUNS="${BENCH_EXPORT_RUNS:-3}" BENCH_JSON="$WORK/export.json" bash bench/export.sh
 
 step "results"
 cut -d' ' -f1 /proc/loadavg | sed 's/$/\tend/' >>"$WORK/load.tsv"

@@ -19,8 +19,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests"
 cargo test --workspace
 
-step "build the app and the CLI"
-cargo build -p disclosure-desk -p desk-cli
+step "build the app, the CLI and the catalog generator (the window tests use all three)"
+cargo build -p disclosure-desk -p desk-cli -p desk-bench
 
 step "end to end: the real window under Xvfb"
 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/

@@ -10,11 +10,12 @@
 //! PC a new device id) the window's catalog is reopened, so its cached settings, calendar and
 //! device id are fresh, and the window is told to refresh its screens.
 //!
-//! Events (all to every window): `sync-status` (a `SyncStatus`), `sync-running` (a bool) and
+//! Events (all to every window): `sync-status` (a `SyncStatus`), `sync-running` (a bool),
+//! `sync-progress` (a `SyncProgress`, while a round applies other PCs' segments) and
 //! `sync-applied` (how many operations arrived).
 
 use desk_core::error::ErrorPayload;
-use desk_core::sync::{SyncReport, SyncStatus};
+use desk_core::sync::{SyncProgress, SyncReport, SyncStatus};
 use desk_core::sync_schedule::{SyncSchedule, SyncTiming};
 use desk_store::{Catalog, OpenOptions};
 use desk_sync::{FsFolder, SyncError, SyncOptions};
@@ -24,6 +25,8 @@ use std::time::{Duration, Instant};
 
 /// How often the worker looks at the outbox for local edits.
 const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// At most this often the window hears how far a round has got.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 type Reply = Sender<Result<SyncReport, ErrorPayload>>;
 
@@ -42,6 +45,8 @@ pub struct SyncWorker {
 pub trait SyncHost: Send + 'static {
     fn running(&self, running: bool);
     fn status(&self, status: &SyncStatus);
+    /// How far the running round has applied other PCs' segments.
+    fn progress(&self, progress: &SyncProgress);
     /// Operations from other PCs arrived (or this PC's identity changed).
     fn applied(&self, ops: u32);
 }
@@ -155,7 +160,7 @@ fn round(catalog: &mut Catalog, host: &dyn SyncHost) -> Result<SyncReport, Error
         ));
     };
     host.running(true);
-    let result = round_in(catalog, &folder);
+    let result = round_in(catalog, &folder, host);
     host.running(false);
     match &result {
         Ok(report) => {
@@ -169,7 +174,11 @@ fn round(catalog: &mut Catalog, host: &dyn SyncHost) -> Result<SyncReport, Error
     result
 }
 
-fn round_in(catalog: &mut Catalog, folder: &str) -> Result<SyncReport, ErrorPayload> {
+fn round_in(
+    catalog: &mut Catalog,
+    folder: &str,
+    host: &dyn SyncHost,
+) -> Result<SyncReport, ErrorPayload> {
     let share = FsFolder::open(Path::new(folder)).map_err(|e| {
         let error = SyncError::from_io(folder, e);
         // The engine records its own failures; a folder that does not open never reaches it.
@@ -180,7 +189,17 @@ fn round_in(catalog: &mut Catalog, folder: &str) -> Result<SyncReport, ErrorPayl
         folder_label: folder.to_string(),
         ..SyncOptions::default()
     };
-    desk_sync::sync_round(catalog, &share, &options).map_err(|e| e.payload())
+    let mut told_at: Option<Instant> = None;
+    let mut on_progress = |progress: &SyncProgress| {
+        // A window needs a few updates a second, not one per segment of a 100,000-item pull.
+        let finished = progress.segments_done >= progress.segments_total;
+        if finished || told_at.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+            told_at = Some(Instant::now());
+            host.progress(progress);
+        }
+    };
+    desk_sync::sync_round_with_progress(catalog, &share, &options, &mut on_progress)
+        .map_err(|e| e.payload())
 }
 
 /// The window side: events to every window, and a fresh catalog after remote changes.
@@ -195,6 +214,10 @@ impl<R: tauri::Runtime> SyncHost for WindowHost<R> {
 
     fn status(&self, status: &SyncStatus) {
         emit(&self.app, "sync-status", status);
+    }
+
+    fn progress(&self, progress: &SyncProgress) {
+        emit(&self.app, "sync-progress", *progress);
     }
 
     fn applied(&self, ops: u32) {
@@ -225,6 +248,7 @@ mod tests {
     enum Told {
         Running(bool),
         Status { waiting: u32 },
+        Progress { done: u32, total: u32 },
         Applied(u32),
     }
 
@@ -237,6 +261,12 @@ mod tests {
         fn status(&self, status: &SyncStatus) {
             let _ = self.0.send(Told::Status {
                 waiting: status.ops_waiting_to_go_out,
+            });
+        }
+        fn progress(&self, progress: &SyncProgress) {
+            let _ = self.0.send(Told::Progress {
+                done: progress.segments_done,
+                total: progress.segments_total,
             });
         }
         fn applied(&self, ops: u32) {
@@ -324,10 +354,13 @@ mod tests {
         let arrived: u32 = report.applied.iter().map(|a| a.ops).sum();
         assert!(arrived > 0);
         let mut applied = false;
+        let mut finished = false;
         while let Ok(t) = told_b.try_recv() {
             applied |= matches!(t, Told::Applied(_));
+            finished |= matches!(t, Told::Progress { done, total } if done == total && total > 0);
         }
         assert!(applied, "the window of B is told to reload");
+        assert!(finished, "the window of B saw the round's progress reach its end");
         let catalog = Catalog::open(b.path(), OpenOptions { seed_sample: false })
             .unwrap_or_else(|e| panic!("open: {e}"));
         let titles: Vec<String> = catalog

@@ -134,6 +134,28 @@ test('the signed-off items leave as one bundle that verifies in the app and with
     await press(session, '[data-testid=verify-run]');
     await session.waitFor('[data-testid=verify-problems]', 60000);
     await shot(session, 'export-04-damaged');
+
+    // Table 二 of the annual report in the window gives the figures `desk report annual` gives.
+    await press(session, '[data-testid=export-tab-reports]');
+    const year = await session.waitFor('[data-testid=report-year]');
+    await session.clear(year);
+    await session.type(year, '2026');
+    await press(session, '[data-testid=report-show]');
+    await session.waitFor('[data-testid=report-table]', 30000);
+    const annual = cli(dataDir, 'report', 'annual', '--year', '2026');
+    const cells = (selector) => session.execute(
+      `return [...document.querySelectorAll(${JSON.stringify(selector)})].map((row) => [...row.querySelectorAll('td')].map((c) => c.textContent.trim()).join('|'))`,
+    );
+    assert.deepEqual(
+      await cells('[data-testid=report-table] tbody tr'),
+      [annual.rules, annual.normative].map((f) => [f.issued, f.repealed, f.in_force].join('|')),
+    );
+    assert.ok(annual.by_channel.length > 0, JSON.stringify(annual));
+    assert.deepEqual(
+      await cells('.side tbody tr'),
+      [...annual.by_channel, ...annual.by_department].map((r) => `${r.label}|${r.count}`),
+    );
+    await shot(session, 'export-05-annual-table');
   } finally {
     await session.end();
   }
@@ -155,8 +177,8 @@ test('the signed-off items leave as one bundle that verifies in the app and with
   assert.ok(dom.includes('招生工作通知.pdf'));
   assert.ok(!dom.includes('<script'));
   mkdirSync(artifacts, { recursive: true });
-  execFileSync('chromium', [...chromium, `--screenshot=${join(artifacts, 'export-05-index-chromium.png')}`, page], {
+  execFileSync('chromium', [...chromium, `--screenshot=${join(artifacts, 'export-06-index-chromium.png')}`, page], {
     stdio: 'ignore',
   });
-  assert.ok(existsSync(join(artifacts, 'export-05-index-chromium.png')));
+  assert.ok(existsSync(join(artifacts, 'export-06-index-chromium.png')));
 });

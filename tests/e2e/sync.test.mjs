@@ -1,7 +1,8 @@
 // End to end: two real app windows (two data folders, two tauri-driver processes) on one shared
 // folder. The second PC chooses the folder in its window and joins; an edit in one window reaches
 // the other with "sync now"; a field both change becomes a conflict shown in both status areas,
-// is settled on the conflicts screen of one window, and the settlement reaches the other.
+// is settled on the conflicts screen of one window, and the settlement reaches the other. A new PC
+// pulling a generated catalog of hundreds of items shows the round's progress in its status area.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDriver, Session } from './webdriver.mjs';
 import { app, artifacts, cli, desk, root, shot, targetDir } from './harness.mjs';
+
+const bench = process.env.DESK_BENCH ?? join(targetDir, 'debug', 'desk-bench');
 
 // Two drivers, each with its own WebDriver and native port, in a range of their own.
 const port = 6444 + (process.pid % 400) * 4;
@@ -48,6 +51,7 @@ async function tone(session) {
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   assert.ok(existsSync(desk), `build the CLI first: ${desk}`);
+  assert.ok(existsSync(bench), `build the catalog generator first: ${bench}`);
   drivers.push(await startDriver({ port, nativePort: port + 1 }));
   drivers.push(await startDriver({ port: port + 2, nativePort: port + 3 }));
 });
@@ -132,6 +136,43 @@ test('two windows sync through one folder, and a conflict is settled in one of t
     await shot(winA, 'sync-05-status-area-synced');
   } finally {
     await winA.end();
+    await winB.end();
+  }
+});
+
+test('a new PC pulling a large catalog shows how far the sync has got', { timeout: 600000 }, async () => {
+  const share = temp('desk-e2e-share-big-');
+  const a = temp('desk-e2e-sync-big-a-');
+  const b = temp('desk-e2e-sync-big-b-');
+  // A catalog of generated items (Chinese titles, checks, workflow), published from A by the CLI:
+  // every field and check is an operation, so B has many segments to apply.
+  const items = 600;
+  execFileSync(bench, ['generate', '--items', String(items), '--seed', '7', '--data-dir', a], { encoding: 'utf8' });
+  const published = cli(a, 'sync', '--folder', share);
+  assert.ok(published.segments_published >= 5, `segments published: ${published.segments_published}`);
+  const total = cli(a, 'item', 'list', '--limit', '1').total;
+
+  const winB = await Session.start(drivers[1].base, app, ['--data-dir', b]);
+  try {
+    await winB.until('B not syncing yet', async () => (await tone(winB)) === 'none');
+    await winB.click(await winB.waitFor('[data-testid=sync-summary]'));
+    await winB.type(await winB.waitFor('[data-testid=sync-folder-input]'), share);
+    await winB.click(await winB.find('[data-testid=sync-folder-use]'));
+    // While the round applies A's segments, the status area counts them with a bar.
+    const seen = await winB.until('the progress shown', async () => {
+      const running = await winB.findAll('[data-testid=sync-running][data-total]');
+      if (running.length === 0) return false;
+      const done = Number(await winB.dataset(running[0], 'done'));
+      const all = Number(await winB.dataset(running[0], 'total'));
+      return done > 0 && done < all ? { done, all } : false;
+    }, 120000);
+    assert.ok(seen.all >= published.segments_published, JSON.stringify(seen));
+    assert.equal((await winB.findAll('.sync-area progress')).length, 1);
+    await shot(winB, 'sync-06-progress');
+    await winB.until('B synced', async () => (await tone(winB)) === 'ok', 300000);
+    assert.equal((await winB.findAll('.sync-area progress')).length, 0);
+    assert.equal(cli(b, 'item', 'list', '--limit', '1').total, total);
+  } finally {
     await winB.end();
   }
 });

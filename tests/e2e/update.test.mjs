@@ -139,10 +139,17 @@ test('an update from the intranet server and from the shared folder: found, veri
     assert.match(await installAndWait(session), /not signed with this office's key/);
     configure(dataDir, { endpoints: [`${base}/latest.json`], pubkey: office.pubkey });
 
+    // A server whose release is not newer than this one: nothing is offered.
+    const sameWww = join(work, 'same-www');
+    publish(sameWww, '0.1.0', ['--base-url', `${base}/`]);
+    state.manifest = readFileSync(join(sameWww, 'latest.json'), 'utf8');
+    assert.match(await checkAndWait(session, 'the check'), /This is the newest version \(0\.1\.0\)\./);
+    await shot(session, 'update-04-server-not-newer');
+
     // A damaged latest.json, then a server that is down.
     state.manifest = '{"version": "9.0.0", "platforms": ';
     assert.match(await checkAndWait(session, 'the check'), /damaged or incomplete/);
-    await shot(session, 'update-04-server-malformed');
+    await shot(session, 'update-04b-server-malformed');
     state.manifest = undefined;
     await new Promise((ok) => server.close(ok));
     assert.match(await checkAndWait(session, 'the check'), /server cannot be reached/);

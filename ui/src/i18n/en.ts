@@ -634,6 +634,7 @@ const en: Messages = {
       never: 'Not synced yet',
       synced: 'Synced {at}',
       running: 'Syncing…',
+      progress: 'Syncing {done}/{total} batches ({ops} changes received)',
       conflicts: '{n} conflicts',
       clock: 'A PC’s clock is {n} min ahead',
       now: 'Sync now',

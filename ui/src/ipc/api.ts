@@ -27,6 +27,7 @@ import type {
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
+  SyncProgress,
   SyncReport,
   SyncStatus,
   UpdateCheck,
@@ -300,6 +301,8 @@ export function settleConflict(key: string, opId: string): Promise<void> {
 export interface SyncEvents {
   status: (status: SyncStatus) => void;
   running: (running: boolean) => void;
+  /** How far a running round has applied other PCs' segments (a few times a second at most). */
+  progress: (progress: SyncProgress) => void;
   applied: (ops: number) => void;
 }
 
@@ -307,6 +310,7 @@ export async function onSyncEvents(handlers: SyncEvents): Promise<UnlistenFn> {
   const unlisten = await Promise.all([
     listen<SyncStatus>('sync-status', (e) => handlers.status(e.payload)),
     listen<boolean>('sync-running', (e) => handlers.running(e.payload)),
+    listen<SyncProgress>('sync-progress', (e) => handlers.progress(e.payload)),
     listen<number>('sync-applied', (e) => handlers.applied(e.payload)),
   ]);
   return () => unlisten.forEach((u) => u());

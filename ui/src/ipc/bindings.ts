@@ -348,6 +348,8 @@ last_error: string | null, ops_waiting_to_go_out: number, conflicts: number, clo
  */
 cursors: Array<DeviceCount>, };
 
+export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
+
 export type Conflict = { 
 /**
  * `entity/entity_id/field`, what `desk conflicts resolve` takes.

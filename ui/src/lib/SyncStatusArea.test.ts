@@ -1,9 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen, fireEvent } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import type { SyncStatus } from '../ipc/bindings';
+import type { SyncProgress, SyncStatus } from '../ipc/bindings';
 
-let handlers: { status: (s: SyncStatus) => void; running: (r: boolean) => void } | null = null;
+let handlers: {
+  status: (s: SyncStatus) => void;
+  running: (r: boolean) => void;
+  progress: (p: SyncProgress) => void;
+} | null = null;
 const syncNow = vi.fn(async () => ({}));
 vi.mock('../ipc/api', () => ({
   onSyncEvents: async (h: typeof handlers) => {
@@ -30,7 +34,7 @@ const base: SyncStatus = {
 const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');
 const { setLang } = await import('../i18n/index.svelte');
 const { route } = await import('./nav.svelte');
-const { syncTone } = await import('./sync.svelte');
+const { progressShare, syncTone } = await import('./sync.svelte');
 
 function show(status: SyncStatus) {
   handlers?.status(status);
@@ -53,6 +57,39 @@ describe('the sync status area', () => {
     expect(route.screen).toBe('conflicts');
     await fireEvent.click(screen.getByTestId('sync-now'));
     expect(syncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows how far a long round has got, and forgets it when the round ends', async () => {
+    setLang('zh-CN');
+    render(SyncStatusArea);
+    await vi.waitFor(() => expect(handlers).not.toBeNull());
+    show(base);
+    handlers?.running(true);
+    flushSync();
+    expect(screen.getByTestId('sync-running').textContent).toContain('正在同步…');
+    handlers?.progress({ segments_done: 12, segments_total: 40, ops_applied: 24000 });
+    flushSync();
+    const running = screen.getByTestId('sync-running');
+    expect(running.textContent).toContain('正在同步 12/40 批（已收到 24000 项修改）');
+    expect(document.querySelector('progress')?.getAttribute('value')).toBe('0.3');
+    handlers?.running(false);
+    flushSync();
+    expect(screen.queryByTestId('sync-running')).toBeNull();
+    expect(document.querySelector('progress')).toBeNull();
+    handlers?.running(true);
+    flushSync();
+    expect(screen.getByTestId('sync-running').textContent).toContain('正在同步…');
+    handlers?.running(false);
+    flushSync();
+  });
+
+  it('gives a bar only to rounds with more than one segment', () => {
+    expect(progressShare(null)).toBeNull();
+    expect(progressShare({ segments_done: 0, segments_total: 1, ops_applied: 0 })).toBeNull();
+    expect(progressShare({ segments_done: 0, segments_total: 4, ops_applied: 0 })).toBe(0);
+    expect(progressShare({ segments_done: 3, segments_total: 4, ops_applied: 900 })).toBe(0.75);
+    // A segment that turned up during the round can take "done" past the listed total.
+    expect(progressShare({ segments_done: 5, segments_total: 4, ops_applied: 900 })).toBe(1);
   });
 
   it('picks the tone from the status', () => {

@@ -2,7 +2,7 @@
 // error of the last round asked for here. The worker in the backend runs the rounds; this only
 // listens, asks for a round, and refreshes what other PCs' operations may have changed.
 
-import type { ErrorPayload, SyncStatus } from '../ipc/bindings';
+import type { ErrorPayload, SyncProgress, SyncStatus } from '../ipc/bindings';
 import * as api from '../ipc/api';
 import { toErrorPayload } from './errors';
 import { itemsChanged, refreshDepartments, refreshInfo, refreshSettings } from './session.svelte';
@@ -10,13 +10,15 @@ import { itemsChanged, refreshDepartments, refreshInfo, refreshSettings } from '
 interface SyncState {
   status: SyncStatus | null;
   running: boolean;
+  /** How far the running round has applied other PCs' segments; null when none runs. */
+  progress: SyncProgress | null;
   /** The error of a round or a folder choice made from this window. */
   error: ErrorPayload | null;
   /** Bumped when operations from other PCs arrived (or conflicts were settled), so screens reload. */
   version: number;
 }
 
-export const sync = $state<SyncState>({ status: null, running: false, error: null, version: 0 });
+export const sync = $state<SyncState>({ status: null, running: false, progress: null, error: null, version: 0 });
 
 export type SyncTone = 'none' | 'ok' | 'waiting' | 'offline' | 'problem';
 
@@ -44,6 +46,10 @@ export async function startSync(): Promise<void> {
     },
     running: (running) => {
       sync.running = running;
+      if (!running) sync.progress = null;
+    },
+    progress: (progress) => {
+      sync.progress = progress;
     },
     applied: () => void remoteChanged(),
   });
@@ -64,6 +70,15 @@ async function remoteChanged(): Promise<void> {
   await Promise.allSettled([refreshInfo(), refreshDepartments(), refreshSettings()]);
 }
 
+/**
+ * The share of a long round done, 0–1, or null when there is nothing worth a bar: no round, or
+ * one with a single segment to apply.
+ */
+export function progressShare(progress: SyncProgress | null): number | null {
+  if (!progress || progress.segments_total < 2) return null;
+  return Math.min(1, progress.segments_done / progress.segments_total);
+}
+
 /** A round now, from the sync-now button; its error stays shown until the next round. */
 export async function syncNow(): Promise<void> {
   sync.running = true;
@@ -74,6 +89,7 @@ export async function syncNow(): Promise<void> {
     sync.error = toErrorPayload(e);
   } finally {
     sync.running = false;
+    sync.progress = null;
     await refreshSyncStatus();
   }
 }

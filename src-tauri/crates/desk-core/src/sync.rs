@@ -42,6 +42,16 @@ pub struct SyncReport {
     pub finished_at: String,
 }
 
+/// How far a round that applies other PCs' segments has got, for a progress bar: a new PC
+/// pulling a large catalog can take minutes. Totals are what the round's listing showed, so a
+/// segment that turns up during the round can make `segments_done` pass an earlier total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub segments_done: u32,
+    pub segments_total: u32,
+    pub ops_applied: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DeviceCount {
     pub device_id: String,

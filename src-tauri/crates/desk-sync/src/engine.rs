@@ -19,8 +19,8 @@ use desk_core::hlc::Hlc;
 use desk_core::merge::{self, VersionVector};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::sync::{
-    ClockWarning, DeviceChange, DeviceCount, FolderProblem, SyncReport, SyncStatus, WaitReason,
-    WaitingSegment,
+    ClockWarning, DeviceChange, DeviceCount, FolderProblem, SyncProgress, SyncReport, SyncStatus,
+    WaitReason, WaitingSegment,
 };
 use desk_store::Catalog;
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,6 +72,8 @@ struct Round<'a> {
     now: i64,
     catalog_id: String,
     report: SyncReport,
+    progress: SyncProgress,
+    on_progress: &'a mut dyn FnMut(&SyncProgress),
 }
 
 impl Round<'_> {
@@ -85,6 +87,13 @@ impl Round<'_> {
 
     fn list(&self, rest: &str) -> Result<Vec<String>, SyncError> {
         self.folder.list(&self.path(rest)).map_err(|e| self.io(e))
+    }
+
+    /// A segment (or the snapshot) was applied: count it and tell the caller.
+    fn advance(&mut self, ops: u32) {
+        self.progress.segments_done += 1;
+        self.progress.ops_applied += ops;
+        (self.on_progress)(&self.progress);
     }
 
     fn problem(&mut self, code: &str, message: String) {
@@ -102,6 +111,17 @@ pub fn sync_round(
     folder: &dyn SyncFolder,
     options: &SyncOptions,
 ) -> Result<SyncReport, SyncError> {
+    sync_round_with_progress(catalog, folder, options, &mut |_| {})
+}
+
+/// `sync_round`, telling `on_progress` after each segment applied (and once when the round knows
+/// how many it will try), so a long first sync can show a progress bar.
+pub fn sync_round_with_progress(
+    catalog: &mut Catalog,
+    folder: &dyn SyncFolder,
+    options: &SyncOptions,
+    on_progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<SyncReport, SyncError> {
     let now = options
         .now_ms
         .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
@@ -113,6 +133,8 @@ pub fn sync_round(
         now,
         catalog_id,
         report: SyncReport::default(),
+        progress: SyncProgress::default(),
+        on_progress,
     };
     let result = run(&mut round);
     let status_error = result.as_ref().err().map(|e| e.code().to_string());
@@ -676,12 +698,15 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
     if merge::vv_missing(&segment.header.version_vector, &known).is_none() {
         return Ok(());
     }
+    round.progress.segments_total += 1;
+    (round.on_progress)(&round.progress);
     fetch_blobs(round, &segment.ops)?;
     let applied =
         round
             .catalog
             .apply_snapshot(&segment.ops, &segment.header.version_vector, round.now)?;
     add_applied(&mut round.report, "snapshot", applied);
+    round.advance(applied);
     Ok(())
 }
 
@@ -721,6 +746,18 @@ fn apply_all(round: &mut Round) -> Result<(), SyncError> {
         seqs.sort_unstable();
         seqs.dedup();
         listings.insert(device, seqs);
+    }
+    let cursors = round.catalog.sync_cursors()?;
+    let pending: usize = listings
+        .iter()
+        .map(|(device, firsts)| {
+            let cursor = cursors.get(device).copied().unwrap_or(0);
+            firsts.iter().filter(|&&first| first > cursor).count()
+        })
+        .sum();
+    if pending > 0 {
+        round.progress.segments_total += u32::try_from(pending).unwrap_or(u32::MAX);
+        (round.on_progress)(&round.progress);
     }
     let mut waiting: BTreeMap<String, WaitingSegment> = BTreeMap::new();
     loop {
@@ -861,6 +898,7 @@ fn step(round: &mut Round, device: &str, firsts: &[u64]) -> Result<Step, SyncErr
     )?;
     add_applied(&mut round.report, device, outcome.applied);
     round.report.signoffs_voided += outcome.signoffs_voided;
+    round.advance(outcome.applied);
     Ok(Step::Applied)
 }
 

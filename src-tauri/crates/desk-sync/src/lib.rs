@@ -14,6 +14,6 @@ pub mod error;
 pub mod folder;
 pub mod format;
 
-pub use engine::{publish_snapshot, status, sync_round, SyncOptions};
+pub use engine::{publish_snapshot, status, sync_round, sync_round_with_progress, SyncOptions};
 pub use error::SyncError;
 pub use folder::{FsFolder, SyncFolder};
