@@ -141,36 +141,126 @@ pub fn write(
     tx.prepare_cached(&sql)?
         .execute(params_from_iter(values.iter()))?;
     tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![item.id])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",
-    )?;
     for field in set_fields() {
-        if let Value::Array(elements) = item.get(field) {
-            for (position, element) in elements.iter().enumerate() {
-                insert.execute(params![
-                    item.id,
-                    field.key(),
-                    element.to_string(),
-                    position as i64
-                ])?;
-            }
-        }
+        insert_set(tx, item, field)?;
     }
     let seq: i64 = tx.query_row(
         "SELECT seq FROM items WHERE id = ?1",
         params![item.id],
         |r| r.get(0),
     )?;
-    search::index_item(
-        tx,
-        seq,
-        &search::Searchable {
-            title: &item.title,
-            doc_no: &item.doc_no,
-            summary: &item.summary,
-            keywords: &item.keywords,
-        },
-    )
+    search::index_item(tx, seq, &searchable(item))
+}
+
+fn searchable(item: &Item) -> search::Searchable<'_> {
+    search::Searchable {
+        title: &item.title,
+        doc_no: &item.doc_no,
+        summary: &item.summary,
+        keywords: &item.keywords,
+    }
+}
+
+fn insert_set(tx: &Transaction, item: &Item, field: ItemField) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    if let Value::Array(elements) = item.get(field) {
+        for (position, element) in elements.iter().enumerate() {
+            insert.execute(params![
+                item.id,
+                field.key(),
+                element.to_string(),
+                position as i64
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts an item that has no row yet: its row, sets and search entry. A row already there is
+/// an error, never a second search entry.
+pub fn insert_new(
+    tx: &Transaction,
+    item: &Item,
+    effective_due: Option<NaiveDate>,
+    now: &str,
+) -> Result<()> {
+    let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+    let mut values: Vec<SqlValue> = register_fields().map(|f| to_sql(&item.get(f))).collect();
+    values.push(SqlValue::Text(item.id.clone()));
+    values.push(effective_due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
+    values.push(SqlValue::Text(now.to_string()));
+    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO items ({}, id, effective_due, updated_at, created_at) VALUES ({}, ?{})",
+        columns.join(", "),
+        placeholders.join(", "),
+        values.len(),
+    );
+    tx.prepare_cached(&sql)?
+        .execute(params_from_iter(values.iter()))?;
+    let seq = tx.last_insert_rowid();
+    for field in set_fields() {
+        insert_set(tx, item, field)?;
+    }
+    search::add_entry(tx, seq, &searchable(item))
+}
+
+/// Writes what changed from `stored` (the item as its row holds it) to `item`: only the changed
+/// columns (SQLite rewrites an index only when one of its columns is set), only the changed set
+/// fields, and the search entry only when a searched field changed. `due` is the new effective
+/// due date when it changed.
+pub fn write_changes(
+    tx: &Transaction,
+    stored: &Item,
+    item: &Item,
+    due: Option<Option<NaiveDate>>,
+    now: &str,
+) -> Result<()> {
+    let mut sets: Vec<String> = Vec::new();
+    let mut values: Vec<SqlValue> = vec![SqlValue::Text(item.id.clone())];
+    for field in register_fields() {
+        let value = item.get(field);
+        if stored.get(field) != value {
+            values.push(to_sql(&value));
+            sets.push(format!("{} = ?{}", field.key(), values.len()));
+        }
+    }
+    if let Some(due) = due {
+        values.push(due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
+        sets.push(format!("effective_due = ?{}", values.len()));
+    }
+    values.push(SqlValue::Text(now.to_string()));
+    sets.push(format!("updated_at = ?{}", values.len()));
+    let sql = format!("UPDATE items SET {} WHERE id = ?1", sets.join(", "));
+    let changed = tx
+        .prepare_cached(&sql)?
+        .execute(params_from_iter(values.iter()))?;
+    if changed == 0 {
+        return Err(StoreError::NotFound {
+            what: "item",
+            id: item.id.clone(),
+        });
+    }
+    for field in set_fields() {
+        if stored.get(field) != item.get(field) {
+            tx.prepare_cached("DELETE FROM item_sets WHERE item_id = ?1 AND field = ?2")?
+                .execute(params![item.id, field.key()])?;
+            insert_set(tx, item, field)?;
+        }
+    }
+    let searched_changed = stored.title != item.title
+        || stored.doc_no != item.doc_no
+        || stored.summary != item.summary
+        || stored.keywords != item.keywords;
+    if searched_changed {
+        let seq: i64 = tx
+            .prepare_cached("SELECT seq FROM items WHERE id = ?1")?
+            .query_row(params![item.id], |r| r.get(0))?;
+        search::index_item(tx, seq, &searchable(item))?;
+    }
+    Ok(())
 }
 
 /// Writes only what the workflow changes (status and its note, the void reason, the published

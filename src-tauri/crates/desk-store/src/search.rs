@@ -88,18 +88,24 @@ pub struct Searchable<'a> {
 }
 
 pub fn index_item(tx: &Transaction, seq: i64, item: &Searchable) -> Result<()> {
-    tx.execute("DELETE FROM item_search WHERE rowid = ?1", params![seq])?;
+    tx.prepare_cached("DELETE FROM item_search WHERE rowid = ?1")?
+        .execute(params![seq])?;
+    add_entry(tx, seq, item)
+}
+
+/// Adds the entry of an item that has none yet (a new row): no delete to look up first.
+pub fn add_entry(tx: &Transaction, seq: i64, item: &Searchable) -> Result<()> {
     let keywords = item.keywords.join(&KEYWORD_SEPARATOR.to_string());
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO item_search (rowid, title, doc_no, summary, keywords) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            seq,
-            tokens(item.title),
-            tokens(item.doc_no),
-            tokens(item.summary),
-            tokens(&keywords)
-        ],
-    )?;
+    )?
+    .execute(params![
+        seq,
+        tokens(item.title),
+        tokens(item.doc_no),
+        tokens(item.summary),
+        tokens(&keywords)
+    ])?;
     Ok(())
 }
 

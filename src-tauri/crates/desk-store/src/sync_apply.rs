@@ -3,9 +3,9 @@
 //! Why this shape: the merge rules are pure functions of the set of operations
 //! (`desk_core::merge`), so this module keeps what they need, the *heads* of every register and
 //! set element that was edited after its creation (`sync_heads`), and writes the winner into the
-//! ordinary tables the app reads. A segment of a device is applied in one transaction that also
-//! moves that device's cursor, so a crash or a replay changes nothing; an operation already known
-//! is skipped. Nothing here reads files: the engine (`desk-sync`) hands in decoded operations.
+//! ordinary tables the app reads. A device's segments are applied in a row in one transaction
+//! (up to `BATCH_OPS` operations) that also moves that device's cursor past exactly the segments
+//! it holds, so a crash or a replay changes nothing; an operation already known is skipped. Nothing here reads files: the engine (`desk-sync`) hands in decoded operations.
 //!
 //! What must never happen here: an operation dropped (every one is stored, and a losing value
 //! stays a head until a person settles it), or a row deleted because something is *absent*
@@ -283,6 +283,18 @@ pub struct ApplyOutcome {
     pub settings_changed: bool,
 }
 
+/// One segment of a device's operations, in sequence order, and the last sequence it covers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemoteSegment {
+    pub ops: Vec<Operation>,
+    pub last_seq: u64,
+}
+
+/// At most about this many operations per transaction when segments are applied in a row: one
+/// transaction per segment rewrote the same index pages again and again; one for everything
+/// would let the write-ahead log grow with the catalog.
+pub const BATCH_OPS: u32 = 50_000;
+
 /// The catalog facts an apply needs beside the transaction.
 pub(crate) struct ApplyContext<'a> {
     pub device_id: &'a str,
@@ -292,25 +304,48 @@ pub(crate) struct ApplyContext<'a> {
     pub now_ms: i64,
 }
 
-/// Items changed during one apply, written once at its end (a segment often edits one item
-/// many times; loading and writing it once per operation would be the slow part).
+/// Items changed during a batch, written once when it ends (a batch often edits one item many
+/// times; loading and writing it once per operation was the slow part). Each keeps the item as
+/// its row holds it, so that only what changed is written.
 #[derive(Default)]
 struct ItemCache {
-    items: HashMap<String, Item>,
+    items: HashMap<String, CachedItem>,
     dirty: BTreeMap<String, Hlc>,
 }
+
+struct CachedItem {
+    /// The item as its row holds it; `None` for an item new in this batch (no row yet).
+    stored: Option<Item>,
+    item: Item,
+}
+
+/// Past this many items in memory the cache is written out and emptied, so that a new PC
+/// taking in a whole catalog does not hold every item at once.
+const ITEM_CACHE_CAP: usize = 20_000;
 
 impl ItemCache {
     fn get(&mut self, tx: &Connection, id: &str) -> Result<Option<&mut Item>> {
         if !self.items.contains_key(id) {
             match items::load_optional(tx, id)? {
                 Some(item) => {
-                    self.items.insert(id.to_string(), item);
+                    self.items.insert(
+                        id.to_string(),
+                        CachedItem {
+                            stored: Some(item.clone()),
+                            item,
+                        },
+                    );
                 }
                 None => return Ok(None),
             }
         }
-        Ok(self.items.get_mut(id))
+        Ok(self.items.get_mut(id).map(|c| &mut c.item))
+    }
+
+    /// An item created in this batch: it has no row until the cache is written.
+    fn insert_new(&mut self, item: Item) {
+        self.items
+            .insert(item.id.clone(), CachedItem { stored: None, item });
     }
 
     fn touch(&mut self, id: &str, clock: Hlc) {
@@ -323,15 +358,41 @@ impl ItemCache {
         self.dirty.remove(id);
     }
 
+    /// Writes every changed item and empties the cache (what is read again comes from the rows).
     fn flush(&mut self, tx: &Transaction, ctx: &ApplyContext) -> Result<()> {
         for (id, clock) in std::mem::take(&mut self.dirty) {
-            if let Some(item) = self.items.get(&id) {
+            let Some(cached) = self.items.get(&id) else {
+                continue;
+            };
+            let item = &cached.item;
+            let due_of = |item: &Item| -> Result<Option<chrono::NaiveDate>> {
                 let ancestry = review::category_ancestry(tx, item.category_id.as_deref())?;
-                let due =
-                    desk_core::due::effective_due(item, ctx.settings, &ancestry, ctx.calendar);
-                items::write(tx, item, due, &time_text(clock))?;
+                Ok(desk_core::due::effective_due(
+                    item,
+                    ctx.settings,
+                    &ancestry,
+                    ctx.calendar,
+                ))
+            };
+            let at = time_text(clock);
+            match &cached.stored {
+                None => items::insert_new(tx, item, due_of(item)?, &at)?,
+                Some(stored) => {
+                    // The due date follows from these three alone (see `save::recompute_due_dates`).
+                    let inputs_changed = stored.date_formed != item.date_formed
+                        || stored.due_date != item.due_date
+                        || stored.category_id != item.category_id;
+                    let due = if inputs_changed {
+                        let after = due_of(item)?;
+                        (due_of(stored)? != after).then_some(after)
+                    } else {
+                        None
+                    };
+                    items::write_changes(tx, stored, item, due, &at)?;
+                }
             }
         }
+        self.items.clear();
         Ok(())
     }
 }
@@ -347,34 +408,37 @@ fn decode_value<T: serde::de::DeserializeOwned>(what: &str, value: &Value) -> Re
     serde_json::from_value(value.clone()).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
 }
 
-/// Applies one segment of `device`'s operations (in sequence order) and moves its cursor to
-/// `last_seq`, in one transaction. Operations at or below the cursor, and any already known,
-/// are skipped.
-pub(crate) fn apply_segment(
-    conn: &mut Connection,
-    ctx: &ApplyContext,
-    device: &str,
-    ops: &[Operation],
-    last_seq: u64,
-) -> Result<ApplyOutcome> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let outcome = apply_in(&tx, ctx, device, ops, last_seq)?;
-    tx.commit()?;
-    Ok(outcome)
+/// What a batch of segments has applied so far, and what it still has to write when it ends.
+pub(crate) struct Batch {
+    cache: ItemCache,
+    touched_items: BTreeSet<String>,
+    max_clock: Hlc,
+    outcome: ApplyOutcome,
 }
 
-pub(crate) fn apply_in(
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            cache: ItemCache::default(),
+            touched_items: BTreeSet::new(),
+            max_clock: Hlc::ZERO,
+            outcome: ApplyOutcome::default(),
+        }
+    }
+}
+
+/// Applies one segment of `device`'s operations (in sequence order) into `batch` and moves the
+/// device's cursor to `last_seq`, in the caller's transaction; [`finish_batch`] completes it
+/// before the commit. Operations at or below the cursor, and any already known, are skipped.
+pub(crate) fn apply_ops(
     tx: &Transaction,
     ctx: &ApplyContext,
     device: &str,
     ops: &[Operation],
     last_seq: u64,
-) -> Result<ApplyOutcome> {
-    let mut outcome = ApplyOutcome::default();
+    batch: &mut Batch,
+) -> Result<()> {
     let start = cursor(tx, device)?;
-    let mut cache = ItemCache::default();
-    let mut touched_items: BTreeSet<String> = BTreeSet::new();
-    let mut max_clock = Hlc::ZERO;
     let sent = time_text(Hlc {
         wall_ms: ctx.now_ms,
         counter: 0,
@@ -389,15 +453,29 @@ pub(crate) fn apply_in(
         if op.seq <= start || !insert_op(tx, op, Some(&sent))? {
             continue;
         }
-        max_clock = max_clock.max(op.clock);
-        apply_effect(tx, ctx, op, &mut cache, &mut outcome)?;
-        if op.entity == EntityKind::Item {
-            touched_items.insert(op.entity_id.clone());
+        batch.max_clock = batch.max_clock.max(op.clock);
+        apply_effect(tx, ctx, op, &mut batch.cache, &mut batch.outcome)?;
+        if op.entity == EntityKind::Item && !batch.touched_items.contains(&op.entity_id) {
+            batch.touched_items.insert(op.entity_id.clone());
         }
-        outcome.applied += 1;
+        batch.outcome.applied += 1;
+        if batch.cache.items.len() >= ITEM_CACHE_CAP {
+            batch.cache.flush(tx, ctx)?;
+        }
     }
-    cache.flush(tx, ctx)?;
     set_cursor(tx, device, last_seq)?;
+    Ok(())
+}
+
+/// Completes a batch inside its transaction: the changed items written, this PC's clock moved
+/// past what arrived, sign-offs the new operations made stale voided.
+pub(crate) fn finish_batch(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    mut batch: Batch,
+) -> Result<ApplyOutcome> {
+    batch.cache.flush(tx, ctx)?;
+    let mut outcome = batch.outcome;
     if outcome.applied > 0 {
         // Receiving operations moves this PC's clock past them (hybrid logical clock).
         let local = meta_get(tx, "clock")?
@@ -406,9 +484,9 @@ pub(crate) fn apply_in(
         meta_set(
             tx,
             "clock",
-            &local.observe(max_clock, ctx.now_ms).to_string(),
+            &local.observe(batch.max_clock, ctx.now_ms).to_string(),
         )?;
-        outcome.signoffs_voided = void_stale_signoffs(tx, ctx, &touched_items)?;
+        outcome.signoffs_voided = void_stale_signoffs(tx, ctx, &batch.touched_items)?;
     }
     Ok(outcome)
 }
@@ -430,7 +508,7 @@ fn apply_effect(
             for attachment in &item.attachments {
                 outcome.attachments.insert(attachment.sha256.clone());
             }
-            cache.items.insert(item.id.clone(), item);
+            cache.insert_new(item);
             cache.touch(&op.entity_id, op.clock);
         }
         (EntityKind::Item, OpKind::Delete) => {
@@ -1192,8 +1270,8 @@ impl crate::Catalog {
         Ok(())
     }
 
-    /// Applies one segment of another device's operations (see [`apply_in`]) and, when settings
-    /// or calendar years arrived, reads them again and counts due dates again.
+    /// Applies one segment of another device's operations in a transaction of its own (see
+    /// [`Catalog::apply_remote_segments`]).
     pub fn apply_remote_segment(
         &mut self,
         device: &str,
@@ -1201,27 +1279,94 @@ impl crate::Catalog {
         last_seq: u64,
         now_ms: i64,
     ) -> Result<ApplyOutcome> {
+        let mut segment = Some(RemoteSegment {
+            ops: ops.to_vec(),
+            last_seq,
+        });
+        self.apply_remote_segments(device, now_ms, |_| Ok::<_, StoreError>(segment.take()))
+    }
+
+    /// Applies `device`'s segments one after the other as `next` hands them out (it is given the
+    /// device's cursor and returns the segment that follows it, or `None` to stop), in as few
+    /// transactions as [`BATCH_OPS`] allows. Each transaction moves the cursor with exactly what
+    /// it applied, so a crash or a failure leaves the catalog at the end of a whole segment:
+    /// a failure while applying rolls back the open transaction; an error of `next` (a folder
+    /// that stopped answering) commits what was applied before it and is returned. When
+    /// settings or calendar years arrive, the transaction ends there, they are read again and
+    /// due dates are counted again before the next segment.
+    pub fn apply_remote_segments<E: From<StoreError>>(
+        &mut self,
+        device: &str,
+        now_ms: i64,
+        mut next: impl FnMut(u64) -> std::result::Result<Option<RemoteSegment>, E>,
+    ) -> std::result::Result<ApplyOutcome, E> {
         if device == self.device_id {
-            return Err(StoreError::InvalidArgument(
-                "a PC does not apply its own segments".into(),
-            ));
+            return Err(
+                StoreError::InvalidArgument("a PC does not apply its own segments".into()).into(),
+            );
         }
-        let (store, device_id) = self.apply_context_parts();
-        let settings = self.settings.clone();
-        let calendar = self.calendar.clone();
-        let ctx = ApplyContext {
-            device_id: &device_id,
-            settings: &settings,
-            calendar: &calendar,
-            store: &store,
-            now_ms,
-        };
         self.roomy_cache()?;
-        let outcome = apply_segment(&mut self.conn, &ctx, device, ops, last_seq)?;
-        if outcome.settings_changed {
-            self.reload_settings()?;
+        let mut total = ApplyOutcome::default();
+        loop {
+            let (store, device_id) = self.apply_context_parts();
+            let settings = self.settings.clone();
+            let calendar = self.calendar.clone();
+            let ctx = ApplyContext {
+                device_id: &device_id,
+                settings: &settings,
+                calendar: &calendar,
+                store: &store,
+                now_ms,
+            };
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let mut batch = Batch::default();
+            let mut ended = false;
+            let mut failed = None;
+            loop {
+                let at = cursor(&tx, device)?;
+                match next(at) {
+                    Ok(Some(segment)) => {
+                        apply_ops(
+                            &tx,
+                            &ctx,
+                            device,
+                            &segment.ops,
+                            segment.last_seq,
+                            &mut batch,
+                        )?;
+                        if batch.outcome.settings_changed || batch.outcome.applied >= BATCH_OPS {
+                            break;
+                        }
+                    }
+                    Ok(None) => {
+                        ended = true;
+                        break;
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let outcome = finish_batch(&tx, &ctx, batch)?;
+            tx.commit().map_err(StoreError::from)?;
+            total.applied += outcome.applied;
+            total.signoffs_voided += outcome.signoffs_voided;
+            total.attachments.extend(outcome.attachments);
+            total.settings_changed |= outcome.settings_changed;
+            if outcome.settings_changed {
+                self.reload_settings()?;
+            }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if ended {
+                return Ok(total);
+            }
         }
-        Ok(outcome)
     }
 
     /// A large batch touches far more pages than SQLite's default cache holds (2 MB); spilling
@@ -1417,11 +1562,11 @@ impl crate::Catalog {
             store: &store,
             now_ms,
         };
+        self.roomy_cache()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut applied = 0;
-        let mut settings_changed = false;
+        let mut batch = Batch::default();
         // Runs of one device are applied together; the cursor moves only at the end.
         let mut start = 0;
         while start < ops.len() {
@@ -1438,53 +1583,32 @@ impl crate::Catalog {
                     "DELETE FROM sync_cursors WHERE device_id = ?1",
                     params![device],
                 )?;
-                let outcome = apply_in(&tx, &ctx, &device, run, 0)?;
+                apply_ops(&tx, &ctx, &device, run, 0, &mut batch)?;
                 set_cursor(&tx, &device, before)?;
-                applied += outcome.applied;
-                settings_changed |= outcome.settings_changed;
             }
             start = end;
         }
+        let outcome = finish_batch(&tx, &ctx, batch)?;
         for (device, seq) in covers {
             if device != &self.device_id {
                 set_cursor(&tx, device, *seq)?;
             }
         }
         tx.commit()?;
-        if settings_changed {
+        if outcome.settings_changed {
             self.reload_settings()?;
         }
-        Ok(applied)
+        Ok(outcome.applied)
     }
 
     /// The path of an attachment's content in the local store, when it is there and whole.
     pub fn attachment_blob_present(&self, sha256: &str) -> Option<std::path::PathBuf> {
-        let path = AttachmentStore::new(&self.data_dir).blob_path(sha256)?;
-        path.is_file().then_some(path)
+        self.attachment_store().blob_present(sha256)
     }
 
     /// Stores attachment content received from another PC after checking its hash.
     pub fn import_attachment_blob(&self, sha256: &str, bytes: &[u8]) -> Result<bool> {
-        let Some(path) = AttachmentStore::new(&self.data_dir).blob_path(sha256) else {
-            return Ok(false);
-        };
-        if desk_core::signoff::sha256_hex(bytes) != sha256 {
-            return Ok(false);
-        }
-        if path.is_file() {
-            return Ok(true);
-        }
-        let write = |e: std::io::Error| StoreError::FileWrite {
-            path: path.clone(),
-            source: e,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write)?;
-        }
-        let temp = path.with_extension("part");
-        std::fs::write(&temp, bytes).map_err(write)?;
-        std::fs::rename(&temp, &path).map_err(write)?;
-        Ok(true)
+        self.attachment_store().import_blob(sha256, bytes)
     }
 
     /// Whether any item refers to this attachment content.
