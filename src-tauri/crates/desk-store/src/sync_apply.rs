@@ -1186,6 +1186,42 @@ pub(crate) fn rekey_device(
     Ok(unsent.len() as u32)
 }
 
+/// Whether the catalog holds nothing sync could meet: no item, no operation, no sync state.
+fn catalog_is_empty(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM items) AND NOT EXISTS (SELECT 1 FROM ops)
+             AND NOT EXISTS (SELECT 1 FROM sync_heads) AND NOT EXISTS (SELECT 1 FROM sync_tombstones)
+             AND NOT EXISTS (SELECT 1 FROM sync_deleted_items)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The one secondary index applying reads (an item's operations, for deletes and bases).
+const INDEXES_KEPT_IN_BULK: &[&str] = &["ops_entity"];
+
+/// Drops the secondary indexes of items, their sets and the log (as the schema defines them
+/// now, whatever migrations added) and returns the statements that make them again.
+fn drop_bulk_indexes(tx: &Transaction) -> Result<Vec<String>> {
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN ('items', 'item_sets', 'ops') ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rebuild = Vec::new();
+    for (name, sql) in indexes {
+        if INDEXES_KEPT_IN_BULK.contains(&name.as_str()) {
+            continue;
+        }
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        rebuild.push(sql);
+    }
+    Ok(rebuild)
+}
+
 impl crate::Catalog {
     fn apply_context_parts(&self) -> (AttachmentStore, String) {
         (AttachmentStore::new(&self.data_dir), self.device_id.clone())
@@ -1566,6 +1602,14 @@ impl crate::Catalog {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Into an empty catalog, the list's and the log's secondary indexes are built once at
+        // the end rather than kept up row by row; in the same transaction, so a crash leaves
+        // neither half-built indexes nor half the snapshot.
+        let rebuild = if catalog_is_empty(&tx)? {
+            drop_bulk_indexes(&tx)?
+        } else {
+            Vec::new()
+        };
         let mut batch = Batch::default();
         // Runs of one device are applied together; the cursor moves only at the end.
         let mut start = 0;
@@ -1589,6 +1633,9 @@ impl crate::Catalog {
             start = end;
         }
         let outcome = finish_batch(&tx, &ctx, batch)?;
+        for sql in &rebuild {
+            tx.execute_batch(sql)?;
+        }
         for (device, seq) in covers {
             if device != &self.device_id {
                 set_cursor(&tx, device, *seq)?;
