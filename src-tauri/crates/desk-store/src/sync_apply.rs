@@ -405,7 +405,8 @@ fn time_text(clock: Hlc) -> String {
 }
 
 fn decode_value<T: serde::de::DeserializeOwned>(what: &str, value: &Value) -> Result<T> {
-    serde_json::from_value(value.clone()).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
+    // Read from the value in place: a creation carries the whole item, cloning it was waste.
+    T::deserialize(value).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
 }
 
 /// What a batch of segments has applied so far, and what it still has to write when it ends.
