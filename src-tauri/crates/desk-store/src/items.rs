@@ -17,6 +17,7 @@ use desk_core::workdays::WorkCalendar;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// Register fields and their columns (every register field has a column of the same name).
 fn register_fields() -> impl Iterator<Item = ItemField> {
@@ -207,25 +208,22 @@ pub fn insert_new(
     search::add_entry(tx, seq, &searchable(item))
 }
 
-/// Writes what changed from `stored` (the item as its row holds it) to `item`: only the changed
-/// columns (SQLite rewrites an index only when one of its columns is set), only the changed set
-/// fields, and the search entry only when a searched field changed. `due` is the new effective
-/// due date when it changed.
+/// Writes the fields of `item` named in `changed` (its row holds the others): only their
+/// columns (SQLite rewrites an index only when one of its columns is set), only their set fields,
+/// and the search entry only when a searched field is among them. `due` is the effective due
+/// date when its inputs changed.
 pub fn write_changes(
     tx: &Transaction,
-    stored: &Item,
     item: &Item,
+    changed: &BTreeSet<ItemField>,
     due: Option<Option<NaiveDate>>,
     now: &str,
 ) -> Result<()> {
     let mut sets: Vec<String> = Vec::new();
     let mut values: Vec<SqlValue> = vec![SqlValue::Text(item.id.clone())];
-    for field in register_fields() {
-        let value = item.get(field);
-        if stored.get(field) != value {
-            values.push(to_sql(&value));
-            sets.push(format!("{} = ?{}", field.key(), values.len()));
-        }
+    for field in register_fields().filter(|f| changed.contains(f)) {
+        values.push(to_sql(&item.get(field)));
+        sets.push(format!("{} = ?{}", field.key(), values.len()));
     }
     if let Some(due) = due {
         values.push(due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
@@ -234,26 +232,28 @@ pub fn write_changes(
     values.push(SqlValue::Text(now.to_string()));
     sets.push(format!("updated_at = ?{}", values.len()));
     let sql = format!("UPDATE items SET {} WHERE id = ?1", sets.join(", "));
-    let changed = tx
+    let updated = tx
         .prepare_cached(&sql)?
         .execute(params_from_iter(values.iter()))?;
-    if changed == 0 {
+    if updated == 0 {
         return Err(StoreError::NotFound {
             what: "item",
             id: item.id.clone(),
         });
     }
-    for field in set_fields() {
-        if stored.get(field) != item.get(field) {
-            tx.prepare_cached("DELETE FROM item_sets WHERE item_id = ?1 AND field = ?2")?
-                .execute(params![item.id, field.key()])?;
-            insert_set(tx, item, field)?;
-        }
+    for field in set_fields().filter(|f| changed.contains(f)) {
+        tx.prepare_cached("DELETE FROM item_sets WHERE item_id = ?1 AND field = ?2")?
+            .execute(params![item.id, field.key()])?;
+        insert_set(tx, item, field)?;
     }
-    let searched_changed = stored.title != item.title
-        || stored.doc_no != item.doc_no
-        || stored.summary != item.summary
-        || stored.keywords != item.keywords;
+    let searched_changed = [
+        ItemField::Title,
+        ItemField::DocNo,
+        ItemField::Summary,
+        ItemField::Keywords,
+    ]
+    .iter()
+    .any(|f| changed.contains(f));
     if searched_changed {
         let seq: i64 = tx
             .prepare_cached("SELECT seq FROM items WHERE id = ?1")?

@@ -305,8 +305,8 @@ pub(crate) struct ApplyContext<'a> {
 }
 
 /// Items changed during a batch, written once when it ends (a batch often edits one item many
-/// times; loading and writing it once per operation was the slow part). Each keeps the item as
-/// its row holds it, so that only what changed is written.
+/// times; loading and writing it once per operation was the slow part). Each records which
+/// fields were set, so that only those are written.
 #[derive(Default)]
 struct ItemCache {
     items: HashMap<String, CachedItem>,
@@ -314,24 +314,27 @@ struct ItemCache {
 }
 
 struct CachedItem {
-    /// The item as its row holds it; `None` for an item new in this batch (no row yet).
-    stored: Option<Item>,
+    /// Created in this batch: no row yet.
+    new: bool,
+    /// Fields set since the item was read from its row.
+    changed: BTreeSet<ItemField>,
     item: Item,
 }
 
 /// Past this many items in memory the cache is written out and emptied, so that a new PC
-/// taking in a whole catalog does not hold every item at once.
-const ITEM_CACHE_CAP: usize = 20_000;
+/// taking in a whole catalog does not hold every item at once (an item is 1–2 KB here).
+const ITEM_CACHE_CAP: usize = 50_000;
 
 impl ItemCache {
-    fn get(&mut self, tx: &Connection, id: &str) -> Result<Option<&mut Item>> {
+    fn get(&mut self, tx: &Connection, id: &str) -> Result<Option<&mut CachedItem>> {
         if !self.items.contains_key(id) {
             match items::load_optional(tx, id)? {
                 Some(item) => {
                     self.items.insert(
                         id.to_string(),
                         CachedItem {
-                            stored: Some(item.clone()),
+                            new: false,
+                            changed: BTreeSet::new(),
                             item,
                         },
                     );
@@ -339,13 +342,19 @@ impl ItemCache {
                 None => return Ok(None),
             }
         }
-        Ok(self.items.get_mut(id).map(|c| &mut c.item))
+        Ok(self.items.get_mut(id))
     }
 
     /// An item created in this batch: it has no row until the cache is written.
     fn insert_new(&mut self, item: Item) {
-        self.items
-            .insert(item.id.clone(), CachedItem { stored: None, item });
+        self.items.insert(
+            item.id.clone(),
+            CachedItem {
+                new: true,
+                changed: BTreeSet::new(),
+                item,
+            },
+        );
     }
 
     fn touch(&mut self, id: &str, clock: Hlc) {
@@ -365,7 +374,7 @@ impl ItemCache {
                 continue;
             };
             let item = &cached.item;
-            let due_of = |item: &Item| -> Result<Option<chrono::NaiveDate>> {
+            let due = || -> Result<Option<chrono::NaiveDate>> {
                 let ancestry = review::category_ancestry(tx, item.category_id.as_deref())?;
                 Ok(desk_core::due::effective_due(
                     item,
@@ -375,21 +384,21 @@ impl ItemCache {
                 ))
             };
             let at = time_text(clock);
-            match &cached.stored {
-                None => items::insert_new(tx, item, due_of(item)?, &at)?,
-                Some(stored) => {
-                    // The due date follows from these three alone (see `save::recompute_due_dates`).
-                    let inputs_changed = stored.date_formed != item.date_formed
-                        || stored.due_date != item.due_date
-                        || stored.category_id != item.category_id;
-                    let due = if inputs_changed {
-                        let after = due_of(item)?;
-                        (due_of(stored)? != after).then_some(after)
-                    } else {
-                        None
-                    };
-                    items::write_changes(tx, stored, item, due, &at)?;
-                }
+            if cached.new {
+                items::insert_new(tx, item, due()?, &at)?;
+            } else {
+                // The due date follows from these three alone (see `save::recompute_due_dates`).
+                let inputs = [
+                    ItemField::DateFormed,
+                    ItemField::DueDate,
+                    ItemField::CategoryId,
+                ];
+                let due = if inputs.iter().any(|f| cached.changed.contains(f)) {
+                    Some(due()?)
+                } else {
+                    None
+                };
+                items::write_changes(tx, item, &cached.changed, due, &at)?;
             }
         }
         self.items.clear();
@@ -734,9 +743,11 @@ fn materialize_item_field(
         );
         return Ok(());
     };
-    let Some(item) = cache.get(tx, &op.entity_id)? else {
+    let Some(cached) = cache.get(tx, &op.entity_id)? else {
         return Ok(());
     };
+    cached.changed.insert(item_field);
+    let item = &mut cached.item;
     match item_field.shape() {
         FieldShape::Register => {
             if let Some(state) = merge::register_state(heads) {
