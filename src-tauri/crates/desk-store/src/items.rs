@@ -65,14 +65,16 @@ pub fn load(conn: &Connection, id: &str) -> Result<Item> {
 }
 
 pub fn load_optional(conn: &Connection, id: &str) -> Result<Option<Item>> {
-    let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
-    let sql = format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "));
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+        format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "))
+    });
+    let count = register_fields().count();
     let values: Option<Vec<SqlValue>> = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(sql)?
         .query_row(params![id], |row| {
-            (0..columns.len())
-                .map(|i| row.get::<_, SqlValue>(i))
-                .collect()
+            (0..count).map(|i| row.get::<_, SqlValue>(i)).collect()
         })
         .optional()?;
     let Some(values) = values else {
@@ -179,6 +181,21 @@ fn insert_set(tx: &Transaction, item: &Item, field: ItemField) -> Result<()> {
     Ok(())
 }
 
+/// The insert of a whole new row, made once (the columns do not change while running).
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+        let count = columns.len() + 3;
+        let placeholders: Vec<String> = (1..=count).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO items ({}, id, effective_due, updated_at, created_at) VALUES ({}, ?{count})",
+            columns.join(", "),
+            placeholders.join(", "),
+        )
+    })
+}
+
 /// Inserts an item that has no row yet: its row, sets and search entry. A row already there is
 /// an error, never a second search entry.
 pub fn insert_new(
@@ -187,19 +204,11 @@ pub fn insert_new(
     effective_due: Option<NaiveDate>,
     now: &str,
 ) -> Result<()> {
-    let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
     let mut values: Vec<SqlValue> = register_fields().map(|f| to_sql(&item.get(f))).collect();
     values.push(SqlValue::Text(item.id.clone()));
     values.push(effective_due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
     values.push(SqlValue::Text(now.to_string()));
-    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO items ({}, id, effective_due, updated_at, created_at) VALUES ({}, ?{})",
-        columns.join(", "),
-        placeholders.join(", "),
-        values.len(),
-    );
-    tx.prepare_cached(&sql)?
+    tx.prepare_cached(insert_sql())?
         .execute(params_from_iter(values.iter()))?;
     let seq = tx.last_insert_rowid();
     for field in set_fields() {

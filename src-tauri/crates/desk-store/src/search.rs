@@ -11,6 +11,7 @@
 use crate::error::Result;
 use desk_core::text::fold;
 use rusqlite::{params, Transaction};
+use std::fmt::Write;
 
 /// Stands between keywords so that no bigram spans two of them.
 const KEYWORD_SEPARATOR: char = '\u{1F}';
@@ -28,10 +29,12 @@ pub fn tokens(text: &str) -> String {
             out.push_str("sep ");
             continue;
         }
-        out.push_str(&char_code(*c));
-        out.push('x');
+        // Written straight into `out`: a string per character was most of indexing's time.
+        let _ = write!(out, "{:x}x", *c as u32);
         match chars.get(i + 1) {
-            Some(next) if *next != KEYWORD_SEPARATOR => out.push_str(&char_code(*next)),
+            Some(next) if *next != KEYWORD_SEPARATOR => {
+                let _ = write!(out, "{:x}", *next as u32);
+            }
             _ => out.push('z'),
         }
         out.push(' ');
