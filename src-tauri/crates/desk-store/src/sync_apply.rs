@@ -86,7 +86,21 @@ pub(crate) fn load_heads(
     Ok(heads)
 }
 
-fn store_heads(
+fn clear_heads(
+    tx: &Connection,
+    entity: EntityKind,
+    entity_id: &str,
+    field: &str,
+    element: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM sync_heads WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND element = ?4",
+    )?
+    .execute(params![entity.key(), entity_id, field, element])?;
+    Ok(())
+}
+
+fn insert_heads(
     tx: &Connection,
     entity: EntityKind,
     entity_id: &str,
@@ -94,10 +108,6 @@ fn store_heads(
     element: &str,
     heads: &[Head],
 ) -> Result<()> {
-    tx.prepare_cached(
-        "DELETE FROM sync_heads WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND element = ?4",
-    )?
-    .execute(params![entity.key(), entity_id, field, element])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO sync_heads (entity, entity_id, field, element, op_id, clock, device_id, kind, value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -167,7 +177,11 @@ pub(crate) fn advance_heads(conn: &Connection, op: &Operation) -> Result<Vec<Hea
         },
     };
     let next = merge::next_heads(&heads, &incoming, &op.base);
-    store_heads(conn, op.entity, &op.entity_id, field, &element, &next)?;
+    // A register edited for the first time has no rows to delete.
+    if !heads.is_empty() {
+        clear_heads(conn, op.entity, &op.entity_id, field, &element)?;
+    }
+    insert_heads(conn, op.entity, &op.entity_id, field, &element, &next)?;
     Ok(next)
 }
 
@@ -358,8 +372,12 @@ impl ItemCache {
     }
 
     fn touch(&mut self, id: &str, clock: Hlc) {
-        let at = self.dirty.entry(id.to_string()).or_insert(clock);
-        *at = (*at).max(clock);
+        match self.dirty.get_mut(id) {
+            Some(at) => *at = (*at).max(clock),
+            None => {
+                self.dirty.insert(id.to_string(), clock);
+            }
+        }
     }
 
     fn forget(&mut self, id: &str) {
