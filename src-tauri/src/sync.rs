@@ -360,7 +360,10 @@ mod tests {
             finished |= matches!(t, Told::Progress { done, total } if done == total && total > 0);
         }
         assert!(applied, "the window of B is told to reload");
-        assert!(finished, "the window of B saw the round's progress reach its end");
+        assert!(
+            finished,
+            "the window of B saw the round's progress reach its end"
+        );
         let catalog = Catalog::open(b.path(), OpenOptions { seed_sample: false })
             .unwrap_or_else(|e| panic!("open: {e}"));
         let titles: Vec<String> = catalog

@@ -82,6 +82,37 @@ impl AttachmentStore {
         is_sha256_hex(sha256).then(|| self.root.join(&sha256[..2]).join(sha256))
     }
 
+    /// The path of a blob when it is there.
+    pub fn blob_present(&self, sha256: &str) -> Option<PathBuf> {
+        let path = self.blob_path(sha256)?;
+        path.is_file().then_some(path)
+    }
+
+    /// Stores content received from another PC after checking its hash; false when the hash is
+    /// not one or does not match.
+    pub fn import_blob(&self, sha256: &str, bytes: &[u8]) -> Result<bool> {
+        let Some(path) = self.blob_path(sha256) else {
+            return Ok(false);
+        };
+        if desk_core::signoff::sha256_hex(bytes) != sha256 {
+            return Ok(false);
+        }
+        if path.is_file() {
+            return Ok(true);
+        }
+        let write = |e: io::Error| StoreError::FileWrite {
+            path: path.clone(),
+            source: e,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(write)?;
+        }
+        let temp = path.with_extension("part");
+        std::fs::write(&temp, bytes).map_err(write)?;
+        std::fs::rename(&temp, &path).map_err(write)?;
+        Ok(true)
+    }
+
     /// Copies a file into the store (once per content) and describes it. The copy is written
     /// under a temporary name, flushed, checked, then renamed into place.
     pub fn add(&self, source: &Path) -> Result<Attachment> {

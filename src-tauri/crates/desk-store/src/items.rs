@@ -17,6 +17,7 @@ use desk_core::workdays::WorkCalendar;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// Register fields and their columns (every register field has a column of the same name).
 fn register_fields() -> impl Iterator<Item = ItemField> {
@@ -64,14 +65,16 @@ pub fn load(conn: &Connection, id: &str) -> Result<Item> {
 }
 
 pub fn load_optional(conn: &Connection, id: &str) -> Result<Option<Item>> {
-    let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
-    let sql = format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "));
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+        format!("SELECT {} FROM items WHERE id = ?1", columns.join(", "))
+    });
+    let count = register_fields().count();
     let values: Option<Vec<SqlValue>> = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(sql)?
         .query_row(params![id], |row| {
-            (0..columns.len())
-                .map(|i| row.get::<_, SqlValue>(i))
-                .collect()
+            (0..count).map(|i| row.get::<_, SqlValue>(i)).collect()
         })
         .optional()?;
     let Some(values) = values else {
@@ -141,36 +144,132 @@ pub fn write(
     tx.prepare_cached(&sql)?
         .execute(params_from_iter(values.iter()))?;
     tx.execute("DELETE FROM item_sets WHERE item_id = ?1", params![item.id])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",
-    )?;
     for field in set_fields() {
-        if let Value::Array(elements) = item.get(field) {
-            for (position, element) in elements.iter().enumerate() {
-                insert.execute(params![
-                    item.id,
-                    field.key(),
-                    element.to_string(),
-                    position as i64
-                ])?;
-            }
-        }
+        insert_set(tx, item, field)?;
     }
     let seq: i64 = tx.query_row(
         "SELECT seq FROM items WHERE id = ?1",
         params![item.id],
         |r| r.get(0),
     )?;
-    search::index_item(
-        tx,
-        seq,
-        &search::Searchable {
-            title: &item.title,
-            doc_no: &item.doc_no,
-            summary: &item.summary,
-            keywords: &item.keywords,
-        },
-    )
+    search::index_item(tx, seq, &searchable(item))
+}
+
+fn searchable(item: &Item) -> search::Searchable<'_> {
+    search::Searchable {
+        title: &item.title,
+        doc_no: &item.doc_no,
+        summary: &item.summary,
+        keywords: &item.keywords,
+    }
+}
+
+fn insert_set(tx: &Transaction, item: &Item, field: ItemField) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO item_sets (item_id, field, value, position) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    if let Value::Array(elements) = item.get(field) {
+        for (position, element) in elements.iter().enumerate() {
+            insert.execute(params![
+                item.id,
+                field.key(),
+                element.to_string(),
+                position as i64
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The insert of a whole new row, made once (the columns do not change while running).
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<&str> = register_fields().map(|f| f.key()).collect();
+        let count = columns.len() + 3;
+        let placeholders: Vec<String> = (1..=count).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO items ({}, id, effective_due, updated_at, created_at) VALUES ({}, ?{count})",
+            columns.join(", "),
+            placeholders.join(", "),
+        )
+    })
+}
+
+/// Inserts an item that has no row yet: its row, sets and search entry. A row already there is
+/// an error, never a second search entry.
+pub fn insert_new(
+    tx: &Transaction,
+    item: &Item,
+    effective_due: Option<NaiveDate>,
+    now: &str,
+) -> Result<()> {
+    let mut values: Vec<SqlValue> = register_fields().map(|f| to_sql(&item.get(f))).collect();
+    values.push(SqlValue::Text(item.id.clone()));
+    values.push(effective_due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
+    values.push(SqlValue::Text(now.to_string()));
+    tx.prepare_cached(insert_sql())?
+        .execute(params_from_iter(values.iter()))?;
+    let seq = tx.last_insert_rowid();
+    for field in set_fields() {
+        insert_set(tx, item, field)?;
+    }
+    search::add_entry(tx, seq, &searchable(item))
+}
+
+/// Writes the fields of `item` named in `changed` (its row holds the others): only their
+/// columns (SQLite rewrites an index only when one of its columns is set), only their set fields,
+/// and the search entry only when a searched field is among them. `due` is the effective due
+/// date when its inputs changed.
+pub fn write_changes(
+    tx: &Transaction,
+    item: &Item,
+    changed: &BTreeSet<ItemField>,
+    due: Option<Option<NaiveDate>>,
+    now: &str,
+) -> Result<()> {
+    let mut sets: Vec<String> = Vec::new();
+    let mut values: Vec<SqlValue> = vec![SqlValue::Text(item.id.clone())];
+    for field in register_fields().filter(|f| changed.contains(f)) {
+        values.push(to_sql(&item.get(field)));
+        sets.push(format!("{} = ?{}", field.key(), values.len()));
+    }
+    if let Some(due) = due {
+        values.push(due.map_or(SqlValue::Null, |d| SqlValue::Text(d.to_string())));
+        sets.push(format!("effective_due = ?{}", values.len()));
+    }
+    values.push(SqlValue::Text(now.to_string()));
+    sets.push(format!("updated_at = ?{}", values.len()));
+    let sql = format!("UPDATE items SET {} WHERE id = ?1", sets.join(", "));
+    let updated = tx
+        .prepare_cached(&sql)?
+        .execute(params_from_iter(values.iter()))?;
+    if updated == 0 {
+        return Err(StoreError::NotFound {
+            what: "item",
+            id: item.id.clone(),
+        });
+    }
+    for field in set_fields().filter(|f| changed.contains(f)) {
+        tx.prepare_cached("DELETE FROM item_sets WHERE item_id = ?1 AND field = ?2")?
+            .execute(params![item.id, field.key()])?;
+        insert_set(tx, item, field)?;
+    }
+    let searched_changed = [
+        ItemField::Title,
+        ItemField::DocNo,
+        ItemField::Summary,
+        ItemField::Keywords,
+    ]
+    .iter()
+    .any(|f| changed.contains(f));
+    if searched_changed {
+        let seq: i64 = tx
+            .prepare_cached("SELECT seq FROM items WHERE id = ?1")?
+            .query_row(params![item.id], |r| r.get(0))?;
+        search::index_item(tx, seq, &searchable(item))?;
+    }
+    Ok(())
 }
 
 /// Writes only what the workflow changes (status and its note, the void reason, the published

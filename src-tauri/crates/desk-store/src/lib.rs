@@ -322,7 +322,8 @@ impl Catalog {
 
     // ---- review ----
 
-    fn attachment_store(&self) -> AttachmentStore {
+    /// The local attachment store (sync reads blobs in through it while a batch holds the catalog).
+    pub fn attachment_store(&self) -> AttachmentStore {
         AttachmentStore::new(&self.data_dir)
     }
 

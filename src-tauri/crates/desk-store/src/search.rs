@@ -11,6 +11,7 @@
 use crate::error::Result;
 use desk_core::text::fold;
 use rusqlite::{params, Transaction};
+use std::fmt::Write;
 
 /// Stands between keywords so that no bigram spans two of them.
 const KEYWORD_SEPARATOR: char = '\u{1F}';
@@ -28,10 +29,12 @@ pub fn tokens(text: &str) -> String {
             out.push_str("sep ");
             continue;
         }
-        out.push_str(&char_code(*c));
-        out.push('x');
+        // Written straight into `out`: a string per character was most of indexing's time.
+        let _ = write!(out, "{:x}x", *c as u32);
         match chars.get(i + 1) {
-            Some(next) if *next != KEYWORD_SEPARATOR => out.push_str(&char_code(*next)),
+            Some(next) if *next != KEYWORD_SEPARATOR => {
+                let _ = write!(out, "{:x}", *next as u32);
+            }
             _ => out.push('z'),
         }
         out.push(' ');
@@ -88,18 +91,24 @@ pub struct Searchable<'a> {
 }
 
 pub fn index_item(tx: &Transaction, seq: i64, item: &Searchable) -> Result<()> {
-    tx.execute("DELETE FROM item_search WHERE rowid = ?1", params![seq])?;
+    tx.prepare_cached("DELETE FROM item_search WHERE rowid = ?1")?
+        .execute(params![seq])?;
+    add_entry(tx, seq, item)
+}
+
+/// Adds the entry of an item that has none yet (a new row): no delete to look up first.
+pub fn add_entry(tx: &Transaction, seq: i64, item: &Searchable) -> Result<()> {
     let keywords = item.keywords.join(&KEYWORD_SEPARATOR.to_string());
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO item_search (rowid, title, doc_no, summary, keywords) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            seq,
-            tokens(item.title),
-            tokens(item.doc_no),
-            tokens(item.summary),
-            tokens(&keywords)
-        ],
-    )?;
+    )?
+    .execute(params![
+        seq,
+        tokens(item.title),
+        tokens(item.doc_no),
+        tokens(item.summary),
+        tokens(&keywords)
+    ])?;
     Ok(())
 }
 

@@ -3,9 +3,9 @@
 //! Why this shape: the merge rules are pure functions of the set of operations
 //! (`desk_core::merge`), so this module keeps what they need, the *heads* of every register and
 //! set element that was edited after its creation (`sync_heads`), and writes the winner into the
-//! ordinary tables the app reads. A segment of a device is applied in one transaction that also
-//! moves that device's cursor, so a crash or a replay changes nothing; an operation already known
-//! is skipped. Nothing here reads files: the engine (`desk-sync`) hands in decoded operations.
+//! ordinary tables the app reads. A device's segments are applied in a row in one transaction
+//! (up to `BATCH_OPS` operations) that also moves that device's cursor past exactly the segments
+//! it holds, so a crash or a replay changes nothing; an operation already known is skipped. Nothing here reads files: the engine (`desk-sync`) hands in decoded operations.
 //!
 //! What must never happen here: an operation dropped (every one is stored, and a losing value
 //! stays a head until a person settles it), or a row deleted because something is *absent*
@@ -86,7 +86,21 @@ pub(crate) fn load_heads(
     Ok(heads)
 }
 
-fn store_heads(
+fn clear_heads(
+    tx: &Connection,
+    entity: EntityKind,
+    entity_id: &str,
+    field: &str,
+    element: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM sync_heads WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND element = ?4",
+    )?
+    .execute(params![entity.key(), entity_id, field, element])?;
+    Ok(())
+}
+
+fn insert_heads(
     tx: &Connection,
     entity: EntityKind,
     entity_id: &str,
@@ -94,10 +108,6 @@ fn store_heads(
     element: &str,
     heads: &[Head],
 ) -> Result<()> {
-    tx.prepare_cached(
-        "DELETE FROM sync_heads WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND element = ?4",
-    )?
-    .execute(params![entity.key(), entity_id, field, element])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO sync_heads (entity, entity_id, field, element, op_id, clock, device_id, kind, value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -167,7 +177,11 @@ pub(crate) fn advance_heads(conn: &Connection, op: &Operation) -> Result<Vec<Hea
         },
     };
     let next = merge::next_heads(&heads, &incoming, &op.base);
-    store_heads(conn, op.entity, &op.entity_id, field, &element, &next)?;
+    // A register edited for the first time has no rows to delete.
+    if !heads.is_empty() {
+        clear_heads(conn, op.entity, &op.entity_id, field, &element)?;
+    }
+    insert_heads(conn, op.entity, &op.entity_id, field, &element, &next)?;
     Ok(next)
 }
 
@@ -283,6 +297,18 @@ pub struct ApplyOutcome {
     pub settings_changed: bool,
 }
 
+/// One segment of a device's operations, in sequence order, and the last sequence it covers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemoteSegment {
+    pub ops: Vec<Operation>,
+    pub last_seq: u64,
+}
+
+/// At most about this many operations per transaction when segments are applied in a row: one
+/// transaction per segment rewrote the same index pages again and again; one for everything
+/// would let the write-ahead log grow with the catalog.
+pub const BATCH_OPS: u32 = 50_000;
+
 /// The catalog facts an apply needs beside the transaction.
 pub(crate) struct ApplyContext<'a> {
     pub device_id: &'a str,
@@ -292,20 +318,40 @@ pub(crate) struct ApplyContext<'a> {
     pub now_ms: i64,
 }
 
-/// Items changed during one apply, written once at its end (a segment often edits one item
-/// many times; loading and writing it once per operation would be the slow part).
+/// Items changed during a batch, written once when it ends (a batch often edits one item many
+/// times; loading and writing it once per operation was the slow part). Each records which
+/// fields were set, so that only those are written.
 #[derive(Default)]
 struct ItemCache {
-    items: HashMap<String, Item>,
+    items: HashMap<String, CachedItem>,
     dirty: BTreeMap<String, Hlc>,
 }
 
+struct CachedItem {
+    /// Created in this batch: no row yet.
+    new: bool,
+    /// Fields set since the item was read from its row.
+    changed: BTreeSet<ItemField>,
+    item: Item,
+}
+
+/// Past this many items in memory the cache is written out and emptied, so that a new PC
+/// taking in a whole catalog does not hold every item at once (an item is 1–2 KB here).
+const ITEM_CACHE_CAP: usize = 50_000;
+
 impl ItemCache {
-    fn get(&mut self, tx: &Connection, id: &str) -> Result<Option<&mut Item>> {
+    fn get(&mut self, tx: &Connection, id: &str) -> Result<Option<&mut CachedItem>> {
         if !self.items.contains_key(id) {
             match items::load_optional(tx, id)? {
                 Some(item) => {
-                    self.items.insert(id.to_string(), item);
+                    self.items.insert(
+                        id.to_string(),
+                        CachedItem {
+                            new: false,
+                            changed: BTreeSet::new(),
+                            item,
+                        },
+                    );
                 }
                 None => return Ok(None),
             }
@@ -313,9 +359,25 @@ impl ItemCache {
         Ok(self.items.get_mut(id))
     }
 
+    /// An item created in this batch: it has no row until the cache is written.
+    fn insert_new(&mut self, item: Item) {
+        self.items.insert(
+            item.id.clone(),
+            CachedItem {
+                new: true,
+                changed: BTreeSet::new(),
+                item,
+            },
+        );
+    }
+
     fn touch(&mut self, id: &str, clock: Hlc) {
-        let at = self.dirty.entry(id.to_string()).or_insert(clock);
-        *at = (*at).max(clock);
+        match self.dirty.get_mut(id) {
+            Some(at) => *at = (*at).max(clock),
+            None => {
+                self.dirty.insert(id.to_string(), clock);
+            }
+        }
     }
 
     fn forget(&mut self, id: &str) {
@@ -323,15 +385,41 @@ impl ItemCache {
         self.dirty.remove(id);
     }
 
+    /// Writes every changed item and empties the cache (what is read again comes from the rows).
     fn flush(&mut self, tx: &Transaction, ctx: &ApplyContext) -> Result<()> {
         for (id, clock) in std::mem::take(&mut self.dirty) {
-            if let Some(item) = self.items.get(&id) {
+            let Some(cached) = self.items.get(&id) else {
+                continue;
+            };
+            let item = &cached.item;
+            let due = || -> Result<Option<chrono::NaiveDate>> {
                 let ancestry = review::category_ancestry(tx, item.category_id.as_deref())?;
-                let due =
-                    desk_core::due::effective_due(item, ctx.settings, &ancestry, ctx.calendar);
-                items::write(tx, item, due, &time_text(clock))?;
+                Ok(desk_core::due::effective_due(
+                    item,
+                    ctx.settings,
+                    &ancestry,
+                    ctx.calendar,
+                ))
+            };
+            let at = time_text(clock);
+            if cached.new {
+                items::insert_new(tx, item, due()?, &at)?;
+            } else {
+                // The due date follows from these three alone (see `save::recompute_due_dates`).
+                let inputs = [
+                    ItemField::DateFormed,
+                    ItemField::DueDate,
+                    ItemField::CategoryId,
+                ];
+                let due = if inputs.iter().any(|f| cached.changed.contains(f)) {
+                    Some(due()?)
+                } else {
+                    None
+                };
+                items::write_changes(tx, item, &cached.changed, due, &at)?;
             }
         }
+        self.items.clear();
         Ok(())
     }
 }
@@ -344,37 +432,41 @@ fn time_text(clock: Hlc) -> String {
 }
 
 fn decode_value<T: serde::de::DeserializeOwned>(what: &str, value: &Value) -> Result<T> {
-    serde_json::from_value(value.clone()).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
+    // Read from the value in place: a creation carries the whole item, cloning it was waste.
+    T::deserialize(value).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
 }
 
-/// Applies one segment of `device`'s operations (in sequence order) and moves its cursor to
-/// `last_seq`, in one transaction. Operations at or below the cursor, and any already known,
-/// are skipped.
-pub(crate) fn apply_segment(
-    conn: &mut Connection,
-    ctx: &ApplyContext,
-    device: &str,
-    ops: &[Operation],
-    last_seq: u64,
-) -> Result<ApplyOutcome> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let outcome = apply_in(&tx, ctx, device, ops, last_seq)?;
-    tx.commit()?;
-    Ok(outcome)
+/// What a batch of segments has applied so far, and what it still has to write when it ends.
+pub(crate) struct Batch {
+    cache: ItemCache,
+    touched_items: BTreeSet<String>,
+    max_clock: Hlc,
+    outcome: ApplyOutcome,
 }
 
-pub(crate) fn apply_in(
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            cache: ItemCache::default(),
+            touched_items: BTreeSet::new(),
+            max_clock: Hlc::ZERO,
+            outcome: ApplyOutcome::default(),
+        }
+    }
+}
+
+/// Applies one segment of `device`'s operations (in sequence order) into `batch` and moves the
+/// device's cursor to `last_seq`, in the caller's transaction; [`finish_batch`] completes it
+/// before the commit. Operations at or below the cursor, and any already known, are skipped.
+pub(crate) fn apply_ops(
     tx: &Transaction,
     ctx: &ApplyContext,
     device: &str,
     ops: &[Operation],
     last_seq: u64,
-) -> Result<ApplyOutcome> {
-    let mut outcome = ApplyOutcome::default();
+    batch: &mut Batch,
+) -> Result<()> {
     let start = cursor(tx, device)?;
-    let mut cache = ItemCache::default();
-    let mut touched_items: BTreeSet<String> = BTreeSet::new();
-    let mut max_clock = Hlc::ZERO;
     let sent = time_text(Hlc {
         wall_ms: ctx.now_ms,
         counter: 0,
@@ -389,15 +481,29 @@ pub(crate) fn apply_in(
         if op.seq <= start || !insert_op(tx, op, Some(&sent))? {
             continue;
         }
-        max_clock = max_clock.max(op.clock);
-        apply_effect(tx, ctx, op, &mut cache, &mut outcome)?;
-        if op.entity == EntityKind::Item {
-            touched_items.insert(op.entity_id.clone());
+        batch.max_clock = batch.max_clock.max(op.clock);
+        apply_effect(tx, ctx, op, &mut batch.cache, &mut batch.outcome)?;
+        if op.entity == EntityKind::Item && !batch.touched_items.contains(&op.entity_id) {
+            batch.touched_items.insert(op.entity_id.clone());
         }
-        outcome.applied += 1;
+        batch.outcome.applied += 1;
+        if batch.cache.items.len() >= ITEM_CACHE_CAP {
+            batch.cache.flush(tx, ctx)?;
+        }
     }
-    cache.flush(tx, ctx)?;
     set_cursor(tx, device, last_seq)?;
+    Ok(())
+}
+
+/// Completes a batch inside its transaction: the changed items written, this PC's clock moved
+/// past what arrived, sign-offs the new operations made stale voided.
+pub(crate) fn finish_batch(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    mut batch: Batch,
+) -> Result<ApplyOutcome> {
+    batch.cache.flush(tx, ctx)?;
+    let mut outcome = batch.outcome;
     if outcome.applied > 0 {
         // Receiving operations moves this PC's clock past them (hybrid logical clock).
         let local = meta_get(tx, "clock")?
@@ -406,9 +512,9 @@ pub(crate) fn apply_in(
         meta_set(
             tx,
             "clock",
-            &local.observe(max_clock, ctx.now_ms).to_string(),
+            &local.observe(batch.max_clock, ctx.now_ms).to_string(),
         )?;
-        outcome.signoffs_voided = void_stale_signoffs(tx, ctx, &touched_items)?;
+        outcome.signoffs_voided = void_stale_signoffs(tx, ctx, &batch.touched_items)?;
     }
     Ok(outcome)
 }
@@ -430,7 +536,7 @@ fn apply_effect(
             for attachment in &item.attachments {
                 outcome.attachments.insert(attachment.sha256.clone());
             }
-            cache.items.insert(item.id.clone(), item);
+            cache.insert_new(item);
             cache.touch(&op.entity_id, op.clock);
         }
         (EntityKind::Item, OpKind::Delete) => {
@@ -655,9 +761,11 @@ fn materialize_item_field(
         );
         return Ok(());
     };
-    let Some(item) = cache.get(tx, &op.entity_id)? else {
+    let Some(cached) = cache.get(tx, &op.entity_id)? else {
         return Ok(());
     };
+    cached.changed.insert(item_field);
+    let item = &mut cached.item;
     match item_field.shape() {
         FieldShape::Register => {
             if let Some(state) = merge::register_state(heads) {
@@ -1108,6 +1216,42 @@ pub(crate) fn rekey_device(
     Ok(unsent.len() as u32)
 }
 
+/// Whether the catalog holds nothing sync could meet: no item, no operation, no sync state.
+fn catalog_is_empty(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM items) AND NOT EXISTS (SELECT 1 FROM ops)
+             AND NOT EXISTS (SELECT 1 FROM sync_heads) AND NOT EXISTS (SELECT 1 FROM sync_tombstones)
+             AND NOT EXISTS (SELECT 1 FROM sync_deleted_items)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The one secondary index applying reads (an item's operations, for deletes and bases).
+const INDEXES_KEPT_IN_BULK: &[&str] = &["ops_entity"];
+
+/// Drops the secondary indexes of items, their sets and the log (as the schema defines them
+/// now, whatever migrations added) and returns the statements that make them again.
+fn drop_bulk_indexes(tx: &Transaction) -> Result<Vec<String>> {
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN ('items', 'item_sets', 'ops') ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rebuild = Vec::new();
+    for (name, sql) in indexes {
+        if INDEXES_KEPT_IN_BULK.contains(&name.as_str()) {
+            continue;
+        }
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        rebuild.push(sql);
+    }
+    Ok(rebuild)
+}
+
 impl crate::Catalog {
     fn apply_context_parts(&self) -> (AttachmentStore, String) {
         (AttachmentStore::new(&self.data_dir), self.device_id.clone())
@@ -1192,8 +1336,8 @@ impl crate::Catalog {
         Ok(())
     }
 
-    /// Applies one segment of another device's operations (see [`apply_in`]) and, when settings
-    /// or calendar years arrived, reads them again and counts due dates again.
+    /// Applies one segment of another device's operations in a transaction of its own (see
+    /// [`Catalog::apply_remote_segments`]).
     pub fn apply_remote_segment(
         &mut self,
         device: &str,
@@ -1201,27 +1345,94 @@ impl crate::Catalog {
         last_seq: u64,
         now_ms: i64,
     ) -> Result<ApplyOutcome> {
+        let mut segment = Some(RemoteSegment {
+            ops: ops.to_vec(),
+            last_seq,
+        });
+        self.apply_remote_segments(device, now_ms, |_| Ok::<_, StoreError>(segment.take()))
+    }
+
+    /// Applies `device`'s segments one after the other as `next` hands them out (it is given the
+    /// device's cursor and returns the segment that follows it, or `None` to stop), in as few
+    /// transactions as [`BATCH_OPS`] allows. Each transaction moves the cursor with exactly what
+    /// it applied, so a crash or a failure leaves the catalog at the end of a whole segment:
+    /// a failure while applying rolls back the open transaction; an error of `next` (a folder
+    /// that stopped answering) commits what was applied before it and is returned. When
+    /// settings or calendar years arrive, the transaction ends there, they are read again and
+    /// due dates are counted again before the next segment.
+    pub fn apply_remote_segments<E: From<StoreError>>(
+        &mut self,
+        device: &str,
+        now_ms: i64,
+        mut next: impl FnMut(u64) -> std::result::Result<Option<RemoteSegment>, E>,
+    ) -> std::result::Result<ApplyOutcome, E> {
         if device == self.device_id {
-            return Err(StoreError::InvalidArgument(
-                "a PC does not apply its own segments".into(),
-            ));
+            return Err(
+                StoreError::InvalidArgument("a PC does not apply its own segments".into()).into(),
+            );
         }
-        let (store, device_id) = self.apply_context_parts();
-        let settings = self.settings.clone();
-        let calendar = self.calendar.clone();
-        let ctx = ApplyContext {
-            device_id: &device_id,
-            settings: &settings,
-            calendar: &calendar,
-            store: &store,
-            now_ms,
-        };
         self.roomy_cache()?;
-        let outcome = apply_segment(&mut self.conn, &ctx, device, ops, last_seq)?;
-        if outcome.settings_changed {
-            self.reload_settings()?;
+        let mut total = ApplyOutcome::default();
+        loop {
+            let (store, device_id) = self.apply_context_parts();
+            let settings = self.settings.clone();
+            let calendar = self.calendar.clone();
+            let ctx = ApplyContext {
+                device_id: &device_id,
+                settings: &settings,
+                calendar: &calendar,
+                store: &store,
+                now_ms,
+            };
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let mut batch = Batch::default();
+            let mut ended = false;
+            let mut failed = None;
+            loop {
+                let at = cursor(&tx, device)?;
+                match next(at) {
+                    Ok(Some(segment)) => {
+                        apply_ops(
+                            &tx,
+                            &ctx,
+                            device,
+                            &segment.ops,
+                            segment.last_seq,
+                            &mut batch,
+                        )?;
+                        if batch.outcome.settings_changed || batch.outcome.applied >= BATCH_OPS {
+                            break;
+                        }
+                    }
+                    Ok(None) => {
+                        ended = true;
+                        break;
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let outcome = finish_batch(&tx, &ctx, batch)?;
+            tx.commit().map_err(StoreError::from)?;
+            total.applied += outcome.applied;
+            total.signoffs_voided += outcome.signoffs_voided;
+            total.attachments.extend(outcome.attachments);
+            total.settings_changed |= outcome.settings_changed;
+            if outcome.settings_changed {
+                self.reload_settings()?;
+            }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if ended {
+                return Ok(total);
+            }
         }
-        Ok(outcome)
     }
 
     /// A large batch touches far more pages than SQLite's default cache holds (2 MB); spilling
@@ -1417,11 +1628,19 @@ impl crate::Catalog {
             store: &store,
             now_ms,
         };
+        self.roomy_cache()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut applied = 0;
-        let mut settings_changed = false;
+        // Into an empty catalog, the list's and the log's secondary indexes are built once at
+        // the end rather than kept up row by row; in the same transaction, so a crash leaves
+        // neither half-built indexes nor half the snapshot.
+        let rebuild = if catalog_is_empty(&tx)? {
+            drop_bulk_indexes(&tx)?
+        } else {
+            Vec::new()
+        };
+        let mut batch = Batch::default();
         // Runs of one device are applied together; the cursor moves only at the end.
         let mut start = 0;
         while start < ops.len() {
@@ -1438,12 +1657,14 @@ impl crate::Catalog {
                     "DELETE FROM sync_cursors WHERE device_id = ?1",
                     params![device],
                 )?;
-                let outcome = apply_in(&tx, &ctx, &device, run, 0)?;
+                apply_ops(&tx, &ctx, &device, run, 0, &mut batch)?;
                 set_cursor(&tx, &device, before)?;
-                applied += outcome.applied;
-                settings_changed |= outcome.settings_changed;
             }
             start = end;
+        }
+        let outcome = finish_batch(&tx, &ctx, batch)?;
+        for sql in &rebuild {
+            tx.execute_batch(sql)?;
         }
         for (device, seq) in covers {
             if device != &self.device_id {
@@ -1451,40 +1672,20 @@ impl crate::Catalog {
             }
         }
         tx.commit()?;
-        if settings_changed {
+        if outcome.settings_changed {
             self.reload_settings()?;
         }
-        Ok(applied)
+        Ok(outcome.applied)
     }
 
     /// The path of an attachment's content in the local store, when it is there and whole.
     pub fn attachment_blob_present(&self, sha256: &str) -> Option<std::path::PathBuf> {
-        let path = AttachmentStore::new(&self.data_dir).blob_path(sha256)?;
-        path.is_file().then_some(path)
+        self.attachment_store().blob_present(sha256)
     }
 
     /// Stores attachment content received from another PC after checking its hash.
     pub fn import_attachment_blob(&self, sha256: &str, bytes: &[u8]) -> Result<bool> {
-        let Some(path) = AttachmentStore::new(&self.data_dir).blob_path(sha256) else {
-            return Ok(false);
-        };
-        if desk_core::signoff::sha256_hex(bytes) != sha256 {
-            return Ok(false);
-        }
-        if path.is_file() {
-            return Ok(true);
-        }
-        let write = |e: std::io::Error| StoreError::FileWrite {
-            path: path.clone(),
-            source: e,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write)?;
-        }
-        let temp = path.with_extension("part");
-        std::fs::write(&temp, bytes).map_err(write)?;
-        std::fs::rename(&temp, &path).map_err(write)?;
-        Ok(true)
+        self.attachment_store().import_blob(sha256, bytes)
     }
 
     /// Whether any item refers to this attachment content.

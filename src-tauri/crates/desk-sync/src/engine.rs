@@ -22,6 +22,8 @@ use desk_core::sync::{
     ClockWarning, DeviceChange, DeviceCount, FolderProblem, SyncProgress, SyncReport, SyncStatus,
     WaitReason, WaitingSegment,
 };
+use desk_store::attachments::AttachmentStore;
+use desk_store::sync_apply::RemoteSegment;
 use desk_store::Catalog;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -94,6 +96,46 @@ impl Round<'_> {
         self.progress.segments_done += 1;
         self.progress.ops_applied += ops;
         (self.on_progress)(&self.progress);
+    }
+
+    fn problem(&mut self, code: &str, message: String) {
+        log::warn!("sync: {message}");
+        self.report.folder_problems.push(FolderProblem {
+            code: code.to_string(),
+            message,
+        });
+    }
+}
+
+/// What reading other PCs' files needs besides the catalog, so that segments can be read while
+/// the catalog holds a batch of them open.
+struct Reader<'r> {
+    folder: &'r dyn SyncFolder,
+    options: &'r SyncOptions,
+    now: i64,
+    catalog_id: &'r str,
+    report: &'r mut SyncReport,
+    blobs: AttachmentStore,
+}
+
+impl Reader<'_> {
+    fn of<'r>(round: &'r mut Round) -> Reader<'r> {
+        Reader {
+            folder: round.folder,
+            options: round.options,
+            now: round.now,
+            catalog_id: &round.catalog_id,
+            blobs: round.catalog.attachment_store(),
+            report: &mut round.report,
+        }
+    }
+
+    fn io(&self, error: io::Error) -> SyncError {
+        SyncError::from_io(&self.options.folder_label, error)
+    }
+
+    fn path(&self, rest: &str) -> String {
+        format!("{}/{rest}", self.catalog_id)
     }
 
     fn problem(&mut self, code: &str, message: String) {
@@ -603,20 +645,20 @@ fn publish_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> 
     Ok(())
 }
 
-fn fetch_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> {
+fn fetch_blobs(reader: &mut Reader, ops: &[Operation]) -> Result<(), SyncError> {
     for hash in attachment_hashes(ops) {
-        if round.catalog.attachment_blob_present(&hash).is_some() {
+        if reader.blobs.blob_present(&hash).is_some() {
             continue;
         }
         let Some(rel) = format::blob_path(&hash) else {
             continue;
         };
-        match round.folder.read(&round.path(&rel)) {
+        match reader.folder.read(&reader.path(&rel)) {
             Ok(bytes) => {
-                if round.catalog.import_attachment_blob(&hash, &bytes)? {
-                    round.report.blobs_fetched += 1;
+                if reader.blobs.import_blob(&hash, &bytes)? {
+                    reader.report.blobs_fetched += 1;
                 } else {
-                    round.problem(
+                    reader.problem(
                         "damaged_blob",
                         format!("the attachment {hash} in the shared folder does not match its hash; it was not taken"),
                     );
@@ -624,7 +666,7 @@ fn fetch_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> {
             }
             // Not there yet: the item shows the attachment as missing until it arrives.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(round.io(e)),
+            Err(e) => return Err(reader.io(e)),
         }
     }
     Ok(())
@@ -700,7 +742,7 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
     }
     round.progress.segments_total += 1;
     (round.on_progress)(&round.progress);
-    fetch_blobs(round, &segment.ops)?;
+    fetch_blobs(&mut Reader::of(round), &segment.ops)?;
     let applied =
         round
             .catalog
@@ -723,9 +765,9 @@ fn add_applied(report: &mut SyncReport, device: &str, ops: u32) {
     }
 }
 
-/// Outcome of trying one device's next segment.
-enum Step {
-    Applied,
+/// What the folder offers after a device's cursor.
+enum Next {
+    Apply(Segment),
     Waiting(WaitingSegment),
     Nothing,
 }
@@ -763,20 +805,14 @@ fn apply_all(round: &mut Round) -> Result<(), SyncError> {
     loop {
         let mut progress = false;
         for (device, firsts) in &listings {
-            loop {
-                match step(round, device, firsts)? {
-                    Step::Applied => {
-                        waiting.remove(device);
-                        progress = true;
-                    }
-                    Step::Waiting(w) => {
-                        waiting.insert(device.clone(), w);
-                        break;
-                    }
-                    Step::Nothing => {
-                        waiting.remove(device);
-                        break;
-                    }
+            let (applied, wait) = apply_device(round, device, firsts)?;
+            progress |= applied;
+            match wait {
+                Some(w) => {
+                    waiting.insert(device.clone(), w);
+                }
+                None => {
+                    waiting.remove(device);
                 }
             }
         }
@@ -788,43 +824,110 @@ fn apply_all(round: &mut Round) -> Result<(), SyncError> {
     Ok(())
 }
 
-fn step(round: &mut Round, device: &str, firsts: &[u64]) -> Result<Step, SyncError> {
-    let cursor = round
-        .catalog
-        .sync_cursors()?
-        .get(device)
-        .copied()
-        .unwrap_or(0);
+/// Applies the device's segments that follow its cursor, read one at a time while the catalog
+/// applies them in as few transactions as it may (each moves the cursor with what it applied).
+/// Returns whether any segment was applied and what the device waits on, if anything.
+fn apply_device(
+    round: &mut Round,
+    device: &str,
+    firsts: &[u64],
+) -> Result<(bool, Option<WaitingSegment>), SyncError> {
+    let known = have(round)?;
+    let blobs = round.catalog.attachment_store();
+    let Round {
+        catalog,
+        folder,
+        options,
+        now,
+        catalog_id,
+        report,
+        progress,
+        on_progress,
+    } = round;
+    let now = *now;
+    let mut reader = Reader {
+        folder: *folder,
+        options,
+        now,
+        catalog_id,
+        report,
+        blobs,
+    };
+    let mut segments = 0u32;
+    let mut waiting = None;
+    // The catalog asks for the next segment once it has applied the one before: that is when
+    // the one before counts as done.
+    let mut in_hand: Option<u32> = None;
+    let mut count_done = |in_hand: &mut Option<u32>| {
+        if let Some(ops) = in_hand.take() {
+            progress.segments_done += 1;
+            progress.ops_applied += ops;
+            on_progress(progress);
+        }
+    };
+    let outcome = catalog.apply_remote_segments(device, now, |cursor| {
+        count_done(&mut in_hand);
+        match next_segment(&mut reader, device, firsts, cursor, &known)? {
+            Next::Apply(segment) => {
+                segments += 1;
+                in_hand = Some(u32::try_from(segment.ops.len()).unwrap_or(u32::MAX));
+                Ok(Some(RemoteSegment {
+                    last_seq: segment.header.last_seq,
+                    ops: segment.ops,
+                }))
+            }
+            Next::Waiting(w) => {
+                waiting = Some(w);
+                Ok::<_, SyncError>(None)
+            }
+            Next::Nothing => Ok(None),
+        }
+    })?;
+    count_done(&mut in_hand);
+    add_applied(reader.report, device, outcome.applied);
+    reader.report.signoffs_voided += outcome.signoffs_voided;
+    Ok((segments > 0, waiting))
+}
+
+/// The device's next segment after `cursor` when it is whole, of its place, and everything it
+/// builds on (`known`: what this PC has applied) is here; else why it waits.
+fn next_segment(
+    reader: &mut Reader,
+    device: &str,
+    firsts: &[u64],
+    cursor: u64,
+    known: &VersionVector,
+) -> Result<Next, SyncError> {
     let next = cursor + 1;
     let Some(&first) = firsts.iter().rev().find(|&&f| f <= next) else {
         return Ok(match firsts.iter().find(|&&f| f > next) {
-            Some(&later) => Step::Waiting(WaitingSegment {
+            Some(&later) => Next::Waiting(WaitingSegment {
                 device_id: device.to_string(),
                 file: format::segment_name(next),
                 reason: WaitReason::Gap,
                 detail: format!("operations {next}… are not in the folder yet (it has {later}…)"),
             }),
-            None => Step::Nothing,
+            None => Next::Nothing,
         });
     };
     let name = format::segment_name(first);
     let wait = |reason, detail: String| {
-        Ok(Step::Waiting(WaitingSegment {
+        Ok(Next::Waiting(WaitingSegment {
             device_id: device.to_string(),
             file: name.clone(),
             reason,
             detail,
         }))
     };
-    let bytes = match round
+    let bytes = match reader
         .folder
-        .read(&round.path(&format!("ops/{device}/{name}")))
+        .read(&reader.path(&format!("ops/{device}/{name}")))
     {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return wait(WaitReason::Gap, "listed but not readable yet".into())
         }
-        Err(e) => return Err(round.io(e)),
+        Err(e) => return Err(reader.io(e)),
     };
     let segment = match format::decode_segment(&bytes) {
         Ok(segment) => segment,
@@ -841,7 +944,7 @@ fn step(round: &mut Round, device: &str, firsts: &[u64]) -> Result<Step, SyncErr
     let header: &SegmentHeader = &segment.header;
     if header.kind != SegmentKind::Ops
         || header.device_id != device
-        || header.catalog_id != round.catalog_id
+        || header.catalog_id != reader.catalog_id
         || header.first_seq != first
     {
         return wait(
@@ -852,34 +955,33 @@ fn step(round: &mut Round, device: &str, firsts: &[u64]) -> Result<Step, SyncErr
     if header.last_seq < next {
         // An older cut of operations already applied; the next ones are not here yet.
         return Ok(match firsts.iter().find(|&&f| f > next) {
-            Some(_) => Step::Waiting(WaitingSegment {
+            Some(_) => Next::Waiting(WaitingSegment {
                 device_id: device.to_string(),
                 file: format::segment_name(next),
                 reason: WaitReason::Gap,
                 detail: format!("operations {next}… are not in the folder yet"),
             }),
-            None => Step::Nothing,
+            None => Next::Nothing,
         });
     }
     let mut need = header.version_vector.clone();
     need.remove(device);
-    let known = have(round)?;
-    if let Some((missing, seq)) = merge::vv_missing(&need, &known) {
+    if let Some((missing, seq)) = merge::vv_missing(&need, known) {
         return wait(
             WaitReason::Causal,
             format!("it builds on operation {seq} of {missing}, not applied here yet"),
         );
     }
-    let limit = round.now + round.options.future_limit_ms;
+    let limit = reader.now + reader.options.future_limit_ms;
     if header.clock_max.wall_ms > limit || segment.ops.iter().any(|o| o.clock.wall_ms > limit) {
-        let ahead = (header.clock_max.wall_ms - round.now) / 60_000;
-        if !round
+        let ahead = (header.clock_max.wall_ms - reader.now) / 60_000;
+        if !reader
             .report
             .clock_warnings
             .iter()
             .any(|w| w.device_id == device)
         {
-            round.report.clock_warnings.push(ClockWarning {
+            reader.report.clock_warnings.push(ClockWarning {
                 device_id: device.to_string(),
                 ahead_minutes: ahead,
             });
@@ -889,17 +991,8 @@ fn step(round: &mut Round, device: &str, firsts: &[u64]) -> Result<Step, SyncErr
             format!("its clock is {ahead} minutes ahead of this PC's: check the date and time of both PCs"),
         );
     }
-    fetch_blobs(round, &segment.ops)?;
-    let outcome = round.catalog.apply_remote_segment(
-        device,
-        &segment.ops,
-        segment.header.last_seq,
-        round.now,
-    )?;
-    add_applied(&mut round.report, device, outcome.applied);
-    round.report.signoffs_voided += outcome.signoffs_voided;
-    round.advance(outcome.applied);
-    Ok(Step::Applied)
+    fetch_blobs(reader, &segment.ops)?;
+    Ok(Next::Apply(segment))
 }
 
 fn write_ack(round: &mut Round) -> Result<(), SyncError> {
@@ -1041,6 +1134,8 @@ pub fn publish_snapshot(
         now,
         catalog_id,
         report: SyncReport::default(),
+        progress: SyncProgress::default(),
+        on_progress: &mut |_| {},
     };
     write_snapshot(&mut round)
 }
