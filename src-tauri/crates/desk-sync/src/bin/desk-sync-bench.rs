@@ -9,7 +9,7 @@
 //!
 //! Baseline for both: one SQLite transaction with prepared statements inserting the same
 //! operation rows and writing the same item rows (no merge, no index, no checks).
-//! Usage: desk-sync-bench [--ops N] [--items N] [--out FILE]
+//! Usage: desk-sync-bench [--ops N] [--items N] [--runs N] [--out FILE.md] [--json FILE]
 
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
@@ -32,10 +32,10 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn out_path() -> Option<String> {
+fn flag_value(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
-        .position(|a| a == "--out")
+        .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
 }
 
@@ -275,6 +275,7 @@ fn main() {
 fn run() -> Result<(), String> {
     let total = arg("--ops", 100_000);
     let items = arg("--items", 100_000);
+    let runs = arg("--runs", 1).max(1);
     let mut lines = Vec::new();
     let mut say = |line: String| {
         println!("{line}");
@@ -283,35 +284,57 @@ fn run() -> Result<(), String> {
     say("| benchmark | sync | plain SQLite | ratio |".into());
     say("| --- | ---: | ---: | ---: |".into());
 
-    let ops = generate((total / 5).max(1), total);
-    let share = folder_with(&ops, false)?;
-    let (seconds, applied, _) = sync_into_fresh(share.path())?;
-    if applied as usize != total {
-        return Err(format!("applied {applied} of {total} operations"));
-    }
-    let plain = baseline(&ops)?;
-    say(format!(
-        "| apply {total} remote operations ({} items, {} edits; 2,000 per segment, from files) | {seconds:.2} s | {plain:.2} s | {:.1}× |",
-        total / 5,
-        total - total / 5,
-        seconds / plain.max(1e-9)
-    ));
-
-    let ops = generate(items, items);
-    let share = folder_with(&ops, true)?;
-    let (seconds, _, count) = sync_into_fresh(share.path())?;
-    if count as usize != items {
-        return Err(format!(
-            "{count} items after the snapshot, {items} expected"
+    let apply_ops = generate((total / 5).max(1), total);
+    let snapshot_ops = generate(items, items);
+    let mut measured = Vec::new();
+    for _ in 0..runs {
+        let share = folder_with(&apply_ops, false)?;
+        let (apply_seconds, applied, _) = sync_into_fresh(share.path())?;
+        if applied as usize != total {
+            return Err(format!("applied {applied} of {total} operations"));
+        }
+        drop(share);
+        let apply_plain = baseline(&apply_ops)?;
+        say(format!(
+            "| apply {total} remote operations ({} items, {} edits; 2,000 per segment, from files) | {apply_seconds:.2} s | {apply_plain:.2} s | {:.1}× |",
+            total / 5,
+            total - total / 5,
+            apply_seconds / apply_plain.max(1e-9)
         ));
+
+        let share = folder_with(&snapshot_ops, true)?;
+        let (snapshot_seconds, _, count) = sync_into_fresh(share.path())?;
+        if count as usize != items {
+            return Err(format!(
+                "{count} items after the snapshot, {items} expected"
+            ));
+        }
+        drop(share);
+        let snapshot_plain = baseline(&snapshot_ops)?;
+        say(format!(
+            "| new PC from a snapshot of {items} items | {snapshot_seconds:.2} s | {snapshot_plain:.2} s | {:.1}× |",
+            snapshot_seconds / snapshot_plain.max(1e-9)
+        ));
+        measured.push(serde_json::json!({
+            "apply_seconds": apply_seconds,
+            "apply_baseline_seconds": apply_plain,
+            "snapshot_seconds": snapshot_seconds,
+            "snapshot_baseline_seconds": snapshot_plain,
+        }));
     }
-    let plain = baseline(&ops)?;
-    say(format!(
-        "| new PC from a snapshot of {items} items | {seconds:.2} s | {plain:.2} s | {:.1}× |",
-        seconds / plain.max(1e-9)
-    ));
-    if let Some(out) = out_path() {
+    if let Some(out) = flag_value("--out") {
         std::fs::write(&out, lines.join("\n") + "\n").map_err(|e| format!("{out}: {e}"))?;
+    }
+    // For scripts/bench.sh, which puts the figures into bench/RESULTS.md.
+    if let Some(out) = flag_value("--json") {
+        let json = serde_json::json!({
+            "ops": total,
+            "apply_items": (total / 5).max(1),
+            "items": items,
+            "runs": measured,
+        });
+        let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+        std::fs::write(&out, text + "\n").map_err(|e| format!("{out}: {e}"))?;
     }
     Ok(())
 }
