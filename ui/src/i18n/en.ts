@@ -634,7 +634,7 @@ const en: Messages = {
       never: 'Not synced yet',
       synced: 'Synced {at}',
       running: 'Syncing…',
-      progress: 'Syncing {done}/{total} batches ({ops} changes received)',
+      progress: 'Syncing {done}/{total} ({ops} changes)',
       conflicts: '{n} conflicts',
       clock: 'A PC’s clock is {n} min ahead',
       now: 'Sync now',

@@ -634,7 +634,7 @@ const zhCN = {
       never: '尚未同步',
       synced: '已同步 {at}',
       running: '正在同步…',
-      progress: '正在同步 {done}/{total} 批（已收到 {ops} 项修改）',
+      progress: '正在同步 {done}/{total} 批（{ops} 项修改）',
       conflicts: '{n} 处冲突',
       clock: '有电脑时钟快了 {n} 分钟',
       now: '立即同步',

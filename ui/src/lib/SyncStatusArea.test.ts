@@ -70,7 +70,7 @@ describe('the sync status area', () => {
     handlers?.progress({ segments_done: 12, segments_total: 40, ops_applied: 24000 });
     flushSync();
     const running = screen.getByTestId('sync-running');
-    expect(running.textContent).toContain('正在同步 12/40 批（已收到 24000 项修改）');
+    expect(running.textContent).toContain('正在同步 12/40 批（24000 项修改）');
     expect(document.querySelector('progress')?.getAttribute('value')).toBe('0.3');
     handlers?.running(false);
     flushSync();
