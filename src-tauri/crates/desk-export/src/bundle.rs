@@ -17,7 +17,8 @@ use desk_core::export::{
     ExportCandidate, ExportPreview, ExportProgress, ExportReport, ExportScope, ItemContext, Labels,
     Manifest, ManifestPerson, BUNDLE_FORMAT,
 };
-use desk_core::model::Attachment;
+use desk_core::model::{Attachment, Item};
+use desk_core::signoff::Signoff;
 use desk_store::export::ExportSource;
 use desk_store::{Catalog, StoreError};
 use sha2::{Digest, Sha256};
@@ -50,17 +51,38 @@ struct Plan {
 }
 
 fn plan(catalog: &Catalog, scope: ExportScope) -> Result<Plan> {
+    let items = catalog.export_items()?;
+    // Most items are decided without their checklist (not 主动公开, not signed off, no record):
+    // `exclusion` gives the same answer whether or not the sign-off covers them. Only the others
+    // need their checklists evaluated, all together.
+    let needs_checklist = |(item, signoffs): &(Item, Vec<Signoff>)| {
+        let covered = exclusion(item, scope, signoffs.first(), true);
+        covered.is_none() || covered != exclusion(item, scope, signoffs.first(), false)
+    };
+    let needs: Vec<bool> = items.iter().map(needs_checklist).collect();
+    let checked: Vec<&Item> = items
+        .iter()
+        .zip(&needs)
+        .filter(|(_, needs)| **needs)
+        .map(|((item, _), _)| item)
+        .collect();
+    let mut checklists = catalog.export_checklists(&checked)?.into_iter();
     let mut sources = Vec::new();
     let mut counts: BTreeMap<&'static str, (Exclusion, u32)> = BTreeMap::new();
     let mut void = Vec::new();
-    for id in catalog.item_ids()? {
-        let source = catalog.export_source(&id)?;
-        match exclusion(
-            &source.item,
-            scope,
-            source.signoffs.first(),
-            source.covered(),
-        ) {
+    for ((item, signoffs), needs) in items.into_iter().zip(needs) {
+        let source = ExportSource {
+            item,
+            checks: if needs {
+                checklists.next().unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+            signoffs,
+        };
+        // Without a checklist the answer does not depend on coverage (see above).
+        let covered = needs && source.covered();
+        match exclusion(&source.item, scope, source.signoffs.first(), covered) {
             None => sources.push(source),
             Some(reason) => {
                 counts.entry(reason.key()).or_insert((reason, 0)).1 += 1;
