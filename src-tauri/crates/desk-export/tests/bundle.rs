@@ -528,3 +528,78 @@ fn the_choice_read_together_is_the_choice_item_by_item() {
         vec![&later.id]
     );
 }
+
+#[test]
+fn progress_counts_every_byte_and_damage_after_good_blobs_still_stops_the_export() {
+    // Attachments are read on one thread and written on another: the reports still add up, in
+    // order, and a damaged blob after good ones leaves nothing behind.
+    let mut o = office();
+    let mut ids = Vec::new();
+    for (n, size) in [(1u8, 9usize << 20), (2, 3 << 20), (3, 0), (4, 5 << 20)] {
+        let item = o.draft(&format!("附件较大的事项{n}"), |_| {});
+        o.attach(&item.id, &format!("附件{n}.pdf"), &vec![n; size]);
+        o.sign_off(&item.id, "");
+        ids.push(item.id);
+    }
+    let folder = o.path("out");
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    let path = folder.join("bundle.zip");
+    let mut reports = Vec::new();
+    o.as_head();
+    let report = bundle::export(
+        &mut o.catalog,
+        &ExportOptions {
+            scope: ExportScope::Full,
+            out: &path,
+            overwrite: false,
+        },
+        &mut |p| reports.push(p.clone()),
+        &AtomicBool::new(false),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.attachment_count, 4);
+    let total = (9u64 + 3 + 5) << 20;
+    let last = reports.last().unwrap_or_else(|| panic!("no report"));
+    assert_eq!((last.bytes_done, last.bytes_total), (total, total));
+    assert!(reports
+        .windows(2)
+        .all(|w| w[0].bytes_done <= w[1].bytes_done));
+    assert!(reports
+        .iter()
+        .any(|p| p.phase == "attachments" && p.bytes_done > 0 && p.bytes_done < total));
+    assert_eq!(
+        reports
+            .iter()
+            .find(|p| p.phase == "finishing")
+            .map(|p| p.files_done),
+        Some(4)
+    );
+    assert!(desk_export::verify::verify(&path).ok);
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+
+    // The last blob changes (same size): the three before it were already written.
+    let sha = o
+        .catalog
+        .item(&ids[3])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .attachments[0]
+        .sha256
+        .clone();
+    let blob = o
+        .catalog
+        .attachment_blob(&sha)
+        .unwrap_or_else(|| panic!("blob"));
+    let mut perms = std::fs::metadata(&blob)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&blob, perms).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&blob, vec![9u8; 5 << 20]).unwrap_or_else(|e| panic!("{e}"));
+    let damaged = export(&mut o, ExportScope::Full, &path);
+    assert_eq!(
+        damaged.map(|_| ()).map_err(|e| e.code().to_string()),
+        Err("attachment_damaged".into())
+    );
+    assert_eq!(files_in(&folder), Vec::<String>::new());
+}
