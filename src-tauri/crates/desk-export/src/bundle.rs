@@ -297,7 +297,7 @@ pub fn export(
         let index = html::index_page(&manifest);
         (manifest, json, index)
     };
-    let (mut zip, mut checksums, (manifest, manifest_json, index)) =
+    let ((mut zip, mut checksums), (manifest, manifest_json, index)) =
         copy_attachments(zip, &blobs, out, cancel, build_manifest, &mut |copied| {
             status.bytes_done = copied.bytes;
             status.files_done = copied.files;

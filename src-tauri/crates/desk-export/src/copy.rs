@@ -50,6 +50,9 @@ const DEPTH: usize = 4;
 /// How often the writer reports.
 const REPORT_EVERY: u64 = 8 << 20;
 
+/// The zip with the attachments in, and each entry's name and SHA-256 (hex).
+pub(crate) type Written<W> = (ZipWriter<W>, Vec<(String, String)>);
+
 enum Piece {
     Start(usize),
     Bytes(Vec<u8>, usize),
@@ -67,7 +70,7 @@ pub(crate) fn copy_attachments<W, T>(
     cancel: &AtomicBool,
     meanwhile: impl FnOnce() -> T,
     progress: &mut dyn FnMut(Copied),
-) -> Result<(ZipWriter<W>, Vec<(String, String)>, T)>
+) -> Result<(Written<W>, T)>
 where
     W: Write + Seek + Send,
 {
@@ -93,7 +96,7 @@ where
         match (read, written) {
             (Err(e), _) => Err(e),
             (Ok(_), Err(e)) => Err(e),
-            (Ok(ReadEnd::Finished), Ok((zip, checksums))) => Ok((zip, checksums, done)),
+            (Ok(ReadEnd::Finished), Ok(written)) => Ok((written, done)),
             (Ok(ReadEnd::WriterGone), Ok(_)) => Err(ExportError::InvalidArgument(
                 "the writer stopped before the attachments were written".into(),
             )),
@@ -146,8 +149,6 @@ fn read_blobs(
     }
     Ok(ReadEnd::Finished)
 }
-
-type Written<W> = (ZipWriter<W>, Vec<(String, String)>);
 
 fn write_blobs<W: Write + Seek>(
     mut zip: ZipWriter<W>,
