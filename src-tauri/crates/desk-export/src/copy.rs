@@ -116,6 +116,7 @@ fn read_blobs(
     pieces: mpsc::SyncSender<Piece>,
     reusable: mpsc::Receiver<Vec<u8>>,
 ) -> Result<ReadEnd> {
+    let mut spare = None;
     for (index, blob) in blobs.iter().enumerate() {
         let path = blob.path.as_ref().ok_or_else(|| blob.damaged())?;
         let mut input = File::open(path).map_err(|_| blob.damaged())?;
@@ -128,9 +129,14 @@ fn read_blobs(
             if cancel.load(Ordering::Relaxed) {
                 return Err(ExportError::Cancelled);
             }
-            let mut buffer = reusable.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
+            let mut buffer = spare
+                .take()
+                .or_else(|| reusable.try_recv().ok())
+                .unwrap_or_else(|| vec![0u8; CHUNK]);
             let read = input.read(&mut buffer).map_err(|_| blob.damaged())?;
             if read == 0 {
+                // Kept for the next blob: most blobs are smaller than a chunk.
+                spare = Some(buffer);
                 break;
             }
             hasher.update(&buffer[..read]);
