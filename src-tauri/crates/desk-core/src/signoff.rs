@@ -155,40 +155,43 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// JSON with object keys in byte order at every depth and no insignificant whitespace.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(256);
     write_canonical(value, &mut out);
-    out
+    // Only serde_json's output and ASCII punctuation were written: always UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// Strings and scalars are written by serde_json's compact writer (the escaping every build
+/// shares), straight into `out`.
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String((*key).clone()).to_string());
-                out.push(':');
-                if let Some(v) = map.get(*key) {
-                    write_canonical(v, out);
-                }
+                let _ = serde_json::to_writer(&mut *out, key.as_str());
+                out.push(b':');
+                write_canonical(v, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(v, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        other => out.push_str(&other.to_string()),
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
     }
 }
 
@@ -246,6 +249,35 @@ mod tests {
         assert!(content_hash(&a, &checks).starts_with("sha256:"));
         assert_eq!(content_hash(&a, &checks).len(), 7 + 64);
     }
+
+    #[test]
+    fn the_canonical_text_is_pinned() {
+        // Records made by earlier builds must still match: the text and hash may never drift
+        // (escaping included: quotes, control characters, non-ASCII).
+        let mut item = item();
+        item.summary = "引号\"与反斜杠\\，换行\n和制表\t\u{1}".into();
+        item.keywords = vec!["招生".into(), "义务教育".into()];
+        let mut noted = check("y", CheckState::NotApplicable);
+        noted.mark = Some(crate::checklist::CheckMark {
+            key: "y".into(),
+            state: CheckState::NotApplicable,
+            by: "p".into(),
+            at: "2019-10-08T00:00:00Z".into(),
+            note: "本件不涉及 \"说明\"".into(),
+            covers: Vec::new(),
+        });
+        let checks = [check("x", CheckState::Passed), noted];
+        assert_eq!(content_hash(&item, &checks), PINNED_V2);
+        assert_eq!(
+            content_hash_for(1, &item, &checks).as_deref(),
+            Some(PINNED_V1)
+        );
+    }
+
+    const PINNED_V2: &str =
+        "sha256:7751ed499b69496966d07bca13feb0e6afbdd648f68f3d9fad1be49d4f032632";
+    const PINNED_V1: &str =
+        "sha256:d2520f29a80da3d7d9fcf7eaba60d5dc70ba500c89c34719bdca152a5e89bdc3";
 
     #[test]
     fn every_signed_field_changes_the_hash_and_nothing_else_does() {

@@ -11,6 +11,7 @@
 
 pub mod annual;
 pub mod bundle;
+mod copy;
 pub mod error;
 pub mod feedback;
 mod html;

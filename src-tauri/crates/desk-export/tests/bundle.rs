@@ -385,3 +385,221 @@ fn a_check_changed_after_sign_off_keeps_the_item_home() {
     );
     assert!(!path.exists());
 }
+
+/// What the export chooses, decided item by item as the item screen reads each one: the
+/// reference the choice read with one query per table must equal.
+fn chosen_item_by_item(
+    catalog: &desk_store::Catalog,
+    scope: ExportScope,
+) -> (Vec<String>, BTreeMap<String, Exclusion>) {
+    let mut out = Vec::new();
+    let mut stay = BTreeMap::new();
+    for id in catalog.item_ids().unwrap_or_else(|e| panic!("{e}")) {
+        let source = catalog.export_source(&id).unwrap_or_else(|e| panic!("{e}"));
+        match desk_core::export::exclusion(
+            &source.item,
+            scope,
+            source.signoffs.first(),
+            source.covered(),
+        ) {
+            None => out.push(id),
+            Some(reason) => {
+                stay.insert(id, reason);
+            }
+        }
+    }
+    (out, stay)
+}
+
+fn assert_same_choice(o: &Office, what: &str) {
+    for scope in [ExportScope::Incremental, ExportScope::Full] {
+        let (out, stay) = chosen_item_by_item(&o.catalog, scope);
+        let preview = bundle::preview(&o.catalog, scope).unwrap_or_else(|e| panic!("{e}"));
+        let chosen: Vec<String> = preview.items.iter().map(|i| i.id.clone()).collect();
+        assert_eq!(chosen, out, "{what}, {scope:?}: the items and their order");
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for reason in stay.values() {
+            *counts.entry(reason.key()).or_default() += 1;
+        }
+        let previewed: BTreeMap<&str, u32> = preview
+            .excluded_counts
+            .iter()
+            .map(|c| (c.reason.key(), c.count))
+            .collect();
+        assert_eq!(previewed, counts, "{what}, {scope:?}: the reasons");
+        let void: BTreeMap<String, Exclusion> = stay
+            .iter()
+            .filter(|(_, r)| matches!(r, Exclusion::SignoffVoid | Exclusion::SignoffMissing))
+            .map(|(id, r)| (id.clone(), *r))
+            .collect();
+        let previewed_void: BTreeMap<String, Exclusion> = preview
+            .void
+            .iter()
+            .map(|v| (v.id.clone(), v.reason))
+            .collect();
+        assert_eq!(
+            previewed_void, void,
+            "{what}, {scope:?}: the void sign-offs"
+        );
+    }
+    // Every item's checklist read together equals the one read alone.
+    let items: Vec<desk_core::model::Item> = o
+        .catalog
+        .export_items()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(item, _)| item)
+        .collect();
+    let together = o
+        .catalog
+        .export_checklists(&items.iter().collect::<Vec<_>>())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (item, checks) in items.iter().zip(together) {
+        let alone = o
+            .catalog
+            .export_source(&item.id)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(alone.item, *item, "{what}: {}", item.title);
+        assert_eq!(alone.checks, checks, "{what}: {}", item.title);
+    }
+}
+
+#[test]
+fn the_choice_read_together_is_the_choice_item_by_item() {
+    use desk_core::model::{ItemLink, LinkKind};
+    let Situations { mut office, .. } = situations();
+    let o = &mut office;
+    assert_same_choice(o, "every situation");
+
+    // A policy going out with its interpretation, linked from the policy's side.
+    let interpretation = o.signed("2019年招生政策解读", |_| {});
+    let policy = o.signed("关于2019年招生工作的政策", |i| {
+        i.links = vec![ItemLink {
+            target_id: interpretation.id.clone(),
+            kind: LinkKind::Interpretation,
+        }];
+    });
+    // An item whose attachment left the store after sign-off.
+    let lost = o.draft("附件丢失的事项", |_| {});
+    o.attach(&lost.id, "丢失.pdf", b"%PDF-1.4 lost");
+    o.sign_off(&lost.id, "");
+    let sha = o
+        .catalog
+        .item(&lost.id)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .attachments[0]
+        .sha256
+        .clone();
+    let blob = o
+        .catalog
+        .attachment_blob(&sha)
+        .unwrap_or_else(|| panic!("blob"));
+    std::fs::remove_file(&blob).unwrap_or_else(|e| panic!("{e}"));
+    // Signed off by its status, with no record on this PC.
+    let unrecorded = o.draft("没有签批记录的事项", |_| {});
+    o.catalog
+        .connection()
+        .execute(
+            "UPDATE items SET status = (SELECT status FROM items WHERE id = ?2) WHERE id = ?1",
+            [&unrecorded.id, &policy.id],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(o.status(&unrecorded.id), Status::SignedOff);
+    assert_same_choice(o, "links, a lost attachment, no record");
+    let (out, stay) = chosen_item_by_item(&o.catalog, ExportScope::Full);
+    assert!(out.contains(&policy.id) && out.contains(&interpretation.id));
+    assert_eq!(stay.get(&lost.id), Some(&Exclusion::SignoffVoid));
+    assert_eq!(stay.get(&unrecorded.id), Some(&Exclusion::SignoffMissing));
+
+    // Exported once: an incremental export leaves those out, a full one takes them again.
+    let path = o.path("first.zip");
+    export(o, ExportScope::Incremental, &path).unwrap_or_else(|e| panic!("{e}"));
+    let later = o.signed("导出后签批的事项", |_| {});
+    // The interpretation withdrawn after the policy went out.
+    o.as_clerk();
+    let _ = o.catalog.act(&interpretation.id, Action::Withdraw, "撤回");
+    assert_same_choice(o, "after an export");
+    let (_, stay) = chosen_item_by_item(&o.catalog, ExportScope::Incremental);
+    assert_eq!(stay.get(&policy.id), Some(&Exclusion::AlreadyExported));
+    let preview =
+        bundle::preview(&o.catalog, ExportScope::Incremental).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        preview.items.iter().map(|i| &i.id).collect::<Vec<_>>(),
+        vec![&later.id]
+    );
+}
+
+#[test]
+fn progress_counts_every_byte_and_damage_after_good_blobs_still_stops_the_export() {
+    // Attachments are read on one thread and written on another: the reports still add up, in
+    // order, and a damaged blob after good ones leaves nothing behind.
+    let mut o = office();
+    let mut ids = Vec::new();
+    for (n, size) in [(1u8, 9usize << 20), (2, 3 << 20), (3, 0), (4, 5 << 20)] {
+        let item = o.draft(&format!("附件较大的事项{n}"), |_| {});
+        o.attach(&item.id, &format!("附件{n}.pdf"), &vec![n; size]);
+        o.sign_off(&item.id, "");
+        ids.push(item.id);
+    }
+    let folder = o.path("out");
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    let path = folder.join("bundle.zip");
+    let mut reports = Vec::new();
+    o.as_head();
+    let report = bundle::export(
+        &mut o.catalog,
+        &ExportOptions {
+            scope: ExportScope::Full,
+            out: &path,
+            overwrite: false,
+        },
+        &mut |p| reports.push(p.clone()),
+        &AtomicBool::new(false),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.attachment_count, 4);
+    let total = (9u64 + 3 + 5) << 20;
+    let last = reports.last().unwrap_or_else(|| panic!("no report"));
+    assert_eq!((last.bytes_done, last.bytes_total), (total, total));
+    assert!(reports
+        .windows(2)
+        .all(|w| w[0].bytes_done <= w[1].bytes_done));
+    assert!(reports
+        .iter()
+        .any(|p| p.phase == "attachments" && p.bytes_done > 0 && p.bytes_done < total));
+    assert_eq!(
+        reports
+            .iter()
+            .find(|p| p.phase == "finishing")
+            .map(|p| p.files_done),
+        Some(4)
+    );
+    assert!(desk_export::verify::verify(&path).ok);
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+
+    // The last blob changes (same size): the three before it were already written.
+    let sha = o
+        .catalog
+        .item(&ids[3])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .attachments[0]
+        .sha256
+        .clone();
+    let blob = o
+        .catalog
+        .attachment_blob(&sha)
+        .unwrap_or_else(|| panic!("blob"));
+    let mut perms = std::fs::metadata(&blob)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&blob, perms).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&blob, vec![9u8; 5 << 20]).unwrap_or_else(|e| panic!("{e}"));
+    let damaged = export(&mut o, ExportScope::Full, &path);
+    assert_eq!(
+        damaged.map(|_| ()).map_err(|e| e.code().to_string()),
+        Err("attachment_damaged".into())
+    );
+    assert_eq!(files_in(&folder), Vec::<String>::new());
+}

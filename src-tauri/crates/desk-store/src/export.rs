@@ -5,6 +5,7 @@
 //! like any other: in one transaction with their operations (a `bundle` create operation names
 //! the items it carried, so the mark syncs), through the workflow's own transitions.
 
+use crate::checklist_batch::ChecklistBatch;
 use crate::error::{Result, StoreError};
 use crate::oplog::meta_get;
 use crate::{items, review, Catalog};
@@ -68,6 +69,30 @@ impl Catalog {
             .collect()
     }
 
+    /// Every item with its sign-off records (newest first), in 索引号 order: what deciding an
+    /// export needs before any checklist, read with one query per table.
+    pub fn export_items(&self) -> Result<Vec<(Item, Vec<Signoff>)>> {
+        let mut signoffs = review::all_signoffs(self.connection())?;
+        Ok(items::load_all(self.connection())?
+            .into_iter()
+            .map(|item| {
+                let records = signoffs.remove(&item.id).unwrap_or_default();
+                (item, records)
+            })
+            .collect())
+    }
+
+    /// The checklists of `items` as the item screen evaluates them (what [`Self::export_source`]
+    /// gives one item), read together: one query per table rather than several per item.
+    pub fn export_checklists(&self, items: &[&Item]) -> Result<Vec<Vec<CheckView>>> {
+        let store = crate::attachments::AttachmentStore::new(self.data_dir());
+        let mut batch = ChecklistBatch::load(self.connection(), items)?;
+        items
+            .iter()
+            .map(|item| Ok(batch.checklist(item, &store)?.checks))
+            .collect()
+    }
+
     /// An item with its checklist (as the item screen evaluates it) and its sign-off records.
     pub fn export_source(&self, id: &str) -> Result<ExportSource> {
         let item = self.item(id)?;
@@ -110,12 +135,11 @@ impl Catalog {
                     record.manifest_sha256
                 ],
             )?;
-            let mut marked = 0;
+            let mut carried =
+                tx.prepare_cached("INSERT INTO bundle_items (bundle_id, item_id) VALUES (?1, ?2)")?;
+            let mut moving = Vec::new();
             for item_id in &record.item_ids {
-                tx.execute(
-                    "INSERT INTO bundle_items (bundle_id, item_id) VALUES (?1, ?2)",
-                    params![record.id, item_id],
-                )?;
+                carried.execute(params![record.id, item_id])?;
                 let item = items::load(tx, item_id)?;
                 if !item.status.is_signed() || !item.changed_after_signoff.is_empty() {
                     return Err(StoreError::Workflow(WorkflowError::NotFrom {
@@ -124,19 +148,26 @@ impl Catalog {
                     }));
                 }
                 if item.status == Status::SignedOff {
-                    review::act_in(
-                        tx,
-                        recorder,
-                        &store,
-                        policy,
-                        person.as_ref(),
-                        &device_id,
-                        item_id,
-                        Action::MarkExported,
-                        "",
-                    )?;
-                    marked += 1;
+                    moving.push(item);
                 }
+            }
+            // The checklists the transitions are decided on, read in this transaction at once.
+            let mut checklists = ChecklistBatch::load(tx, &moving.iter().collect::<Vec<_>>())?;
+            let mut marked = 0;
+            for item in moving {
+                let current = checklists.checklist(&item, &store)?;
+                review::act_with(
+                    tx,
+                    recorder,
+                    policy,
+                    person.as_ref(),
+                    &device_id,
+                    item,
+                    &current,
+                    Action::MarkExported,
+                    "",
+                )?;
+                marked += 1;
             }
             recorder.record(
                 tx,

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub(crate) mod checklist_batch;
 pub mod db;
 pub mod error;
 pub mod export;

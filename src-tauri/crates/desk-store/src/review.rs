@@ -14,7 +14,7 @@ use desk_core::checklist::{
     TemplateRef,
 };
 use desk_core::fields::{diff, FieldChange};
-use desk_core::model::{Item, Person};
+use desk_core::model::{Item, ItemLink, Person};
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::pii;
 use desk_core::signoff::{self, SignBasis, Signoff};
@@ -108,7 +108,11 @@ pub fn template_versions(conn: &Connection, id: &str) -> Result<Vec<ChecklistTem
     rows.map(|r| decode_template(r?)).collect()
 }
 
-fn template_version(conn: &Connection, id: &str, version: u32) -> Result<ChecklistTemplate> {
+pub(crate) fn template_version(
+    conn: &Connection,
+    id: &str,
+    version: u32,
+) -> Result<ChecklistTemplate> {
     conn.prepare_cached(&format!(
         "SELECT {TEMPLATE_COLUMNS} FROM checklist_templates WHERE id = ?1 AND version = ?2"
     ))?
@@ -220,7 +224,7 @@ pub(crate) fn category_ancestry(conn: &Connection, category: Option<&str>) -> Re
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
-fn attached(conn: &Connection, item_id: &str) -> Result<Option<(String, u32)>> {
+pub(crate) fn attached(conn: &Connection, item_id: &str) -> Result<Option<(String, u32)>> {
     Ok(conn
         .prepare_cached(
             "SELECT template_id, template_version FROM item_checklists WHERE item_id = ?1",
@@ -232,50 +236,91 @@ fn attached(conn: &Connection, item_id: &str) -> Result<Option<(String, u32)>> {
 fn applicable_template(conn: &Connection, item: &Item) -> Result<ChecklistTemplate> {
     let templates = latest_templates(conn)?;
     let ancestry = category_ancestry(conn, item.category_id.as_deref())?;
-    checklist::template_for(&templates, &ancestry)
-        .cloned()
-        .ok_or_else(|| {
-            StoreError::InvalidArgument(
-                "no checklist template serves this item's category and there is no default template: add one under Templates".into(),
-            )
-        })
+    template_for(&templates, &ancestry).cloned()
+}
+
+/// The newest template serving a category with this ancestry, or why there is none.
+pub(crate) fn template_for<'a>(
+    templates: &'a [ChecklistTemplate],
+    ancestry: &[String],
+) -> Result<&'a ChecklistTemplate> {
+    checklist::template_for(templates, ancestry).ok_or_else(|| {
+        StoreError::InvalidArgument(
+            "no checklist template serves this item's category and there is no default template: add one under Templates".into(),
+        )
+    })
 }
 
 pub(crate) fn marks(conn: &Connection, item_id: &str) -> Result<Vec<CheckMark>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT key, state, by, at, note, covers FROM item_checks WHERE item_id = ?1 ORDER BY key",
-    )?;
-    let rows = stmt.query_map(params![item_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut marks = Vec::new();
-    for row in rows {
-        let (key, state, by, at, note, covers) = row?;
-        marks.push(CheckMark {
-            covers: from_json("check covers", &covers)?,
-            state: CheckState::parse(&state)
-                .ok_or_else(|| StoreError::Decode(format!("check state {state}")))?,
-            key,
-            by,
-            at,
-            note,
-        });
-    }
-    Ok(marks)
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MARK_COLUMNS} FROM item_checks WHERE item_id = ?1 ORDER BY key"
+    ))?;
+    let rows = stmt.query_map(params![item_id], read_mark)?;
+    rows.map(|r| decode_mark(r?)).collect()
+}
+
+/// The columns `read_mark` reads, in its order.
+pub(crate) const MARK_COLUMNS: &str = "key, state, by, at, note, covers";
+
+pub(crate) fn read_mark(r: &rusqlite::Row) -> rusqlite::Result<[String; 6]> {
+    Ok([
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ])
+}
+
+pub(crate) fn decode_mark(fields: [String; 6]) -> Result<CheckMark> {
+    let [key, state, by, at, note, covers] = fields;
+    Ok(CheckMark {
+        covers: from_json("check covers", &covers)?,
+        state: CheckState::parse(&state)
+            .ok_or_else(|| StoreError::Decode(format!("check state {state}")))?,
+        key,
+        by,
+        at,
+        note,
+    })
 }
 
 fn linked_items(conn: &Connection, item: &Item) -> Result<(Vec<LinkedItem>, Vec<String>)> {
+    // Links written on the other item, read from this side.
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_id, value FROM item_sets WHERE field = 'links' AND value LIKE ?1
+         ORDER BY value, rowid",
+    )?;
+    let pattern = format!("%\"target_id\":\"{}\"%", item.id.replace(['%', '_'], ""));
+    let rows = stmt.query_map(params![pattern], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut incoming = Vec::new();
+    for row in rows {
+        let (source_id, json) = row?;
+        let link: ItemLink = from_json("link", &json)?;
+        if link.target_id == item.id {
+            incoming.push((source_id, link));
+        }
+    }
+    gather_links(item, &incoming, |id| items::load_optional(conn, id))
+}
+
+/// An incoming link: the item that wrote it, and the link as written there.
+pub(crate) type IncomingLink = (String, ItemLink);
+
+/// The linked items either way: the item's own links as written, then `incoming` turned around
+/// (an item linked both ways counts once, as this item wrote it). `load` reads another item.
+pub(crate) fn gather_links(
+    item: &Item,
+    incoming: &[IncomingLink],
+    mut load: impl FnMut(&str) -> Result<Option<Item>>,
+) -> Result<(Vec<LinkedItem>, Vec<String>)> {
     let mut linked = Vec::new();
     let mut broken = Vec::new();
     for link in &item.links {
-        match items::load_optional(conn, &link.target_id)? {
+        match load(&link.target_id)? {
             Some(target) => linked.push(LinkedItem {
                 id: target.id,
                 title: target.title,
@@ -286,21 +331,11 @@ fn linked_items(conn: &Connection, item: &Item) -> Result<(Vec<LinkedItem>, Vec<
             None => broken.push(link.target_id.clone()),
         }
     }
-    // Links written on the other item, read from this side.
-    let mut stmt = conn.prepare_cached(
-        "SELECT item_id, value FROM item_sets WHERE field = 'links' AND value LIKE ?1",
-    )?;
-    let pattern = format!("%\"target_id\":\"{}\"%", item.id.replace(['%', '_'], ""));
-    let rows = stmt.query_map(params![pattern], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    for row in rows {
-        let (source_id, json) = row?;
-        let link: desk_core::model::ItemLink = from_json("link", &json)?;
-        if link.target_id != item.id || linked.iter().any(|l| l.id == source_id) {
+    for (source_id, link) in incoming {
+        if link.target_id != item.id || linked.iter().any(|l| &l.id == source_id) {
             continue;
         }
-        if let Some(source) = items::load_optional(conn, &source_id)? {
+        if let Some(source) = load(source_id)? {
             linked.push(LinkedItem {
                 id: source.id,
                 title: source.title,
@@ -321,7 +356,17 @@ pub(crate) fn check_facts(
     store: &AttachmentStore,
     verify_content: bool,
 ) -> Result<CheckFacts> {
-    let (linked, broken_links) = linked_items(conn, item)?;
+    let links = linked_items(conn, item)?;
+    Ok(facts_with_links(item, store, verify_content, links))
+}
+
+/// The facts of [`check_facts`] once the linked items are known.
+pub(crate) fn facts_with_links(
+    item: &Item,
+    store: &AttachmentStore,
+    verify_content: bool,
+    (linked, broken_links): (Vec<LinkedItem>, Vec<String>),
+) -> CheckFacts {
     let mut pii_hits = Vec::new();
     for (field, text) in [
         ("title", &item.title),
@@ -355,13 +400,13 @@ pub(crate) fn check_facts(
             }
         }
     }
-    Ok(CheckFacts {
+    CheckFacts {
         linked,
         broken_links,
         pii_hits,
         missing_attachments,
         damaged_attachments,
-    })
+    }
 }
 
 /// The item's checklist as it stands: under the version it is attached to, or (not yet worked)
@@ -378,20 +423,38 @@ pub(crate) fn checklist(
         None => newest.clone(),
     };
     let facts = check_facts(conn, item, store, verify_content)?;
-    let checks = checklist::evaluate(&template, &marks(conn, &item.id)?, item, &facts);
+    Ok(evaluate(
+        item,
+        &newest,
+        template,
+        &marks(conn, &item.id)?,
+        &facts,
+    ))
+}
+
+/// The checklist under `template` (the attached version or `newest`), offering `newest` as an
+/// upgrade when they differ.
+pub(crate) fn evaluate(
+    item: &Item,
+    newest: &ChecklistTemplate,
+    template: ChecklistTemplate,
+    marks: &[CheckMark],
+    facts: &CheckFacts,
+) -> ItemChecklist {
+    let checks = checklist::evaluate(&template, marks, item, facts);
     let upgrade_to =
         (newest.id != template.id || newest.version != template.version).then(|| TemplateRef {
             id: newest.id.clone(),
             name: newest.name.clone(),
             version: newest.version,
         });
-    Ok(ItemChecklist {
+    ItemChecklist {
         template_id: template.id,
         template_name: template.name,
         template_version: template.version,
         upgrade_to,
         checks,
-    })
+    }
 }
 
 /// Fixes the checklist's template version on the item (when review starts or a check is first
@@ -603,7 +666,7 @@ pub(crate) fn act_in(
     action: Action,
     text: &str,
 ) -> Result<Item> {
-    let mut item = items::load(tx, item_id)?;
+    let item = items::load(tx, item_id)?;
     if matches!(
         action,
         Action::Submit | Action::RequestSignoff | Action::SignOff
@@ -612,8 +675,26 @@ pub(crate) fn act_in(
     }
     // A sign-off re-reads every attachment: it must cover the files as they are.
     let current = checklist(tx, &item, store, action == Action::SignOff)?;
+    act_with(
+        tx, recorder, policy, person, device_id, item, &current, action, text,
+    )
+}
+
+/// [`act_in`] once the item and its checklist are read (`current` evaluated in this transaction).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn act_with(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    policy: Policy,
+    person: Option<&Person>,
+    device_id: &str,
+    mut item: Item,
+    current: &ItemChecklist,
+    action: Action,
+    text: &str,
+) -> Result<Item> {
     let transition = workflow::decide(
-        &subject(&item, &current),
+        &subject(&item, current),
         actor(person).as_ref(),
         action,
         text,
@@ -687,26 +768,44 @@ pub(crate) fn write_signoff(conn: &Connection, s: &Signoff) -> Result<()> {
 
 /// An item's sign-off records, newest first.
 pub fn signoffs(conn: &Connection, item_id: &str) -> Result<Vec<Signoff>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version
-         FROM signoffs WHERE item_id = ?1 ORDER BY at DESC, id DESC",
-    )?;
-    let rows = stmt.query_map(params![item_id], |r| {
-        Ok(Signoff {
-            id: r.get(0)?,
-            item_id: r.get(1)?,
-            signer_id: r.get(2)?,
-            signer_name: r.get(3)?,
-            basis: if r.get::<_, String>(4)? == "office" {
-                SignBasis::Office
-            } else {
-                SignBasis::SectionHead
-            },
-            at: r.get(5)?,
-            device_id: r.get(6)?,
-            content_hash: r.get(7)?,
-            form_version: r.get(8)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SIGNOFF_COLUMNS} FROM signoffs WHERE item_id = ?1 ORDER BY at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map(params![item_id], read_signoff)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every item's sign-off records, newest first, by item (one query).
+pub fn all_signoffs(conn: &Connection) -> Result<std::collections::HashMap<String, Vec<Signoff>>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {SIGNOFF_COLUMNS} FROM signoffs ORDER BY item_id, at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([], read_signoff)?;
+    let mut out: std::collections::HashMap<String, Vec<Signoff>> = Default::default();
+    for row in rows {
+        let record = row?;
+        out.entry(record.item_id.clone()).or_default().push(record);
+    }
+    Ok(out)
+}
+
+const SIGNOFF_COLUMNS: &str =
+    "id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version";
+
+fn read_signoff(r: &rusqlite::Row) -> rusqlite::Result<Signoff> {
+    Ok(Signoff {
+        id: r.get(0)?,
+        item_id: r.get(1)?,
+        signer_id: r.get(2)?,
+        signer_name: r.get(3)?,
+        basis: if r.get::<_, String>(4)? == "office" {
+            SignBasis::Office
+        } else {
+            SignBasis::SectionHead
+        },
+        at: r.get(5)?,
+        device_id: r.get(6)?,
+        content_hash: r.get(7)?,
+        form_version: r.get(8)?,
+    })
 }
