@@ -2,7 +2,7 @@
 //! attachments, exported in full and, in the same run, the same attachment bytes copied with
 //! `cp`. Not a test: run it with `bash bench/export.sh` (release build).
 //!
-//! Usage: export_bench --dir DIR [--items 10000] [--bytes 1073741824] [--runs 3]
+//! Usage: export_bench --dir DIR [--items 10000] [--bytes 1073741824] [--runs 3] [--json FILE]
 
 use chrono::NaiveDate;
 use desk_core::checklist::CheckState;
@@ -21,6 +21,8 @@ struct Args {
     items: usize,
     bytes: u64,
     runs: usize,
+    /// Where to write the figures as JSON (for scripts/bench.sh's report).
+    json: Option<PathBuf>,
 }
 
 fn args() -> Result<Args, String> {
@@ -29,6 +31,7 @@ fn args() -> Result<Args, String> {
         items: 10_000,
         bytes: 1 << 30,
         runs: 3,
+        json: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -38,6 +41,7 @@ fn args() -> Result<Args, String> {
             "--items" => out.items = value.parse().map_err(|_| "--items N")?,
             "--bytes" => out.bytes = value.parse().map_err(|_| "--bytes N")?,
             "--runs" => out.runs = value.parse().map_err(|_| "--runs N")?,
+            "--json" => out.json = Some(PathBuf::from(value)),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -266,6 +270,29 @@ fn main() {
         "median export {export:.2} s, median cp {cp:.2} s, ratio {:.2}",
         export / cp
     );
+    if let Some(path) = &args.json {
+        let runs: Vec<serde_json::Value> = export_times
+            .iter()
+            .zip(&cp_times)
+            .zip(&verify_times)
+            .map(|((export, cp), verify)| {
+                serde_json::json!({ "export_seconds": export, "cp_seconds": cp, "verify_seconds": verify })
+            })
+            .collect();
+        let json = serde_json::json!({
+            "items": args.items,
+            "attachment_bytes": store_bytes,
+            "bundle_bytes": bundle_bytes,
+            "catalog_setup_seconds": setup,
+            "choosing_items_seconds": preview_seconds,
+            "runs": runs,
+        });
+        let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("export_bench: {}: {e}", path.display());
+            std::process::exit(1);
+        }
+    }
 }
 
 /// Flushes written data, so both timings include getting the bytes to disk.
