@@ -143,7 +143,7 @@ fn a_failed_rename_a_read_only_and_a_full_share_leave_the_outbox_and_say_why() {
     assert!(outbox > 0);
     type Fault = fn(&mut common::Faults);
     let cases: [(&str, Fault); 4] = [
-        ("sync_folder_unreachable", |f| f.failed_renames = 100),
+        ("sync_folder_rename_failed", |f| f.failed_renames = 100),
         ("sync_folder_read_only", |f| f.read_only = true),
         ("sync_folder_full", |f| f.full = true),
         ("sync_folder_unreachable", |f| f.partitioned = true),

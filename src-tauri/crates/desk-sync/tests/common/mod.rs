@@ -190,7 +190,10 @@ impl SyncFolder for View {
             share
                 .files
                 .insert(format!("{path}.4242.tmp"), (bytes.to_vec(), step, self.pc));
-            return Err(io::Error::other("the rename failed"));
+            return Err(desk_sync::folder::rename_failed(
+                path,
+                io::Error::other("the file is in use by another program"),
+            ));
         }
         if debris > 0 && rng.chance(debris) {
             share.files.insert(
