@@ -26,7 +26,7 @@ use serde_json::Value;
 pub fn install_default_templates(tx: &Transaction) -> Result<()> {
     let count: i64 = tx.query_row("SELECT count(*) FROM checklist_templates", [], |r| r.get(0))?;
     if count == 0 {
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = crate::clock::now_text();
         for template in checklist::default_templates(&now) {
             write_template(tx, &template)?;
         }
@@ -145,7 +145,7 @@ pub(crate) fn save_template_in(
         )));
     }
     let previous = if template.id.is_empty() {
-        template.id = uuid::Uuid::now_v7().to_string();
+        template.id = crate::clock::uuid_v7().to_string();
         None
     } else {
         template_versions(tx, &template.id)?.into_iter().next()
@@ -637,7 +637,7 @@ pub(crate) fn act_in(
             SignBasis::Office
         };
         let record = Signoff {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::clock::uuid_v7().to_string(),
             item_id: item.id.clone(),
             signer_id: signer.id.clone(),
             signer_name: signer.name.clone(),

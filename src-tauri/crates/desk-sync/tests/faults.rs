@@ -12,14 +12,14 @@ fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
     let mut item = Item::blank(String::new());
     item.title = title.into();
     item.lead_department_id = Some(office.department.clone());
-    office.pcs[pc]
-        .catalog
+    office
+        .at(pc)
         .save_item(item)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn set_title(office: &mut Office, pc: usize, id: &str, title: &str) {
-    let catalog = &mut office.pcs[pc].catalog;
+    let catalog = office.at(pc);
     let mut item = catalog.item(id).unwrap_or_else(|e| panic!("{e}"));
     item.title = title.into();
     catalog.save_item(item).unwrap_or_else(|e| panic!("{e}"));
@@ -181,44 +181,125 @@ fn a_failed_rename_a_read_only_and_a_full_share_leave_the_outbox_and_say_why() {
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
 
+const DAY: i64 = 24 * 60 * 60 * 1000;
+
 #[test]
-fn clocks_three_days_apart_are_quarantined_and_reported_then_applied() {
-    const DAY: i64 = 24 * 60 * 60 * 1000;
-    for skew in [-3 * DAY, 3 * DAY] {
-        let mut office = Office::new(2, 10);
-        let item = add_item(&mut office, 0, "时钟");
-        ok(office.sync(0));
-        // The reader's clock is behind the writer's by three days (the same as the writer's
-        // being three days ahead); a reader ahead sees nothing wrong.
-        office.pcs[1].skew_ms = -skew.abs();
-        let report = ok(office.sync(1));
-        if skew != 0 {
-            let warning = report.clock_warnings.first().cloned();
-            assert!(
-                warning
-                    .as_ref()
-                    .is_some_and(|w| w.device_id == office.pcs[0].catalog.device_id()
-                        && (4300..=4330).contains(&w.ahead_minutes)),
-                "{warning:?}"
-            );
-            assert!(report
-                .waiting
-                .iter()
-                .any(|w| w.reason == WaitReason::Quarantined));
-            assert_eq!(
-                title(&office, 1, &item.id),
-                None,
-                "nothing applied from the future"
-            );
-            let status =
-                desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(status.clock_warnings.len(), 1);
-        }
-        office.pcs[1].skew_ms = 0;
-        let report = ok(office.sync(1));
-        assert!(report.clock_warnings.is_empty());
-        assert_eq!(title(&office, 1, &item.id).as_deref(), Some("时钟"));
+fn a_writer_three_days_ahead_is_quarantined_and_reported_until_the_time_comes() {
+    let mut office = Office::new(2, 10);
+    office.pcs[0].skew_ms = 3 * DAY;
+    let ahead = add_item(&mut office, 0, "来自未来");
+    ok(office.sync(0));
+    let report = ok(office.sync(1));
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    let warning = report.clock_warnings.first().cloned();
+    assert!(
+        warning
+            .as_ref()
+            .is_some_and(|w| w.device_id == writer && (4300..=4330).contains(&w.ahead_minutes)),
+        "the PC and how far ahead: {warning:?}"
+    );
+    assert!(
+        report
+            .waiting
+            .iter()
+            .any(|w| w.reason == WaitReason::Quarantined && w.device_id == writer),
+        "{:?}",
+        report.waiting
+    );
+    assert_eq!(
+        title(&office, 1, &ahead.id),
+        None,
+        "nothing applied from the future"
+    );
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.clock_warnings.len(), 1);
+    // The reader's own changes still go out, and the PC ahead applies them.
+    let mine = add_item(&mut office, 1, "此刻");
+    ok(office.sync(1));
+    ok(office.sync(0));
+    assert_eq!(title(&office, 0, &mine.id).as_deref(), Some("此刻"));
+    // The writer's clock is put right: what it stamped stays ahead (a clock never goes back),
+    // so it waits on the reader until the reader's time reaches it.
+    office.pcs[0].skew_ms = 0;
+    ok(office.sync(0));
+    let report = ok(office.sync(1));
+    assert_eq!(report.clock_warnings.len(), 1);
+    assert_eq!(title(&office, 1, &ahead.id), None);
+    office.pcs[1].skew_ms = 3 * DAY;
+    let report = ok(office.sync(1));
+    assert!(report.clock_warnings.is_empty(), "{report:?}");
+    assert!(report.waiting.is_empty(), "{report:?}");
+    assert_eq!(title(&office, 1, &ahead.id).as_deref(), Some("来自未来"));
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.clock_warnings.is_empty());
+}
+
+#[test]
+fn a_writer_three_days_behind_is_applied_at_once_and_ordered_by_its_logical_clock() {
+    let mut office = Office::new(2, 18);
+    let item = add_item(&mut office, 1, "原题");
+    office.converge();
+    let created = office.pcs[0]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.entity_id == item.id)
+        .map(|o| o.clock);
+    office.pcs[0].skew_ms = -3 * DAY;
+    // An edit from the PC behind arrives and applies on the PC on time: no quarantine, no
+    // warning; its logical clock is past the creation it had seen, though its wall clock is not.
+    set_title(&mut office, 0, &item.id, "慢钟修改");
+    ok(office.sync(0));
+    let report = ok(office.sync(1));
+    assert!(report.clock_warnings.is_empty(), "{report:?}");
+    assert!(report.waiting.is_empty(), "{report:?}");
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("慢钟修改"));
+    let behind = office.pcs[0].catalog.device_id().to_string();
+    let edit = office.pcs[1]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.device_id == behind && o.entity_id == item.id)
+        .map(|o| o.clock)
+        .max();
+    assert!(edit > created, "{edit:?} after {created:?}");
+    // Concurrent edits: the later logical clock (the PC on time) shows, the other is kept.
+    set_title(&mut office, 1, &item.id, "准时的修改");
+    set_title(&mut office, 0, &item.id, "慢钟并发修改");
+    ok(office.sync(0));
+    ok(office.sync(1));
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("准时的修改"));
+    let conflicts = office.pcs[1].catalog.conflicts().unwrap_or_default();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].others[0].value.as_str(), Some("慢钟并发修改"));
+    // The PC behind sees the other's edit as three days ahead: quarantined, and it is told.
+    let report = ok(office.sync(0));
+    assert!(
+        report
+            .clock_warnings
+            .iter()
+            .any(|w| w.device_id == office.pcs[1].catalog.device_id() && w.ahead_minutes >= 4300),
+        "{report:?}"
+    );
+    assert_eq!(title(&office, 0, &item.id).as_deref(), Some("慢钟并发修改"));
+    // Its clock put right, it applies everything and shows the same winner and conflict.
+    office.pcs[0].skew_ms = 0;
+    office.converge();
+    for pc in 0..2 {
+        assert_eq!(
+            title(&office, pc, &item.id).as_deref(),
+            Some("准时的修改"),
+            "pc {pc}"
+        );
+        assert_eq!(
+            office.pcs[pc].catalog.conflicts().unwrap_or_default().len(),
+            1,
+            "pc {pc}"
+        );
     }
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
 
 #[test]

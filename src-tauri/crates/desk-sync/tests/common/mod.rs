@@ -57,7 +57,14 @@ pub struct Share {
     /// path → (bytes, step written, writer)
     pub files: BTreeMap<String, (Vec<u8>, u64, usize)>,
     pub step: u64,
+    /// The office's simulated wall clock (each PC sees it plus its skew).
+    pub now_ms: i64,
 }
+
+/// Where the simulated clock starts: 2026-11-29, fixed so that a seed replays a run exactly.
+pub const START_MS: i64 = 1_796_000_000_000;
+/// How far the clock moves per step of the share.
+pub const STEP_MS: i64 = 1_000;
 
 /// What goes wrong for one PC's view of the share.
 #[derive(Debug, Clone, Default)]
@@ -245,8 +252,9 @@ pub fn options(now_ms: i64) -> SyncOptions {
     }
 }
 
+/// The clock the catalogs on this thread see now (the simulated one inside an `Office`).
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    desk_store::clock::now_ms()
 }
 
 pub struct Office {
@@ -264,7 +272,12 @@ impl Office {
     /// `n` PCs; the first creates the department and one section head per PC, and every PC
     /// joins the catalog through the share.
     pub fn new(n: usize, seed: u64) -> Office {
-        let share = Rc::new(RefCell::new(Share::default()));
+        // Time and every new id (catalogs, devices, items) from the seed: a run replays exactly.
+        desk_store::clock::simulate(START_MS, seed);
+        let share = Rc::new(RefCell::new(Share {
+            now_ms: START_MS,
+            ..Share::default()
+        }));
         let mut pcs = Vec::new();
         for pc in 0..n {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -327,14 +340,36 @@ impl Office {
         office
     }
 
+    /// One step of the share: files written before may become visible, the clock moves on.
     pub fn tick(&self) {
-        self.share.borrow_mut().step += 1;
+        let mut share = self.share.borrow_mut();
+        share.step += 1;
+        share.now_ms += STEP_MS;
+        desk_store::clock::set_now(share.now_ms);
+    }
+
+    /// The office's clock now (without any PC's skew).
+    pub fn now(&self) -> i64 {
+        self.share.borrow().now_ms
+    }
+
+    /// PC `pc`'s catalog, with the clock set to what that PC's clock says (its skew) for the
+    /// changes that follow.
+    pub fn at(&mut self, pc: usize) -> &mut Catalog {
+        let now = self.now();
+        let p = &mut self.pcs[pc];
+        desk_store::clock::set_now(now + p.skew_ms);
+        &mut p.catalog
     }
 
     pub fn sync(&mut self, pc: usize) -> Result<desk_core::sync::SyncReport, desk_sync::SyncError> {
         self.tick();
+        let now = self.now() + self.pcs[pc].skew_ms;
+        desk_store::clock::set_now(now);
         let p = &mut self.pcs[pc];
-        desk_sync::sync_round(&mut p.catalog, &p.view, &options(now_ms() + p.skew_ms))
+        let report = desk_sync::sync_round(&mut p.catalog, &p.view, &options(now));
+        desk_store::clock::set_now(self.now());
+        report
     }
 
     /// Lifts every fault and syncs every PC until a full pass publishes and applies nothing.
