@@ -515,6 +515,13 @@ fn apply_effect(
                 outcome.settings_changed = true;
             }
         }
+        (EntityKind::Bundle, OpKind::Create) => {
+            // The export mark: the bundle and the items it carried, written once.
+            let mut record: desk_core::export::BundleRecord =
+                decode_value("bundle", &op.new_value)?;
+            record.id = op.entity_id.clone();
+            crate::export::write_bundle(tx, &record)?;
+        }
         _ => {
             // Kept in the log (history, and for a later version that knows it); nothing to show.
             log::info!(

@@ -8,13 +8,13 @@
 
 mod common;
 
-use common::{dump, Faults, Office, Rng};
+use common::{dump, sign_off, Faults, Office, Rng};
 use desk_core::checklist::CheckState;
+use desk_core::export::{BundleRecord, ExportScope};
 use desk_core::fields::ItemField;
 use desk_core::merge::{self, Head, VersionVector};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
-use desk_core::workflow::Action;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,21 +38,6 @@ const CHECKS: &[&str] = &[
     "check_political",
     "check_text",
     "check_legal",
-];
-/// Every manual check of the general template, passed on the way to sign-off.
-const ALL_MANUAL: &[&str] = &[
-    "secrecy_review",
-    "secrecy_unmarked",
-    "secrecy_content",
-    "secrecy_declassified",
-    "secrecy_partial",
-    "secrecy_joint",
-    "check_political",
-    "check_legal",
-    "check_policy",
-    "check_secrecy",
-    "check_text",
-    "privacy_review",
 ];
 
 fn item_ids(office: &Office, pc: usize) -> Vec<String> {
@@ -130,13 +115,7 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
             }
         }
         (55..=64, Some(id)) => {
-            // Walk the item towards sign-off: submit, pass every manual check, request, sign.
-            let _ = catalog.act(&id, Action::Submit, "");
-            for key in ALL_MANUAL {
-                let _ = catalog.mark_check(&id, key, CheckState::Passed, "");
-            }
-            let _ = catalog.act(&id, Action::RequestSignoff, "");
-            if catalog.act(&id, Action::SignOff, "").is_ok() {
+            if sign_off(catalog, &id).is_ok() {
                 count(counts, "signoff");
             }
         }
@@ -159,6 +138,33 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                 };
                 if catalog.settle_conflict(&conflict.key, &chosen).is_ok() {
                     count(counts, "settle");
+                }
+            }
+        }
+        (75..=79, _) => {
+            // Export what this PC sees signed off: the bundle mark must reach every PC.
+            let signed: Vec<String> = ids
+                .iter()
+                .filter(|id| {
+                    catalog
+                        .item(id)
+                        .is_ok_and(|i| i.status == desk_core::model::Status::SignedOff)
+                })
+                .take(1 + rng.below(2) as usize)
+                .cloned()
+                .collect();
+            if !signed.is_empty() {
+                let record = BundleRecord {
+                    id: format!("b{:016x}", rng.next_u64()),
+                    created_at: "2026-11-30T08:00:00Z".into(),
+                    created_by: format!("pc{pc}"),
+                    scope: ExportScope::Incremental,
+                    file_name: "bundle.zip".into(),
+                    item_ids: signed,
+                    manifest_sha256: String::new(),
+                };
+                if catalog.record_bundle(&record).is_ok() {
+                    count(counts, "export");
                 }
             }
         }
@@ -299,6 +305,8 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
                 "checks",
                 "checklists",
                 "signoffs",
+                "bundles",
+                "bundle_items",
                 "people",
                 "ops",
                 "heads",
