@@ -710,3 +710,73 @@ pub fn signoffs(conn: &Connection, item_id: &str) -> Result<Vec<Signoff>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Which signed fields an arrived edit changed under a sign-off (sync voids it on every PC). The
+/// record holds only a hash, so each signed field is tried with the other values its operations
+/// gave it: a field whose earlier value makes the hash match again is the one that changed. When
+/// no single field explains the difference (several changed, or the checklist), the answer is
+/// `sync`, as before.
+pub(crate) fn fields_changed_since(
+    conn: &Connection,
+    item: &Item,
+    checks: &[desk_core::checklist::CheckView],
+    record: &Signoff,
+) -> Result<Vec<String>> {
+    use desk_core::fields::{FieldShape, ItemField};
+    let ops: Vec<(String, Option<String>, String, String)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, field, old_value, new_value FROM ops
+             WHERE entity = 'item' AND entity_id = ?1 AND kind <> 'delete'",
+        )?;
+        let rows = stmt.query_map(params![item.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+    let mut named = Vec::new();
+    for field in ItemField::ALL {
+        if !field.is_signed_content() {
+            continue;
+        }
+        let current = item.get(field);
+        let mut candidates: Vec<Value> = Vec::new();
+        for (kind, op_field, old, new) in &ops {
+            match (kind.as_str(), op_field.as_deref()) {
+                ("create", _) => candidates.extend(parse(new).get(field.key()).cloned()),
+                ("set", Some(f)) if f == field.key() => {
+                    candidates.push(parse(old));
+                    candidates.push(parse(new));
+                }
+                ("add" | "remove", Some(f))
+                    if f == field.key() && field.shape() == FieldShape::Set =>
+                {
+                    // The list with this element the other way round.
+                    let element = parse(if kind == "add" { new } else { old });
+                    let mut list = current.as_array().cloned().unwrap_or_default();
+                    if list.contains(&element) {
+                        list.retain(|e| e != &element);
+                    } else {
+                        list.push(element);
+                    }
+                    candidates.push(Value::Array(list));
+                }
+                _ => {}
+            }
+        }
+        for value in candidates {
+            if value == current {
+                continue;
+            }
+            let mut trial = item.clone();
+            if trial.set(field, value).is_ok() && signoff::record_matches(record, &trial, checks) {
+                named.push(field.key().to_string());
+                break;
+            }
+        }
+    }
+    if named.is_empty() {
+        named.push("sync".to_string());
+    }
+    Ok(named)
+}

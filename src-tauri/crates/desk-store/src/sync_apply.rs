@@ -843,7 +843,8 @@ fn void_stale_signoffs(
         let before = item.clone();
         item.status = desk_core::model::Status::InReview;
         item.status_note.clear();
-        item.changed_after_signoff = vec!["sync".to_string()];
+        item.changed_after_signoff =
+            review::fields_changed_since(tx, &before, &checklist.checks, &latest)?;
         review::record_item_changes(tx, rec, &before, &item)?;
         items::write_row_only(tx, &item, &rec.last_op_time())?;
         voided += 1;

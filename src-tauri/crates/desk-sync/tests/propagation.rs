@@ -1,5 +1,5 @@
 //! What reaches the other PCs besides fields: the export mark (bundles and the items each
-//! carried).
+//! carried) and the voiding of a sign-off by an edit its signer had not seen.
 
 mod common;
 
@@ -93,4 +93,90 @@ fn an_exported_bundle_marks_its_items_on_every_pc() {
     office.sync(2).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(dump(&office.pcs[2].catalog), before);
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+/// An edit on PC 1 to an item PC 0 signs off.
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    Title,
+    Keyword,
+    Notes,
+}
+
+/// PC 0 signs an item off; PC 1 edits it without having seen the sign-off (`seen` false) or
+/// after it arrived; then both sync. Returns the item's id and the office.
+fn signoff_and_edit(seed: u64, edit: Edit, seen: bool) -> (Office, String) {
+    let mut office = Office::new(2, seed);
+    let item = add_item(&mut office, 0, "签发前");
+    office.converge();
+    let signed = sign_off(&mut office.pcs[0].catalog, &item.id).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(signed.status, Status::SignedOff);
+    if seen {
+        office.converge();
+        assert_eq!(
+            office.pcs[1].catalog.item(&item.id).map(|i| i.status).ok(),
+            Some(Status::SignedOff)
+        );
+    }
+    let catalog = &mut office.pcs[1].catalog;
+    let mut changed = catalog.item(&item.id).unwrap_or_else(|e| panic!("{e}"));
+    match edit {
+        Edit::Title => changed.title = "签发后改了标题".into(),
+        Edit::Keyword => changed.keywords.push("收费".into()),
+        Edit::Notes => changed.notes = "只是备注".into(),
+    }
+    catalog.save_item(changed).unwrap_or_else(|e| panic!("{e}"));
+    office.converge();
+    (office, item.id)
+}
+
+#[test]
+fn an_edit_the_signer_had_not_seen_voids_the_signoff_on_every_pc() {
+    // (edit, seen by the editor before editing, the field the void names; None: it stands)
+    let cases = [
+        (Edit::Title, false, Some("title")),
+        (Edit::Title, true, Some("title")),
+        (Edit::Keyword, false, Some("keywords")),
+        (Edit::Keyword, true, Some("keywords")),
+        (Edit::Notes, false, None),
+        (Edit::Notes, true, None),
+    ];
+    for (n, (edit, seen, voided)) in cases.into_iter().enumerate() {
+        let (office, id) = signoff_and_edit(40 + n as u64, edit, seen);
+        for pc in 0..2 {
+            let catalog = &office.pcs[pc].catalog;
+            let item = catalog.item(&id).unwrap_or_else(|e| panic!("{e}"));
+            let source = catalog.export_source(&id).unwrap_or_else(|e| panic!("{e}"));
+            let case = format!("{edit:?}, seen {seen}, pc {pc}");
+            assert_eq!(source.signoffs.len(), 1, "{case}: the record stays");
+            match voided {
+                Some(field) => {
+                    assert_eq!(item.status, Status::InReview, "{case}");
+                    assert_eq!(
+                        item.changed_after_signoff,
+                        vec![field.to_string()],
+                        "{case}"
+                    );
+                    assert!(
+                        !source.covered(),
+                        "{case}: the sign-off no longer covers it"
+                    );
+                }
+                None => {
+                    assert_eq!(item.status, Status::SignedOff, "{case}");
+                    assert!(item.changed_after_signoff.is_empty(), "{case}");
+                    assert!(source.covered(), "{case}: the sign-off stands");
+                }
+            }
+            assert!(
+                catalog.conflicts().unwrap_or_default().is_empty(),
+                "{case}: both PCs voided alike, no conflict"
+            );
+        }
+        assert_eq!(
+            dump(&office.pcs[0].catalog),
+            dump(&office.pcs[1].catalog),
+            "{edit:?}, seen {seen}"
+        );
+    }
 }
