@@ -4,7 +4,9 @@
 //! same catalog, holds every operation ever made, and every field shows what the merge rules
 //! say the full set of operations gives (so each edit is the value, a kept conflict, or history).
 //!
-//! Seeded: a failure prints its seed; `SYNC_PROPTEST_CASES` runs more cases (CI runs a few).
+//! Seeded: a case is a function of its seed alone (the simulated clock and ids come from it,
+//! see `common`), so a failure prints the seed and `SYNC_PROPTEST_SEED=<seed>` replays exactly
+//! that case; `SYNC_PROPTEST_CASES` runs more cases than the default.
 
 mod common;
 
@@ -15,7 +17,6 @@ use desk_core::fields::ItemField;
 use desk_core::merge::{self, Head, VersionVector};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
-use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 const TEXTS: &[&str] = &[
@@ -60,7 +61,7 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
     let target = rng.pick(&ids).cloned();
     let roll = rng.below(100);
     let department = office.department.clone();
-    let catalog = &mut office.pcs[pc].catalog;
+    let catalog = office.at(pc);
     let count = |counts: &mut BTreeMap<&'static str, u32>, k: &'static str| {
         *counts.entry(k).or_default() += 1
     };
@@ -174,6 +175,9 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                 *counts.entry("waiting_seen").or_default() += report.waiting.len() as u32;
                 *counts.entry("new_conflicts").or_default() += report.new_conflicts;
                 *counts.entry("signoffs_voided").or_default() += report.signoffs_voided;
+                *counts.entry("segments_compacted").or_default() += report.segments_compacted;
+                *counts.entry("snapshots_written").or_default() += report.snapshot_written as u32;
+                *counts.entry("folder_problems").or_default() += report.folder_problems.len() as u32;
             }
             Err(_) => count(counts, "sync_failed"),
         },
@@ -182,8 +186,14 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
 
 fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
     let pc = rng.below(office.pcs.len() as u64) as usize;
+    if rng.chance(10) {
+        // A clock off by up to five minutes either way (within the allowed drift).
+        office.pcs[pc].skew_ms = rng.below(600_001) as i64 - 300_000;
+        *counts.entry("skew").or_default() += 1;
+        return;
+    }
     let mut faults = office.pcs[pc].view.faults.borrow_mut();
-    match rng.below(8) {
+    match rng.below(11) {
         0 => {
             faults.partitioned = !faults.partitioned;
             *counts.entry("partition_toggle").or_default() += 1;
@@ -196,6 +206,9 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
             faults.full = rng.chance(30);
             faults.read_only = !faults.full && rng.chance(20);
         }
+        6 => faults.duplicates = rng.below(50),
+        7 => faults.flapping = rng.below(20),
+        8 => faults.mid_round = rng.below(30),
         _ => *faults = Faults::default(),
     }
 }
@@ -284,9 +297,22 @@ fn expected_state(ops: &[Operation]) -> Expected {
 }
 
 fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> {
+    let (office, counts) = play(seed, pcs, steps);
+    check(&office, seed);
+    counts
+}
+
+/// The random part of a case: PCs edit and sync under faults, then every fault is lifted and
+/// they sync until nothing moves.
+fn play(seed: u64, pcs: usize, steps: usize) -> (Office, BTreeMap<&'static str, u32>) {
     let mut office = Office::new(pcs, seed);
     let mut rng = Rng::new(seed);
     let mut counts = BTreeMap::new();
+    // Compaction in a third of the cases (it removes segments every PC has applied).
+    office.compact = rng.chance(33);
+    if office.compact {
+        counts.insert("compacting", 1);
+    }
     for _ in 0..steps {
         if rng.chance(15) {
             perturb(&mut office, &mut rng, &mut counts);
@@ -295,6 +321,12 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
     }
     let passes = office.converge();
     *counts.entry("converge_passes").or_default() += passes as u32;
+    (office, counts)
+}
+
+/// What must hold once the PCs settled: one catalog everywhere, every operation everywhere, and
+/// every field as the merge rules say for the full set of operations.
+fn check(office: &Office, seed: u64) {
     let first = dump(&office.pcs[0].catalog);
     for pc in 1..office.pcs.len() {
         let other = dump(&office.pcs[pc].catalog);
@@ -349,7 +381,7 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
     // Every field shows what the merge rules give for the full set of operations.
     let (registers, gone, elements) = expected_state(&ops);
     let catalog = &office.pcs[0].catalog;
-    let live: BTreeSet<String> = item_ids(&office, 0).into_iter().collect();
+    let live: BTreeSet<String> = item_ids(office, 0).into_iter().collect();
     for ((item, field), value) in &registers {
         if gone.contains(item) {
             continue;
@@ -392,30 +424,84 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
             "seed {seed}: {item} should be deleted"
         );
     }
-    counts
 }
 
-fn cases() -> u32 {
-    std::env::var("SYNC_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(6)
+fn env_number(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    match text.trim().parse() {
+        Ok(n) => Some(n),
+        Err(_) => panic!("{name}={text:?} is not a number"),
+    }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+/// Runs one case; a failure names the seed that replays it.
+fn run_seed(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> {
+    match std::panic::catch_unwind(|| run_case(seed, pcs, steps)) {
+        Ok(counts) => counts,
+        Err(panic) => {
+            eprintln!(
+                "FAILED: seed {seed} ({pcs} PCs, {steps} steps); replay it with SYNC_PROPTEST_SEED={seed}"
+            );
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
 
-    #[test]
-    fn three_pcs_converge_under_faults(seed in any::<u64>()) {
-        let counts = run_case(seed, 3, 120);
+#[test]
+fn three_pcs_converge_under_faults() {
+    if let Some(seed) = env_number("SYNC_PROPTEST_SEED") {
+        let counts = run_seed(seed, 3, 120);
         eprintln!("seed {seed}: {counts:?}");
+        return;
+    }
+    let cases = env_number("SYNC_PROPTEST_CASES").unwrap_or(48);
+    // A new start every run (printed), each case's seed drawn from it.
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1);
+    eprintln!("{cases} cases from start {start}");
+    let mut seeds = Rng::new(start);
+    let mut totals: BTreeMap<&'static str, u32> = BTreeMap::new();
+    for _ in 0..cases {
+        let seed = seeds.next_u64();
+        let counts = run_seed(seed, 3, 120);
+        for (key, n) in counts {
+            *totals.entry(key).or_default() += n;
+        }
+    }
+    eprintln!("{cases} cases passed: {totals:?}");
+}
+
+#[test]
+fn a_seed_replays_the_same_run() {
+    for seed in [5u64, 77] {
+        let (first, counts) = play(seed, 3, 80);
+        let (second, again) = play(seed, 3, 80);
+        assert_eq!(counts, again, "seed {seed}");
+        for pc in 0..3 {
+            assert_eq!(
+                first.pcs[pc].catalog.device_id(),
+                second.pcs[pc].catalog.device_id()
+            );
+            assert_eq!(
+                dump(&first.pcs[pc].catalog),
+                dump(&second.pcs[pc].catalog),
+                "seed {seed}, pc {pc}: the same operations, clocks and ids"
+            );
+        }
+        let files = |o: &Office| o.share.borrow().files.clone();
+        assert!(
+            files(&first) == files(&second),
+            "seed {seed}: the same share"
+        );
     }
 }
 
 #[test]
 fn four_pcs_fixed_seeds() {
     for seed in [1u64, 2019, 42] {
-        let counts = run_case(seed, 4, 60);
+        let counts = run_seed(seed, 4, 60);
         eprintln!("seed {seed}: {counts:?}");
     }
 }

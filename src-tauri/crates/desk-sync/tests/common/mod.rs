@@ -3,9 +3,12 @@
 //! from a seed.
 //!
 //! What the share can do to a PC, as SMB shares do: show a new file late (each PC on its own
-//! schedule, so files appear out of order and in the middle of a listing), hand out a file
-//! still being copied (a prefix), leave other programs' debris (`.tmp`, "conflicted copy"), fail a
-//! rename, be read-only, be full, or be unreachable (a partition).
+//! schedule, so files appear out of order), let time pass within a round (a file appears
+//! between a listing and the reads that follow it), hand out a file still being copied (a
+//! prefix), list a name twice, hide a file it showed and show it again (a stale cache: a segment
+//! seen again after it was applied), leave other programs' debris (`.tmp`, "conflicted copy"),
+//! fail a rename, be read-only, be full, or be unreachable (a partition). A test can also hook
+//! an access of one PC to change the share right after it (a writer finishing a file mid-round).
 
 #![allow(dead_code)]
 
@@ -59,6 +62,23 @@ pub struct Share {
     pub step: u64,
     /// The office's simulated wall clock (each PC sees it plus its skew).
     pub now_ms: i64,
+    /// Changes to make right after a given access (see [`Hook`]).
+    pub hooks: Vec<Hook>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    List,
+    Read,
+}
+
+/// Runs once, right after PC `pc` lists or reads `path`: the share changes between that access
+/// and the next one of the same round.
+pub struct Hook {
+    pub pc: usize,
+    pub access: Access,
+    pub path: String,
+    pub run: Box<dyn FnOnce(&mut Share)>,
 }
 
 /// Where the simulated clock starts: 2026-11-29, fixed so that a seed replays a run exactly.
@@ -77,6 +97,12 @@ pub struct Faults {
     pub failed_renames: u64,
     /// Percent of creates that leave debris beside the file.
     pub debris: u64,
+    /// Percent of listings that name some files twice.
+    pub duplicates: u64,
+    /// Percent of accesses on which a visible file of another PC is not shown (it comes back).
+    pub flapping: u64,
+    /// Percent of accesses after which the share moves on a step (files appear mid-round).
+    pub mid_round: u64,
     pub partitioned: bool,
     pub read_only: bool,
     pub full: bool,
@@ -102,12 +128,55 @@ fn path_hash(path: &str) -> u64 {
 }
 
 impl View {
+    fn read_now(&self, path: &str) -> io::Result<Vec<u8>> {
+        let share = self.share.borrow();
+        if !self.visible(&share, path) {
+            return Err(io::Error::new(io::ErrorKind::NotFound, path.to_string()));
+        }
+        let bytes = share
+            .files
+            .get(path)
+            .map(|(b, _, _)| b.clone())
+            .unwrap_or_default();
+        let torn = self.faults.borrow().torn_reads;
+        let mut rng = self.rng.borrow_mut();
+        if torn > 0 && rng.chance(torn) && !bytes.is_empty() {
+            let cut = rng.below(bytes.len() as u64) as usize;
+            return Ok(bytes[..cut].to_vec());
+        }
+        Ok(bytes)
+    }
+
+    /// What happens on the share right after an access: the hooks waiting for it, and maybe a
+    /// step of time (files written before become visible in the middle of the round).
+    fn after(&self, access: Access, path: &str) {
+        let mut share = self.share.borrow_mut();
+        let mut index = 0;
+        while index < share.hooks.len() {
+            let hook = &share.hooks[index];
+            if hook.pc == self.pc && hook.access == access && hook.path == path {
+                let hook = share.hooks.remove(index);
+                (hook.run)(&mut share);
+            } else {
+                index += 1;
+            }
+        }
+        let mid_round = self.faults.borrow().mid_round;
+        if mid_round > 0 && self.rng.borrow_mut().chance(mid_round) {
+            share.step += 1;
+        }
+    }
+
     fn visible(&self, share: &Share, path: &str) -> bool {
         let Some((_, written, writer)) = share.files.get(path) else {
             return false;
         };
         if *writer == self.pc {
             return true;
+        }
+        let flapping = self.faults.borrow().flapping;
+        if flapping > 0 && self.rng.borrow_mut().chance(flapping) {
+            return false;
         }
         let max = self.faults.borrow().max_delay;
         let delay = if max == 0 {
@@ -158,27 +227,25 @@ impl SyncFolder for View {
             .filter_map(|p| p[prefix.len()..].split('/').next().map(String::from))
             .collect();
         names.dedup();
+        drop(share);
+        let duplicates = self.faults.borrow().duplicates;
+        if duplicates > 0 && !names.is_empty() && self.rng.borrow_mut().chance(duplicates) {
+            let mut rng = self.rng.borrow_mut();
+            for _ in 0..=rng.below(3) {
+                let at = rng.below(names.len() as u64) as usize;
+                let again = names[at].clone();
+                names.insert(rng.below(names.len() as u64 + 1) as usize, again);
+            }
+        }
+        self.after(Access::List, dir);
         Ok(names)
     }
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
         self.reachable()?;
-        let share = self.share.borrow();
-        if !self.visible(&share, path) {
-            return Err(io::Error::new(io::ErrorKind::NotFound, path.to_string()));
-        }
-        let bytes = share
-            .files
-            .get(path)
-            .map(|(b, _, _)| b.clone())
-            .unwrap_or_default();
-        let torn = self.faults.borrow().torn_reads;
-        let mut rng = self.rng.borrow_mut();
-        if torn > 0 && rng.chance(torn) && !bytes.is_empty() {
-            let cut = rng.below(bytes.len() as u64) as usize;
-            return Ok(bytes[..cut].to_vec());
-        }
-        Ok(bytes)
+        let result = self.read_now(path);
+        self.after(Access::Read, path);
+        result
     }
 
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
@@ -262,6 +329,8 @@ pub struct Office {
     pub pcs: Vec<Pc>,
     pub department: String,
     pub seed: u64,
+    /// Whether rounds compact (remove own segments every PC has, once a snapshot covers them).
+    pub compact: bool,
 }
 
 pub fn open_catalog(dir: &std::path::Path) -> Catalog {
@@ -325,6 +394,7 @@ impl Office {
             pcs,
             department,
             seed,
+            compact: false,
         };
         for pc in 0..n {
             office.sync(pc).unwrap_or_else(|e| panic!("joining: {e}"));
@@ -367,7 +437,11 @@ impl Office {
         let now = self.now() + self.pcs[pc].skew_ms;
         desk_store::clock::set_now(now);
         let p = &mut self.pcs[pc];
-        let report = desk_sync::sync_round(&mut p.catalog, &p.view, &options(now));
+        let options = SyncOptions {
+            compact: self.compact,
+            ..options(now)
+        };
+        let report = desk_sync::sync_round(&mut p.catalog, &p.view, &options);
         desk_store::clock::set_now(self.now());
         report
     }
