@@ -177,7 +177,8 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                 *counts.entry("signoffs_voided").or_default() += report.signoffs_voided;
                 *counts.entry("segments_compacted").or_default() += report.segments_compacted;
                 *counts.entry("snapshots_written").or_default() += report.snapshot_written as u32;
-                *counts.entry("folder_problems").or_default() += report.folder_problems.len() as u32;
+                *counts.entry("folder_problems").or_default() +=
+                    report.folder_problems.len() as u32;
             }
             Err(_) => count(counts, "sync_failed"),
         },
@@ -463,11 +464,14 @@ fn three_pcs_converge_under_faults() {
     eprintln!("{cases} cases from start {start}");
     let mut seeds = Rng::new(start);
     let mut totals: BTreeMap<&'static str, u32> = BTreeMap::new();
-    for _ in 0..cases {
+    for case in 1..=cases {
         let seed = seeds.next_u64();
         let counts = run_seed(seed, 3, 120);
         for (key, n) in counts {
             *totals.entry(key).or_default() += n;
+        }
+        if case % 100 == 0 {
+            eprintln!("{case} cases passed");
         }
     }
     eprintln!("{cases} cases passed: {totals:?}");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dump, now_ms, open_catalog, options, Office};
+use common::{dump, now_ms, open_catalog, options, Access, Office};
 use desk_core::model::Item;
 use desk_core::sync::WaitReason;
 use desk_sync::SyncFolder;
@@ -443,13 +443,16 @@ fn a_newer_format_or_another_catalog_is_refused_and_nothing_changes() {
 }
 
 #[test]
-fn a_file_appearing_mid_listing_and_debris_are_handled() {
+fn files_seen_late_torn_twice_or_mid_round_and_debris_are_handled() {
     let mut office = Office::new(3, 14);
     {
         let mut faults = office.pcs[1].view.faults.borrow_mut();
         faults.max_delay = 4;
         faults.debris = 100;
         faults.torn_reads = 40;
+        faults.mid_round = 50;
+        faults.duplicates = 50;
+        faults.flapping = 20;
     }
     let item = add_item(&mut office, 0, "列表中出现");
     for round in 0..6 {
@@ -461,6 +464,115 @@ fn a_file_appearing_mid_listing_and_debris_are_handled() {
     office.converge();
     assert_eq!(title(&office, 1, &item.id).as_deref(), Some("第5版"));
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[2].catalog));
+}
+
+/// How a segment comes to PC 1 while it is in the middle of a round.
+#[derive(Debug, Clone, Copy)]
+enum MidRound {
+    /// The next segment appears after PC 1 listed the folder (it reads the one before).
+    Appears,
+    /// The next segment is listed while its writer is still copying it; it is whole right after
+    /// PC 1 read it.
+    CompletedAfterTheRead,
+    /// Listed while being copied, whole by the time PC 1 reads it.
+    CompletedBeforeTheRead,
+}
+
+#[test]
+fn a_segment_appearing_or_completed_mid_round_is_never_applied_in_part() {
+    for (n, case) in [
+        MidRound::Appears,
+        MidRound::CompletedAfterTheRead,
+        MidRound::CompletedBeforeTheRead,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut office = Office::new(2, 30 + n as u64);
+        let item = add_item(&mut office, 0, "第一版");
+        ok(office.sync(0));
+        let first = newest_segment(&office, 0);
+        if !matches!(case, MidRound::Appears) {
+            // PC 1 has the first segment already: the round's only business is the second.
+            ok(office.sync(1));
+        }
+        set_title(&mut office, 0, &item.id, "第二版");
+        ok(office.sync(0));
+        let second = newest_segment(&office, 0);
+        assert_ne!(first, second);
+        let whole = office.share.borrow_mut().files.remove(&second);
+        let Some(whole) = whole else {
+            panic!("{second} was written")
+        };
+        let dir = second.rsplit_once('/').map(|(d, _)| d.to_string());
+        let place = |share: &mut common::Share, bytes: Vec<u8>| {
+            let (_, step, writer) = whole.clone();
+            share.files.insert(second.clone(), (bytes, step, writer));
+        };
+        let partial = whole.0[..whole.0.len() / 2].to_vec();
+        let (access, path) = match case {
+            MidRound::Appears => (Access::Read, first.clone()),
+            MidRound::CompletedAfterTheRead => {
+                place(&mut office.share.borrow_mut(), partial);
+                (Access::Read, second.clone())
+            }
+            MidRound::CompletedBeforeTheRead => {
+                place(&mut office.share.borrow_mut(), partial);
+                (Access::List, dir.unwrap_or_default())
+            }
+        };
+        let complete = whole.0.clone();
+        let second_path = second.clone();
+        let (step, writer) = (whole.1, whole.2);
+        office.share.borrow_mut().hooks.push(common::Hook {
+            pc: 1,
+            access,
+            path,
+            run: Box::new(move |share| {
+                share.files.insert(second_path, (complete, step, writer));
+            }),
+        });
+        let report = ok(office.sync(1));
+        assert!(
+            office.share.borrow().hooks.is_empty(),
+            "{case:?}: the hook ran"
+        );
+        let shown = title(&office, 1, &item.id);
+        match case {
+            MidRound::Appears => {
+                assert_eq!(shown.as_deref(), Some("第一版"), "{case:?}");
+                assert!(report.waiting.is_empty(), "{case:?}: {:?}", report.waiting);
+            }
+            MidRound::CompletedAfterTheRead => {
+                assert_eq!(shown.as_deref(), Some("第一版"), "{case:?}");
+                assert!(
+                    report
+                        .waiting
+                        .iter()
+                        .any(|w| w.reason == WaitReason::Damaged),
+                    "{case:?}: {:?}",
+                    report.waiting
+                );
+            }
+            MidRound::CompletedBeforeTheRead => {
+                assert_eq!(shown.as_deref(), Some("第二版"), "{case:?}: read whole");
+            }
+        }
+        // The next round takes it whole, and the two PCs agree.
+        let report = ok(office.sync(1));
+        assert!(report.waiting.is_empty(), "{case:?}: {:?}", report.waiting);
+        assert_eq!(
+            title(&office, 1, &item.id).as_deref(),
+            Some("第二版"),
+            "{case:?}"
+        );
+        office.converge();
+        assert_eq!(
+            dump(&office.pcs[0].catalog),
+            dump(&office.pcs[1].catalog),
+            "{case:?}"
+        );
+    }
 }
 
 #[test]
