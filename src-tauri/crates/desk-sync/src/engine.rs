@@ -320,6 +320,8 @@ fn own_segments(round: &Round, device: &str) -> Result<Vec<u64>, SyncError> {
         .filter_map(|n| format::parse_segment_name(n))
         .collect();
     seqs.sort_unstable();
+    // A share may list a name twice: compaction takes the next name as where a segment ends.
+    seqs.dedup();
     Ok(seqs)
 }
 

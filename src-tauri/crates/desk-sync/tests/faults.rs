@@ -576,6 +576,43 @@ fn a_segment_appearing_or_completed_mid_round_is_never_applied_in_part() {
 }
 
 #[test]
+fn compaction_keeps_the_newest_segment_when_the_share_lists_names_twice() {
+    let mut office = Office::new(2, 20);
+    for n in 0..10 {
+        add_item(&mut office, 0, &format!("重复列出{n}"));
+        ok(office.sync(0));
+    }
+    office.converge();
+    office.pcs[0].view.faults.borrow_mut().duplicates = 100;
+    office.compact = true;
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let segments = |office: &Office| -> Vec<String> {
+        office
+            .share
+            .borrow()
+            .files
+            .keys()
+            .filter(|p| p.contains(&format!("/ops/{device}/")))
+            .cloned()
+            .collect()
+    };
+    let newest = segments(&office).last().cloned();
+    let report = ok(office.sync(0));
+    assert!(report.segments_compacted > 0, "{report:?}");
+    assert_eq!(
+        segments(&office),
+        newest.into_iter().collect::<Vec<_>>(),
+        "only the newest segment stays"
+    );
+    let report = ok(office.sync(0));
+    assert!(
+        report.folder_problems.is_empty(),
+        "nothing to publish again: {report:?}"
+    );
+    assert_eq!(report.segments_published, 0);
+}
+
+#[test]
 fn concurrent_edits_become_a_conflict_that_settling_closes_everywhere() {
     let mut office = Office::new(2, 15);
     let item = add_item(&mut office, 0, "原题");

@@ -97,7 +97,7 @@ pub struct Faults {
     pub failed_renames: u64,
     /// Percent of creates that leave debris beside the file.
     pub debris: u64,
-    /// Percent of listings that name some files twice.
+    /// Percent of the names a listing gives twice.
     pub duplicates: u64,
     /// Percent of accesses on which a visible file of another PC is not shown (it comes back).
     pub flapping: u64,
@@ -229,13 +229,15 @@ impl SyncFolder for View {
         names.dedup();
         drop(share);
         let duplicates = self.faults.borrow().duplicates;
-        if duplicates > 0 && !names.is_empty() && self.rng.borrow_mut().chance(duplicates) {
+        if duplicates > 0 {
             let mut rng = self.rng.borrow_mut();
-            for _ in 0..=rng.below(3) {
-                let at = rng.below(names.len() as u64) as usize;
-                let again = names[at].clone();
-                names.insert(rng.below(names.len() as u64 + 1) as usize, again);
-            }
+            names = names
+                .into_iter()
+                .flat_map(|name| {
+                    let times = if rng.chance(duplicates) { 2 } else { 1 };
+                    std::iter::repeat_n(name, times)
+                })
+                .collect();
         }
         self.after(Access::List, dir);
         Ok(names)
