@@ -93,6 +93,33 @@ fn an_exported_bundle_marks_its_items_on_every_pc() {
     office.sync(2).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(dump(&office.pcs[2].catalog), before);
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+    // A PC that joins after compaction starts from a snapshot and gets the mark as well.
+    office.compact = true;
+    let report = office.sync(0).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.snapshot_written && report.segments_compacted > 0,
+        "{report:?}"
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = common::open_catalog(dir.path());
+    let view = common::View {
+        share: office.share.clone(),
+        pc: 9,
+        seed: 1,
+        faults: Default::default(),
+        rng: std::cell::RefCell::new(common::Rng::new(1)),
+    };
+    let report = desk_sync::sync_round(&mut newcomer, &view, &common::options(common::now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    let shown = dump(&newcomer);
+    let expected = dump(&office.pcs[0].catalog);
+    for key in ["bundles", "bundle_items", "items"] {
+        assert_eq!(shown[key], expected[key], "the newcomer's {key}");
+    }
 }
 
 /// An edit on PC 1 to an item PC 0 signs off.
