@@ -363,11 +363,11 @@ fn check_identity(round: &mut Round) -> Result<(), SyncError> {
                     ));
                     break;
                 }
+                // Not readable whole (a torn read, a copy in progress): it proves nothing. Taking
+                // a new id now would move operations that may be in it to the new id, and other
+                // PCs would get them twice. Publishing below meets it again and waits.
                 Err(e) => {
-                    cloned = Some(format!(
-                        "the shared folder holds a segment {first} of this PC's id that this PC did not finish writing ({e})"
-                    ));
-                    break;
+                    log::warn!("sync: own segment {first} does not read whole yet ({e})");
                 }
             }
         }
@@ -461,7 +461,12 @@ fn write_segment(
                 Ok(segment) if segment_is_ours(round, &segment)? => {
                     Ok(Written::Yes(ops.len() as u32))
                 }
-                _ => Ok(Written::NameTaken),
+                Ok(_) => Ok(Written::NameTaken),
+                // Neither ours nor another PC's as far as can be told yet: try next round.
+                Err(e) => Err(round.io(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("this PC's segment {first} in the shared folder does not read whole ({e}); it is read again next round"),
+                ))),
             };
         }
         Err(e) => return Err(round.io(e)),

@@ -345,10 +345,12 @@ fn check(office: &Office, seed: u64) {
                 "heads",
                 "conflicts",
             ] {
-                assert_eq!(
-                    first[key], other[key],
-                    "seed {seed}: pc 0 and pc {pc} differ in {key}"
-                );
+                if first[key] != other[key] {
+                    panic!(
+                        "seed {seed}: pc 0 and pc {pc} differ in {key}: {}",
+                        difference(&first[key], &other[key])
+                    );
+                }
             }
             assert_eq!(first, other, "seed {seed}: pc 0 and pc {pc} differ");
         }
@@ -425,6 +427,44 @@ fn check(office: &Office, seed: u64) {
             "seed {seed}: {item} should be deleted"
         );
     }
+}
+
+/// Only what differs between two lists of a dump (items by id, field by field), to read.
+fn difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    let empty = Vec::new();
+    let (a, b) = (
+        a.as_array().unwrap_or(&empty),
+        b.as_array().unwrap_or(&empty),
+    );
+    let key = |v: &serde_json::Value| {
+        v.get("id")
+            .and_then(|id| id.as_str())
+            .map(String::from)
+            .unwrap_or_else(|| v.to_string())
+    };
+    let index = |list: &[serde_json::Value]| -> BTreeMap<String, serde_json::Value> {
+        list.iter().map(|v| (key(v), v.clone())).collect()
+    };
+    let (a, b) = (index(a), index(b));
+    let mut out = Vec::new();
+    for id in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+        match (a.get(id), b.get(id)) {
+            (Some(x), Some(y)) if x != y => {
+                let fields = x.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+                let changed: Vec<String> = fields
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| x.get(f) != y.get(f))
+                    .map(|f| format!("{f}: {} vs {}", x[&f], y[&f]))
+                    .collect();
+                out.push(format!("{id}: {}", changed.join("; ")));
+            }
+            (Some(_), None) => out.push(format!("{id}: only on pc 0")),
+            (None, Some(_)) => out.push(format!("{id}: only on the other")),
+            _ => {}
+        }
+    }
+    out.join("\n")
 }
 
 fn env_number(name: &str) -> Option<u64> {

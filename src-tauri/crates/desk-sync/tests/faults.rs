@@ -303,6 +303,42 @@ fn a_writer_three_days_behind_is_applied_at_once_and_ordered_by_its_logical_cloc
 }
 
 #[test]
+fn an_own_segment_read_torn_is_waited_for_never_taken_for_a_clone() {
+    let mut office = Office::new(2, 21);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let item = add_item(&mut office, 0, "读回不完整");
+    // The segment gets its name, but reading it back gives a prefix: not published yet.
+    office.pcs[0].view.faults.borrow_mut().torn_segments = true;
+    for round in 0..3 {
+        let error = office.sync(0).err().map(|e| e.to_string());
+        assert!(
+            error.is_some(),
+            "round {round}: the round says it could not finish"
+        );
+        assert_eq!(office.pcs[0].catalog.device_id(), device, "round {round}");
+    }
+    assert!(office.pcs[0].catalog.outbox_len().unwrap_or(0) > 0);
+    office.pcs[0].view.faults.borrow_mut().torn_segments = false;
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    office.converge();
+    // PC 1 holds the creation once, under the one id.
+    let creates: Vec<String> = office.pcs[1]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.entity_id == item.id)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert!(creates[0].starts_with(&device), "{creates:?}");
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
 fn a_pc_restored_from_an_old_backup_takes_a_new_id_and_loses_nothing() {
     let mut office = Office::new(2, 11);
     let item = add_item(&mut office, 0, "备份前");

@@ -97,6 +97,8 @@ pub struct Faults {
     pub failed_renames: u64,
     /// Percent of creates that leave debris beside the file.
     pub debris: u64,
+    /// Every read of a segment returns a prefix (a file that stays half-copied for a while).
+    pub torn_segments: bool,
     /// Percent of the names a listing gives twice.
     pub duplicates: u64,
     /// Percent of accesses on which a visible file of another PC is not shown (it comes back).
@@ -138,6 +140,9 @@ impl View {
             .get(path)
             .map(|(b, _, _)| b.clone())
             .unwrap_or_default();
+        if self.faults.borrow().torn_segments && path.ends_with(".seg") && !bytes.is_empty() {
+            return Ok(bytes[..bytes.len() - 1].to_vec());
+        }
         let torn = self.faults.borrow().torn_reads;
         let mut rng = self.rng.borrow_mut();
         if torn > 0 && rng.chance(torn) && !bytes.is_empty() {
