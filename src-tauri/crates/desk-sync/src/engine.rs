@@ -407,6 +407,18 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
                 round.report.ops_published += count;
                 round.report.segments_published += 1;
             }
+            Written::Earlier(header) => {
+                // An earlier attempt (not read back then) holds its own cut: that is what went out.
+                let last = header.last_seq;
+                round
+                    .catalog
+                    .record_published_segment(next, last, &header.version_vector)?;
+                round.catalog.mark_published(last, &time_text(round.now))?;
+                round.report.ops_published += header.count.min(u32::MAX as u64) as u32;
+                round.report.segments_published += 1;
+                next = last + 1;
+                continue;
+            }
             Written::NameTaken => {
                 change_device(
                     round,
@@ -424,6 +436,8 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
 
 enum Written {
     Yes(u32),
+    /// This PC's own segment of the same first operation but another cut is already there.
+    Earlier(SegmentHeader),
     /// Another PC's segment has the name (a clone).
     NameTaken,
 }
@@ -459,7 +473,11 @@ fn write_segment(
             let existing = round.folder.read(&path).map_err(|e| round.io(e))?;
             return match format::decode_segment(&existing) {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
-                    Ok(Written::Yes(ops.len() as u32))
+                    if segment.header.last_seq == last {
+                        Ok(Written::Yes(ops.len() as u32))
+                    } else {
+                        Ok(Written::Earlier(segment.header))
+                    }
                 }
                 Ok(_) => Ok(Written::NameTaken),
                 // Neither ours nor another PC's as far as can be told yet: try next round.
@@ -520,7 +538,7 @@ fn republish_own(round: &mut Round, emptied: bool) -> Result<(), SyncError> {
             continue;
         }
         match write_segment(round, first, last, &vv)? {
-            Written::Yes(_) => again += 1,
+            Written::Yes(_) | Written::Earlier(_) => again += 1,
             // Someone else's under this id: the next round's identity check deals with it.
             Written::NameTaken => {
                 log::warn!("sync: segment {first} could not be published again: the name is taken")

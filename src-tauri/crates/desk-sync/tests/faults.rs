@@ -308,7 +308,7 @@ fn an_own_segment_read_torn_is_waited_for_never_taken_for_a_clone() {
     let device = office.pcs[0].catalog.device_id().to_string();
     let item = add_item(&mut office, 0, "读回不完整");
     // The segment gets its name, but reading it back gives a prefix: not published yet.
-    office.pcs[0].view.faults.borrow_mut().torn_segments = true;
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = u32::MAX;
     for round in 0..3 {
         let error = office.sync(0).err().map(|e| e.to_string());
         assert!(
@@ -318,7 +318,7 @@ fn an_own_segment_read_torn_is_waited_for_never_taken_for_a_clone() {
         assert_eq!(office.pcs[0].catalog.device_id(), device, "round {round}");
     }
     assert!(office.pcs[0].catalog.outbox_len().unwrap_or(0) > 0);
-    office.pcs[0].view.faults.borrow_mut().torn_segments = false;
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 0;
     let report = ok(office.sync(0));
     assert!(report.device_changes.is_empty(), "{report:?}");
     assert_eq!(office.pcs[0].catalog.device_id(), device);
@@ -335,6 +335,31 @@ fn an_own_segment_read_torn_is_waited_for_never_taken_for_a_clone() {
         .collect();
     assert_eq!(creates.len(), 1, "{creates:?}");
     assert!(creates[0].starts_with(&device), "{creates:?}");
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn an_earlier_cut_of_an_own_segment_in_the_folder_is_what_counts_as_published() {
+    let mut office = Office::new(2, 22);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let first = add_item(&mut office, 0, "先写");
+    // The segment gets its name but reads back torn: the round fails, nothing is published.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    assert!(office.sync(0).is_err());
+    assert!(office.pcs[0].catalog.outbox_len().unwrap_or(0) > 0);
+    // More changes; then the same name is found holding the earlier, shorter cut (the identity
+    // check's read torn, publishing's whole): only that cut went out, the rest follows.
+    let second = add_item(&mut office, 0, "后写");
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    office.converge();
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.waiting.is_empty(), "{:?}", status.waiting);
+    assert_eq!(title(&office, 1, &first.id).as_deref(), Some("先写"));
+    assert_eq!(title(&office, 1, &second.id).as_deref(), Some("后写"));
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
 

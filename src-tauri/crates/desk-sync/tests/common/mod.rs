@@ -97,8 +97,8 @@ pub struct Faults {
     pub failed_renames: u64,
     /// Percent of creates that leave debris beside the file.
     pub debris: u64,
-    /// Every read of a segment returns a prefix (a file that stays half-copied for a while).
-    pub torn_segments: bool,
+    /// The next this many reads of a segment return a prefix (a copy that stays half-done).
+    pub torn_segment_reads: u32,
     /// Percent of the names a listing gives twice.
     pub duplicates: u64,
     /// Percent of accesses on which a visible file of another PC is not shown (it comes back).
@@ -140,8 +140,12 @@ impl View {
             .get(path)
             .map(|(b, _, _)| b.clone())
             .unwrap_or_default();
-        if self.faults.borrow().torn_segments && path.ends_with(".seg") && !bytes.is_empty() {
-            return Ok(bytes[..bytes.len() - 1].to_vec());
+        if path.ends_with(".seg") && !bytes.is_empty() {
+            let mut faults = self.faults.borrow_mut();
+            if faults.torn_segment_reads > 0 {
+                faults.torn_segment_reads -= 1;
+                return Ok(bytes[..bytes.len() - 1].to_vec());
+            }
         }
         let torn = self.faults.borrow().torn_reads;
         let mut rng = self.rng.borrow_mut();
