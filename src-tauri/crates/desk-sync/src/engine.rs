@@ -353,7 +353,13 @@ fn check_identity(round: &mut Round) -> Result<(), SyncError> {
             };
             match format::decode_segment(&bytes) {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
-                    // Published before a crash, not yet marked: mark it now.
+                    // Published before a crash, not yet marked: mark it now, and remember its
+                    // cut so that an emptied folder gets it back.
+                    round.catalog.record_published_segment(
+                        segment.header.first_seq,
+                        segment.header.last_seq,
+                        &segment.header.version_vector,
+                    )?;
                     let at = time_text(round.now);
                     round.catalog.mark_published(segment.header.last_seq, &at)?;
                 }

@@ -336,6 +336,26 @@ fn an_own_segment_read_torn_is_waited_for_never_taken_for_a_clone() {
     assert_eq!(creates.len(), 1, "{creates:?}");
     assert!(creates[0].starts_with(&device), "{creates:?}");
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+    // The folder is emptied: the segment found whole by the identity check goes out again too,
+    // and a PC joining the refilled folder gets the item.
+    office.share.borrow_mut().files.clear();
+    ok(office.sync(0));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = common::View {
+        share: office.share.clone(),
+        pc: 9,
+        seed: 1,
+        faults: Default::default(),
+        rng: std::cell::RefCell::new(common::Rng::new(1)),
+    };
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.joined_catalog, "{report:?}");
+    assert_eq!(
+        newcomer.item(&item.id).map(|i| i.title).ok().as_deref(),
+        Some("读回不完整")
+    );
 }
 
 #[test]
