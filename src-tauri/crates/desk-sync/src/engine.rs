@@ -646,18 +646,19 @@ fn have(round: &Round) -> Result<VersionVector, SyncError> {
 
 /// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
 fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
-    let mut snapshots: Vec<(Hlc, String)> = round
+    let mut snapshots: Vec<(Hlc, String, String)> = round
         .list("snapshots")?
         .into_iter()
-        .filter_map(|n| format::parse_snapshot_name(&n).map(|(_, clock)| (clock, n)))
+        .filter_map(|n| format::parse_snapshot_name(&n).map(|(device, clock)| (clock, device, n)))
         .collect();
     snapshots.sort();
-    let Some((_, name)) = snapshots.pop() else {
+    if snapshots.is_empty() {
         return Ok(());
-    };
+    }
     // Needed when some device's next segment is not in the folder but the snapshot has it.
     let known = have(round)?;
     let mut needed = false;
+    let mut compacted: BTreeSet<String> = BTreeSet::new();
     for device in round.list("ops")? {
         if !crate::folder::is_plain_name(&device) || device == round.catalog.device_id() {
             continue;
@@ -671,11 +672,23 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
         let reachable = firsts.iter().any(|&f| f <= cursor + 1);
         if !reachable && !firsts.is_empty() {
             needed = true;
+            compacted.insert(device);
         }
     }
     if !needed {
         return Ok(());
     }
+    // The newest snapshot of a PC whose segments are gone: compaction wrote it to cover them
+    // (the newest of all may be one that does not, such as this PC's own).
+    let name = match snapshots
+        .iter()
+        .rev()
+        .find(|(_, device, _)| compacted.contains(device))
+        .or(snapshots.last())
+    {
+        Some((_, _, name)) => name.clone(),
+        None => return Ok(()),
+    };
     let bytes = round
         .folder
         .read(&round.path(&format!("snapshots/{name}")))

@@ -892,3 +892,47 @@ fn compaction_waits_for_every_ack_and_a_snapshot_then_a_new_pc_starts_from_it() 
         dump(&office.pcs[0].catalog)["items"]
     );
 }
+
+#[test]
+fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapshot() {
+    let mut office = Office::new(3, 23);
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("快照{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // PC 1's card is missing from the listing: compaction does not wait for PC 1.
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let card = format!(
+        "{catalog_id}/devices/{}.json",
+        office.pcs[1].catalog.device_id()
+    );
+    let hidden = office.share.borrow_mut().files.remove(&card);
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    if let Some(file) = hidden {
+        office.share.borrow_mut().files.insert(card, file);
+    }
+    // PC 1 has a snapshot of its own, newer than PC 0's, which does not hold PC 0's changes.
+    let mine = add_item(&mut office, 1, "自己的");
+    office.tick();
+    let now = office.now();
+    let pc = &mut office.pcs[1];
+    desk_sync::publish_snapshot(&mut pc.catalog, &pc.view, &options(now))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = ok(office.sync(1));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    office.converge();
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("快照{n}")));
+    }
+    assert_eq!(title(&office, 0, &mine.id).as_deref(), Some("自己的"));
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
