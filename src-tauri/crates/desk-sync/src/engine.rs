@@ -669,7 +669,20 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
             .iter()
             .filter_map(|n| format::parse_segment_name(n))
             .collect();
-        let reachable = firsts.iter().any(|&f| f <= cursor + 1);
+        let start = firsts.iter().copied().filter(|&f| f <= cursor + 1).max();
+        let later = firsts.iter().any(|&f| f > cursor + 1);
+        let reachable = match start {
+            None => false,
+            Some(f) if f == cursor + 1 || !later => true,
+            // A segment that starts within what is applied (an older cut published again) leads
+            // on only if it reaches past it.
+            Some(f) => round
+                .folder
+                .read(&round.path(&format!("ops/{device}/{}", format::segment_name(f))))
+                .ok()
+                .and_then(|bytes| format::decode_segment(&bytes).ok())
+                .is_none_or(|segment| segment.header.last_seq > cursor),
+        };
         if !reachable && !firsts.is_empty() {
             needed = true;
             compacted.insert(device);

@@ -936,3 +936,48 @@ fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapsh
     assert_eq!(title(&office, 0, &mine.id).as_deref(), Some("自己的"));
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn an_older_cut_published_again_before_compacted_segments_does_not_hide_the_gap() {
+    let mut office = Office::new(3, 24);
+    let first = add_item(&mut office, 0, "旧段");
+    ok(office.sync(0));
+    let old_segment = newest_segment(&office, 0);
+    let old = office.share.borrow().files.get(&old_segment).cloned();
+    ok(office.sync(1));
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("压缩后{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // Compaction does not wait for PC 1 (its card missing from the listing)...
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let card = format!(
+        "{catalog_id}/devices/{}.json",
+        office.pcs[1].catalog.device_id()
+    );
+    let hidden = office.share.borrow_mut().files.remove(&card);
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    if let Some(file) = hidden {
+        office.share.borrow_mut().files.insert(card, file);
+    }
+    // ...and the first segment, which PC 1 has, is there again (published again after the
+    // folder looked emptied): it must not pass for the way on to the segments that are gone.
+    if let Some(file) = old {
+        office.share.borrow_mut().files.insert(old_segment, file);
+    }
+    let report = ok(office.sync(1));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    assert_eq!(title(&office, 1, &first.id).as_deref(), Some("旧段"));
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("压缩后{n}")));
+    }
+}
