@@ -798,6 +798,7 @@ const en: Messages = {
   },
   errors: {
     sync_folder_unreachable: 'The shared folder cannot be reached: check the network and that the share is connected. Your changes stay on this PC and go out once it is back.',
+    sync_folder_rename_failed: 'A file was written to the shared folder but could not be given its name: another program (an antivirus or a file sync tool) may be holding it, or the share does not allow renaming. Nothing was published; this PC tries again next round.',
     sync_folder_read_only: 'This PC cannot write to the shared folder: ask the administrator for write access.',
     sync_folder_full: 'The shared folder’s disk is full: free space on the share.',
     sync_format_newer: 'The shared folder holds a catalog written by a newer version of Disclosure Desk: update the app on this PC.',

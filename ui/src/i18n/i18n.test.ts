@@ -24,6 +24,8 @@ const ERROR_CODES = [
   'workflow_not_entitled', 'workflow_no_lead_department', 'workflow_not_proactive', 'workflow_disclosure_proactive',
   'workflow_url_required', 'check_unknown', 'check_not_applicable_refused', 'check_note_required', 'check_rule_not_met',
   'attachment_unreadable', 'attachment_too_large', 'attachment_damaged', 'attachment_open_failed', 'file_write',
+  'sync_folder_unreachable', 'sync_folder_rename_failed', 'sync_folder_read_only', 'sync_folder_full',
+  'sync_format_newer', 'sync_format_unreadable', 'sync_catalog_mismatch', 'sync_catalog_ambiguous',
 ];
 const PROBLEM_CODES = [
   'title_empty', 'title_too_long', 'title_control_chars', 'text_too_long', 'keyword_invalid', 'index_no_taken',

@@ -35,6 +35,7 @@ export const DETAIL_CODES: ReadonlySet<string> = new Set([
   'storage',
   'invalid_argument',
   'sync_folder_unreachable',
+  'sync_folder_rename_failed',
   'sync_format_unreadable',
   'sync_catalog_mismatch',
   'sync_catalog_ambiguous',

@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod audit;
 pub(crate) mod checklist_batch;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod export;
@@ -95,7 +96,7 @@ impl Catalog {
 
     fn initialise(&mut self) -> Result<()> {
         let tx = write_transaction(&mut self.conn)?;
-        meta_set(&tx, "catalog_id", &uuid::Uuid::new_v4().to_string())?;
+        meta_set(&tx, "catalog_id", &clock::uuid_v4().to_string())?;
         meta_set(&tx, "device_id", &new_device_id())?;
         meta_set(
             &tx,
@@ -583,7 +584,7 @@ impl Catalog {
         person.roles.dedup();
         self.change(|tx, recorder, _, _| {
             let old = if person.id.is_empty() {
-                person.id = uuid::Uuid::now_v7().to_string();
+                person.id = clock::uuid_v7().to_string();
                 None
             } else {
                 Some(
@@ -701,5 +702,5 @@ fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
 }
 
 pub(crate) fn new_device_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+    clock::uuid_v4().simple().to_string()[..12].to_string()
 }

@@ -188,7 +188,7 @@ pub(crate) fn save_department_in(
         )));
     }
     let old = if department.id.is_empty() {
-        department.id = uuid::Uuid::now_v7().to_string();
+        department.id = crate::clock::uuid_v7().to_string();
         None
     } else {
         Some(

@@ -26,7 +26,7 @@ use serde_json::Value;
 pub fn install_default_templates(tx: &Transaction) -> Result<()> {
     let count: i64 = tx.query_row("SELECT count(*) FROM checklist_templates", [], |r| r.get(0))?;
     if count == 0 {
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = crate::clock::now_text();
         for template in checklist::default_templates(&now) {
             write_template(tx, &template)?;
         }
@@ -149,7 +149,7 @@ pub(crate) fn save_template_in(
         )));
     }
     let previous = if template.id.is_empty() {
-        template.id = uuid::Uuid::now_v7().to_string();
+        template.id = crate::clock::uuid_v7().to_string();
         None
     } else {
         template_versions(tx, &template.id)?.into_iter().next()
@@ -718,7 +718,7 @@ pub(crate) fn act_with(
             SignBasis::Office
         };
         let record = Signoff {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::clock::uuid_v7().to_string(),
             item_id: item.id.clone(),
             signer_id: signer.id.clone(),
             signer_name: signer.name.clone(),
@@ -808,4 +808,74 @@ fn read_signoff(r: &rusqlite::Row) -> rusqlite::Result<Signoff> {
         content_hash: r.get(7)?,
         form_version: r.get(8)?,
     })
+}
+
+/// Which signed fields an arrived edit changed under a sign-off (sync voids it on every PC). The
+/// record holds only a hash, so each signed field is tried with the other values its operations
+/// gave it: a field whose earlier value makes the hash match again is the one that changed. When
+/// no single field explains the difference (several changed, or the checklist), the answer is
+/// `sync`, as before.
+pub(crate) fn fields_changed_since(
+    conn: &Connection,
+    item: &Item,
+    checks: &[desk_core::checklist::CheckView],
+    record: &Signoff,
+) -> Result<Vec<String>> {
+    use desk_core::fields::{FieldShape, ItemField};
+    let ops: Vec<(String, Option<String>, String, String)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, field, old_value, new_value FROM ops
+             WHERE entity = 'item' AND entity_id = ?1 AND kind <> 'delete'",
+        )?;
+        let rows = stmt.query_map(params![item.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+    let mut named = Vec::new();
+    for field in ItemField::ALL {
+        if !field.is_signed_content() {
+            continue;
+        }
+        let current = item.get(field);
+        let mut candidates: Vec<Value> = Vec::new();
+        for (kind, op_field, old, new) in &ops {
+            match (kind.as_str(), op_field.as_deref()) {
+                ("create", _) => candidates.extend(parse(new).get(field.key()).cloned()),
+                ("set", Some(f)) if f == field.key() => {
+                    candidates.push(parse(old));
+                    candidates.push(parse(new));
+                }
+                ("add" | "remove", Some(f))
+                    if f == field.key() && field.shape() == FieldShape::Set =>
+                {
+                    // The list with this element the other way round.
+                    let element = parse(if kind == "add" { new } else { old });
+                    let mut list = current.as_array().cloned().unwrap_or_default();
+                    if list.contains(&element) {
+                        list.retain(|e| e != &element);
+                    } else {
+                        list.push(element);
+                    }
+                    candidates.push(Value::Array(list));
+                }
+                _ => {}
+            }
+        }
+        for value in candidates {
+            if value == current {
+                continue;
+            }
+            let mut trial = item.clone();
+            if trial.set(field, value).is_ok() && signoff::record_matches(record, &trial, checks) {
+                named.push(field.key().to_string());
+                break;
+            }
+        }
+    }
+    if named.is_empty() {
+        named.push("sync".to_string());
+    }
+    Ok(named)
 }

@@ -94,7 +94,7 @@ pub(crate) fn save_item_in(
 ) -> Result<Item> {
     tidy(&mut item);
     let old = if item.id.is_empty() {
-        item.id = uuid::Uuid::now_v7().to_string();
+        item.id = crate::clock::uuid_v7().to_string();
         None
     } else {
         Some(items::load(tx, &item.id)?)

@@ -621,6 +621,13 @@ fn apply_effect(
                 outcome.settings_changed = true;
             }
         }
+        (EntityKind::Bundle, OpKind::Create) => {
+            // The export mark: the bundle and the items it carried, written once.
+            let mut record: desk_core::export::BundleRecord =
+                decode_value("bundle", &op.new_value)?;
+            record.id = op.entity_id.clone();
+            crate::export::write_bundle(tx, &record)?;
+        }
         _ => {
             // Kept in the log (history, and for a later version that knows it); nothing to show.
             log::info!(
@@ -944,7 +951,8 @@ fn void_stale_signoffs(
         let before = item.clone();
         item.status = desk_core::model::Status::InReview;
         item.status_note.clear();
-        item.changed_after_signoff = vec!["sync".to_string()];
+        item.changed_after_signoff =
+            review::fields_changed_since(tx, &before, &checklist.checks, &latest)?;
         review::record_item_changes(tx, rec, &before, &item)?;
         items::write_row_only(tx, &item, &rec.last_op_time())?;
         voided += 1;

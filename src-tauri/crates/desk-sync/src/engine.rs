@@ -384,6 +384,8 @@ fn own_segments(round: &Round, device: &str) -> Result<Vec<u64>, SyncError> {
         .filter_map(|n| format::parse_segment_name(n))
         .collect();
     seqs.sort_unstable();
+    // A share may list a name twice: compaction takes the next name as where a segment ends.
+    seqs.dedup();
     Ok(seqs)
 }
 
@@ -415,7 +417,13 @@ fn check_identity(round: &mut Round) -> Result<(), SyncError> {
             };
             match format::decode_segment(&bytes) {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
-                    // Published before a crash, not yet marked: mark it now.
+                    // Published before a crash, not yet marked: mark it now, and remember its
+                    // cut so that an emptied folder gets it back.
+                    round.catalog.record_published_segment(
+                        segment.header.first_seq,
+                        segment.header.last_seq,
+                        &segment.header.version_vector,
+                    )?;
                     let at = time_text(round.now);
                     round.catalog.mark_published(segment.header.last_seq, &at)?;
                 }
@@ -425,11 +433,11 @@ fn check_identity(round: &mut Round) -> Result<(), SyncError> {
                     ));
                     break;
                 }
+                // Not readable whole (a torn read, a copy in progress): it proves nothing. Taking
+                // a new id now would move operations that may be in it to the new id, and other
+                // PCs would get them twice. Publishing below meets it again and waits.
                 Err(e) => {
-                    cloned = Some(format!(
-                        "the shared folder holds a segment {first} of this PC's id that this PC did not finish writing ({e})"
-                    ));
-                    break;
+                    log::warn!("sync: own segment {first} does not read whole yet ({e})");
                 }
             }
         }
@@ -469,6 +477,18 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
                 round.report.ops_published += count;
                 round.report.segments_published += 1;
             }
+            Written::Earlier(header) => {
+                // An earlier attempt (not read back then) holds its own cut: that is what went out.
+                let last = header.last_seq;
+                round
+                    .catalog
+                    .record_published_segment(next, last, &header.version_vector)?;
+                round.catalog.mark_published(last, &time_text(round.now))?;
+                round.report.ops_published += header.count.min(u32::MAX as u64) as u32;
+                round.report.segments_published += 1;
+                next = last + 1;
+                continue;
+            }
             Written::NameTaken => {
                 change_device(
                     round,
@@ -486,6 +506,8 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
 
 enum Written {
     Yes(u32),
+    /// This PC's own segment of the same first operation but another cut is already there.
+    Earlier(SegmentHeader),
     /// Another PC's segment has the name (a clone).
     NameTaken,
 }
@@ -521,9 +543,18 @@ fn write_segment(
             let existing = round.folder.read(&path).map_err(|e| round.io(e))?;
             return match format::decode_segment(&existing) {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
-                    Ok(Written::Yes(ops.len() as u32))
+                    if segment.header.last_seq == last {
+                        Ok(Written::Yes(ops.len() as u32))
+                    } else {
+                        Ok(Written::Earlier(segment.header))
+                    }
                 }
-                _ => Ok(Written::NameTaken),
+                Ok(_) => Ok(Written::NameTaken),
+                // Neither ours nor another PC's as far as can be told yet: try next round.
+                Err(e) => Err(round.io(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("this PC's segment {first} in the shared folder does not read whole ({e}); it is read again next round"),
+                ))),
             };
         }
         Err(e) => return Err(round.io(e)),
@@ -577,7 +608,7 @@ fn republish_own(round: &mut Round, emptied: bool) -> Result<(), SyncError> {
             continue;
         }
         match write_segment(round, first, last, &vv)? {
-            Written::Yes(_) => again += 1,
+            Written::Yes(_) | Written::Earlier(_) => again += 1,
             // Someone else's under this id: the next round's identity check deals with it.
             Written::NameTaken => {
                 log::warn!("sync: segment {first} could not be published again: the name is taken")
@@ -679,18 +710,19 @@ fn have(round: &Round) -> Result<VersionVector, SyncError> {
 
 /// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
 fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
-    let mut snapshots: Vec<(Hlc, String)> = round
+    let mut snapshots: Vec<(Hlc, String, String)> = round
         .list("snapshots")?
         .into_iter()
-        .filter_map(|n| format::parse_snapshot_name(&n).map(|(_, clock)| (clock, n)))
+        .filter_map(|n| format::parse_snapshot_name(&n).map(|(device, clock)| (clock, device, n)))
         .collect();
     snapshots.sort();
-    let Some((_, name)) = snapshots.pop() else {
+    if snapshots.is_empty() {
         return Ok(());
-    };
+    }
     // Needed when some device's next segment is not in the folder but the snapshot has it.
     let known = have(round)?;
     let mut needed = false;
+    let mut compacted: BTreeSet<String> = BTreeSet::new();
     for device in round.list("ops")? {
         if !crate::folder::is_plain_name(&device) || device == round.catalog.device_id() {
             continue;
@@ -701,14 +733,39 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
             .iter()
             .filter_map(|n| format::parse_segment_name(n))
             .collect();
-        let reachable = firsts.iter().any(|&f| f <= cursor + 1);
+        let start = firsts.iter().copied().filter(|&f| f <= cursor + 1).max();
+        let later = firsts.iter().any(|&f| f > cursor + 1);
+        let reachable = match start {
+            None => false,
+            Some(f) if f == cursor + 1 || !later => true,
+            // A segment that starts within what is applied (an older cut published again) leads
+            // on only if it reaches past it.
+            Some(f) => round
+                .folder
+                .read(&round.path(&format!("ops/{device}/{}", format::segment_name(f))))
+                .ok()
+                .and_then(|bytes| format::decode_segment(&bytes).ok())
+                .is_none_or(|segment| segment.header.last_seq > cursor),
+        };
         if !reachable && !firsts.is_empty() {
             needed = true;
+            compacted.insert(device);
         }
     }
     if !needed {
         return Ok(());
     }
+    // The newest snapshot of a PC whose segments are gone: compaction wrote it to cover them
+    // (the newest of all may be one that does not, such as this PC's own).
+    let name = match snapshots
+        .iter()
+        .rev()
+        .find(|(_, device, _)| compacted.contains(device))
+        .or(snapshots.last())
+    {
+        Some((_, _, name)) => name.clone(),
+        None => return Ok(()),
+    };
     let bytes = round
         .folder
         .read(&round.path(&format!("snapshots/{name}")))

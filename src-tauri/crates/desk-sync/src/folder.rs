@@ -28,6 +28,46 @@ pub trait SyncFolder {
     fn remove(&self, path: &str) -> io::Result<()>;
 }
 
+/// A file written under its temporary name that could not be given its final one (another
+/// program holds it, or the share refuses renames). Carried inside the `io::Error` (same kind) so
+/// the person is told that, and not that the share is unreachable.
+#[derive(Debug)]
+pub struct RenameFailed {
+    pub name: String,
+    pub source: io::Error,
+}
+
+impl std::fmt::Display for RenameFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "renaming the new file {} failed: {}",
+            self.name, self.source
+        )
+    }
+}
+
+impl std::error::Error for RenameFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The error for a failed rename of `path` (kept as it is when the name was taken: that is an
+/// answer, not a fault).
+pub fn rename_failed(path: &str, source: io::Error) -> io::Error {
+    if source.kind() == io::ErrorKind::AlreadyExists {
+        return source;
+    }
+    io::Error::new(
+        source.kind(),
+        RenameFailed {
+            name: path.to_string(),
+            source,
+        },
+    )
+}
+
 /// Whether a name is one sync may write or follow: ASCII letters, digits, `-`, `_` and `.`, not
 /// starting with a dot, at most 100 characters (no character Windows forbids, no case games).
 pub fn is_plain_name(name: &str) -> bool {
@@ -154,7 +194,7 @@ impl SyncFolder for FsFolder {
         if placed.is_err() {
             let _ = fs::remove_file(&temp);
         }
-        placed
+        placed.map_err(|e| rename_failed(path, e))
     }
 
     fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
@@ -164,7 +204,7 @@ impl SyncFolder for FsFolder {
         if placed.is_err() {
             let _ = fs::remove_file(&temp);
         }
-        placed
+        placed.map_err(|e| rename_failed(path, e))
     }
 
     fn remove(&self, path: &str) -> io::Result<()> {

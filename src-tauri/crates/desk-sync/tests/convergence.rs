@@ -4,18 +4,19 @@
 //! same catalog, holds every operation ever made, and every field shows what the merge rules
 //! say the full set of operations gives (so each edit is the value, a kept conflict, or history).
 //!
-//! Seeded: a failure prints its seed; `SYNC_PROPTEST_CASES` runs more cases (CI runs a few).
+//! Seeded: a case is a function of its seed alone (the simulated clock and ids come from it,
+//! see `common`), so a failure prints the seed and `SYNC_PROPTEST_SEED=<seed>` replays exactly
+//! that case; `SYNC_PROPTEST_CASES` runs more cases than the default.
 
 mod common;
 
-use common::{dump, Faults, Office, Rng};
+use common::{dump, sign_off, Faults, Office, Rng};
 use desk_core::checklist::CheckState;
+use desk_core::export::{BundleRecord, ExportScope};
 use desk_core::fields::ItemField;
 use desk_core::merge::{self, Head, VersionVector};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
-use desk_core::workflow::Action;
-use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 const TEXTS: &[&str] = &[
@@ -39,21 +40,6 @@ const CHECKS: &[&str] = &[
     "check_text",
     "check_legal",
 ];
-/// Every manual check of the general template, passed on the way to sign-off.
-const ALL_MANUAL: &[&str] = &[
-    "secrecy_review",
-    "secrecy_unmarked",
-    "secrecy_content",
-    "secrecy_declassified",
-    "secrecy_partial",
-    "secrecy_joint",
-    "check_political",
-    "check_legal",
-    "check_policy",
-    "check_secrecy",
-    "check_text",
-    "privacy_review",
-];
 
 fn item_ids(office: &Office, pc: usize) -> Vec<String> {
     let conn = office.pcs[pc].catalog.connection();
@@ -75,7 +61,7 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
     let target = rng.pick(&ids).cloned();
     let roll = rng.below(100);
     let department = office.department.clone();
-    let catalog = &mut office.pcs[pc].catalog;
+    let catalog = office.at(pc);
     let count = |counts: &mut BTreeMap<&'static str, u32>, k: &'static str| {
         *counts.entry(k).or_default() += 1
     };
@@ -130,13 +116,7 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
             }
         }
         (55..=64, Some(id)) => {
-            // Walk the item towards sign-off: submit, pass every manual check, request, sign.
-            let _ = catalog.act(&id, Action::Submit, "");
-            for key in ALL_MANUAL {
-                let _ = catalog.mark_check(&id, key, CheckState::Passed, "");
-            }
-            let _ = catalog.act(&id, Action::RequestSignoff, "");
-            if catalog.act(&id, Action::SignOff, "").is_ok() {
+            if sign_off(catalog, &id).is_ok() {
                 count(counts, "signoff");
             }
         }
@@ -162,12 +142,43 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                 }
             }
         }
+        (75..=79, _) => {
+            // Export what this PC sees signed off: the bundle mark must reach every PC.
+            let signed: Vec<String> = ids
+                .iter()
+                .filter(|id| {
+                    catalog
+                        .item(id)
+                        .is_ok_and(|i| i.status == desk_core::model::Status::SignedOff)
+                })
+                .take(1 + rng.below(2) as usize)
+                .cloned()
+                .collect();
+            if !signed.is_empty() {
+                let record = BundleRecord {
+                    id: format!("b{:016x}", rng.next_u64()),
+                    created_at: "2026-11-30T08:00:00Z".into(),
+                    created_by: format!("pc{pc}"),
+                    scope: ExportScope::Incremental,
+                    file_name: "bundle.zip".into(),
+                    item_ids: signed,
+                    manifest_sha256: String::new(),
+                };
+                if catalog.record_bundle(&record).is_ok() {
+                    count(counts, "export");
+                }
+            }
+        }
         _ => match office.sync(pc) {
             Ok(report) => {
                 count(counts, "sync");
                 *counts.entry("waiting_seen").or_default() += report.waiting.len() as u32;
                 *counts.entry("new_conflicts").or_default() += report.new_conflicts;
                 *counts.entry("signoffs_voided").or_default() += report.signoffs_voided;
+                *counts.entry("segments_compacted").or_default() += report.segments_compacted;
+                *counts.entry("snapshots_written").or_default() += report.snapshot_written as u32;
+                *counts.entry("folder_problems").or_default() +=
+                    report.folder_problems.len() as u32;
             }
             Err(_) => count(counts, "sync_failed"),
         },
@@ -176,8 +187,14 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
 
 fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
     let pc = rng.below(office.pcs.len() as u64) as usize;
+    if rng.chance(10) {
+        // A clock off by up to five minutes either way (within the allowed drift).
+        office.pcs[pc].skew_ms = rng.below(600_001) as i64 - 300_000;
+        *counts.entry("skew").or_default() += 1;
+        return;
+    }
     let mut faults = office.pcs[pc].view.faults.borrow_mut();
-    match rng.below(8) {
+    match rng.below(11) {
         0 => {
             faults.partitioned = !faults.partitioned;
             *counts.entry("partition_toggle").or_default() += 1;
@@ -190,6 +207,9 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
             faults.full = rng.chance(30);
             faults.read_only = !faults.full && rng.chance(20);
         }
+        6 => faults.duplicates = rng.below(50),
+        7 => faults.flapping = rng.below(20),
+        8 => faults.mid_round = rng.below(30),
         _ => *faults = Faults::default(),
     }
 }
@@ -278,9 +298,22 @@ fn expected_state(ops: &[Operation]) -> Expected {
 }
 
 fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> {
+    let (office, counts) = play(seed, pcs, steps);
+    check(&office, seed);
+    counts
+}
+
+/// The random part of a case: PCs edit and sync under faults, then every fault is lifted and
+/// they sync until nothing moves.
+fn play(seed: u64, pcs: usize, steps: usize) -> (Office, BTreeMap<&'static str, u32>) {
     let mut office = Office::new(pcs, seed);
     let mut rng = Rng::new(seed);
     let mut counts = BTreeMap::new();
+    // Compaction in a third of the cases (it removes segments every PC has applied).
+    office.compact = rng.chance(33);
+    if office.compact {
+        counts.insert("compacting", 1);
+    }
     for _ in 0..steps {
         if rng.chance(15) {
             perturb(&mut office, &mut rng, &mut counts);
@@ -289,6 +322,12 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
     }
     let passes = office.converge();
     *counts.entry("converge_passes").or_default() += passes as u32;
+    (office, counts)
+}
+
+/// What must hold once the PCs settled: one catalog everywhere, every operation everywhere, and
+/// every field as the merge rules say for the full set of operations.
+fn check(office: &Office, seed: u64) {
     let first = dump(&office.pcs[0].catalog);
     for pc in 1..office.pcs.len() {
         let other = dump(&office.pcs[pc].catalog);
@@ -299,15 +338,19 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
                 "checks",
                 "checklists",
                 "signoffs",
+                "bundles",
+                "bundle_items",
                 "people",
                 "ops",
                 "heads",
                 "conflicts",
             ] {
-                assert_eq!(
-                    first[key], other[key],
-                    "seed {seed}: pc 0 and pc {pc} differ in {key}"
-                );
+                if first[key] != other[key] {
+                    panic!(
+                        "seed {seed}: pc 0 and pc {pc} differ in {key}: {}",
+                        difference(&first[key], &other[key])
+                    );
+                }
             }
             assert_eq!(first, other, "seed {seed}: pc 0 and pc {pc} differ");
         }
@@ -341,7 +384,7 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
     // Every field shows what the merge rules give for the full set of operations.
     let (registers, gone, elements) = expected_state(&ops);
     let catalog = &office.pcs[0].catalog;
-    let live: BTreeSet<String> = item_ids(&office, 0).into_iter().collect();
+    let live: BTreeSet<String> = item_ids(office, 0).into_iter().collect();
     for ((item, field), value) in &registers {
         if gone.contains(item) {
             continue;
@@ -384,30 +427,125 @@ fn run_case(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
             "seed {seed}: {item} should be deleted"
         );
     }
-    counts
 }
 
-fn cases() -> u32 {
-    std::env::var("SYNC_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(6)
+/// Only what differs between two lists of a dump (items by id, field by field), to read.
+fn difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    let empty = Vec::new();
+    let (a, b) = (
+        a.as_array().unwrap_or(&empty),
+        b.as_array().unwrap_or(&empty),
+    );
+    let key = |v: &serde_json::Value| {
+        v.get("id")
+            .and_then(|id| id.as_str())
+            .map(String::from)
+            .unwrap_or_else(|| v.to_string())
+    };
+    let index = |list: &[serde_json::Value]| -> BTreeMap<String, serde_json::Value> {
+        list.iter().map(|v| (key(v), v.clone())).collect()
+    };
+    let (a, b) = (index(a), index(b));
+    let mut out = Vec::new();
+    for id in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+        match (a.get(id), b.get(id)) {
+            (Some(x), Some(y)) if x != y => {
+                let fields = x.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+                let changed: Vec<String> = fields
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| x.get(f) != y.get(f))
+                    .map(|f| format!("{f}: {} vs {}", x[&f], y[&f]))
+                    .collect();
+                out.push(format!("{id}: {}", changed.join("; ")));
+            }
+            (Some(_), None) => out.push(format!("{id}: only on pc 0")),
+            (None, Some(_)) => out.push(format!("{id}: only on the other")),
+            _ => {}
+        }
+    }
+    out.join("\n")
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+fn env_number(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    match text.trim().parse() {
+        Ok(n) => Some(n),
+        Err(_) => panic!("{name}={text:?} is not a number"),
+    }
+}
 
-    #[test]
-    fn three_pcs_converge_under_faults(seed in any::<u64>()) {
-        let counts = run_case(seed, 3, 120);
+/// Runs one case; a failure names the seed that replays it.
+fn run_seed(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> {
+    match std::panic::catch_unwind(|| run_case(seed, pcs, steps)) {
+        Ok(counts) => counts,
+        Err(panic) => {
+            eprintln!(
+                "FAILED: seed {seed} ({pcs} PCs, {steps} steps); replay it with SYNC_PROPTEST_SEED={seed}"
+            );
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+#[test]
+fn three_pcs_converge_under_faults() {
+    if let Some(seed) = env_number("SYNC_PROPTEST_SEED") {
+        let counts = run_seed(seed, 3, 120);
         eprintln!("seed {seed}: {counts:?}");
+        return;
+    }
+    let cases = env_number("SYNC_PROPTEST_CASES").unwrap_or(48);
+    // A new start every run (printed), each case's seed drawn from it.
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1);
+    eprintln!("{cases} cases from start {start}");
+    let mut seeds = Rng::new(start);
+    let mut totals: BTreeMap<&'static str, u32> = BTreeMap::new();
+    for case in 1..=cases {
+        let seed = seeds.next_u64();
+        let counts = run_seed(seed, 3, 120);
+        for (key, n) in counts {
+            *totals.entry(key).or_default() += n;
+        }
+        if case % 100 == 0 {
+            eprintln!("{case} cases passed");
+        }
+    }
+    eprintln!("{cases} cases passed: {totals:?}");
+}
+
+#[test]
+fn a_seed_replays_the_same_run() {
+    for seed in [5u64, 77] {
+        let (first, counts) = play(seed, 3, 80);
+        let (second, again) = play(seed, 3, 80);
+        assert_eq!(counts, again, "seed {seed}");
+        for pc in 0..3 {
+            assert_eq!(
+                first.pcs[pc].catalog.device_id(),
+                second.pcs[pc].catalog.device_id()
+            );
+            assert_eq!(
+                dump(&first.pcs[pc].catalog),
+                dump(&second.pcs[pc].catalog),
+                "seed {seed}, pc {pc}: the same operations, clocks and ids"
+            );
+        }
+        let files = |o: &Office| o.share.borrow().files.clone();
+        assert!(
+            files(&first) == files(&second),
+            "seed {seed}: the same share"
+        );
     }
 }
 
 #[test]
 fn four_pcs_fixed_seeds() {
     for seed in [1u64, 2019, 42] {
-        let counts = run_case(seed, 4, 60);
+        let counts = run_seed(seed, 4, 60);
         eprintln!("seed {seed}: {counts:?}");
     }
 }

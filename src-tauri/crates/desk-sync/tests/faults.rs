@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dump, now_ms, open_catalog, options, Office};
+use common::{dump, now_ms, open_catalog, options, Access, Office};
 use desk_core::model::Item;
 use desk_core::sync::WaitReason;
 use desk_sync::SyncFolder;
@@ -12,14 +12,14 @@ fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
     let mut item = Item::blank(String::new());
     item.title = title.into();
     item.lead_department_id = Some(office.department.clone());
-    office.pcs[pc]
-        .catalog
+    office
+        .at(pc)
         .save_item(item)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn set_title(office: &mut Office, pc: usize, id: &str, title: &str) {
-    let catalog = &mut office.pcs[pc].catalog;
+    let catalog = office.at(pc);
     let mut item = catalog.item(id).unwrap_or_else(|e| panic!("{e}"));
     item.title = title.into();
     catalog.save_item(item).unwrap_or_else(|e| panic!("{e}"));
@@ -143,7 +143,7 @@ fn a_failed_rename_a_read_only_and_a_full_share_leave_the_outbox_and_say_why() {
     assert!(outbox > 0);
     type Fault = fn(&mut common::Faults);
     let cases: [(&str, Fault); 4] = [
-        ("sync_folder_unreachable", |f| f.failed_renames = 100),
+        ("sync_folder_rename_failed", |f| f.failed_renames = 100),
         ("sync_folder_read_only", |f| f.read_only = true),
         ("sync_folder_full", |f| f.full = true),
         ("sync_folder_unreachable", |f| f.partitioned = true),
@@ -181,44 +181,206 @@ fn a_failed_rename_a_read_only_and_a_full_share_leave_the_outbox_and_say_why() {
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
 
+const DAY: i64 = 24 * 60 * 60 * 1000;
+
 #[test]
-fn clocks_three_days_apart_are_quarantined_and_reported_then_applied() {
-    const DAY: i64 = 24 * 60 * 60 * 1000;
-    for skew in [-3 * DAY, 3 * DAY] {
-        let mut office = Office::new(2, 10);
-        let item = add_item(&mut office, 0, "时钟");
-        ok(office.sync(0));
-        // The reader's clock is behind the writer's by three days (the same as the writer's
-        // being three days ahead); a reader ahead sees nothing wrong.
-        office.pcs[1].skew_ms = -skew.abs();
-        let report = ok(office.sync(1));
-        if skew != 0 {
-            let warning = report.clock_warnings.first().cloned();
-            assert!(
-                warning
-                    .as_ref()
-                    .is_some_and(|w| w.device_id == office.pcs[0].catalog.device_id()
-                        && (4300..=4330).contains(&w.ahead_minutes)),
-                "{warning:?}"
-            );
-            assert!(report
-                .waiting
-                .iter()
-                .any(|w| w.reason == WaitReason::Quarantined));
-            assert_eq!(
-                title(&office, 1, &item.id),
-                None,
-                "nothing applied from the future"
-            );
-            let status =
-                desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(status.clock_warnings.len(), 1);
-        }
-        office.pcs[1].skew_ms = 0;
-        let report = ok(office.sync(1));
-        assert!(report.clock_warnings.is_empty());
-        assert_eq!(title(&office, 1, &item.id).as_deref(), Some("时钟"));
+fn a_writer_three_days_ahead_is_quarantined_and_reported_until_the_time_comes() {
+    let mut office = Office::new(2, 10);
+    office.pcs[0].skew_ms = 3 * DAY;
+    let ahead = add_item(&mut office, 0, "来自未来");
+    ok(office.sync(0));
+    let report = ok(office.sync(1));
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    let warning = report.clock_warnings.first().cloned();
+    assert!(
+        warning
+            .as_ref()
+            .is_some_and(|w| w.device_id == writer && (4300..=4330).contains(&w.ahead_minutes)),
+        "the PC and how far ahead: {warning:?}"
+    );
+    assert!(
+        report
+            .waiting
+            .iter()
+            .any(|w| w.reason == WaitReason::Quarantined && w.device_id == writer),
+        "{:?}",
+        report.waiting
+    );
+    assert_eq!(
+        title(&office, 1, &ahead.id),
+        None,
+        "nothing applied from the future"
+    );
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.clock_warnings.len(), 1);
+    // The reader's own changes still go out, and the PC ahead applies them.
+    let mine = add_item(&mut office, 1, "此刻");
+    ok(office.sync(1));
+    ok(office.sync(0));
+    assert_eq!(title(&office, 0, &mine.id).as_deref(), Some("此刻"));
+    // The writer's clock is put right: what it stamped stays ahead (a clock never goes back),
+    // so it waits on the reader until the reader's time reaches it.
+    office.pcs[0].skew_ms = 0;
+    ok(office.sync(0));
+    let report = ok(office.sync(1));
+    assert_eq!(report.clock_warnings.len(), 1);
+    assert_eq!(title(&office, 1, &ahead.id), None);
+    office.pcs[1].skew_ms = 3 * DAY;
+    let report = ok(office.sync(1));
+    assert!(report.clock_warnings.is_empty(), "{report:?}");
+    assert!(report.waiting.is_empty(), "{report:?}");
+    assert_eq!(title(&office, 1, &ahead.id).as_deref(), Some("来自未来"));
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.clock_warnings.is_empty());
+}
+
+#[test]
+fn a_writer_three_days_behind_is_applied_at_once_and_ordered_by_its_logical_clock() {
+    let mut office = Office::new(2, 18);
+    let item = add_item(&mut office, 1, "原题");
+    office.converge();
+    let created = office.pcs[0]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.entity_id == item.id)
+        .map(|o| o.clock);
+    office.pcs[0].skew_ms = -3 * DAY;
+    // An edit from the PC behind arrives and applies on the PC on time: no quarantine, no
+    // warning; its logical clock is past the creation it had seen, though its wall clock is not.
+    set_title(&mut office, 0, &item.id, "慢钟修改");
+    ok(office.sync(0));
+    let report = ok(office.sync(1));
+    assert!(report.clock_warnings.is_empty(), "{report:?}");
+    assert!(report.waiting.is_empty(), "{report:?}");
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("慢钟修改"));
+    let behind = office.pcs[0].catalog.device_id().to_string();
+    let edit = office.pcs[1]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.device_id == behind && o.entity_id == item.id)
+        .map(|o| o.clock)
+        .max();
+    assert!(edit > created, "{edit:?} after {created:?}");
+    // Concurrent edits: the later logical clock (the PC on time) shows, the other is kept.
+    set_title(&mut office, 1, &item.id, "准时的修改");
+    set_title(&mut office, 0, &item.id, "慢钟并发修改");
+    ok(office.sync(0));
+    ok(office.sync(1));
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("准时的修改"));
+    let conflicts = office.pcs[1].catalog.conflicts().unwrap_or_default();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].others[0].value.as_str(), Some("慢钟并发修改"));
+    // The PC behind sees the other's edit as three days ahead: quarantined, and it is told.
+    let report = ok(office.sync(0));
+    assert!(
+        report
+            .clock_warnings
+            .iter()
+            .any(|w| w.device_id == office.pcs[1].catalog.device_id() && w.ahead_minutes >= 4300),
+        "{report:?}"
+    );
+    assert_eq!(title(&office, 0, &item.id).as_deref(), Some("慢钟并发修改"));
+    // Its clock put right, it applies everything and shows the same winner and conflict.
+    office.pcs[0].skew_ms = 0;
+    office.converge();
+    for pc in 0..2 {
+        assert_eq!(
+            title(&office, pc, &item.id).as_deref(),
+            Some("准时的修改"),
+            "pc {pc}"
+        );
+        assert_eq!(
+            office.pcs[pc].catalog.conflicts().unwrap_or_default().len(),
+            1,
+            "pc {pc}"
+        );
     }
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn an_own_segment_read_torn_is_waited_for_never_taken_for_a_clone() {
+    let mut office = Office::new(2, 21);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let item = add_item(&mut office, 0, "读回不完整");
+    // The segment gets its name, but reading it back gives a prefix: not published yet.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = u32::MAX;
+    for round in 0..3 {
+        let error = office.sync(0).err().map(|e| e.to_string());
+        assert!(
+            error.is_some(),
+            "round {round}: the round says it could not finish"
+        );
+        assert_eq!(office.pcs[0].catalog.device_id(), device, "round {round}");
+    }
+    assert!(office.pcs[0].catalog.outbox_len().unwrap_or(0) > 0);
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 0;
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    office.converge();
+    // PC 1 holds the creation once, under the one id.
+    let creates: Vec<String> = office.pcs[1]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.entity_id == item.id)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert!(creates[0].starts_with(&device), "{creates:?}");
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+    // The folder is emptied: the segment found whole by the identity check goes out again too,
+    // and a PC joining the refilled folder gets the item.
+    office.share.borrow_mut().files.clear();
+    ok(office.sync(0));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = common::View {
+        share: office.share.clone(),
+        pc: 9,
+        seed: 1,
+        faults: Default::default(),
+        rng: std::cell::RefCell::new(common::Rng::new(1)),
+    };
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.joined_catalog, "{report:?}");
+    assert_eq!(
+        newcomer.item(&item.id).map(|i| i.title).ok().as_deref(),
+        Some("读回不完整")
+    );
+}
+
+#[test]
+fn an_earlier_cut_of_an_own_segment_in_the_folder_is_what_counts_as_published() {
+    let mut office = Office::new(2, 22);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let first = add_item(&mut office, 0, "先写");
+    // The segment gets its name but reads back torn: the round fails, nothing is published.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    assert!(office.sync(0).is_err());
+    assert!(office.pcs[0].catalog.outbox_len().unwrap_or(0) > 0);
+    // More changes; then the same name is found holding the earlier, shorter cut (the identity
+    // check's read torn, publishing's whole): only that cut went out, the rest follows.
+    let second = add_item(&mut office, 0, "后写");
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    office.converge();
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.waiting.is_empty(), "{:?}", status.waiting);
+    assert_eq!(title(&office, 1, &first.id).as_deref(), Some("先写"));
+    assert_eq!(title(&office, 1, &second.id).as_deref(), Some("后写"));
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
 
 #[test]
@@ -362,13 +524,16 @@ fn a_newer_format_or_another_catalog_is_refused_and_nothing_changes() {
 }
 
 #[test]
-fn a_file_appearing_mid_listing_and_debris_are_handled() {
+fn files_seen_late_torn_twice_or_mid_round_and_debris_are_handled() {
     let mut office = Office::new(3, 14);
     {
         let mut faults = office.pcs[1].view.faults.borrow_mut();
         faults.max_delay = 4;
         faults.debris = 100;
         faults.torn_reads = 40;
+        faults.mid_round = 50;
+        faults.duplicates = 50;
+        faults.flapping = 20;
     }
     let item = add_item(&mut office, 0, "列表中出现");
     for round in 0..6 {
@@ -380,6 +545,152 @@ fn a_file_appearing_mid_listing_and_debris_are_handled() {
     office.converge();
     assert_eq!(title(&office, 1, &item.id).as_deref(), Some("第5版"));
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[2].catalog));
+}
+
+/// How a segment comes to PC 1 while it is in the middle of a round.
+#[derive(Debug, Clone, Copy)]
+enum MidRound {
+    /// The next segment appears after PC 1 listed the folder (it reads the one before).
+    Appears,
+    /// The next segment is listed while its writer is still copying it; it is whole right after
+    /// PC 1 read it.
+    CompletedAfterTheRead,
+    /// Listed while being copied, whole by the time PC 1 reads it.
+    CompletedBeforeTheRead,
+}
+
+#[test]
+fn a_segment_appearing_or_completed_mid_round_is_never_applied_in_part() {
+    for (n, case) in [
+        MidRound::Appears,
+        MidRound::CompletedAfterTheRead,
+        MidRound::CompletedBeforeTheRead,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut office = Office::new(2, 30 + n as u64);
+        let item = add_item(&mut office, 0, "第一版");
+        ok(office.sync(0));
+        let first = newest_segment(&office, 0);
+        if !matches!(case, MidRound::Appears) {
+            // PC 1 has the first segment already: the round's only business is the second.
+            ok(office.sync(1));
+        }
+        set_title(&mut office, 0, &item.id, "第二版");
+        ok(office.sync(0));
+        let second = newest_segment(&office, 0);
+        assert_ne!(first, second);
+        let whole = office.share.borrow_mut().files.remove(&second);
+        let Some(whole) = whole else {
+            panic!("{second} was written")
+        };
+        let dir = second.rsplit_once('/').map(|(d, _)| d.to_string());
+        let place = |share: &mut common::Share, bytes: Vec<u8>| {
+            let (_, step, writer) = whole.clone();
+            share.files.insert(second.clone(), (bytes, step, writer));
+        };
+        let partial = whole.0[..whole.0.len() / 2].to_vec();
+        let (access, path) = match case {
+            MidRound::Appears => (Access::Read, first.clone()),
+            MidRound::CompletedAfterTheRead => {
+                place(&mut office.share.borrow_mut(), partial);
+                (Access::Read, second.clone())
+            }
+            MidRound::CompletedBeforeTheRead => {
+                place(&mut office.share.borrow_mut(), partial);
+                (Access::List, dir.unwrap_or_default())
+            }
+        };
+        let complete = whole.0.clone();
+        let second_path = second.clone();
+        let (step, writer) = (whole.1, whole.2);
+        office.share.borrow_mut().hooks.push(common::Hook {
+            pc: 1,
+            access,
+            path,
+            run: Box::new(move |share| {
+                share.files.insert(second_path, (complete, step, writer));
+            }),
+        });
+        let report = ok(office.sync(1));
+        assert!(
+            office.share.borrow().hooks.is_empty(),
+            "{case:?}: the hook ran"
+        );
+        let shown = title(&office, 1, &item.id);
+        match case {
+            MidRound::Appears => {
+                assert_eq!(shown.as_deref(), Some("第一版"), "{case:?}");
+                assert!(report.waiting.is_empty(), "{case:?}: {:?}", report.waiting);
+            }
+            MidRound::CompletedAfterTheRead => {
+                assert_eq!(shown.as_deref(), Some("第一版"), "{case:?}");
+                assert!(
+                    report
+                        .waiting
+                        .iter()
+                        .any(|w| w.reason == WaitReason::Damaged),
+                    "{case:?}: {:?}",
+                    report.waiting
+                );
+            }
+            MidRound::CompletedBeforeTheRead => {
+                assert_eq!(shown.as_deref(), Some("第二版"), "{case:?}: read whole");
+            }
+        }
+        // The next round takes it whole, and the two PCs agree.
+        let report = ok(office.sync(1));
+        assert!(report.waiting.is_empty(), "{case:?}: {:?}", report.waiting);
+        assert_eq!(
+            title(&office, 1, &item.id).as_deref(),
+            Some("第二版"),
+            "{case:?}"
+        );
+        office.converge();
+        assert_eq!(
+            dump(&office.pcs[0].catalog),
+            dump(&office.pcs[1].catalog),
+            "{case:?}"
+        );
+    }
+}
+
+#[test]
+fn compaction_keeps_the_newest_segment_when_the_share_lists_names_twice() {
+    let mut office = Office::new(2, 20);
+    for n in 0..10 {
+        add_item(&mut office, 0, &format!("重复列出{n}"));
+        ok(office.sync(0));
+    }
+    office.converge();
+    office.pcs[0].view.faults.borrow_mut().duplicates = 100;
+    office.compact = true;
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let segments = |office: &Office| -> Vec<String> {
+        office
+            .share
+            .borrow()
+            .files
+            .keys()
+            .filter(|p| p.contains(&format!("/ops/{device}/")))
+            .cloned()
+            .collect()
+    };
+    let newest = segments(&office).last().cloned();
+    let report = ok(office.sync(0));
+    assert!(report.segments_compacted > 0, "{report:?}");
+    assert_eq!(
+        segments(&office),
+        newest.into_iter().collect::<Vec<_>>(),
+        "only the newest segment stays"
+    );
+    let report = ok(office.sync(0));
+    assert!(
+        report.folder_problems.is_empty(),
+        "nothing to publish again: {report:?}"
+    );
+    assert_eq!(report.segments_published, 0);
 }
 
 #[test]
@@ -580,4 +891,93 @@ fn compaction_waits_for_every_ack_and_a_snapshot_then_a_new_pc_starts_from_it() 
         dump(&newcomer)["items"],
         dump(&office.pcs[0].catalog)["items"]
     );
+}
+
+#[test]
+fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapshot() {
+    let mut office = Office::new(3, 23);
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("快照{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // PC 1's card is missing from the listing: compaction does not wait for PC 1.
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let card = format!(
+        "{catalog_id}/devices/{}.json",
+        office.pcs[1].catalog.device_id()
+    );
+    let hidden = office.share.borrow_mut().files.remove(&card);
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    if let Some(file) = hidden {
+        office.share.borrow_mut().files.insert(card, file);
+    }
+    // PC 1 has a snapshot of its own, newer than PC 0's, which does not hold PC 0's changes.
+    let mine = add_item(&mut office, 1, "自己的");
+    office.tick();
+    let now = office.now();
+    let pc = &mut office.pcs[1];
+    desk_sync::publish_snapshot(&mut pc.catalog, &pc.view, &options(now))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = ok(office.sync(1));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    office.converge();
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("快照{n}")));
+    }
+    assert_eq!(title(&office, 0, &mine.id).as_deref(), Some("自己的"));
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn an_older_cut_published_again_before_compacted_segments_does_not_hide_the_gap() {
+    let mut office = Office::new(3, 24);
+    let first = add_item(&mut office, 0, "旧段");
+    ok(office.sync(0));
+    let old_segment = newest_segment(&office, 0);
+    let old = office.share.borrow().files.get(&old_segment).cloned();
+    ok(office.sync(1));
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("压缩后{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // Compaction does not wait for PC 1 (its card missing from the listing)...
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let card = format!(
+        "{catalog_id}/devices/{}.json",
+        office.pcs[1].catalog.device_id()
+    );
+    let hidden = office.share.borrow_mut().files.remove(&card);
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    if let Some(file) = hidden {
+        office.share.borrow_mut().files.insert(card, file);
+    }
+    // ...and the first segment, which PC 1 has, is there again (published again after the
+    // folder looked emptied): it must not pass for the way on to the segments that are gone.
+    if let Some(file) = old {
+        office.share.borrow_mut().files.insert(old_segment, file);
+    }
+    let report = ok(office.sync(1));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    assert_eq!(title(&office, 1, &first.id).as_deref(), Some("旧段"));
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("压缩后{n}")));
+    }
 }

@@ -3,9 +3,12 @@
 //! from a seed.
 //!
 //! What the share can do to a PC, as SMB shares do: show a new file late (each PC on its own
-//! schedule, so files appear out of order and in the middle of a listing), hand out a file
-//! still being copied (a prefix), leave other programs' debris (`.tmp`, "conflicted copy"), fail a
-//! rename, be read-only, be full, or be unreachable (a partition).
+//! schedule, so files appear out of order), let time pass within a round (a file appears
+//! between a listing and the reads that follow it), hand out a file still being copied (a
+//! prefix), list a name twice, hide a file it showed and show it again (a stale cache: a segment
+//! seen again after it was applied), leave other programs' debris (`.tmp`, "conflicted copy"),
+//! fail a rename, be read-only, be full, or be unreachable (a partition). A test can also hook
+//! an access of one PC to change the share right after it (a writer finishing a file mid-round).
 
 #![allow(dead_code)]
 
@@ -57,7 +60,31 @@ pub struct Share {
     /// path → (bytes, step written, writer)
     pub files: BTreeMap<String, (Vec<u8>, u64, usize)>,
     pub step: u64,
+    /// The office's simulated wall clock (each PC sees it plus its skew).
+    pub now_ms: i64,
+    /// Changes to make right after a given access (see [`Hook`]).
+    pub hooks: Vec<Hook>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    List,
+    Read,
+}
+
+/// Runs once, right after PC `pc` lists or reads `path`: the share changes between that access
+/// and the next one of the same round.
+pub struct Hook {
+    pub pc: usize,
+    pub access: Access,
+    pub path: String,
+    pub run: Box<dyn FnOnce(&mut Share)>,
+}
+
+/// Where the simulated clock starts: 2026-11-29, fixed so that a seed replays a run exactly.
+pub const START_MS: i64 = 1_796_000_000_000;
+/// How far the clock moves per step of the share.
+pub const STEP_MS: i64 = 1_000;
 
 /// What goes wrong for one PC's view of the share.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +97,14 @@ pub struct Faults {
     pub failed_renames: u64,
     /// Percent of creates that leave debris beside the file.
     pub debris: u64,
+    /// The next this many reads of a segment return a prefix (a copy that stays half-done).
+    pub torn_segment_reads: u32,
+    /// Percent of the names a listing gives twice.
+    pub duplicates: u64,
+    /// Percent of accesses on which a visible file of another PC is not shown (it comes back).
+    pub flapping: u64,
+    /// Percent of accesses after which the share moves on a step (files appear mid-round).
+    pub mid_round: u64,
     pub partitioned: bool,
     pub read_only: bool,
     pub full: bool,
@@ -95,12 +130,62 @@ fn path_hash(path: &str) -> u64 {
 }
 
 impl View {
+    fn read_now(&self, path: &str) -> io::Result<Vec<u8>> {
+        let share = self.share.borrow();
+        if !self.visible(&share, path) {
+            return Err(io::Error::new(io::ErrorKind::NotFound, path.to_string()));
+        }
+        let bytes = share
+            .files
+            .get(path)
+            .map(|(b, _, _)| b.clone())
+            .unwrap_or_default();
+        if path.ends_with(".seg") && !bytes.is_empty() {
+            let mut faults = self.faults.borrow_mut();
+            if faults.torn_segment_reads > 0 {
+                faults.torn_segment_reads -= 1;
+                return Ok(bytes[..bytes.len() - 1].to_vec());
+            }
+        }
+        let torn = self.faults.borrow().torn_reads;
+        let mut rng = self.rng.borrow_mut();
+        if torn > 0 && rng.chance(torn) && !bytes.is_empty() {
+            let cut = rng.below(bytes.len() as u64) as usize;
+            return Ok(bytes[..cut].to_vec());
+        }
+        Ok(bytes)
+    }
+
+    /// What happens on the share right after an access: the hooks waiting for it, and maybe a
+    /// step of time (files written before become visible in the middle of the round).
+    fn after(&self, access: Access, path: &str) {
+        let mut share = self.share.borrow_mut();
+        let mut index = 0;
+        while index < share.hooks.len() {
+            let hook = &share.hooks[index];
+            if hook.pc == self.pc && hook.access == access && hook.path == path {
+                let hook = share.hooks.remove(index);
+                (hook.run)(&mut share);
+            } else {
+                index += 1;
+            }
+        }
+        let mid_round = self.faults.borrow().mid_round;
+        if mid_round > 0 && self.rng.borrow_mut().chance(mid_round) {
+            share.step += 1;
+        }
+    }
+
     fn visible(&self, share: &Share, path: &str) -> bool {
         let Some((_, written, writer)) = share.files.get(path) else {
             return false;
         };
         if *writer == self.pc {
             return true;
+        }
+        let flapping = self.faults.borrow().flapping;
+        if flapping > 0 && self.rng.borrow_mut().chance(flapping) {
+            return false;
         }
         let max = self.faults.borrow().max_delay;
         let delay = if max == 0 {
@@ -151,27 +236,27 @@ impl SyncFolder for View {
             .filter_map(|p| p[prefix.len()..].split('/').next().map(String::from))
             .collect();
         names.dedup();
+        drop(share);
+        let duplicates = self.faults.borrow().duplicates;
+        if duplicates > 0 {
+            let mut rng = self.rng.borrow_mut();
+            names = names
+                .into_iter()
+                .flat_map(|name| {
+                    let times = if rng.chance(duplicates) { 2 } else { 1 };
+                    std::iter::repeat_n(name, times)
+                })
+                .collect();
+        }
+        self.after(Access::List, dir);
         Ok(names)
     }
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
         self.reachable()?;
-        let share = self.share.borrow();
-        if !self.visible(&share, path) {
-            return Err(io::Error::new(io::ErrorKind::NotFound, path.to_string()));
-        }
-        let bytes = share
-            .files
-            .get(path)
-            .map(|(b, _, _)| b.clone())
-            .unwrap_or_default();
-        let torn = self.faults.borrow().torn_reads;
-        let mut rng = self.rng.borrow_mut();
-        if torn > 0 && rng.chance(torn) && !bytes.is_empty() {
-            let cut = rng.below(bytes.len() as u64) as usize;
-            return Ok(bytes[..cut].to_vec());
-        }
-        Ok(bytes)
+        let result = self.read_now(path);
+        self.after(Access::Read, path);
+        result
     }
 
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
@@ -190,7 +275,10 @@ impl SyncFolder for View {
             share
                 .files
                 .insert(format!("{path}.4242.tmp"), (bytes.to_vec(), step, self.pc));
-            return Err(io::Error::other("the rename failed"));
+            return Err(desk_sync::folder::rename_failed(
+                path,
+                io::Error::other("the file is in use by another program"),
+            ));
         }
         if debris > 0 && rng.chance(debris) {
             share.files.insert(
@@ -242,8 +330,9 @@ pub fn options(now_ms: i64) -> SyncOptions {
     }
 }
 
+/// The clock the catalogs on this thread see now (the simulated one inside an `Office`).
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    desk_store::clock::now_ms()
 }
 
 pub struct Office {
@@ -251,6 +340,8 @@ pub struct Office {
     pub pcs: Vec<Pc>,
     pub department: String,
     pub seed: u64,
+    /// Whether rounds compact (remove own segments every PC has, once a snapshot covers them).
+    pub compact: bool,
 }
 
 pub fn open_catalog(dir: &std::path::Path) -> Catalog {
@@ -261,7 +352,12 @@ impl Office {
     /// `n` PCs; the first creates the department and one section head per PC, and every PC
     /// joins the catalog through the share.
     pub fn new(n: usize, seed: u64) -> Office {
-        let share = Rc::new(RefCell::new(Share::default()));
+        // Time and every new id (catalogs, devices, items) from the seed: a run replays exactly.
+        desk_store::clock::simulate(START_MS, seed);
+        let share = Rc::new(RefCell::new(Share {
+            now_ms: START_MS,
+            ..Share::default()
+        }));
         let mut pcs = Vec::new();
         for pc in 0..n {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -309,6 +405,7 @@ impl Office {
             pcs,
             department,
             seed,
+            compact: false,
         };
         for pc in 0..n {
             office.sync(pc).unwrap_or_else(|e| panic!("joining: {e}"));
@@ -324,14 +421,40 @@ impl Office {
         office
     }
 
+    /// One step of the share: files written before may become visible, the clock moves on.
     pub fn tick(&self) {
-        self.share.borrow_mut().step += 1;
+        let mut share = self.share.borrow_mut();
+        share.step += 1;
+        share.now_ms += STEP_MS;
+        desk_store::clock::set_now(share.now_ms);
+    }
+
+    /// The office's clock now (without any PC's skew).
+    pub fn now(&self) -> i64 {
+        self.share.borrow().now_ms
+    }
+
+    /// PC `pc`'s catalog, with the clock set to what that PC's clock says (its skew) for the
+    /// changes that follow.
+    pub fn at(&mut self, pc: usize) -> &mut Catalog {
+        let now = self.now();
+        let p = &mut self.pcs[pc];
+        desk_store::clock::set_now(now + p.skew_ms);
+        &mut p.catalog
     }
 
     pub fn sync(&mut self, pc: usize) -> Result<desk_core::sync::SyncReport, desk_sync::SyncError> {
         self.tick();
+        let now = self.now() + self.pcs[pc].skew_ms;
+        desk_store::clock::set_now(now);
         let p = &mut self.pcs[pc];
-        desk_sync::sync_round(&mut p.catalog, &p.view, &options(now_ms() + p.skew_ms))
+        let options = SyncOptions {
+            compact: self.compact,
+            ..options(now)
+        };
+        let report = desk_sync::sync_round(&mut p.catalog, &p.view, &options);
+        desk_store::clock::set_now(self.now());
+        report
     }
 
     /// Lifts every fault and syncs every PC until a full pass publishes and applies nothing.
@@ -355,6 +478,34 @@ impl Office {
         }
         panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
     }
+}
+
+/// Every manual check of the general template, passed on the way to sign-off.
+pub const ALL_MANUAL: &[&str] = &[
+    "secrecy_review",
+    "secrecy_unmarked",
+    "secrecy_content",
+    "secrecy_declassified",
+    "secrecy_partial",
+    "secrecy_joint",
+    "check_political",
+    "check_legal",
+    "check_policy",
+    "check_secrecy",
+    "check_text",
+    "privacy_review",
+];
+
+/// Walks an item to sign-off on one catalog: submit, pass every manual check, request, sign.
+pub fn sign_off(catalog: &mut Catalog, id: &str) -> desk_store::Result<desk_core::model::Item> {
+    use desk_core::checklist::CheckState;
+    use desk_core::workflow::Action;
+    let _ = catalog.act(id, Action::Submit, "");
+    for key in ALL_MANUAL {
+        let _ = catalog.mark_check(id, key, CheckState::Passed, "");
+    }
+    let _ = catalog.act(id, Action::RequestSignoff, "");
+    catalog.act(id, Action::SignOff, "")
 }
 
 /// Everything a person could see of a catalog, in a canonical order (set elements sorted, the
@@ -394,6 +545,8 @@ pub fn dump(catalog: &Catalog) -> serde_json::Value {
         "templates": rows("SELECT id || '|' || version || '|' || checks FROM checklist_templates ORDER BY 1"),
         "ops": rows("SELECT id || '|' || clock || '|' || base FROM ops ORDER BY 1"),
         "heads": rows("SELECT entity || '|' || entity_id || '|' || field || '|' || element || '|' || op_id FROM sync_heads ORDER BY 1"),
+        "bundles": rows("SELECT id || '|' || created_at || '|' || created_by || '|' || scope || '|' || file_name || '|' || manifest_sha256 FROM bundles ORDER BY 1"),
+        "bundle_items": rows("SELECT bundle_id || '|' || item_id FROM bundle_items ORDER BY 1"),
         "conflicts": catalog.conflicts().unwrap_or_else(|e| panic!("{e}")).iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
     })
 }
