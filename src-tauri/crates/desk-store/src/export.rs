@@ -123,23 +123,9 @@ impl Catalog {
         };
         let device_id = self.device_id().to_string();
         self.change(|tx, recorder, _, _| {
-            tx.execute(
-                "INSERT INTO bundles (id, created_at, created_by, scope, file_name, manifest_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    record.id,
-                    record.created_at,
-                    record.created_by,
-                    scope_key(record.scope),
-                    record.file_name,
-                    record.manifest_sha256
-                ],
-            )?;
-            let mut carried =
-                tx.prepare_cached("INSERT INTO bundle_items (bundle_id, item_id) VALUES (?1, ?2)")?;
+            write_bundle(tx, record)?;
             let mut moving = Vec::new();
             for item_id in &record.item_ids {
-                carried.execute(params![record.id, item_id])?;
                 let item = items::load(tx, item_id)?;
                 if !item.status.is_signed() || !item.changed_after_signoff.is_empty() {
                     return Err(StoreError::Workflow(WorkflowError::NotFrom {
@@ -360,8 +346,9 @@ impl Catalog {
     }
 }
 
-/// Writes a bundle another PC recorded (sync) and the items it carried. A bundle already here is
-/// left as it is, so a replayed or reordered operation changes nothing.
+/// Writes a bundle and the items it carried: one this PC just recorded, or one another PC's
+/// operation brings. A bundle already here is left as it is, so a replayed or reordered
+/// operation changes nothing.
 pub(crate) fn write_bundle(conn: &rusqlite::Connection, record: &BundleRecord) -> Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO bundles (id, created_at, created_by, scope, file_name, manifest_sha256)

@@ -318,6 +318,26 @@ pub(crate) struct ApplyContext<'a> {
     pub now_ms: i64,
 }
 
+/// The owned side of an `ApplyContext` (see `Catalog::apply_parts`).
+struct ApplyParts {
+    store: AttachmentStore,
+    device_id: String,
+    settings: CatalogSettings,
+    calendar: WorkCalendar,
+}
+
+impl ApplyParts {
+    fn context(&self, now_ms: i64) -> ApplyContext<'_> {
+        ApplyContext {
+            device_id: &self.device_id,
+            settings: &self.settings,
+            calendar: &self.calendar,
+            store: &self.store,
+            now_ms,
+        }
+    }
+}
+
 /// Items changed during a batch, written once when it ends (a batch often edits one item many
 /// times; loading and writing it once per operation was the slow part). Each records which
 /// fields were set, so that only those are written.
@@ -1261,8 +1281,14 @@ fn drop_bulk_indexes(tx: &Transaction) -> Result<Vec<String>> {
 }
 
 impl crate::Catalog {
-    fn apply_context_parts(&self) -> (AttachmentStore, String) {
-        (AttachmentStore::new(&self.data_dir), self.device_id.clone())
+    /// What applying needs of the catalog, owned, so the connection stays free to borrow.
+    fn apply_parts(&self) -> ApplyParts {
+        ApplyParts {
+            store: AttachmentStore::new(&self.data_dir),
+            device_id: self.device_id.clone(),
+            settings: self.settings.clone(),
+            calendar: self.calendar.clone(),
+        }
     }
 
     /// Adopts the id of a catalog found in a shared folder (joining it). Allowed only before this
@@ -1382,16 +1408,8 @@ impl crate::Catalog {
         self.roomy_cache()?;
         let mut total = ApplyOutcome::default();
         loop {
-            let (store, device_id) = self.apply_context_parts();
-            let settings = self.settings.clone();
-            let calendar = self.calendar.clone();
-            let ctx = ApplyContext {
-                device_id: &device_id,
-                settings: &settings,
-                calendar: &calendar,
-                store: &store,
-                now_ms,
-            };
+            let parts = self.apply_parts();
+            let ctx = parts.context(now_ms);
             let tx = self
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -1521,16 +1539,8 @@ impl crate::Catalog {
 
     /// Settles a conflict (`entity/id/field`) with the value of one of its operations.
     pub fn settle_conflict(&mut self, key: &str, chosen_op: &str) -> Result<()> {
-        let (store, device_id) = self.apply_context_parts();
-        let settings = self.settings.clone();
-        let calendar = self.calendar.clone();
-        let ctx = ApplyContext {
-            device_id: &device_id,
-            settings: &settings,
-            calendar: &calendar,
-            store: &store,
-            now_ms: crate::oplog::now_ms(),
-        };
+        let parts = self.apply_parts();
+        let ctx = parts.context(crate::oplog::now_ms());
         let entity_is_setting = key.starts_with("setting/");
         self.change(|tx, recorder, _, _| settle_in(tx, recorder, &ctx, key, chosen_op))?;
         if entity_is_setting {
@@ -1626,16 +1636,8 @@ impl crate::Catalog {
         covers: &VersionVector,
         now_ms: i64,
     ) -> Result<u32> {
-        let (store, device_id) = self.apply_context_parts();
-        let settings = self.settings.clone();
-        let calendar = self.calendar.clone();
-        let ctx = ApplyContext {
-            device_id: &device_id,
-            settings: &settings,
-            calendar: &calendar,
-            store: &store,
-            now_ms,
-        };
+        let parts = self.apply_parts();
+        let ctx = parts.context(now_ms);
         self.roomy_cache()?;
         let tx = self
             .conn
