@@ -893,6 +893,24 @@ fn compaction_waits_for_every_ack_and_a_snapshot_then_a_new_pc_starts_from_it() 
     );
 }
 
+/// `pc` compacts while `hidden`'s device card is missing from the listing, so it does not wait
+/// for `hidden`; the card is back afterwards.
+fn compact_while_hidden(office: &mut Office, pc: usize, hidden: usize) {
+    let catalog_id = office.pcs[pc].catalog.catalog_id().unwrap_or_default();
+    let card = format!(
+        "{catalog_id}/devices/{}.json",
+        office.pcs[hidden].catalog.device_id()
+    );
+    let removed = office.share.borrow_mut().files.remove(&card);
+    office.compact = true;
+    let report = ok(office.sync(pc));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    if let Some(file) = removed {
+        office.share.borrow_mut().files.insert(card, file);
+    }
+}
+
 #[test]
 fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapshot() {
     let mut office = Office::new(3, 23);
@@ -904,19 +922,7 @@ fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapsh
     ok(office.sync(2));
     ok(office.sync(0));
     // PC 1's card is missing from the listing: compaction does not wait for PC 1.
-    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
-    let card = format!(
-        "{catalog_id}/devices/{}.json",
-        office.pcs[1].catalog.device_id()
-    );
-    let hidden = office.share.borrow_mut().files.remove(&card);
-    office.compact = true;
-    let report = ok(office.sync(0));
-    office.compact = false;
-    assert!(report.segments_compacted > 0, "{report:?}");
-    if let Some(file) = hidden {
-        office.share.borrow_mut().files.insert(card, file);
-    }
+    compact_while_hidden(&mut office, 0, 1);
     // PC 1 has a snapshot of its own, newer than PC 0's, which does not hold PC 0's changes.
     let mine = add_item(&mut office, 1, "自己的");
     office.tick();
@@ -953,19 +959,7 @@ fn an_older_cut_published_again_before_compacted_segments_does_not_hide_the_gap(
     ok(office.sync(2));
     ok(office.sync(0));
     // Compaction does not wait for PC 1 (its card missing from the listing)...
-    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
-    let card = format!(
-        "{catalog_id}/devices/{}.json",
-        office.pcs[1].catalog.device_id()
-    );
-    let hidden = office.share.borrow_mut().files.remove(&card);
-    office.compact = true;
-    let report = ok(office.sync(0));
-    office.compact = false;
-    assert!(report.segments_compacted > 0, "{report:?}");
-    if let Some(file) = hidden {
-        office.share.borrow_mut().files.insert(card, file);
-    }
+    compact_while_hidden(&mut office, 0, 1);
     // ...and the first segment, which PC 1 has, is there again (published again after the
     // folder looked emptied): it must not pass for the way on to the segments that are gone.
     if let Some(file) = old {
