@@ -153,7 +153,7 @@ if (binary) {
     goal: 'release binary ≤ 20 MB',
     target_mb: 20,
     measured: binary.bytes / 1024 / 1024,
-    detail: `${fmt(binary.bytes / 1024 / 1024, 1)} MiB (${n(binary.bytes)} bytes), stripped, thin LTO, UI embedded`,
+    detail: `${fmt(binary.bytes / 1024 / 1024, 1)} MiB (${n(binary.bytes)} bytes), stripped, fat LTO in one codegen unit, UI embedded`,
     met: binary.bytes <= 20 * 1024 * 1024,
   });
 }
@@ -385,7 +385,7 @@ if (binary) {
   L.push('## Release binary');
   L.push('');
   L.push('`cd ui && npm run build`, then `cargo build --release -p disclosure-desk --features disclosure-desk/custom-protocol`');
-  L.push(`(strip, thin LTO, the UI embedded): \`target/release/disclosure-desk\` is ${fmt(binary.bytes / 1048576, 2)} MiB (${n(binary.bytes)} bytes). It links the system's WebKitGTK, which is not counted.`);
+  L.push(`(strip, fat LTO in one codegen unit, the UI embedded): \`target/release/disclosure-desk\` is ${fmt(binary.bytes / 1048576, 2)} MiB (${n(binary.bytes)} bytes). It links the system's WebKitGTK, which is not counted.`);
   L.push('');
 }
 
