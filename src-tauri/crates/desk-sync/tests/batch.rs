@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{dump, now_ms, open_catalog};
+use common::{add_department, dump, now_ms, open_catalog};
 use desk_core::model::{Department, DepartmentKind, Item};
 use desk_core::ops::Operation;
 use desk_core::query::ItemQuery;
@@ -21,15 +21,7 @@ struct Source {
 fn source() -> Source {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut catalog = open_catalog(dir.path());
-    let department = catalog
-        .save_department(Department {
-            id: String::new(),
-            name: "规法处".into(),
-            code: String::new(),
-            kind: DepartmentKind::Department,
-        })
-        .unwrap_or_else(|e| panic!("{e}"))
-        .id;
+    let department = add_department(&mut catalog);
     let mut ids = Vec::new();
     for n in 0..12 {
         let mut item = Item::blank(String::new());
@@ -82,6 +74,13 @@ fn fresh() -> (tempfile::TempDir, Catalog) {
 }
 
 /// Applies every segment from the device's cursor on, in one run.
+/// A new catalog with every segment applied in one run: what the other paths must end as.
+fn applied_fresh(device: &str, all: &[RemoteSegment]) -> (tempfile::TempDir, Catalog) {
+    let (dir, mut catalog) = fresh();
+    apply_run(&mut catalog, device, all).unwrap_or_else(|e| panic!("{e}"));
+    (dir, catalog)
+}
+
 fn apply_run(
     catalog: &mut Catalog,
     device: &str,
@@ -167,8 +166,7 @@ fn a_failure_while_applying_rolls_back_the_whole_batch_with_its_cursor() {
     let source = source();
     let (device, ops) = operations(&source);
     let all = segments(&ops);
-    let (_r, mut reference) = fresh();
-    apply_run(&mut reference, &device, &all).unwrap_or_else(|e| panic!("{e}"));
+    let (_r, reference) = applied_fresh(&device, &all);
 
     let (_d, mut catalog) = fresh();
     // The third segment holds an operation that does not read: the first two were applied in
@@ -199,8 +197,7 @@ fn a_folder_failing_between_segments_keeps_what_was_applied_and_its_cursor() {
     let source = source();
     let (device, ops) = operations(&source);
     let all = segments(&ops);
-    let (_r, mut reference) = fresh();
-    apply_run(&mut reference, &device, &all).unwrap_or_else(|e| panic!("{e}"));
+    let (_r, reference) = applied_fresh(&device, &all);
 
     let (_d, mut catalog) = fresh();
     let mut handed = 0;
@@ -256,8 +253,7 @@ fn a_snapshot_into_an_empty_catalog_rebuilds_its_indexes_and_matches_the_normal_
 
     // The same snapshot one segment at a time (the normal path) gives the same catalog.
     let (device, device_ops) = operations(&source);
-    let (_r, mut reference) = fresh();
-    apply_run(&mut reference, &device, &segments(&device_ops)).unwrap_or_else(|e| panic!("{e}"));
+    let (_r, reference) = applied_fresh(&device, &segments(&device_ops));
     same_catalog(&reference, &empty);
 
     // Not empty (an item of its own): the normal path, and that item stays.

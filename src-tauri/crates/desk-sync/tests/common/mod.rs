@@ -348,6 +348,19 @@ pub fn open_catalog(dir: &std::path::Path) -> Catalog {
     Catalog::open(dir, OpenOptions::default()).unwrap_or_else(|e| panic!("open: {e}"))
 }
 
+/// The department the simulated office's items belong to; returns its id.
+pub fn add_department(catalog: &mut Catalog) -> String {
+    catalog
+        .save_department(Department {
+            id: String::new(),
+            name: "规法处".into(),
+            code: String::new(),
+            kind: DepartmentKind::Department,
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+        .id
+}
+
 impl Office {
     /// `n` PCs; the first creates the department and one section head per PC, and every PC
     /// joins the catalog through the share.
@@ -376,16 +389,7 @@ impl Office {
                 skew_ms: 0,
             });
         }
-        let department = pcs[0]
-            .catalog
-            .save_department(Department {
-                id: String::new(),
-                name: "规法处".into(),
-                code: String::new(),
-                kind: DepartmentKind::Department,
-            })
-            .unwrap_or_else(|e| panic!("{e}"))
-            .id;
+        let department = add_department(&mut pcs[0].catalog);
         let mut people = Vec::new();
         for pc in 0..n {
             people.push(
