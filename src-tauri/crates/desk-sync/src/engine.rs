@@ -93,9 +93,7 @@ impl Round<'_> {
 
     /// A segment (or the snapshot) was applied: count it and tell the caller.
     fn advance(&mut self, ops: u32) {
-        self.progress.segments_done += 1;
-        self.progress.ops_applied += ops;
-        (self.on_progress)(&self.progress);
+        segment_done(&mut self.progress, &mut *self.on_progress, ops);
     }
 
     fn problem(&mut self, code: &str, message: String) {
@@ -809,6 +807,13 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// One more segment applied, with its operations: counted, and the caller told.
+fn segment_done(progress: &mut SyncProgress, on_progress: &mut dyn FnMut(&SyncProgress), ops: u32) {
+    progress.segments_done += 1;
+    progress.ops_applied += ops;
+    on_progress(progress);
+}
+
 fn add_applied(report: &mut SyncReport, device: &str, ops: u32) {
     if ops == 0 {
         return;
@@ -917,9 +922,7 @@ fn apply_device(
     let mut in_hand: Option<u32> = None;
     let mut count_done = |in_hand: &mut Option<u32>| {
         if let Some(ops) = in_hand.take() {
-            progress.segments_done += 1;
-            progress.ops_applied += ops;
-            on_progress(progress);
+            segment_done(progress, &mut **on_progress, ops);
         }
     };
     let outcome = catalog.apply_remote_segments(device, now, |cursor| {
