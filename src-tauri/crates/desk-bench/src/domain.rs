@@ -581,7 +581,7 @@ fn plain_import(dir: &Path, text: &str) -> Result<f64> {
 }
 
 fn bench_plans(options: &RunOptions, copy: &Path) -> Result<Value> {
-    let sample = desk_store::sample::SAMPLE_PLAN;
+    let sample = desk_store::SAMPLE_PLAN;
     let sample_tasks = desk_core::plan::parse_plan(sample).tasks.len();
     let mut out = serde_json::Map::new();
     // Into a new, empty catalog (a fresh folder each run).

@@ -461,7 +461,7 @@ fn run(cli: Cli) -> Outcome {
             Ok(())
         }
         Command::Plan(PlanCommand::Parse { file }) => {
-            let bytes = desk_store::plan::read_plan_file(file)?;
+            let bytes = desk_store::read_plan_file(file)?;
             let decoded = decode_plan_bytes(&bytes).map_err(StoreError::from)?;
             let parse = parse_plan(&decoded.text);
             if cli.json {

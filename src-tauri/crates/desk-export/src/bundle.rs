@@ -20,7 +20,7 @@ use desk_core::export::{
 };
 use desk_core::model::{Attachment, Item};
 use desk_core::signoff::Signoff;
-use desk_store::export::ExportSource;
+use desk_store::ExportSource;
 use desk_store::{Catalog, StoreError};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};

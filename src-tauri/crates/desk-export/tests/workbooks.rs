@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn categories() -> Vec<Category> {
-    desk_store::registry::DEFAULT_CATEGORIES
+    desk_store::DEFAULT_CATEGORIES
         .iter()
         .map(|(id, parent, name, code)| Category {
             id: id.to_string(),

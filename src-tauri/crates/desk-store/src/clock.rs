@@ -96,6 +96,11 @@ pub fn uuid_v7() -> uuid::Uuid {
     }
 }
 
+/// A new device id: twelve hex digits of a random (or simulated) UUID.
+pub(crate) fn new_device_id() -> String {
+    uuid_v4().simple().to_string()[..12].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,26 +5,27 @@
 //! audit trail and the sync outbox). Business rules live in `desk-core`; this crate applies them
 //! to the database. No Tauri or GUI dependency lives here.
 
+// The layers, bottom-up; a module never imports one above it (tests/layers.rs checks it).
+mod api;
 pub mod attachments;
-pub mod audit;
-pub(crate) mod checklist_batch;
+pub(crate) mod catalog;
 pub mod clock;
 pub mod db;
 pub mod error;
-pub mod export;
-pub mod items;
-pub mod migrations;
-pub mod oplog;
-pub mod plan;
-pub mod registry;
-pub mod review;
-pub mod sample;
-pub(crate) mod save;
-pub mod search;
-pub mod sync_apply;
+pub(crate) mod oplog;
+pub(crate) mod sync;
+
+pub use api::export::{ExportSource, FeedbackRefusal};
+pub use api::plan::read_plan_file;
+pub use api::sample::SAMPLE_PLAN;
+pub use catalog::registry::DEFAULT_CATEGORIES;
+pub use db::migrations;
+pub use sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SYNC_AUTHOR};
 
 use attachments::AttachmentStore;
+use catalog::{audit, items, registry, review, save};
 use chrono::NaiveDate;
+use db::meta::{meta_get, meta_set};
 use desk_core::checklist::{CheckState, ChecklistTemplate};
 use desk_core::due::DueInfo;
 use desk_core::index_rule::IndexRule;
@@ -41,7 +42,7 @@ use desk_core::workdays::{
 };
 use desk_core::workflow::{self, Action, Policy};
 pub use error::{Result, StoreError};
-use oplog::{meta_get, meta_set, Recorder};
+use oplog::Recorder;
 use rusqlite::{Connection, Transaction};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ impl Catalog {
         if is_new {
             catalog.initialise()?;
         }
+        catalog.rebuild_derived()?;
         catalog.device_id = meta_get(&catalog.conn, "device_id")?
             .ok_or_else(|| StoreError::Decode("the catalog has no device id".into()))?;
         if let Some(json) = meta_get(&catalog.conn, "settings")? {
@@ -89,7 +91,7 @@ impl Catalog {
             }
         }
         if is_new && options.seed_sample {
-            sample::seed(&mut catalog)?;
+            api::sample::seed(&mut catalog)?;
         }
         Ok(catalog)
     }
@@ -97,7 +99,7 @@ impl Catalog {
     fn initialise(&mut self) -> Result<()> {
         let tx = write_transaction(&mut self.conn)?;
         meta_set(&tx, "catalog_id", &clock::uuid_v4().to_string())?;
-        meta_set(&tx, "device_id", &new_device_id())?;
+        meta_set(&tx, "device_id", &clock::new_device_id())?;
         meta_set(
             &tx,
             "settings",
@@ -116,6 +118,30 @@ impl Catalog {
                 position as i64,
             )?;
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Builds again what a migration marked (see `db::migrations::derived`), with today's rules,
+    /// in one transaction that also clears the mark: a crash leaves the mark for the next open.
+    fn rebuild_derived(&mut self) -> Result<()> {
+        use db::migrations::derived;
+        let search = meta_get(&self.conn, derived::SEARCH)?.is_some();
+        let heads = meta_get(&self.conn, derived::HEADS)?.is_some();
+        if !search && !heads {
+            return Ok(());
+        }
+        let tx = write_transaction(&mut self.conn)?;
+        if search {
+            catalog::search::reindex_all(&tx)?;
+        }
+        if heads {
+            oplog::heads::rebuild(&tx)?;
+        }
+        tx.execute(
+            "DELETE FROM meta WHERE key IN (?1, ?2)",
+            rusqlite::params![derived::SEARCH, derived::HEADS],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -140,6 +166,10 @@ impl Catalog {
         &self.calendar
     }
 
+    /// The raw connection, for tests that read tables directly or tamper with them as an
+    /// outside program would, and for benchmarks' pragmas. Not in the app: every write of the
+    /// app goes through `Catalog`'s methods.
+    #[cfg(feature = "test-support")]
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -336,7 +366,7 @@ impl Catalog {
     }
 
     pub fn due_info(&self, item: &Item, today: NaiveDate) -> Result<DueInfo> {
-        let ancestry = review::category_ancestry(&self.conn, item.category_id.as_deref())?;
+        let ancestry = registry::category_ancestry(&self.conn, item.category_id.as_deref())?;
         Ok(desk_core::due::due_info(
             item,
             &self.settings,
@@ -518,7 +548,7 @@ impl Catalog {
                 id: id.to_string(),
             });
         }
-        oplog::history(&self.conn, EntityKind::Item, id)
+        oplog::log::history(&self.conn, EntityKind::Item, id)
     }
 
     /// Saves an item: creates it when its id is empty, else changes what differs. Validates,
@@ -661,7 +691,7 @@ impl Catalog {
 
     /// All operations, in (device, sequence) order.
     pub fn operations(&self) -> Result<Vec<Operation>> {
-        oplog::all_operations(&self.conn)
+        oplog::log::all_operations(&self.conn)
     }
 
     /// Runs `work` in one transaction with an operation recorder (for multi-entity changes such
@@ -699,8 +729,4 @@ fn calendar_overrides(conn: &Connection) -> Result<Vec<(i32, String)>> {
 /// catalog, the second waits (busy timeout) instead of failing half-way through its reads.
 fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
-}
-
-pub(crate) fn new_device_id() -> String {
-    clock::uuid_v4().simple().to_string()[..12].to_string()
 }

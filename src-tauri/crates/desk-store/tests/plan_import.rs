@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use desk_core::plan_import::PlanImportRequest;
-use desk_store::sample::SAMPLE_PLAN;
+use desk_store::SAMPLE_PLAN;
 use desk_store::{Catalog, OpenOptions};
 
 #[test]

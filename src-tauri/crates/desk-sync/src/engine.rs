@@ -23,8 +23,8 @@ use desk_core::sync::{
     WaitReason, WaitingSegment,
 };
 use desk_store::attachments::AttachmentStore;
-use desk_store::sync_apply::RemoteSegment;
 use desk_store::Catalog;
+use desk_store::RemoteSegment;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 

@@ -5,7 +5,7 @@
 //! writes in its own places. This crate knows the folder layout and file format (`format`), all
 //! file access behind one small trait (`folder`, so tests swap in a simulator with faults), and
 //! the round (`engine`): publish the outbox, then apply what others published. The merge rules
-//! are `desk_core::merge`; the local apply is `desk_store::sync_apply`. No Tauri here.
+//! are `desk_core::merge`; the local apply is `desk_store`'s sync layer (through `Catalog`). No Tauri here.
 //!
 //! The app calls [`sync_round`], [`status`], and `Catalog::conflicts` / `Catalog::settle_conflict`.
 

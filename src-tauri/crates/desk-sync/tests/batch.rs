@@ -8,7 +8,7 @@ use common::{add_department, dump, now_ms, open_catalog};
 use desk_core::model::{Department, DepartmentKind, Item};
 use desk_core::ops::Operation;
 use desk_core::query::ItemQuery;
-use desk_store::sync_apply::RemoteSegment;
+use desk_store::RemoteSegment;
 use desk_store::{Catalog, StoreError};
 
 struct Source {

@@ -5,10 +5,12 @@
 //! like any other: in one transaction with their operations (a `bundle` create operation names
 //! the items it carried, so the mark syncs), through the workflow's own transitions.
 
-use crate::checklist_batch::ChecklistBatch;
+use crate::catalog::bundles::write_bundle;
+use crate::catalog::checklist_batch::ChecklistBatch;
+use crate::catalog::{items, review};
+use crate::db::meta::catalog_id;
 use crate::error::{Result, StoreError};
-use crate::oplog::meta_get;
-use crate::{items, review, Catalog};
+use crate::Catalog;
 use chrono::NaiveDate;
 use desk_core::checklist::CheckView;
 use desk_core::export::{well_formed_url, BundleRecord, ExportScope, FeedbackOutcome};
@@ -48,14 +50,13 @@ pub struct FeedbackRefusal {
 impl Catalog {
     /// The catalog's id (the same on every PC that shares it).
     pub fn catalog_id(&self) -> Result<String> {
-        meta_get(self.connection(), "catalog_id")?
-            .ok_or_else(|| StoreError::Decode("the catalog has no id".into()))
+        catalog_id(&self.conn)
     }
 
     /// Every item's id, in 索引号 order (items without one last, by id).
     pub fn item_ids(&self) -> Result<Vec<String>> {
         let mut stmt = self
-            .connection()
+            .conn
             .prepare("SELECT id FROM items ORDER BY index_no = '', index_no, date_written, id")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -65,15 +66,15 @@ impl Catalog {
     pub fn all_items(&self) -> Result<Vec<Item>> {
         self.item_ids()?
             .iter()
-            .map(|id| items::load(self.connection(), id))
+            .map(|id| items::load(&self.conn, id))
             .collect()
     }
 
     /// Every item with its sign-off records (newest first), in 索引号 order: what deciding an
     /// export needs before any checklist, read with one query per table.
     pub fn export_items(&self) -> Result<Vec<(Item, Vec<Signoff>)>> {
-        let mut signoffs = review::all_signoffs(self.connection())?;
-        Ok(items::load_all(self.connection())?
+        let mut signoffs = review::all_signoffs(&self.conn)?;
+        Ok(items::load_all(&self.conn)?
             .into_iter()
             .map(|item| {
                 let records = signoffs.remove(&item.id).unwrap_or_default();
@@ -86,7 +87,7 @@ impl Catalog {
     /// gives one item), read together: one query per table rather than several per item.
     pub fn export_checklists(&self, items: &[&Item]) -> Result<Vec<Vec<CheckView>>> {
         let store = crate::attachments::AttachmentStore::new(self.data_dir());
-        let mut batch = ChecklistBatch::load(self.connection(), items)?;
+        let mut batch = ChecklistBatch::load(&self.conn, items)?;
         items
             .iter()
             .map(|item| Ok(batch.checklist(item, &store)?.checks))
@@ -97,8 +98,8 @@ impl Catalog {
     pub fn export_source(&self, id: &str) -> Result<ExportSource> {
         let item = self.item(id)?;
         let store = crate::attachments::AttachmentStore::new(self.data_dir());
-        let checks = review::checklist(self.connection(), &item, &store, false)?.checks;
-        let signoffs = review::signoffs(self.connection(), id)?;
+        let checks = review::checklist(&self.conn, &item, &store, false)?.checks;
+        let signoffs = review::signoffs(&self.conn, id)?;
         Ok(ExportSource {
             item,
             checks,
@@ -170,7 +171,7 @@ impl Catalog {
 
     /// Every bundle recorded, newest first.
     pub fn bundles(&self) -> Result<Vec<BundleRecord>> {
-        let mut stmt = self.connection().prepare(
+        let mut stmt = self.conn.prepare(
             "SELECT id, created_at, created_by, scope, file_name, manifest_sha256 FROM bundles
              ORDER BY created_at DESC, id DESC",
         )?;
@@ -187,7 +188,7 @@ impl Catalog {
         let mut out = Vec::new();
         for row in rows {
             let (id, created_at, created_by, scope, file_name, manifest_sha256) = row?;
-            let mut items = self.connection().prepare_cached(
+            let mut items = self.conn.prepare_cached(
                 "SELECT item_id FROM bundle_items WHERE bundle_id = ?1 ORDER BY item_id",
             )?;
             let item_ids = items
@@ -212,7 +213,7 @@ impl Catalog {
 
     /// The bundles an item went out in, newest first.
     pub fn bundles_of_item(&self, item_id: &str) -> Result<Vec<String>> {
-        let mut stmt = self.connection().prepare(
+        let mut stmt = self.conn.prepare(
             "SELECT b.id FROM bundle_items bi JOIN bundles b ON b.id = bi.bundle_id
              WHERE bi.item_id = ?1 ORDER BY b.created_at DESC, b.id DESC",
         )?;
@@ -226,11 +227,11 @@ impl Catalog {
         if key.is_empty() {
             return Ok(None);
         }
-        if items::exists(self.connection(), key)? {
+        if items::exists(&self.conn, key)? {
             return Ok(Some(key.to_string()));
         }
         let mut stmt = self
-            .connection()
+            .conn
             .prepare_cached("SELECT id FROM items WHERE index_no = ?1 LIMIT 2")?;
         let ids = stmt
             .query_map(params![key], |r| r.get::<_, String>(0))?
@@ -336,44 +337,12 @@ impl Catalog {
     /// The recorded bundle with this id, if any.
     pub fn bundle(&self, id: &str) -> Result<Option<String>> {
         Ok(self
-            .connection()
+            .conn
             .query_row(
                 "SELECT file_name FROM bundles WHERE id = ?1",
                 params![id],
                 |r| r.get(0),
             )
             .optional()?)
-    }
-}
-
-/// Writes a bundle and the items it carried: one this PC just recorded, or one another PC's
-/// operation brings. A bundle already here is left as it is, so a replayed or reordered
-/// operation changes nothing.
-pub(crate) fn write_bundle(conn: &rusqlite::Connection, record: &BundleRecord) -> Result<()> {
-    conn.execute(
-        "INSERT OR IGNORE INTO bundles (id, created_at, created_by, scope, file_name, manifest_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            record.id,
-            record.created_at,
-            record.created_by,
-            scope_key(record.scope),
-            record.file_name,
-            record.manifest_sha256
-        ],
-    )?;
-    for item_id in &record.item_ids {
-        conn.execute(
-            "INSERT OR IGNORE INTO bundle_items (bundle_id, item_id) VALUES (?1, ?2)",
-            params![record.id, item_id],
-        )?;
-    }
-    Ok(())
-}
-
-fn scope_key(scope: ExportScope) -> &'static str {
-    match scope {
-        ExportScope::Incremental => "incremental",
-        ExportScope::Full => "full",
     }
 }

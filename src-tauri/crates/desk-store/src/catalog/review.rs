@@ -5,15 +5,14 @@
 //! records every change as operations in the same transaction.
 
 use crate::attachments::AttachmentStore;
+use crate::catalog::items;
+use crate::catalog::registry;
 use crate::error::{Result, StoreError};
-use crate::items;
 use crate::oplog::Recorder;
-use crate::registry;
 use desk_core::checklist::{
     self, CheckFacts, CheckMark, CheckState, ChecklistTemplate, ItemChecklist, LinkedItem,
     TemplateRef,
 };
-use desk_core::fields::{diff, FieldChange};
 use desk_core::model::{Item, ItemLink, Person};
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::pii;
@@ -21,18 +20,6 @@ use desk_core::signoff::{self, SignBasis, Signoff};
 use desk_core::workflow::{self, Action, Actor, Policy, Subject};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
-
-/// Fills an empty template table with the defaults (new catalogs and upgraded ones).
-pub fn install_default_templates(tx: &Transaction) -> Result<()> {
-    let count: i64 = tx.query_row("SELECT count(*) FROM checklist_templates", [], |r| r.get(0))?;
-    if count == 0 {
-        let now = crate::clock::now_text();
-        for template in checklist::default_templates(&now) {
-            write_template(tx, &template)?;
-        }
-    }
-    Ok(())
-}
 
 pub(crate) fn write_template(conn: &Connection, t: &ChecklistTemplate) -> Result<()> {
     conn.execute(
@@ -208,22 +195,6 @@ fn recorder_time(recorder: &Recorder) -> String {
         .unwrap_or_default()
 }
 
-/// The item's category, then its parents up to the root.
-pub(crate) fn category_ancestry(conn: &Connection, category: Option<&str>) -> Result<Vec<String>> {
-    let Some(category) = category else {
-        return Ok(Vec::new());
-    };
-    let mut stmt = conn.prepare_cached(
-        "WITH RECURSIVE up(id, parent_id, depth) AS (
-             SELECT id, parent_id, 0 FROM categories WHERE id = ?1
-             UNION ALL SELECT c.id, c.parent_id, up.depth + 1 FROM categories c JOIN up ON c.id = up.parent_id
-             WHERE up.depth < 64)
-         SELECT id FROM up ORDER BY depth",
-    )?;
-    let ids = stmt.query_map(params![category], |r| r.get::<_, String>(0))?;
-    Ok(ids.collect::<rusqlite::Result<_>>()?)
-}
-
 pub(crate) fn attached(conn: &Connection, item_id: &str) -> Result<Option<(String, u32)>> {
     Ok(conn
         .prepare_cached(
@@ -235,7 +206,7 @@ pub(crate) fn attached(conn: &Connection, item_id: &str) -> Result<Option<(Strin
 
 fn applicable_template(conn: &Connection, item: &Item) -> Result<ChecklistTemplate> {
     let templates = latest_templates(conn)?;
-    let ancestry = category_ancestry(conn, item.category_id.as_deref())?;
+    let ancestry = registry::category_ancestry(conn, item.category_id.as_deref())?;
     template_for(&templates, &ancestry).cloned()
 }
 
@@ -547,34 +518,8 @@ fn void_if_signed(
     item.status = desk_core::model::Status::InReview;
     item.status_note.clear();
     item.changed_after_signoff = changed;
-    record_item_changes(tx, recorder, &before, item)?;
+    recorder.record_item_changes(tx, &before, item)?;
     items::write_row_only(tx, item, &recorder.last_op_time())
-}
-
-/// One operation per changed field between two versions of an item.
-pub(crate) fn record_item_changes(
-    tx: &Transaction,
-    recorder: &mut Recorder,
-    old: &Item,
-    new: &Item,
-) -> Result<()> {
-    for change in diff(old, new) {
-        let (kind, field, old_value, new_value) = match change {
-            FieldChange::Set { field, old, new } => (OpKind::Set, field, old, new),
-            FieldChange::Add { field, element } => (OpKind::Add, field, Value::Null, element),
-            FieldChange::Remove { field, element } => (OpKind::Remove, field, element, Value::Null),
-        };
-        recorder.record(
-            tx,
-            EntityKind::Item,
-            &new.id,
-            kind,
-            Some(field.key()),
-            &old_value,
-            &new_value,
-        )?;
-    }
-    Ok(())
 }
 
 /// Puts a person's mark on one check, after the checklist's rules allow it.
@@ -739,7 +684,7 @@ pub(crate) fn act_with(
             &serde_json::to_value(&record).unwrap_or(Value::Null),
         )?;
     }
-    record_item_changes(tx, recorder, &before, &item)?;
+    recorder.record_item_changes(tx, &before, &item)?;
     items::write_row_only(tx, &item, &recorder.last_op_time())?;
     Ok(item)
 }

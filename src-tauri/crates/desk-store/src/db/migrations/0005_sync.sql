@@ -48,3 +48,8 @@ CREATE TABLE sync_published (
     last_seq INTEGER NOT NULL,
     version_vector TEXT NOT NULL
 );
+
+-- Fill the heads (and the bases of the operations recorded before sync) by replaying the log:
+-- `Catalog::open` does it when this is set.
+INSERT INTO meta (key, value) VALUES ('rebuild:heads', '1')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;

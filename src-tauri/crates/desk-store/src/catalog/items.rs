@@ -5,8 +5,8 @@
 //! are converted through `desk_core::fields` (the field's JSON form), so the column mapping here
 //! is the only place that knows the table layout.
 
+use crate::catalog::search;
 use crate::error::{Result, StoreError};
-use crate::search;
 use chrono::NaiveDate;
 use desk_core::fields::{FieldShape, ItemField};
 use desk_core::model::{Item, Person, Role};

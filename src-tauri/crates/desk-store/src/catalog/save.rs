@@ -1,10 +1,11 @@
 //! Saving an item: tidying what a person typed, checking the rules with facts from the
 //! catalog, filling the 索引号, and recording one operation per changed field (or one `create`).
 
+use crate::catalog::items;
+use crate::catalog::registry;
+use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};
-use crate::items;
-use crate::oplog::{meta_get, meta_set, Recorder};
-use crate::registry;
+use crate::oplog::Recorder;
 use desk_core::fields::{diff, FieldChange, ItemField};
 use desk_core::index_rule::{IndexContext, IndexRule};
 use desk_core::model::Item;
@@ -152,7 +153,7 @@ pub(crate) fn save_item_in(
     if item.index_no.is_empty() {
         item.index_no = next_index_no(tx, settings, &item, recorder.clock().wall_ms)?;
     }
-    let ancestry = crate::review::category_ancestry(tx, item.category_id.as_deref())?;
+    let ancestry = registry::category_ancestry(tx, item.category_id.as_deref())?;
     let effective_due = desk_core::due::effective_due(&item, settings, &ancestry, calendar);
     let changes = match &old {
         Some(old) => diff(old, &item),
@@ -183,7 +184,7 @@ pub(crate) fn save_item_in(
                 &whole,
             )?;
         }
-        Some(old) => crate::review::record_item_changes(tx, recorder, old, &item)?,
+        Some(old) => recorder.record_item_changes(tx, old, &item)?,
     }
     items::write(tx, &item, effective_due, &recorder.last_op_time())?;
     Ok(item)
@@ -272,7 +273,7 @@ pub(crate) fn recompute_due_dates(
         let ancestry = match ancestries.get(&category) {
             Some(found) => found.clone(),
             None => {
-                let found = crate::review::category_ancestry(tx, category.as_deref())?;
+                let found = registry::category_ancestry(tx, category.as_deref())?;
                 ancestries.insert(category.clone(), found.clone());
                 found
             }

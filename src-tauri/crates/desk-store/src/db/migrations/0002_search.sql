@@ -8,3 +8,7 @@ CREATE VIRTUAL TABLE item_search USING fts5 (
     contentless_delete = 1,
     tokenize = 'unicode61'
 );
+
+-- Fill the index from the items already there: `Catalog::open` rebuilds it when this is set.
+INSERT INTO meta (key, value) VALUES ('rebuild:search', '1')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;

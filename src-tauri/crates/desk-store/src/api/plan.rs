@@ -2,9 +2,9 @@
 //! confirmed. Each task becomes an item whose `source` is `plan:<task key>`, which is how a
 //! second import of the same plan recognises what is already there.
 
+use crate::catalog::registry::{self, guess_department_kind, save_department_in};
+use crate::catalog::save::{save_item_in, Attachments};
 use crate::error::{Result, StoreError};
-use crate::registry::{self, guess_department_kind, save_department_in};
-use crate::save::{save_item_in, Attachments};
 use crate::Catalog;
 use desk_core::model::{Department, Item};
 use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole, PlanError, MAX_PLAN_BYTES};
@@ -90,7 +90,7 @@ impl Catalog {
     fn preview(&self, text: &str, encoding: &str) -> Result<PlanPreview> {
         let parse = parse_plan(text);
         let registry = self.departments()?;
-        let keys = imported_keys(self.connection())?;
+        let keys = imported_keys(&self.conn)?;
         Ok(preview(parse, encoding, &registry, &keys))
     }
 

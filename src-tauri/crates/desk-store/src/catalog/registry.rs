@@ -240,3 +240,19 @@ pub fn guess_department_kind(name: &str) -> DepartmentKind {
         DepartmentKind::Department
     }
 }
+
+/// The item's category, then its parents up to the root.
+pub(crate) fn category_ancestry(conn: &Connection, category: Option<&str>) -> Result<Vec<String>> {
+    let Some(category) = category else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE up(id, parent_id, depth) AS (
+             SELECT id, parent_id, 0 FROM categories WHERE id = ?1
+             UNION ALL SELECT c.id, c.parent_id, up.depth + 1 FROM categories c JOIN up ON c.id = up.parent_id
+             WHERE up.depth < 64)
+         SELECT id FROM up ORDER BY depth",
+    )?;
+    let ids = stmt.query_map(params![category], |r| r.get::<_, String>(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}

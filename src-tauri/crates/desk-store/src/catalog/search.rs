@@ -113,7 +113,7 @@ pub fn add_entry(tx: &Transaction, seq: i64, item: &Searchable) -> Result<()> {
 }
 
 /// Rebuilds the whole index from the items table (used by the migration that creates it).
-pub fn reindex_all(tx: &Transaction) -> Result<()> {
+pub(crate) fn reindex_all(tx: &Transaction) -> Result<()> {
     tx.execute("DELETE FROM item_search", [])?;
     let rows: Vec<(i64, String, String, String, String)> = {
         let mut stmt = tx.prepare("SELECT seq, id, title, doc_no, summary FROM items")?;

@@ -6,7 +6,7 @@ use crate::Catalog;
 use desk_core::plan_import::PlanImportRequest;
 
 pub const SAMPLE_PLAN: &str =
-    include_str!("../../desk-core/tests/fixtures/plan/dalian-education-2019-plan.txt");
+    include_str!("../../../desk-core/tests/fixtures/plan/dalian-education-2019-plan.txt");
 
 pub fn seed(catalog: &mut Catalog) -> Result<()> {
     let preview = catalog.preview_plan_text(SAMPLE_PLAN)?;

@@ -1,7 +1,7 @@
 //! Catalog-wide reading: the progress table per department and the audit log.
 
 use crate::error::{Result, StoreError};
-use crate::oplog;
+use crate::oplog::log;
 use chrono::{Local, NaiveDate, TimeZone};
 use desk_core::model::Status;
 use desk_core::ops::EntityKind;
@@ -140,7 +140,7 @@ fn entries(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<Vec<Audi
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, Option<String>>(2)?,
-            oplog::history_row(r, 3)?,
+            log::history_row(r, 3)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -148,7 +148,7 @@ fn entries(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<Vec<Audi
         let (entity, entity_id, label, history) = row?;
         let entity = EntityKind::parse(&entity)
             .ok_or_else(|| StoreError::Decode(format!("entity {entity}")))?;
-        let entry = oplog::to_history_entry(history)?;
+        let entry = log::to_history_entry(history)?;
         out.push(AuditEntry {
             entry,
             entity,

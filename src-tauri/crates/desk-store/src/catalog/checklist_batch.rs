@@ -6,9 +6,10 @@
 //! export of thousands of items does not pay thousands of round trips.
 
 use crate::attachments::AttachmentStore;
+use crate::catalog::items;
+use crate::catalog::registry;
+use crate::catalog::review::{self, IncomingLink};
 use crate::error::{Result, StoreError};
-use crate::items;
-use crate::review::{self, IncomingLink};
 use desk_core::checklist::{CheckMark, ChecklistTemplate, ItemChecklist};
 use desk_core::model::{Item, ItemLink};
 use rusqlite::{params, Connection};
@@ -89,7 +90,7 @@ impl<'c> ChecklistBatch<'c> {
         for item in items {
             if let Some(category) = &item.category_id {
                 if !ancestry.contains_key(category) {
-                    let up = review::category_ancestry(conn, Some(category))?;
+                    let up = registry::category_ancestry(conn, Some(category))?;
                     ancestry.insert(category.clone(), up);
                 }
             }

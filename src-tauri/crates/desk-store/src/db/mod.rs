@@ -5,8 +5,11 @@
 //! is inspected read-only: a foreign, damaged or newer-version database is refused with a clear
 //! message and left exactly as it was.
 
+pub(crate) mod meta;
+pub mod migrations;
+
 use crate::error::{Result, StoreError};
-use crate::migrations::{migrate, LATEST_VERSION};
+use migrations::{migrate, LATEST_VERSION};
 use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,7 @@
+//! `Catalog`'s public methods by area, beside the core in `lib.rs`: each opens one transaction
+//! (or reads) and calls the lower layers. The only place, with `lib.rs`, that names `Catalog`.
+
+pub(crate) mod export;
+pub(crate) mod plan;
+pub(crate) mod sample;
+pub(crate) mod sync;

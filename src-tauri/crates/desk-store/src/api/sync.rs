@@ -1,0 +1,448 @@
+//! What sync asks of the catalog: its cursors and outbox, applying segments and snapshots,
+//! conflicts, a new device id, attachment blobs.
+
+use crate::attachments::AttachmentStore;
+use crate::catalog::items;
+use crate::db::meta::{meta_get, meta_set};
+use crate::error::{Result, StoreError};
+use crate::oplog::cursors::{cursor, cursors, set_cursor, version_vector};
+use crate::oplog::{log, Extra};
+use crate::sync::apply::{apply_ops, finish_batch, ApplyParts, Batch};
+use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
+use crate::sync::conflicts::{conflicts, settle_in};
+use crate::sync::deletion::settle_deletion;
+use crate::sync::devices::rekey_device;
+use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS};
+use desk_core::merge::VersionVector;
+use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_core::workdays::WorkCalendar;
+use rusqlite::params;
+use serde_json::Value;
+
+impl crate::Catalog {
+    /// What applying needs of the catalog, owned, so the connection stays free to borrow.
+    fn apply_parts(&self) -> ApplyParts {
+        ApplyParts {
+            store: AttachmentStore::new(&self.data_dir),
+            device_id: self.device_id.clone(),
+            settings: self.settings.clone(),
+            calendar: self.calendar.clone(),
+        }
+    }
+
+    /// Adopts the id of a catalog found in a shared folder (joining it). Allowed only before this
+    /// PC ever synced, so two catalogs are never mixed by accident.
+    pub fn join_catalog(&mut self, catalog_id: &str) -> Result<()> {
+        if self.sync_value("folder_catalog")?.is_some() {
+            return Err(StoreError::InvalidArgument(
+                "this catalog already syncs with another shared folder's catalog".into(),
+            ));
+        }
+        meta_set(&self.conn, "catalog_id", catalog_id)
+    }
+
+    /// A value sync keeps about itself (`sync:<key>` in `meta`).
+    pub fn sync_value(&self, key: &str) -> Result<Option<String>> {
+        meta_get(&self.conn, &format!("sync:{key}"))
+    }
+
+    pub fn set_sync_value(&self, key: &str, value: &str) -> Result<()> {
+        meta_set(&self.conn, &format!("sync:{key}"), value)
+    }
+
+    /// How far this PC has applied every other device.
+    pub fn sync_cursors(&self) -> Result<VersionVector> {
+        cursors(&self.conn)
+    }
+
+    /// The cursors plus this PC's own last sequence.
+    pub fn version_vector(&self) -> Result<VersionVector> {
+        version_vector(&self.conn, &self.device_id)
+    }
+
+    /// This PC's last sequence number (0 before its first operation).
+    pub fn own_seq(&self) -> Result<u64> {
+        Ok(meta_get(&self.conn, "op_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// The highest own sequence published to the folder and read back.
+    pub fn published_seq(&self) -> Result<u64> {
+        Ok(self
+            .sync_value("published_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Own operations not yet published (the outbox).
+    pub fn outbox_len(&self) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM ops WHERE device_id = ?1 AND sent_at IS NULL",
+            params![self.device_id],
+            |r| r.get::<_, i64>(0),
+        )? as u32)
+    }
+
+    /// Own operations with a sequence in `from..=to`.
+    pub fn own_operations(&self, from: u64, to: u64) -> Result<Vec<Operation>> {
+        log::device_operations(&self.conn, &self.device_id, from, to)
+    }
+
+    /// Any device's operations this PC holds, in `from..=to`.
+    pub fn device_operations(&self, device: &str, from: u64, to: u64) -> Result<Vec<Operation>> {
+        log::device_operations(&self.conn, device, from, to)
+    }
+
+    /// Marks own operations up to `seq` as published (they leave the outbox).
+    pub fn mark_published(&mut self, seq: u64, at: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE ops SET sent_at = ?3 WHERE device_id = ?1 AND seq <= ?2 AND sent_at IS NULL",
+            params![self.device_id, seq as i64, at],
+        )?;
+        let current: u64 = meta_get(&tx, "sync:published_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        meta_set(&tx, "sync:published_seq", &current.max(seq).to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies one segment of another device's operations in a transaction of its own (see
+    /// [`Catalog::apply_remote_segments`]).
+    pub fn apply_remote_segment(
+        &mut self,
+        device: &str,
+        ops: &[Operation],
+        last_seq: u64,
+        now_ms: i64,
+    ) -> Result<ApplyOutcome> {
+        let mut segment = Some(RemoteSegment {
+            ops: ops.to_vec(),
+            last_seq,
+        });
+        self.apply_remote_segments(device, now_ms, |_| Ok::<_, StoreError>(segment.take()))
+    }
+
+    /// Applies `device`'s segments one after the other as `next` hands them out (it is given the
+    /// device's cursor and returns the segment that follows it, or `None` to stop), in as few
+    /// transactions as [`BATCH_OPS`] allows. Each transaction moves the cursor with exactly what
+    /// it applied, so a crash or a failure leaves the catalog at the end of a whole segment:
+    /// a failure while applying rolls back the open transaction; an error of `next` (a folder
+    /// that stopped answering) commits what was applied before it and is returned. When
+    /// settings or calendar years arrive, the transaction ends there, they are read again and
+    /// due dates are counted again before the next segment.
+    pub fn apply_remote_segments<E: From<StoreError>>(
+        &mut self,
+        device: &str,
+        now_ms: i64,
+        mut next: impl FnMut(u64) -> std::result::Result<Option<RemoteSegment>, E>,
+    ) -> std::result::Result<ApplyOutcome, E> {
+        if device == self.device_id {
+            return Err(
+                StoreError::InvalidArgument("a PC does not apply its own segments".into()).into(),
+            );
+        }
+        self.roomy_cache()?;
+        let mut total = ApplyOutcome::default();
+        loop {
+            let parts = self.apply_parts();
+            let ctx = parts.context(now_ms);
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let mut batch = Batch::default();
+            let mut ended = false;
+            let mut failed = None;
+            loop {
+                let at = cursor(&tx, device)?;
+                match next(at) {
+                    Ok(Some(segment)) => {
+                        apply_ops(
+                            &tx,
+                            &ctx,
+                            device,
+                            &segment.ops,
+                            segment.last_seq,
+                            &mut batch,
+                        )?;
+                        if batch.outcome.settings_changed || batch.outcome.applied >= BATCH_OPS {
+                            break;
+                        }
+                    }
+                    Ok(None) => {
+                        ended = true;
+                        break;
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let outcome = finish_batch(&tx, &ctx, batch)?;
+            tx.commit().map_err(StoreError::from)?;
+            total.applied += outcome.applied;
+            total.signoffs_voided += outcome.signoffs_voided;
+            total.attachments.extend(outcome.attachments);
+            total.settings_changed |= outcome.settings_changed;
+            if outcome.settings_changed {
+                self.reload_settings()?;
+            }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if ended {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// A large batch touches far more pages than SQLite's default cache holds (2 MB); spilling
+    /// them to the log mid-transaction is what made applying slow. 64 MB while syncing.
+    fn roomy_cache(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        Ok(())
+    }
+
+    fn reload_settings(&mut self) -> Result<()> {
+        if let Some(json) = meta_get(&self.conn, "settings")? {
+            self.settings = serde_json::from_str(&json)
+                .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
+        }
+        let mut calendar = WorkCalendar::official();
+        let years: Vec<(String, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT key, value FROM meta WHERE key LIKE 'calendar:%' ORDER BY key")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (_, text) in years {
+            if let Err(e) = calendar.set_year(&text) {
+                ::log::error!("a calendar year from sync does not read ({e}); shipped one kept");
+            }
+        }
+        self.calendar = calendar;
+        let settings = self.settings.clone();
+        let calendar = self.calendar.clone();
+        let tx = self.conn.transaction()?;
+        crate::catalog::save::recompute_due_dates(&tx, &settings, &calendar)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes an item: a tombstone operation carrying this PC's version vector. Every PC
+    /// removes the item once it holds every edit the delete knew of; an edit made without
+    /// knowing of the delete brings it back.
+    pub fn delete_item(&mut self, id: &str) -> Result<()> {
+        if !items::exists(&self.conn, id)? {
+            return Err(StoreError::NotFound {
+                what: "item",
+                id: id.to_string(),
+            });
+        }
+        let covers = self.version_vector()?;
+        self.change(|tx, recorder, _, _| {
+            let op = recorder.record_with(
+                tx,
+                EntityKind::Item,
+                id,
+                OpKind::Delete,
+                None,
+                &Value::Null,
+                &Value::Null,
+                Extra {
+                    base: None,
+                    covers: Some(covers),
+                },
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO sync_tombstones (item_id, op_id, covers) VALUES (?1, ?2, ?3)",
+                params![
+                    id,
+                    op.id,
+                    serde_json::to_string(&op.covers).unwrap_or_default()
+                ],
+            )?;
+            settle_deletion(tx, id)
+        })
+    }
+
+    /// Every open conflict, by entity and field.
+    pub fn conflicts(&self) -> Result<Vec<desk_core::sync::Conflict>> {
+        conflicts(&self.conn)
+    }
+
+    /// Settles a conflict (`entity/id/field`) with the value of one of its operations.
+    pub fn settle_conflict(&mut self, key: &str, chosen_op: &str) -> Result<()> {
+        let parts = self.apply_parts();
+        let ctx = parts.context(crate::oplog::now_ms());
+        let entity_is_setting = key.starts_with("setting/");
+        self.change(|tx, recorder, _, _| settle_in(tx, recorder, &ctx, key, chosen_op))?;
+        if entity_is_setting {
+            self.reload_settings()?;
+        }
+        Ok(())
+    }
+
+    /// Takes a new device id (this PC was cloned or restored): see [`rekey_device`].
+    pub fn take_new_device_id(&mut self) -> Result<(String, u32)> {
+        let old = self.device_id.clone();
+        let new = crate::clock::new_device_id();
+        let published = self.published_seq()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let moved = rekey_device(&tx, &old, &new, published)?;
+        meta_set(&tx, "sync:published_seq", "0")?;
+        tx.execute("DELETE FROM sync_published", [])?;
+        let previous: Vec<String> = meta_get(&tx, "sync:previous_device_ids")?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        let mut previous = previous;
+        previous.push(old);
+        meta_set(
+            &tx,
+            "sync:previous_device_ids",
+            &serde_json::to_string(&previous).unwrap_or_default(),
+        )?;
+        tx.commit()?;
+        self.device_id = new.clone();
+        Ok((new, moved))
+    }
+
+    /// Remembers a published segment's cut and version vector, so that a folder emptied later
+    /// gets the very same segments back (their version vectors are what keeps the order of
+    /// delivery right: recomputing them from today's state could make PCs wait on each other).
+    pub fn record_published_segment(
+        &self,
+        first_seq: u64,
+        last_seq: u64,
+        version_vector: &VersionVector,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_published (first_seq, last_seq, version_vector) VALUES (?1, ?2, ?3)",
+            params![
+                first_seq as i64,
+                last_seq as i64,
+                serde_json::to_string(version_vector).unwrap_or_default()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The segments this PC published under its current id: first, last, version vector.
+    pub fn published_segments(&self) -> Result<Vec<(u64, u64, VersionVector)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT first_seq, last_seq, version_vector FROM sync_published ORDER BY first_seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (first, last, vv) = row?;
+            out.push((
+                first.max(0) as u64,
+                last.max(0) as u64,
+                serde_json::from_str(&vv)
+                    .map_err(|e| StoreError::Decode(format!("published segment: {e}")))?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Every operation this PC holds in an order that respects causality (clock, device, seq),
+    /// for a snapshot a new PC starts from.
+    pub fn operations_in_clock_order(&self) -> Result<Vec<Operation>> {
+        let mut ops = log::all_operations(&self.conn)?;
+        ops.sort_by(|a, b| (a.clock, &a.device_id, a.seq).cmp(&(b.clock, &b.device_id, b.seq)));
+        Ok(ops)
+    }
+
+    /// Applies a snapshot (operations of many devices in clock order) in one transaction and
+    /// moves every cursor to the snapshot's version vector.
+    pub fn apply_snapshot(
+        &mut self,
+        ops: &[Operation],
+        covers: &VersionVector,
+        now_ms: i64,
+    ) -> Result<u32> {
+        let parts = self.apply_parts();
+        let ctx = parts.context(now_ms);
+        self.roomy_cache()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Into an empty catalog, the list's and the log's secondary indexes are built once at
+        // the end rather than kept up row by row; in the same transaction, so a crash leaves
+        // neither half-built indexes nor half the snapshot.
+        let rebuild = if catalog_is_empty(&tx)? {
+            drop_bulk_indexes(&tx)?
+        } else {
+            Vec::new()
+        };
+        let mut batch = Batch::default();
+        // Runs of one device are applied together; the cursor moves only at the end.
+        let mut start = 0;
+        while start < ops.len() {
+            let device = ops[start].device_id.clone();
+            let mut end = start;
+            while end < ops.len() && ops[end].device_id == device {
+                end += 1;
+            }
+            if device != self.device_id {
+                let run = &ops[start..end];
+                let before = cursor(&tx, &device)?;
+                // Let the run through whatever the cursor says: the snapshot is in clock order.
+                tx.execute(
+                    "DELETE FROM sync_cursors WHERE device_id = ?1",
+                    params![device],
+                )?;
+                apply_ops(&tx, &ctx, &device, run, 0, &mut batch)?;
+                set_cursor(&tx, &device, before)?;
+            }
+            start = end;
+        }
+        let outcome = finish_batch(&tx, &ctx, batch)?;
+        for sql in &rebuild {
+            tx.execute_batch(sql)?;
+        }
+        for (device, seq) in covers {
+            if device != &self.device_id {
+                set_cursor(&tx, device, *seq)?;
+            }
+        }
+        tx.commit()?;
+        if outcome.settings_changed {
+            self.reload_settings()?;
+        }
+        Ok(outcome.applied)
+    }
+
+    /// The path of an attachment's content in the local store, when it is there and whole.
+    pub fn attachment_blob_present(&self, sha256: &str) -> Option<std::path::PathBuf> {
+        self.attachment_store().blob_present(sha256)
+    }
+
+    /// Stores attachment content received from another PC after checking its hash.
+    pub fn import_attachment_blob(&self, sha256: &str, bytes: &[u8]) -> Result<bool> {
+        self.attachment_store().import_blob(sha256, bytes)
+    }
+
+    /// Whether any item refers to this attachment content.
+    pub fn attachment_referenced(&self, sha256: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM item_sets WHERE field = 'attachments' AND value LIKE ?1)",
+            params![format!("%\"sha256\":\"{sha256}\"%")],
+            |r| r.get(0),
+        )?)
+    }
+}

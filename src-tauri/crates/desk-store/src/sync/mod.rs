@@ -1,0 +1,50 @@
+//! Applying other PCs' operations to the local catalog: the top layer of the store.
+//!
+//! Why this shape: the merge rules are pure functions of the set of operations
+//! (`desk_core::merge`); the heads they need are kept by `oplog::heads`, and this layer writes
+//! the winners into the ordinary tables the app reads. A device's segments are applied in a row
+//! in one transaction (up to [`BATCH_OPS`] operations) that also moves that device's cursor past
+//! exactly the segments it holds, so a crash or a replay changes nothing; an operation already
+//! known is skipped. Nothing here reads files: the engine (`desk-sync`) hands in decoded
+//! operations.
+//!
+//! What must never happen here: an operation dropped (every one is stored, and a losing value
+//! stays a head until a person settles it), or a row deleted because something is *absent*
+//! (only a delete operation that knew of every edit of an item removes it).
+
+pub(crate) mod apply;
+pub(crate) mod bulk;
+pub(crate) mod conflicts;
+pub(crate) mod deletion;
+pub(crate) mod devices;
+pub(crate) mod materialize;
+pub(crate) mod signoffs;
+
+use desk_core::ops::Operation;
+use std::collections::BTreeSet;
+
+/// The author recorded on operations sync makes by itself (a sign-off voided by an edit).
+pub const SYNC_AUTHOR: &str = "system";
+
+/// What applying one segment did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyOutcome {
+    /// Operations new to this PC (a replayed segment applies none).
+    pub applied: u32,
+    pub signoffs_voided: u32,
+    /// Attachments (sha256) the applied operations refer to.
+    pub attachments: BTreeSet<String>,
+    pub settings_changed: bool,
+}
+
+/// One segment of a device's operations, in sequence order, and the last sequence it covers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemoteSegment {
+    pub ops: Vec<Operation>,
+    pub last_seq: u64,
+}
+
+/// At most about this many operations per transaction when segments are applied in a row: one
+/// transaction per segment rewrote the same index pages again and again; one for everything
+/// would let the write-ahead log grow with the catalog.
+pub const BATCH_OPS: u32 = 50_000;
