@@ -3,11 +3,12 @@
 //! Draft → in review → awaiting sign-off → signed off → exported → published; or withdrawn; or
 //! not disclosed. [`decide`] is the only place that says whether an action may happen, so the
 //! app, the CLI and sync all refuse the same things with the same reasons. A change to signed
-//! content after sign-off is not an action a person takes: [`after_content_change`] turns it
-//! into the return to review.
+//! content after sign-off is not an action a person takes: [`after_content_change`] says which
+//! changes do it and [`void_signoff`] is the one way the item returns to review (a save, a check
+//! mark and an edit arriving by sync alike).
 
 use crate::fields::ItemField;
-use crate::model::{Disclosure, Role, Status};
+use crate::model::{Disclosure, Item, Role, Status};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -284,6 +285,20 @@ pub fn after_content_change(status: Status, changed: &[ItemField]) -> Option<Vec
         .filter(|f| f.is_signed_content())
         .collect();
     (!signed.is_empty()).then_some(signed)
+}
+
+/// The void edge: a signed item whose signed content changed returns to review, its status note
+/// cleared and the changed fields (or [`CHECKLIST_FIELD`]) named. Returns false, changing
+/// nothing, when the item holds no sign-off to void.
+pub fn void_signoff(item: &mut Item, mut changed: Vec<String>) -> bool {
+    if !item.status.is_signed() {
+        return false;
+    }
+    changed.dedup();
+    item.status = Status::InReview;
+    item.status_note.clear();
+    item.changed_after_signoff = changed;
+    true
 }
 
 /// The pseudo-field name used when a checklist mark voids a sign-off.

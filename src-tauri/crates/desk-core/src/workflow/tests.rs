@@ -555,6 +555,28 @@ fn workflow_error_codes_are_distinct() {
 // (c) after_content_change
 
 #[test]
+fn voiding_returns_only_signed_items_to_review_naming_the_change() {
+    for status in Status::ALL {
+        let mut item = Item::blank("item-1".into());
+        item.status = status;
+        item.status_note = "已签批".into();
+        let before = item.clone();
+        let voided = void_signoff(
+            &mut item,
+            vec!["title".into(), "title".into(), "doc_no".into()],
+        );
+        assert_eq!(voided, status.is_signed(), "{status:?}");
+        if voided {
+            assert_eq!(item.status, InReview);
+            assert_eq!(item.status_note, "");
+            assert_eq!(item.changed_after_signoff, ["title", "doc_no"]);
+        } else {
+            assert_eq!(item, before, "{status:?}: nothing changes");
+        }
+    }
+}
+
+#[test]
 fn content_changes_void_only_signed_items() {
     let changed = [
         ItemField::Title,

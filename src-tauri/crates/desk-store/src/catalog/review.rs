@@ -504,20 +504,18 @@ pub(crate) fn upgrade_checklist_in(
     )
 }
 
-/// A change to a signed item's checklist voids its sign-off: back to review, saying why.
-fn void_if_signed(
+/// Voids a signed item's sign-off (see `workflow::void_signoff`) and records the return to
+/// review; nothing happens to an item without one.
+pub(crate) fn void_if_signed(
     tx: &Transaction,
     recorder: &mut Recorder,
     item: &mut Item,
     changed: Vec<String>,
 ) -> Result<()> {
-    if !item.status.is_signed() {
+    let before = item.clone();
+    if !workflow::void_signoff(item, changed) {
         return Ok(());
     }
-    let before = item.clone();
-    item.status = desk_core::model::Status::InReview;
-    item.status_note.clear();
-    item.changed_after_signoff = changed;
     recorder.record_item_changes(tx, &before, item)?;
     items::write_row_only(tx, item, &recorder.last_op_time())
 }

@@ -9,12 +9,11 @@ use crate::oplog::Recorder;
 use desk_core::fields::{diff, FieldChange, ItemField};
 use desk_core::index_rule::{IndexContext, IndexRule};
 use desk_core::model::Item;
-use desk_core::model::Status;
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::settings::CatalogSettings;
 use desk_core::validate::{check_item, CatalogFacts};
 use desk_core::workdays::WorkCalendar;
-use desk_core::workflow::after_content_change;
+use desk_core::workflow::{after_content_change, void_signoff};
 use rusqlite::{params, Transaction};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -165,11 +164,10 @@ pub(crate) fn save_item_in(
     // A change to what a sign-off covers voids it: back to review, naming the fields.
     let changed_fields: Vec<ItemField> = changes.iter().map(FieldChange::field).collect();
     if let Some(voiding) = after_content_change(item.status, &changed_fields) {
-        item.status = Status::InReview;
-        item.status_note.clear();
-        let mut keys: Vec<String> = voiding.iter().map(|f| f.key().to_string()).collect();
-        keys.dedup();
-        item.changed_after_signoff = keys;
+        void_signoff(
+            &mut item,
+            voiding.iter().map(|f| f.key().to_string()).collect(),
+        );
     }
     match &old {
         None => {

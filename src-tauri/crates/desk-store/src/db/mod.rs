@@ -134,7 +134,7 @@ pub fn inspect(path: &Path) -> Result<Existing> {
 
 /// Opens (creating or upgrading) the database in `dir`. Returns the connection and whether the
 /// catalog is new.
-pub fn open_database(dir: &Path) -> Result<(Connection, bool)> {
+pub(crate) fn open_database(dir: &Path) -> Result<(Connection, bool)> {
     prepare_dir(dir)?;
     let path = dir.join(DATABASE_FILE);
     let existing = inspect(&path)?;

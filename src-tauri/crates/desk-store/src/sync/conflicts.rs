@@ -1,6 +1,6 @@
 //! Open conflicts (registers with more than one head) and settling them.
 
-use super::apply::{ApplyContext, ItemCache};
+use super::context::{ApplyContext, ItemCache};
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
 use crate::catalog::{items, registry};
 use crate::error::{Result, StoreError};

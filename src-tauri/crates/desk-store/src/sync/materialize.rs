@@ -1,6 +1,6 @@
 //! Writing the winner of a register or set element into the tables the app reads.
 
-use super::apply::{decode_value, ApplyContext, ItemCache};
+use super::context::{decode_value, ApplyContext, ItemCache};
 use crate::catalog::registry;
 use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};

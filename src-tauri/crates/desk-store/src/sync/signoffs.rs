@@ -1,6 +1,6 @@
 //! Sign-offs made stale by operations that arrived: voided on every PC alike.
 
-use super::apply::ApplyContext;
+use super::context::ApplyContext;
 use super::SYNC_AUTHOR;
 use crate::catalog::{items, review};
 use crate::error::Result;
@@ -45,13 +45,8 @@ pub(crate) fn void_stale_signoffs(
         let Some(rec) = recorder.as_mut() else {
             continue;
         };
-        let before = item.clone();
-        item.status = desk_core::model::Status::InReview;
-        item.status_note.clear();
-        item.changed_after_signoff =
-            review::fields_changed_since(tx, &before, &checklist.checks, &latest)?;
-        rec.record_item_changes(tx, &before, &item)?;
-        items::write_row_only(tx, &item, &rec.last_op_time())?;
+        let changed = review::fields_changed_since(tx, &item, &checklist.checks, &latest)?;
+        review::void_if_signed(tx, rec, &mut item, changed)?;
         voided += 1;
     }
     if let Some(rec) = recorder {
