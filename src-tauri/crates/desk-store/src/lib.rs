@@ -5,7 +5,8 @@
 //! audit trail and the sync outbox). Business rules live in `desk-core`; this crate applies them
 //! to the database. No Tauri or GUI dependency lives here.
 
-// The layers, bottom-up; a module never imports one above it (tests/layers.rs checks it).
+// The layers, bottom-up: error, clock → attachments, db → oplog → catalog → sync → api and this
+// file (the `Catalog` handle). A module never imports one above it; tests/layers.rs checks it.
 mod api;
 pub mod attachments;
 pub(crate) mod catalog;
@@ -22,29 +23,16 @@ pub use catalog::registry::DEFAULT_CATEGORIES;
 pub use db::migrations;
 pub use sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SYNC_AUTHOR};
 
-use attachments::AttachmentStore;
-use catalog::{audit, items, registry, review, save};
-use chrono::NaiveDate;
+use catalog::registry;
 use db::meta::{meta_get, meta_set};
-use desk_core::checklist::{CheckState, ChecklistTemplate};
-use desk_core::due::DueInfo;
-use desk_core::index_rule::IndexRule;
 use desk_core::ipc::AppInfo;
-use desk_core::model::{Attachment, Category, Department, Item, Person};
-use desk_core::ops::{EntityKind, HistoryEntry, Operation};
-use desk_core::pii::PiiHit;
-use desk_core::query::{AuditPage, AuditQuery, DepartmentProgress, ItemPage, ItemQuery};
-use desk_core::review::{ActionState, ItemReview};
+use desk_core::model::Category;
+use desk_core::ops::Operation;
 use desk_core::settings::CatalogSettings;
-use desk_core::signoff::Signoff;
-use desk_core::workdays::{
-    calendar_file_year, count_days, official_year_text, official_years, CalendarYear, WorkCalendar,
-};
-use desk_core::workflow::{self, Action, Policy};
+use desk_core::workdays::WorkCalendar;
 pub use error::{Result, StoreError};
 use oplog::Recorder;
 use rusqlite::{Connection, Transaction};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,7 +71,7 @@ impl Catalog {
             catalog.settings = serde_json::from_str(&json)
                 .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
         }
-        for (year, text) in calendar_overrides(&catalog.conn)? {
+        for (year, text) in db::meta::calendar_overrides(&catalog.conn)? {
             if let Err(e) = catalog.calendar.set_year(&text) {
                 log::error!(
                     "the office's calendar for {year} does not read ({e}); shipped one kept"
@@ -154,6 +142,11 @@ impl Catalog {
         self.data_dir.join(db::DATABASE_FILE)
     }
 
+    /// The catalog's id (the same on every PC that shares it).
+    pub fn catalog_id(&self) -> Result<String> {
+        db::meta::catalog_id(&self.conn)
+    }
+
     pub fn device_id(&self) -> &str {
         &self.device_id
     }
@@ -185,22 +178,6 @@ impl Catalog {
         Ok(format!("os:{user}"))
     }
 
-    pub fn current_person(&self) -> Result<Option<Person>> {
-        match meta_get(&self.conn, "current_person_id")? {
-            Some(id) => registry::person(&self.conn, &id),
-            None => Ok(None),
-        }
-    }
-
-    pub fn set_current_person(&mut self, id: &str) -> Result<Person> {
-        let person = registry::person(&self.conn, id)?.ok_or_else(|| StoreError::NotFound {
-            what: "person",
-            id: id.to_string(),
-        })?;
-        meta_set(&self.conn, "current_person_id", id)?;
-        Ok(person)
-    }
-
     pub fn app_info(&self, version: &str, log_dir: &Path) -> Result<AppInfo> {
         Ok(AppInfo {
             version: version.to_string(),
@@ -211,482 +188,6 @@ impl Catalog {
             current_person: self.current_person()?,
             item_count: self.item_count()?,
         })
-    }
-
-    pub fn item_count(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))? as u32)
-    }
-
-    // ---- items ----
-
-    pub fn item(&self, id: &str) -> Result<Item> {
-        items::load(&self.conn, id)
-    }
-
-    pub fn list_items(&self, query: &ItemQuery, today: NaiveDate) -> Result<ItemPage> {
-        let person = self.current_person()?;
-        let viewer = items::Viewer {
-            person: person.as_ref(),
-            office_signs: self.settings.office_signs,
-        };
-        items::list(&self.conn, query, today, &self.calendar, &viewer)
-    }
-
-    /// Per department: items in each status, overdue, due within the week.
-    pub fn department_progress(&self, today: NaiveDate) -> Result<Vec<DepartmentProgress>> {
-        audit::department_progress(&self.conn, today)
-    }
-
-    /// The catalog-wide log, newest first, filtered by person and dates.
-    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
-        audit::audit_log(&self.conn, query)
-    }
-
-    /// Every entry the query matches (all pages) as CSV.
-    pub fn audit_csv(&self, query: &AuditQuery) -> Result<String> {
-        audit::audit_csv(&self.conn, query)
-    }
-
-    // ---- working-day calendar ----
-
-    /// Every year the calendar knows: shipped, edited or added by the office.
-    pub fn calendar_years(&self) -> Result<Vec<CalendarYear>> {
-        let overrides = calendar_overrides(&self.conn)?;
-        let mut years: Vec<i32> = official_years().collect();
-        years.extend(overrides.iter().map(|(y, _)| *y));
-        years.sort_unstable();
-        years.dedup();
-        let mut out = Vec::new();
-        for year in years {
-            let edited = overrides.iter().find(|(y, _)| *y == year);
-            let text = match (edited, official_year_text(year)) {
-                (Some((_, text)), _) => text.clone(),
-                (None, Some(text)) => text.to_string(),
-                (None, None) => continue,
-            };
-            let (holidays, workdays) = count_days(&text).unwrap_or((0, 0));
-            out.push(CalendarYear {
-                year,
-                text,
-                edited: edited.is_some(),
-                shipped: official_year_text(year).is_some(),
-                holidays,
-                workdays,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Saves one year file (an edit of a shipped year or a new year), then counts every due
-    /// date again. A file that does not read is refused with its line and nothing changes.
-    pub fn save_calendar_year(&mut self, text: &str) -> Result<CalendarYear> {
-        let year = calendar_file_year(text)
-            .map_err(|e| StoreError::InvalidArgument(format!("the calendar does not read: {e}")))?;
-        if !(2000..=2100).contains(&year) {
-            return Err(StoreError::InvalidArgument(format!(
-                "{year} is outside 2000–2100: check the year line"
-            )));
-        }
-        let mut calendar = self.calendar.clone();
-        calendar
-            .set_year(text)
-            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
-        let key = format!("calendar:{year}");
-        let old =
-            meta_get(&self.conn, &key)?.or_else(|| official_year_text(year).map(String::from));
-        let settings = self.settings.clone();
-        self.change(|tx, recorder, _, _| {
-            meta_set(tx, &key, text)?;
-            recorder.record(
-                tx,
-                EntityKind::Setting,
-                &key,
-                desk_core::ops::OpKind::Set,
-                Some("text"),
-                &old.map_or(serde_json::Value::Null, serde_json::Value::String),
-                &serde_json::Value::String(text.to_string()),
-            )?;
-            save::recompute_due_dates(tx, &settings, &calendar).map(|_| ())
-        })?;
-        self.calendar = calendar;
-        self.calendar_years()?
-            .into_iter()
-            .find(|y| y.year == year)
-            .ok_or_else(|| StoreError::Decode(format!("calendar {year}")))
-    }
-
-    /// Drops the office's version of a year: back to the shipped file, or uncovered.
-    pub fn reset_calendar_year(&mut self, year: i32) -> Result<()> {
-        let key = format!("calendar:{year}");
-        let Some(old) = meta_get(&self.conn, &key)? else {
-            return Ok(());
-        };
-        let mut calendar = self.calendar.clone();
-        match official_year_text(year) {
-            Some(text) => {
-                calendar
-                    .set_year(text)
-                    .map_err(|e| StoreError::Decode(e.to_string()))?;
-            }
-            None => calendar.remove_year(year),
-        }
-        let settings = self.settings.clone();
-        self.change(|tx, recorder, _, _| {
-            tx.execute("DELETE FROM meta WHERE key = ?1", rusqlite::params![key])?;
-            recorder.record(
-                tx,
-                EntityKind::Setting,
-                &key,
-                desk_core::ops::OpKind::Set,
-                Some("text"),
-                &serde_json::Value::String(old),
-                &official_year_text(year).map_or(serde_json::Value::Null, |t| {
-                    serde_json::Value::String(t.into())
-                }),
-            )?;
-            save::recompute_due_dates(tx, &settings, &calendar).map(|_| ())
-        })?;
-        self.calendar = calendar;
-        Ok(())
-    }
-
-    // ---- review ----
-
-    /// The local attachment store (sync reads blobs in through it while a batch holds the catalog).
-    pub fn attachment_store(&self) -> AttachmentStore {
-        AttachmentStore::new(&self.data_dir)
-    }
-
-    fn policy(&self) -> Policy {
-        Policy {
-            office_signs: self.settings.office_signs,
-        }
-    }
-
-    pub fn due_info(&self, item: &Item, today: NaiveDate) -> Result<DueInfo> {
-        let ancestry = registry::category_ancestry(&self.conn, item.category_id.as_deref())?;
-        Ok(desk_core::due::due_info(
-            item,
-            &self.settings,
-            &ancestry,
-            &self.calendar,
-            today,
-        ))
-    }
-
-    /// The item's checklist, due date, sign-offs and the actions the current person may take.
-    pub fn item_review(&self, id: &str, today: NaiveDate) -> Result<ItemReview> {
-        let item = self.item(id)?;
-        let store = self.attachment_store();
-        // The section head sees what the sign-off will check: every attachment re-read.
-        let verify = item.status == desk_core::model::Status::AwaitingSignoff;
-        let checklist = review::checklist(&self.conn, &item, &store, verify)?;
-        let person = self.current_person()?;
-        let subject = review::subject(&item, &checklist);
-        let actor = review::actor(person.as_ref());
-        let actions = workflow::available(&subject, actor.as_ref(), self.policy())
-            .into_iter()
-            .map(|(action, verdict)| ActionState {
-                action,
-                allowed: verdict.is_ok(),
-                to: verdict.as_ref().ok().copied(),
-                refusal_code: verdict.as_ref().err().map(|e| e.code().to_string()),
-                refusal: verdict.as_ref().err().map(|e| e.to_string()),
-                asks_text: action.needs_reason() || action == Action::MarkPublished,
-            })
-            .collect();
-        let signoffs = review::signoffs(&self.conn, id)?;
-        let content_hash = desk_core::signoff::content_hash(&item, &checklist.checks);
-        let signoff_matches = signoffs
-            .first()
-            .map(|s| desk_core::signoff::record_matches(s, &item, &checklist.checks));
-        Ok(ItemReview {
-            item_id: item.id.clone(),
-            status: item.status,
-            due: self.due_info(&item, today)?,
-            checklist,
-            signoffs,
-            content_hash,
-            signoff_matches,
-            actions,
-        })
-    }
-
-    /// Marks one check of an item's checklist (as the current person).
-    pub fn mark_check(&mut self, id: &str, key: &str, state: CheckState, note: &str) -> Result<()> {
-        let store = self.attachment_store();
-        self.change(|tx, recorder, _, _| {
-            review::mark_check_in(tx, recorder, &store, id, key, state, note)
-        })
-    }
-
-    /// Takes a workflow action as the current person; `text` is the reason or the address.
-    pub fn act(&mut self, id: &str, action: Action, text: &str) -> Result<Item> {
-        let store = self.attachment_store();
-        let person = self.current_person()?;
-        let policy = self.policy();
-        let device_id = self.device_id.clone();
-        self.change(|tx, recorder, _, _| {
-            review::act_in(
-                tx,
-                recorder,
-                &store,
-                policy,
-                person.as_ref(),
-                &device_id,
-                id,
-                action,
-                text,
-            )
-        })
-    }
-
-    /// Moves the item's checklist to the newest template for its category.
-    pub fn upgrade_checklist(&mut self, id: &str) -> Result<()> {
-        self.change(|tx, recorder, _, _| {
-            let mut item = items::load(tx, id)?;
-            review::upgrade_checklist_in(tx, recorder, &mut item)
-        })
-    }
-
-    pub fn signoffs(&self, id: &str) -> Result<Vec<Signoff>> {
-        review::signoffs(&self.conn, id)
-    }
-
-    /// The newest version of every checklist template.
-    pub fn templates(&self) -> Result<Vec<ChecklistTemplate>> {
-        review::latest_templates(&self.conn)
-    }
-
-    pub fn template_versions(&self, id: &str) -> Result<Vec<ChecklistTemplate>> {
-        review::template_versions(&self.conn, id)
-    }
-
-    /// Saves a template as a new version; items keep the version they are worked under.
-    pub fn save_template(&mut self, template: ChecklistTemplate) -> Result<ChecklistTemplate> {
-        self.change(|tx, recorder, _, _| review::save_template_in(tx, recorder, template))
-    }
-
-    /// Replaces the personal numbers found in the item's text with their masked forms.
-    pub fn apply_masks(&mut self, id: &str, hits: &[PiiHit]) -> Result<Item> {
-        let mut item = self.item(id)?;
-        for field in [
-            desk_core::fields::ItemField::Title,
-            desk_core::fields::ItemField::Summary,
-            desk_core::fields::ItemField::Elements,
-            desk_core::fields::ItemField::LegalBasis,
-            desk_core::fields::ItemField::IssuingBody,
-        ] {
-            if let serde_json::Value::String(text) = item.get(field) {
-                let masked = desk_core::pii::apply_masks(&text, field.key(), hits);
-                if masked != text {
-                    item.set(field, serde_json::Value::String(masked))
-                        .map_err(|e| StoreError::Decode(e.to_string()))?;
-                }
-            }
-        }
-        item.keywords = item
-            .keywords
-            .iter()
-            .map(|k| desk_core::pii::apply_masks(k, "keywords", hits))
-            .collect();
-        self.save_item(item)
-    }
-
-    // ---- attachments ----
-
-    /// Copies a file into the attachment store and attaches it to the item.
-    pub fn add_attachment(&mut self, id: &str, path: &Path) -> Result<Item> {
-        let mut item = self.item(id)?;
-        let attachment = self.attachment_store().add(path)?;
-        if !item.attachments.contains(&attachment) {
-            item.attachments.push(attachment);
-        }
-        self.save_item_with_attachments(item)
-    }
-
-    pub fn remove_attachment(&mut self, id: &str, sha256: &str) -> Result<Item> {
-        let mut item = self.item(id)?;
-        item.attachments.retain(|a| a.sha256 != sha256);
-        self.save_item_with_attachments(item)
-    }
-
-    fn attachment_of(&self, id: &str, sha256: &str) -> Result<Attachment> {
-        self.item(id)?
-            .attachments
-            .into_iter()
-            .find(|a| a.sha256 == sha256)
-            .ok_or_else(|| StoreError::NotFound {
-                what: "attachment",
-                id: sha256.to_string(),
-            })
-    }
-
-    /// Copies an attachment out to `destination` after checking its content.
-    pub fn save_attachment_to(&self, id: &str, sha256: &str, destination: &Path) -> Result<()> {
-        let attachment = self.attachment_of(id, sha256)?;
-        self.attachment_store().save_to(&attachment, destination)
-    }
-
-    /// A checked copy under its own name in the data folder's `opened/`, for the system viewer.
-    pub fn attachment_for_opening(&self, id: &str, sha256: &str) -> Result<PathBuf> {
-        let attachment = self.attachment_of(id, sha256)?;
-        let folder = self
-            .data_dir
-            .join("opened")
-            .join(&sha256[..sha256.len().min(12)]);
-        self.attachment_store()
-            .export_for_opening(&attachment, &folder)
-    }
-
-    pub fn item_history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
-        if !items::exists(&self.conn, id)? {
-            return Err(StoreError::NotFound {
-                what: "item",
-                id: id.to_string(),
-            });
-        }
-        oplog::log::history(&self.conn, EntityKind::Item, id)
-    }
-
-    /// Saves an item: creates it when its id is empty, else changes what differs. Validates,
-    /// fills the 索引号 when empty, and records one operation per changed field.
-    pub fn save_item(&mut self, item: Item) -> Result<Item> {
-        self.change(|tx, recorder, settings, calendar| {
-            save::save_item_in(
-                tx,
-                recorder,
-                settings,
-                calendar,
-                item,
-                save::Attachments::Keep,
-            )
-        })
-    }
-
-    fn save_item_with_attachments(&mut self, item: Item) -> Result<Item> {
-        self.change(|tx, recorder, settings, calendar| {
-            save::save_item_in(
-                tx,
-                recorder,
-                settings,
-                calendar,
-                item,
-                save::Attachments::Replace,
-            )
-        })
-    }
-
-    // ---- registry ----
-
-    pub fn departments(&self) -> Result<Vec<Department>> {
-        registry::departments(&self.conn)
-    }
-
-    pub fn people(&self) -> Result<Vec<Person>> {
-        registry::people(&self.conn)
-    }
-
-    pub fn categories(&self) -> Result<Vec<Category>> {
-        registry::categories(&self.conn)
-    }
-
-    pub fn save_department(&mut self, department: Department) -> Result<Department> {
-        self.change(|tx, recorder, _, _| registry::save_department_in(tx, recorder, department))
-    }
-
-    pub fn save_person(&mut self, mut person: Person) -> Result<Person> {
-        person.name = person.name.trim().to_string();
-        if person.name.is_empty() {
-            return Err(StoreError::InvalidArgument(
-                "the person's name is empty".into(),
-            ));
-        }
-        if let Some(department) = &person.department_id {
-            if registry::department(&self.conn, department)?.is_none() {
-                return Err(StoreError::InvalidArgument(format!(
-                    "the department {department} does not exist: add it first"
-                )));
-            }
-        }
-        person.roles.dedup();
-        self.change(|tx, recorder, _, _| {
-            let old = if person.id.is_empty() {
-                person.id = clock::uuid_v7().to_string();
-                None
-            } else {
-                Some(
-                    registry::person(tx, &person.id)?.ok_or_else(|| StoreError::NotFound {
-                        what: "person",
-                        id: person.id.clone(),
-                    })?,
-                )
-            };
-            registry::write_person(tx, &person)?;
-            recorder.record_entity(tx, EntityKind::Person, &person.id, old.as_ref(), &person)?;
-            Ok(person)
-        })
-    }
-
-    /// Changes the catalog's settings (lists, 索引号 rule, due days); refuses a rule that does not
-    /// parse or a list with empty or repeated entries, and records what changed.
-    pub fn save_settings(&mut self, mut settings: CatalogSettings) -> Result<CatalogSettings> {
-        for list in [&mut settings.channels, &mut settings.levels] {
-            for entry in list.iter_mut() {
-                *entry = entry.trim().to_string();
-            }
-            let mut seen = HashSet::new();
-            if list.iter().any(|e| e.is_empty() || !seen.insert(e.clone())) {
-                return Err(StoreError::InvalidArgument(
-                    "a list of channels or levels has an empty or repeated entry".into(),
-                ));
-            }
-        }
-        if settings.channels.is_empty() {
-            return Err(StoreError::InvalidArgument(
-                "the list of channels is empty: keep at least one".into(),
-            ));
-        }
-        IndexRule::parse(&settings.index_rule)
-            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
-        let categories = registry::categories(&self.conn)?;
-        let mut seen = HashSet::new();
-        for deadline in &settings.category_deadlines {
-            if !categories.iter().any(|c| c.id == deadline.category_id) {
-                return Err(StoreError::InvalidArgument(format!(
-                    "the category {} of a time limit does not exist",
-                    deadline.category_id
-                )));
-            }
-            if !seen.insert(deadline.category_id.clone()) {
-                return Err(StoreError::InvalidArgument(
-                    "a category has two time limits: keep one".into(),
-                ));
-            }
-            if !(1..=250).contains(&deadline.working_days) {
-                return Err(StoreError::InvalidArgument(
-                    "a category's time limit must be between 1 and 250 working days".into(),
-                ));
-            }
-        }
-        if !(1..=250).contains(&settings.due_working_days) {
-            return Err(StoreError::InvalidArgument(
-                "the due period must be between 1 and 250 working days".into(),
-            ));
-        }
-        let old = self.settings.clone();
-        let json = serde_json::to_string(&settings)
-            .map_err(|e| StoreError::Decode(format!("settings: {e}")))?;
-        let calendar = self.calendar.clone();
-        self.change(|tx, recorder, _, _| {
-            meta_set(tx, "settings", &json)?;
-            recorder.record_entity(tx, EntityKind::Setting, "catalog", Some(&old), &settings)?;
-            save::recompute_due_dates(tx, &settings, &calendar).map(|_| ())
-        })?;
-        self.settings = settings.clone();
-        Ok(settings)
     }
 
     /// All operations, in (device, sequence) order.
@@ -708,21 +209,6 @@ impl Catalog {
         tx.commit()?;
         Ok(result)
     }
-}
-
-/// The office's edited or added calendar years, from `meta`.
-fn calendar_overrides(conn: &Connection) -> Result<Vec<(i32, String)>> {
-    let mut stmt =
-        conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'calendar:%' ORDER BY key")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut years = Vec::new();
-    for row in rows {
-        let (key, text) = row?;
-        if let Some(year) = key.strip_prefix("calendar:").and_then(|y| y.parse().ok()) {
-            years.push((year, text));
-        }
-    }
-    Ok(years)
 }
 
 /// A transaction that takes the write lock at once: when the app and `desk` write the same

@@ -8,7 +8,6 @@
 use crate::catalog::bundles::write_bundle;
 use crate::catalog::checklist_batch::ChecklistBatch;
 use crate::catalog::{items, review};
-use crate::db::meta::catalog_id;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use chrono::NaiveDate;
@@ -48,11 +47,6 @@ pub struct FeedbackRefusal {
 }
 
 impl Catalog {
-    /// The catalog's id (the same on every PC that shares it).
-    pub fn catalog_id(&self) -> Result<String> {
-        catalog_id(&self.conn)
-    }
-
     /// Every item's id, in 索引号 order (items without one last, by id).
     pub fn item_ids(&self) -> Result<Vec<String>> {
         let mut stmt = self

@@ -1,0 +1,168 @@
+//! Review: checklists, workflow actions, sign-off records, templates, masking, progress and the
+//! catalog-wide log.
+
+use crate::catalog::{audit, items, registry, review};
+use crate::error::{Result, StoreError};
+use crate::Catalog;
+use chrono::NaiveDate;
+use desk_core::checklist::{CheckState, ChecklistTemplate};
+use desk_core::due::DueInfo;
+use desk_core::model::Item;
+use desk_core::pii::PiiHit;
+use desk_core::query::{AuditPage, AuditQuery, DepartmentProgress};
+use desk_core::review::{ActionState, ItemReview};
+use desk_core::signoff::Signoff;
+use desk_core::workflow::{self, Action, Policy};
+
+impl Catalog {
+    fn policy(&self) -> Policy {
+        Policy {
+            office_signs: self.settings.office_signs,
+        }
+    }
+
+    pub fn due_info(&self, item: &Item, today: NaiveDate) -> Result<DueInfo> {
+        let ancestry = registry::category_ancestry(&self.conn, item.category_id.as_deref())?;
+        Ok(desk_core::due::due_info(
+            item,
+            &self.settings,
+            &ancestry,
+            &self.calendar,
+            today,
+        ))
+    }
+
+    /// The item's checklist, due date, sign-offs and the actions the current person may take.
+    pub fn item_review(&self, id: &str, today: NaiveDate) -> Result<ItemReview> {
+        let item = self.item(id)?;
+        let store = self.attachment_store();
+        // The section head sees what the sign-off will check: every attachment re-read.
+        let verify = item.status == desk_core::model::Status::AwaitingSignoff;
+        let checklist = review::checklist(&self.conn, &item, &store, verify)?;
+        let person = self.current_person()?;
+        let subject = review::subject(&item, &checklist);
+        let actor = review::actor(person.as_ref());
+        let actions = workflow::available(&subject, actor.as_ref(), self.policy())
+            .into_iter()
+            .map(|(action, verdict)| ActionState {
+                action,
+                allowed: verdict.is_ok(),
+                to: verdict.as_ref().ok().copied(),
+                refusal_code: verdict.as_ref().err().map(|e| e.code().to_string()),
+                refusal: verdict.as_ref().err().map(|e| e.to_string()),
+                asks_text: action.needs_reason() || action == Action::MarkPublished,
+            })
+            .collect();
+        let signoffs = review::signoffs(&self.conn, id)?;
+        let content_hash = desk_core::signoff::content_hash(&item, &checklist.checks);
+        let signoff_matches = signoffs
+            .first()
+            .map(|s| desk_core::signoff::record_matches(s, &item, &checklist.checks));
+        Ok(ItemReview {
+            item_id: item.id.clone(),
+            status: item.status,
+            due: self.due_info(&item, today)?,
+            checklist,
+            signoffs,
+            content_hash,
+            signoff_matches,
+            actions,
+        })
+    }
+
+    /// Marks one check of an item's checklist (as the current person).
+    pub fn mark_check(&mut self, id: &str, key: &str, state: CheckState, note: &str) -> Result<()> {
+        let store = self.attachment_store();
+        self.change(|tx, recorder, _, _| {
+            review::mark_check_in(tx, recorder, &store, id, key, state, note)
+        })
+    }
+
+    /// Takes a workflow action as the current person; `text` is the reason or the address.
+    pub fn act(&mut self, id: &str, action: Action, text: &str) -> Result<Item> {
+        let store = self.attachment_store();
+        let person = self.current_person()?;
+        let policy = self.policy();
+        let device_id = self.device_id.clone();
+        self.change(|tx, recorder, _, _| {
+            review::act_in(
+                tx,
+                recorder,
+                &store,
+                policy,
+                person.as_ref(),
+                &device_id,
+                id,
+                action,
+                text,
+            )
+        })
+    }
+
+    /// Moves the item's checklist to the newest template for its category.
+    pub fn upgrade_checklist(&mut self, id: &str) -> Result<()> {
+        self.change(|tx, recorder, _, _| {
+            let mut item = items::load(tx, id)?;
+            review::upgrade_checklist_in(tx, recorder, &mut item)
+        })
+    }
+
+    pub fn signoffs(&self, id: &str) -> Result<Vec<Signoff>> {
+        review::signoffs(&self.conn, id)
+    }
+
+    /// The newest version of every checklist template.
+    pub fn templates(&self) -> Result<Vec<ChecklistTemplate>> {
+        review::latest_templates(&self.conn)
+    }
+
+    pub fn template_versions(&self, id: &str) -> Result<Vec<ChecklistTemplate>> {
+        review::template_versions(&self.conn, id)
+    }
+
+    /// Saves a template as a new version; items keep the version they are worked under.
+    pub fn save_template(&mut self, template: ChecklistTemplate) -> Result<ChecklistTemplate> {
+        self.change(|tx, recorder, _, _| review::save_template_in(tx, recorder, template))
+    }
+
+    /// Replaces the personal numbers found in the item's text with their masked forms.
+    pub fn apply_masks(&mut self, id: &str, hits: &[PiiHit]) -> Result<Item> {
+        let mut item = self.item(id)?;
+        for field in [
+            desk_core::fields::ItemField::Title,
+            desk_core::fields::ItemField::Summary,
+            desk_core::fields::ItemField::Elements,
+            desk_core::fields::ItemField::LegalBasis,
+            desk_core::fields::ItemField::IssuingBody,
+        ] {
+            if let serde_json::Value::String(text) = item.get(field) {
+                let masked = desk_core::pii::apply_masks(&text, field.key(), hits);
+                if masked != text {
+                    item.set(field, serde_json::Value::String(masked))
+                        .map_err(|e| StoreError::Decode(e.to_string()))?;
+                }
+            }
+        }
+        item.keywords = item
+            .keywords
+            .iter()
+            .map(|k| desk_core::pii::apply_masks(k, "keywords", hits))
+            .collect();
+        self.save_item(item)
+    }
+
+    /// Per department: items in each status, overdue, due within the week.
+    pub fn department_progress(&self, today: NaiveDate) -> Result<Vec<DepartmentProgress>> {
+        audit::department_progress(&self.conn, today)
+    }
+
+    /// The catalog-wide log, newest first, filtered by person and dates.
+    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        audit::audit_log(&self.conn, query)
+    }
+
+    /// Every entry the query matches (all pages) as CSV.
+    pub fn audit_csv(&self, query: &AuditQuery) -> Result<String> {
+        audit::audit_csv(&self.conn, query)
+    }
+}
