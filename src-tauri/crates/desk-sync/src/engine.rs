@@ -1071,11 +1071,14 @@ fn write_ack(round: &mut Round) -> Result<(), SyncError> {
 }
 
 /// Removes own segments every known PC has applied, older than the retention period, once a
-/// snapshot covers them (written here first when needed).
+/// snapshot covers them (written here first when needed). The PCs waited for are those with a
+/// card listed now and every PC whose operations this one has applied, so that a card missing
+/// from one listing never lets a segment go that its PC still needs; an id a listed PC left
+/// behind (cloned or restored) is answered for by that PC's own acknowledgement.
 fn compact(round: &mut Round) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
-    let mut acked = u64::MAX;
-    let mut devices = 0;
+    let mut waiting: BTreeSet<String> = round.catalog.sync_cursors()?.into_keys().collect();
+    let mut retired: BTreeSet<String> = BTreeSet::new();
     for name in round.list("devices")? {
         let Some(device) = name
             .to_ascii_lowercase()
@@ -1084,7 +1087,26 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
         else {
             continue;
         };
-        if device == me || !crate::folder::is_plain_name(&device) {
+        if !crate::folder::is_plain_name(&device) {
+            continue;
+        }
+        if let Ok(bytes) = round.folder.read(&round.path(&format!("devices/{name}"))) {
+            if let Ok(card) = serde_json::from_slice::<DeviceFile>(&bytes) {
+                retired.extend(card.previous_device_ids);
+            }
+        }
+        waiting.insert(device);
+    }
+    let own_previous: Vec<String> = round
+        .catalog
+        .sync_value("previous_device_ids")?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    retired.extend(own_previous);
+    let mut acked = u64::MAX;
+    let mut devices = 0;
+    for device in waiting {
+        if device == me || retired.contains(&device) {
             continue;
         }
         devices += 1;

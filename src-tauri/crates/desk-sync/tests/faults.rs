@@ -912,6 +912,47 @@ fn compact_while_hidden(office: &mut Office, pc: usize, hidden: usize) {
 }
 
 #[test]
+fn compaction_waits_for_a_pc_it_applied_even_when_its_card_is_missing_from_the_listing() {
+    let mut office = Office::new(3, 25);
+    // PC 1 has written: PC 0 applies its change, so PC 0 knows of PC 1 from its own catalog.
+    let theirs = add_item(&mut office, 1, "一号机的事项");
+    ok(office.sync(1));
+    ok(office.sync(0));
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("等待{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let card = format!(
+        "{catalog_id}/devices/{}.json",
+        office.pcs[1].catalog.device_id()
+    );
+    let removed = office.share.borrow_mut().files.remove(&card);
+    office.compact = true;
+    ok(office.sync(0));
+    office.compact = false;
+    if let Some(file) = removed {
+        office.share.borrow_mut().files.insert(card, file);
+    }
+    // PC 1 reads the segments themselves, no snapshot needed.
+    let report = ok(office.sync(1));
+    assert!(
+        !report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("等待{n}")));
+    }
+    assert_eq!(
+        title(&office, 0, &theirs.id).as_deref(),
+        Some("一号机的事项")
+    );
+}
+
+#[test]
 fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapshot() {
     let mut office = Office::new(3, 23);
     let mut ids = Vec::new();
