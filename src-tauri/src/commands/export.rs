@@ -1,6 +1,7 @@
 //! Export commands: bundles for the web team (with progress events and cancellation), their
 //! verification, publication feedback, the ledger and the annual figures. Each asks for a file
-//! with the native dialog where a person chooses one, then calls `desk-export`.
+//! with the native dialog where a person chooses one, then calls `desk-export`. A dialog's title
+//! comes from the UI, already in the person's language.
 
 use crate::state::AppState;
 use desk_core::error::ErrorPayload;
@@ -58,11 +59,11 @@ pub async fn export_preview(
         .await
 }
 
-/// Asks where to save a bundle; `None` when the person cancels.
+/// Asks where to save a bundle; `None` when the person cancels. `title` is in the UI's language.
 #[tauri::command]
-pub async fn choose_bundle_destination() -> Option<String> {
+pub async fn choose_bundle_destination(title: String) -> Option<String> {
     rfd::AsyncFileDialog::new()
-        .set_title("保存导出包 / Save the bundle")
+        .set_title(title)
         .set_file_name(format!("政务公开导出包-{}.zip", super::today()))
         .add_filter("Zip", &["zip"])
         .save_file()
@@ -72,15 +73,11 @@ pub async fn choose_bundle_destination() -> Option<String> {
 
 /// Asks for a bundle (or a feedback file) to open; `None` when the person cancels.
 #[tauri::command]
-pub async fn choose_file(kind: String) -> Option<String> {
-    let dialog = rfd::AsyncFileDialog::new();
+pub async fn choose_file(kind: String, title: String) -> Option<String> {
+    let dialog = rfd::AsyncFileDialog::new().set_title(title);
     let dialog = match kind.as_str() {
-        "feedback" => dialog
-            .set_title("发布反馈 / Publication feedback")
-            .add_filter("CSV / JSON", &["csv", "json"]),
-        _ => dialog
-            .set_title("核验导出包 / Verify a bundle")
-            .add_filter("Zip", &["zip"]),
+        "feedback" => dialog.add_filter("CSV / JSON", &["csv", "json"]),
+        _ => dialog.add_filter("Zip", &["zip"]),
     };
     dialog
         .pick_file()
@@ -187,13 +184,9 @@ async fn save_dialog(title: &str, name: String) -> Option<PathBuf> {
 pub async fn save_ledger(
     state: tauri::State<'_, AppState>,
     year: i32,
+    title: String,
 ) -> Result<Option<LedgerReport>, ErrorPayload> {
-    let Some(path) = save_dialog(
-        "保存公开台账 / Save the ledger",
-        format!("{year}年公开台账.xlsx"),
-    )
-    .await
-    else {
+    let Some(path) = save_dialog(&title, format!("{year}年公开台账.xlsx")).await else {
         return Ok(None);
     };
     state
@@ -209,12 +202,9 @@ pub async fn save_ledger(
 pub async fn save_annual_report(
     state: tauri::State<'_, AppState>,
     year: i32,
+    title: String,
 ) -> Result<Option<String>, ErrorPayload> {
-    let Some(path) = save_dialog(
-        "保存年度报告表二 / Save table 2",
-        format!("{year}年度报告-主动公开情况.xlsx"),
-    )
-    .await
+    let Some(path) = save_dialog(&title, format!("{year}年度报告-主动公开情况.xlsx")).await
     else {
         return Ok(None);
     };

@@ -12,13 +12,15 @@ pub async fn preview_plan_text(
         .await
 }
 
-/// Asks for a plan file with the native dialog; `None` when the person cancels.
+/// Asks for a plan file with the native dialog (`title` in the UI's language); `None` when the
+/// person cancels.
 #[tauri::command]
 pub async fn open_plan_file(
     state: tauri::State<'_, AppState>,
+    title: String,
 ) -> Result<Option<PlanPreview>, ErrorPayload> {
     let picked = rfd::AsyncFileDialog::new()
-        .set_title("打开工作计划 / Open a work plan")
+        .set_title(title)
         .add_filter("文本 Text", &["txt", "text", "csv"])
         .add_filter("所有文件 All files", &["*"])
         .pick_file()

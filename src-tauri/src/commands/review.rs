@@ -1,4 +1,5 @@
 //! Review commands: checklists, workflow actions, templates, attachments, progress and the log.
+//! A file dialog's title comes from the UI, already in the person's language.
 
 use crate::state::AppState;
 use desk_core::checklist::{CheckState, ChecklistTemplate};
@@ -97,9 +98,10 @@ pub async fn save_template(
 pub async fn add_attachments(
     state: tauri::State<'_, AppState>,
     id: String,
+    title: String,
 ) -> Result<Option<Item>, ErrorPayload> {
     let picked = rfd::AsyncFileDialog::new()
-        .set_title("添加附件 / Attach files")
+        .set_title(title)
         .pick_files()
         .await;
     let Some(files) = picked else {
@@ -160,9 +162,10 @@ pub async fn save_attachment(
     id: String,
     sha256: String,
     name: String,
+    title: String,
 ) -> Result<Option<String>, ErrorPayload> {
     let picked = rfd::AsyncFileDialog::new()
-        .set_title("保存附件 / Save attachment")
+        .set_title(title)
         .set_file_name(desk_store::attachments::safe_file_name(&name))
         .save_file()
         .await;
@@ -200,9 +203,10 @@ pub async fn audit_log(
 pub async fn export_audit_csv(
     state: tauri::State<'_, AppState>,
     query: AuditQuery,
+    title: String,
 ) -> Result<Option<String>, ErrorPayload> {
     let picked = rfd::AsyncFileDialog::new()
-        .set_title("导出操作日志 / Export the log")
+        .set_title(title)
         .set_file_name(format!("操作日志-{}.csv", super::today()))
         .add_filter("CSV", &["csv"])
         .save_file()

@@ -43,11 +43,12 @@ pub async fn set_sync_folder(
     worker.request()
 }
 
-/// Asks for the shared folder with the native dialog; `None` when the person cancels.
+/// Asks for the shared folder with the native dialog (`title` in the UI's language); `None` when
+/// the person cancels.
 #[tauri::command]
-pub async fn pick_sync_folder() -> Result<Option<String>, ErrorPayload> {
+pub async fn pick_sync_folder(title: String) -> Result<Option<String>, ErrorPayload> {
     let picked = rfd::AsyncFileDialog::new()
-        .set_title("选择共享文件夹 / Choose the shared folder")
+        .set_title(title)
         .pick_folder()
         .await;
     Ok(picked.map(|f| f.path().display().to_string()))

@@ -1059,6 +1059,18 @@ const en: Messages = {
     none: 'No due date yet: it is computed once the date formed or changed is entered.',
     uncovered: 'The public holidays of {years} are not loaded yet, so only weekends were skipped; add that year\'s calendar in the settings',
   },
+  fileDialog: {
+    openPlan: 'Open a work plan',
+    attachFiles: 'Attach files',
+    saveAttachment: 'Save attachment',
+    exportLog: 'Export the log',
+    saveBundle: 'Save the bundle',
+    verifyBundle: 'Verify a bundle',
+    feedback: 'Publication feedback',
+    saveLedger: 'Save the ledger',
+    saveAnnualReport: 'Save table 2',
+    syncFolder: 'Choose the shared folder',
+  },
   date: {
     format: '{y}-{mm}-{dd}',
     dateTime: '{date} {time}',

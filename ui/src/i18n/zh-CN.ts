@@ -1059,6 +1059,18 @@ const zhCN = {
     none: '未定办理期限：填写形成/变更日期后自动计算。',
     uncovered: '{years} 年的节假日安排尚未载入，只按周末计算；请在设置中补充该年日历',
   },
+  fileDialog: {
+    openPlan: '打开工作计划',
+    attachFiles: '添加附件',
+    saveAttachment: '保存附件',
+    exportLog: '导出操作日志',
+    saveBundle: '保存导出包',
+    verifyBundle: '核验导出包',
+    feedback: '发布反馈',
+    saveLedger: '保存公开台账',
+    saveAnnualReport: '保存年度报告表二',
+    syncFolder: '选择共享文件夹',
+  },
   date: {
     format: '{y}年{m}月{d}日',
     dateTime: '{date} {time}',

@@ -4,6 +4,8 @@ const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 
 const api = await import('./api');
+const { COMMAND_NAMES } = await import('./commands');
+const apiSource = (await import('./api.ts?raw')).default;
 const { blankItem } = await import('../lib/item');
 const { buildQuery, defaultFilters } = await import('../lib/query');
 
@@ -53,14 +55,14 @@ describe('api', () => {
       [() => api.getSettings(), 'get_settings', undefined],
       [() => api.saveSettings(settings), 'save_settings', { settings }],
       [() => api.previewPlanText('计划'), 'preview_plan_text', { text: '计划' }],
-      [() => api.openPlanFile(), 'open_plan_file', undefined],
+      [() => api.openPlanFile(), 'open_plan_file', { title: '打开工作计划' }],
       [() => api.importPlan({ tasks: [], create_departments: ['督导室'] }), 'import_plan', { request: { tasks: [], create_departments: ['督导室'] } }],
       [() => api.listTemplates(), 'list_templates', undefined],
       [() => api.templateVersions('t1'), 'template_versions', { id: 't1' }],
       [() => api.saveTemplate(template), 'save_template', { template }],
       [() => api.departmentProgress(), 'department_progress', undefined],
       [() => api.auditLog(audit), 'audit_log', { query: audit }],
-      [() => api.exportAuditCsv(audit), 'export_audit_csv', { query: audit }],
+      [() => api.exportAuditCsv(audit), 'export_audit_csv', { query: audit, title: '导出操作日志' }],
     ];
     for (const [call, command, args] of calls) {
       invoke.mockClear();
@@ -75,5 +77,12 @@ describe('api', () => {
   it('passes a rejection through as the error payload', async () => {
     invoke.mockRejectedValue({ code: 'not_found', message: 'no item', problems: [] });
     await expect(api.getItem('x')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('calls every listed command, each through the typed call and nothing else', () => {
+    const called = [...apiSource.matchAll(/\bcall\('(\w+)'/g)].map((m) => m[1]).sort();
+    expect(called).toEqual([...COMMAND_NAMES].sort());
+    // The one invoke is call's own.
+    expect(apiSource.match(/\binvoke(<[^>]*>)?\(/g)).toHaveLength(1);
   });
 });

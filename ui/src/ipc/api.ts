@@ -1,9 +1,12 @@
 // Every call from the UI to the backend goes through this file: one typed function per Tauri
-// command. Components never call `invoke` themselves. A rejected call throws an ErrorPayload
-// (see lib/errors.ts for turning it into text).
+// command, each through `call`, which knows every command's arguments and result from the
+// generated commands.ts. Components never call `invoke` themselves. A rejected call throws an
+// ErrorPayload (see lib/errors.ts for turning it into text).
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { t } from '../i18n/index.svelte';
+import type { Commands } from './commands';
 import type {
   Action,
   AppInfo,
@@ -45,178 +48,183 @@ import type {
   VerifyReport,
 } from './bindings';
 
+/** Calls a command with the arguments its Rust signature takes; answers what the command returns. */
+function call<K extends keyof Commands>(command: K, ...args: Commands[K]['args']): Promise<Commands[K]['result']> {
+  return invoke<Commands[K]['result']>(command, ...args);
+}
+
 export function appInfo(): Promise<AppInfo> {
-  return invoke<AppInfo>('app_info');
+  return call('app_info');
 }
 
 export function listItems(query: ItemQuery): Promise<ItemPage> {
-  return invoke<ItemPage>('list_items', { query });
+  return call('list_items', { query });
 }
 
 export function getItem(id: string): Promise<Item> {
-  return invoke<Item>('get_item', { id });
+  return call('get_item', { id });
 }
 
 export function saveItem(item: Item): Promise<Item> {
-  return invoke<Item>('save_item', { item });
+  return call('save_item', { item });
 }
 
 export function itemHistory(id: string): Promise<HistoryEntry[]> {
-  return invoke<HistoryEntry[]>('item_history', { id });
+  return call('item_history', { id });
 }
 
 export function listDepartments(): Promise<Department[]> {
-  return invoke<Department[]>('list_departments');
+  return call('list_departments');
 }
 
 export function saveDepartment(department: Department): Promise<Department> {
-  return invoke<Department>('save_department', { department });
+  return call('save_department', { department });
 }
 
 export function listPeople(): Promise<Person[]> {
-  return invoke<Person[]>('list_people');
+  return call('list_people');
 }
 
 export function savePerson(person: Person): Promise<Person> {
-  return invoke<Person>('save_person', { person });
+  return call('save_person', { person });
 }
 
 export function setCurrentPerson(id: string): Promise<AppInfo> {
-  return invoke<AppInfo>('set_current_person', { id });
+  return call('set_current_person', { id });
 }
 
 export function listCategories(): Promise<Category[]> {
-  return invoke<Category[]>('list_categories');
+  return call('list_categories');
 }
 
 export function getSettings(): Promise<CatalogSettings> {
-  return invoke<CatalogSettings>('get_settings');
+  return call('get_settings');
 }
 
 /** Saves the catalog settings; answers with them as stored, or rejects with invalid_argument. */
 export function saveSettings(settings: CatalogSettings): Promise<CatalogSettings> {
-  return invoke<CatalogSettings>('save_settings', { settings });
+  return call('save_settings', { settings });
 }
 
 export function previewPlanText(text: string): Promise<PlanPreview> {
-  return invoke<PlanPreview>('preview_plan_text', { text });
+  return call('preview_plan_text', { text });
 }
 
 export function openPlanFile(): Promise<PlanPreview | null> {
-  return invoke<PlanPreview | null>('open_plan_file');
+  return call('open_plan_file', { title: t('fileDialog.openPlan') });
 }
 
 export function importPlan(request: PlanImportRequest): Promise<PlanImportReport> {
-  return invoke<PlanImportReport>('import_plan', { request });
+  return call('import_plan', { request });
 }
 
 /** The item's checklist, due date, sign-offs and the actions the current person may take. */
 export function itemReview(id: string): Promise<ItemReview> {
-  return invoke<ItemReview>('item_review', { id });
+  return call('item_review', { id });
 }
 
 /** Marks one check as the current person; answers with the review as it now stands. */
 export function markCheck(id: string, key: string, checkState: CheckState, note: string): Promise<ItemReview> {
-  return invoke<ItemReview>('mark_check', { id, key, checkState, note });
+  return call('mark_check', { id, key, checkState, note });
 }
 
 /** A workflow action; `text` is the written reason, or the published address for mark_published. */
 export function actOnItem(id: string, action: Action, text: string): Promise<Item> {
-  return invoke<Item>('act_on_item', { id, action, text });
+  return call('act_on_item', { id, action, text });
 }
 
 export function upgradeChecklist(id: string): Promise<ItemReview> {
-  return invoke<ItemReview>('upgrade_checklist', { id });
+  return call('upgrade_checklist', { id });
 }
 
 /** Replaces the given personal-data hits in the item's text with their masked forms. */
 export function applyMasks(id: string, hits: PiiHit[]): Promise<Item> {
-  return invoke<Item>('apply_masks', { id, hits });
+  return call('apply_masks', { id, hits });
 }
 
 export function listTemplates(): Promise<ChecklistTemplate[]> {
-  return invoke<ChecklistTemplate[]>('list_templates');
+  return call('list_templates');
 }
 
 export function templateVersions(id: string): Promise<ChecklistTemplate[]> {
-  return invoke<ChecklistTemplate[]>('template_versions', { id });
+  return call('template_versions', { id });
 }
 
 /** Saves a template as its next version (id '' for a new template). */
 export function saveTemplate(template: ChecklistTemplate): Promise<ChecklistTemplate> {
-  return invoke<ChecklistTemplate>('save_template', { template });
+  return call('save_template', { template });
 }
 
 /** Opens the native file dialog and attaches the chosen files; null when cancelled. */
 export function addAttachments(id: string): Promise<Item | null> {
-  return invoke<Item | null>('add_attachments', { id });
+  return call('add_attachments', { id, title: t('fileDialog.attachFiles') });
 }
 
 export function removeAttachment(id: string, sha256: string): Promise<Item> {
-  return invoke<Item>('remove_attachment', { id, sha256 });
+  return call('remove_attachment', { id, sha256 });
 }
 
 export function openAttachment(id: string, sha256: string): Promise<void> {
-  return invoke<void>('open_attachment', { id, sha256 });
+  return call('open_attachment', { id, sha256 });
 }
 
 /** Asks where to save with the native dialog; the path written, or null when cancelled. */
 export function saveAttachment(id: string, sha256: string, name: string): Promise<string | null> {
-  return invoke<string | null>('save_attachment', { id, sha256, name });
+  return call('save_attachment', { id, sha256, name, title: t('fileDialog.saveAttachment') });
 }
 
 export function departmentProgress(): Promise<DepartmentProgress[]> {
-  return invoke<DepartmentProgress[]>('department_progress');
+  return call('department_progress');
 }
 
 export function auditLog(query: AuditQuery): Promise<AuditPage> {
-  return invoke<AuditPage>('audit_log', { query });
+  return call('audit_log', { query });
 }
 
 /** Asks where to save and writes the filtered log as CSV; the path, or null when cancelled. */
 export function exportAuditCsv(query: AuditQuery): Promise<string | null> {
-  return invoke<string | null>('export_audit_csv', { query });
+  return call('export_audit_csv', { query, title: t('fileDialog.exportLog') });
 }
 
 /** Every year of the working-day calendar: shipped, edited or added by the office. */
 export function listCalendarYears(): Promise<CalendarYear[]> {
-  return invoke<CalendarYear[]>('list_calendar_years');
+  return call('list_calendar_years');
 }
 
 /** Saves one year file (rejects with invalid_argument naming the line that does not read). */
 export function saveCalendarYear(text: string): Promise<CalendarYear> {
-  return invoke<CalendarYear>('save_calendar_year', { text });
+  return call('save_calendar_year', { text });
 }
 
 /** Drops the office's version of a year: back to the shipped file, or not covered. */
 export function resetCalendarYear(year: number): Promise<void> {
-  return invoke<void>('reset_calendar_year', { year });
+  return call('reset_calendar_year', { year });
 }
 
 // Export for the web team, publication feedback, the ledger and the annual figures.
 
 /** What an export would carry (nothing is written). */
 export function exportPreview(full: boolean): Promise<ExportPreview> {
-  return invoke<ExportPreview>('export_preview', { full });
+  return call('export_preview', { full });
 }
 
 /** Asks where to save a bundle; null when the person cancels. */
 export function chooseBundleDestination(): Promise<string | null> {
-  return invoke<string | null>('choose_bundle_destination');
+  return call('choose_bundle_destination', { title: t('fileDialog.saveBundle') });
 }
 
 /** Asks for a bundle ('bundle') or a feedback file ('feedback'); null when cancelled. */
 export function chooseFile(kind: 'bundle' | 'feedback'): Promise<string | null> {
-  return invoke<string | null>('choose_file', { kind });
+  return call('choose_file', { kind, title: t(kind === 'feedback' ? 'fileDialog.feedback' : 'fileDialog.verifyBundle') });
 }
 
 /** Writes a bundle; progress arrives as `export-progress` events (see onExportProgress). */
 export function exportBundle(full: boolean, path: string, overwrite: boolean): Promise<ExportReport> {
-  return invoke<ExportReport>('export_bundle', { full, path, overwrite });
+  return call('export_bundle', { full, path, overwrite });
 }
 
 export function cancelExport(): Promise<void> {
-  return invoke<void>('cancel_export');
+  return call('cancel_export');
 }
 
 export function onExportProgress(handler: (progress: ExportProgress) => void): Promise<UnlistenFn> {
@@ -224,77 +232,77 @@ export function onExportProgress(handler: (progress: ExportProgress) => void): P
 }
 
 export function listBundles(): Promise<BundleRecord[]> {
-  return invoke<BundleRecord[]>('list_bundles');
+  return call('list_bundles');
 }
 
 export function verifyBundle(path: string): Promise<VerifyReport> {
-  return invoke<VerifyReport>('verify_bundle', { path });
+  return call('verify_bundle', { path });
 }
 
 export function importFeedback(path: string): Promise<FeedbackReport> {
-  return invoke<FeedbackReport>('import_feedback', { path });
+  return call('import_feedback', { path });
 }
 
 export function annualFigures(year: number): Promise<AnnualFigures> {
-  return invoke<AnnualFigures>('annual_figures', { year });
+  return call('annual_figures', { year });
 }
 
 /** Writes the year's ledger where the person chooses; null when cancelled. */
 export function saveLedger(year: number): Promise<LedgerReport | null> {
-  return invoke<LedgerReport | null>('save_ledger', { year });
+  return call('save_ledger', { year, title: t('fileDialog.saveLedger') });
 }
 
 /** Writes the year's table 二 where the person chooses; the path, or null when cancelled. */
 export function saveAnnualReport(year: number): Promise<string | null> {
-  return invoke<string | null>('save_annual_report', { year });
+  return call('save_annual_report', { year, title: t('fileDialog.saveAnnualReport') });
 }
 
 export function updateSettings(): Promise<UpdateSettings> {
-  return invoke<UpdateSettings>('update_settings');
+  return call('update_settings');
 }
 
 export function checkUpdate(): Promise<UpdateCheck> {
-  return invoke<UpdateCheck>('check_update');
+  return call('check_update');
 }
 
 /** Downloads (or reads from the folder), verifies and installs the update the last check found. */
 export function installUpdate(onProgress: (progress: UpdateProgress) => void): Promise<void> {
   const channel = new Channel<UpdateProgress>();
   channel.onmessage = onProgress;
-  return invoke<void>('install_update', { onProgress: channel });
+  return call('install_update', { onProgress: channel });
 }
 
 export function restartApp(): Promise<void> {
-  return invoke<void>('restart_app');
+  return call('restart_app');
 }
 
 /** Last sync, what waits to go out, conflicts, PCs with a bad clock. */
 export function syncStatus(): Promise<SyncStatus> {
-  return invoke<SyncStatus>('sync_status');
+  return call('sync_status');
 }
 
 /** Runs a sync round now and answers with what it did (rejects with the round's error). */
 export function syncNow(): Promise<SyncReport> {
-  return invoke<SyncReport>('sync_now');
+  return call('sync_now');
 }
 
 /** Stores the shared folder this PC syncs with and starts a round (joins or creates the catalog there). */
 export function setSyncFolder(folder: string): Promise<void> {
-  return invoke<void>('set_sync_folder', { folder });
+  return call('set_sync_folder', { folder });
 }
 
 /** The native folder dialog; null when cancelled. */
 export function pickSyncFolder(): Promise<string | null> {
-  return invoke<string | null>('pick_sync_folder');
+  return call('pick_sync_folder', { title: t('fileDialog.syncFolder') });
 }
 
 export function listConflicts(): Promise<Conflict[]> {
-  return invoke<Conflict[]>('list_conflicts');
+  return call('list_conflicts');
 }
 
 /** Keeps the value of operation opId for the conflict `key`; the choice syncs like any edit. */
 export function settleConflict(key: string, opId: string): Promise<void> {
-  return invoke<void>('settle_conflict', { key, opId });
+  return call('settle_conflict', { key, opId });
 }
 
 /** What the background sync tells the window: its status, a round running, operations that arrived. */
