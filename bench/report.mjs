@@ -4,7 +4,7 @@
 //     [--note "a sentence on how this run differed"]
 //
 // DIR holds what scripts/bench.sh left there: generate-N.json, domain-N.json, window-N.json,
-// binary.json, sync.json (desk-sync-bench --json) and export.json (export_bench --json). bench/FINDINGS.md (written by hand after profiling) is appended to RESULTS.md.
+// binary.json, sync.json (desk-bench sync --json) and export.json (export_bench --json). bench/FINDINGS.md (written by hand after profiling) is appended to RESULTS.md.
 
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -394,7 +394,7 @@ const times = (f) => (f ? `${ratio(f.median)} (${ratio(f.min)}–${ratio(f.max)}
 if (syncFigures) {
   L.push('## Sync: applying other PCs\' operations');
   L.push('');
-  L.push('`desk-sync-bench` (`src-tauri/crates/desk-sync/src/bin/desk-sync-bench.rs`): segments written into a real folder in');
+  L.push('`desk-bench sync` (`src-tauri/crates/desk-bench/src/sync.rs`): segments written into a real folder in');
   L.push('the sync format, then one sync round of a fresh catalog reads, checks and applies them as the app does');
   L.push('(checksums, causal and clock checks, the operation log, register heads, item and list rows, the search');
   L.push('index, due dates, sign-off checks). Baseline: plain SQLite inserting the same operation rows and writing the');

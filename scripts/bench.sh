@@ -2,7 +2,7 @@
 # Benchmarks: how fast and how lean the catalog is at 1,000, 10,000 and 100,000 items, measured
 # against plain baselines in the same run. Builds what it needs in release, generates the catalogs
 # into a temporary folder, runs the domain benchmarks (desk-bench), the window benchmark
-# (bench/window.mjs, the real app under Xvfb over WebDriver), the sync benchmark (desk-sync-bench)
+# (bench/window.mjs, the real app under Xvfb over WebDriver), the sync benchmark (desk-bench sync)
 # and the export benchmark (bench/export.sh), and writes bench/RESULTS.md and bench/results.json.
 # Not part of scripts/test.sh: performance is a goal set here, not a test.
 #
@@ -38,7 +38,6 @@ step "build: the UI, the release app, the benchmark binary"
 (cd ui && npm run build)
 cargo build --release -p disclosure-desk --features disclosure-desk/custom-protocol
 cargo build --release -p desk-bench
-cargo build --release -p desk-sync --bin desk-sync-bench
 APP="$TARGET/release/disclosure-desk"
 BENCH="$TARGET/release/desk-bench"
 printf '{"bytes": %s}\n' "$(stat -c %s "$APP")" >"$WORK/binary.json"
@@ -69,7 +68,7 @@ for n in $SIZES; do
 done
 
 step "sync: applying other PCs' operations, and a new PC from a snapshot"
-"$TARGET/release/desk-sync-bench" --ops "${BENCH_SYNC_OPS:-100000}" --items "${BENCH_SYNC_ITEMS:-100000}" \
+"$BENCH" sync --ops "${BENCH_SYNC_OPS:-100000}" --items "${BENCH_SYNC_ITEMS:-100000}" \
   --runs "${BENCH_SYNC_RUNS:-3}" --json "$WORK/sync.json"
 
 step "export: signed-off items with their attachments, against cp"

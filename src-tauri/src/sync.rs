@@ -1,4 +1,4 @@
-//! Background sync: one worker thread runs `desk_sync::sync_round` when `desk_core`'s
+//! Background sync: one worker thread runs `desk_sync::sync_configured` when `desk_core`'s
 //! `SyncSchedule` says so (at start, a few seconds after local edits, every few minutes, sooner
 //! after a failure, and when the person asks).
 //!
@@ -18,7 +18,7 @@ use desk_core::error::ErrorPayload;
 use desk_core::sync::{SyncProgress, SyncReport, SyncStatus};
 use desk_core::sync_schedule::{SyncSchedule, SyncTiming};
 use desk_store::{Catalog, OpenOptions};
-use desk_sync::{FsFolder, SyncError, SyncOptions};
+use desk_sync::{RoundEvent, SyncOptions};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -149,57 +149,37 @@ fn run(data_dir: &Path, host: &dyn SyncHost, requests: &Receiver<Request>, timin
 
 /// One round against the folder the person chose; nothing to do before one is chosen.
 fn round(catalog: &mut Catalog, host: &dyn SyncHost) -> Result<SyncReport, ErrorPayload> {
-    let folder = catalog
-        .sync_value("folder")
-        .map_err(|e| e.payload())?
-        .filter(|f| !f.is_empty());
-    let Some(folder) = folder else {
-        return Err(ErrorPayload::new(
-            "sync_no_folder",
-            "no shared folder is chosen yet: choose one in the settings",
-        ));
-    };
-    host.running(true);
-    let result = round_in(catalog, &folder, host);
-    host.running(false);
-    match &result {
-        Ok(report) => {
-            let applied: u32 = report.applied.iter().map(|a| a.ops).sum();
-            if applied > 0 || !report.device_changes.is_empty() || report.joined_catalog {
-                host.applied(applied);
+    let mut started = false;
+    let mut told_at: Option<Instant> = None;
+    let mut on_event = |event: RoundEvent| match event {
+        RoundEvent::Started => {
+            started = true;
+            host.running(true);
+        }
+        RoundEvent::Progress(progress) => {
+            // A window needs a few updates a second, not one per segment of a 100,000-item pull.
+            let finished = progress.segments_done >= progress.segments_total;
+            if finished || told_at.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+                told_at = Some(Instant::now());
+                host.progress(progress);
             }
         }
-        Err(e) => log::warn!("sync: {}: {}", e.code, e.message),
+    };
+    let result = desk_sync::sync_configured(catalog, None, &SyncOptions::default(), &mut on_event)
+        .map_err(|e| e.payload());
+    if started {
+        host.running(false);
+        match &result {
+            Ok(report) => {
+                let applied: u32 = report.applied.iter().map(|a| a.ops).sum();
+                if applied > 0 || !report.device_changes.is_empty() || report.joined_catalog {
+                    host.applied(applied);
+                }
+            }
+            Err(e) => log::warn!("sync: {}: {}", e.code, e.message),
+        }
     }
     result
-}
-
-fn round_in(
-    catalog: &mut Catalog,
-    folder: &str,
-    host: &dyn SyncHost,
-) -> Result<SyncReport, ErrorPayload> {
-    let share = FsFolder::open(Path::new(folder)).map_err(|e| {
-        let error = SyncError::from_io(folder, e);
-        // The engine records its own failures; a folder that does not open never reaches it.
-        let _ = catalog.set_sync_value("last_error", error.code());
-        error.payload()
-    })?;
-    let options = SyncOptions {
-        folder_label: folder.to_string(),
-        ..SyncOptions::default()
-    };
-    let mut told_at: Option<Instant> = None;
-    let mut on_progress = |progress: &SyncProgress| {
-        // A window needs a few updates a second, not one per segment of a 100,000-item pull.
-        let finished = progress.segments_done >= progress.segments_total;
-        if finished || told_at.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
-            told_at = Some(Instant::now());
-            host.progress(progress);
-        }
-    };
-    desk_sync::sync_round_with_progress(catalog, &share, &options, &mut on_progress)
-        .map_err(|e| e.payload())
 }
 
 /// The window side: events to every window, and a fresh catalog after remote changes.

@@ -4,7 +4,7 @@
 //!
 //! `desk-bench generate` writes a catalog the app opens normally; `desk-bench run` measures and
 //! writes its figures as JSON; `desk-bench query` and `desk-bench sql` time one query, to profile
-//! it. `scripts/bench.sh` runs it all with the window benchmark (`bench/window.mjs`), and
+//! it; `desk-bench sync` measures a sync round bringing in other PCs' operations. `scripts/bench.sh` runs it all with the window benchmark (`bench/window.mjs`), and
 //! `bench/report.mjs` writes `bench/RESULTS.md` and `bench/results.json`.
 
 pub mod domain;
@@ -12,4 +12,5 @@ pub mod generate;
 pub mod plan;
 pub mod rng;
 pub mod stats;
+pub mod sync;
 pub mod vocab;

@@ -78,6 +78,24 @@ enum Command {
         repeat: usize,
         sql: String,
     },
+    /// Measures sync applying other PCs' operations, and a new PC from a snapshot, against plain
+    /// SQLite; prints the table and writes the figures as JSON.
+    Sync {
+        /// Remote operations to apply (a fifth of them create items, the rest edit them).
+        #[arg(long, default_value_t = 100_000)]
+        ops: usize,
+        /// Items in the snapshot a new PC starts from.
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// Also write the table (Markdown) to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Writes a work plan of N tasks in the sample plan's text format.
     Plan {
         #[arg(long)]
@@ -148,6 +166,19 @@ fn main() {
             repeat,
             sql,
         } => sql_timing(&data_dir, &sql, repeat).map_err(|e| e.to_string()),
+        Command::Sync {
+            ops,
+            items,
+            runs,
+            out,
+            json,
+        } => desk_bench::sync::run(&desk_bench::sync::SyncBenchOptions {
+            ops,
+            items,
+            runs,
+            out,
+            json,
+        }),
         Command::Plan { tasks, seed, out } => {
             std::fs::write(&out, desk_bench::plan::generate_plan(tasks, seed, 0))
                 .map_err(|e| format!("{}: {e}", out.display()))

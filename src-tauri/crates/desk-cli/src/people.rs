@@ -2,10 +2,38 @@
 
 use crate::text::{parse_role, Registry};
 use crate::{fail, open, print_json, Cli, Failure, Outcome};
+use clap::Subcommand;
 use desk_core::assign::{resolve_person, Names};
 use desk_core::model::{Person, Role};
 use desk_core::plan_import::{fold_name, match_department};
 use desk_store::Catalog;
+
+#[derive(Subcommand)]
+pub(crate) enum PersonCommand {
+    List,
+    /// desk person add NAME --department D --role clerk[,section_head …]
+    Add {
+        name: String,
+        /// The person's department or unit (name or id).
+        #[arg(long)]
+        department: Option<String>,
+        /// clerk, section_head, coordinator, web_team (or 信息员, 处室负责人, 政务公开办,
+        /// 网站管理员); repeat it or separate with commas.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+}
+
+pub(crate) fn run(cli: &Cli, command: &PersonCommand) -> Outcome {
+    match command {
+        PersonCommand::List => list(cli),
+        PersonCommand::Add {
+            name,
+            department,
+            roles,
+        } => add(cli, name, department.as_deref(), roles),
+    }
+}
 
 /// A person by name (either script) or id; unknown or shared names are refused with their
 /// own codes (`unknown_person`, `ambiguous_person`).

@@ -1,4 +1,5 @@
-//! Catalog-wide reading: progress per department, the audit log, an item's history.
+//! Catalog-wide reading: progress per department, the audit log, an item's history, where the
+//! data is and what it holds.
 
 use crate::people::find_person;
 use crate::review::check_labels;
@@ -6,10 +7,11 @@ use crate::text::{
     change_text, entity_label_zh, key_of, pad, pad_left, short, status_text, CheckLabels, Registry,
 };
 use crate::{fail, open, print_json, today, Cli, Failure, Outcome};
+use clap::Args;
 use desk_core::fields::{parse_date, status_label_zh};
 use desk_core::model::Status;
 use desk_core::query::AuditQuery;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn progress(cli: &Cli) -> Outcome {
     let catalog = open(cli)?;
@@ -71,13 +73,25 @@ pub fn progress(cli: &Cli) -> Outcome {
     Ok(())
 }
 
-pub struct LogOptions<'a> {
-    pub person: Option<&'a str>,
-    pub from: Option<&'a str>,
-    pub to: Option<&'a str>,
-    pub limit: Option<u32>,
-    pub offset: u32,
-    pub csv: Option<&'a PathBuf>,
+#[derive(Args)]
+pub(crate) struct LogArgs {
+    /// Only this person's changes (name or id).
+    #[arg(long)]
+    person: Option<String>,
+    /// First day (2019-03-05, 2019/3/5, 2019年3月5日 …).
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day, included.
+    #[arg(long)]
+    to: Option<String>,
+    /// Entries per page (default 200, at most 2000).
+    #[arg(long)]
+    limit: Option<u32>,
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+    /// Write every matching entry to FILE as CSV (UTF-8 with BOM, opens in Excel and WPS).
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
 }
 
 fn date(flag: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>, Failure> {
@@ -85,9 +99,9 @@ fn date(flag: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>, Fai
         .transpose()
 }
 
-pub fn log(cli: &Cli, options: &LogOptions) -> Outcome {
+pub(crate) fn log(cli: &Cli, options: &LogArgs) -> Outcome {
     let catalog = open(cli)?;
-    let author_id = match options.person.map(str::trim) {
+    let author_id = match options.person.as_deref().map(str::trim) {
         None => None,
         // Changes made before anyone chose a person are recorded under the system user.
         Some(text) if text.starts_with("os:") || text == "system" => Some(text.to_string()),
@@ -95,8 +109,8 @@ pub fn log(cli: &Cli, options: &LogOptions) -> Outcome {
     };
     let query = AuditQuery {
         author_id,
-        from: date("--from", options.from)?,
-        to: date("--to", options.to)?,
+        from: date("--from", options.from.as_deref())?,
+        to: date("--to", options.to.as_deref())?,
         offset: options.offset,
         limit: options.limit.unwrap_or(0),
     };
@@ -108,7 +122,7 @@ pub fn log(cli: &Cli, options: &LogOptions) -> Outcome {
             ));
         }
     }
-    if let Some(path) = options.csv {
+    if let Some(path) = &options.csv {
         let csv = catalog.audit_csv(&query)?;
         let total = catalog
             .audit_log(&AuditQuery {
@@ -218,4 +232,18 @@ fn same_moment(a: &str, b: &str) -> bool {
         (Ok(a), Ok(b)) => (a - b).num_seconds().abs() <= 1,
         _ => a == b,
     }
+}
+
+/// `desk info`: where the data is and what it holds.
+pub(crate) fn info(cli: &Cli) -> Outcome {
+    let catalog = open(cli)?;
+    let info = catalog.app_info(env!("CARGO_PKG_VERSION"), Path::new(""))?;
+    if cli.json {
+        return print_json(&info);
+    }
+    outln!("data folder: {}", info.data_dir);
+    outln!("database:    {}", info.database_path);
+    outln!("device:      {}", info.device_id);
+    outln!("items:       {}", info.item_count);
+    Ok(())
 }

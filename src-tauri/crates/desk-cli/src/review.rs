@@ -3,6 +3,7 @@
 
 use crate::text::{field_text, pad, short, state_text, status_text, CheckLabels, Registry};
 use crate::{fail, open, print_json, today, Cli, Failure, Outcome};
+use clap::Subcommand;
 use desk_core::checklist::{CheckState, CheckView, Finding, ItemChecklist};
 use desk_core::due::DueInfo;
 use desk_core::model::{Attachment, Item, Status};
@@ -13,6 +14,39 @@ use desk_core::workflow::Action;
 use desk_store::Catalog;
 use serde_json::Value;
 use std::path::Path;
+
+#[derive(Subcommand)]
+pub(crate) enum CheckCommand {
+    /// Every check: group, key, label, state, who marked it, what the rules found.
+    List { item: String },
+    /// Mark one check: desk check set ITEM KEY pass|fail|na|pending [--note TEXT]
+    Set {
+        item: String,
+        /// The check's key or label.
+        key: String,
+        /// pass, fail, na, pending (通过, 不通过, 不适用, 待查).
+        state: String,
+        /// Why it failed or does not apply (required then).
+        #[arg(long, default_value = "", hide_default_value = true)]
+        note: String,
+    },
+    /// Move the item's checklist to the newest template for its category.
+    Upgrade { item: String },
+}
+
+/// `desk check`: the checklist commands.
+pub(crate) fn check(cli: &Cli, command: &CheckCommand) -> Outcome {
+    match command {
+        CheckCommand::List { item } => check_list(cli, item),
+        CheckCommand::Set {
+            item,
+            key,
+            state,
+            note,
+        } => check_set(cli, item, key, state, note),
+        CheckCommand::Upgrade { item } => check_upgrade(cli, item),
+    }
+}
 
 fn to_value<T: serde::Serialize>(value: &T) -> Result<Value, Failure> {
     serde_json::to_value(value).map_err(|e| fail("internal", e.to_string()))

@@ -4,7 +4,7 @@
 
 use crate::{fail, open, print_json, Cli, Failure, Outcome};
 use clap::{Args, Subcommand};
-use desk_sync::{FsFolder, SyncError, SyncOptions};
+use desk_sync::{SyncError, SyncOptions};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -79,26 +79,20 @@ pub(crate) fn run_sync(cli: &Cli, args: &SyncArgs) -> Outcome {
         }
         return Ok(());
     }
-    let folder = match &args.folder {
-        Some(folder) => folder.clone(),
-        None => match catalog.sync_value("folder")?.filter(|f| !f.is_empty()) {
-            Some(folder) => PathBuf::from(folder),
-            None => {
-                return Err(fail(
-                    "invalid_argument",
-                    "no shared folder yet: desk sync --folder FOLDER",
-                ))
-            }
-        },
-    };
-    let label = folder.display().to_string();
-    let share =
-        FsFolder::open(&folder).map_err(|e| Failure::from(SyncError::from_io(&label, e)))?;
-    let options = SyncOptions {
-        folder_label: label,
-        ..SyncOptions::default()
-    };
-    let report = desk_sync::sync_round(&mut catalog, &share, &options)?;
+    let report = desk_sync::sync_configured(
+        &mut catalog,
+        args.folder.as_deref(),
+        &SyncOptions::default(),
+        &mut |_| {},
+    )
+    .map_err(|e| match e {
+        // `desk sync` has always answered a missing folder as a command line to complete.
+        SyncError::NoFolder => fail(
+            "invalid_argument",
+            "no shared folder yet: desk sync --folder FOLDER",
+        ),
+        other => Failure::from(other),
+    })?;
     if cli.json {
         return print_json(&report);
     }

@@ -2,12 +2,35 @@
 
 use crate::text::Registry;
 use crate::{fail, open, print_json, Cli, Failure, Outcome};
+use clap::Subcommand;
 use desk_core::checklist::ChecklistTemplate;
 use desk_core::plan_import::fold_name;
 use desk_store::Catalog;
 use serde_json::{Map, Value};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub(crate) enum TemplateCommand {
+    /// The newest version of every template.
+    List,
+    /// One template (id or name); --json gives the JSON `template save` reads.
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Save a template from a JSON file as its next version ("id": "" for a new one).
+    Save { file: PathBuf },
+}
+
+pub(crate) fn run(cli: &Cli, command: &TemplateCommand) -> Outcome {
+    match command {
+        TemplateCommand::List => list(cli),
+        TemplateCommand::Show { id, version } => show(cli, id, *version),
+        TemplateCommand::Save { file } => save(cli, file),
+    }
+}
 
 /// A template file is a few kilobytes; anything this big is the wrong file.
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;

@@ -18,7 +18,7 @@
 //! catalog does not hold; the office fills them in.
 
 use crate::error::{ExportError, Result};
-use crate::ledger::{save_workbook, Styles};
+use crate::workbook::{save_workbook, Styles};
 use chrono::{Datelike, NaiveDate};
 use desk_core::export::{AnnualFigures, CountRow, DocumentFigures};
 use desk_core::model::{Category, Department, Disclosure, Item, Validity};

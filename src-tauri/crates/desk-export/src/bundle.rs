@@ -10,6 +10,7 @@
 //! compressed, and storing them keeps an export of a gigabyte close to the speed of a copy.
 
 use crate::copy::{copy_attachments, Blob};
+use crate::digest::sha256_hex;
 use crate::error::{ExportError, Result};
 use crate::html;
 use chrono::{SecondsFormat, Utc};
@@ -22,7 +23,6 @@ use desk_core::model::{Attachment, Item};
 use desk_core::signoff::Signoff;
 use desk_store::ExportSource;
 use desk_store::{Catalog, StoreError};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -391,17 +391,4 @@ pub fn export(
         excluded_counts: plan.excluded_counts,
         void: plan.void,
     })
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }

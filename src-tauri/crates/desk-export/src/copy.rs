@@ -4,7 +4,7 @@
 //! recorded stops the export, as does `cancel`. The calling thread meanwhile does other work and
 //! then relays progress, so the progress callback is only ever called on it.
 
-use crate::bundle::hex;
+use crate::digest::hex;
 use crate::error::{ExportError, Result};
 use sha2::{Digest, Sha256};
 use std::fs::File;

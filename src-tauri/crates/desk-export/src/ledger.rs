@@ -8,12 +8,13 @@
 
 use crate::annual::{figures, in_force_at_end_of, issued_on, DocumentKind, Kinds};
 use crate::error::{ExportError, Result};
+use crate::workbook::{save_workbook, Styles};
 use chrono::{Datelike, NaiveDate};
 use desk_core::export::LedgerReport;
 use desk_core::fields::status_label_zh;
 use desk_core::model::{Category, Disclosure, Item, Validity};
 use desk_store::Catalog;
-use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Workbook, Worksheet, XlsxError};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -31,60 +32,6 @@ pub const LEDGER_COLUMNS: [&str; 12] = [
     "网址",
     "状态",
 ];
-
-pub(crate) struct Styles {
-    pub title: Format,
-    pub header: Format,
-    pub group: Format,
-    pub cell: Format,
-    pub date: Format,
-}
-
-impl Styles {
-    pub fn new() -> Styles {
-        let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-        Styles {
-            title: Format::new().set_bold().set_font_size(14),
-            header: Format::new()
-                .set_bold()
-                .set_border(FormatBorder::Thin)
-                .set_background_color(Color::RGB(0xF2F2F2)),
-            group: Format::new()
-                .set_bold()
-                .set_border(FormatBorder::Thin)
-                .set_background_color(Color::RGB(0xE8EEF7)),
-            date: cell.clone().set_num_format("yyyy-mm-dd"),
-            cell,
-        }
-    }
-}
-
-/// Saves under a temporary name beside `out`, then renames.
-pub(crate) fn save_workbook(workbook: &mut Workbook, out: &Path, overwrite: bool) -> Result<()> {
-    if !overwrite && out.exists() {
-        return Err(ExportError::FileExists {
-            path: out.to_path_buf(),
-        });
-    }
-    let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-        ExportError::InvalidArgument(format!("{} is not a file name", out.display()))
-    })?;
-    let partial = out.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
-    if let Err(e) = workbook.save(&partial) {
-        let _ = std::fs::remove_file(&partial);
-        return Err(ExportError::Workbook {
-            path: out.to_path_buf(),
-            detail: e.to_string(),
-        });
-    }
-    std::fs::rename(&partial, out).map_err(|source| {
-        let _ = std::fs::remove_file(&partial);
-        ExportError::Write {
-            path: out.to_path_buf(),
-            source,
-        }
-    })
-}
 
 /// The date an item belongs to a year's ledger by.
 pub fn ledger_date(item: &Item) -> Option<NaiveDate> {

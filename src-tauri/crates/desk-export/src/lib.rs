@@ -12,10 +12,12 @@
 pub mod annual;
 pub mod bundle;
 mod copy;
+mod digest;
 pub mod error;
 pub mod feedback;
 mod html;
 pub mod ledger;
 pub mod verify;
+mod workbook;
 
 pub use error::ExportError;

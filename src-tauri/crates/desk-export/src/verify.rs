@@ -9,7 +9,8 @@
 //! from the manifest alone. Every problem found is listed; none stops the others being looked
 //! for unless reading further would mean trusting what was found wrong.
 
-use crate::bundle::{hex, CHECKSUMS, INDEX, MANIFEST};
+use crate::bundle::{CHECKSUMS, INDEX, MANIFEST};
+use crate::digest::hex;
 use desk_core::export::{
     field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments,
     BundleProblem, Manifest, VerifiedItem, VerifyReport, BUNDLE_FORMAT,

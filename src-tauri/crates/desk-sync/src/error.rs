@@ -27,6 +27,8 @@ pub enum SyncError {
     CatalogMismatch { local: String, found: String },
     #[error("the shared folder holds several catalogs ({0}): choose the folder of one catalog")]
     CatalogAmbiguous(String),
+    #[error("no shared folder is chosen yet: choose one in the settings")]
+    NoFolder,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -42,6 +44,7 @@ impl SyncError {
             SyncError::FormatUnreadable(_) => "sync_format_unreadable",
             SyncError::CatalogMismatch { .. } => "sync_catalog_mismatch",
             SyncError::CatalogAmbiguous(_) => "sync_catalog_ambiguous",
+            SyncError::NoFolder => "sync_no_folder",
             SyncError::Store(e) => e.code(),
         }
     }

@@ -1,4 +1,4 @@
-//! `desk-sync-bench`: how fast sync brings operations in, against plain SQLite inserting the
+//! `desk-bench sync`: how fast sync brings operations in, against plain SQLite inserting the
 //! same rows in the same run (DESIGN 5: benchmarks are ratios against a baseline, not timed
 //! tests).
 //!
@@ -9,7 +9,7 @@
 //!
 //! Baseline for both: one SQLite transaction with prepared statements inserting the same
 //! operation rows and writing the same item rows (no merge, no index, no checks).
-//! Usage: desk-sync-bench [--ops N] [--items N] [--runs N] [--out FILE.md] [--json FILE]
+//! Usage: desk-bench sync [--ops N] [--items N] [--runs N] [--out FILE.md] [--json FILE]
 
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
@@ -18,25 +18,23 @@ use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_store::{Catalog, OpenOptions};
 use desk_sync::format::{self, FormatFile, SegmentKind};
 use desk_sync::{FsFolder, SyncFolder, SyncOptions};
+use std::path::PathBuf;
 use std::time::Instant;
 
 const DEVICE: &str = "benchsrc0001";
 const CATALOG: &str = "bench-catalog";
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn flag_value(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
+/// The sizes of a run and where its figures go.
+pub struct SyncBenchOptions {
+    /// Remote operations to apply (a fifth of them create items, the rest edit them).
+    pub ops: usize,
+    /// Items in the snapshot a new PC starts from.
+    pub items: usize,
+    pub runs: usize,
+    /// The table as Markdown.
+    pub out: Option<PathBuf>,
+    /// The figures as JSON (for scripts/bench.sh, which puts them into bench/RESULTS.md).
+    pub json: Option<PathBuf>,
 }
 
 /// `items` creates, then edits until there are `total` operations, each edit based on the
@@ -185,7 +183,9 @@ fn sync_into_fresh(share: &std::path::Path) -> Result<(f64, u32, u32), String> {
 }
 
 /// Plain SQLite: the same operation rows and the same item rows in one transaction, with the
-/// catalog's own connection settings.
+/// catalog's own connection settings. The two narrow tables are the baseline's own, not the
+/// catalog's schema: without its indexes and constraints they are what plain SQLite needs to
+/// hold the rows, and the ratio is against that.
 fn baseline(ops: &[Operation]) -> Result<f64, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut conn =
@@ -265,17 +265,11 @@ fn baseline(ops: &[Operation]) -> Result<f64, String> {
     Ok(start.elapsed().as_secs_f64())
 }
 
-fn main() {
-    if let Err(e) = run() {
-        eprintln!("desk-sync-bench: {e}");
-        std::process::exit(1);
-    }
-}
-
-fn run() -> Result<(), String> {
-    let total = arg("--ops", 100_000);
-    let items = arg("--items", 100_000);
-    let runs = arg("--runs", 1).max(1);
+/// Runs both benchmarks `options.runs` times, printing the table as it goes.
+pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
+    let total = options.ops;
+    let items = options.items;
+    let runs = options.runs.max(1);
     let mut lines = Vec::new();
     let mut say = |line: String| {
         println!("{line}");
@@ -322,11 +316,12 @@ fn run() -> Result<(), String> {
             "snapshot_baseline_seconds": snapshot_plain,
         }));
     }
-    if let Some(out) = flag_value("--out") {
-        std::fs::write(&out, lines.join("\n") + "\n").map_err(|e| format!("{out}: {e}"))?;
+    if let Some(out) = &options.out {
+        std::fs::write(out, lines.join("\n") + "\n")
+            .map_err(|e| format!("{}: {e}", out.display()))?;
     }
     // For scripts/bench.sh, which puts the figures into bench/RESULTS.md.
-    if let Some(out) = flag_value("--json") {
+    if let Some(out) = &options.json {
         let json = serde_json::json!({
             "ops": total,
             "apply_items": (total / 5).max(1),
@@ -334,7 +329,7 @@ fn run() -> Result<(), String> {
             "runs": measured,
         });
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-        std::fs::write(&out, text + "\n").map_err(|e| format!("{out}: {e}"))?;
+        std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(())
 }
