@@ -23,6 +23,7 @@ use desk_core::hlc::Hlc;
 use desk_core::merge::{self, Head, VersionVector};
 use desk_core::model::{Department, Item, Person};
 use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_core::problem::Code;
 use desk_core::settings::CatalogSettings;
 use desk_core::signoff::Signoff;
 use desk_core::workdays::WorkCalendar;
@@ -1090,12 +1091,16 @@ pub(crate) fn settle_in(
     let mut parts = key.splitn(3, '/');
     let (Some(entity), Some(entity_id), Some(field)) = (parts.next(), parts.next(), parts.next())
     else {
-        return Err(StoreError::InvalidArgument(format!(
-            "{key} is not a conflict key (entity/id/field): see `desk conflicts list`"
+        return Err(StoreError::refused(Code::ConflictKeyInvalid.problem(
+            "key",
+            format!("{key} is not a conflict key (entity/id/field): see `desk conflicts list`"),
         )));
     };
-    let kind = EntityKind::parse(entity)
-        .ok_or_else(|| StoreError::InvalidArgument(format!("unknown entity {entity}")))?;
+    let kind = EntityKind::parse(entity).ok_or_else(|| {
+        StoreError::refused(
+            Code::ConflictKeyInvalid.problem("key", format!("unknown entity {entity}")),
+        )
+    })?;
     let heads = load_heads(tx, kind, entity_id, field, "")?;
     let chosen = heads
         .iter()
@@ -1295,9 +1300,10 @@ impl crate::Catalog {
     /// PC ever synced, so two catalogs are never mixed by accident.
     pub fn join_catalog(&mut self, catalog_id: &str) -> Result<()> {
         if self.sync_value("folder_catalog")?.is_some() {
-            return Err(StoreError::InvalidArgument(
-                "this catalog already syncs with another shared folder's catalog".into(),
-            ));
+            return Err(StoreError::refused(Code::CatalogAlreadyJoined.problem(
+                "catalog_id",
+                "this catalog already syncs with another shared folder's catalog",
+            )));
         }
         meta_set(&self.conn, "catalog_id", catalog_id)
     }
@@ -1401,9 +1407,10 @@ impl crate::Catalog {
         mut next: impl FnMut(u64) -> std::result::Result<Option<RemoteSegment>, E>,
     ) -> std::result::Result<ApplyOutcome, E> {
         if device == self.device_id {
-            return Err(
-                StoreError::InvalidArgument("a PC does not apply its own segments".into()).into(),
-            );
+            return Err(StoreError::refused(
+                Code::OwnSegments.problem("device", "a PC does not apply its own segments"),
+            )
+            .into());
         }
         self.roomy_cache()?;
         let mut total = ApplyOutcome::default();
