@@ -582,6 +582,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn an_items_own_text_is_scanned_and_masked_field_by_field() {
+        let mut item = Item::blank("item-1".into());
+        item.title = "通知".into();
+        item.summary = "联系电话13812345678".into();
+        item.keywords = vec!["13912345678".into(), "招生".into()];
+        item.notes = "内部备注13812345678".into();
+        let hits = scan_item(&item);
+        let fields: Vec<&str> = hits.iter().map(|h| h.field.as_str()).collect();
+        assert_eq!(fields, ["summary", "keywords"]);
+        assert!(hits.iter().all(is_maskable));
+        let masked = mask_item(&item, &hits).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(masked.summary, "联系电话138****5678");
+        assert_eq!(masked.keywords, ["139****5678", "招生"]);
+        assert_eq!(masked.notes, item.notes);
+        let in_file = PiiHit {
+            field: format!("{ATTACHMENT_FIELD_PREFIX}名单.txt"),
+            ..hits[0].clone()
+        };
+        assert!(!is_maskable(&in_file));
+    }
+
     /// A complete ID number from its first 17 digits.
     fn id(first17: &str) -> String {
         let digits: [u8; 17] = first17.as_bytes().try_into().expect("17 ASCII digits");
