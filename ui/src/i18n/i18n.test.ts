@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import zhCN from './zh-CN';
 import en from './en';
 import { catalogs, fill, hasKey, setLang, t, tDynamic, tIn, type Lang } from './index.svelte';
+import { PROBLEM_CODES as RULE_PROBLEM_CODES } from '../ipc/rules';
 import { ITEM_FIELDS, STATUSES, DISCLOSURES, VALIDITIES, AUDIENCES, WITHHELD_REASONS, LINK_KINDS, ROLES, DEPARTMENT_KINDS } from '../lib/item';
 
 function leaves(node: unknown, prefix = ''): Map<string, unknown> {
@@ -71,6 +72,11 @@ describe('message catalogs', () => {
 
   it.each(LANGS)('%s translates every field problem code', (lang) => {
     for (const code of PROBLEM_CODES) expect(hasKey(`problems.${code}`, lang), code).toBe(true);
+  });
+
+  it.each(LANGS)('%s translates every problem code the domain declares (generated)', (lang) => {
+    expect(RULE_PROBLEM_CODES.length).toBeGreaterThan(PROBLEM_CODES.length);
+    for (const code of RULE_PROBLEM_CODES) expect(hasKey(`problems.${code}`, lang), code).toBe(true);
   });
 
   it.each(LANGS)('%s translates every plan warning code', (lang) => {

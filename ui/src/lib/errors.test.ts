@@ -28,6 +28,19 @@ describe('errors', () => {
     expect(errorDetail({ code: 'sync_conflict', message: 'already in the headline', problems: [] })).toBe('');
   });
 
+  it('says a refusal\'s problems in the person\'s language instead of the backend\'s words', () => {
+    setLang('en');
+    const refused = {
+      code: 'invalid_argument',
+      message: 'the due period must be between 1 and 250 working days',
+      problems: [{ field: 'due_working_days', code: 'due_days_out_of_range', message: 'the due period must be between 1 and 250 working days' }],
+    };
+    expect(errorDetail(refused)).toBe('A time limit must be from 1 to 250 working days.');
+    setLang('zh-CN');
+    const line = { field: '2', code: 'calendar_bad_date', message: 'line 2: `2027-02-30` is not a valid date' };
+    expect(errorDetail({ code: 'invalid_argument', message: line.message, problems: [line] })).toBe('第 2 行：日期无效，应写作 YYYY-MM-DD（例如 2019-02-04）。');
+  });
+
   it('turns anything thrown into a payload', () => {
     expect(toErrorPayload({ code: 'not_found', message: 'gone', problems: [] }).code).toBe('not_found');
     expect(toErrorPayload({ code: 'x' })).toEqual({ code: 'x', message: '', problems: [] });

@@ -4,6 +4,26 @@
 
 import type { ErrorPayload, FieldProblem } from '../ipc/bindings';
 import { hasKey, tDynamic, t } from '../i18n/index.svelte';
+import {
+  CHECK_KEY_MAX_CHARS,
+  COMMENT_PERIOD_DAYS_MAX,
+  COMMENT_PERIOD_DAYS_MIN,
+  DUE_DAYS_MAX,
+  DUE_DAYS_MIN,
+  OFFICE_YEAR_MAX,
+  OFFICE_YEAR_MIN,
+} from '../ipc/rules';
+
+/** The backend's limits, for the translations of the problems that name them. */
+const LIMITS = {
+  CHECK_KEY_MAX_CHARS,
+  COMMENT_PERIOD_DAYS_MAX,
+  COMMENT_PERIOD_DAYS_MIN,
+  DUE_DAYS_MAX,
+  DUE_DAYS_MIN,
+  OFFICE_YEAR_MAX,
+  OFFICE_YEAR_MIN,
+};
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') {
@@ -49,14 +69,22 @@ export const DETAIL_CODES: ReadonlySet<string> = new Set([
   'update_install_failed',
 ]);
 
-/** The backend's own words to show beneath errorText(), or "" when there is nothing to add. */
+/**
+ * What to show beneath errorText(), or "" when there is nothing to add: a refusal's problems in
+ * the person's language, else the backend's own words for the codes above.
+ */
 export function errorDetail(error: ErrorPayload): string {
+  if (error.code === 'invalid_argument' && error.problems.length > 0) return error.problems.map(problemText).join(' ');
   const message = error.message.trim();
   return DETAIL_CODES.has(error.code) && hasKey(`errors.${error.code}`) ? message : '';
 }
 
+/**
+ * A problem in words, from its code. A translation may name the problem's `{field}` (for a
+ * calendar file, the line) and the backend's limits (`{DUE_DAYS_MAX}`).
+ */
 export function problemText(problem: FieldProblem): string {
-  return tDynamic(`problems.${problem.code}`, problem.message || problem.code);
+  return tDynamic(`problems.${problem.code}`, problem.message || problem.code, { ...LIMITS, field: problem.field });
 }
 
 /** Problems grouped by field, in the order they came. */

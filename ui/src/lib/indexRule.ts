@@ -2,6 +2,8 @@
 // The backend parses the rule the same way (desk-core index_rule.rs) and is the authority: these
 // helpers only preview, they never decide whether a rule may be saved.
 
+import { INDEX_RULE_MAX_SEQ_WIDTH as MAX_SEQ_WIDTH } from '../ipc/rules';
+
 /** What the placeholders stand for in an example. */
 export interface IndexExampleContext {
   org: string;
@@ -11,8 +13,6 @@ export interface IndexExampleContext {
   seq: number;
 }
 
-/** The widest serial the backend accepts ({seq:12}). */
-const MAX_SEQ_WIDTH = 12;
 
 type Token =
   | { kind: 'text'; text: string }

@@ -91,7 +91,8 @@ export const ITEM_FIELDS: readonly ItemField[] = [
 ];
 
 /** Fields only workflow actions change: a save keeps the stored values whatever the form sends. */
-export const WORKFLOW_FIELDS: readonly ItemField[] = ['status', 'status_note', 'changed_after_signoff', 'published_url'];
+/** Fields only the workflow changes (generated from desk-core). */
+export { WORKFLOW_FIELDS } from '../ipc/rules';
 
 /** The workflow actions in the order their buttons appear. */
 export const ACTIONS: readonly Action[] = [

@@ -3,15 +3,12 @@
 
 import type { ItemChecklist, PiiHit } from '../ipc/bindings';
 import { tDynamic, tIn, type Lang } from '../i18n/index.svelte';
+import { ATTACHMENT_FIELD_PREFIX, MASKABLE_FIELDS } from '../ipc/rules';
 import { isItemField } from './item';
 
-/** The fields the backend's apply_masks rewrites. */
-export const MASKABLE_FIELDS: ReadonlySet<string> = new Set(['title', 'summary', 'elements', 'legal_basis', 'issuing_body', 'keywords']);
-
-const ATTACHMENT_PREFIX = 'attachment:';
-
+/** Whether the backend can mask the hit in place: it is in one of the item's own text fields. */
 export function isMaskable(hit: PiiHit): boolean {
-  return MASKABLE_FIELDS.has(hit.field);
+  return (MASKABLE_FIELDS as readonly string[]).includes(hit.field);
 }
 
 /** Every personal-data hit on the checklist, once each. */
@@ -36,7 +33,7 @@ export function piiHits(checklist: ItemChecklist | null | undefined): PiiHit[] {
 
 /** Where a hit was found: the field's label, or the attachment's name. */
 export function hitFieldLabel(field: string, lang: Lang): string {
-  if (field.startsWith(ATTACHMENT_PREFIX)) return tIn(lang, 'pii.attachmentField', { name: field.slice(ATTACHMENT_PREFIX.length) });
+  if (field.startsWith(ATTACHMENT_FIELD_PREFIX)) return tIn(lang, 'pii.attachmentField', { name: field.slice(ATTACHMENT_FIELD_PREFIX.length) });
   if (isItemField(field)) return tIn(lang, `fields.${field}`);
   return field;
 }

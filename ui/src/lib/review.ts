@@ -16,6 +16,7 @@ import type {
 } from '../ipc/bindings';
 import { t, tDynamic, type Lang } from '../i18n/index.svelte';
 import { errorText } from './errors';
+import { SIGNED_FIELDS } from '../ipc/rules';
 import { WORKFLOW_FIELDS } from './item';
 import { fieldLabel } from './history';
 import type { Tone } from './status';
@@ -201,25 +202,13 @@ export function rebaseItem(local: Item, base: Item, server: Item): Item {
   return JSON.parse(JSON.stringify(out)) as Item;
 }
 
-/** Statuses a sign-off stands behind: any change to signed content voids it. */
-export const SIGNED_STATUSES: readonly Status[] = ['signed_off', 'exported', 'published'];
-
-/** Fields a sign-off does not cover (the backend's `is_signed_content` leaves them out). */
-const UNSIGNED_FIELDS: ReadonlySet<string> = new Set([
-  ...WORKFLOW_FIELDS,
-  'notes',
-  'source',
-  'due_date',
-  'clerk_id',
-  'reviewer_id',
-  'signer_id',
-  'date_published',
-  'validity',
-]);
+/** Statuses a sign-off stands behind: any change to signed content voids it (generated from desk-core). */
+export { SIGNED_STATUSES } from '../ipc/rules';
 
 /** The signed fields that differ between the form and the stored item: saving them voids a sign-off. */
 export function changedSignedFields(local: Item, stored: Item): string[] {
   const a = local as unknown as Record<string, unknown>;
   const b = stored as unknown as Record<string, unknown>;
-  return Object.keys(stored).filter((key) => key !== 'id' && !UNSIGNED_FIELDS.has(key) && JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+  const signed: readonly string[] = SIGNED_FIELDS;
+  return Object.keys(stored).filter((key) => signed.includes(key) && JSON.stringify(a[key]) !== JSON.stringify(b[key]));
 }

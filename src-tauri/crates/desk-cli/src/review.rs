@@ -590,7 +590,7 @@ pub fn mask(cli: &Cli, item: &str) -> Outcome {
     let hits = pii_hits(&review);
     let (in_attachments, in_text): (Vec<PiiHit>, Vec<PiiHit>) = hits
         .into_iter()
-        .partition(|h| h.field.starts_with("attachment:"));
+        .partition(|h| !desk_core::pii::is_maskable(h));
     let saved = if in_text.is_empty() {
         catalog.item(item)?
     } else {

@@ -8,6 +8,8 @@
 
 use crate::model::{Disclosure, Item, LinkKind, Status};
 use crate::pii::PiiHit;
+use crate::problem::Code;
+use crate::validate::FieldProblem;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -283,44 +285,111 @@ pub struct CheckFacts {
     pub damaged_attachments: Vec<String>,
 }
 
-/// Checks a template before it is saved: keys present, unique and simple, labels present.
-pub fn validate_template(template: &ChecklistTemplate) -> Result<(), String> {
+/// The longest check key, in ASCII characters.
+pub const CHECK_KEY_MAX_CHARS: usize = 64;
+/// Besides ASCII letters and digits, the characters a check key may use.
+pub const CHECK_KEY_SYMBOLS: &str = "_-";
+/// The shortest and longest minimum comment period a template may ask for, in days.
+pub const COMMENT_PERIOD_DAYS_MIN: u32 = 1;
+pub const COMMENT_PERIOD_DAYS_MAX: u32 = 365;
+
+/// Whether a check key is 1–64 ASCII letters, digits, '_' or '-' (keys name marks and ops).
+pub fn check_key_valid(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= CHECK_KEY_MAX_CHARS
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || CHECK_KEY_SYMBOLS.contains(c))
+}
+
+/// Checks a template before it is saved: a name, at least one check, keys present, unique and
+/// simple, labels present, comment periods in range. Every problem is reported at once; a
+/// check's problems name it as `checks.<index>.<part>`.
+pub fn validate_template(template: &ChecklistTemplate) -> Result<(), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
     if template.name.trim().is_empty() {
-        return Err("the template has no name".into());
+        problems.push(Code::TemplateNameEmpty.problem("name", "the template has no name"));
     }
     if template.checks.is_empty() {
-        return Err("the template has no checks: add at least one".into());
+        problems.push(
+            Code::TemplateNoChecks
+                .problem("checks", "the template has no checks: add at least one"),
+        );
     }
     let mut seen = std::collections::HashSet::new();
-    for check in &template.checks {
-        let key_ok = !check.key.is_empty()
-            && check.key.len() <= 64
-            && check
-                .key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !key_ok {
-            return Err(format!(
-                "the check key \"{}\" must be 1–64 letters, digits, '_' or '-'",
-                check.key
+    for (index, check) in template.checks.iter().enumerate() {
+        let field = |part: &str| format!("checks.{index}.{part}");
+        if !check_key_valid(&check.key) {
+            let code = if check.key.is_empty() {
+                Code::CheckKeyEmpty
+            } else {
+                Code::CheckKeyInvalid
+            };
+            problems.push(code.problem(
+                field("key"),
+                format!(
+                    "the check key \"{}\" must be 1–{CHECK_KEY_MAX_CHARS} letters, digits, '_' or '-'",
+                    check.key
+                ),
+            ));
+        } else if !seen.insert(check.key.as_str()) {
+            problems.push(Code::CheckKeyRepeated.problem(
+                field("key"),
+                format!("the check key \"{}\" is used twice", check.key),
             ));
         }
-        if !seen.insert(check.key.as_str()) {
-            return Err(format!("the check key \"{}\" is used twice", check.key));
-        }
         if check.label.trim().is_empty() {
-            return Err(format!("the check \"{}\" has no label", check.key));
+            problems.push(Code::CheckLabelEmpty.problem(
+                field("label"),
+                format!("the check \"{}\" has no label", check.key),
+            ));
         }
         if let CheckRule::CommentPeriod { min_days } = check.rule {
-            if !(1..=365).contains(&min_days) {
-                return Err(format!(
-                    "the minimum comment period of \"{}\" must be 1–365 days",
-                    check.label
+            if !(COMMENT_PERIOD_DAYS_MIN..=COMMENT_PERIOD_DAYS_MAX).contains(&min_days) {
+                problems.push(Code::CommentPeriodOutOfRange.problem(
+                    field("rule"),
+                    format!(
+                        "the minimum comment period of \"{}\" must be {COMMENT_PERIOD_DAYS_MIN}–{COMMENT_PERIOD_DAYS_MAX} days",
+                        check.label
+                    ),
                 ));
             }
         }
     }
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The other template (of `latest`, the newest version of each) that already serves one of this
+/// template's categories, or the other default when this one is the default: two templates for one
+/// category would make the choice arbitrary.
+pub fn category_clash(
+    template: &ChecklistTemplate,
+    latest: &[ChecklistTemplate],
+) -> Option<FieldProblem> {
+    let other = latest
+        .iter()
+        .filter(|other| other.id != template.id)
+        .find(|other| {
+            if template.category_ids.is_empty() {
+                other.category_ids.is_empty()
+            } else {
+                other
+                    .category_ids
+                    .iter()
+                    .any(|c| template.category_ids.contains(c))
+            }
+        })?;
+    Some(Code::TemplateCategoryTaken.problem(
+        "category_ids",
+        format!(
+            "the template \"{}\" already serves this category: edit that one instead",
+            other.name
+        ),
+    ))
 }
 
 /// The template for a category: the most specific one that names the category or one of its

@@ -5,6 +5,9 @@
 //! the only part that needs the catalog (the next free number for the same prefix), so the rule
 //! splits into the text around `{seq}` and leaves counting to the store.
 
+use crate::problem::Code;
+use crate::validate::FieldProblem;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexRule {
     before_seq: Vec<Piece>,
@@ -30,6 +33,9 @@ pub struct IndexContext<'a> {
     pub year: i32,
 }
 
+/// The widest serial a rule may ask for (`{seq:12}`).
+pub const MAX_SEQ_WIDTH: usize = 12;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndexRuleError {
     #[error("the 索引号 rule must contain {{seq}} exactly once (for example {{org}}-{{year}}-{{seq:4}})")]
@@ -40,6 +46,21 @@ pub enum IndexRuleError {
     Unknown(String),
     #[error("the 索引号 rule has an unclosed {{")]
     Unclosed,
+}
+
+impl IndexRuleError {
+    pub fn code(&self) -> Code {
+        match self {
+            IndexRuleError::SeqCount => Code::IndexRuleSeqCount,
+            IndexRuleError::Unknown(_) => Code::IndexRuleUnknownPlaceholder,
+            IndexRuleError::Unclosed => Code::IndexRuleUnclosed,
+        }
+    }
+
+    /// The refusal as a problem of the settings' `index_rule`.
+    pub fn problem(&self) -> FieldProblem {
+        self.code().problem("index_rule", self.to_string())
+    }
 }
 
 impl IndexRule {
@@ -68,7 +89,7 @@ impl IndexRule {
                 "year" => Some(Piece::Year),
                 "seq" => None,
                 _ => match name.strip_prefix("seq:").map(str::parse::<usize>) {
-                    Some(Ok(width)) if width <= 12 => None,
+                    Some(Ok(width)) if width <= MAX_SEQ_WIDTH => None,
                     _ => return Err(IndexRuleError::Unknown(name.to_string())),
                 },
             };

@@ -10,6 +10,8 @@
 //! hand rather than with regular expressions because the checks (check digits, birth dates,
 //! issuer prefixes) are arithmetic anyway and offsets must be counted in characters.
 
+use crate::fields::{FieldValueError, ItemField};
+use crate::model::Item;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -105,6 +107,70 @@ pub fn apply_masks(text: &str, field: &str, hits: &[PiiHit]) -> String {
     }
     out.extend(&chars[done..]);
     out
+}
+
+/// The item's own text fields: scanned for personal numbers, and masked in place (keywords one by
+/// one). Attachments are scanned too, but a number inside a file cannot be masked here.
+pub const MASKABLE_FIELDS: [ItemField; 6] = [
+    ItemField::Title,
+    ItemField::Summary,
+    ItemField::Elements,
+    ItemField::LegalBasis,
+    ItemField::IssuingBody,
+    ItemField::Keywords,
+];
+
+/// What a hit's `field` starts with when the number is in an attachment (then the file's name).
+pub const ATTACHMENT_FIELD_PREFIX: &str = "attachment:";
+
+/// Whether a hit is in the item's own text, where [`mask_item`] can replace it.
+pub fn is_maskable(hit: &PiiHit) -> bool {
+    MASKABLE_FIELDS.iter().any(|f| f.key() == hit.field)
+}
+
+/// Every unmasked number in the item's own text fields.
+pub fn scan_item(item: &Item) -> Vec<PiiHit> {
+    let mut hits = Vec::new();
+    for field in MASKABLE_FIELDS {
+        match field {
+            ItemField::Keywords => {
+                for keyword in &item.keywords {
+                    hits.extend(scan_text(field.key(), keyword));
+                }
+            }
+            _ => {
+                if let serde_json::Value::String(text) = item.get(field) {
+                    hits.extend(scan_text(field.key(), &text));
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// The item with the hits of its own text replaced by their masked forms (see [`apply_masks`]).
+pub fn mask_item(item: &Item, hits: &[PiiHit]) -> Result<Item, FieldValueError> {
+    let mut masked = item.clone();
+    for field in MASKABLE_FIELDS {
+        match field {
+            ItemField::Keywords => {
+                masked.keywords = item
+                    .keywords
+                    .iter()
+                    .map(|k| apply_masks(k, field.key(), hits))
+                    .collect();
+            }
+            _ => {
+                if let serde_json::Value::String(text) = item.get(field) {
+                    let replaced = apply_masks(&text, field.key(), hits);
+                    if replaced != text {
+                        masked.set(field, serde_json::Value::String(replaced))?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(masked)
 }
 
 /// The check character of an ID number (ISO 7064 MOD 11-2) from its first 17 digits.
@@ -515,6 +581,28 @@ fn sep_kind(c: char) -> Option<Sep> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_items_own_text_is_scanned_and_masked_field_by_field() {
+        let mut item = Item::blank("item-1".into());
+        item.title = "通知".into();
+        item.summary = "联系电话13812345678".into();
+        item.keywords = vec!["13912345678".into(), "招生".into()];
+        item.notes = "内部备注13812345678".into();
+        let hits = scan_item(&item);
+        let fields: Vec<&str> = hits.iter().map(|h| h.field.as_str()).collect();
+        assert_eq!(fields, ["summary", "keywords"]);
+        assert!(hits.iter().all(is_maskable));
+        let masked = mask_item(&item, &hits).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(masked.summary, "联系电话138****5678");
+        assert_eq!(masked.keywords, ["139****5678", "招生"]);
+        assert_eq!(masked.notes, item.notes);
+        let in_file = PiiHit {
+            field: format!("{ATTACHMENT_FIELD_PREFIX}名单.txt"),
+            ..hits[0].clone()
+        };
+        assert!(!is_maskable(&in_file));
+    }
 
     /// A complete ID number from its first 17 digits.
     fn id(first17: &str) -> String {

@@ -6,6 +6,7 @@
 //! translates, and an English message for the CLI.
 
 use crate::model::{Disclosure, Item};
+use crate::problem::Code;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -31,12 +32,8 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-fn problem(field: &str, code: &str, message: String) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        code: code.into(),
-        message,
-    }
+fn problem(field: &str, code: Code, message: String) -> FieldProblem {
+    code.problem(field, message)
 }
 
 /// Every rule an item breaks; empty when it can be saved.
@@ -46,20 +43,20 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     if item.title.trim().is_empty() {
         problems.push(problem(
             "title",
-            "title_empty",
+            Code::TitleEmpty,
             "the title (名称) is empty: give the item a title".into(),
         ));
     } else if title_chars > MAX_TITLE_CHARS {
         problems.push(problem(
             "title",
-            "title_too_long",
+            Code::TitleTooLong,
             format!("the title has {title_chars} characters; at most {MAX_TITLE_CHARS} are allowed: put the rest in the summary"),
         ));
     }
     if item.title.chars().any(|c| c.is_control()) {
         problems.push(problem(
             "title",
-            "title_control_chars",
+            Code::TitleControlChars,
             "the title contains line breaks or control characters: keep it on one line".into(),
         ));
     }
@@ -78,7 +75,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if count > max {
             problems.push(problem(
                 field,
-                "text_too_long",
+                Code::TextTooLong,
                 format!("{field} has {count} characters; at most {max} are allowed"),
             ));
         }
@@ -87,7 +84,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if keyword.trim().is_empty() || keyword.chars().count() > 50 {
             problems.push(problem(
                 "keywords",
-                "keyword_invalid",
+                Code::KeywordInvalid,
                 format!("the keyword \"{keyword}\" is empty or longer than 50 characters"),
             ));
         }
@@ -95,14 +92,14 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     if !item.index_no.is_empty() && facts.index_no_taken(&item.index_no, &item.id) {
         problems.push(problem(
             "index_no",
-            "index_no_taken",
+            Code::IndexNoTaken,
             format!("the 索引号 {} is already used by another item: leave it empty to have the next free one generated", item.index_no),
         ));
     }
     match item.disclosure {
         Disclosure::Proactive => {
             if item.withheld_reason.is_some() {
-                problems.push(problem("withheld_reason", "reason_on_proactive", "a 主动公开 item has no reason for not disclosing: clear the reason or change 公开属性".into()));
+                problems.push(problem("withheld_reason", Code::ReasonOnProactive, "a 主动公开 item has no reason for not disclosing: clear the reason or change 公开属性".into()));
             }
         }
         Disclosure::OnRequest | Disclosure::Withheld => {
@@ -114,7 +111,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
             if item.withheld_reason.is_none() {
                 problems.push(problem(
                     "withheld_reason",
-                    "reason_required",
+                    Code::ReasonRequired,
                     format!(
                         "{name} needs its legal reason (条例 第十四、十五、十六条): choose one"
                     ),
@@ -123,7 +120,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
             if item.withheld_note.trim().is_empty() {
                 problems.push(problem(
                     "withheld_note",
-                    "reason_note_required",
+                    Code::ReasonNoteRequired,
                     format!("{name} needs a written explanation of the reason"),
                 ));
             }
@@ -133,7 +130,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if published < written {
             problems.push(problem(
                 "date_published",
-                "published_before_written",
+                Code::PublishedBeforeWritten,
                 format!(
                     "the 发布日期 {published} is before the 成文日期 {written}: check both dates"
                 ),
@@ -144,7 +141,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if !facts.category_exists(category) {
             problems.push(problem(
                 "category_id",
-                "unknown_category",
+                Code::UnknownCategory,
                 format!(
                     "the category {category} does not exist: choose one from the category tree"
                 ),
@@ -153,16 +150,16 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     }
     if let Some(lead) = &item.lead_department_id {
         if !facts.department_exists(lead) {
-            problems.push(problem("lead_department_id", "unknown_department", format!("the lead department {lead} does not exist: choose one from the department list or add it there first")));
+            problems.push(problem("lead_department_id", Code::UnknownDepartment, format!("the lead department {lead} does not exist: choose one from the department list or add it there first")));
         }
     }
     for co in &item.co_department_ids {
         if !facts.department_exists(co) {
-            problems.push(problem("co_department_ids", "unknown_department", format!("the co-department {co} does not exist: choose one from the department list or add it there first")));
+            problems.push(problem("co_department_ids", Code::UnknownDepartment, format!("the co-department {co} does not exist: choose one from the department list or add it there first")));
         } else if item.lead_department_id.as_deref() == Some(co.as_str()) {
             problems.push(problem(
                 "co_department_ids",
-                "co_is_lead",
+                Code::CoIsLead,
                 "the lead department cannot also be a co-department".into(),
             ));
         }
@@ -171,7 +168,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if !facts.channels().contains(channel) {
             problems.push(problem(
                 "channels",
-                "unknown_channel",
+                Code::UnknownChannel,
                 format!(
                     "the channel \"{channel}\" is not in the catalog's list: choose one of {}",
                     facts.channels().join("、")
@@ -182,7 +179,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     if !item.level.is_empty() && !facts.levels().contains(&item.level) {
         problems.push(problem(
             "level",
-            "unknown_level",
+            Code::UnknownLevel,
             format!(
                 "the level \"{}\" is not in the catalog's list: choose one of {}",
                 item.level,
@@ -194,13 +191,13 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
         if link.target_id == item.id {
             problems.push(problem(
                 "links",
-                "link_to_self",
+                Code::LinkToSelf,
                 "an item cannot be linked to itself".into(),
             ));
         } else if !facts.item_exists(&link.target_id) {
             problems.push(problem(
                 "links",
-                "unknown_link_target",
+                Code::UnknownLinkTarget,
                 format!("the linked item {} does not exist", link.target_id),
             ));
         }

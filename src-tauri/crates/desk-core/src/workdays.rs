@@ -20,6 +20,8 @@
 //! The `year` line is optional (the first date sets the year otherwise); every date in a file
 //! must fall in that year.
 
+use crate::problem::Code;
+use crate::validate::FieldProblem;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::RangeInclusive;
@@ -51,6 +53,23 @@ pub fn official_years() -> impl Iterator<Item = i32> {
 /// The year a calendar file is about, after checking the whole file.
 pub fn calendar_file_year(text: &str) -> Result<i32, CalendarError> {
     parse_entries(text).map(|(year, _)| year)
+}
+
+/// The years an office may write a calendar file for (a typo such as 2207 is refused).
+pub const OFFICE_YEAR_MIN: i32 = 2000;
+pub const OFFICE_YEAR_MAX: i32 = 2100;
+
+/// The year an office's calendar file is about, after checking the whole file and the year's
+/// range; a refusal names the line (its `field`) where there is one.
+pub fn office_file_year(text: &str) -> Result<i32, FieldProblem> {
+    let year = calendar_file_year(text).map_err(|e| e.problem())?;
+    if !(OFFICE_YEAR_MIN..=OFFICE_YEAR_MAX).contains(&year) {
+        return Err(Code::CalendarYearOutOfRange.problem(
+            "year",
+            format!("{year} is outside {OFFICE_YEAR_MIN}–{OFFICE_YEAR_MAX}: check the year line"),
+        ));
+    }
+    Ok(year)
 }
 
 /// One year of the working-day calendar as the settings screen shows it.
@@ -119,6 +138,46 @@ pub enum CalendarError {
     NoYear,
     #[error("the calendar already has a file for {year}")]
     DuplicateYear { year: i32 },
+}
+
+impl CalendarError {
+    pub fn code(&self) -> Code {
+        match self {
+            CalendarError::UnknownKeyword { .. } => Code::CalendarUnknownKeyword,
+            CalendarError::MissingDate { .. } => Code::CalendarMissingDate,
+            CalendarError::BadDate { .. } => Code::CalendarBadDate,
+            CalendarError::RangeBackwards { .. } => Code::CalendarRangeBackwards,
+            CalendarError::BadYear { .. } => Code::CalendarBadYear,
+            CalendarError::YearChanged { .. } => Code::CalendarYearChanged,
+            CalendarError::OutsideYear { .. } => Code::CalendarOutsideYear,
+            CalendarError::Conflict { .. } => Code::CalendarConflict,
+            CalendarError::NoYear => Code::CalendarNoYear,
+            CalendarError::DuplicateYear { .. } => Code::CalendarDuplicateYear,
+        }
+    }
+
+    /// The line the problem is on, when it is on one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CalendarError::UnknownKeyword { line, .. }
+            | CalendarError::MissingDate { line, .. }
+            | CalendarError::BadDate { line, .. }
+            | CalendarError::RangeBackwards { line, .. }
+            | CalendarError::BadYear { line, .. }
+            | CalendarError::YearChanged { line, .. }
+            | CalendarError::OutsideYear { line, .. }
+            | CalendarError::Conflict { line, .. } => Some(*line),
+            CalendarError::NoYear | CalendarError::DuplicateYear { .. } => None,
+        }
+    }
+
+    /// The error as a problem whose `field` is the line number ("year" for the file as a whole).
+    pub fn problem(&self) -> FieldProblem {
+        let field = self
+            .line()
+            .map_or_else(|| "year".to_string(), |l| l.to_string());
+        self.code().problem(field, self.to_string())
+    }
 }
 
 /// One `holiday` / `workday` line: an inclusive range of days.

@@ -1,7 +1,10 @@
-//! The TypeScript declarations of every type that crosses IPC, generated from the Rust types.
+//! The TypeScript declarations of every type that crosses IPC, generated from the Rust types, and
+//! the rules the UI needs to know (limits, which fields are signed or maskable, problem codes),
+//! generated from the constants and functions that enforce them.
 //!
-//! `ui/src/ipc/bindings.ts` is committed; this test fails when it differs from what the Rust
-//! types generate. Regenerate with `UPDATE_BINDINGS=1 cargo test -p desk-core --test bindings`.
+//! `ui/src/ipc/bindings.ts` and `ui/src/ipc/rules.ts` are committed; these tests fail when they
+//! differ from what desk-core generates, so the UI cannot drift from the domain. Regenerate with
+//! `UPDATE_BINDINGS=1 cargo test -p desk-core --test bindings`.
 
 use desk_core::*;
 use ts_rs::{Config, TS};
@@ -121,20 +124,159 @@ fn generate() -> String {
     out.trim_end().to_string() + "\n"
 }
 
-#[test]
-fn bindings_are_fresh() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../ui/src/ipc/bindings.ts"
+/// A TypeScript literal of a value (strings quoted and escaped, enums as serde writes them).
+fn literal<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| panic!("serialize a rule: {e}"))
+}
+
+fn constant(out: &mut String, doc: &str, name: &str, value: String) {
+    out.push_str(&format!("/** {doc} */\nexport const {name} = {value};\n\n"));
+}
+
+fn list<T: serde::Serialize>(out: &mut String, doc: &str, name: &str, ty: &str, values: &[T]) {
+    let items: Vec<String> = values.iter().map(literal).collect();
+    let value = format!("[{}]", items.join(", "));
+    out.push_str(&format!(
+        "/** {doc} */\nexport const {name}: readonly {ty}[] = {value};\n\n"
+    ));
+}
+
+fn generate_rules() -> String {
+    use desk_core::fields::ItemField;
+    use desk_core::model::Status;
+    let mut out = String::from(
+        "// Generated from desk-core's rules by `desk-core/tests/bindings.rs`: do not edit.\n\n\
+         import type { ItemField, Status } from './bindings';\n\n",
     );
-    let generated = generate();
+    constant(
+        &mut out,
+        "Fewest working days of a due period or a category's time limit (settings::DUE_DAYS_MIN).",
+        "DUE_DAYS_MIN",
+        literal(&settings::DUE_DAYS_MIN),
+    );
+    constant(
+        &mut out,
+        "Most working days of a due period or a category's time limit (settings::DUE_DAYS_MAX).",
+        "DUE_DAYS_MAX",
+        literal(&settings::DUE_DAYS_MAX),
+    );
+    constant(
+        &mut out,
+        "The widest serial of the 索引号 rule, {seq:N} (index_rule::MAX_SEQ_WIDTH).",
+        "INDEX_RULE_MAX_SEQ_WIDTH",
+        literal(&index_rule::MAX_SEQ_WIDTH),
+    );
+    constant(
+        &mut out,
+        "The longest check key of a template (checklist::CHECK_KEY_MAX_CHARS).",
+        "CHECK_KEY_MAX_CHARS",
+        literal(&checklist::CHECK_KEY_MAX_CHARS),
+    );
+    constant(
+        &mut out,
+        "Besides ASCII letters and digits, the characters of a check key (checklist::CHECK_KEY_SYMBOLS).",
+        "CHECK_KEY_SYMBOLS",
+        literal(&checklist::CHECK_KEY_SYMBOLS),
+    );
+    constant(
+        &mut out,
+        "Shortest minimum comment period a template may ask for, in days.",
+        "COMMENT_PERIOD_DAYS_MIN",
+        literal(&checklist::COMMENT_PERIOD_DAYS_MIN),
+    );
+    constant(
+        &mut out,
+        "Longest minimum comment period a template may ask for, in days.",
+        "COMMENT_PERIOD_DAYS_MAX",
+        literal(&checklist::COMMENT_PERIOD_DAYS_MAX),
+    );
+    constant(
+        &mut out,
+        "First year an office may write a calendar file for (workdays::OFFICE_YEAR_MIN).",
+        "OFFICE_YEAR_MIN",
+        literal(&workdays::OFFICE_YEAR_MIN),
+    );
+    constant(
+        &mut out,
+        "Last year an office may write a calendar file for (workdays::OFFICE_YEAR_MAX).",
+        "OFFICE_YEAR_MAX",
+        literal(&workdays::OFFICE_YEAR_MAX),
+    );
+    list(
+        &mut out,
+        "The item's own text fields, scanned for personal numbers and masked in place (pii::MASKABLE_FIELDS).",
+        "MASKABLE_FIELDS",
+        "ItemField",
+        &pii::MASKABLE_FIELDS,
+    );
+    constant(
+        &mut out,
+        "How a personal-data hit in an attachment names its field (pii::ATTACHMENT_FIELD_PREFIX).",
+        "ATTACHMENT_FIELD_PREFIX",
+        literal(&pii::ATTACHMENT_FIELD_PREFIX),
+    );
+    let signed: Vec<ItemField> = ItemField::ALL
+        .into_iter()
+        .filter(|f| f.is_signed_content())
+        .collect();
+    list(
+        &mut out,
+        "Fields a sign-off covers: a change to one voids it (ItemField::is_signed_content).",
+        "SIGNED_FIELDS",
+        "ItemField",
+        &signed,
+    );
+    let workflow: Vec<ItemField> = ItemField::ALL
+        .into_iter()
+        .filter(|f| f.is_workflow_managed())
+        .collect();
+    list(
+        &mut out,
+        "Fields only the workflow changes; a save keeps their stored values (ItemField::is_workflow_managed).",
+        "WORKFLOW_FIELDS",
+        "ItemField",
+        &workflow,
+    );
+    let signed_statuses: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_signed()).collect();
+    list(
+        &mut out,
+        "Statuses a valid sign-off stands behind (Status::is_signed).",
+        "SIGNED_STATUSES",
+        "Status",
+        &signed_statuses,
+    );
+    let codes: Vec<&str> = problem::all_codes().collect();
+    list(
+        &mut out,
+        "Every code a rule of the domain refuses with (problem::Code); the UI translates each one.",
+        "PROBLEM_CODES",
+        "string",
+        &codes,
+    );
+    out.trim_end().to_string() + "\n"
+}
+
+/// Compares a committed generated file with what desk-core generates now, or rewrites it when
+/// `UPDATE_BINDINGS` is set.
+fn check_fresh(relative: &str, generated: &str) {
+    let path = format!("{}/../../../{relative}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
-        std::fs::write(path, &generated).unwrap_or_else(|e| panic!("write {path}: {e}"));
+        std::fs::write(&path, generated).unwrap_or_else(|e| panic!("write {path}: {e}"));
         return;
     }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "ui/src/ipc/bindings.ts is stale: run UPDATE_BINDINGS=1 cargo test -p desk-core --test bindings"
+        "{relative} is stale: run UPDATE_BINDINGS=1 cargo test -p desk-core --test bindings"
     );
+}
+
+#[test]
+fn bindings_are_fresh() {
+    check_fresh("ui/src/ipc/bindings.ts", &generate());
+}
+
+#[test]
+fn rules_are_fresh() {
+    check_fresh("ui/src/ipc/rules.ts", &generate_rules());
 }

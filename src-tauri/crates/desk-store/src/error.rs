@@ -30,6 +30,11 @@ pub enum StoreError {
     Invalid(Vec<FieldProblem>),
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
+    /// A request a person can correct: each problem carries a desk-core code (`problem::Code`)
+    /// that the UI translates. The error's own code stays `invalid_argument`.
+    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Refused(Vec<FieldProblem>),
+    /// A refusal in words only, for tools outside the catalog; the catalog itself uses `Refused`.
     #[error("{0}")]
     InvalidArgument(String),
     #[error("cannot read {path}: {source}")]
@@ -64,6 +69,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// One problem a person can correct.
+    pub fn refused(problem: FieldProblem) -> StoreError {
+        StoreError::Refused(vec![problem])
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::DataDirUnavailable { .. } => "data_dir_unavailable",
@@ -73,7 +83,7 @@ impl StoreError {
             StoreError::DatabaseCorrupt { .. } => "database_corrupt",
             StoreError::Invalid(_) => "invalid_item",
             StoreError::NotFound { .. } => "not_found",
-            StoreError::InvalidArgument(_) => "invalid_argument",
+            StoreError::Refused(_) | StoreError::InvalidArgument(_) => "invalid_argument",
             StoreError::PlanFileUnreadable { .. } => "plan_file_unreadable",
             StoreError::Plan(e) => e.code(),
             StoreError::Workflow(e) => e.code(),
@@ -92,7 +102,7 @@ impl StoreError {
             code: self.code().to_string(),
             message: self.to_string(),
             problems: match self {
-                StoreError::Invalid(problems) => problems.clone(),
+                StoreError::Invalid(problems) | StoreError::Refused(problems) => problems.clone(),
                 _ => Vec::new(),
             },
         }

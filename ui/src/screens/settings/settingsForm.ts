@@ -2,6 +2,7 @@
 // while they are renamed and reordered, and the small list operations the rows need.
 
 import type { CatalogSettings, CategoryDeadline } from '../../ipc/bindings';
+import { DUE_DAYS_MAX, DUE_DAYS_MIN } from '../../ipc/rules';
 
 /** One row of a list: `key` stays with the row when it moves, so focus and inputs follow it. */
 export interface Entry {
@@ -28,8 +29,9 @@ export interface SettingsForm {
   export_omit_names: boolean;
 }
 
-export const DUE_MIN = 1;
-export const DUE_MAX = 250;
+/** The backend's limits of a due period, in working days (generated from desk-core). */
+export const DUE_MIN = DUE_DAYS_MIN;
+export const DUE_MAX = DUE_DAYS_MAX;
 
 let lastKey = 0;
 

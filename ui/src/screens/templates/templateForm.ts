@@ -3,6 +3,7 @@
 // the template that is sent back.
 
 import type { CheckDef, CheckRule, ChecklistTemplate } from '../../ipc/bindings';
+import { CHECK_KEY_MAX_CHARS, CHECK_KEY_SYMBOLS, COMMENT_PERIOD_DAYS_MAX, COMMENT_PERIOD_DAYS_MIN } from '../../ipc/rules';
 
 export type RuleType = CheckRule['type'];
 
@@ -17,8 +18,13 @@ export const RULE_TYPES: readonly RuleType[] = [
 
 /** The sample plan asks 15 days of public comment; 规章 need 30. */
 export const DEFAULT_MIN_DAYS = 15;
-export const MIN_DAYS_MAX = 365;
-export const KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** The backend's limits of a template (generated from desk-core). */
+export { COMMENT_PERIOD_DAYS_MIN as MIN_DAYS_MIN, COMMENT_PERIOD_DAYS_MAX as MIN_DAYS_MAX } from '../../ipc/rules';
+
+/** Whether a check key is what the backend accepts: 1 to CHECK_KEY_MAX_CHARS ASCII letters, digits or CHECK_KEY_SYMBOLS. */
+export function keyIsValid(key: string): boolean {
+  return key.length >= 1 && key.length <= CHECK_KEY_MAX_CHARS && [...key].every((c) => /^[A-Za-z0-9]$/.test(c) || CHECK_KEY_SYMBOLS.includes(c));
+}
 
 export interface CheckRow {
   /** Stays with the row when it moves. */
@@ -120,13 +126,13 @@ export function checkIssues(rows: readonly CheckRow[]): CheckIssue[][] {
     const issues: CheckIssue[] = [];
     const key = row.key.trim();
     if (key === '') issues.push({ kind: 'key_empty' });
-    else if (!KEY_PATTERN.test(key)) issues.push({ kind: 'key_invalid' });
+    else if (!keyIsValid(key)) issues.push({ kind: 'key_invalid' });
     else if (firstWithKey.has(key)) issues.push({ kind: 'key_duplicate', of: (firstWithKey.get(key) ?? 0) + 1 });
     else firstWithKey.set(key, index);
     if (row.label.trim() === '') issues.push({ kind: 'label_empty' });
     if (row.rule === 'comment_period') {
       const days = row.min_days;
-      if (!(typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= MIN_DAYS_MAX)) {
+      if (!(typeof days === 'number' && Number.isInteger(days) && days >= COMMENT_PERIOD_DAYS_MIN && days <= COMMENT_PERIOD_DAYS_MAX)) {
         issues.push({ kind: 'min_days' });
       }
     }

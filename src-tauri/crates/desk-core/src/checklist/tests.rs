@@ -325,7 +325,11 @@ fn validate_template_refuses_what_cannot_be_saved() {
     for (case, change, fragment) in cases {
         let mut template = single(CheckRule::Manual, false);
         change(&mut template);
-        match validate_template(&template) {
+        let messages = validate_template(&template).map_err(|problems| {
+            let messages: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            messages.join("; ")
+        });
+        match messages {
             Ok(()) => panic!("{case}: accepted"),
             Err(message) => assert!(message.contains(fragment), "{case}: {message}"),
         }

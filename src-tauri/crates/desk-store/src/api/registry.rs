@@ -42,17 +42,11 @@ impl Catalog {
 
     pub fn save_person(&mut self, mut person: Person) -> Result<Person> {
         person.name = person.name.trim().to_string();
-        if person.name.is_empty() {
-            return Err(StoreError::InvalidArgument(
-                "the person's name is empty".into(),
-            ));
-        }
-        if let Some(department) = &person.department_id {
-            if registry::department(&self.conn, department)?.is_none() {
-                return Err(StoreError::InvalidArgument(format!(
-                    "the department {department} does not exist: add it first"
-                )));
-            }
+        let departments = registry::departments(&self.conn)?;
+        let problems =
+            desk_core::registry::check_person(&person, |id| departments.iter().any(|d| d.id == id));
+        if !problems.is_empty() {
+            return Err(StoreError::Refused(problems));
         }
         person.roles.dedup();
         self.change(|tx, recorder, _, _| {

@@ -127,27 +127,8 @@ impl Catalog {
 
     /// Replaces the personal numbers found in the item's text with their masked forms.
     pub fn apply_masks(&mut self, id: &str, hits: &[PiiHit]) -> Result<Item> {
-        let mut item = self.item(id)?;
-        for field in [
-            desk_core::fields::ItemField::Title,
-            desk_core::fields::ItemField::Summary,
-            desk_core::fields::ItemField::Elements,
-            desk_core::fields::ItemField::LegalBasis,
-            desk_core::fields::ItemField::IssuingBody,
-        ] {
-            if let serde_json::Value::String(text) = item.get(field) {
-                let masked = desk_core::pii::apply_masks(&text, field.key(), hits);
-                if masked != text {
-                    item.set(field, serde_json::Value::String(masked))
-                        .map_err(|e| StoreError::Decode(e.to_string()))?;
-                }
-            }
-        }
-        item.keywords = item
-            .keywords
-            .iter()
-            .map(|k| desk_core::pii::apply_masks(k, "keywords", hits))
-            .collect();
+        let item = desk_core::pii::mask_item(&self.item(id)?, hits)
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
         self.save_item(item)
     }
 

@@ -5,60 +5,22 @@ use crate::catalog::{registry, save};
 use crate::db::meta::{calendar_overrides, meta_get, meta_set};
 use crate::error::{Result, StoreError};
 use crate::Catalog;
-use desk_core::index_rule::IndexRule;
 use desk_core::ops::EntityKind;
 use desk_core::settings::CatalogSettings;
 use desk_core::workdays::{
-    calendar_file_year, count_days, official_year_text, official_years, CalendarYear,
+    count_days, office_file_year, official_year_text, official_years, CalendarYear,
 };
-use std::collections::HashSet;
 
 impl Catalog {
     /// Changes the catalog's settings (lists, 索引号 rule, due days); refuses a rule that does not
     /// parse or a list with empty or repeated entries, and records what changed.
     pub fn save_settings(&mut self, mut settings: CatalogSettings) -> Result<CatalogSettings> {
-        for list in [&mut settings.channels, &mut settings.levels] {
-            for entry in list.iter_mut() {
-                *entry = entry.trim().to_string();
-            }
-            let mut seen = HashSet::new();
-            if list.iter().any(|e| e.is_empty() || !seen.insert(e.clone())) {
-                return Err(StoreError::InvalidArgument(
-                    "a list of channels or levels has an empty or repeated entry".into(),
-                ));
-            }
-        }
-        if settings.channels.is_empty() {
-            return Err(StoreError::InvalidArgument(
-                "the list of channels is empty: keep at least one".into(),
-            ));
-        }
-        IndexRule::parse(&settings.index_rule)
-            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+        desk_core::settings::tidy(&mut settings);
         let categories = registry::categories(&self.conn)?;
-        let mut seen = HashSet::new();
-        for deadline in &settings.category_deadlines {
-            if !categories.iter().any(|c| c.id == deadline.category_id) {
-                return Err(StoreError::InvalidArgument(format!(
-                    "the category {} of a time limit does not exist",
-                    deadline.category_id
-                )));
-            }
-            if !seen.insert(deadline.category_id.clone()) {
-                return Err(StoreError::InvalidArgument(
-                    "a category has two time limits: keep one".into(),
-                ));
-            }
-            if !(1..=250).contains(&deadline.working_days) {
-                return Err(StoreError::InvalidArgument(
-                    "a category's time limit must be between 1 and 250 working days".into(),
-                ));
-            }
-        }
-        if !(1..=250).contains(&settings.due_working_days) {
-            return Err(StoreError::InvalidArgument(
-                "the due period must be between 1 and 250 working days".into(),
-            ));
+        let problems =
+            desk_core::settings::check(&settings, |id| categories.iter().any(|c| c.id == id));
+        if !problems.is_empty() {
+            return Err(StoreError::Refused(problems));
         }
         let old = self.settings.clone();
         let json = serde_json::to_string(&settings)
@@ -104,17 +66,11 @@ impl Catalog {
     /// Saves one year file (an edit of a shipped year or a new year), then counts every due
     /// date again. A file that does not read is refused with its line and nothing changes.
     pub fn save_calendar_year(&mut self, text: &str) -> Result<CalendarYear> {
-        let year = calendar_file_year(text)
-            .map_err(|e| StoreError::InvalidArgument(format!("the calendar does not read: {e}")))?;
-        if !(2000..=2100).contains(&year) {
-            return Err(StoreError::InvalidArgument(format!(
-                "{year} is outside 2000–2100: check the year line"
-            )));
-        }
+        let year = office_file_year(text).map_err(StoreError::refused)?;
         let mut calendar = self.calendar.clone();
         calendar
             .set_year(text)
-            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+            .map_err(|e| StoreError::refused(e.problem()))?;
         let key = format!("calendar:{year}");
         let old =
             meta_get(&self.conn, &key)?.or_else(|| official_year_text(year).map(String::from));

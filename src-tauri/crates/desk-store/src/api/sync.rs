@@ -16,6 +16,7 @@ use crate::sync::devices::rekey_device;
 use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS};
 use desk_core::merge::VersionVector;
 use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_core::problem::Code;
 use desk_core::workdays::WorkCalendar;
 use rusqlite::params;
 use serde_json::Value;
@@ -35,9 +36,10 @@ impl crate::Catalog {
     /// PC ever synced, so two catalogs are never mixed by accident.
     pub fn join_catalog(&mut self, catalog_id: &str) -> Result<()> {
         if self.sync_value("folder_catalog")?.is_some() {
-            return Err(StoreError::InvalidArgument(
-                "this catalog already syncs with another shared folder's catalog".into(),
-            ));
+            return Err(StoreError::refused(Code::CatalogAlreadyJoined.problem(
+                "catalog_id",
+                "this catalog already syncs with another shared folder's catalog",
+            )));
         }
         meta_set(&self.conn, "catalog_id", catalog_id)
     }
@@ -141,9 +143,10 @@ impl crate::Catalog {
         mut next: impl FnMut(u64) -> std::result::Result<Option<RemoteSegment>, E>,
     ) -> std::result::Result<ApplyOutcome, E> {
         if device == self.device_id {
-            return Err(
-                StoreError::InvalidArgument("a PC does not apply its own segments".into()).into(),
-            );
+            return Err(StoreError::refused(
+                Code::OwnSegments.problem("device", "a PC does not apply its own segments"),
+            )
+            .into());
         }
         self.roomy_cache()?;
         let mut total = ApplyOutcome::default();

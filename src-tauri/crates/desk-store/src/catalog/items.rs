@@ -10,6 +10,7 @@ use crate::error::{Result, StoreError};
 use chrono::NaiveDate;
 use desk_core::fields::{FieldShape, ItemField};
 use desk_core::model::{Item, Person, Role};
+use desk_core::problem::Code;
 use desk_core::query::{
     DueFilter, ItemPage, ItemQuery, ItemSummary, SortKey, View, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
@@ -466,10 +467,10 @@ impl Plan {
         }
         if let Some(view) = query.view {
             let person = viewer.person.ok_or_else(|| {
-                StoreError::InvalidArgument(
-                    "choose who you are first: the personal views list the current person's items"
-                        .into(),
-                )
+                StoreError::refused(Code::ViewNeedsPerson.problem(
+                    "view",
+                    "choose who you are first: the personal views list the current person's items",
+                ))
             })?;
             let me = plan.arg(SqlValue::Text(person.id.clone()));
             let department = person.department_id.clone().unwrap_or_default();

@@ -4,7 +4,6 @@ use crate::error::{Result, StoreError};
 use crate::oplog::Recorder;
 use desk_core::model::{Category, Department, DepartmentKind, Person, Role};
 use desk_core::ops::EntityKind;
-use desk_core::plan_import::fold_name;
 use rusqlite::Transaction;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
@@ -171,21 +170,10 @@ pub(crate) fn save_department_in(
 ) -> Result<Department> {
     department.name = department.name.trim().to_string();
     department.code = department.code.trim().to_string();
-    if department.name.is_empty() {
-        return Err(StoreError::InvalidArgument(
-            "the department's name is empty".into(),
-        ));
-    }
     let existing = departments(tx)?;
-    let folded = fold_name(&department.name);
-    if let Some(other) = existing
-        .iter()
-        .find(|d| d.id != department.id && fold_name(&d.name) == folded)
-    {
-        return Err(StoreError::InvalidArgument(format!(
-            "a department named {} already exists",
-            other.name
-        )));
+    let problems = desk_core::registry::check_department(&department, &existing);
+    if !problems.is_empty() {
+        return Err(StoreError::Refused(problems));
     }
     let old = if department.id.is_empty() {
         department.id = crate::clock::uuid_v7().to_string();

@@ -16,6 +16,7 @@ use desk_core::checklist::{
 use desk_core::model::{Item, ItemLink, Person};
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::pii;
+use desk_core::problem::Code;
 use desk_core::signoff::{self, SignBasis, Signoff};
 use desk_core::workflow::{self, Action, Actor, Policy, Subject};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -124,15 +125,16 @@ pub(crate) fn save_template_in(
         check.key = check.key.trim().to_string();
         check.label = check.label.trim().to_string();
     }
-    checklist::validate_template(&template).map_err(StoreError::InvalidArgument)?;
+    checklist::validate_template(&template).map_err(StoreError::Refused)?;
     let categories = registry::categories(tx)?;
     if let Some(unknown) = template
         .category_ids
         .iter()
         .find(|c| !categories.iter().any(|k| &k.id == *c))
     {
-        return Err(StoreError::InvalidArgument(format!(
-            "the category {unknown} does not exist"
+        return Err(StoreError::refused(Code::UnknownCategory.problem(
+            "category_ids",
+            format!("the category {unknown} does not exist"),
         )));
     }
     let previous = if template.id.is_empty() {
@@ -149,25 +151,8 @@ pub(crate) fn save_template_in(
             return Ok(previous.clone());
         }
     }
-    // Two templates for one category would make the choice arbitrary.
-    for other in latest_templates(tx)? {
-        if other.id == template.id {
-            continue;
-        }
-        let clash = if template.category_ids.is_empty() {
-            other.category_ids.is_empty()
-        } else {
-            other
-                .category_ids
-                .iter()
-                .any(|c| template.category_ids.contains(c))
-        };
-        if clash {
-            return Err(StoreError::InvalidArgument(format!(
-                "the template \"{}\" already serves this category: edit that one instead",
-                other.name
-            )));
-        }
+    if let Some(clash) = checklist::category_clash(&template, &latest_templates(tx)?) {
+        return Err(StoreError::refused(clash));
     }
     template.version = previous.as_ref().map_or(1, |p| p.version + 1);
     template.created_at = recorder_time(recorder);
@@ -216,9 +201,10 @@ pub(crate) fn template_for<'a>(
     ancestry: &[String],
 ) -> Result<&'a ChecklistTemplate> {
     checklist::template_for(templates, ancestry).ok_or_else(|| {
-        StoreError::InvalidArgument(
-            "no checklist template serves this item's category and there is no default template: add one under Templates".into(),
-        )
+        StoreError::refused(Code::NoTemplate.problem(
+            "category_id",
+            "no checklist template serves this item's category and there is no default template: add one under Templates",
+        ))
     })
 }
 
@@ -338,19 +324,7 @@ pub(crate) fn facts_with_links(
     verify_content: bool,
     (linked, broken_links): (Vec<LinkedItem>, Vec<String>),
 ) -> CheckFacts {
-    let mut pii_hits = Vec::new();
-    for (field, text) in [
-        ("title", &item.title),
-        ("summary", &item.summary),
-        ("elements", &item.elements),
-        ("legal_basis", &item.legal_basis),
-        ("issuing_body", &item.issuing_body),
-    ] {
-        pii_hits.extend(pii::scan_text(field, text));
-    }
-    for keyword in &item.keywords {
-        pii_hits.extend(pii::scan_text("keywords", keyword));
-    }
+    let mut pii_hits = pii::scan_item(item);
     let mut missing_attachments = Vec::new();
     let mut damaged_attachments = Vec::new();
     for attachment in &item.attachments {
@@ -358,7 +332,7 @@ pub(crate) fn facts_with_links(
             crate::attachments::BlobState::Intact => {
                 if let Some(text) = store.read_text(attachment) {
                     pii_hits.extend(pii::scan_text(
-                        &format!("attachment:{}", attachment.name),
+                        &format!("{}{}", pii::ATTACHMENT_FIELD_PREFIX, attachment.name),
                         &text,
                     ));
                 }

@@ -10,6 +10,7 @@ use desk_core::fields::{diff, FieldChange, ItemField};
 use desk_core::index_rule::{IndexContext, IndexRule};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind};
+use desk_core::problem::Code;
 use desk_core::settings::CatalogSettings;
 use desk_core::validate::{check_item, CatalogFacts};
 use desk_core::workdays::WorkCalendar;
@@ -114,13 +115,16 @@ pub(crate) fn save_item_in(
     if attachments == Attachments::Keep && old.is_some() {
         item.attachments = stored.attachments.clone();
     }
-    for person in [&item.clerk_id, &item.reviewer_id, &item.signer_id]
-        .into_iter()
-        .flatten()
-    {
+    for (field, person) in [
+        ("clerk_id", &item.clerk_id),
+        ("reviewer_id", &item.reviewer_id),
+        ("signer_id", &item.signer_id),
+    ] {
+        let Some(person) = person else { continue };
         if registry::person(tx, person)?.is_none() {
-            return Err(StoreError::InvalidArgument(format!(
-                "the person {person} does not exist: add them under Departments and people first"
+            return Err(StoreError::refused(Code::UnknownPerson.problem(
+                field,
+                format!("the person {person} does not exist: add them under Departments and people first"),
             )));
         }
     }
@@ -195,8 +199,8 @@ fn next_index_no(
     item: &Item,
     now_ms: i64,
 ) -> Result<String> {
-    let rule = IndexRule::parse(&settings.index_rule)
-        .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+    let rule =
+        IndexRule::parse(&settings.index_rule).map_err(|e| StoreError::refused(e.problem()))?;
     let dept = match &item.lead_department_id {
         Some(id) => registry::department(tx, id)?
             .map(|d| d.code)

@@ -9,6 +9,7 @@ use crate::oplog::{Extra, Recorder};
 use desk_core::fields::ItemField;
 use desk_core::merge::{self, Head};
 use desk_core::ops::{EntityKind, OpKind};
+use desk_core::problem::Code;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 
@@ -119,12 +120,16 @@ pub(crate) fn settle_in(
     let mut parts = key.splitn(3, '/');
     let (Some(entity), Some(entity_id), Some(field)) = (parts.next(), parts.next(), parts.next())
     else {
-        return Err(StoreError::InvalidArgument(format!(
-            "{key} is not a conflict key (entity/id/field): see `desk conflicts list`"
+        return Err(StoreError::refused(Code::ConflictKeyInvalid.problem(
+            "key",
+            format!("{key} is not a conflict key (entity/id/field): see `desk conflicts list`"),
         )));
     };
-    let kind = EntityKind::parse(entity)
-        .ok_or_else(|| StoreError::InvalidArgument(format!("unknown entity {entity}")))?;
+    let kind = EntityKind::parse(entity).ok_or_else(|| {
+        StoreError::refused(
+            Code::ConflictKeyInvalid.problem("key", format!("unknown entity {entity}")),
+        )
+    })?;
     let heads = load_heads(tx, kind, entity_id, field, "")?;
     let chosen = heads
         .iter()
