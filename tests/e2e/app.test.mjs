@@ -297,9 +297,14 @@ test('a GBK plan file chosen in the native file dialog', async () => {
     const open = await session.waitFor('[data-testid=plan-open-file]');
     // The click returns only when the dialog closes, so do not wait for it here.
     const clicked = session.click(open).catch(() => {});
+    // The dialog's title is in the UI's language (an earlier test may have left it English).
+    // xdotool's name search does not match Chinese titles, so every named window's title is
+    // compared instead.
+    const titles = ['打开工作计划', 'Open a work plan'];
     const dialog = await session.until('the file dialog', async () => {
       try {
-        return execFileSync('xdotool', ['search', '--name', 'Open a work plan'], { encoding: 'utf8' }).trim().split('\n')[0];
+        const windows = execFileSync('xdotool', ['search', '--name', '.'], { encoding: 'utf8' }).trim().split('\n');
+        return windows.find((w) => titles.includes(execFileSync('xdotool', ['getwindowname', w], { encoding: 'utf8' }).trim())) ?? false;
       } catch {
         return false;
       }
