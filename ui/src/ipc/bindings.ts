@@ -298,6 +298,15 @@ folder_problems: Array<FolderProblem>, clock_warnings: Array<ClockWarning>,
  */
 segments_compacted: number, snapshot_written: boolean, 
 /**
+ * Files in the shared folder found damaged this round (by this PC or reported by others).
+ */
+damaged: Array<DamagedFile>, 
+/**
+ * Files this PC wrote again under a new name: its own found damaged or missing, or another
+ * PC's operations relayed because their writer did not repair them.
+ */
+repaired: Array<string>, 
+/**
  * RFC 3339, UTC.
  */
 finished_at: string, };
@@ -311,6 +320,26 @@ export type WaitingSegment = { device_id: string,
  * The file name, or the first sequence expected when nothing is there.
  */
 file: string, reason: WaitReason, detail: string, };
+
+export type DamagedFile = { 
+/**
+ * The path under the catalog's folder (`ops/<device>/<segment>`, `snapshots/…`, `blobs/…`).
+ */
+file: string, 
+/**
+ * The PC that wrote it (empty for an attachment, which any PC holding it can write again).
+ */
+device_id: string, 
+/**
+ * When it was first seen damaged (RFC 3339, UTC).
+ */
+since: string, 
+/**
+ * PCs known to hold what the file carries, so that they can write it again: its writer, and
+ * every PC whose acknowledgement shows it has applied those operations. When only the
+ * writer is listed, that PC must come online for the office to get them.
+ */
+holders: Array<string>, };
 
 export type DeviceChange = { old_device_id: string, new_device_id: string, 
 /**
@@ -346,7 +375,11 @@ last_error: string | null, ops_waiting_to_go_out: number, conflicts: number, clo
 /**
  * Devices known, with how far this PC has applied each.
  */
-cursors: Array<DeviceCount>, };
+cursors: Array<DeviceCount>, 
+/**
+ * Damaged files in the shared folder as of the last round, being repaired.
+ */
+damaged: Array<DamagedFile>, };
 
 export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
 

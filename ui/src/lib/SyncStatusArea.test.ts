@@ -29,6 +29,7 @@ const base: SyncStatus = {
   clock_warnings: [],
   waiting: [],
   cursors: [],
+  damaged: [],
 };
 
 const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');
@@ -81,6 +82,21 @@ describe('the sync status area', () => {
     expect(screen.getByTestId('sync-running').textContent).toContain('正在同步…');
     handlers?.running(false);
     flushSync();
+  });
+
+  it('says when files of the shared folder are damaged, and which PC must come online', async () => {
+    setLang('zh-CN');
+    render(SyncStatusArea);
+    await vi.waitFor(() => expect(handlers).not.toBeNull());
+    const held = { file: 'ops/aaaaaaaaaaaa/000000000001.seg', device_id: 'aaaaaaaaaaaa', since: '2026-12-01T08:00:00Z', holders: ['aaaaaaaaaaaa', 'bbbbbbbbbbbb'] };
+    show({ ...base, damaged: [held, { ...held, file: 'blobs/ab/x', device_id: '', holders: [] }] });
+    expect(screen.getByTestId('sync-summary').textContent).toContain('共享文件夹中有 2 个文件损坏，正在修复');
+    expect(syncTone({ ...base, damaged: [held] })).toBe('waiting');
+    const onlyWriter = { ...held, file: 'ops/cccccccccccc/000000000009.seg', device_id: 'cccccccccccc', holders: ['cccccccccccc'] };
+    show({ ...base, damaged: [held, onlyWriter] });
+    expect(screen.getByTestId('sync-summary').textContent).toContain('需要电脑 cccccccc 上线才能修复');
+    show(base);
+    expect(screen.getByTestId('sync-summary').textContent).not.toContain('损坏');
   });
 
   it('gives a bar only to rounds with more than one segment', () => {

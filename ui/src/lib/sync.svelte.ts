@@ -30,8 +30,25 @@ export function syncTone(status: SyncStatus | null): SyncTone {
   if (!status || !status.folder) return 'none';
   if (status.last_error === 'sync_folder_unreachable') return 'offline';
   if (status.last_error || status.clock_warnings.length > 0) return 'problem';
+  if ((status.damaged ?? []).length > 0) return 'waiting';
   if (status.ops_waiting_to_go_out > 0) return 'waiting';
   return 'ok';
+}
+
+/**
+ * Damaged files in the shared folder as the status shows them: how many, and the PCs that must
+ * come online because only they hold what a damaged file carries (its writer, with no other PC
+ * known to hold it). Sorted, each PC once.
+ */
+export function damageSummary(status: SyncStatus | null): { count: number; mustComeOnline: string[] } {
+  const damaged = status?.damaged ?? [];
+  const only = new Set<string>();
+  for (const file of damaged) {
+    if (file.holders.length === 1 && file.holders[0] === file.device_id && file.device_id !== '') {
+      only.add(file.device_id);
+    }
+  }
+  return { count: damaged.length, mustComeOnline: [...only].sort() };
 }
 
 let started = false;

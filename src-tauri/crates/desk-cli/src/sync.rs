@@ -77,6 +77,22 @@ pub(crate) fn run_sync(cli: &Cli, args: &SyncArgs) -> Outcome {
                 waiting.detail
             );
         }
+        for damaged in &status.damaged {
+            if damaged.holders.len() == 1 && damaged.holders[0] == damaged.device_id {
+                outln!(
+                    "damaged: {} (since {}): only PC {} holds it; it must come online to repair it",
+                    damaged.file,
+                    damaged.since,
+                    damaged.device_id
+                );
+            } else {
+                outln!(
+                    "damaged: {} (since {}): being repaired",
+                    damaged.file,
+                    damaged.since
+                );
+            }
+        }
         return Ok(());
     }
     let report = desk_sync::sync_configured(

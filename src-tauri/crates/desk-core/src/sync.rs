@@ -38,8 +38,30 @@ pub struct SyncReport {
     /// Own segments removed by compaction, and whether a snapshot was written.
     pub segments_compacted: u32,
     pub snapshot_written: bool,
+    /// Files in the shared folder found damaged this round (by this PC or reported by others).
+    #[serde(default)]
+    pub damaged: Vec<DamagedFile>,
+    /// Files this PC wrote again under a new name: its own found damaged or missing, or another
+    /// PC's operations relayed because their writer did not repair them.
+    #[serde(default)]
+    pub repaired: Vec<String>,
     /// RFC 3339, UTC.
     pub finished_at: String,
+}
+
+/// A file in the shared folder that does not read whole, and who can write it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DamagedFile {
+    /// The path under the catalog's folder (`ops/<device>/<segment>`, `snapshots/…`, `blobs/…`).
+    pub file: String,
+    /// The PC that wrote it (empty for an attachment, which any PC holding it can write again).
+    pub device_id: String,
+    /// When it was first seen damaged (RFC 3339, UTC).
+    pub since: String,
+    /// PCs known to hold what the file carries, so that they can write it again: its writer, and
+    /// every PC whose acknowledgement shows it has applied those operations. When only the
+    /// writer is listed, that PC must come online for the office to get them.
+    pub holders: Vec<String>,
 }
 
 /// How far a round that applies other PCs' segments has got, for a progress bar: a new PC
@@ -120,6 +142,9 @@ pub struct SyncStatus {
     pub waiting: Vec<WaitingSegment>,
     /// Devices known, with how far this PC has applied each.
     pub cursors: Vec<DeviceCount>,
+    /// Damaged files in the shared folder as of the last round, being repaired.
+    #[serde(default)]
+    pub damaged: Vec<DamagedFile>,
 }
 
 /// Two or more values a field was given on PCs that had not seen each other's change.

@@ -49,6 +49,7 @@ fn generate() -> String {
     declare::<sync::DeviceCount>(&cfg, &mut out);
     declare::<sync::WaitReason>(&cfg, &mut out);
     declare::<sync::WaitingSegment>(&cfg, &mut out);
+    declare::<sync::DamagedFile>(&cfg, &mut out);
     declare::<sync::DeviceChange>(&cfg, &mut out);
     declare::<sync::FolderProblem>(&cfg, &mut out);
     declare::<sync::ClockWarning>(&cfg, &mut out);

@@ -12,15 +12,15 @@
 use crate::error::SyncError;
 use crate::folder::SyncFolder;
 use crate::format::{
-    self, AckFile, DeviceFile, FormatFile, Segment, SegmentError, SegmentHeader, SegmentKind,
-    FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME,
+    self, AckFile, DamageReport, DeviceFile, FormatFile, Segment, SegmentError, SegmentHeader,
+    SegmentKind, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME,
 };
 use desk_core::hlc::Hlc;
 use desk_core::merge::{self, VersionVector};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::sync::{
-    ClockWarning, DeviceChange, DeviceCount, FolderProblem, SyncProgress, SyncReport, SyncStatus,
-    WaitReason, WaitingSegment,
+    ClockWarning, DamagedFile, DeviceChange, DeviceCount, FolderProblem, SyncProgress, SyncReport,
+    SyncStatus, WaitReason, WaitingSegment,
 };
 use desk_store::attachments::AttachmentStore;
 use desk_store::Catalog;
@@ -45,6 +45,12 @@ pub struct SyncOptions {
     /// The folder as the person chose it, for messages and the status.
     pub folder_label: String,
     pub app_version: String,
+    /// How often a PC reads all of its own files in the folder back whole (it checks their
+    /// names every round, and reads back at once what another PC reports damaged).
+    pub full_check_ms: i64,
+    /// How long a damaged segment may wait for its writer before another PC that holds its
+    /// operations publishes them again (the writer may be retired or reinstalled).
+    pub relay_after_ms: i64,
 }
 
 impl Default for SyncOptions {
@@ -57,37 +63,41 @@ impl Default for SyncOptions {
             now_ms: None,
             folder_label: String::new(),
             app_version: env!("CARGO_PKG_VERSION").to_string(),
+            full_check_ms: 24 * 60 * 60 * 1000,
+            relay_after_ms: 6 * 60 * 60 * 1000,
         }
     }
 }
 
-fn time_text(ms: i64) -> String {
+pub(crate) fn time_text(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
 }
 
-struct Round<'a> {
-    catalog: &'a mut Catalog,
-    folder: &'a dyn SyncFolder,
-    options: &'a SyncOptions,
-    now: i64,
-    catalog_id: String,
-    report: SyncReport,
+pub(crate) struct Round<'a> {
+    pub(crate) catalog: &'a mut Catalog,
+    pub(crate) folder: &'a dyn SyncFolder,
+    pub(crate) options: &'a SyncOptions,
+    pub(crate) now: i64,
+    pub(crate) catalog_id: String,
+    pub(crate) report: SyncReport,
+    /// A failure that does not stop the round: the rest is done, then it is returned.
+    deferred: Option<SyncError>,
     progress: SyncProgress,
     on_progress: &'a mut dyn FnMut(&SyncProgress),
 }
 
 impl Round<'_> {
-    fn io(&self, error: io::Error) -> SyncError {
+    pub(crate) fn io(&self, error: io::Error) -> SyncError {
         SyncError::from_io(&self.options.folder_label, error)
     }
 
-    fn path(&self, rest: &str) -> String {
+    pub(crate) fn path(&self, rest: &str) -> String {
         format!("{}/{rest}", self.catalog_id)
     }
 
-    fn list(&self, rest: &str) -> Result<Vec<String>, SyncError> {
+    pub(crate) fn list(&self, rest: &str) -> Result<Vec<String>, SyncError> {
         self.folder.list(&self.path(rest)).map_err(|e| self.io(e))
     }
 
@@ -96,7 +106,7 @@ impl Round<'_> {
         segment_done(&mut self.progress, &mut *self.on_progress, ops);
     }
 
-    fn problem(&mut self, code: &str, message: String) {
+    pub(crate) fn problem(&mut self, code: &str, message: String) {
         log::warn!("sync: {message}");
         self.report.folder_problems.push(FolderProblem {
             code: code.to_string(),
@@ -116,7 +126,24 @@ struct Reader<'r> {
     blobs: AttachmentStore,
 }
 
+/// Notes a file of the folder found damaged (reported in this PC's acknowledgements, so that
+/// its writer, or another PC holding what it carries, writes it again).
+fn note_damaged(report: &mut SyncReport, device: &str, file: &str) {
+    if !report.damaged.iter().any(|d| d.file == file) {
+        report.damaged.push(DamagedFile {
+            file: file.to_string(),
+            device_id: device.to_string(),
+            since: String::new(),
+            holders: Vec::new(),
+        });
+    }
+}
+
 impl Reader<'_> {
+    fn damaged(&mut self, device: &str, file: &str) {
+        note_damaged(self.report, device, file);
+    }
+
     fn of<'r>(round: &'r mut Round) -> Reader<'r> {
         Reader {
             folder: round.folder,
@@ -173,6 +200,7 @@ pub fn sync_round_with_progress(
         now,
         catalog_id,
         report: SyncReport::default(),
+        deferred: None,
         progress: SyncProgress::default(),
         on_progress,
     };
@@ -197,6 +225,10 @@ pub fn sync_round_with_progress(
         &serde_json::to_string(&round.report.waiting).unwrap_or_default(),
     )?;
     round.catalog.set_sync_value(
+        "damaged",
+        &serde_json::to_string(&round.report.damaged).unwrap_or_default(),
+    )?;
+    round.catalog.set_sync_value(
         "clock_warnings",
         &serde_json::to_string(&round.report.clock_warnings).unwrap_or_default(),
     )?;
@@ -214,10 +246,14 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     write_device_card(round)?;
     check_identity(round)?;
     republish_own(round, republish)?;
+    let reports = crate::heal::read_reports(round)?;
+    crate::heal::repair_own(round, &reports)?;
     publish(round)?;
     bootstrap_from_snapshot(round)?;
     apply_all(round)?;
-    write_ack(round)?;
+    crate::heal::relay(round, &reports)?;
+    let damaged = crate::heal::remember_damage(round, &reports)?;
+    write_ack(round, damaged)?;
     if round.options.compact {
         compact(round)?;
     }
@@ -226,7 +262,10 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
         .iter()
         .filter(|c| !conflicts_before.contains(&c.key))
         .count() as u32;
-    Ok(())
+    match round.deferred.take() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Reads `format.json`: refuses a newer major or another catalog, creates it for a new catalog,
@@ -237,7 +276,21 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
     let format_path = round.path("format.json");
     match round.folder.read(&format_path) {
         Ok(bytes) => {
-            let file = parse_format(&bytes)?;
+            let file = match parse_format(&bytes) {
+                Ok(file) => file,
+                // A PC that has synced with this catalog knows what the file said: it writes it
+                // again rather than stop the office (a newer format is refused, never rewritten).
+                Err(SyncError::FormatUnreadable(detail)) if synced_before => {
+                    round.problem(
+                        "format_repaired",
+                        format!("the shared folder's format.json did not read ({detail}): this PC wrote it again"),
+                    );
+                    rewrite_format(round)?;
+                    round.report.repaired.push("format.json".into());
+                    return Ok(false);
+                }
+                Err(e) => return Err(e),
+            };
             if file.catalog_id != round.catalog_id {
                 return Err(SyncError::CatalogMismatch {
                     local: round.catalog_id.clone(),
@@ -352,6 +405,23 @@ fn write_format(round: &mut Round) -> Result<(), SyncError> {
     }
 }
 
+/// Writes `format.json` again over a damaged one (only a PC that synced with this catalog).
+fn rewrite_format(round: &mut Round) -> Result<(), SyncError> {
+    let file = FormatFile {
+        format: FORMAT_NAME.into(),
+        major: FORMAT_MAJOR,
+        minor: FORMAT_MINOR,
+        catalog_id: round.catalog_id.clone(),
+        created_by: round.catalog.device_id().to_string(),
+        created_at: time_text(round.now),
+    };
+    let bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    round
+        .folder
+        .replace(&round.path("format.json"), &bytes)
+        .map_err(|e| round.io(e))
+}
+
 fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
     let previous: Vec<String> = round
@@ -387,8 +457,77 @@ fn own_segments(round: &Round, device: &str) -> Result<Vec<u64>, SyncError> {
     Ok(seqs)
 }
 
+/// A device's segment files: for each first sequence, its names, newest generation first (a
+/// segment written again after damage has a new name; any copy that reads whole will do).
+pub(crate) type SegmentFiles = BTreeMap<u64, Vec<String>>;
+
+pub(crate) fn group_segment_files(names: &[String]) -> SegmentFiles {
+    let mut grouped: BTreeMap<u64, Vec<(u32, String)>> = BTreeMap::new();
+    for name in names {
+        if let Some((first, generation)) = format::parse_segment_file(name) {
+            grouped
+                .entry(first)
+                .or_default()
+                .push((generation, name.clone()));
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(first, mut copies)| {
+            copies.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            // A share may list a name twice, or in two cases.
+            copies.dedup_by(|a, b| a.0 == b.0);
+            (first, copies.into_iter().map(|(_, name)| name).collect())
+        })
+        .collect()
+}
+
+pub(crate) fn segment_files(round: &Round, device: &str) -> Result<SegmentFiles, SyncError> {
+    Ok(group_segment_files(&round.list(&format!("ops/{device}"))?))
+}
+
+/// The generation of the newest copy among `names` (0 when only the plain name is there).
+pub(crate) fn newest_generation(names: &[String]) -> u32 {
+    names
+        .iter()
+        .filter_map(|n| format::parse_segment_file(n).map(|(_, g)| g))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The first copy among `names` that reads whole and is what its place says: a segment of
+/// `device`'s operations starting at `first`, of this catalog. Copies not there (any more) are
+/// passed over; another error of the folder is returned.
+pub(crate) fn whole_copy(
+    folder: &dyn SyncFolder,
+    dir: &str,
+    catalog_id: &str,
+    device: &str,
+    first: u64,
+    names: &[String],
+) -> io::Result<Option<(String, Segment)>> {
+    for name in names {
+        let bytes = match folder.read(&format!("{dir}/{name}")) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        if let Ok(segment) = format::decode_segment(&bytes) {
+            let header = &segment.header;
+            if header.kind == SegmentKind::Ops
+                && header.device_id == device
+                && header.catalog_id == catalog_id
+                && header.first_seq == first
+            {
+                return Ok(Some((name.clone(), segment)));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// Whether the folder's segment holds exactly this PC's operations of the same numbers.
-fn segment_is_ours(round: &Round, segment: &Segment) -> Result<bool, SyncError> {
+pub(crate) fn segment_is_ours(round: &Round, segment: &Segment) -> Result<bool, SyncError> {
     let ours = round
         .catalog
         .own_operations(segment.header.first_seq, segment.header.last_seq)?;
@@ -401,42 +540,46 @@ fn check_identity(round: &mut Round) -> Result<(), SyncError> {
     loop {
         let device = round.catalog.device_id().to_string();
         let published = round.catalog.published_seq()?;
-        let beyond: Vec<u64> = own_segments(round, &device)?
-            .into_iter()
-            .filter(|&s| s > published)
-            .collect();
+        let files = segment_files(round, &device)?;
         let mut cloned = None;
-        for first in beyond {
-            let path = round.path(&format!("ops/{device}/{}", format::segment_name(first)));
-            let bytes = match round.folder.read(&path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(round.io(e)),
-            };
-            match format::decode_segment(&bytes) {
-                Ok(segment) if segment_is_ours(round, &segment)? => {
-                    // Published before a crash, not yet marked: mark it now, and remember its
-                    // cut so that an emptied folder gets it back.
-                    round.catalog.record_published_segment(
-                        segment.header.first_seq,
-                        segment.header.last_seq,
-                        &segment.header.version_vector,
-                    )?;
-                    let at = time_text(round.now);
-                    round.catalog.mark_published(segment.header.last_seq, &at)?;
+        for (&first, names) in files.range(published + 1..) {
+            for name in names {
+                let path = round.path(&format!("ops/{device}/{name}"));
+                let bytes = match round.folder.read(&path) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(round.io(e)),
+                };
+                match format::decode_segment(&bytes) {
+                    Ok(segment) if segment_is_ours(round, &segment)? => {
+                        // Published before a crash, not yet marked: mark it now, and remember its
+                        // cut so that an emptied folder gets it back.
+                        round.catalog.record_published_segment(
+                            segment.header.first_seq,
+                            segment.header.last_seq,
+                            &segment.header.version_vector,
+                        )?;
+                        let at = time_text(round.now);
+                        round.catalog.mark_published(segment.header.last_seq, &at)?;
+                        break;
+                    }
+                    Ok(_) => {
+                        cloned = Some(format!(
+                            "the shared folder holds operations {first} and later of this PC's id that this PC did not write"
+                        ));
+                        break;
+                    }
+                    // Not readable whole (a torn read, a copy in progress): it proves nothing.
+                    // Taking a new id now would move operations that may be in it to the new
+                    // id, and other PCs would get them twice. Publishing below meets it again
+                    // and waits.
+                    Err(e) => {
+                        log::warn!("sync: own segment {name} does not read whole yet ({e})");
+                    }
                 }
-                Ok(_) => {
-                    cloned = Some(format!(
-                        "the shared folder holds operations {first} and later of this PC's id that this PC did not write"
-                    ));
-                    break;
-                }
-                // Not readable whole (a torn read, a copy in progress): it proves nothing. Taking
-                // a new id now would move operations that may be in it to the new id, and other
-                // PCs would get them twice. Publishing below meets it again and waits.
-                Err(e) => {
-                    log::warn!("sync: own segment {first} does not read whole yet ({e})");
-                }
+            }
+            if cloned.is_some() {
+                break;
             }
         }
         match cloned {
@@ -468,7 +611,33 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
         // What the segment builds on: everything this PC has applied.
         let mut vv = round.catalog.sync_cursors()?;
         vv.insert(device.clone(), last);
-        match write_segment(round, next, last, &vv)? {
+        let mut written = write_segment(round, next, last, &vv, 0)?;
+        if let Written::Unreadable(detail) = &written {
+            // It may be a read torn for now: wait a while; a file that stays so for good is
+            // damaged, and the segment is written under its next name.
+            let key = format!("own_unreadable:{next}");
+            let since: i64 = match round.catalog.sync_value(&key)?.and_then(|s| s.parse().ok()) {
+                Some(since) => since,
+                None => {
+                    round.catalog.set_sync_value(&key, &round.now.to_string())?;
+                    round.now
+                }
+            };
+            if round.now - since < round.options.relay_after_ms {
+                round.deferred = Some(SyncError::OwnSegmentUnreadable {
+                    first: next,
+                    detail: detail.clone(),
+                });
+                return Ok(());
+            }
+            let names = segment_files(round, &device)?
+                .remove(&next)
+                .unwrap_or_default();
+            written = write_segment(round, next, last, &vv, newest_generation(&names) + 1)?;
+            round.catalog.set_sync_value(&key, "")?;
+        }
+        match written {
+            Written::Unreadable(_) => return Ok(()),
             Written::Yes(count) => {
                 round.catalog.record_published_segment(next, last, &vv)?;
                 round.catalog.mark_published(last, &time_text(round.now))?;
@@ -502,8 +671,10 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
     Ok(())
 }
 
-enum Written {
+pub(crate) enum Written {
     Yes(u32),
+    /// A file of that name is there and does not read whole (torn for now, or damaged).
+    Unreadable(String),
     /// This PC's own segment of the same first operation but another cut is already there.
     Earlier(SegmentHeader),
     /// Another PC's segment has the name (a clone).
@@ -511,11 +682,12 @@ enum Written {
 }
 
 /// Writes one segment of own operations `first..=last`, reads it back and checks it.
-fn write_segment(
+pub(crate) fn write_segment(
     round: &mut Round,
     first: u64,
     last: u64,
     vv: &VersionVector,
+    generation: u32,
 ) -> Result<Written, SyncError> {
     let device = round.catalog.device_id().to_string();
     let ops = round.catalog.own_operations(first, last)?;
@@ -534,7 +706,10 @@ fn write_segment(
     );
     let bytes = format::encode_segment(&header, &ops)
         .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
-    let path = round.path(&format!("ops/{device}/{}", format::segment_name(first)));
+    let path = round.path(&format!(
+        "ops/{device}/{}",
+        format::segment_file_name(first, generation)
+    ));
     match round.folder.create_new(&path, &bytes) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -548,11 +723,8 @@ fn write_segment(
                     }
                 }
                 Ok(_) => Ok(Written::NameTaken),
-                // Neither ours nor another PC's as far as can be told yet: try next round.
-                Err(e) => Err(round.io(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("this PC's segment {first} in the shared folder does not read whole ({e}); it is read again next round"),
-                ))),
+                // Neither ours nor another PC's as far as can be told yet.
+                Err(e) => Ok(Written::Unreadable(e.to_string())),
             };
         }
         Err(e) => return Err(round.io(e)),
@@ -605,8 +777,12 @@ fn republish_own(round: &mut Round, emptied: bool) -> Result<(), SyncError> {
         if listed.contains(&first) || (!everything && last <= compacted) {
             continue;
         }
-        match write_segment(round, first, last, &vv)? {
+        match write_segment(round, first, last, &vv, 0)? {
             Written::Yes(_) | Written::Earlier(_) => again += 1,
+            // A damaged copy under the name: the healing pass writes it again under a new one.
+            Written::Unreadable(detail) => {
+                log::warn!("sync: own segment {first} does not read whole ({detail})")
+            }
             // Someone else's under this id: the next round's identity check deals with it.
             Written::NameTaken => {
                 log::warn!("sync: segment {first} could not be published again: the name is taken")
@@ -687,6 +863,7 @@ fn fetch_blobs(reader: &mut Reader, ops: &[Operation]) -> Result<(), SyncError> 
                 if reader.blobs.import_blob(&hash, &bytes)? {
                     reader.report.blobs_fetched += 1;
                 } else {
+                    reader.damaged("", &rel);
                     reader.problem(
                         "damaged_blob",
                         format!("the attachment {hash} in the shared folder does not match its hash; it was not taken"),
@@ -726,11 +903,8 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
             continue;
         }
         let cursor = known.get(&device).copied().unwrap_or(0);
-        let firsts: Vec<u64> = round
-            .list(&format!("ops/{device}"))?
-            .iter()
-            .filter_map(|n| format::parse_segment_name(n))
-            .collect();
+        let files = segment_files(round, &device)?;
+        let firsts: Vec<u64> = files.keys().copied().collect();
         let start = firsts.iter().copied().filter(|&f| f <= cursor + 1).max();
         let later = firsts.iter().any(|&f| f > cursor + 1);
         let reachable = match start {
@@ -738,12 +912,17 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
             Some(f) if f == cursor + 1 || !later => true,
             // A segment that starts within what is applied (an older cut published again) leads
             // on only if it reaches past it.
-            Some(f) => round
-                .folder
-                .read(&round.path(&format!("ops/{device}/{}", format::segment_name(f))))
-                .ok()
-                .and_then(|bytes| format::decode_segment(&bytes).ok())
-                .is_none_or(|segment| segment.header.last_seq > cursor),
+            Some(f) => whole_copy(
+                round.folder,
+                &round.path(&format!("ops/{device}")),
+                &round.catalog_id,
+                &device,
+                f,
+                files.get(&f).map(Vec::as_slice).unwrap_or_default(),
+            )
+            .ok()
+            .flatten()
+            .is_none_or(|(_, segment)| segment.header.last_seq > cursor),
         };
         if !reachable && !firsts.is_empty() {
             needed = true;
@@ -783,6 +962,10 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
             return Ok(());
         }
         Err(e) => {
+            let writer = format::parse_snapshot_name(&name)
+                .map(|(device, _)| device)
+                .unwrap_or_default();
+            note_damaged(&mut round.report, &writer, &format!("snapshots/{name}"));
             round.report.waiting.push(WaitingSegment {
                 device_id: String::new(),
                 file: format!("snapshots/{name}"),
@@ -836,27 +1019,21 @@ enum Next {
 
 fn apply_all(round: &mut Round) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
-    let mut listings: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let mut listings: BTreeMap<String, SegmentFiles> = BTreeMap::new();
     for device in round.list("ops")? {
         let device = device.to_ascii_lowercase();
         if device == me || !crate::folder::is_plain_name(&device) {
             continue;
         }
-        let mut seqs: Vec<u64> = round
-            .list(&format!("ops/{device}"))?
-            .iter()
-            .filter_map(|n| format::parse_segment_name(n))
-            .collect();
-        seqs.sort_unstable();
-        seqs.dedup();
-        listings.insert(device, seqs);
+        let files = segment_files(round, &device)?;
+        listings.insert(device, files);
     }
     let cursors = round.catalog.sync_cursors()?;
     let pending: usize = listings
         .iter()
-        .map(|(device, firsts)| {
+        .map(|(device, files)| {
             let cursor = cursors.get(device).copied().unwrap_or(0);
-            firsts.iter().filter(|&&first| first > cursor).count()
+            files.range(cursor + 1..).count()
         })
         .sum();
     if pending > 0 {
@@ -866,8 +1043,8 @@ fn apply_all(round: &mut Round) -> Result<(), SyncError> {
     let mut waiting: BTreeMap<String, WaitingSegment> = BTreeMap::new();
     loop {
         let mut progress = false;
-        for (device, firsts) in &listings {
-            let (applied, wait) = apply_device(round, device, firsts)?;
+        for (device, files) in &listings {
+            let (applied, wait) = apply_device(round, device, files)?;
             progress |= applied;
             match wait {
                 Some(w) => {
@@ -892,7 +1069,7 @@ fn apply_all(round: &mut Round) -> Result<(), SyncError> {
 fn apply_device(
     round: &mut Round,
     device: &str,
-    firsts: &[u64],
+    files: &SegmentFiles,
 ) -> Result<(bool, Option<WaitingSegment>), SyncError> {
     let known = have(round)?;
     let blobs = round.catalog.attachment_store();
@@ -905,6 +1082,7 @@ fn apply_device(
         report,
         progress,
         on_progress,
+        ..
     } = round;
     let now = *now;
     let mut reader = Reader {
@@ -917,6 +1095,8 @@ fn apply_device(
     };
     let mut segments = 0u32;
     let mut waiting = None;
+    // What was applied, remembered so that this PC can publish it again as it was (a relay).
+    let mut applied_cuts: Vec<(u64, u64, VersionVector)> = Vec::new();
     // The catalog asks for the next segment once it has applied the one before: that is when
     // the one before counts as done.
     let mut in_hand: Option<u32> = None;
@@ -927,9 +1107,14 @@ fn apply_device(
     };
     let outcome = catalog.apply_remote_segments(device, now, |cursor| {
         count_done(&mut in_hand);
-        match next_segment(&mut reader, device, firsts, cursor, &known)? {
+        match next_segment(&mut reader, device, files, cursor, &known)? {
             Next::Apply(segment) => {
                 segments += 1;
+                applied_cuts.push((
+                    segment.header.first_seq,
+                    segment.header.last_seq,
+                    segment.header.version_vector.clone(),
+                ));
                 in_hand = Some(u32::try_from(segment.ops.len()).unwrap_or(u32::MAX));
                 Ok(Some(RemoteSegment {
                     last_seq: segment.header.last_seq,
@@ -942,7 +1127,11 @@ fn apply_device(
             }
             Next::Nothing => Ok(None),
         }
-    })?;
+    });
+    for (first, last, vv) in &applied_cuts {
+        catalog.record_applied_segment(device, *first, *last, vv)?;
+    }
+    let outcome = outcome?;
     count_done(&mut in_hand);
     add_applied(reader.report, device, outcome.applied);
     reader.report.signoffs_voided += outcome.signoffs_voided;
@@ -954,14 +1143,14 @@ fn apply_device(
 fn next_segment(
     reader: &mut Reader,
     device: &str,
-    firsts: &[u64],
+    files: &SegmentFiles,
     cursor: u64,
     known: &VersionVector,
 ) -> Result<Next, SyncError> {
     let next = cursor + 1;
-    let Some(&first) = firsts.iter().rev().find(|&&f| f <= next) else {
-        return Ok(match firsts.iter().find(|&&f| f > next) {
-            Some(&later) => Next::Waiting(WaitingSegment {
+    let Some((&first, names)) = files.range(..=next).next_back() else {
+        return Ok(match files.range(next + 1..).next() {
+            Some((&later, _)) => Next::Waiting(WaitingSegment {
                 device_id: device.to_string(),
                 file: format::segment_name(next),
                 reason: WaitReason::Gap,
@@ -970,7 +1159,10 @@ fn next_segment(
             None => Next::Nothing,
         });
     };
-    let name = format::segment_name(first);
+    let name = names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| format::segment_name(first));
     let wait = |reason, detail: String| {
         Ok(Next::Waiting(WaitingSegment {
             device_id: device.to_string(),
@@ -979,42 +1171,65 @@ fn next_segment(
             detail,
         }))
     };
-    let bytes = match reader
-        .folder
-        .read(&reader.path(&format!("ops/{device}/{name}")))
-    {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return wait(WaitReason::Gap, "listed but not readable yet".into())
-        }
-        Err(e) => return Err(reader.io(e)),
-    };
-    let segment = match format::decode_segment(&bytes) {
-        Ok(segment) => segment,
-        Err(SegmentError::Newer(major)) => {
-            return wait(
-                WaitReason::Damaged,
-                format!(
+    // Every copy, newest first: the first that reads whole and fits its place is taken.
+    let mut missing = 0;
+    let mut damage: Option<String> = None;
+    let mut found = None;
+    for candidate in names {
+        let bytes = match reader
+            .folder
+            .read(&reader.path(&format!("ops/{device}/{candidate}")))
+        {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                missing += 1;
+                continue;
+            }
+            Err(e) => return Err(reader.io(e)),
+        };
+        match format::decode_segment(&bytes) {
+            Ok(segment) => {
+                let header = &segment.header;
+                if header.kind == SegmentKind::Ops
+                    && header.device_id == device
+                    && header.catalog_id == reader.catalog_id
+                    && header.first_seq == first
+                {
+                    found = Some(segment);
+                    break;
+                }
+                damage.get_or_insert_with(|| {
+                    "the segment's header does not match its place in the folder".into()
+                });
+            }
+            Err(SegmentError::Newer(major)) => {
+                return wait(
+                    WaitReason::Damaged,
+                    format!(
                 "written in sync format {major}, newer than this version: update Disclosure Desk"
             ),
-            )
+                )
+            }
+            Err(e) => {
+                damage.get_or_insert_with(|| e.to_string());
+            }
         }
-        Err(e) => return wait(WaitReason::Damaged, e.to_string()),
+    }
+    let segment = match (found, damage) {
+        (Some(segment), _) => segment,
+        (None, Some(detail)) => {
+            reader.damaged(device, &format!("ops/{device}/{name}"));
+            return wait(WaitReason::Damaged, detail);
+        }
+        (None, None) if missing > 0 => {
+            return wait(WaitReason::Gap, "listed but not readable yet".into())
+        }
+        (None, None) => return Ok(Next::Nothing),
     };
     let header: &SegmentHeader = &segment.header;
-    if header.kind != SegmentKind::Ops
-        || header.device_id != device
-        || header.catalog_id != reader.catalog_id
-        || header.first_seq != first
-    {
-        return wait(
-            WaitReason::Damaged,
-            "the segment's header does not match its place in the folder".into(),
-        );
-    }
     if header.last_seq < next {
         // An older cut of operations already applied; the next ones are not here yet.
-        return Ok(match firsts.iter().find(|&&f| f > next) {
+        return Ok(match files.range(next + 1..).next() {
             Some(_) => Next::Waiting(WaitingSegment {
                 device_id: device.to_string(),
                 file: format::segment_name(next),
@@ -1055,12 +1270,13 @@ fn next_segment(
     Ok(Next::Apply(segment))
 }
 
-fn write_ack(round: &mut Round) -> Result<(), SyncError> {
+fn write_ack(round: &mut Round, damaged: Vec<DamageReport>) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
     let ack = AckFile {
         device_id: device.clone(),
         applied: round.catalog.version_vector()?,
         written_at: String::new(),
+        damaged,
     };
     let bytes = serde_json::to_vec_pretty(&ack).unwrap_or_default();
     let path = round.path(&format!("acks/{device}.json"));
@@ -1124,7 +1340,8 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
         return Ok(());
     }
     let mut candidates = Vec::new();
-    let firsts = own_segments(round, &me)?;
+    let files = segment_files(round, &me)?;
+    let firsts: Vec<u64> = files.keys().copied().collect();
     for (index, &first) in firsts.iter().enumerate() {
         let next_first = firsts.get(index + 1).copied();
         // A segment ends where the next begins; the last one is never removed (it shows how
@@ -1133,17 +1350,19 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
         if next_first - 1 > acked {
             break;
         }
-        let path = round.path(&format!("ops/{me}/{}", format::segment_name(first)));
-        let Ok(bytes) = round.folder.read(&path) else {
-            break;
-        };
-        let Ok(segment) = format::decode_segment(&bytes) else {
+        let names = files.get(&first).map(Vec::as_slice).unwrap_or_default();
+        let dir = round.path(&format!("ops/{me}"));
+        let Ok(Some((_, segment))) =
+            whole_copy(round.folder, &dir, &round.catalog_id, &me, first, names)
+        else {
             break;
         };
         if segment.header.clock_max.wall_ms + round.options.retention_ms > round.now {
             break;
         }
-        candidates.push((path, segment.header.last_seq));
+        // Every copy of it goes (the plain name and those written again).
+        let paths: Vec<String> = names.iter().map(|n| format!("{dir}/{n}")).collect();
+        candidates.push((paths, segment.header.last_seq));
     }
     let Some(&(_, through)) = candidates.last() else {
         return Ok(());
@@ -1169,15 +1388,17 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
     round
         .catalog
         .set_sync_value("compacted_through", &through.to_string())?;
-    for (path, _) in candidates {
-        round.folder.remove(&path).map_err(|e| round.io(e))?;
+    for (paths, _) in candidates {
+        for path in paths {
+            round.folder.remove(&path).map_err(|e| round.io(e))?;
+        }
         round.report.segments_compacted += 1;
     }
     Ok(())
 }
 
 /// Writes a snapshot: every operation this PC holds, in clock order, with its version vector.
-fn write_snapshot(round: &mut Round) -> Result<(), SyncError> {
+pub(crate) fn write_snapshot(round: &mut Round) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
     let ops = round.catalog.operations_in_clock_order()?;
     let vv = round.catalog.version_vector()?;
@@ -1216,6 +1437,7 @@ pub fn publish_snapshot(
         now,
         catalog_id,
         report: SyncReport::default(),
+        deferred: None,
         progress: SyncProgress::default(),
         on_progress: &mut |_| {},
     };
@@ -1239,6 +1461,9 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, SyncError> {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default(),
         waiting: parse("waiting")?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
+        damaged: parse("damaged")?
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default(),
         cursors: catalog

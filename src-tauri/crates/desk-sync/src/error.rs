@@ -29,6 +29,8 @@ pub enum SyncError {
     CatalogAmbiguous(String),
     #[error("no shared folder is chosen yet: choose one in the settings")]
     NoFolder,
+    #[error("this PC's segment {first} in the shared folder does not read whole ({detail}): the other PCs' changes were taken in; it is read again next round, and written again under a new name if it stays so")]
+    OwnSegmentUnreadable { first: u64, detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -45,6 +47,7 @@ impl SyncError {
             SyncError::CatalogMismatch { .. } => "sync_catalog_mismatch",
             SyncError::CatalogAmbiguous(_) => "sync_catalog_ambiguous",
             SyncError::NoFolder => "sync_no_folder",
+            SyncError::OwnSegmentUnreadable { .. } => "sync_own_segment_unreadable",
             SyncError::Store(e) => e.code(),
         }
     }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 /// The layout version this build writes; a folder with a higher major is refused.
 pub const FORMAT_MAJOR: u16 = 1;
-pub const FORMAT_MINOR: u16 = 0;
+pub const FORMAT_MINOR: u16 = 1;
 pub const FORMAT_NAME: &str = "disclosure-desk-sync";
 
 const SEGMENT_MAGIC: &[u8; 8] = b"DDSEG\0\r\n";
@@ -51,6 +51,21 @@ pub struct AckFile {
     /// For every device, the highest sequence this PC has applied (its own included).
     pub applied: VersionVector,
     pub written_at: String,
+    /// Files of the folder this PC found damaged, so that whoever can writes them again.
+    #[serde(default)]
+    pub damaged: Vec<DamageReport>,
+}
+
+/// One damaged file as a PC reports it in its acknowledgements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DamageReport {
+    /// The path under the catalog's folder.
+    pub file: String,
+    /// When the reporting PC first found it damaged (milliseconds since 1970, UTC).
+    pub since_ms: i64,
+    /// Not there at all (a gap in a PC's segments), rather than there but not whole.
+    #[serde(default)]
+    pub missing: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,18 +115,56 @@ pub enum SegmentError {
 
 /// The name of a segment file from its first sequence (fixed width, so names sort by number).
 pub fn segment_name(first_seq: u64) -> String {
-    format!("{first_seq:012}.seg")
+    segment_file_name(first_seq, 0)
 }
 
-/// The first sequence of a segment file name; `None` for anything else (temporary files,
-/// "conflicted copies", other programs' files). Case does not matter (Windows shares).
-pub fn parse_segment_name(name: &str) -> Option<u64> {
+/// The highest generation a segment is written again under (see [`segment_file_name`]).
+pub const MAX_GENERATION: u32 = 999;
+
+/// The name of a segment written for the `generation`-th time: the plain name first, then
+/// `<first>-r<generation>.seg` each time its copy in the folder was found damaged or missing
+/// (files are never overwritten, so a repair takes a new name; readers take any whole copy).
+pub fn segment_file_name(first_seq: u64, generation: u32) -> String {
+    if generation == 0 {
+        format!("{first_seq:012}.seg")
+    } else {
+        format!("{first_seq:012}-r{generation}.seg")
+    }
+}
+
+/// The first sequence and generation of a segment file name; `None` for anything else
+/// (temporary files, "conflicted copies", other programs' files). Case does not matter (Windows
+/// shares).
+pub fn parse_segment_file(name: &str) -> Option<(u64, u32)> {
     let lower = name.to_ascii_lowercase();
-    let digits = lower.strip_suffix(".seg")?;
+    let stem = lower.strip_suffix(".seg")?;
+    let (digits, generation) = match stem.split_once("-r") {
+        Some((digits, generation)) => {
+            let ok = !generation.is_empty()
+                && generation.len() <= 3
+                && !generation.starts_with('0')
+                && generation.bytes().all(|b| b.is_ascii_digit());
+            (
+                digits,
+                if ok {
+                    generation.parse().ok()?
+                } else {
+                    return None;
+                },
+            )
+        }
+        None => (stem, 0),
+    };
     if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok().filter(|&seq| seq > 0)
+    let first = digits.parse().ok().filter(|&seq| seq > 0)?;
+    Some((first, generation))
+}
+
+/// The first sequence of a segment file name, whatever its generation.
+pub fn parse_segment_name(name: &str) -> Option<u64> {
+    parse_segment_file(name).map(|(first, _)| first)
 }
 
 pub fn snapshot_name(device: &str, clock: Hlc) -> String {
@@ -190,10 +243,9 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
     if &bytes[..8] != SEGMENT_MAGIC {
         return Err(SegmentError::NotASegment);
     }
-    let major = u16::from_le_bytes([bytes[8], bytes[9]]);
-    if major > FORMAT_MAJOR {
-        return Err(SegmentError::Newer(major));
-    }
+    // The trailer (magic, count, SHA-256 of all before it) keeps its layout in every major
+    // version, so that a damaged file is told from one written by a newer version: only a file
+    // whose checksum holds is taken for newer (a flipped bit in the version is damage).
     let body_len = bytes.len() - TRAILER_LEN;
     let trailer = &bytes[body_len..];
     if &trailer[..8] != TRAILER_MAGIC {
@@ -201,6 +253,10 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
     }
     if Sha256::digest(&bytes[..body_len]).as_slice() != &trailer[12..] {
         return Err(SegmentError::Checksum);
+    }
+    let major = u16::from_le_bytes([bytes[8], bytes[9]]);
+    if major > FORMAT_MAJOR {
+        return Err(SegmentError::Newer(major));
     }
     let count = u32_at(trailer, 8)? as usize;
     let header_len = u32_at(bytes, 12)? as usize;
@@ -352,9 +408,20 @@ mod tests {
 
     #[test]
     fn a_newer_major_is_named() {
+        // As a newer version writes it: its own checksum holds.
         let mut bytes = sample();
         bytes[8] = 9;
+        let body = bytes.len() - TRAILER_LEN;
+        let digest = Sha256::digest(&bytes[..body]);
+        bytes[body + 12..].copy_from_slice(&digest);
         assert_eq!(decode_segment(&bytes), Err(SegmentError::Newer(9)));
+    }
+
+    #[test]
+    fn a_flipped_bit_in_the_version_is_damage_not_a_newer_version() {
+        let mut bytes = sample();
+        bytes[8] ^= 0x80;
+        assert_eq!(decode_segment(&bytes), Err(SegmentError::Checksum));
     }
 
     #[test]
@@ -370,6 +437,24 @@ mod tests {
         check("1.seg", None);
         check("000000000000.seg", None);
         check("00000000000a.seg", None);
+    }
+
+    #[test]
+    fn repaired_segment_names() {
+        let check = |name: &str, parsed: Option<(u64, u32)>| {
+            assert_eq!(parse_segment_file(name), parsed, "{name}")
+        };
+        check("000000000007.seg", Some((7, 0)));
+        check("000000000007-r1.seg", Some((7, 1)));
+        check("000000000007-R12.SEG", Some((7, 12)));
+        check(&segment_file_name(9, 999), Some((9, 999)));
+        check("000000000007-r0.seg", None);
+        check("000000000007-r01.seg", None);
+        check("000000000007-r1000.seg", None);
+        check("000000000007-r.seg", None);
+        check("000000000007-rx.seg", None);
+        check("000000000007-r1.seg.77.tmp", None);
+        assert_eq!(parse_segment_name("000000000007-r3.seg"), Some(7));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod error;
 pub mod folder;
 pub mod format;
+mod heal;
 
 pub use configured::{sync_configured, RoundEvent};
 pub use engine::{publish_snapshot, status, sync_round, sync_round_with_progress, SyncOptions};

@@ -193,6 +193,10 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
         *counts.entry("skew").or_default() += 1;
         return;
     }
+    if rng.chance(12) {
+        damage_a_file(office, rng, counts);
+        return;
+    }
     let mut faults = office.pcs[pc].view.faults.borrow_mut();
     match rng.below(11) {
         0 => {
@@ -211,6 +215,72 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
         7 => faults.flapping = rng.below(20),
         8 => faults.mid_round = rng.below(30),
         _ => *faults = Faults::default(),
+    }
+}
+
+/// A file already published is damaged in place, as an antivirus scan, a half-finished restore or
+/// a disk error would: cut at any offset, a byte flipped, zeroed, replaced by another valid file
+/// of the same kind, or deleted. The office must heal it.
+fn damage_a_file(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
+    let mut share = office.share.borrow_mut();
+    let paths: Vec<String> = share.files.keys().cloned().collect();
+    let Some(path) = rng.pick(&paths).cloned() else {
+        return;
+    };
+    let kind = |p: &str| {
+        [
+            "/ops/",
+            "/snapshots/",
+            "/acks/",
+            "/devices/",
+            "/blobs/",
+            "format.json",
+        ]
+        .into_iter()
+        .find(|k| p.contains(k))
+        .unwrap_or("")
+    };
+    let how = rng.below(5);
+    if how == 4 {
+        share.files.remove(&path);
+        *counts.entry("damage_deleted").or_default() += 1;
+        return;
+    }
+    let same_kind: Vec<String> = paths
+        .iter()
+        .filter(|p| **p != path && kind(p) == kind(&path))
+        .cloned()
+        .collect();
+    let other = rng
+        .pick(&same_kind)
+        .and_then(|p| share.files.get(p))
+        .map(|f| f.0.clone());
+    let cut = rng.next_u64();
+    let Some(file) = share.files.get_mut(&path) else {
+        return;
+    };
+    let bytes = &mut file.0;
+    match how {
+        0 => {
+            let at = (cut % (bytes.len() as u64 + 1)) as usize;
+            bytes.truncate(at);
+            *counts.entry("damage_cut").or_default() += 1;
+        }
+        1 if !bytes.is_empty() => {
+            let at = (cut % bytes.len() as u64) as usize;
+            bytes[at] ^= 1 << (cut % 8);
+            *counts.entry("damage_flipped").or_default() += 1;
+        }
+        2 => {
+            bytes.iter_mut().for_each(|b| *b = 0);
+            *counts.entry("damage_zeroed").or_default() += 1;
+        }
+        _ => {
+            if let Some(other) = other {
+                *bytes = other;
+                *counts.entry("damage_replaced").or_default() += 1;
+            }
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use desk_core::merge::VersionVector;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::problem::Code;
 use desk_core::workdays::WorkCalendar;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 impl crate::Catalog {
@@ -336,6 +336,53 @@ impl crate::Catalog {
             ],
         )?;
         Ok(())
+    }
+
+    /// Remembers the cut and version vector of another PC's segment applied here, so that it
+    /// can be published again as it was (see [`Catalog::applied_segment`]).
+    pub fn record_applied_segment(
+        &self,
+        device: &str,
+        first_seq: u64,
+        last_seq: u64,
+        version_vector: &VersionVector,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_segments (device_id, first_seq, last_seq, version_vector)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                device,
+                first_seq as i64,
+                last_seq as i64,
+                serde_json::to_string(version_vector).unwrap_or_default()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The last sequence and version vector of `device`'s segment starting at `first_seq`, as it
+    /// was applied here; `None` when this PC did not apply it from a segment.
+    pub fn applied_segment(
+        &self,
+        device: &str,
+        first_seq: u64,
+    ) -> Result<Option<(u64, VersionVector)>> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT last_seq, version_vector FROM sync_segments WHERE device_id = ?1 AND first_seq = ?2",
+                params![device, first_seq as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((last, vv)) => Ok(Some((
+                last.max(0) as u64,
+                serde_json::from_str(&vv)
+                    .map_err(|e| StoreError::Decode(format!("applied segment: {e}")))?,
+            ))),
+        }
     }
 
     /// The segments this PC published under its current id: first, last, version vector.

@@ -327,6 +327,7 @@ pub fn options(now_ms: i64) -> SyncOptions {
         now_ms: Some(now_ms),
         folder_label: "sim".into(),
         app_version: "test".into(),
+        ..SyncOptions::default()
     }
 }
 
@@ -474,7 +475,9 @@ impl Office {
                     .unwrap_or_else(|e| panic!("seed {}: converging pc {pc}: {e}", self.seed));
                 moved += report.ops_published
                     + report.applied.iter().map(|a| a.ops).sum::<u32>()
-                    + report.device_changes.len() as u32;
+                    + report.device_changes.len() as u32
+                    + report.repaired.len() as u32
+                    + report.damaged.len() as u32;
             }
             if moved == 0 && pass > 0 {
                 return pass;

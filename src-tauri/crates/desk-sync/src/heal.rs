@@ -1,0 +1,418 @@
+//! Healing the shared folder: no damaged or missing file stops the office while one copy of what
+//! it carried survives, on any PC.
+//!
+//! Files are written once and never overwritten, so a damaged segment is never repaired in
+//! place: it is written again whole under the next name of its generation
+//! (`<first>-r<n>.seg`), and readers take any copy that reads whole and fits its place. Who
+//! writes it again:
+//! - its writer, at once when it finds its own copy damaged (every own segment is read back
+//!   whole on a schedule, `SyncOptions::full_check_ms`) or another PC reports it damaged;
+//! - when the writer does not (retired, reinstalled, away), after `SyncOptions::relay_after_ms`,
+//!   any PC that applied those operations, from its own log and the cut and version vector it
+//!   recorded when it applied them (a relay). A relay restores what its writer published; the
+//!   operations keep their writer's ids, sequence numbers and clocks, and readers check the copy
+//!   exactly as they check the writer's.
+//!
+//! A PC reports the damaged and missing files it meets in its acknowledgements
+//! (`acks/<device>.json`), with the time it first met them; that is how writers and relays learn
+//! of them. Attachments are named by their content's hash, so any PC holding one may put a whole
+//! copy in place of a damaged one.
+
+use crate::engine::{
+    newest_generation, segment_files, segment_is_ours, whole_copy, write_segment, write_snapshot,
+    Round, Written,
+};
+use crate::error::SyncError;
+use crate::format::{self, AckFile, DamageReport};
+use desk_core::sync::WaitReason;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+
+/// What other PCs' acknowledgements say: the files reported damaged or missing (each with the
+/// earliest time any PC met it so) and how far each PC has applied every other.
+#[derive(Default)]
+pub(crate) struct Reports {
+    pub damaged: BTreeMap<String, Reported>,
+    pub acks: BTreeMap<String, AckFile>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reported {
+    pub since_ms: i64,
+    pub missing: bool,
+}
+
+pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let mut reports = Reports::default();
+    for name in round.list("acks")? {
+        let Some(device) = name
+            .to_ascii_lowercase()
+            .strip_suffix(".json")
+            .map(String::from)
+        else {
+            continue;
+        };
+        if device == me || !crate::folder::is_plain_name(&device) {
+            continue;
+        }
+        let ack = match round.folder.read(&round.path(&format!("acks/{name}"))) {
+            Ok(bytes) => match serde_json::from_slice::<AckFile>(&bytes) {
+                Ok(ack) => ack,
+                // Its PC writes it again every round it changes.
+                Err(e) => {
+                    log::warn!("sync: the acknowledgements of {device} do not read ({e})");
+                    continue;
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(round.io(e)),
+        };
+        for report in &ack.damaged {
+            let entry = reports
+                .damaged
+                .entry(report.file.clone())
+                .or_insert(Reported {
+                    since_ms: report.since_ms,
+                    missing: report.missing,
+                });
+            entry.since_ms = entry.since_ms.min(report.since_ms);
+            entry.missing &= report.missing;
+        }
+        reports.acks.insert(device, ack);
+    }
+    Ok(reports)
+}
+
+/// The own segments to read back whole: those reported, and all of them when the scheduled
+/// check is due. A copy that does not read whole or is not this PC's operations is written
+/// again under a new name; so is one another PC could not read though it reads whole here (a
+/// torn read or a stale cache on that PC: a new name gets past both).
+pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let prefix = format!("ops/{me}/");
+    let files = segment_files(round, &me)?;
+    let mut reported: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+    for (file, report) in &reports.damaged {
+        let Some(name) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        // A missing own segment is published again by `republish_own` every round.
+        if report.missing {
+            continue;
+        }
+        if let Some(first) = format::parse_segment_name(name) {
+            reported
+                .entry(first)
+                .or_default()
+                .insert(name.to_ascii_lowercase());
+        }
+    }
+    let last_check: i64 = round
+        .catalog
+        .sync_value("full_check_at")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let due = round.now - last_check >= round.options.full_check_ms;
+    let mut to_check: BTreeSet<u64> = reported.keys().copied().collect();
+    if due {
+        to_check.extend(files.keys().copied());
+    }
+    let published: BTreeMap<u64, (u64, desk_core::merge::VersionVector)> = round
+        .catalog
+        .published_segments()?
+        .into_iter()
+        .map(|(first, last, vv)| (first, (last, vv)))
+        .collect();
+    let dir = round.path(&format!("ops/{me}"));
+    for first in to_check {
+        let (Some(names), Some((last, vv))) = (files.get(&first), published.get(&first)) else {
+            continue;
+        };
+        let best = whole_copy(round.folder, &dir, &round.catalog_id, &me, first, names)
+            .map_err(|e| round.io(e))?;
+        let stale = match &best {
+            None => true,
+            Some((name, segment)) => {
+                !segment_is_ours(round, segment)?
+                    || (names.first() == Some(name)
+                        && reported
+                            .get(&first)
+                            .is_some_and(|r| r.contains(&name.to_ascii_lowercase())))
+            }
+        };
+        if !stale {
+            continue;
+        }
+        let generation = newest_generation(names) + 1;
+        if generation > format::MAX_GENERATION {
+            round.problem(
+                "repair_exhausted",
+                format!(
+                    "segment {first} of this PC was written again too often; it is left as it is"
+                ),
+            );
+            continue;
+        }
+        match write_segment(round, first, *last, vv, generation)? {
+            Written::Yes(_) | Written::Earlier(_) => {
+                let file = format!("{prefix}{}", format::segment_file_name(first, generation));
+                log::warn!("sync: own segment {first} did not read whole: written again as {file}");
+                round.report.repaired.push(file);
+            }
+            Written::NameTaken | Written::Unreadable(_) => {
+                log::warn!("sync: the repair name of own segment {first} is taken")
+            }
+        }
+    }
+    if due {
+        round
+            .catalog
+            .set_sync_value("full_check_at", &round.now.to_string())?;
+    }
+    // An own snapshot reported damaged goes, and a new one takes its place.
+    let mut snapshot_again = false;
+    for file in reports.damaged.keys() {
+        let Some(name) = file.strip_prefix("snapshots/") else {
+            continue;
+        };
+        if format::parse_snapshot_name(name).is_some_and(|(device, _)| device == me) {
+            round
+                .folder
+                .remove(&round.path(file))
+                .map_err(|e| round.io(e))?;
+            snapshot_again = true;
+        }
+    }
+    if snapshot_again {
+        write_snapshot(round)?;
+        round.report.repaired.push("snapshots/".into());
+    }
+    Ok(())
+}
+
+/// Files reported damaged or missing long enough (`relay_after_ms`) that their writer did not
+/// repair: segments whose operations this PC applied are published again as they were applied
+/// here; attachments held here are put back whole.
+pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let mut candidates = reports.damaged.clone();
+    for (file, reported) in stored_since(round)? {
+        let entry = candidates.entry(file).or_insert(reported);
+        entry.since_ms = entry.since_ms.min(reported.since_ms);
+    }
+    for (file, reported) in candidates {
+        if round.now - reported.since_ms < round.options.relay_after_ms {
+            continue;
+        }
+        if file.starts_with("blobs/") {
+            put_back_blob(round, &file)?;
+            continue;
+        }
+        let mut parts = file.splitn(3, '/');
+        let (Some("ops"), Some(device), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let Some(first) = format::parse_segment_name(name) else {
+            continue;
+        };
+        if device == me || !crate::folder::is_plain_name(device) {
+            continue;
+        }
+        let files = segment_files(round, device)?;
+        let names = files.get(&first).cloned().unwrap_or_default();
+        let dir = round.path(&format!("ops/{device}"));
+        if whole_copy(round.folder, &dir, &round.catalog_id, device, first, &names)
+            .map_err(|e| round.io(e))?
+            .is_some()
+        {
+            continue;
+        }
+        let Some((last, vv)) = round.catalog.applied_segment(device, first)? else {
+            continue;
+        };
+        let ops = round.catalog.device_operations(device, first, last)?;
+        if ops.len() as u64 != last - first + 1 {
+            continue;
+        }
+        let generation = newest_generation(&names) + 1;
+        if generation > format::MAX_GENERATION {
+            continue;
+        }
+        let header = format::ops_header(
+            &round.catalog_id,
+            device,
+            &ops,
+            vv,
+            &crate::engine::time_text(round.now),
+        );
+        let bytes = format::encode_segment(&header, &ops)
+            .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
+        let target = format!(
+            "ops/{device}/{}",
+            format::segment_file_name(first, generation)
+        );
+        match round.folder.create_new(&round.path(&target), &bytes) {
+            Ok(()) => {
+                log::warn!(
+                    "sync: segment {first} of {device} stayed damaged: published again from this PC as {target}"
+                );
+                round.report.repaired.push(target);
+            }
+            // Another PC relayed it at the same moment.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(round.io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Puts a whole copy of an attachment held here in place of a damaged or missing one (its name
+/// is its content's hash, so nothing else can pass for it).
+fn put_back_blob(round: &mut Round, file: &str) -> Result<(), SyncError> {
+    let Some(hash) = file.rsplit('/').next() else {
+        return Ok(());
+    };
+    if format::blob_path(hash).as_deref() != Some(file) {
+        return Ok(());
+    }
+    let Some(local) = round.catalog.attachment_blob_present(hash) else {
+        return Ok(());
+    };
+    let path = round.path(file);
+    match round.folder.read(&path) {
+        Ok(bytes) if sha256_hex(&bytes) == hash => return Ok(()),
+        Ok(_) => round.folder.remove(&path).map_err(|e| round.io(e))?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(round.io(e)),
+    }
+    let bytes = match std::fs::read(&local) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            log::warn!("sync: attachment {hash} not readable here ({e})");
+            return Ok(());
+        }
+    };
+    match round.folder.create_new(&path, &bytes) {
+        Ok(()) => round.report.repaired.push(file.to_string()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(round.io(e)),
+    }
+    Ok(())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The damaged and missing files this PC met in earlier rounds, with when it first met them.
+fn stored_since(round: &Round) -> Result<BTreeMap<String, Reported>, SyncError> {
+    Ok(round
+        .catalog
+        .sync_value("damaged_since")?
+        .and_then(|s| serde_json::from_str::<Vec<DamageReport>>(&s).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            (
+                r.file,
+                Reported {
+                    since_ms: r.since_ms,
+                    missing: r.missing,
+                },
+            )
+        })
+        .collect())
+}
+
+/// What this round met damaged (and missing, once a segment stays missing past a round), kept
+/// with the time it was first met, and returned for this PC's acknowledgements. The report's
+/// damaged files get their time and the PCs known to hold what they carry.
+pub(crate) fn remember_damage(
+    round: &mut Round,
+    reports: &Reports,
+) -> Result<Vec<DamageReport>, SyncError> {
+    let before = stored_since(round)?;
+    let mut now: BTreeMap<String, Reported> = BTreeMap::new();
+    for damaged in &round.report.damaged {
+        now.insert(
+            damaged.file.clone(),
+            Reported {
+                since_ms: round.now,
+                missing: false,
+            },
+        );
+    }
+    // A gap is often a copy still on its way: it counts as missing from the second round on.
+    for waiting in &round.report.waiting {
+        if waiting.reason != WaitReason::Gap || waiting.device_id.is_empty() {
+            continue;
+        }
+        now.insert(
+            format!("ops/{}/{}", waiting.device_id, waiting.file),
+            Reported {
+                since_ms: round.now,
+                missing: true,
+            },
+        );
+    }
+    for (file, reported) in now.iter_mut() {
+        if let Some(earlier) = before.get(file) {
+            reported.since_ms = earlier.since_ms;
+        }
+    }
+    let list: Vec<DamageReport> = now
+        .iter()
+        .map(|(file, r)| DamageReport {
+            file: file.clone(),
+            since_ms: r.since_ms,
+            missing: r.missing,
+        })
+        .collect();
+    round.catalog.set_sync_value(
+        "damaged_since",
+        &serde_json::to_string(&list).unwrap_or_default(),
+    )?;
+    let me = round.catalog.device_id().to_string();
+    for damaged in &mut round.report.damaged {
+        if let Some(r) = now.get(&damaged.file) {
+            damaged.since = crate::engine::time_text(r.since_ms);
+        }
+        damaged.holders = holders(reports, &me, &damaged.device_id, &damaged.file);
+    }
+    // Acknowledgements carry what stayed past one round, so that a copy on its way is not
+    // reported as missing.
+    Ok(list
+        .into_iter()
+        .filter(|r| !r.missing || before.contains_key(&r.file))
+        .collect())
+}
+
+/// The PCs known to hold the operations of a damaged segment: its writer, and every PC whose
+/// acknowledgement shows it applied them.
+fn holders(reports: &Reports, me: &str, writer: &str, file: &str) -> Vec<String> {
+    if writer.is_empty() {
+        return Vec::new();
+    }
+    let first = file
+        .rsplit('/')
+        .next()
+        .and_then(format::parse_segment_name)
+        .unwrap_or(0);
+    let mut holders = vec![writer.to_string()];
+    for (device, ack) in &reports.acks {
+        if device != me
+            && device != writer
+            && first > 0
+            && ack.applied.get(writer).copied().unwrap_or(0) >= first
+        {
+            holders.push(device.clone());
+        }
+    }
+    holders
+}
