@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{dump, Office};
-use desk_core::model::Item;
+use common::{dump, sign_off, Office};
+use desk_core::model::{Item, Status};
 use desk_core::plan_import::PlanImportRequest;
 use desk_store::{Catalog, StoreError, SAMPLE_PLAN};
 use std::collections::BTreeMap;
@@ -223,4 +223,33 @@ fn a_duplicate_whose_numbering_pc_never_returns_is_shown_and_fixed_by_a_person()
     }
     assert_settled(&office, &[0, 2]);
     assert_eq!(numbers(&office.pcs[0].catalog)[&y.id], saved.index_no);
+}
+
+#[test]
+fn a_signed_item_that_gives_its_number_up_goes_back_to_review_on_every_pc() {
+    let mut office = Office::new(2, 99);
+    let department = office.department.clone();
+    let x = create(office.at(0), "先编号");
+    office.tick();
+    let mut y = Item::blank(String::new());
+    y.title = "后编号并签批".into();
+    y.lead_department_id = Some(department);
+    let y = office.at(1).save_item(y).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(x.index_no, y.index_no);
+    let signed = sign_off(office.at(1), &y.id).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(signed.status, Status::SignedOff);
+    office.sync(0).unwrap_or_else(|e| panic!("{e}"));
+    let report = office.sync(1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.index_nos_renumbered, 1);
+    office.converge();
+    assert_settled(&office, &[0, 1]);
+    for pc in 0..2 {
+        let item = office.pcs[pc]
+            .catalog
+            .item(&y.id)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(item.index_no, x.index_no, "pc {pc}");
+        assert_ne!(item.status, Status::SignedOff, "pc {pc}");
+        assert!(item.changed_after_signoff.contains(&"index_no".to_string()), "pc {pc}: {item:?}");
+    }
 }

@@ -13,8 +13,10 @@
 //!   never edited), by clock, then device id, then item id;
 //! - every other holder is renumbered by the PC that gave it the number, and only by that PC,
 //!   (or that left that id behind when it was cloned or restored), as its own ordinary
-//!   operation: two PCs never renumber one item differently, and a losing
-//!   claim stays losing whatever arrives later, so no renumbering is ever undone;
+//!   operation: two PCs never renumber one item differently (two clones of one disk both
+//!   answer for their old id; their two numbers are then an ordinary conflict, each number
+//!   free), and a losing claim stays losing whatever arrives later, so no renumbering is
+//!   ever undone;
 //! - until then the duplicate is listed ([`duplicates`]) with the PC that will renumber it;
 //!   when that PC is gone, a person gives the item another number on any PC.
 //!
@@ -119,8 +121,8 @@ fn holder_groups(conn: &Connection) -> Result<Vec<(String, Vec<Holder>)>> {
 /// ends, inside its transaction (the holders are then written).
 pub(crate) fn settle_duplicates(tx: &Transaction, ctx: &ApplyContext) -> Result<u32> {
     if let Err(e) = IndexRule::parse(&ctx.settings.index_rule) {
-        // Settings arriving by sync are decoded, not checked against the rule's grammar; the
-        // duplicates stay listed until the rule is fixed.
+        // A rule this version cannot read (it came from another PC): the duplicates stay
+        // listed until the rule is fixed, and the batch still applies.
         log::warn!("duplicate 索引号 left as they are: the 索引号 rule does not read ({e})");
         return Ok(0);
     }
