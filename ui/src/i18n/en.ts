@@ -617,6 +617,9 @@ const en: Messages = {
     cursor: '{device}: applied up to batch {n}',
     clockHeading: 'PCs with a wrong clock',
     clockWarning: 'The clock of PC {device} is {n} minutes ahead: its changes wait; set that PC’s time right.',
+    duplicatesHeading: '索引号 held by two items',
+    duplicateKept: '{number} stays with the item numbered first; {title} gets a new number from PC {device} when it next syncs.',
+    duplicateByPerson: '{number}: {title} holds it too and no PC will renumber it; give it another 索引号 (or clear the field for the next free one).',
     waitingHeading: 'Files not applied yet',
     wait: {
       gap: '{device}: an earlier file is not visible yet ({file}); retried',

@@ -617,6 +617,9 @@ const zhCN = {
     cursor: '{device}：已应用到第 {n} 批',
     clockHeading: '时钟不准的电脑',
     clockWarning: '电脑 {device} 的时钟快了 {n} 分钟：它的修改暂缓应用，请校准该电脑的时间。',
+    duplicatesHeading: '重复的索引号',
+    duplicateKept: '{number} 由先编号的事项保留；{title} 将在电脑 {device} 下次同步时重新编号。',
+    duplicateByPerson: '{number}：{title} 也使用了该号，且没有电脑会为它重新编号；请为它另填索引号（或清空该栏以取下一个空号）。',
     waitingHeading: '尚未应用的文件',
     wait: {
       gap: '{device}：前面的文件还看不到（{file}），稍后重试',

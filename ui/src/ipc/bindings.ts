@@ -286,6 +286,10 @@ conflicts: number, new_conflicts: number,
  */
 signoffs_voided: number, 
 /**
+ * Items this PC had numbered that gave their 索引号 up to an item numbered first elsewhere.
+ */
+index_nos_renumbered: number, 
+/**
  * This PC took a new device id (it was cloned or restored from a backup).
  */
 device_changes: Array<DeviceChange>, 
@@ -346,7 +350,11 @@ last_error: string | null, ops_waiting_to_go_out: number, conflicts: number, clo
 /**
  * Devices known, with how far this PC has applied each.
  */
-cursors: Array<DeviceCount>, };
+cursors: Array<DeviceCount>, 
+/**
+ * 索引号 more than one item holds, until they are renumbered.
+ */
+duplicate_index_numbers: Array<DuplicateIndexNo>, };
 
 export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
 
@@ -369,6 +377,18 @@ export type ConflictValue = { op_id: string, value: JsonValue, author_id: string
  * RFC 3339, UTC.
  */
 at: string, };
+
+export type DuplicateIndexNo = { index_no: string, 
+/**
+ * The item that keeps the number; null when no holder's numbering is on record.
+ */
+kept_by: string | null, to_renumber: Array<PendingRenumber>, };
+
+export type PendingRenumber = { item_id: string, title: string, 
+/**
+ * The PC that numbered it and will renumber it; null when unknown (a person must).
+ */
+device_id: string | null, };
 
 export type CatalogSettings = { 
 /**

@@ -29,6 +29,7 @@ const base: SyncStatus = {
   clock_warnings: [],
   waiting: [],
   cursors: [],
+  duplicate_index_numbers: [],
 };
 
 const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');
