@@ -94,7 +94,10 @@ fn two_pcs_numbering_items_at_once_end_with_distinct_numbers_everywhere() {
     for duplicate in &shown {
         assert!(duplicate.kept_by.is_some(), "{duplicate:?}");
         assert_eq!(duplicate.to_renumber.len(), 1, "{duplicate:?}");
-        let by = duplicate.to_renumber[0].device_id.clone().unwrap_or_default();
+        let by = duplicate.to_renumber[0]
+            .device_id
+            .clone()
+            .unwrap_or_default();
         assert!(creators.contains(&by), "{duplicate:?}");
     }
     let status = desk_sync::status(&office.pcs[2].catalog).unwrap_or_else(|e| panic!("{e}"));
@@ -199,7 +202,10 @@ fn a_duplicate_whose_numbering_pc_never_returns_is_shown_and_fixed_by_a_person()
         assert_eq!(shown[0].index_no, x.index_no);
         assert_eq!(shown[0].kept_by.as_deref(), Some(x.id.as_str()));
         assert_eq!(shown[0].to_renumber[0].item_id, y.id);
-        assert_eq!(shown[0].to_renumber[0].device_id.as_deref(), Some(gone.as_str()));
+        assert_eq!(
+            shown[0].to_renumber[0].device_id.as_deref(),
+            Some(gone.as_str())
+        );
     }
     // Both stay editable; typing the taken number into another item is still refused.
     edit_every_item(office.at(2), "·");
@@ -207,14 +213,20 @@ fn a_duplicate_whose_numbering_pc_never_returns_is_shown_and_fixed_by_a_person()
     other.index_no = x.index_no.clone();
     match office.at(2).save_item(other) {
         Err(StoreError::Invalid(problems)) => {
-            assert!(problems.iter().any(|p| p.code == "index_no_taken"), "{problems:?}")
+            assert!(
+                problems.iter().any(|p| p.code == "index_no_taken"),
+                "{problems:?}"
+            )
         }
         other => panic!("a taken number typed in: {other:?}"),
     }
     // A person on PC 2 clears the number: the next free one is given.
     let mut item = office.at(2).item(&y.id).unwrap_or_else(|e| panic!("{e}"));
     item.index_no.clear();
-    let saved = office.at(2).save_item(item).unwrap_or_else(|e| panic!("{e}"));
+    let saved = office
+        .at(2)
+        .save_item(item)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(saved.index_no, x.index_no);
     for _ in 0..3 {
         for pc in [0, 2] {
@@ -250,6 +262,9 @@ fn a_signed_item_that_gives_its_number_up_goes_back_to_review_on_every_pc() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_ne!(item.index_no, x.index_no, "pc {pc}");
         assert_ne!(item.status, Status::SignedOff, "pc {pc}");
-        assert!(item.changed_after_signoff.contains(&"index_no".to_string()), "pc {pc}: {item:?}");
+        assert!(
+            item.changed_after_signoff.contains(&"index_no".to_string()),
+            "pc {pc}: {item:?}"
+        );
     }
 }

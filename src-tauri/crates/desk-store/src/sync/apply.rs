@@ -2,8 +2,8 @@
 //! moved, its effect written (items through a cache, written once per batch).
 
 use super::context::{decode_value, time_text, ApplyContext, ItemCache, ITEM_CACHE_CAP};
-use super::index_numbers::settle_duplicates;
 use super::deletion::{is_deleted, resurrect, settle_deletion};
+use super::index_numbers::settle_duplicates;
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
 use super::signoffs::void_stale_signoffs;
 use super::ApplyOutcome;
