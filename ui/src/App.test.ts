@@ -34,6 +34,7 @@ vi.mock('./ipc/api', () => ({
     clock_warnings: [],
     waiting: [],
     cursors: [],
+    duplicate_index_numbers: [],
   }),
 }));
 

@@ -286,6 +286,10 @@ conflicts: number, new_conflicts: number,
  */
 signoffs_voided: number, 
 /**
+ * Items this PC had numbered that gave their 索引号 up to an item numbered first elsewhere.
+ */
+index_nos_renumbered: number, 
+/**
  * This PC took a new device id (it was cloned or restored from a backup).
  */
 device_changes: Array<DeviceChange>, 
@@ -379,7 +383,11 @@ cursors: Array<DeviceCount>,
 /**
  * Damaged files in the shared folder as of the last round, being repaired.
  */
-damaged: Array<DamagedFile>, };
+damaged: Array<DamagedFile>, 
+/**
+ * 索引号 more than one item holds, until they are renumbered.
+ */
+duplicate_index_numbers: Array<DuplicateIndexNo>, };
 
 export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
 
@@ -402,6 +410,18 @@ export type ConflictValue = { op_id: string, value: JsonValue, author_id: string
  * RFC 3339, UTC.
  */
 at: string, };
+
+export type DuplicateIndexNo = { index_no: string, 
+/**
+ * The item that keeps the number; null when no holder's numbering is on record.
+ */
+kept_by: string | null, to_renumber: Array<PendingRenumber>, };
+
+export type PendingRenumber = { item_id: string, title: string, 
+/**
+ * The PC that numbered it and will renumber it; null when unknown (a person must).
+ */
+device_id: string | null, };
 
 export type CatalogSettings = { 
 /**

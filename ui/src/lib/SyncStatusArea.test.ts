@@ -30,6 +30,7 @@ const base: SyncStatus = {
   waiting: [],
   cursors: [],
   damaged: [],
+  duplicate_index_numbers: [],
 };
 
 const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');

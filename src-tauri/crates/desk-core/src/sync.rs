@@ -30,6 +30,8 @@ pub struct SyncReport {
     pub new_conflicts: u32,
     /// Sign-offs voided by an edit that arrived (recorded as this PC's operations).
     pub signoffs_voided: u32,
+    /// Items this PC had numbered that gave their 索引号 up to an item numbered first elsewhere.
+    pub index_nos_renumbered: u32,
     /// This PC took a new device id (it was cloned or restored from a backup).
     pub device_changes: Vec<DeviceChange>,
     /// Things found wrong in the folder and what was done about them.
@@ -145,6 +147,8 @@ pub struct SyncStatus {
     /// Damaged files in the shared folder as of the last round, being repaired.
     #[serde(default)]
     pub damaged: Vec<DamagedFile>,
+    /// 索引号 more than one item holds, until they are renumbered.
+    pub duplicate_index_numbers: Vec<DuplicateIndexNo>,
 }
 
 /// Two or more values a field was given on PCs that had not seen each other's change.
@@ -170,4 +174,24 @@ pub struct ConflictValue {
     pub device_id: String,
     /// RFC 3339, UTC.
     pub at: String,
+}
+
+/// A 索引号 more than one item holds: PCs that had not seen each other's items numbered them
+/// alike. The item whose number was given first keeps it; each other holder is renumbered by
+/// the PC that numbered it, at that PC's next sync (or by a person, on any PC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DuplicateIndexNo {
+    pub index_no: String,
+    /// The item that keeps the number; null when no holder's numbering is on record.
+    pub kept_by: Option<String>,
+    pub to_renumber: Vec<PendingRenumber>,
+}
+
+/// An item waiting for a new 索引号.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PendingRenumber {
+    pub item_id: String,
+    pub title: String,
+    /// The PC that numbered it and will renumber it; null when unknown (a person must).
+    pub device_id: Option<String>,
 }

@@ -57,6 +57,8 @@ fn generate() -> String {
     declare::<sync::SyncProgress>(&cfg, &mut out);
     declare::<sync::Conflict>(&cfg, &mut out);
     declare::<sync::ConflictValue>(&cfg, &mut out);
+    declare::<sync::DuplicateIndexNo>(&cfg, &mut out);
+    declare::<sync::PendingRenumber>(&cfg, &mut out);
     declare::<settings::CatalogSettings>(&cfg, &mut out);
     declare::<validate::FieldProblem>(&cfg, &mut out);
     declare::<error::ErrorPayload>(&cfg, &mut out);

@@ -1135,6 +1135,7 @@ fn apply_device(
     count_done(&mut in_hand);
     add_applied(reader.report, device, outcome.applied);
     reader.report.signoffs_voided += outcome.signoffs_voided;
+    reader.report.index_nos_renumbered += outcome.index_nos_renumbered;
     Ok((segments > 0, waiting))
 }
 
@@ -1457,6 +1458,7 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, SyncError> {
         last_error: parse("last_error")?,
         ops_waiting_to_go_out: catalog.outbox_len()?,
         conflicts: catalog.conflicts()?.len() as u32,
+        duplicate_index_numbers: catalog.duplicate_index_numbers()?,
         clock_warnings: parse("clock_warnings")?
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default(),

@@ -1,8 +1,9 @@
 //! Convergence under random interleavings: several PCs edit at random (fields, sets, check
 //! marks, workflow with sign-offs, deletes, settling conflicts), sync at random through a share
 //! that delays, reorders, tears and fails, are cut off and rejoin. In the end every PC shows the
-//! same catalog, holds every operation ever made, and every field shows what the merge rules
-//! say the full set of operations gives (so each edit is the value, a kept conflict, or history).
+//! same catalog, holds every operation ever made, every field shows what the merge rules say
+//! the full set of operations gives (so each edit is the value, a kept conflict, or history),
+//! and no 索引号 is held by two items (PCs numbering items at once are settled).
 //!
 //! Seeded: a case is a function of its seed alone (the simulated clock and ids come from it,
 //! see `common`), so a failure prints the seed and `SYNC_PROPTEST_SEED=<seed>` replays exactly
@@ -73,6 +74,15 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
             item.keywords = vec![KEYWORDS[rng.below(4) as usize].to_string()];
             if catalog.save_item(item).is_ok() {
                 count(counts, "create");
+            }
+            if rng.chance(40) {
+                // Another PC numbers an item at the same moment: the same serial on both.
+                let other = (pc + 1 + rng.below(n as u64 - 1) as usize) % n;
+                let mut item = Item::blank(String::new());
+                item.title = format!("同时{}", rng.below(1000));
+                if office.at(other).save_item(item).is_ok() {
+                    count(counts, "numbered_at_once");
+                }
             }
         }
         (10..=34, Some(id)) => {
@@ -424,6 +434,27 @@ fn check(office: &Office, seed: u64) {
             }
             assert_eq!(first, other, "seed {seed}: pc 0 and pc {pc} differ");
         }
+    }
+    // No 索引号 is held by two items, on any PC (two PCs numbering at once were settled).
+    for (pc, p) in office.pcs.iter().enumerate() {
+        let duplicates = p
+            .catalog
+            .duplicate_index_numbers()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            duplicates.is_empty(),
+            "seed {seed}: pc {pc} holds duplicate 索引号: {duplicates:?}"
+        );
+        let shared: i64 = p
+            .catalog
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM (SELECT index_no FROM items WHERE index_no <> '' GROUP BY index_no HAVING count(*) > 1)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(shared, 0, "seed {seed}: pc {pc} holds duplicate 索引号");
     }
     // Every operation made anywhere is on every PC (the history keeps every edit).
     let ops = office.pcs[0]

@@ -190,6 +190,7 @@ impl crate::Catalog {
             tx.commit().map_err(StoreError::from)?;
             total.applied += outcome.applied;
             total.signoffs_voided += outcome.signoffs_voided;
+            total.index_nos_renumbered += outcome.index_nos_renumbered;
             total.attachments.extend(outcome.attachments);
             total.settings_changed |= outcome.settings_changed;
             if outcome.settings_changed {
@@ -278,6 +279,12 @@ impl crate::Catalog {
     /// Every open conflict, by entity and field.
     pub fn conflicts(&self) -> Result<Vec<desk_core::sync::Conflict>> {
         conflicts(&self.conn)
+    }
+
+    /// 索引号 more than one item holds, each with the item that keeps it and the PC that will
+    /// renumber the others (see `sync::index_numbers`).
+    pub fn duplicate_index_numbers(&self) -> Result<Vec<desk_core::sync::DuplicateIndexNo>> {
+        crate::sync::index_numbers::duplicates(&self.conn)
     }
 
     /// Settles a conflict (`entity/id/field`) with the value of one of its operations.

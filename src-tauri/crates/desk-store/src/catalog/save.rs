@@ -140,7 +140,10 @@ pub(crate) fn save_item_in(
             }
             found
         },
+        // Only a save that gives the item its number checks it: an item that arrived by sync
+        // holding another item's number (see `sync::index_numbers`) stays editable.
         index_no_taken: !item.index_no.is_empty()
+            && old.as_ref().is_none_or(|o| o.index_no != item.index_no)
             && tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM items WHERE index_no = ?1 AND id <> ?2)",
                 params![item.index_no, item.id],
@@ -190,6 +193,34 @@ pub(crate) fn save_item_in(
     }
     items::write(tx, &item, effective_due, &recorder.last_op_time())?;
     Ok(item)
+}
+
+/// Gives an item the next free 索引号 under the catalog's rule in place of the one it holds
+/// (another item holds it too: see `sync::index_numbers`), recorded as an ordinary change; a
+/// sign-off that covers the number is voided as a save would. `None` when there is no such item.
+pub(crate) fn renumber_in(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    settings: &CatalogSettings,
+    calendar: &WorkCalendar,
+    id: &str,
+) -> Result<Option<Item>> {
+    let Some(old) = items::load_optional(tx, id)? else {
+        return Ok(None);
+    };
+    let mut item = old.clone();
+    item.index_no = next_index_no(tx, settings, &item, recorder.clock().wall_ms)?;
+    if let Some(voiding) = after_content_change(item.status, &[ItemField::IndexNo]) {
+        void_signoff(
+            &mut item,
+            voiding.iter().map(|f| f.key().to_string()).collect(),
+        );
+    }
+    let ancestry = registry::category_ancestry(tx, item.category_id.as_deref())?;
+    let effective_due = desk_core::due::effective_due(&item, settings, &ancestry, calendar);
+    recorder.record_item_changes(tx, &old, &item)?;
+    items::write(tx, &item, effective_due, &recorder.last_op_time())?;
+    Ok(Some(item))
 }
 
 /// The next free 索引号 under the catalog's rule for this item.

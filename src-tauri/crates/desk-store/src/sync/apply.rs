@@ -3,6 +3,7 @@
 
 use super::context::{decode_value, time_text, ApplyContext, ItemCache, ITEM_CACHE_CAP};
 use super::deletion::{is_deleted, resurrect, settle_deletion};
+use super::index_numbers::settle_duplicates;
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
 use super::signoffs::void_stale_signoffs;
 use super::ApplyOutcome;
@@ -82,7 +83,8 @@ pub(crate) fn apply_ops(
 }
 
 /// Completes a batch inside its transaction: the changed items written, this PC's clock moved
-/// past what arrived, sign-offs the new operations made stale voided.
+/// past what arrived, duplicate 索引号 this PC must give up renumbered, sign-offs the new
+/// operations made stale voided.
 pub(crate) fn finish_batch(
     tx: &Transaction,
     ctx: &ApplyContext,
@@ -100,6 +102,7 @@ pub(crate) fn finish_batch(
             "clock",
             &local.observe(batch.max_clock, ctx.now_ms).to_string(),
         )?;
+        outcome.index_nos_renumbered = settle_duplicates(tx, ctx)?;
         outcome.signoffs_voided = void_stale_signoffs(tx, ctx, &batch.touched_items)?;
     }
     Ok(outcome)

@@ -18,6 +18,7 @@ pub(crate) mod conflicts;
 pub(crate) mod context;
 pub(crate) mod deletion;
 pub(crate) mod devices;
+pub(crate) mod index_numbers;
 pub(crate) mod materialize;
 pub(crate) mod signoffs;
 
@@ -33,6 +34,8 @@ pub struct ApplyOutcome {
     /// Operations new to this PC (a replayed segment applies none).
     pub applied: u32,
     pub signoffs_voided: u32,
+    /// Items this PC had numbered that gave their 索引号 up (see [`index_numbers`]).
+    pub index_nos_renumbered: u32,
     /// Attachments (sha256) the applied operations refer to.
     pub attachments: BTreeSet<String>,
     pub settings_changed: bool,
