@@ -392,7 +392,9 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
 /// otherwise (the other folders are checked where they are listed).
 fn note_foreign(round: &mut Round) -> Result<(), SyncError> {
     round.names("", |name| format::CATALOG_ENTRIES.contains(&name))?;
-    round.names("acks", |name| format::parse_device_file_name(name).is_some())?;
+    for cards in ["devices", "acks"] {
+        round.names(cards, |name| format::parse_device_file_name(name).is_some())?;
+    }
     round.names("blobs", format::is_blob_folder)?;
     Ok(())
 }
