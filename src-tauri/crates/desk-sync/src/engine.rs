@@ -437,7 +437,10 @@ fn write_format(round: &mut Round) -> Result<(), SyncError> {
         Ok(()) => Ok(()),
         // Another PC made it at the same moment: read it like any other.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let bytes = match round.folder.read(&round.path("format.json"), MAX_FORMAT_BYTES) {
+            let bytes = match round
+                .folder
+                .read(&round.path("format.json"), MAX_FORMAT_BYTES)
+            {
                 Ok(bytes) => bytes,
                 Err(e) if refusal(&e).is_some() => {
                     round.ignore(&round.path("format.json"));
@@ -593,7 +596,10 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
     while next <= to {
         let last = (next + round.options.segment_max_ops.max(1) as u64 - 1).min(to);
         // Cut shorter where the operations are large, so that every reader reads the segment.
-        let fit = format::ops_that_fit(&round.catalog.own_operations(next, last)?, MAX_SEGMENT_BYTES);
+        let fit = format::ops_that_fit(
+            &round.catalog.own_operations(next, last)?,
+            MAX_SEGMENT_BYTES,
+        );
         let last = last.min(next + fit.max(1) as u64 - 1);
         let device = round.catalog.device_id().to_string();
         // What the segment builds on: everything this PC has applied.
@@ -822,7 +828,8 @@ fn publish_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> 
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => match refusal(&e) {
                 Some(refused) => {
-                    let message = format!("the attachment {hash} could not be published: {refused}");
+                    let message =
+                        format!("the attachment {hash} could not be published: {refused}");
                     round.ignore(&refused.path.clone());
                     round.problem("own_file_blocked", message);
                 }
@@ -854,16 +861,18 @@ fn fetch_blobs(reader: &mut Reader, ops: &[Operation]) -> Result<(), SyncError> 
             }
             // Not there yet: the item shows the attachment as missing until it arrives.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => match refusal(&e) {
-                Some(refused) => {
-                    ignore(reader.report, &refused.path);
-                    reader.problem(
+            Err(e) => {
+                match refusal(&e) {
+                    Some(refused) => {
+                        ignore(reader.report, &refused.path);
+                        reader.problem(
                         "damaged_blob",
                         format!("the attachment {hash} in the shared folder was not taken: {refused}"),
                     );
+                    }
+                    None => return Err(reader.io(e)),
                 }
-                None => return Err(reader.io(e)),
-            },
+            }
         }
     }
     Ok(())
@@ -935,10 +944,10 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
         Some((_, _, name)) => name.clone(),
         None => return Ok(()),
     };
-    let bytes = match round
-        .folder
-        .read(&round.path(&format!("snapshots/{name}")), MAX_SNAPSHOT_BYTES)
-    {
+    let bytes = match round.folder.read(
+        &round.path(&format!("snapshots/{name}")),
+        MAX_SNAPSHOT_BYTES,
+    ) {
         Ok(bytes) => bytes,
         Err(e) if refusal(&e).is_some() => {
             round.report.waiting.push(WaitingSegment {
@@ -1161,10 +1170,10 @@ fn next_segment(
             detail,
         }))
     };
-    let bytes = match reader
-        .folder
-        .read(&reader.path(&format!("ops/{device}/{name}")), MAX_SEGMENT_BYTES)
-    {
+    let bytes = match reader.folder.read(
+        &reader.path(&format!("ops/{device}/{name}")),
+        MAX_SEGMENT_BYTES,
+    ) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return wait(WaitReason::Gap, "listed but not readable yet".into())

@@ -104,7 +104,10 @@ impl std::fmt::Display for Refused {
                 f,
                 "{path} is {size} bytes, more than the {limit} sync reads for such a file"
             ),
-            Refusal::NotAFile => write!(f, "{path} is not a regular file (a folder, a link, a pipe or a device)"),
+            Refusal::NotAFile => write!(
+                f,
+                "{path} is not a regular file (a folder, a link, a pipe or a device)"
+            ),
             Refusal::NotAFolder => write!(f, "{path} is not a folder (a file or a link)"),
             Refusal::Unreadable => write!(f, "{path} cannot be opened by this PC"),
         }

@@ -147,7 +147,14 @@ pub fn parse_device_file_name(name: &str) -> Option<&str> {
 }
 
 /// The names sync keeps in a catalog's folder.
-pub const CATALOG_ENTRIES: &[&str] = &["format.json", "devices", "acks", "ops", "snapshots", "blobs"];
+pub const CATALOG_ENTRIES: &[&str] = &[
+    "format.json",
+    "devices",
+    "acks",
+    "ops",
+    "snapshots",
+    "blobs",
+];
 
 /// Whether a name is one of the folders `blobs/` is split into (the first two hex digits).
 pub fn is_blob_folder(name: &str) -> bool {
@@ -444,7 +451,11 @@ mod tests {
         let limit = SEGMENT_FRAME_ROOM + 1024 * 1024;
         assert_eq!(ops_that_fit(&ops, limit), 3, "about 300 KiB each in 1 MiB");
         assert_eq!(ops_that_fit(&ops[..2], limit), 2);
-        assert_eq!(ops_that_fit(&[sized(1, 2 * 1024 * 1024)], limit), 1, "one always goes");
+        assert_eq!(
+            ops_that_fit(&[sized(1, 2 * 1024 * 1024)], limit),
+            1,
+            "one always goes"
+        );
         assert_eq!(ops_that_fit(&[], limit), 0);
         let small: Vec<Operation> = (1..=2000).map(op).collect();
         assert_eq!(ops_that_fit(&small, MAX_SEGMENT_BYTES), 2000);

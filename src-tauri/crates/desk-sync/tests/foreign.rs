@@ -9,10 +9,9 @@ mod common;
 
 use common::{now_ms, open_catalog, options};
 use desk_core::model::Item;
-use desk_core::sync::{SyncReport, WaitReason};
+use desk_core::sync::SyncReport;
 use desk_store::Catalog;
-use desk_sync::folder::{refusal, Refusal};
-use desk_sync::{FsFolder, SyncFolder};
+use desk_sync::FsFolder;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -37,7 +36,7 @@ impl Office {
         let folder = FsFolder::open(share.path()).unwrap_or_else(|e| panic!("{e}"));
         let mut office = Office {
             share,
-            dirs: dirs,
+            dirs,
             pcs,
             folder,
             catalog_id: String::new(),
@@ -97,6 +96,10 @@ impl Office {
     }
 }
 
+/// Puts something at a path of the share.
+#[cfg(unix)]
+type Make<'a> = Box<dyn Fn(&Path) + 'a>;
+
 fn write(path: &Path, bytes: &[u8]) {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
@@ -105,6 +108,7 @@ fn write(path: &Path, bytes: &[u8]) {
 }
 
 /// A sparse file of 2 GB: nothing is written, yet reading it whole would take 2 GB.
+#[cfg(unix)]
 fn sparse(path: &Path) {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
@@ -123,11 +127,11 @@ fn assert_ignored(report: &SyncReport, path: &str) {
 }
 
 /// Whether the round waits on a device's file as damaged.
+#[cfg(unix)]
 fn waits_damaged(report: &SyncReport, device: &str, file: &str) -> bool {
-    report
-        .waiting
-        .iter()
-        .any(|w| w.device_id == device && w.file == file && w.reason == WaitReason::Damaged)
+    report.waiting.iter().any(|w| {
+        w.device_id == device && w.file == file && w.reason == desk_core::sync::WaitReason::Damaged
+    })
 }
 
 #[test]
@@ -151,7 +155,10 @@ fn desktop_ini_thumbs_db_and_lock_files_at_every_level_are_ignored_and_left_alon
     let names = ["desktop.ini", "Thumbs.db", "~$报告.docx", "说明.txt"];
     for folder in &folders {
         for name in names {
-            write(&office.app().join(folder).join(name), b"[.ShellClassInfo]\r\n");
+            write(
+                &office.app().join(folder).join(name),
+                b"[.ShellClassInfo]\r\n",
+            );
         }
     }
     let report = office.edit_arrives("桌面文件之后");
@@ -175,7 +182,10 @@ fn desktop_ini_thumbs_db_and_lock_files_at_every_level_are_ignored_and_left_alon
     // Nothing of theirs was touched.
     for folder in &folders {
         for name in names {
-            assert!(office.app().join(folder).join(name).is_file(), "{folder}/{name}");
+            assert!(
+                office.app().join(folder).join(name).is_file(),
+                "{folder}/{name}"
+            );
         }
     }
 }
@@ -222,7 +232,7 @@ fn what_is_not_a_segment_at_a_segments_name_waits_as_damaged_and_never_stops_the
     write(&outside.path().join("x"), b"outside");
     // Each stranger's first segment is something else.
     let first = "000000000001.seg";
-    let strangers: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+    let strangers: Vec<(&str, Make)> = vec![
         (
             "00000000000a",
             Box::new(|p: &Path| {
@@ -275,13 +285,14 @@ fn what_is_not_a_segment_at_a_segments_name_waits_as_damaged_and_never_stops_the
 #[cfg(unix)]
 #[test]
 fn a_huge_or_strange_format_json_is_left_as_it_is_and_the_pcs_sync_on() {
-    let make: [(&str, fn(&Path)); 4] = [
-        ("sparse", sparse),
-        ("fifo", fifo),
-        ("zero", |p| symlink(Path::new("/dev/zero"), p)),
-        ("folder", |p| {
-            std::fs::create_dir_all(p.join("x")).unwrap_or_else(|e| panic!("{e}"))
-        }),
+    let make: [(&str, Make); 4] = [
+        ("sparse", Box::new(sparse)),
+        ("fifo", Box::new(fifo)),
+        ("zero", Box::new(|p| symlink(Path::new("/dev/zero"), p))),
+        (
+            "folder",
+            Box::new(|p| std::fs::create_dir_all(p.join("x")).unwrap_or_else(|e| panic!("{e}"))),
+        ),
     ];
     for (kind, make) in make {
         let mut office = Office::new();
@@ -344,7 +355,10 @@ fn links_lead_nowhere_outside_the_share() {
         b"victim"
     );
     let meta = std::fs::symlink_metadata(&ack).unwrap_or_else(|e| panic!("{e}"));
-    assert!(meta.is_file(), "the acknowledgement is a file in the share again");
+    assert!(
+        meta.is_file(),
+        "the acknowledgement is a file in the share again"
+    );
     // The link to the snapshots is not followed to write one either.
     let mut listed: Vec<String> = std::fs::read_dir(outside.path())
         .map(|entries| {
@@ -377,11 +391,17 @@ fn a_blob_or_a_segment_that_is_a_link_to_dev_zero_is_never_read() {
     symlink(Path::new("/dev/zero"), &blob);
     let report = office.round(1);
     assert!(
-        report.folder_problems.iter().any(|p| p.code == "damaged_blob"),
+        report
+            .folder_problems
+            .iter()
+            .any(|p| p.code == "damaged_blob"),
         "{report:?}"
     );
     assert_eq!(report.blobs_fetched, 0);
-    assert!(office.pcs[1].item(&item.id).is_ok(), "the item itself is applied");
+    assert!(
+        office.pcs[1].item(&item.id).is_ok(),
+        "the item itself is applied"
+    );
     // The next segment of PC 0 is a link to /dev/zero: PC 1 waits on it, and does not hang.
     office.add_item(0, "段");
     office.round(0);
@@ -405,6 +425,8 @@ fn a_blob_or_a_segment_that_is_a_link_to_dev_zero_is_never_read() {
 #[cfg(unix)]
 #[test]
 fn the_real_folder_opens_only_regular_files_within_the_limit() {
+    use desk_sync::folder::{refusal, Refusal};
+    use desk_sync::SyncFolder;
     let share = temp();
     let folder = FsFolder::open(share.path()).unwrap_or_else(|e| panic!("{e}"));
     let app = share.path().join(desk_sync::folder::APP_FOLDER);
@@ -473,12 +495,19 @@ fn the_real_folder_opens_only_regular_files_within_the_limit() {
         std::fs::read(outside.path().join("secret")).unwrap_or_default(),
         b"secret"
     );
-    assert_eq!(std::fs::read(app.join("d/secret")).unwrap_or_default(), b"mine");
+    assert_eq!(
+        std::fs::read(app.join("d/secret")).unwrap_or_default(),
+        b"mine"
+    );
     assert!(folder
         .create_new("d/zero", b"x")
         .is_err_and(|e| e.kind() == std::io::ErrorKind::AlreadyExists));
     let names: Vec<String> = std::fs::read_dir(outside.path())
-        .map(|e| e.flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .map(|e| {
+            e.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(names, ["secret"]);
 }

@@ -100,13 +100,17 @@ impl Share {
     /// Whether something is below `path` (it is a folder).
     fn is_folder(&self, path: &str) -> bool {
         let prefix = format!("{path}/");
-        self.files.keys().chain(self.specials.keys()).any(|p| p.starts_with(&prefix))
+        self.files
+            .keys()
+            .chain(self.specials.keys())
+            .any(|p| p.starts_with(&prefix))
     }
 
     /// Leaves a file (a person's, another program's) at `path`.
     pub fn put_foreign(&mut self, path: &str, bytes: &[u8]) {
         let step = self.step;
-        self.files.insert(path.to_string(), (bytes.to_vec(), step, FOREIGN));
+        self.files
+            .insert(path.to_string(), (bytes.to_vec(), step, FOREIGN));
     }
 }
 
@@ -583,7 +587,10 @@ impl Office {
         }
         match rng.below(14) {
             0 => {
-                share.put_foreign(&at("desktop.ini"), b"[.ShellClassInfo]\r\nIconResource=x\r\n");
+                share.put_foreign(
+                    &at("desktop.ini"),
+                    b"[.ShellClassInfo]\r\nIconResource=x\r\n",
+                );
                 "desktop.ini"
             }
             1 => {
@@ -651,8 +658,11 @@ impl Office {
                 "segment name"
             }
             12 => {
-                let snapshot = format!("{catalog}/snapshots/{stranger}-000000000000001-0000000000.snap");
-                share.specials.insert(snapshot, Special::Huge(3_000_000_000));
+                let snapshot =
+                    format!("{catalog}/snapshots/{stranger}-000000000000001-0000000000.snap");
+                share
+                    .specials
+                    .insert(snapshot, Special::Huge(3_000_000_000));
                 "snapshot name"
             }
             _ => {
@@ -663,7 +673,11 @@ impl Office {
                     return "nothing";
                 }
                 share.files.remove(&path);
-                let special = if rng.chance(50) { Special::Fifo } else { Special::Huge(2_000_000_000) };
+                let special = if rng.chance(50) {
+                    Special::Fifo
+                } else {
+                    Special::Huge(2_000_000_000)
+                };
                 share.specials.insert(path, special);
                 "own file"
             }
