@@ -296,7 +296,13 @@ device_changes: Array<DeviceChange>,
 /**
  * Things found wrong in the folder and what was done about them.
  */
-folder_problems: Array<FolderProblem>, clock_warnings: Array<ClockWarning>, 
+folder_problems: Array<FolderProblem>, 
+/**
+ * Files and folders in the shared folder that are not sync's (another program's, a
+ * person's) or not readable as what their name says, left as they are: paths inside the
+ * app's folder, at most a thousand.
+ */
+ignored: Array<string>, clock_warnings: Array<ClockWarning>, 
 /**
  * Own segments removed by compaction, and whether a snapshot was written.
  */

@@ -36,6 +36,10 @@ pub struct SyncReport {
     pub device_changes: Vec<DeviceChange>,
     /// Things found wrong in the folder and what was done about them.
     pub folder_problems: Vec<FolderProblem>,
+    /// Files and folders in the shared folder that are not sync's (another program's, a
+    /// person's) or not readable as what their name says, left as they are: paths inside the
+    /// app's folder, at most a thousand.
+    pub ignored: Vec<String>,
     pub clock_warnings: Vec<ClockWarning>,
     /// Own segments removed by compaction, and whether a snapshot was written.
     pub segments_compacted: u32,

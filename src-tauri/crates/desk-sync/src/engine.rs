@@ -8,12 +8,19 @@
 //! replaced, and the PC republishes rather than concluding anything was deleted. A segment is
 //! applied only after everything its writer had seen (its version vector), so an edit never
 //! arrives before the value it overwrote.
+//!
+//! Every name listed is checked against what its place holds (a catalog id, a device id, a
+//! segment, snapshot, card or blob name); anything else is another program's or a person's,
+//! left as it is and listed in the report as ignored. A file at a right name that is not a
+//! regular file, or is larger than its kind may be (see `format`), is never read: it waits as
+//! damaged, or is ignored, and never fails the round.
 
 use crate::error::SyncError;
-use crate::folder::SyncFolder;
+use crate::folder::{refusal, SyncFolder};
 use crate::format::{
     self, AckFile, DamageReport, DeviceFile, FormatFile, Segment, SegmentError, SegmentHeader,
-    SegmentKind, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME,
+    SegmentKind, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME, MAX_ACK_BYTES, MAX_BLOB_BYTES,
+    MAX_CARD_BYTES, MAX_FORMAT_BYTES, MAX_SEGMENT_BYTES, MAX_SNAPSHOT_BYTES,
 };
 use desk_core::hlc::Hlc;
 use desk_core::merge::{self, VersionVector};
@@ -97,8 +104,20 @@ impl Round<'_> {
         format!("{}/{rest}", self.catalog_id)
     }
 
-    pub(crate) fn list(&self, rest: &str) -> Result<Vec<String>, SyncError> {
-        self.folder.list(&self.path(rest)).map_err(|e| self.io(e))
+    /// The names in the catalog's folder `rest` that `valid` takes; see [`names_in`].
+    pub(crate) fn names(
+        &mut self,
+        rest: &str,
+        valid: impl Fn(&str) -> bool,
+    ) -> Result<Vec<String>, SyncError> {
+        let dir = self.path(rest);
+        names_in(self.folder, &dir, valid, &mut self.report)
+            .map_err(|e| SyncError::from_io(&self.options.folder_label, e))
+    }
+
+    /// Something in the folder that is not sync's, or not readable as its kind: left as it is.
+    fn ignore(&mut self, path: &str) {
+        ignore(&mut self.report, path);
     }
 
     /// A segment (or the snapshot) was applied: count it and tell the caller.
@@ -172,6 +191,58 @@ impl Reader<'_> {
     }
 }
 
+/// At most this many ignored paths are listed in a report (a folder can hold any number).
+const MAX_IGNORED_LISTED: usize = 1000;
+
+fn ignore(report: &mut SyncReport, path: &str) {
+    if report.ignored.len() < MAX_IGNORED_LISTED && !report.ignored.iter().any(|p| p == path) {
+        log::info!("sync: {path} is not sync's; it is left as it is");
+        report.ignored.push(path.to_string());
+    }
+}
+
+/// The names in `dir` that `valid` takes, sorted; the others are ignored, and so is `dir` as a
+/// whole when it is not a real folder (a file, a link).
+fn names_in(
+    folder: &dyn SyncFolder,
+    dir: &str,
+    valid: impl Fn(&str) -> bool,
+    report: &mut SyncReport,
+) -> io::Result<Vec<String>> {
+    let names = match folder.list(dir) {
+        Ok(names) => names,
+        Err(e) => match refusal(&e) {
+            Some(refused) => {
+                ignore(report, &refused.path);
+                return Ok(Vec::new());
+            }
+            None => return Err(e),
+        },
+    };
+    let dir = dir.trim_end_matches('/');
+    let mut kept = Vec::new();
+    for name in names {
+        if valid(&name) {
+            kept.push(name);
+        } else if dir.is_empty() {
+            ignore(report, &name);
+        } else {
+            ignore(report, &format!("{dir}/{name}"));
+        }
+    }
+    Ok(kept)
+}
+
+/// Whether a snapshot's file name is one sync writes.
+fn is_snapshot_name(name: &str) -> bool {
+    format::parse_snapshot_name(name).is_some_and(|(device, _)| format::is_device_id(&device))
+}
+
+/// Whether a name is a segment file's.
+fn is_segment_name(name: &str) -> bool {
+    format::parse_segment_name(name).is_some()
+}
+
 /// Does one round against the folder and says what it did.
 pub fn sync_round(
     catalog: &mut Catalog,
@@ -243,6 +314,7 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
         .map(|c| c.key)
         .collect();
     let republish = check_folder(round)?;
+    note_foreign(round)?;
     write_device_card(round)?;
     check_identity(round)?;
     republish_own(round, republish)?;
@@ -274,7 +346,7 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
 fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
     let synced_before = round.catalog.sync_value("folder_catalog")?.is_some();
     let format_path = round.path("format.json");
-    match round.folder.read(&format_path) {
+    match round.folder.read(&format_path, MAX_FORMAT_BYTES) {
         Ok(bytes) => {
             let file = match parse_format(&bytes) {
                 Ok(file) => file,
@@ -302,6 +374,17 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
                 .set_sync_value("folder_catalog", &round.catalog_id)?;
             Ok(false)
         }
+        // Not a file of its size or kind (a folder, a pipe, gigabytes): something else took
+        // its place. A PC that synced here knows its catalog's folder without it; it is left as
+        // it is, and the rest of the folder is read as always.
+        Err(e) if synced_before && refusal(&e).is_some() => {
+            round.ignore(&format_path);
+            round.problem(
+                "format_not_readable",
+                format!("the shared folder's format.json was not read ({e}); it was left as it is and this PC syncs on"),
+            );
+            Ok(false)
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if synced_before {
                 round.problem(
@@ -313,11 +396,13 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
             }
             // A new PC: join the one catalog in the folder, or start one.
             let mut found = Vec::new();
-            for name in round.folder.list("").map_err(|e| round.io(e))? {
-                if !crate::folder::is_plain_name(&name) {
-                    continue;
-                }
-                match round.folder.read(&format!("{name}/format.json")) {
+            let names = names_in(round.folder, "", format::is_catalog_id, &mut round.report)
+                .map_err(|e| round.io(e))?;
+            for name in names {
+                match round
+                    .folder
+                    .read(&format!("{name}/format.json"), MAX_FORMAT_BYTES)
+                {
                     Ok(bytes) => {
                         let file = parse_format(&bytes)?;
                         if file.catalog_id == name {
@@ -325,6 +410,11 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    // A catalog whose format.json cannot be read may be the office's: joining
+                    // or starting another one now could split the office.
+                    Err(e) if refusal(&e).is_some() => {
+                        return Err(SyncError::FormatUnreadable(e.to_string()))
+                    }
                     Err(e) => return Err(round.io(e)),
                 }
             }
@@ -346,8 +436,20 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
                 .set_sync_value("folder_catalog", &round.catalog_id)?;
             Ok(false)
         }
+        Err(e) if refusal(&e).is_some() => Err(SyncError::FormatUnreadable(e.to_string())),
         Err(e) => Err(round.io(e)),
     }
+}
+
+/// Lists what is not sync's in the catalog's folder and the folders the round does not list
+/// otherwise (the other folders are checked where they are listed).
+fn note_foreign(round: &mut Round) -> Result<(), SyncError> {
+    round.names("", |name| format::CATALOG_ENTRIES.contains(&name))?;
+    for cards in ["devices", "acks"] {
+        round.names(cards, |name| format::parse_device_file_name(name).is_some())?;
+    }
+    round.names("blobs", format::is_blob_folder)?;
+    Ok(())
 }
 
 fn parse_format(bytes: &[u8]) -> Result<FormatFile, SyncError> {
@@ -388,10 +490,17 @@ fn write_format(round: &mut Round) -> Result<(), SyncError> {
         Ok(()) => Ok(()),
         // Another PC made it at the same moment: read it like any other.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let bytes = round
+            let bytes = match round
                 .folder
-                .read(&round.path("format.json"))
-                .map_err(|e| round.io(e))?;
+                .read(&round.path("format.json"), MAX_FORMAT_BYTES)
+            {
+                Ok(bytes) => bytes,
+                Err(e) if refusal(&e).is_some() => {
+                    round.ignore(&round.path("format.json"));
+                    return Ok(());
+                }
+                Err(e) => return Err(round.io(e)),
+            };
             let found = parse_format(&bytes)?;
             if found.catalog_id != round.catalog_id {
                 return Err(SyncError::CatalogMismatch {
@@ -438,16 +547,33 @@ fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
     };
     let bytes = serde_json::to_vec_pretty(&card).unwrap_or_default();
     let path = round.path(&format!("devices/{device}.json"));
-    match round.folder.read(&path) {
+    match round.folder.read(&path, MAX_CARD_BYTES) {
         Ok(existing) if existing == bytes => Ok(()),
-        Ok(_) | Err(_) => round.folder.replace(&path, &bytes).map_err(|e| round.io(e)),
+        Ok(_) | Err(_) => replace_own(round, &path, &bytes),
+    }
+}
+
+/// Replaces one of this PC's small files; where something that is not a file holds its name or
+/// its folder's (a folder, a link), it is left as it is and the file is not written this round.
+fn replace_own(round: &mut Round, path: &str, bytes: &[u8]) -> Result<(), SyncError> {
+    match round.folder.replace(path, bytes) {
+        Ok(()) => Ok(()),
+        Err(e) => match refusal(&e) {
+            Some(refused) => {
+                let message = format!("{path} could not be written: {refused}");
+                round.ignore(&refused.path.clone());
+                round.problem("own_file_blocked", message);
+                Ok(())
+            }
+            None => Err(round.io(e)),
+        },
     }
 }
 
 /// Own segments in the folder, by first sequence.
-fn own_segments(round: &Round, device: &str) -> Result<Vec<u64>, SyncError> {
+fn own_segments(round: &mut Round, device: &str) -> Result<Vec<u64>, SyncError> {
     let mut seqs: Vec<u64> = round
-        .list(&format!("ops/{device}"))?
+        .names(&format!("ops/{device}"), is_segment_name)?
         .iter()
         .filter_map(|n| format::parse_segment_name(n))
         .collect();
@@ -482,8 +608,10 @@ pub(crate) fn group_segment_files(names: &[String]) -> SegmentFiles {
         .collect()
 }
 
-pub(crate) fn segment_files(round: &Round, device: &str) -> Result<SegmentFiles, SyncError> {
-    Ok(group_segment_files(&round.list(&format!("ops/{device}"))?))
+pub(crate) fn segment_files(round: &mut Round, device: &str) -> Result<SegmentFiles, SyncError> {
+    Ok(group_segment_files(
+        &round.names(&format!("ops/{device}"), is_segment_name)?,
+    ))
 }
 
 /// The generation of the newest copy among `names` (0 when only the plain name is there).
@@ -507,9 +635,9 @@ pub(crate) fn whole_copy(
     names: &[String],
 ) -> io::Result<Option<(String, Segment)>> {
     for name in names {
-        let bytes = match folder.read(&format!("{dir}/{name}")) {
+        let bytes = match folder.read(&format!("{dir}/{name}"), MAX_SEGMENT_BYTES) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == io::ErrorKind::NotFound || refusal(&e).is_some() => continue,
             Err(e) => return Err(e),
         };
         if let Ok(segment) = format::decode_segment(&bytes) {
@@ -545,9 +673,14 @@ fn check_identity(round: &mut Round) -> Result<(), SyncError> {
         for (&first, names) in files.range(published + 1..) {
             for name in names {
                 let path = round.path(&format!("ops/{device}/{name}"));
-                let bytes = match round.folder.read(&path) {
+                let bytes = match round.folder.read(&path, MAX_SEGMENT_BYTES) {
                     Ok(bytes) => bytes,
                     Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    // Not a segment at all (a folder, a pipe, too large): it proves nothing.
+                    Err(e) if refusal(&e).is_some() => {
+                        log::warn!("sync: own segment {name} is not read ({e})");
+                        continue;
+                    }
                     Err(e) => return Err(round.io(e)),
                 };
                 match format::decode_segment(&bytes) {
@@ -607,6 +740,12 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
     let mut next = from;
     while next <= to {
         let last = (next + round.options.segment_max_ops.max(1) as u64 - 1).min(to);
+        // Cut shorter where the operations are large, so that every reader reads the segment.
+        let fit = format::ops_that_fit(
+            &round.catalog.own_operations(next, last)?,
+            MAX_SEGMENT_BYTES,
+        );
+        let last = last.min(next + fit.max(1) as u64 - 1);
         let device = round.catalog.device_id().to_string();
         // What the segment builds on: everything this PC has applied.
         let mut vv = round.catalog.sync_cursors()?;
@@ -665,6 +804,8 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
                 )?;
                 return Ok(());
             }
+            // The operations stay in the outbox; the round goes on to apply the others'.
+            Written::Blocked => return Ok(()),
         }
         next = last + 1;
     }
@@ -679,6 +820,8 @@ pub(crate) enum Written {
     Earlier(SegmentHeader),
     /// Another PC's segment has the name (a clone).
     NameTaken,
+    /// Something that is not a folder stands where the segment's folder should be.
+    Blocked,
 }
 
 /// Writes one segment of own operations `first..=last`, reads it back and checks it.
@@ -713,7 +856,12 @@ pub(crate) fn write_segment(
     match round.folder.create_new(&path, &bytes) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let existing = round.folder.read(&path).map_err(|e| round.io(e))?;
+            let existing = match round.folder.read(&path, MAX_SEGMENT_BYTES) {
+                Ok(bytes) => bytes,
+                // Something not a segment holds the name: like a segment not read whole.
+                Err(e) if refusal(&e).is_some() => Vec::new(),
+                Err(e) => return Err(round.io(e)),
+            };
             return match format::decode_segment(&existing) {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
                     if segment.header.last_seq == last {
@@ -727,10 +875,21 @@ pub(crate) fn write_segment(
                 Err(e) => Ok(Written::Unreadable(e.to_string())),
             };
         }
-        Err(e) => return Err(round.io(e)),
+        Err(e) => match refusal(&e) {
+            Some(refused) => {
+                let message = format!("this PC's segment {first} could not be published: {refused}; its operations wait to go out");
+                round.ignore(&refused.path.clone());
+                round.problem("own_file_blocked", message);
+                return Ok(Written::Blocked);
+            }
+            None => return Err(round.io(e)),
+        },
     }
     // Read back: only what the folder really holds leaves the outbox.
-    let back = round.folder.read(&path).map_err(|e| round.io(e))?;
+    let back = round
+        .folder
+        .read(&path, MAX_SEGMENT_BYTES)
+        .map_err(|e| round.io(e))?;
     if back != bytes {
         match format::decode_segment(&back) {
             Ok(segment) if segment_is_ours(round, &segment)? => {}
@@ -787,6 +946,7 @@ fn republish_own(round: &mut Round, emptied: bool) -> Result<(), SyncError> {
             Written::NameTaken => {
                 log::warn!("sync: segment {first} could not be published again: the name is taken")
             }
+            Written::Blocked => break,
         }
     }
     if again > 0 && !emptied {
@@ -844,7 +1004,15 @@ fn publish_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> 
         match round.folder.create_new(&round.path(&rel), &bytes) {
             Ok(()) => round.report.blobs_published += 1,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(round.io(e)),
+            Err(e) => match refusal(&e) {
+                Some(refused) => {
+                    let message =
+                        format!("the attachment {hash} could not be published: {refused}");
+                    round.ignore(&refused.path.clone());
+                    round.problem("own_file_blocked", message);
+                }
+                None => return Err(round.io(e)),
+            },
         }
     }
     Ok(())
@@ -858,7 +1026,7 @@ fn fetch_blobs(reader: &mut Reader, ops: &[Operation]) -> Result<(), SyncError> 
         let Some(rel) = format::blob_path(&hash) else {
             continue;
         };
-        match reader.folder.read(&reader.path(&rel)) {
+        match reader.folder.read(&reader.path(&rel), MAX_BLOB_BYTES) {
             Ok(bytes) => {
                 if reader.blobs.import_blob(&hash, &bytes)? {
                     reader.report.blobs_fetched += 1;
@@ -872,7 +1040,18 @@ fn fetch_blobs(reader: &mut Reader, ops: &[Operation]) -> Result<(), SyncError> 
             }
             // Not there yet: the item shows the attachment as missing until it arrives.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(reader.io(e)),
+            Err(e) => {
+                match refusal(&e) {
+                    Some(refused) => {
+                        ignore(reader.report, &refused.path);
+                        reader.problem(
+                        "damaged_blob",
+                        format!("the attachment {hash} in the shared folder was not taken: {refused}"),
+                    );
+                    }
+                    None => return Err(reader.io(e)),
+                }
+            }
         }
     }
     Ok(())
@@ -886,7 +1065,7 @@ fn have(round: &Round) -> Result<VersionVector, SyncError> {
 /// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
 fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
     let mut snapshots: Vec<(Hlc, String, String)> = round
-        .list("snapshots")?
+        .names("snapshots", is_snapshot_name)?
         .into_iter()
         .filter_map(|n| format::parse_snapshot_name(&n).map(|(device, clock)| (clock, device, n)))
         .collect();
@@ -898,8 +1077,8 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
     let known = have(round)?;
     let mut needed = false;
     let mut compacted: BTreeSet<String> = BTreeSet::new();
-    for device in round.list("ops")? {
-        if !crate::folder::is_plain_name(&device) || device == round.catalog.device_id() {
+    for device in round.names("ops", format::is_device_id)? {
+        if device == round.catalog.device_id() {
             continue;
         }
         let cursor = known.get(&device).copied().unwrap_or(0);
@@ -943,10 +1122,22 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
         Some((_, _, name)) => name.clone(),
         None => return Ok(()),
     };
-    let bytes = round
-        .folder
-        .read(&round.path(&format!("snapshots/{name}")))
-        .map_err(|e| round.io(e))?;
+    let bytes = match round.folder.read(
+        &round.path(&format!("snapshots/{name}")),
+        MAX_SNAPSHOT_BYTES,
+    ) {
+        Ok(bytes) => bytes,
+        Err(e) if refusal(&e).is_some() => {
+            round.report.waiting.push(WaitingSegment {
+                device_id: String::new(),
+                file: format!("snapshots/{name}"),
+                reason: WaitReason::Damaged,
+                detail: e.to_string(),
+            });
+            return Ok(());
+        }
+        Err(e) => return Err(round.io(e)),
+    };
     let segment = match format::decode_segment(&bytes) {
         Ok(s)
             if s.header.kind == SegmentKind::Snapshot
@@ -1020,9 +1211,8 @@ enum Next {
 fn apply_all(round: &mut Round) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut listings: BTreeMap<String, SegmentFiles> = BTreeMap::new();
-    for device in round.list("ops")? {
-        let device = device.to_ascii_lowercase();
-        if device == me || !crate::folder::is_plain_name(&device) {
+    for device in round.names("ops", format::is_device_id)? {
+        if device == me {
             continue;
         }
         let files = segment_files(round, &device)?;
@@ -1177,13 +1367,18 @@ fn next_segment(
     let mut damage: Option<String> = None;
     let mut found = None;
     for candidate in names {
-        let bytes = match reader
-            .folder
-            .read(&reader.path(&format!("ops/{device}/{candidate}")))
-        {
+        let bytes = match reader.folder.read(
+            &reader.path(&format!("ops/{device}/{candidate}")),
+            MAX_SEGMENT_BYTES,
+        ) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 missing += 1;
+                continue;
+            }
+            // A folder, a pipe, a link or gigabytes where the segment belongs: never read.
+            Err(e) if refusal(&e).is_some() => {
+                damage.get_or_insert_with(|| e.to_string());
                 continue;
             }
             Err(e) => return Err(reader.io(e)),
@@ -1281,9 +1476,9 @@ fn write_ack(round: &mut Round, damaged: Vec<DamageReport>) -> Result<(), SyncEr
     };
     let bytes = serde_json::to_vec_pretty(&ack).unwrap_or_default();
     let path = round.path(&format!("acks/{device}.json"));
-    match round.folder.read(&path) {
+    match round.folder.read(&path, MAX_ACK_BYTES) {
         Ok(existing) if existing == bytes => Ok(()),
-        _ => round.folder.replace(&path, &bytes).map_err(|e| round.io(e)),
+        _ => replace_own(round, &path, &bytes),
     }
 }
 
@@ -1296,18 +1491,14 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut waiting: BTreeSet<String> = round.catalog.sync_cursors()?.into_keys().collect();
     let mut retired: BTreeSet<String> = BTreeSet::new();
-    for name in round.list("devices")? {
-        let Some(device) = name
-            .to_ascii_lowercase()
-            .strip_suffix(".json")
-            .map(String::from)
-        else {
+    for name in round.names("devices", |n| format::parse_device_file_name(n).is_some())? {
+        let Some(device) = format::parse_device_file_name(&name).map(String::from) else {
             continue;
         };
-        if !crate::folder::is_plain_name(&device) {
-            continue;
-        }
-        if let Ok(bytes) = round.folder.read(&round.path(&format!("devices/{name}"))) {
+        if let Ok(bytes) = round
+            .folder
+            .read(&round.path(&format!("devices/{name}")), MAX_CARD_BYTES)
+        {
             if let Ok(card) = serde_json::from_slice::<DeviceFile>(&bytes) {
                 retired.extend(card.previous_device_ids);
             }
@@ -1329,10 +1520,11 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
         devices += 1;
         let ack = match round
             .folder
-            .read(&round.path(&format!("acks/{device}.json")))
+            .read(&round.path(&format!("acks/{device}.json")), MAX_ACK_BYTES)
         {
             Ok(bytes) => serde_json::from_slice::<AckFile>(&bytes).ok(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            // Not there, or not a file of its kind: that PC has acknowledged nothing.
+            Err(e) if e.kind() == io::ErrorKind::NotFound || refusal(&e).is_some() => None,
             Err(e) => return Err(round.io(e)),
         };
         acked = acked.min(ack.and_then(|a| a.applied.get(&me).copied()).unwrap_or(0));
@@ -1369,22 +1561,25 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
         return Ok(());
     };
     let covered = round
-        .list("snapshots")?
+        .names("snapshots", is_snapshot_name)?
         .iter()
         .filter_map(|n| format::parse_snapshot_name(n).map(|s| (s, n.clone())))
         .any(|((device, _), name)| {
             device == me
                 && round
                     .folder
-                    .read(&round.path(&format!("snapshots/{name}")))
+                    .read(
+                        &round.path(&format!("snapshots/{name}")),
+                        MAX_SNAPSHOT_BYTES,
+                    )
                     .ok()
                     .and_then(|b| format::decode_segment(&b).ok())
                     .is_some_and(|s| {
                         s.header.version_vector.get(&me).copied().unwrap_or(0) >= through
                     })
         });
-    if !covered {
-        write_snapshot(round)?;
+    if !covered && !write_snapshot(round)? {
+        return Ok(());
     }
     round
         .catalog
@@ -1399,7 +1594,8 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
 }
 
 /// Writes a snapshot: every operation this PC holds, in clock order, with its version vector.
-pub(crate) fn write_snapshot(round: &mut Round) -> Result<(), SyncError> {
+/// Returns whether the folder holds it.
+pub(crate) fn write_snapshot(round: &mut Round) -> Result<bool, SyncError> {
     let me = round.catalog.device_id().to_string();
     let ops = round.catalog.operations_in_clock_order()?;
     let vv = round.catalog.version_vector()?;
@@ -1410,14 +1606,30 @@ pub(crate) fn write_snapshot(round: &mut Round) -> Result<(), SyncError> {
     header.last_seq = 0;
     let bytes = format::encode_segment(&header, &ops)
         .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
+    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
+        // No PC would read it: the segments stay instead.
+        round.problem(
+            "snapshot_too_large",
+            format!("a snapshot of this catalog would be {} bytes, more than other PCs read; it was not written", bytes.len()),
+        );
+        return Ok(false);
+    }
     let path = round.path(&format!("snapshots/{}", format::snapshot_name(&me, clock)));
     match round.folder.create_new(&path, &bytes) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(round.io(e)),
+        Err(e) => match refusal(&e) {
+            Some(refused) => {
+                let message = format!("a snapshot could not be published: {refused}");
+                round.ignore(&refused.path.clone());
+                round.problem("own_file_blocked", message);
+                return Ok(false);
+            }
+            None => return Err(round.io(e)),
+        },
     }
     round.report.snapshot_written = true;
-    Ok(())
+    Ok(true)
 }
 
 /// Writes a snapshot of this PC's catalog into the folder now (the office's PC can give new PCs
@@ -1442,7 +1654,7 @@ pub fn publish_snapshot(
         progress: SyncProgress::default(),
         on_progress: &mut |_| {},
     };
-    write_snapshot(&mut round)
+    write_snapshot(&mut round).map(|_| ())
 }
 
 /// What the status bar shows, from what the last round stored.

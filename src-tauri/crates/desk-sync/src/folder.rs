@@ -9,16 +9,24 @@
 //!
 //! Paths are relative to `<shared>/disclosure-desk/`, with `/` between parts; every part is
 //! checked to be a plain name Windows accepts, so nothing read from the folder can point outside
-//! it.
+//! it. Anyone can put anything in a share, so below the app folder nothing is followed: a link
+//! (or a Windows reparse point) is never entered, only real folders are listed, only regular files
+//! are opened, and never more than the caller's limit is read. What is refused comes back as an
+//! `InvalidData` error carrying a [`Refused`], which the round takes as a foreign file, never as a
+//! fault of the share.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub trait SyncFolder {
-    /// The names in a folder (files and folders); an absent folder lists as empty.
+    /// The names in a folder (files and folders); an absent folder lists as empty. Something
+    /// that is not a real folder (a file, a link) is refused (see [`refusal`]).
     fn list(&self, dir: &str) -> io::Result<Vec<String>>;
-    fn read(&self, path: &str) -> io::Result<Vec<u8>>;
+    /// A regular file's bytes, at most `limit` of them: anything larger, and anything that is not
+    /// a regular file (a folder, a link, a pipe, a device) or cannot be opened, is refused (see
+    /// [`refusal`]) without reading more than `limit + 1` bytes.
+    fn read(&self, path: &str, limit: u64) -> io::Result<Vec<u8>>;
     /// Writes a new file: under a temporary name, flushed, renamed without overwriting. Fails
     /// with `AlreadyExists` when the name is taken.
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
@@ -66,6 +74,72 @@ pub fn rename_failed(path: &str, source: io::Error) -> io::Error {
             source,
         },
     )
+}
+
+/// Why something in the folder was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A regular file larger than sync reads for its kind.
+    TooLarge { size: u64, limit: u64 },
+    /// Not a regular file: a folder, a link, a pipe, a device.
+    NotAFile,
+    /// Not a real folder where one is needed: a file, a link.
+    NotAFolder,
+    /// A regular file this PC may not open.
+    Unreadable,
+}
+
+/// The payload of an error for something refused, with its path (relative to the app folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub path: String,
+    pub refusal: Refusal,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = &self.path;
+        match self.refusal {
+            Refusal::TooLarge { size, limit } => write!(
+                f,
+                "{path} is {size} bytes, more than the {limit} sync reads for such a file"
+            ),
+            Refusal::NotAFile => write!(
+                f,
+                "{path} is not a regular file (a folder, a link, a pipe or a device)"
+            ),
+            Refusal::NotAFolder => write!(f, "{path} is not a folder (a file or a link)"),
+            Refusal::Unreadable => write!(f, "{path} cannot be opened by this PC"),
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// The error for something refused.
+pub fn refused(path: &str, refusal: Refusal) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        Refused {
+            path: path.to_string(),
+            refusal,
+        },
+    )
+}
+
+/// What was refused, when `error` is a refusal (and not a fault of the share).
+pub fn refusal(error: &io::Error) -> Option<&Refused> {
+    error.get_ref().and_then(|e| e.downcast_ref::<Refused>())
+}
+
+/// `bytes` when they are within `limit`, else the refusal (the simulated share, and any folder
+/// that holds its files in memory, answers as the disk does).
+pub fn within_limit(path: &str, bytes: Vec<u8>, limit: u64) -> io::Result<Vec<u8>> {
+    let size = bytes.len() as u64;
+    if size > limit {
+        return Err(refused(path, Refusal::TooLarge { size, limit }));
+    }
+    Ok(bytes)
 }
 
 /// Whether a name is one sync may write or follow: ASCII letters, digits, `-`, `_` and `.`, not
@@ -117,11 +191,46 @@ impl FsFolder {
         })
     }
 
-    fn full(&self, path: &str) -> io::Result<PathBuf> {
+    /// The full path of `path`, once every folder on the way below the app folder is checked to
+    /// be a real one: `NotFound` when one is missing, refused when one is a file or a link.
+    fn inside(&self, path: &str) -> io::Result<PathBuf> {
+        let parts = parts(path)?;
         let mut full = self.root.clone();
-        for part in parts(path)? {
+        let Some((last, folders)) = parts.split_last() else {
+            return Ok(full);
+        };
+        for (depth, part) in folders.iter().enumerate() {
             full.push(part);
+            if !is_real_folder(&fs::symlink_metadata(&full)?) {
+                return Err(refused(&parts[..=depth].join("/"), Refusal::NotAFolder));
+            }
         }
+        full.push(last);
+        Ok(full)
+    }
+
+    /// `inside`, making the missing folders on the way (never through a link).
+    fn make_folders(&self, path: &str) -> io::Result<PathBuf> {
+        let parts = parts(path)?;
+        fs::create_dir_all(&self.root)?;
+        let mut full = self.root.clone();
+        let Some((last, folders)) = parts.split_last() else {
+            return Ok(full);
+        };
+        for (depth, part) in folders.iter().enumerate() {
+            full.push(part);
+            let meta = match fs::symlink_metadata(&full) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(&full) {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                    _ => fs::symlink_metadata(&full)?,
+                },
+                other => other?,
+            };
+            if !is_real_folder(&meta) {
+                return Err(refused(&parts[..=depth].join("/"), Refusal::NotAFolder));
+            }
+        }
+        full.push(last);
         Ok(full)
     }
 
@@ -129,16 +238,17 @@ impl FsFolder {
         let dir = target
             .parent()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no parent folder"))?;
-        fs::create_dir_all(dir)?;
         let name = target
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("file");
         let temp = dir.join(format!("{name}.{}.tmp", std::process::id()));
-        let mut file = fs::OpenOptions::new()
+        // A leftover of this process id (a crash) goes first: the new file must be new, so that
+        // nothing already at that name (a link) is written through.
+        let _ = fs::remove_file(&temp);
+        let mut file = open_options_no_follow()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .open(&temp)?;
         let written = file.write_all(bytes).and_then(|_| file.sync_all());
         if let Err(e) = written {
@@ -150,9 +260,96 @@ impl FsFolder {
     }
 }
 
+/// A folder, not a link to one (nor, on Windows, any reparse point: a junction, a mount point).
+fn is_real_folder(meta: &fs::Metadata) -> bool {
+    meta.is_dir() && !is_link(meta)
+}
+
+/// A regular file, not a link to one.
+fn is_regular_file(meta: &fs::Metadata) -> bool {
+    meta.is_file() && !is_link(meta)
+}
+
+#[cfg(windows)]
+fn is_link(meta: &fs::Metadata) -> bool {
+    use std::os::windows::fs::MetadataExt;
+    const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
+    meta.file_type().is_symlink() || meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
+}
+
+#[cfg(not(windows))]
+fn is_link(meta: &fs::Metadata) -> bool {
+    meta.file_type().is_symlink()
+}
+
+/// Options that open the name itself, never what a link there points to. On Unix the open
+/// also does not wait (a pipe would block a plain open until a writer comes).
+#[cfg(unix)]
+fn open_options_no_follow() -> fs::OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = fs::OpenOptions::new();
+    options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    options
+}
+
+#[cfg(windows)]
+fn open_options_no_follow() -> fs::OpenOptions {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    let mut options = fs::OpenOptions::new();
+    options.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
+    options
+}
+
+#[cfg(not(any(unix, windows)))]
+fn open_options_no_follow() -> fs::OpenOptions {
+    fs::OpenOptions::new()
+}
+
+/// Whether an open failed because the name is a link (`O_NOFOLLOW` says so with `ELOOP`, or
+/// `EMLINK` on some BSDs).
+#[cfg(unix)]
+fn is_link_error(error: &io::Error) -> bool {
+    matches!(error.raw_os_error(), Some(libc::ELOOP | libc::EMLINK))
+}
+
+#[cfg(not(unix))]
+fn is_link_error(_: &io::Error) -> bool {
+    false
+}
+
+/// Checks what `meta` says of the file at `path` against what a read takes.
+fn check_readable(path: &str, meta: &fs::Metadata, limit: u64) -> io::Result<()> {
+    if !is_regular_file(meta) {
+        return Err(refused(path, Refusal::NotAFile));
+    }
+    if meta.len() > limit {
+        return Err(refused(
+            path,
+            Refusal::TooLarge {
+                size: meta.len(),
+                limit,
+            },
+        ));
+    }
+    Ok(())
+}
+
 impl SyncFolder for FsFolder {
     fn list(&self, dir: &str) -> io::Result<Vec<String>> {
-        let full = self.full(dir)?;
+        let full = match self.inside(dir) {
+            Ok(full) => full,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        if !parts(dir)?.is_empty() {
+            match fs::symlink_metadata(&full) {
+                Ok(meta) if is_real_folder(&meta) => {}
+                Ok(_) => return Err(refused(dir, Refusal::NotAFolder)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+                Err(e) => return Err(e),
+            }
+        }
         let entries = match fs::read_dir(&full) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -168,13 +365,29 @@ impl SyncFolder for FsFolder {
         Ok(names)
     }
 
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        fs::read(self.full(path)?)
+    fn read(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
+        let full = self.inside(path)?;
+        // The name first, without opening it: a device or a pipe is never opened at all.
+        check_readable(path, &fs::symlink_metadata(&full)?, limit)?;
+        let file = match open_options_no_follow().read(true).open(&full) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                return Err(refused(path, Refusal::Unreadable))
+            }
+            Err(e) if is_link_error(&e) => return Err(refused(path, Refusal::NotAFile)),
+            Err(e) => return Err(e),
+        };
+        // Then what was opened: the name may have changed in between.
+        let meta = file.metadata()?;
+        check_readable(path, &meta, limit)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        within_limit(path, bytes, limit)
     }
 
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.full(path)?;
-        if target.exists() {
+        let target = self.make_folders(path)?;
+        if fs::symlink_metadata(&target).is_ok() {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, "name taken"));
         }
         let temp = self.write_temp(&target, bytes)?;
@@ -184,7 +397,7 @@ impl SyncFolder for FsFolder {
             Ok(()) => fs::remove_file(&temp),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
             Err(_) => {
-                if target.exists() {
+                if fs::symlink_metadata(&target).is_ok() {
                     Err(io::Error::new(io::ErrorKind::AlreadyExists, "name taken"))
                 } else {
                     fs::rename(&temp, &target)
@@ -198,7 +411,11 @@ impl SyncFolder for FsFolder {
     }
 
     fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.full(path)?;
+        let target = self.make_folders(path)?;
+        // A rename replaces a file or a link there (the name is this PC's), never a folder.
+        if fs::symlink_metadata(&target).is_ok_and(|meta| meta.is_dir()) {
+            return Err(refused(path, Refusal::NotAFile));
+        }
         let temp = self.write_temp(&target, bytes)?;
         let placed = fs::rename(&temp, &target);
         if placed.is_err() {
@@ -208,7 +425,11 @@ impl SyncFolder for FsFolder {
     }
 
     fn remove(&self, path: &str) -> io::Result<()> {
-        match fs::remove_file(self.full(path)?) {
+        let target = match self.inside(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            other => other?,
+        };
+        match fs::remove_file(target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
         }

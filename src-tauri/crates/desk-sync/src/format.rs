@@ -23,6 +23,31 @@ const TRAILER_LEN: usize = 8 + 4 + 32;
 /// Larger than any segment this build writes; a length beyond it is damage, not data.
 const MAX_RECORD: usize = 64 * 1024 * 1024;
 
+// What sync reads at most of each kind of file. Anything larger is not read at all (it is
+// damaged, or not sync's), so a PC's memory stays bounded whatever the share holds; the writer
+// keeps within the same limits.
+
+/// `format.json`: a few hundred bytes.
+pub const MAX_FORMAT_BYTES: u64 = 64 * 1024;
+/// A device card: a few hundred bytes, and the ids the PC had before.
+pub const MAX_CARD_BYTES: u64 = 1024 * 1024;
+/// An acknowledgement: one entry of about 40 bytes per device the office ever had.
+pub const MAX_ACK_BYTES: u64 = 1024 * 1024;
+/// A segment: at most `segment_max_ops` operations, and the writer cuts a run of operations
+/// shorter where they would pass this (a single operation is at most [`MAX_RECORD`]).
+pub const MAX_SEGMENT_BYTES: u64 = 128 * 1024 * 1024;
+/// A snapshot: every operation of the catalog. A large cap for now, until snapshots are read
+/// as a stream.
+pub const MAX_SNAPSHOT_BYTES: u64 = 1024 * 1024 * 1024;
+/// An attachment: what the catalog accepts as one.
+pub const MAX_BLOB_BYTES: u64 = desk_store::attachments::MAX_ATTACHMENT_BYTES;
+
+/// The room a segment's frame and header take besides its records (the header's version
+/// vector grows with the devices of the office).
+pub const SEGMENT_FRAME_ROOM: u64 = 1024 * 1024;
+/// What one record takes in a segment besides its JSON: its length and CRC-32.
+pub const RECORD_FRAME_BYTES: u64 = 8;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormatFile {
     pub format: String,
@@ -113,6 +138,44 @@ pub enum SegmentError {
     Malformed(String),
 }
 
+/// Whether a name is a device id, as `desk_store` makes them: twelve lowercase hex digits.
+pub fn is_device_id(name: &str) -> bool {
+    name.len() == 12 && name.bytes().all(is_lower_hex)
+}
+
+/// Whether a name is a catalog id: a UUID in its hyphenated lowercase form.
+pub fn is_catalog_id(name: &str) -> bool {
+    name.len() == 36
+        && name.bytes().enumerate().all(|(at, b)| match at {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => is_lower_hex(b),
+        })
+}
+
+fn is_lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+/// The device of a device card's or an acknowledgement's file name (`<device>.json`).
+pub fn parse_device_file_name(name: &str) -> Option<&str> {
+    name.strip_suffix(".json").filter(|d| is_device_id(d))
+}
+
+/// The names sync keeps in a catalog's folder.
+pub const CATALOG_ENTRIES: &[&str] = &[
+    "format.json",
+    "devices",
+    "acks",
+    "ops",
+    "snapshots",
+    "blobs",
+];
+
+/// Whether a name is one of the folders `blobs/` is split into (the first two hex digits).
+pub fn is_blob_folder(name: &str) -> bool {
+    name.len() == 2 && name.bytes().all(is_lower_hex)
+}
+
 /// The name of a segment file from its first sequence (fixed width, so names sort by number).
 pub fn segment_name(first_seq: u64) -> String {
     segment_file_name(first_seq, 0)
@@ -192,10 +255,7 @@ pub fn parse_snapshot_name(name: &str) -> Option<(String, Hlc)> {
 }
 
 pub fn blob_path(sha256: &str) -> Option<String> {
-    let ok = sha256.len() == 64
-        && sha256
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let ok = sha256.len() == 64 && sha256.bytes().all(is_lower_hex);
     ok.then(|| format!("blobs/{}/{sha256}", &sha256[..2]))
 }
 
@@ -223,6 +283,36 @@ pub fn encode_segment(header: &SegmentHeader, ops: &[Operation]) -> Result<Vec<u
     out.extend_from_slice(&(ops.len() as u32).to_le_bytes());
     out.extend_from_slice(&digest);
     Ok(out)
+}
+
+/// How many of `ops`, from the first, one segment holds within `limit` bytes
+/// ([`MAX_SEGMENT_BYTES`] for what is published), at least one: a single operation is never
+/// larger than a record may be.
+pub fn ops_that_fit(ops: &[Operation], limit: u64) -> usize {
+    let budget = limit.saturating_sub(SEGMENT_FRAME_ROOM);
+    let mut used = 0u64;
+    for (index, op) in ops.iter().enumerate() {
+        let mut size = ByteCount(0);
+        let _ = serde_json::to_writer(&mut size, op);
+        used += size.0 + RECORD_FRAME_BYTES;
+        if used > budget {
+            return index.max(1);
+        }
+    }
+    ops.len()
+}
+
+/// Counts what is written to it, to measure a JSON text without keeping it.
+struct ByteCount(u64);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Result<u32, SegmentError> {
@@ -407,6 +497,31 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_large_operations_is_cut_within_the_segment_limit() {
+        let sized = |seq: u64, chars: usize| {
+            let mut op = op(seq);
+            op.new_value = serde_json::json!("x".repeat(chars));
+            op
+        };
+        let ops: Vec<Operation> = (1..=6).map(|seq| sized(seq, 300 * 1024)).collect();
+        let limit = SEGMENT_FRAME_ROOM + 1024 * 1024;
+        assert_eq!(ops_that_fit(&ops, limit), 3, "about 300 KiB each in 1 MiB");
+        assert_eq!(ops_that_fit(&ops[..2], limit), 2);
+        assert_eq!(
+            ops_that_fit(&[sized(1, 2 * 1024 * 1024)], limit),
+            1,
+            "one always goes"
+        );
+        assert_eq!(ops_that_fit(&[], limit), 0);
+        let small: Vec<Operation> = (1..=2000).map(op).collect();
+        assert_eq!(ops_that_fit(&small, MAX_SEGMENT_BYTES), 2000);
+        // What fits is what the encoder writes within the limit.
+        let header = ops_header("cat", "dev1", &ops[..3], VersionVector::new(), "");
+        let bytes = encode_segment(&header, &ops[..3]).unwrap_or_default();
+        assert!(!bytes.is_empty() && bytes.len() as u64 <= limit);
+    }
+
+    #[test]
     fn a_newer_major_is_named() {
         // As a newer version writes it: its own checksum holds.
         let mut bytes = sample();
@@ -455,6 +570,34 @@ mod tests {
         check("000000000007-rx.seg", None);
         check("000000000007-r1.seg.77.tmp", None);
         assert_eq!(parse_segment_name("000000000007-r3.seg"), Some(7));
+    }
+
+    #[test]
+    fn ids_and_other_names() {
+        let device = |name: &str, ok: bool| assert_eq!(is_device_id(name), ok, "{name}");
+        device("a1b2c3d4e5f6", true);
+        device("000000000000", true);
+        device("A1B2C3D4E5F6", false);
+        device("a1b2c3d4e5f", false);
+        device("a1b2c3d4e5f6a", false);
+        device("desktop.ini", false);
+        device("g1b2c3d4e5f6", false);
+        let catalog = |name: &str, ok: bool| assert_eq!(is_catalog_id(name), ok, "{name}");
+        catalog("0b6f2a4e-8c1d-4e2f-9a3b-5c6d7e8f9a0b", true);
+        catalog("0B6F2A4E-8C1D-4E2F-9A3B-5C6D7E8F9A0B", false);
+        catalog("0b6f2a4e8c1d4e2f9a3b5c6d7e8f9a0b", false);
+        catalog("0b6f2a4e-8c1d-4e2f-9a3b-5c6d7e8f9a0", false);
+        catalog("desktop.ini", false);
+        let card = |name: &str, device: Option<&str>| {
+            assert_eq!(parse_device_file_name(name), device, "{name}")
+        };
+        card("a1b2c3d4e5f6.json", Some("a1b2c3d4e5f6"));
+        card("a1b2c3d4e5f6.json.4242.tmp", None);
+        card("desktop.ini", None);
+        card("~$a1b2c3d4e5f6.json", None);
+        card("a1b2c3d4e5f6.JSON", None);
+        assert!(is_blob_folder("0f") && !is_blob_folder("0F") && !is_blob_folder("0f0"));
+        assert!(CATALOG_ENTRIES.contains(&"ops") && !CATALOG_ENTRIES.contains(&"Thumbs.db"));
     }
 
     #[test]

@@ -45,18 +45,17 @@ pub(crate) struct Reported {
 pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut reports = Reports::default();
-    for name in round.list("acks")? {
-        let Some(device) = name
-            .to_ascii_lowercase()
-            .strip_suffix(".json")
-            .map(String::from)
-        else {
+    for name in round.names("acks", |n| format::parse_device_file_name(n).is_some())? {
+        let Some(device) = format::parse_device_file_name(&name).map(String::from) else {
             continue;
         };
-        if device == me || !crate::folder::is_plain_name(&device) {
+        if device == me {
             continue;
         }
-        let ack = match round.folder.read(&round.path(&format!("acks/{name}"))) {
+        let ack = match round
+            .folder
+            .read(&round.path(&format!("acks/{name}")), format::MAX_ACK_BYTES)
+        {
             Ok(bytes) => match serde_json::from_slice::<AckFile>(&bytes) {
                 Ok(ack) => ack,
                 // Its PC writes it again every round it changes.
@@ -66,6 +65,7 @@ pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
                 }
             },
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) if crate::folder::refusal(&e).is_some() => continue,
             Err(e) => return Err(round.io(e)),
         };
         for report in &ack.damaged {
@@ -160,8 +160,8 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
                 log::warn!("sync: own segment {first} did not read whole: written again as {file}");
                 round.report.repaired.push(file);
             }
-            Written::NameTaken | Written::Unreadable(_) => {
-                log::warn!("sync: the repair name of own segment {first} is taken")
+            Written::NameTaken | Written::Unreadable(_) | Written::Blocked => {
+                log::warn!("sync: own segment {first} could not be written again as a new copy")
             }
         }
     }
@@ -184,8 +184,7 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
             snapshot_again = true;
         }
     }
-    if snapshot_again {
-        write_snapshot(round)?;
+    if snapshot_again && write_snapshot(round)? {
         round.report.repaired.push("snapshots/".into());
     }
     Ok(())
@@ -281,9 +280,11 @@ fn put_back_blob(round: &mut Round, file: &str) -> Result<(), SyncError> {
         return Ok(());
     };
     let path = round.path(file);
-    match round.folder.read(&path) {
+    match round.folder.read(&path, format::MAX_BLOB_BYTES) {
         Ok(bytes) if sha256_hex(&bytes) == hash => return Ok(()),
         Ok(_) => round.folder.remove(&path).map_err(|e| round.io(e))?,
+        // Not a file this PC wrote or could remove (a folder, a link): left as it is.
+        Err(e) if crate::folder::refusal(&e).is_some() => return Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(round.io(e)),
     }

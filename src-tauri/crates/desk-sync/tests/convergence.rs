@@ -1,9 +1,11 @@
 //! Convergence under random interleavings: several PCs edit at random (fields, sets, check
 //! marks, workflow with sign-offs, deletes, settling conflicts), sync at random through a share
-//! that delays, reorders, tears and fails, are cut off and rejoin. In the end every PC shows the
-//! same catalog, holds every operation ever made, every field shows what the merge rules say
-//! the full set of operations gives (so each edit is the value, a kept conflict, or history),
-//! and no 索引号 is held by two items (PCs numbering items at once are settled).
+//! that delays, reorders, tears and fails, are cut off and rejoin, while people and other programs
+//! leave their own files, folders, pipes and links in it and published files are damaged in
+//! place. In the end every PC shows the same catalog, holds every operation ever made, every
+//! field shows what the merge rules say the full set of operations gives (so each edit is the
+//! value, a kept conflict, or history), and no 索引号 is held by two items (PCs numbering items at
+//! once are settled).
 //!
 //! Seeded: a case is a function of its seed alone (the simulated clock and ids come from it,
 //! see `common`), so a failure prints the seed and `SYNC_PROPTEST_SEED=<seed>` replays exactly
@@ -189,6 +191,7 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
                 *counts.entry("snapshots_written").or_default() += report.snapshot_written as u32;
                 *counts.entry("folder_problems").or_default() +=
                     report.folder_problems.len() as u32;
+                *counts.entry("ignored_seen").or_default() += report.ignored.len() as u32;
             }
             Err(_) => count(counts, "sync_failed"),
         },
@@ -196,6 +199,13 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
 }
 
 fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
+    if rng.chance(20) {
+        // A person or another program leaves something of its own in the share.
+        let kind = office.drop_foreign(rng);
+        *counts.entry("foreign").or_default() += 1;
+        *counts.entry(kind).or_default() += 1;
+        return;
+    }
     let pc = rng.below(office.pcs.len() as u64) as usize;
     if rng.chance(10) {
         // A clock off by up to five minutes either way (within the allowed drift).

@@ -9,11 +9,15 @@
 //! seen again after it was applied), leave other programs' debris (`.tmp`, "conflicted copy"),
 //! fail a rename, be read-only, be full, or be unreachable (a partition). A test can also hook
 //! an access of one PC to change the share right after it (a writer finishing a file mid-round).
+//! People and other programs leave their own things anywhere (`Office::drop_foreign`): files of
+//! any name, folders, and what is not a file at all (a pipe, a link, a device, a file no one may
+//! open, a huge sparse file), which the share refuses to read as the real folder does.
 
 #![allow(dead_code)]
 
 use desk_core::model::{Department, DepartmentKind, Person, Role};
 use desk_store::{Catalog, OpenOptions};
+use desk_sync::folder::{refused, within_limit, Refusal};
 use desk_sync::{SyncFolder, SyncOptions};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -64,6 +68,50 @@ pub struct Share {
     pub now_ms: i64,
     /// Changes to make right after a given access (see [`Hook`]).
     pub hooks: Vec<Hook>,
+    /// What stands at a path and is not a file sync could read.
+    pub specials: BTreeMap<String, Special>,
+}
+
+/// Something in the share that is not a regular file of a size sync reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    Fifo,
+    /// A link (to `/dev/zero`, to a folder outside the share).
+    Link,
+    Device,
+    /// A file this PC may not open.
+    Unreadable,
+    /// A sparse file of this many bytes.
+    Huge(u64),
+}
+
+/// Who wrote what a person or another program left in the share.
+pub const FOREIGN: usize = 99;
+
+impl Share {
+    /// The first folder on the way to `path` (not `path` itself) that is a file or a special.
+    fn blocked_at(&self, path: &str) -> Option<String> {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        (1..parts.len())
+            .map(|n| parts[..n].join("/"))
+            .find(|prefix| self.files.contains_key(prefix) || self.specials.contains_key(prefix))
+    }
+
+    /// Whether something is below `path` (it is a folder).
+    fn is_folder(&self, path: &str) -> bool {
+        let prefix = format!("{path}/");
+        self.files
+            .keys()
+            .chain(self.specials.keys())
+            .any(|p| p.starts_with(&prefix))
+    }
+
+    /// Leaves a file (a person's, another program's) at `path`.
+    pub fn put_foreign(&mut self, path: &str, bytes: &[u8]) {
+        let step = self.step;
+        self.files
+            .insert(path.to_string(), (bytes.to_vec(), step, FOREIGN));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,8 +178,22 @@ fn path_hash(path: &str) -> u64 {
 }
 
 impl View {
-    fn read_now(&self, path: &str) -> io::Result<Vec<u8>> {
+    fn read_now(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
         let share = self.share.borrow();
+        if let Some(prefix) = share.blocked_at(path) {
+            return Err(refused(&prefix, Refusal::NotAFolder));
+        }
+        match share.specials.get(path) {
+            Some(Special::Huge(size)) => {
+                return Err(refused(path, Refusal::TooLarge { size: *size, limit }))
+            }
+            Some(Special::Unreadable) => return Err(refused(path, Refusal::Unreadable)),
+            Some(_) => return Err(refused(path, Refusal::NotAFile)),
+            None => {}
+        }
+        if !share.files.contains_key(path) && share.is_folder(path) {
+            return Err(refused(path, Refusal::NotAFile));
+        }
         if !self.visible(&share, path) {
             return Err(io::Error::new(io::ErrorKind::NotFound, path.to_string()));
         }
@@ -140,6 +202,7 @@ impl View {
             .get(path)
             .map(|(b, _, _)| b.clone())
             .unwrap_or_default();
+        let bytes = within_limit(path, bytes, limit)?;
         if path.ends_with(".seg") && !bytes.is_empty() {
             let mut faults = self.faults.borrow_mut();
             if faults.torn_segment_reads > 0 {
@@ -154,6 +217,14 @@ impl View {
             return Ok(bytes[..cut].to_vec());
         }
         Ok(bytes)
+    }
+
+    /// Where the real folder would refuse to write `path`: a file or a special on the way.
+    fn writable_at(&self, path: &str) -> io::Result<()> {
+        match self.share.borrow().blocked_at(path) {
+            Some(prefix) => Err(refused(&prefix, Refusal::NotAFolder)),
+            None => Ok(()),
+        }
     }
 
     /// What happens on the share right after an access: the hooks waiting for it, and maybe a
@@ -224,17 +295,23 @@ impl SyncFolder for View {
     fn list(&self, dir: &str) -> io::Result<Vec<String>> {
         self.reachable()?;
         let share = self.share.borrow();
+        let dir = dir.trim_end_matches('/');
+        if let Some(prefix) = share.blocked_at(&format!("{dir}/x")) {
+            return Err(refused(&prefix, Refusal::NotAFolder));
+        }
         let prefix = if dir.is_empty() {
             String::new()
         } else {
-            format!("{}/", dir.trim_end_matches('/'))
+            format!("{dir}/")
         };
         let mut names: Vec<String> = share
             .files
             .keys()
             .filter(|p| p.starts_with(&prefix) && self.visible(&share, p))
+            .chain(share.specials.keys().filter(|p| p.starts_with(&prefix)))
             .filter_map(|p| p[prefix.len()..].split('/').next().map(String::from))
             .collect();
+        names.sort();
         names.dedup();
         drop(share);
         let duplicates = self.faults.borrow().duplicates;
@@ -252,9 +329,9 @@ impl SyncFolder for View {
         Ok(names)
     }
 
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+    fn read(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
         self.reachable()?;
-        let result = self.read_now(path);
+        let result = self.read_now(path, limit);
         self.after(Access::Read, path);
         result
     }
@@ -262,10 +339,14 @@ impl SyncFolder for View {
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         self.writable()?;
         desk_sync::folder::parts(path)?;
+        self.writable_at(path)?;
         let failed = self.faults.borrow().failed_renames;
         let debris = self.faults.borrow().debris;
         let mut share = self.share.borrow_mut();
-        if share.files.contains_key(path) {
+        if share.files.contains_key(path)
+            || share.specials.contains_key(path)
+            || share.is_folder(path)
+        {
             return Err(io::Error::new(io::ErrorKind::AlreadyExists, "taken"));
         }
         let step = share.step;
@@ -294,7 +375,13 @@ impl SyncFolder for View {
 
     fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         self.writable()?;
+        self.writable_at(path)?;
         let mut share = self.share.borrow_mut();
+        if share.is_folder(path) {
+            return Err(refused(path, Refusal::NotAFile));
+        }
+        // A rename replaces whatever else has the name.
+        share.specials.remove(path);
         let step = share.step;
         share
             .files
@@ -462,22 +549,166 @@ impl Office {
         report
     }
 
+    /// A person or another program leaves something in the share: a file of any name, a folder,
+    /// a pipe, a link, a device, a locked or a huge file, at any level, at a name sync never
+    /// writes or under a device folder no PC uses; or, at a PC's card or acknowledgement, what
+    /// that PC replaces at its next round. Returns what it left, for the counts.
+    pub fn drop_foreign(&self, rng: &mut Rng) -> &'static str {
+        let catalog = self.pcs[0].catalog.catalog_id().unwrap_or_default();
+        let devices: Vec<String> = self
+            .pcs
+            .iter()
+            .map(|p| p.catalog.device_id().to_string())
+            .collect();
+        let device = rng.pick(&devices).cloned().unwrap_or_default();
+        // A device id no PC has: what stands there is never one of sync's own files.
+        let stranger = "0000000000ff";
+        let places = [
+            String::new(),
+            catalog.clone(),
+            format!("{catalog}/ops"),
+            format!("{catalog}/ops/{device}"),
+            format!("{catalog}/ops/{stranger}"),
+            format!("{catalog}/devices"),
+            format!("{catalog}/acks"),
+            format!("{catalog}/snapshots"),
+            format!("{catalog}/blobs"),
+        ];
+        let place = rng.pick(&places).cloned().unwrap_or_default();
+        let at = |name: &str| {
+            if place.is_empty() {
+                name.to_string()
+            } else {
+                format!("{place}/{name}")
+            }
+        };
+        let mut share = self.share.borrow_mut();
+        if share.blocked_at(&at("x")).is_some() {
+            return "nothing";
+        }
+        match rng.below(14) {
+            0 => {
+                share.put_foreign(
+                    &at("desktop.ini"),
+                    b"[.ShellClassInfo]\r\nIconResource=x\r\n",
+                );
+                "desktop.ini"
+            }
+            1 => {
+                share.put_foreign(&at("Thumbs.db"), &[0xd0, 0xcf, 0x11, 0xe0]);
+                "thumbs.db"
+            }
+            2 => {
+                share.put_foreign(&at("~$说明.docx"), b"lock");
+                "lock file"
+            }
+            3 => {
+                share.put_foreign(&at("000000000001 (1).seg"), b"DDSEG\0\r\ncopy");
+                "copy"
+            }
+            4 => {
+                share.put_foreign(&at("说明.txt"), "请勿删除".as_bytes());
+                "notes"
+            }
+            5 => {
+                share.put_foreign(&at("新建文件夹/readme.txt"), b"");
+                "folder"
+            }
+            6 => {
+                share.specials.insert(at("pipe"), Special::Fifo);
+                "fifo"
+            }
+            7 => {
+                share.specials.insert(at("zero"), Special::Link);
+                "link"
+            }
+            8 => {
+                share.specials.insert(at("null"), Special::Device);
+                "device"
+            }
+            9 => {
+                share.specials.insert(at("locked.txt"), Special::Unreadable);
+                "unreadable"
+            }
+            10 => {
+                // A file where a device's folder should be.
+                let path = format!("{catalog}/ops/{stranger}");
+                if share.is_folder(&path) {
+                    return "nothing";
+                }
+                share.put_foreign(&path, b"x");
+                "file as folder"
+            }
+            11 => {
+                // Where a segment should be: empty, a folder, a pipe, a huge sparse file.
+                let dir = format!("{catalog}/ops/{stranger}");
+                if share.files.contains_key(&dir) {
+                    return "nothing";
+                }
+                let seg = |n: u64| format!("{dir}/{n:012}.seg");
+                match rng.below(4) {
+                    0 => share.put_foreign(&seg(1), b""),
+                    1 => share.put_foreign(&format!("{}/x", seg(2)), b"x"),
+                    2 => {
+                        share.specials.insert(seg(3), Special::Fifo);
+                    }
+                    _ => {
+                        share.specials.insert(seg(4), Special::Huge(2_000_000_000));
+                    }
+                }
+                "segment name"
+            }
+            12 => {
+                let snapshot =
+                    format!("{catalog}/snapshots/{stranger}-000000000000001-0000000000.snap");
+                share
+                    .specials
+                    .insert(snapshot, Special::Huge(3_000_000_000));
+                "snapshot name"
+            }
+            _ => {
+                // Where a PC's own small file is: that PC replaces it at its next round.
+                let file = if rng.chance(50) { "devices" } else { "acks" };
+                let path = format!("{catalog}/{file}/{device}.json");
+                if !share.files.contains_key(&path) {
+                    return "nothing";
+                }
+                share.files.remove(&path);
+                let special = if rng.chance(50) {
+                    Special::Fifo
+                } else {
+                    Special::Huge(2_000_000_000)
+                };
+                share.specials.insert(path, special);
+                "own file"
+            }
+        }
+    }
+
     /// Lifts every fault and syncs every PC until a full pass publishes and applies nothing.
     pub fn converge(&mut self) -> usize {
         for pc in &self.pcs {
             *pc.view.faults.borrow_mut() = Faults::default();
         }
+        // Damage a PC meets for the first time moves things (its writer repairs it next); damage
+        // nobody can repair (a foreign file posing as a segment of no PC) does not.
+        let mut damage_seen: std::collections::BTreeSet<(usize, String)> = Default::default();
         for pass in 0..40 {
             let mut moved = 0;
             for pc in 0..self.pcs.len() {
                 let report = self
                     .sync(pc)
                     .unwrap_or_else(|e| panic!("seed {}: converging pc {pc}: {e}", self.seed));
+                let new_damage = report
+                    .damaged
+                    .iter()
+                    .filter(|d| damage_seen.insert((pc, d.file.clone())))
+                    .count() as u32;
                 moved += report.ops_published
                     + report.applied.iter().map(|a| a.ops).sum::<u32>()
                     + report.device_changes.len() as u32
                     + report.repaired.len() as u32
-                    + report.damaged.len() as u32;
+                    + new_damage;
             }
             if moved == 0 && pass > 0 {
                 return pass;
