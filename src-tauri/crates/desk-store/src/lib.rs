@@ -203,6 +203,10 @@ impl Catalog {
             device_id: self.device_id.clone(),
             current_person: self.current_person()?,
             item_count: self.item_count()?,
+            set_aside_files: db::leftover::set_aside_files(&self.data_dir)
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect(),
         })
     }
 
