@@ -56,6 +56,7 @@ const info: AppInfo = {
   device_id: 'pc-1',
   current_person: null,
   item_count: 0,
+  set_aside_files: [],
 };
 const settings: CatalogSettings = {
   channels: ['政府网站'],

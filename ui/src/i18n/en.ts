@@ -466,6 +466,8 @@ const en: Messages = {
     signoff: 'Awaiting your sign-off: {overdue} overdue and {week} due this week.',
     open: 'Show these items',
     dismiss: 'Dismiss',
+    setAsideLabel: 'Database files set aside',
+    setAside: 'Files found beside the database did not belong to it (another catalog’s, or older than a restored backup) and were set aside without being used. Your catalog is as it was. Give your administrator these file names; once they have looked, the files can be moved away: {files}',
   },
   progress: {
     heading: 'Progress by department',
@@ -850,6 +852,7 @@ const en: Messages = {
     database_newer: 'The database was written by a newer version of Disclosure Desk and was left untouched. Update the app to open it.',
     database_foreign: 'The database in the data folder does not belong to Disclosure Desk and was left untouched. Give your administrator the file path below to check.',
     database_corrupt: 'The database is damaged; the app left it untouched. Give your administrator the file path below so they can restore it from a backup.',
+    disk_full: 'The disk of the data folder is full, so nothing more could be saved. The database is as it was: free some space on that disk, then try again.',
     data_dir_read_only: 'The data folder cannot be written. Check its permissions and the free disk space.',
     data_dir_unavailable: 'The data folder cannot be reached. Check that the disk or network drive is available, then retry.',
     plan_too_large: 'The plan file is too large to import. Check that you chose the work plan\'s text file.',

@@ -18,7 +18,7 @@ function leaves(node: unknown, prefix = ''): Map<string, unknown> {
 }
 
 const ERROR_CODES = [
-  'invalid_item', 'not_found', 'database_newer', 'database_foreign', 'database_corrupt', 'data_dir_read_only',
+  'invalid_item', 'not_found', 'database_newer', 'database_foreign', 'database_corrupt', 'disk_full', 'data_dir_read_only',
   'data_dir_unavailable', 'plan_too_large', 'plan_binary', 'plan_unknown_encoding', 'plan_empty',
   'plan_file_unreadable', 'storage', 'internal', 'invalid_argument',
   'workflow_not_from_status', 'workflow_reason_required', 'workflow_checks_blocking', 'workflow_no_person',

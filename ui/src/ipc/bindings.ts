@@ -476,7 +476,12 @@ export type AppInfo = { version: string, data_dir: string, database_path: string
 /**
  * The person working on this PC, once chosen.
  */
-current_person: Person | null, item_count: number, };
+current_person: Person | null, item_count: number, 
+/**
+ * Leftover database files (a `-wal`, `-shm`) that did not belong to the database and were
+ * set aside unreplayed, still in the data folder: someone should look at them.
+ */
+set_aside_files: Array<string>, };
 
 export type PlanParse = { tasks: Array<PlanTask>, warnings: Array<PlanWarning>, };
 

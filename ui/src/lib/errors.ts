@@ -48,6 +48,7 @@ export function errorText(error: ErrorPayload): string {
  */
 export const DETAIL_CODES: ReadonlySet<string> = new Set([
   'database_corrupt',
+  'disk_full',
   'database_foreign',
   'database_newer',
   'data_dir_read_only',

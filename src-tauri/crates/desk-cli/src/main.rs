@@ -155,7 +155,16 @@ fn main() -> ExitCode {
 
 pub(crate) fn open(cli: &Cli) -> Result<Catalog, Failure> {
     let dir = desk_store::db::resolve_data_dir(cli.data_dir.as_deref())?;
-    Ok(Catalog::open(&dir, OpenOptions::default())?)
+    let catalog = Catalog::open(&dir, OpenOptions::default())?;
+    for moved in catalog.set_aside_at_open() {
+        eprintln!(
+            "desk: {} did not belong to the database ({}); it was set aside, not replayed, as {}. Nothing in the catalog was changed; keep that file for whoever looks after this PC.",
+            moved.file.display(),
+            moved.reason,
+            moved.moved_to.display()
+        );
+    }
+    Ok(catalog)
 }
 
 pub(crate) fn print_json<T: Serialize>(value: &T) -> Outcome {

@@ -245,5 +245,8 @@ pub(crate) fn info(cli: &Cli) -> Outcome {
     outln!("database:    {}", info.database_path);
     outln!("device:      {}", info.device_id);
     outln!("items:       {}", info.item_count);
+    for file in &info.set_aside_files {
+        outln!("set aside:   {file} (did not belong to the database; never replayed)");
+    }
     Ok(())
 }

@@ -14,4 +14,7 @@ pub struct AppInfo {
     /// The person working on this PC, once chosen.
     pub current_person: Option<Person>,
     pub item_count: u32,
+    /// Leftover database files (a `-wal`, `-shm`) that did not belong to the database and were
+    /// set aside unreplayed, still in the data folder: someone should look at them.
+    pub set_aside_files: Vec<String>,
 }

@@ -26,6 +26,10 @@ pub enum StoreError {
     DatabaseForeign { path: PathBuf },
     #[error("the database {path} is damaged ({detail}); it was left untouched: restore it from a backup or move it away to start a new catalog")]
     DatabaseCorrupt { path: PathBuf, detail: String },
+    /// The data folder's disk is full. The database is whole (SQLite rolled the change back):
+    /// the only thing to do is to free space, never to move the database.
+    #[error("the disk holding the data folder is full ({detail}): nothing more could be written, and the database was left as it was; free some space on that disk, then try again")]
+    DiskFull { detail: String },
     #[error("the item cannot be saved: {}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldProblem>),
     #[error("no {what} with id {id}")]
@@ -63,7 +67,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
     Decode(String),
 }
@@ -81,6 +85,7 @@ impl StoreError {
             StoreError::DatabaseNewer { .. } => "database_newer",
             StoreError::DatabaseForeign { .. } => "database_foreign",
             StoreError::DatabaseCorrupt { .. } => "database_corrupt",
+            StoreError::DiskFull { .. } => "disk_full",
             StoreError::Invalid(_) => "invalid_item",
             StoreError::NotFound { .. } => "not_found",
             StoreError::Refused(_) | StoreError::InvalidArgument(_) => "invalid_argument",
@@ -97,6 +102,13 @@ impl StoreError {
         }
     }
 
+    /// A full disk met while writing `path`.
+    pub fn disk_full(path: &std::path::Path, error: &rusqlite::Error) -> StoreError {
+        StoreError::DiskFull {
+            detail: format!("{}: {error}", path.display()),
+        }
+    }
+
     pub fn payload(&self) -> ErrorPayload {
         ErrorPayload {
             code: self.code().to_string(),
@@ -105,6 +117,20 @@ impl StoreError {
                 StoreError::Invalid(problems) | StoreError::Refused(problems) => problems.clone(),
                 _ => Vec::new(),
             },
+        }
+    }
+}
+
+/// SQLite's errors, with a full disk told apart (SQLITE_FULL: SQLite met ENOSPC, or Windows'
+/// ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL, while writing).
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            StoreError::DiskFull {
+                detail: error.to_string(),
+            }
+        } else {
+            StoreError::Sqlite(error)
         }
     }
 }

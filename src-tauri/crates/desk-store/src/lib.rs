@@ -43,6 +43,9 @@ pub struct OpenOptions {
 
 pub struct Catalog {
     conn: Connection,
+    /// Keeps other opens from judging this catalog's WAL (`db::lock`); dropped after `conn`.
+    _lock: db::lock::OpenLock,
+    set_aside: Vec<db::leftover::SetAside>,
     data_dir: PathBuf,
     device_id: String,
     settings: CatalogSettings,
@@ -52,9 +55,16 @@ pub struct Catalog {
 impl Catalog {
     /// Opens the catalog in `data_dir`, creating or upgrading it as needed.
     pub fn open(data_dir: &Path, options: OpenOptions) -> Result<Catalog> {
-        let (conn, is_new) = db::open_database(data_dir)?;
+        let db::Opened {
+            conn,
+            is_new,
+            lock,
+            set_aside,
+        } = db::open_database(data_dir)?;
         let mut catalog = Catalog {
             conn,
+            _lock: lock,
+            set_aside,
             data_dir: data_dir.to_path_buf(),
             device_id: String::new(),
             settings: CatalogSettings::default(),
@@ -147,6 +157,12 @@ impl Catalog {
         db::meta::catalog_id(&self.conn)
     }
 
+    /// Leftover files this open found beside the database, judged not to belong to it and set
+    /// aside unreplayed (see `db::leftover`): the person must be told.
+    pub fn set_aside_at_open(&self) -> &[db::leftover::SetAside] {
+        &self.set_aside
+    }
+
     pub fn device_id(&self) -> &str {
         &self.device_id
     }
@@ -187,6 +203,10 @@ impl Catalog {
             device_id: self.device_id.clone(),
             current_person: self.current_person()?,
             item_count: self.item_count()?,
+            set_aside_files: db::leftover::set_aside_files(&self.data_dir)
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect(),
         })
     }
 

@@ -22,6 +22,7 @@ function withPerson(person: typeof ME | null) {
     device_id: 'pc-1',
     current_person: person,
     item_count: 50,
+    set_aside_files: [],
   };
 }
 

@@ -3,12 +3,18 @@
 //! The database lives in the OS's per-user data folder (never on the shared folder: SQLite's
 //! locking and WAL do not work over network filesystems). Before anything is written, the file
 //! is inspected read-only: a foreign, damaged or newer-version database is refused with a clear
-//! message and left exactly as it was.
+//! message and left exactly as it was. A leftover `-wal` that does not belong to the database is
+//! set aside before SQLite could replay it (`leftover`), and only while no other catalog is open
+//! on the folder (`lock`). A full disk is reported as such, never as damage.
 
+pub mod leftover;
+pub mod lock;
 pub(crate) mod meta;
 pub mod migrations;
 
 use crate::error::{Result, StoreError};
+use leftover::SetAside;
+use lock::{Access, OpenLock};
 use migrations::{migrate, LATEST_VERSION};
 use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
@@ -81,8 +87,13 @@ pub enum Existing {
     Ours(i64),
 }
 
-/// Inspects `path` read-only.
+/// Inspects `path` read-only, with its WAL as SQLite would replay it.
 pub fn inspect(path: &Path) -> Result<Existing> {
+    inspect_file(path, false)
+}
+
+/// Inspects `path` read-only; `alone`: the file without its WAL.
+fn inspect_file(path: &Path, alone: bool) -> Result<Existing> {
     let mut header = [0u8; 16];
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
@@ -101,14 +112,15 @@ pub fn inspect(path: &Path) -> Result<Existing> {
     if file.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
         return Err(StoreError::DatabaseForeign { path: path.into() });
     }
-    let corrupt = |e: rusqlite::Error| StoreError::DatabaseCorrupt {
-        path: path.into(),
-        detail: e.to_string(),
-    };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
+    let corrupt = |e: rusqlite::Error| open_failure(path, e);
+    let conn = if alone {
+        leftover::open_alone(path)
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
     .map_err(corrupt)?;
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
@@ -132,14 +144,36 @@ pub fn inspect(path: &Path) -> Result<Existing> {
     Ok(Existing::Ours(version))
 }
 
-/// Opens (creating or upgrading) the database in `dir`. Returns the connection and whether the
-/// catalog is new.
-pub(crate) fn open_database(dir: &Path) -> Result<(Connection, bool)> {
+/// An open database and what opening it found.
+pub(crate) struct Opened {
+    pub conn: Connection,
+    /// Whether the catalog was created by this open.
+    pub is_new: bool,
+    /// Held as long as the connection: see `lock`.
+    pub lock: OpenLock,
+    /// Leftover files that did not belong to the database and were set aside.
+    pub set_aside: Vec<SetAside>,
+}
+
+/// Opens (creating or upgrading) the database in `dir`.
+pub(crate) fn open_database(dir: &Path) -> Result<Opened> {
     prepare_dir(dir)?;
     let path = dir.join(DATABASE_FILE);
+    // What the file alone says is refused before anything, even the lock file, is written.
+    inspect_alone(&path)?;
+    let (lock, set_aside) = match lock::acquire(dir)? {
+        Access::Alone(file) => {
+            let set_aside = leftover::check(dir)?;
+            (lock::downgrade(dir, file)?, set_aside)
+        }
+        Access::Shared(lock) => (lock, Vec::new()),
+    };
     let existing = inspect(&path)?;
-    let mut conn = Connection::open(&path)?;
-    configure(&conn)?;
+    let mut conn = Connection::open(&path).map_err(|e| open_failure(&path, e))?;
+    configure(&conn).map_err(|e| match e {
+        StoreError::Sqlite(inner) => open_failure(&path, inner),
+        other => other,
+    })?;
     let from = match existing {
         Existing::Missing => {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -148,21 +182,57 @@ pub(crate) fn open_database(dir: &Path) -> Result<(Connection, bool)> {
         Existing::Ours(version) => version,
     };
     migrate(&mut conn, from).map_err(|e| match e {
-        StoreError::Sqlite(inner)
-            if matches!(
-                inner.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DatabaseCorrupt)
-                    | Some(rusqlite::ErrorCode::NotADatabase)
-            ) =>
-        {
-            StoreError::DatabaseCorrupt {
-                path: path.clone(),
-                detail: inner.to_string(),
-            }
-        }
+        StoreError::Sqlite(inner) => open_failure(&path, inner),
         other => other,
     })?;
-    Ok((conn, from == 0))
+    Ok(Opened {
+        conn,
+        is_new: from == 0,
+        lock,
+        set_aside,
+    })
+}
+
+/// The refusals that the database file alone decides (foreign, newer), before the WAL is
+/// judged. Damage is not decided here: a checkpoint cut short leaves a file that reads only with
+/// its WAL.
+fn inspect_alone(path: &Path) -> Result<()> {
+    match inspect_file(path, true) {
+        Err(StoreError::DatabaseCorrupt { .. }) if leftover::companion(path, "-wal").exists() => {
+            Ok(())
+        }
+        other => other.map(|_| ()),
+    }
+}
+
+/// What an error of SQLite at open means: damage only when SQLite says so; a full disk (said
+/// by SQLite, or found when an I/O error is followed by a failed write) as a full disk; anything
+/// else as the storage error it is.
+pub(crate) fn open_failure(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::DatabaseCorrupt {
+                path: path.into(),
+                detail: e.to_string(),
+            }
+        }
+        Some(rusqlite::ErrorCode::DiskFull) => StoreError::disk_full(path, &e),
+        Some(rusqlite::ErrorCode::SystemIoFailure) | Some(rusqlite::ErrorCode::CannotOpen)
+            if disk_is_full(path.parent().unwrap_or(path)) =>
+        {
+            StoreError::disk_full(path, &e)
+        }
+        _ => StoreError::from(e),
+    }
+}
+
+/// Whether `dir`'s disk has no room for a small file (SQLite's own I/O errors do not always say
+/// why; the operating system does: ENOSPC, or ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL).
+fn disk_is_full(dir: &Path) -> bool {
+    let probe = dir.join(format!(".space-test-{}", std::process::id()));
+    let result = std::fs::write(&probe, vec![0u8; 64 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    matches!(result, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
 }
 
 fn configure(conn: &Connection) -> Result<()> {
