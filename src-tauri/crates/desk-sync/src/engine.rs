@@ -216,6 +216,9 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     republish_own(round, republish)?;
     publish(round)?;
     bootstrap_from_snapshot(round)?;
+    // Operations kept aside by another version of the app are tried again after an update.
+    round.catalog.set_app_version(&round.options.app_version);
+    round.catalog.retry_kept_aside(round.now)?;
     apply_all(round)?;
     write_ack(round)?;
     if round.options.compact {
@@ -934,6 +937,7 @@ fn apply_device(
                 Ok(Some(RemoteSegment {
                     last_seq: segment.header.last_seq,
                     ops: segment.ops,
+                    version_vector: segment.header.version_vector,
                 }))
             }
             Next::Waiting(w) => {
@@ -1249,5 +1253,6 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, SyncError> {
                 ops: seq.min(u32::MAX as u64) as u32,
             })
             .collect(),
+        kept_aside: catalog.kept_aside()?,
     })
 }

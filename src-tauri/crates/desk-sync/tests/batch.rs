@@ -63,6 +63,10 @@ fn segments(ops: &[Operation]) -> Vec<RemoteSegment> {
         .map(|chunk| RemoteSegment {
             ops: chunk.to_vec(),
             last_seq: chunk.last().map_or(0, |o| o.seq),
+            version_vector: chunk
+                .last()
+                .map(|o| [(o.device_id.clone(), o.seq)].into_iter().collect())
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -144,7 +148,7 @@ fn a_run_of_segments_makes_the_same_catalog_as_one_segment_at_a_time() {
     let (_a, mut one_by_one) = fresh();
     for segment in &all {
         one_by_one
-            .apply_remote_segment(&device, &segment.ops, segment.last_seq, now_ms())
+            .apply_remote_segment(&device, segment, now_ms())
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let (_b, mut run) = fresh();

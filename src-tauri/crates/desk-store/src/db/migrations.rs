@@ -36,6 +36,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("migrations/0006_export.sql"),
     },
+    Migration {
+        sql: include_str!("migrations/0007_kept_aside.sql"),
+    },
 ];
 
 /// The `meta` keys a migration sets when a derived table must be built again from its sources.
