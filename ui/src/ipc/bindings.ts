@@ -346,7 +346,23 @@ last_error: string | null, ops_waiting_to_go_out: number, conflicts: number, clo
 /**
  * Devices known, with how far this PC has applied each.
  */
-cursors: Array<DeviceCount>, };
+cursors: Array<DeviceCount>, 
+/**
+ * Operations that arrived but could not be applied, oldest first.
+ */
+kept_aside: Array<KeptAsideOp>, };
+
+export type KeptAsideOp = { device_id: string, op_id: string, reason: KeptAsideReason, 
+/**
+ * For the CLI and the log; the UI shows the reason's translation.
+ */
+message: string, 
+/**
+ * The version of the app that last tried it.
+ */
+app_version: string, };
+
+export type KeptAsideReason = "unknown_reference" | "invalid_shape" | "missing_field" | "unknown_kind" | "unknown_field" | "invalid_value";
 
 export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
 
