@@ -34,6 +34,7 @@ vi.mock('./ipc/api', () => ({
     clock_warnings: [],
     waiting: [],
     cursors: [],
+    kept_aside: [],
   }),
 }));
 

@@ -29,6 +29,7 @@ const base: SyncStatus = {
   clock_warnings: [],
   waiting: [],
   cursors: [],
+  kept_aside: [],
 };
 
 const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');

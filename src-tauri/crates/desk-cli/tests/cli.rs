@@ -1063,8 +1063,7 @@ fn sync_status_lists_an_operation_kept_aside_with_the_pc_it_came_from() {
     let ops = [op];
     let header =
         desk_sync::format::ops_header(&catalog_id, forger, &ops, seen, "2026-11-29T00:00:00Z");
-    let bytes =
-        desk_sync::format::encode_segment(&header, &ops).unwrap_or_else(|e| panic!("{e}"));
+    let bytes = desk_sync::format::encode_segment(&header, &ops).unwrap_or_else(|e| panic!("{e}"));
     let dir = share
         .path()
         .join("disclosure-desk")

@@ -72,10 +72,7 @@ fn publish_forged(office: &Office, ops: &[Operation], mut seen: VersionVector) {
     let header = format::ops_header(&catalog_id, FORGER, ops, seen, "2026-11-29T00:00:00Z");
     let bytes = format::encode_segment(&header, ops).unwrap_or_else(|e| panic!("{e}"));
     let first = ops.first().map_or(1, |o| o.seq);
-    let path = format!(
-        "{catalog_id}/ops/{FORGER}/{}",
-        format::segment_name(first)
-    );
+    let path = format!("{catalog_id}/ops/{FORGER}/{}", format::segment_name(first));
     let mut share = office.share.borrow_mut();
     let step = share.step;
     share.files.insert(path, (bytes, step, usize::MAX));
@@ -103,7 +100,11 @@ fn reasons(office: &Office, pc: usize) -> Vec<(String, KeptAsideReason)> {
 fn assert_same_everywhere(office: &Office) {
     let first = dump(&office.pcs[0].catalog);
     for pc in 1..office.pcs.len() {
-        assert_eq!(dump(&office.pcs[pc].catalog), first, "PC {pc} differs from PC 0");
+        assert_eq!(
+            dump(&office.pcs[pc].catalog),
+            first,
+            "PC {pc} differs from PC 0"
+        );
     }
 }
 
@@ -224,7 +225,10 @@ fn every_kind_of_operation_that_cannot_be_applied_is_kept_aside_and_the_rest_app
         assert_eq!(reasons(&office, pc), expected, "PC {pc}");
         let catalog = &office.pcs[pc].catalog;
         let shown = catalog.item(&item.id).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(shown.title, "关于招生的通知", "PC {pc}: the refused title is not shown");
+        assert_eq!(
+            shown.title, "关于招生的通知",
+            "PC {pc}: the refused title is not shown"
+        );
         assert_eq!(shown.summary, "从另一台电脑来的摘要", "PC {pc}");
         assert_eq!(shown.notes, "later", "PC {pc}: a later segment arrived");
         let departments = catalog.departments().unwrap_or_else(|e| panic!("{e}"));
@@ -342,11 +346,8 @@ fn an_operation_kept_aside_by_another_app_version_is_tried_again_after_an_update
         [format!("{FORGER}:2"), FORGER.to_string()],
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    conn.execute(
-        "UPDATE sync_kept_aside SET app_version = '0.0.1'",
-        [],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute("UPDATE sync_kept_aside SET app_version = '0.0.1'", [])
+        .unwrap_or_else(|e| panic!("{e}"));
     ok(office.sync(1));
     let kept = office.pcs[1]
         .catalog
@@ -354,7 +355,11 @@ fn an_operation_kept_aside_by_another_app_version_is_tried_again_after_an_update
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(kept[0].op_id, format!("{FORGER}:1"));
-    assert_eq!(kept[0].app_version, common::options(0).app_version, "decided again");
+    assert_eq!(
+        kept[0].app_version,
+        common::options(0).app_version,
+        "decided again"
+    );
     let departments = office.pcs[1]
         .catalog
         .departments()

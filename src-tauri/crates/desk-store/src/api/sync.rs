@@ -8,12 +8,12 @@ use crate::error::{Result, StoreError};
 use crate::oplog::cursors::{cursor, cursors, set_cursor, version_vector};
 use crate::oplog::{log, Extra};
 use crate::sync::apply::{apply_ops, finish_batch, retry_kept_aside, Batch};
-use crate::sync::kept_aside::{self, Retry};
 use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
 use crate::sync::conflicts::{conflicts, settle_in};
 use crate::sync::context::ApplyParts;
 use crate::sync::deletion::settle_deletion;
 use crate::sync::devices::rekey_device;
+use crate::sync::kept_aside::{self, Retry};
 use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS};
 use desk_core::merge::VersionVector;
 use desk_core::ops::{EntityKind, OpKind, Operation};
@@ -53,7 +53,12 @@ impl crate::Catalog {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut batch = Batch::default();
-        retry_kept_aside(&tx, &ctx, Retry::DecidedByOtherVersion(ctx.app_version), &mut batch)?;
+        retry_kept_aside(
+            &tx,
+            &ctx,
+            Retry::DecidedByOtherVersion(ctx.app_version),
+            &mut batch,
+        )?;
         let outcome = finish_batch(&tx, &ctx, batch)?;
         tx.commit()?;
         if outcome.settings_changed {

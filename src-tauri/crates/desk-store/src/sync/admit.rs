@@ -89,9 +89,7 @@ pub(crate) fn check(conn: &Connection, op: &Operation) -> Result<Option<Refusal>
                 Ok(p) => check_person(conn, &p)?,
             }
         }
-        (EntityKind::Department | EntityKind::Person, OpKind::Set) => {
-            check_registry_set(conn, op)?
-        }
+        (EntityKind::Department | EntityKind::Person, OpKind::Set) => check_registry_set(conn, op)?,
         (EntityKind::Template, OpKind::Create) => {
             match decode_value::<ChecklistTemplate>("template", &op.new_value) {
                 Err(e) => refuse(KeptAsideReason::InvalidShape, e.to_string()),
@@ -204,7 +202,10 @@ fn check_registry_set(conn: &Connection, op: &Operation) -> Result<Option<Refusa
         ));
     };
     if field == "id" {
-        return Ok(refuse(KeptAsideReason::InvalidShape, "an id is never changed"));
+        return Ok(refuse(
+            KeptAsideReason::InvalidShape,
+            "an id is never changed",
+        ));
     }
     let probe = match op.entity {
         EntityKind::Department => serde_json::to_value(Department {
@@ -274,12 +275,10 @@ fn check_setting(conn: &Connection, op: &Operation) -> Result<Option<Refusal>> {
     if op.entity_id.starts_with("calendar:") && field == "text" {
         return Ok(match &op.new_value {
             Value::Null => None,
-            Value::String(text) => WorkCalendar::official().set_year(text).err().and_then(|e| {
-                refuse(
-                    KeptAsideReason::InvalidValue,
-                    format!("calendar year: {e}"),
-                )
-            }),
+            Value::String(text) => WorkCalendar::official()
+                .set_year(text)
+                .err()
+                .and_then(|e| refuse(KeptAsideReason::InvalidValue, format!("calendar year: {e}"))),
             _ => refuse(
                 KeptAsideReason::InvalidShape,
                 "a calendar year is text or nothing",

@@ -225,7 +225,8 @@ fn apply_retried(
             let Some(field) = head.field.as_deref() else {
                 continue;
             };
-            let element = crate::oplog::heads::element_key(head.kind, &head.old_value, &head.new_value);
+            let element =
+                crate::oplog::heads::element_key(head.kind, &head.old_value, &head.new_value);
             let heads = load_heads(tx, EntityKind::Item, &head.entity_id, field, &element)?;
             materialize_item_field(tx, ctx, &mut batch.cache, &head, &heads)?;
         }
