@@ -460,3 +460,80 @@ fn ten_thousand_department_creations_apply_in_one_go() {
         before + count as usize
     );
 }
+
+#[test]
+fn a_change_applied_late_does_not_come_back_over_the_change_that_overwrote_it() {
+    let mut office = Office::new(2, 35);
+    let person = office.pcs[0]
+        .catalog
+        .people()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the office has people"));
+    // PC 0 adds a department and has not sent it yet.
+    let late = office
+        .at(0)
+        .save_department(desk_core::model::Department {
+            id: String::new(),
+            name: "新设处".into(),
+            code: String::new(),
+            kind: desk_core::model::DepartmentKind::Department,
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+        .id;
+    // Another PC moves the person into it, then (having seen that) back: the second change
+    // overwrites the first (names it in its base).
+    let seen = vv(&office, 1);
+    let first = forged(
+        &office,
+        1,
+        EntityKind::Person,
+        &person.id,
+        OpKind::Set,
+        Some("department_id"),
+        json!(late),
+    );
+    let mut second = forged(
+        &office,
+        2,
+        EntityKind::Person,
+        &person.id,
+        OpKind::Set,
+        Some("department_id"),
+        json!(office.department),
+    );
+    second.base = vec![first.id.clone()];
+    publish_forged(&office, &[first, second], seen);
+    // PC 1 cannot apply the first yet (no such department): kept aside; PC 0 applies both.
+    ok(office.sync(1));
+    assert_eq!(
+        reasons(&office, 1),
+        vec![(format!("{FORGER}:1"), KeptAsideReason::UnknownReference)]
+    );
+    ok(office.sync(0));
+    // The department reaches PC 1: the first change is applied late, under the second.
+    ok(office.sync(1));
+    office.converge();
+    assert_same_everywhere(&office);
+    for pc in 0..2 {
+        let catalog = &office.pcs[pc].catalog;
+        assert_eq!(reasons(&office, pc), Vec::new(), "PC {pc}");
+        assert_eq!(
+            catalog.conflicts().map(|c| c.len()).ok(),
+            Some(0),
+            "PC {pc}: no conflict between a change and the one that overwrote it"
+        );
+        let shown = catalog
+            .people()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .find(|p| p.id == person.id)
+            .and_then(|p| p.department_id);
+        assert_eq!(
+            shown.as_deref(),
+            Some(office.department.as_str()),
+            "PC {pc}"
+        );
+    }
+}
