@@ -35,6 +35,7 @@ vi.mock('./ipc/api', () => ({
     waiting: [],
     cursors: [],
     duplicate_index_numbers: [],
+    kept_aside: [],
   }),
 }));
 

@@ -632,6 +632,17 @@ const en: Messages = {
       causal: '{device}: {file} needs changes of another PC that have not arrived',
       quarantined: '{device}: {file} is dated too far ahead; held back',
     },
+    keptHeading: 'Changes kept aside',
+    keptIntro: 'These changes arrived from other PCs but could not be applied. They are kept and tried again when Disclosure Desk is updated or when what they refer to arrives; everything else still syncs.',
+    kept: 'From PC {device}, change {op}: {reason}',
+    keptReason: {
+      unknown_reference: 'it refers to something this PC does not have (a department)',
+      invalid_shape: 'its value is not of the expected type',
+      missing_field: 'something it must carry is missing',
+      unknown_kind: 'a kind of change this version does not know (made with a newer version?)',
+      unknown_field: 'a field this version does not know (made with a newer version?)',
+      invalid_value: 'its value breaks a rule a save would refuse',
+    },
     area: {
       label: 'Sync status',
       openSync: 'Open the sync settings',

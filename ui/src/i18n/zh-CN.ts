@@ -632,6 +632,17 @@ const zhCN = {
       causal: '{device}：{file} 依赖其他电脑尚未到达的修改',
       quarantined: '{device}：{file} 的时间超前太多，暂缓应用',
     },
+    keptHeading: '暂存未应用的修改',
+    keptIntro: '这些修改来自其他电脑，但本机无法应用。它们被保留下来，在升级政务公开工作台或所引用的内容到达后自动重试；其余修改照常同步。',
+    kept: '来自电脑 {device} 的修改 {op}：{reason}',
+    keptReason: {
+      unknown_reference: '引用了本机没有的内容（处室）',
+      invalid_shape: '值的类型不对',
+      missing_field: '缺少必须的内容',
+      unknown_kind: '本版本不认识的修改类型（可能来自更新的版本）',
+      unknown_field: '本版本不认识的字段（可能来自更新的版本）',
+      invalid_value: '值违反了保存时的规则',
+    },
     area: {
       label: '同步状态',
       openSync: '打开同步设置',

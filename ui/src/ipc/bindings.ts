@@ -393,7 +393,23 @@ damaged: Array<DamagedFile>,
 /**
  * 索引号 more than one item holds, until they are renumbered.
  */
-duplicate_index_numbers: Array<DuplicateIndexNo>, };
+duplicate_index_numbers: Array<DuplicateIndexNo>, 
+/**
+ * Operations that arrived but could not be applied, oldest first.
+ */
+kept_aside: Array<KeptAsideOp>, };
+
+export type KeptAsideOp = { device_id: string, op_id: string, reason: KeptAsideReason, 
+/**
+ * For the CLI and the log; the UI shows the reason's translation.
+ */
+message: string, 
+/**
+ * The version of the app that last tried it.
+ */
+app_version: string, };
+
+export type KeptAsideReason = "unknown_reference" | "invalid_shape" | "missing_field" | "unknown_kind" | "unknown_field" | "invalid_value";
 
 export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
 

@@ -31,6 +31,7 @@ const base: SyncStatus = {
   cursors: [],
   damaged: [],
   duplicate_index_numbers: [],
+  kept_aside: [],
 };
 
 const { default: SyncStatusArea } = await import('./SyncStatusArea.svelte');

@@ -93,6 +93,15 @@ pub(crate) fn run_sync(cli: &Cli, args: &SyncArgs) -> Outcome {
                 );
             }
         }
+        for kept in &status.kept_aside {
+            outln!(
+                "kept aside: {} from PC {} ({}): {}",
+                kept.op_id,
+                kept.device_id,
+                kept.reason.key(),
+                kept.message
+            );
+        }
         return Ok(());
     }
     let report = desk_sync::sync_configured(

@@ -1029,3 +1029,56 @@ fn two_pcs_sync_through_a_folder_and_settle_a_conflict() {
     );
     assert_eq!(err_code(temp().path(), &["sync"]), "invalid_argument");
 }
+
+#[test]
+fn sync_status_lists_an_operation_kept_aside_with_the_pc_it_came_from() {
+    use desk_core::ops::{EntityKind, OpKind, Operation};
+    let share = temp();
+    let a = temp();
+    let folder = share.path().to_string_lossy().to_string();
+    let report = ok_json(a.path(), &["sync", "--folder", &folder]);
+    let catalog_id = text(&report["catalog_id"]);
+    // Another PC's segment with a person naming a department no PC has.
+    let forger = "f0f0f0f0f0f0";
+    let op = Operation {
+        id: format!("{forger}:1"),
+        device_id: forger.into(),
+        seq: 1,
+        clock: desk_core::hlc::Hlc {
+            wall_ms: chrono::Utc::now().timestamp_millis() - 1000,
+            counter: 0,
+        },
+        author_id: "forger".into(),
+        entity: EntityKind::Person,
+        entity_id: "p-forged".into(),
+        kind: OpKind::Create,
+        field: None,
+        old_value: Value::Null,
+        new_value: serde_json::json!({"id": "p-forged", "name": "某人",
+            "department_id": "dept-missing", "roles": []}),
+        base: Vec::new(),
+        covers: None,
+    };
+    let seen = [(forger.to_string(), 1)].into_iter().collect();
+    let ops = [op];
+    let header =
+        desk_sync::format::ops_header(&catalog_id, forger, &ops, seen, "2026-11-29T00:00:00Z");
+    let bytes = desk_sync::format::encode_segment(&header, &ops).unwrap_or_else(|e| panic!("{e}"));
+    let dir = share
+        .path()
+        .join("disclosure-desk")
+        .join(&catalog_id)
+        .join("ops")
+        .join(forger);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join(desk_sync::format::segment_name(1)), bytes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    ok_json(a.path(), &["sync"]);
+    let status = ok_json(a.path(), &["sync", "status"]);
+    let kept = &status["kept_aside"][0];
+    assert_eq!(text(&kept["device_id"]), forger);
+    assert_eq!(text(&kept["op_id"]), format!("{forger}:1"));
+    assert_eq!(text(&kept["reason"]), "unknown_reference");
+    assert_eq!(status["last_error"], Value::Null, "the round did not fail");
+    assert!(ok_text(a.path(), &["sync", "status"]).contains("kept aside"));
+}

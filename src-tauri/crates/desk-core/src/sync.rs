@@ -153,6 +153,8 @@ pub struct SyncStatus {
     pub damaged: Vec<DamagedFile>,
     /// 索引号 more than one item holds, until they are renumbered.
     pub duplicate_index_numbers: Vec<DuplicateIndexNo>,
+    /// Operations that arrived but could not be applied, oldest first.
+    pub kept_aside: Vec<KeptAsideOp>,
 }
 
 /// Two or more values a field was given on PCs that had not seen each other's change.
@@ -198,4 +200,62 @@ pub struct PendingRenumber {
     pub title: String,
     /// The PC that numbered it and will renumber it; null when unknown (a person must).
     pub device_id: Option<String>,
+}
+
+/// Why an operation that arrived was kept aside instead of applied (stable codes the UI
+/// translates). It stays in the log; it is tried again when the app is updated, and, for an
+/// unknown reference, when what it names arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeptAsideReason {
+    /// It names something this PC does not have (a person's department).
+    UnknownReference,
+    /// Its value is not of the shape its field or entity takes (a wrong type, bad JSON).
+    InvalidShape,
+    /// Something it must carry is missing or empty (a sign-off's id, the field of a change).
+    MissingField,
+    /// An entity or kind of change this version does not know (from a newer version).
+    UnknownKind,
+    /// A field this version does not know (from a newer version).
+    UnknownField,
+    /// Its value breaks a rule a save would refuse (a title with a tab).
+    InvalidValue,
+}
+
+impl KeptAsideReason {
+    pub fn key(self) -> &'static str {
+        match self {
+            KeptAsideReason::UnknownReference => "unknown_reference",
+            KeptAsideReason::InvalidShape => "invalid_shape",
+            KeptAsideReason::MissingField => "missing_field",
+            KeptAsideReason::UnknownKind => "unknown_kind",
+            KeptAsideReason::UnknownField => "unknown_field",
+            KeptAsideReason::InvalidValue => "invalid_value",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<KeptAsideReason> {
+        [
+            KeptAsideReason::UnknownReference,
+            KeptAsideReason::InvalidShape,
+            KeptAsideReason::MissingField,
+            KeptAsideReason::UnknownKind,
+            KeptAsideReason::UnknownField,
+            KeptAsideReason::InvalidValue,
+        ]
+        .into_iter()
+        .find(|r| r.key() == key)
+    }
+}
+
+/// An operation that arrived but could not be applied: shown with the PC it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KeptAsideOp {
+    pub device_id: String,
+    pub op_id: String,
+    pub reason: KeptAsideReason,
+    /// For the CLI and the log; the UI shows the reason's translation.
+    pub message: String,
+    /// The version of the app that last tried it.
+    pub app_version: String,
 }

@@ -5,6 +5,7 @@
 //! database. Every problem is reported at once, each with its field, a stable code the UI
 //! translates, and an English message for the CLI.
 
+use crate::fields::ItemField;
 use crate::model::{Disclosure, Item};
 use crate::problem::Code;
 use serde::{Deserialize, Serialize};
@@ -36,8 +37,10 @@ fn problem(field: &str, code: Code, message: String) -> FieldProblem {
     code.problem(field, message)
 }
 
-/// Every rule an item breaks; empty when it can be saved.
-pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
+/// The rules a field's value breaks by itself, whatever the rest of the catalog holds (length,
+/// characters, keywords): what an operation arriving by sync is checked against, since every PC
+/// decides them alike from the operation alone.
+pub fn check_own_values(item: &Item) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     let title_chars = item.title.chars().count();
     if item.title.trim().is_empty() {
@@ -89,6 +92,19 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
             ));
         }
     }
+    problems
+}
+
+/// The problems of [`check_own_values`] that concern one field.
+pub fn check_own_value(item: &Item, field: ItemField) -> Vec<FieldProblem> {
+    let mut problems = check_own_values(item);
+    problems.retain(|p| p.field == field.key());
+    problems
+}
+
+/// Every rule an item breaks; empty when it can be saved.
+pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
+    let mut problems = check_own_values(item);
     if !item.index_no.is_empty() && facts.index_no_taken(&item.index_no, &item.id) {
         problems.push(problem(
             "index_no",

@@ -54,6 +54,8 @@ fn generate() -> String {
     declare::<sync::FolderProblem>(&cfg, &mut out);
     declare::<sync::ClockWarning>(&cfg, &mut out);
     declare::<sync::SyncStatus>(&cfg, &mut out);
+    declare::<sync::KeptAsideOp>(&cfg, &mut out);
+    declare::<sync::KeptAsideReason>(&cfg, &mut out);
     declare::<sync::SyncProgress>(&cfg, &mut out);
     declare::<sync::Conflict>(&cfg, &mut out);
     declare::<sync::ConflictValue>(&cfg, &mut out);

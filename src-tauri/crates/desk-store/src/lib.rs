@@ -50,6 +50,9 @@ pub struct Catalog {
     device_id: String,
     settings: CatalogSettings,
     calendar: WorkCalendar,
+    /// The running app's version (the caller's, see `Catalog::set_app_version`): operations
+    /// kept aside by another version are tried again.
+    app_version: String,
 }
 
 impl Catalog {
@@ -70,6 +73,7 @@ impl Catalog {
             settings: CatalogSettings::default(),
             // Public holidays and 调休 workdays from the State Council notices (2019–2026).
             calendar: WorkCalendar::official(),
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
         };
         if is_new {
             catalog.initialise()?;

@@ -322,6 +322,9 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     crate::heal::repair_own(round, &reports)?;
     publish(round)?;
     bootstrap_from_snapshot(round)?;
+    // Operations kept aside by another version of the app are tried again after an update.
+    round.catalog.set_app_version(&round.options.app_version);
+    round.catalog.retry_kept_aside(round.now)?;
     apply_all(round)?;
     crate::heal::relay(round, &reports)?;
     let damaged = crate::heal::remember_damage(round, &reports)?;
@@ -1309,6 +1312,7 @@ fn apply_device(
                 Ok(Some(RemoteSegment {
                     last_seq: segment.header.last_seq,
                     ops: segment.ops,
+                    version_vector: segment.header.version_vector,
                 }))
             }
             Next::Waiting(w) => {
@@ -1688,5 +1692,6 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, SyncError> {
                 ops: seq.min(u32::MAX as u64) as u32,
             })
             .collect(),
+        kept_aside: catalog.kept_aside()?,
     })
 }

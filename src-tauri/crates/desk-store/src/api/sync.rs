@@ -7,12 +7,13 @@ use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};
 use crate::oplog::cursors::{cursor, cursors, set_cursor, version_vector};
 use crate::oplog::{log, Extra};
-use crate::sync::apply::{apply_ops, finish_batch, Batch};
+use crate::sync::apply::{apply_ops, finish_batch, retry_kept_aside, Batch};
 use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
 use crate::sync::conflicts::{conflicts, settle_in};
 use crate::sync::context::ApplyParts;
 use crate::sync::deletion::settle_deletion;
 use crate::sync::devices::rekey_device;
+use crate::sync::kept_aside::{self, Retry};
 use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS};
 use desk_core::merge::VersionVector;
 use desk_core::ops::{EntityKind, OpKind, Operation};
@@ -29,7 +30,46 @@ impl crate::Catalog {
             device_id: self.device_id.clone(),
             settings: self.settings.clone(),
             calendar: self.calendar.clone(),
+            app_version: self.app_version.clone(),
         }
+    }
+
+    /// Tells the catalog which app version runs it (the app's and the CLI's own version; the
+    /// crate's version until told).
+    pub fn set_app_version(&mut self, version: &str) {
+        self.app_version = version.to_string();
+    }
+
+    /// Tries again, in one transaction, the operations kept aside by another app version than
+    /// the running one (an update may know their kind or accept their value). Cheap when
+    /// nothing is kept aside. Returns how many could be applied now.
+    pub fn retry_kept_aside(&mut self, now_ms: i64) -> Result<u32> {
+        if !kept_aside::any(&self.conn)? {
+            return Ok(0);
+        }
+        let parts = self.apply_parts();
+        let ctx = parts.context(now_ms);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut batch = Batch::default();
+        retry_kept_aside(
+            &tx,
+            &ctx,
+            Retry::DecidedByOtherVersion(ctx.app_version),
+            &mut batch,
+        )?;
+        let outcome = finish_batch(&tx, &ctx, batch)?;
+        tx.commit()?;
+        if outcome.settings_changed {
+            self.reload_settings()?;
+        }
+        Ok(outcome.released)
+    }
+
+    /// The operations kept aside (stored, not applied), oldest first, with why.
+    pub fn kept_aside(&self) -> Result<Vec<desk_core::sync::KeptAsideOp>> {
+        kept_aside::list(&self.conn)
     }
 
     /// Adopts the id of a catalog found in a shared folder (joining it). Allowed only before this
@@ -117,14 +157,10 @@ impl crate::Catalog {
     pub fn apply_remote_segment(
         &mut self,
         device: &str,
-        ops: &[Operation],
-        last_seq: u64,
+        segment: &RemoteSegment,
         now_ms: i64,
     ) -> Result<ApplyOutcome> {
-        let mut segment = Some(RemoteSegment {
-            ops: ops.to_vec(),
-            last_seq,
-        });
+        let mut segment = Some(segment.clone());
         self.apply_remote_segments(device, now_ms, |_| Ok::<_, StoreError>(segment.take()))
     }
 
@@ -170,6 +206,7 @@ impl crate::Catalog {
                             device,
                             &segment.ops,
                             segment.last_seq,
+                            &segment.version_vector,
                             &mut batch,
                         )?;
                         if batch.outcome.settings_changed || batch.outcome.applied >= BATCH_OPS {
@@ -193,6 +230,8 @@ impl crate::Catalog {
             total.index_nos_renumbered += outcome.index_nos_renumbered;
             total.attachments.extend(outcome.attachments);
             total.settings_changed |= outcome.settings_changed;
+            total.kept_aside += outcome.kept_aside;
+            total.released += outcome.released;
             if outcome.settings_changed {
                 self.reload_settings()?;
             }
@@ -464,7 +503,7 @@ impl crate::Catalog {
                     "DELETE FROM sync_cursors WHERE device_id = ?1",
                     params![device],
                 )?;
-                apply_ops(&tx, &ctx, &device, run, 0, &mut batch)?;
+                apply_ops(&tx, &ctx, &device, run, 0, covers, &mut batch)?;
                 set_cursor(&tx, &device, before)?;
             }
             start = end;

@@ -38,8 +38,36 @@ pub fn departments(conn: &Connection) -> Result<Vec<Department>> {
     Ok(out)
 }
 
+/// One department by its id: a primary-key lookup (sync looks one up per operation, so reading
+/// the whole list here made applying n department creations take n² time).
 pub fn department(conn: &Connection, id: &str) -> Result<Option<Department>> {
-    Ok(departments(conn)?.into_iter().find(|d| d.id == id))
+    let row = conn
+        .prepare_cached("SELECT id, name, code, kind FROM departments WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(id, name, code, kind)| {
+        Ok(Department {
+            id,
+            name,
+            code,
+            kind: decode::<DepartmentKind>("department kind", &kind)?,
+        })
+    })
+    .transpose()
+}
+
+/// Whether a department with this id exists (a primary-key lookup).
+pub fn department_exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM departments WHERE id = ?1)")?
+        .query_row(params![id], |r| r.get(0))?)
 }
 
 pub fn write_department(conn: &Connection, d: &Department) -> Result<()> {
@@ -83,8 +111,30 @@ pub fn people(conn: &Connection) -> Result<Vec<Person>> {
     Ok(out)
 }
 
+/// One person by id: a primary-key lookup.
 pub fn person(conn: &Connection, id: &str) -> Result<Option<Person>> {
-    Ok(people(conn)?.into_iter().find(|p| p.id == id))
+    let row = conn
+        .prepare_cached("SELECT id, name, department_id, roles FROM people WHERE id = ?1")?
+        .query_row(params![id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(id, name, department_id, roles)| {
+        let roles: Vec<Role> =
+            serde_json::from_str(&roles).map_err(|e| StoreError::Decode(format!("roles: {e}")))?;
+        Ok(Person {
+            id,
+            name,
+            department_id,
+            roles,
+        })
+    })
+    .transpose()
 }
 
 pub fn write_person(conn: &Connection, p: &Person) -> Result<()> {

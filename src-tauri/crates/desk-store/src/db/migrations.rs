@@ -37,7 +37,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_export.sql"),
     },
     Migration {
-        sql: include_str!("migrations/0009_segment_headers.sql"),
+        sql: include_str!("migrations/0007_segment_headers.sql"),
+    },
+    Migration {
+        sql: include_str!("migrations/0008_kept_aside.sql"),
     },
 ];
 

@@ -140,6 +140,15 @@ pub fn device_operations(
     read_operations(&mut stmt, params![device, from as i64, to as i64])
 }
 
+/// One operation by its id (a primary-key lookup), when this PC holds it.
+pub(crate) fn operation(conn: &rusqlite::Connection, id: &str) -> Result<Option<Operation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value, base, covers
+         FROM ops WHERE id = ?1",
+    )?;
+    Ok(read_operations(&mut stmt, params![id])?.into_iter().next())
+}
+
 fn read_operations<P: rusqlite::Params>(
     stmt: &mut rusqlite::Statement,
     params: P,

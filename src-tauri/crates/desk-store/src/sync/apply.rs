@@ -1,9 +1,28 @@
-//! Applying a run of one device's operations in a batch: each operation stored once, its heads
-//! moved, its effect written (items through a cache, written once per batch).
+//! Applying a run of one device's operations in a batch: each operation stored once, checked
+//! (`admit`), its heads moved, its effect written (items through a cache, written once per
+//! batch) or kept aside with the reason.
+//!
+//! Cost: linear in the number of operations. Every lookup an operation makes is by a key:
+//! - the operation itself (`ops` primary key and `(device_id, seq)`): O(log n);
+//! - the device's cursor (`sync_cursors` primary key): O(log d), once per segment;
+//! - heads of one register or element (`sync_heads` primary key prefix): O(log h + k) for its
+//!   k heads;
+//! - an item (`ItemCache`, a hash map, else the `items` primary key): O(1) / O(log n), its
+//!   lists by the item's id prefix;
+//! - a department or person by id (`registry::department`, `registry::person`,
+//!   `registry::department_exists`: primary key): O(log n) — the list of all departments was
+//!   read here once, which made n creations cost n²;
+//! - a template, sign-off or tombstone by id (primary keys): O(log n);
+//! - a delete's settling reads the item's operations (`ops_entity` index): O(log n + ops on it);
+//! - kept-aside rows are retried at the end of a batch only when a department arrived, by the
+//!   reason's index, and whether a later operation overwrote one reads that entity's
+//!   operations (`ops_entity`): O(log n + ops on it) per retried operation.
 
+use super::admit;
 use super::context::{decode_value, time_text, ApplyContext, ItemCache, ITEM_CACHE_CAP};
 use super::deletion::{is_deleted, resurrect, settle_deletion};
 use super::index_numbers::settle_duplicates;
+use super::kept_aside::{self, Retry};
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
 use super::signoffs::void_stale_signoffs;
 use super::ApplyOutcome;
@@ -11,16 +30,17 @@ use crate::catalog::{bundles, registry, review};
 use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};
 use crate::oplog::cursors::{cursor, set_cursor};
-use crate::oplog::heads::advance_heads;
-use crate::oplog::log::insert_op;
+use crate::oplog::heads::{advance_heads, load_heads};
+use crate::oplog::log::{insert_op, operation};
 use desk_core::checklist::ChecklistTemplate;
 use desk_core::hlc::Hlc;
-use desk_core::merge;
+use desk_core::merge::{self, VersionVector};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::signoff::Signoff;
 use rusqlite::{params, Transaction};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// What a batch of segments has applied so far, and what it still has to write when it ends.
@@ -29,6 +49,8 @@ pub(crate) struct Batch {
     pub(crate) touched_items: BTreeSet<String>,
     pub(crate) max_clock: Hlc,
     pub(crate) outcome: ApplyOutcome,
+    /// A department arrived: operations kept aside for naming an unknown one are tried again.
+    pub(crate) departments_arrived: bool,
 }
 
 impl Default for Batch {
@@ -38,19 +60,47 @@ impl Default for Batch {
             touched_items: BTreeSet::new(),
             max_clock: Hlc::ZERO,
             outcome: ApplyOutcome::default(),
+            departments_arrived: false,
         }
     }
+}
+
+/// A delete's `covers` bounded by what its writer can have seen: for every other device what
+/// the writer had applied when it wrote the segment (`seen`, the segment's version vector), for
+/// its own device the delete itself. A forged `covers` claiming more would delete edits the
+/// writer never saw, on some PCs and not others. `None` when nothing needed bounding.
+fn bounded_covers(op: &Operation, seen: &VersionVector) -> Option<Operation> {
+    let covers = op.covers.as_ref()?;
+    let mut bounded = VersionVector::new();
+    for (device, &seq) in covers {
+        let limit = if device == &op.device_id {
+            op.seq
+        } else {
+            seen.get(device).copied().unwrap_or(0)
+        };
+        let seq = seq.min(limit);
+        if seq > 0 {
+            bounded.insert(device.clone(), seq);
+        }
+    }
+    (bounded != *covers).then(|| Operation {
+        covers: Some(bounded),
+        ..op.clone()
+    })
 }
 
 /// Applies one segment of `device`'s operations (in sequence order) into `batch` and moves the
 /// device's cursor to `last_seq`, in the caller's transaction; [`finish_batch`] completes it
 /// before the commit. Operations at or below the cursor, and any already known, are skipped.
+/// `seen` is what the writer had applied when it wrote them (the segment's version vector). An
+/// operation that cannot be applied is stored and its effect kept aside (see `admit`).
 pub(crate) fn apply_ops(
     tx: &Transaction,
     ctx: &ApplyContext,
     device: &str,
     ops: &[Operation],
     last_seq: u64,
+    seen: &VersionVector,
     batch: &mut Batch,
 ) -> Result<()> {
     let start = cursor(tx, device)?;
@@ -65,34 +115,182 @@ pub(crate) fn apply_ops(
                 op.id
             )));
         }
-        if op.seq <= start || !insert_op(tx, op, Some(&sent))? {
+        // The bounded covers are what is stored, so a snapshot made from this PC's log carries
+        // them, and every PC settles the delete alike.
+        let op = match bounded_covers(op, seen) {
+            Some(bounded) => Cow::Owned(bounded),
+            None => Cow::Borrowed(op),
+        };
+        if op.seq <= start || !insert_op(tx, &op, Some(&sent))? {
             continue;
         }
         batch.max_clock = batch.max_clock.max(op.clock);
-        apply_effect(tx, ctx, op, &mut batch.cache, &mut batch.outcome)?;
-        if op.entity == EntityKind::Item && !batch.touched_items.contains(&op.entity_id) {
-            batch.touched_items.insert(op.entity_id.clone());
+        if let Some(refusal) = admit::check(tx, &op)? {
+            ::log::warn!(
+                "operation {} kept aside ({}): {}",
+                op.id,
+                refusal.reason.key(),
+                refusal.message
+            );
+            kept_aside::keep(tx, &op, &refusal, ctx.app_version, &sent)?;
+            batch.outcome.kept_aside += 1;
+            continue;
         }
-        batch.outcome.applied += 1;
-        if batch.cache.items.len() >= ITEM_CACHE_CAP {
-            batch.cache.flush(tx, ctx)?;
-        }
+        apply_admitted(tx, ctx, &op, batch)?;
     }
     set_cursor(tx, device, last_seq)?;
     Ok(())
 }
 
-/// Completes a batch inside its transaction: the changed items written, this PC's clock moved
-/// past what arrived, duplicate 索引号 this PC must give up renumbered, sign-offs the new
-/// operations made stale voided.
+/// Writes the effect of an operation `admit` accepted.
+fn apply_admitted(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    op: &Operation,
+    batch: &mut Batch,
+) -> Result<()> {
+    apply_effect(tx, ctx, op, &mut batch.cache, &mut batch.outcome)?;
+    if op.entity == EntityKind::Item && !batch.touched_items.contains(&op.entity_id) {
+        batch.touched_items.insert(op.entity_id.clone());
+    }
+    if op.entity == EntityKind::Department && op.kind == OpKind::Create {
+        batch.departments_arrived = true;
+    }
+    batch.outcome.applied += 1;
+    if batch.cache.items.len() >= ITEM_CACHE_CAP {
+        batch.cache.flush(tx, ctx)?;
+    }
+    Ok(())
+}
+
+/// Tries the kept-aside operations `which` selects again, oldest first: those `admit` now
+/// accepts are applied as if they had just arrived (see [`apply_retried`]); the others are
+/// recorded again with this version's reason.
+pub(crate) fn retry_kept_aside(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    which: Retry,
+    batch: &mut Batch,
+) -> Result<()> {
+    let mut ops = Vec::new();
+    for id in kept_aside::to_retry(tx, which)? {
+        match operation(tx, &id)? {
+            Some(op) => ops.push(op),
+            None => kept_aside::release(tx, &id)?,
+        }
+    }
+    ops.sort_by(|a, b| (a.clock, &a.device_id, a.seq).cmp(&(b.clock, &b.device_id, b.seq)));
+    let at = time_text(Hlc {
+        wall_ms: ctx.now_ms,
+        counter: 0,
+    });
+    for op in ops {
+        match admit::check(tx, &op)? {
+            Some(refusal) => kept_aside::keep(tx, &op, &refusal, ctx.app_version, &at)?,
+            None => {
+                kept_aside::release(tx, &op.id)?;
+                apply_retried(tx, ctx, &op, batch)?;
+                batch.outcome.released += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies an operation that was kept aside and has become applicable. Operations may have
+/// arrived after it meanwhile, so it ends where it would have if applied on arrival: a change
+/// that a later operation overwrote (names in its `base`) is not made a head again, and an item
+/// created now takes the values its fields' heads hold.
+fn apply_retried(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    op: &Operation,
+    batch: &mut Batch,
+) -> Result<()> {
+    if matches!(op.kind, OpKind::Set | OpKind::Add | OpKind::Remove) && overwritten(tx, op)? {
+        return Ok(());
+    }
+    apply_admitted(tx, ctx, op, batch)?;
+    if op.entity == EntityKind::Item && op.kind == OpKind::Create {
+        let head_ops: Vec<String> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT op_id FROM sync_heads WHERE entity = 'item' AND entity_id = ?1",
+            )?;
+            let rows = stmt.query_map(params![op.entity_id], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in head_ops {
+            let Some(head) = operation(tx, &id)? else {
+                continue;
+            };
+            let Some(field) = head.field.as_deref() else {
+                continue;
+            };
+            let element =
+                crate::oplog::heads::element_key(head.kind, &head.old_value, &head.new_value);
+            let heads = load_heads(tx, EntityKind::Item, &head.entity_id, field, &element)?;
+            materialize_item_field(tx, ctx, &mut batch.cache, &head, &heads)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether an operation of the same entity names `op` in its `base` (it overwrote `op`).
+fn overwritten(tx: &Transaction, op: &Operation) -> Result<bool> {
+    let quoted = serde_json::to_string(&op.id).map_err(|e| StoreError::Decode(e.to_string()))?;
+    let escaped = quoted
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM ops WHERE entity = ?1 AND entity_id = ?2 AND base LIKE ?3 ESCAPE '\\')",
+        )?
+        .query_row(
+            params![op.entity.key(), op.entity_id, format!("%{escaped}%")],
+            |r| r.get(0),
+        )?)
+}
+
+/// A department's or person's creation with the winners of the fields changed before it was
+/// applied (a creation kept aside and applied later); usually there are none.
+fn with_heads(tx: &Transaction, op: &Operation) -> Result<Value> {
+    let fields: Vec<String> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT DISTINCT field FROM sync_heads WHERE entity = ?1 AND entity_id = ?2",
+        )?;
+        let rows = stmt.query_map(params![op.entity.key(), op.entity_id], |r| {
+            r.get::<_, String>(0)
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut value = op.new_value.clone();
+    if let Value::Object(object) = &mut value {
+        for field in fields {
+            let heads = load_heads(tx, op.entity, &op.entity_id, &field, "")?;
+            if let Some(state) = merge::register_state(&heads) {
+                object.insert(field, state.winner.value.clone());
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// Completes a batch inside its transaction: the changed items written, operations kept aside
+/// for an unknown department tried again when departments arrived, this PC's clock moved past
+/// what arrived, duplicate 索引号 this PC must give up renumbered, sign-offs the new operations
+/// made stale voided.
 pub(crate) fn finish_batch(
     tx: &Transaction,
     ctx: &ApplyContext,
     mut batch: Batch,
 ) -> Result<ApplyOutcome> {
+    if batch.departments_arrived {
+        retry_kept_aside(tx, ctx, Retry::UnknownReferences, &mut batch)?;
+    }
     batch.cache.flush(tx, ctx)?;
     let mut outcome = batch.outcome;
-    if outcome.applied > 0 {
+    if outcome.applied > 0 || outcome.kept_aside > 0 {
         // Receiving operations moves this PC's clock past them (hybrid logical clock).
         let local = meta_get(tx, "clock")?
             .and_then(|s| Hlc::parse(&s))
@@ -102,6 +300,8 @@ pub(crate) fn finish_batch(
             "clock",
             &local.observe(batch.max_clock, ctx.now_ms).to_string(),
         )?;
+    }
+    if outcome.applied > 0 {
         outcome.index_nos_renumbered = settle_duplicates(tx, ctx)?;
         outcome.signoffs_voided = void_stale_signoffs(tx, ctx, &batch.touched_items)?;
     }
@@ -163,7 +363,7 @@ pub(crate) fn apply_effect(
                 _ => registry::person(tx, &op.entity_id)?.is_some(),
             };
             if !exists {
-                write_registry(tx, op.entity, &op.new_value)?;
+                write_registry(tx, op.entity, &with_heads(tx, op)?)?;
             }
         }
         (EntityKind::Department | EntityKind::Person, OpKind::Set) => {

@@ -20,6 +20,8 @@ pub(crate) struct ApplyContext<'a> {
     pub calendar: &'a WorkCalendar,
     pub store: &'a AttachmentStore,
     pub now_ms: i64,
+    /// The running app's version, recorded with what it keeps aside.
+    pub app_version: &'a str,
 }
 
 /// The owned side of an `ApplyContext` (see `Catalog::apply_parts`).
@@ -28,6 +30,7 @@ pub(crate) struct ApplyParts {
     pub(crate) device_id: String,
     pub(crate) settings: CatalogSettings,
     pub(crate) calendar: WorkCalendar,
+    pub(crate) app_version: String,
 }
 
 impl ApplyParts {
@@ -38,6 +41,7 @@ impl ApplyParts {
             calendar: &self.calendar,
             store: &self.store,
             now_ms,
+            app_version: &self.app_version,
         }
     }
 }

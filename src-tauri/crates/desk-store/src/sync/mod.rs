@@ -10,8 +10,12 @@
 //!
 //! What must never happen here: an operation dropped (every one is stored, and a losing value
 //! stays a head until a person settles it), or a row deleted because something is *absent*
-//! (only a delete operation that knew of every edit of an item removes it).
+//! (only a delete operation that knew of every edit of an item removes it). An operation that
+//! cannot be applied stops nothing: it is stored, its effect kept aside with the reason
+//! (`admit`, `kept_aside`), and it is tried again when the app is updated or what it names
+//! arrives.
 
+pub(crate) mod admit;
 pub(crate) mod apply;
 pub(crate) mod bulk;
 pub(crate) mod conflicts;
@@ -19,9 +23,11 @@ pub(crate) mod context;
 pub(crate) mod deletion;
 pub(crate) mod devices;
 pub(crate) mod index_numbers;
+pub(crate) mod kept_aside;
 pub(crate) mod materialize;
 pub(crate) mod signoffs;
 
+use desk_core::merge::VersionVector;
 use desk_core::ops::Operation;
 use std::collections::BTreeSet;
 
@@ -39,6 +45,10 @@ pub struct ApplyOutcome {
     /// Attachments (sha256) the applied operations refer to.
     pub attachments: BTreeSet<String>,
     pub settings_changed: bool,
+    /// New operations stored whose effect was kept aside (see `admit`).
+    pub kept_aside: u32,
+    /// Operations kept aside before that could be applied now.
+    pub released: u32,
 }
 
 /// One segment of a device's operations, in sequence order, and the last sequence it covers.
@@ -46,6 +56,9 @@ pub struct ApplyOutcome {
 pub struct RemoteSegment {
     pub ops: Vec<Operation>,
     pub last_seq: u64,
+    /// What the writer had applied of every device when it wrote the segment (its header's
+    /// version vector): a delete's `covers` is never trusted beyond it.
+    pub version_vector: VersionVector,
 }
 
 /// At most about this many operations per transaction when segments are applied in a row: one
