@@ -8,7 +8,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,5 +128,69 @@ test('two PCs edit one catalog through a real SMB share and end the same', { tim
     assert.equal(cli(dir, 'item', 'show', first.id).title, keep.value);
   }
   assert.deepEqual(items(a), items(b));
+  stopShare();
+});
+
+/** The files under `dir`, by path relative to it. */
+function filesUnder(dir, prefix = '') {
+  const out = [];
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...filesUnder(dir, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+test('a file damaged on the real share heals, and files of Windows and other programs are ignored', { timeout: 240000 }, () => {
+  assert.ok(existsSync(desk), `build the CLI first: ${desk}`);
+  assert.equal(process.getuid?.(), 0, 'the share test mounts FUSE file systems: run it as root');
+  shareDir = mkdtempSync(join(tmpdir(), 'desk-share-'));
+  folders.push(shareDir);
+  const mounts = execFileSync('setsid', ['bash', shareScript, 'start', shareDir], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const [shareA, shareB] = mounts;
+  const a = mkdtempSync(join(tmpdir(), 'desk-share-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'desk-share-b-'));
+  folders.push(a, b);
+  cli(a, 'item', 'add', '--title', '共享中的第一项');
+  cli(a, 'sync', '--folder', shareA);
+  cli(b, 'sync', '--folder', shareB);
+  const later = cli(a, 'item', 'add', '--title', '文件损坏后修复的事项');
+  cli(a, 'sync', '--folder', shareA);
+
+  // What the server holds: A's newest segment is cut in half, as a failed copy or a disk error
+  // would leave it; Windows and people leave their own files beside sync's.
+  const exported = join(shareDir, 'export');
+  const deviceA = cli(a, 'sync', 'status').device_id;
+  const files = filesUnder(exported);
+  const segment = files.filter((f) => f.includes(`/ops/${deviceA}/`) && f.endsWith('.seg')).sort().at(-1);
+  assert.ok(segment, `a segment of ${deviceA} in ${files.join(', ')}`);
+  const whole = readFileSync(join(exported, segment));
+  writeFileSync(join(exported, segment), whole.subarray(0, Math.floor(whole.length / 2)));
+  const catalogDir = segment.split('/ops/')[0];
+  writeFileSync(join(exported, catalogDir, 'desktop.ini'), '[.ShellClassInfo]\r\nIconResource=C:\\Windows\\System32\\shell32.dll,4\r\n');
+  writeFileSync(join(exported, catalogDir, 'ops', 'desktop.ini'), '[.ShellClassInfo]\r\n');
+  writeFileSync(join(exported, catalogDir, 'ops', 'Thumbs.db'), 'not ours');
+  mkdirSync(join(exported, catalogDir, 'ops', deviceA, '新建文件夹'), { recursive: true });
+
+  // B meets the damage: it waits, says so, and the foreign files fail nothing.
+  const seen = cli(b, 'sync', '--folder', shareB);
+  assert.ok(seen.damaged.some((d) => segment.endsWith(d.file)), JSON.stringify(seen.damaged));
+  assert.ok(seen.ignored.some((f) => f.endsWith('desktop.ini')), JSON.stringify(seen.ignored));
+  assert.equal(cli(b, 'sync', 'status').damaged.length, 1);
+  // A reads B's report and writes the segment again under a new name; B then has the item.
+  const repaired = cli(a, 'sync', '--folder', shareA);
+  assert.equal(repaired.repaired.length, 1, JSON.stringify(repaired));
+  assert.match(repaired.repaired[0], /-r1\.seg$/);
+  cli(b, 'sync', '--folder', shareB);
+  assert.equal(cli(b, 'item', 'show', later.id).title, '文件损坏后修复的事项');
+  assert.deepEqual(items(a), items(b));
+  for (const dir of [a, b]) {
+    const status = cli(dir, 'sync', 'status');
+    assert.equal(status.last_error, null);
+    assert.deepEqual(status.damaged, []);
+  }
   stopShare();
 });
