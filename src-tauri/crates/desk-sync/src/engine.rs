@@ -479,7 +479,8 @@ fn parse_format(bytes: &[u8]) -> Result<FormatFile, SyncError> {
     Ok(file)
 }
 
-fn write_format(round: &mut Round) -> Result<(), SyncError> {
+/// `format.json` as this PC writes it for its catalog.
+fn format_bytes(round: &Round) -> Vec<u8> {
     let file = FormatFile {
         format: FORMAT_NAME.into(),
         major: FORMAT_MAJOR,
@@ -488,7 +489,11 @@ fn write_format(round: &mut Round) -> Result<(), SyncError> {
         created_by: round.catalog.device_id().to_string(),
         created_at: time_text(round.now),
     };
-    let bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    serde_json::to_vec_pretty(&file).unwrap_or_default()
+}
+
+fn write_format(round: &mut Round) -> Result<(), SyncError> {
+    let bytes = format_bytes(round);
     match round.folder.create_new(&round.path("format.json"), &bytes) {
         Ok(()) => Ok(()),
         // Another PC made it at the same moment: read it like any other.
@@ -519,15 +524,7 @@ fn write_format(round: &mut Round) -> Result<(), SyncError> {
 
 /// Writes `format.json` again over a damaged one (only a PC that synced with this catalog).
 fn rewrite_format(round: &mut Round) -> Result<(), SyncError> {
-    let file = FormatFile {
-        format: FORMAT_NAME.into(),
-        major: FORMAT_MAJOR,
-        minor: FORMAT_MINOR,
-        catalog_id: round.catalog_id.clone(),
-        created_by: round.catalog.device_id().to_string(),
-        created_at: time_text(round.now),
-    };
-    let bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    let bytes = format_bytes(round);
     round
         .folder
         .replace(&round.path("format.json"), &bytes)

@@ -285,3 +285,26 @@ fn an_own_segment_unreadable_for_good_has_its_own_message_and_is_written_again()
     office.converge();
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn a_damaged_format_file_is_written_again_by_a_pc_that_synced_with_the_catalog() {
+    let mut office = Office::new(2, 125);
+    let item = add_item(&mut office, 0, "格式文件损坏之后");
+    sync(&mut office, 0);
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let path = format!("{catalog_id}/format.json");
+    damage(&office, &path, |b| b.truncate(b.len() / 3));
+    let report = sync(&mut office, 1);
+    assert_eq!(
+        report.repaired,
+        vec!["format.json".to_string()],
+        "{report:?}"
+    );
+    assert!(office.pcs[1].catalog.item(&item.id).is_ok());
+    let again = office.share.borrow().files.get(&path).map(|f| f.0.clone());
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&again.unwrap_or_default()).unwrap_or_default();
+    assert_eq!(parsed["catalog_id"], catalog_id.as_str());
+    office.converge();
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
