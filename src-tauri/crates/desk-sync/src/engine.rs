@@ -58,6 +58,9 @@ pub struct SyncOptions {
     /// How long a damaged segment may wait for its writer before another PC that holds its
     /// operations publishes them again (the writer may be retired or reinstalled).
     pub relay_after_ms: i64,
+    /// How long an own segment that does not read whole where a new one should go is waited
+    /// for (a read may be torn) before the segment is written under its next name.
+    pub own_unreadable_after_ms: i64,
 }
 
 impl Default for SyncOptions {
@@ -72,6 +75,7 @@ impl Default for SyncOptions {
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             full_check_ms: 24 * 60 * 60 * 1000,
             relay_after_ms: 6 * 60 * 60 * 1000,
+            own_unreadable_after_ms: 10 * 60 * 1000,
         }
     }
 }
@@ -762,7 +766,7 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
                     round.now
                 }
             };
-            if round.now - since < round.options.relay_after_ms {
+            if round.now - since < round.options.own_unreadable_after_ms {
                 round.deferred = Some(SyncError::OwnSegmentUnreadable {
                     first: next,
                     detail: detail.clone(),
