@@ -355,7 +355,19 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
     let format_path = round.path("format.json");
     match round.folder.read(&format_path, MAX_FORMAT_BYTES) {
         Ok(bytes) => {
-            let file = match parse_format(&bytes) {
+            // The file sits in the folder named by its catalog's id: one naming another catalog
+            // is damaged (a flipped character), not another office's.
+            let parsed = parse_format(&bytes).and_then(|file| {
+                if file.catalog_id == round.catalog_id || !synced_before {
+                    Ok(file)
+                } else {
+                    Err(SyncError::FormatUnreadable(format!(
+                        "it names the catalog {} inside the folder of {}",
+                        file.catalog_id, round.catalog_id
+                    )))
+                }
+            });
+            let file = match parsed {
                 Ok(file) => file,
                 // A PC that has synced with this catalog knows what the file said: it writes it
                 // again rather than stop the office (a newer format is refused, never rewritten).

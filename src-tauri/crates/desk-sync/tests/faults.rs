@@ -488,7 +488,7 @@ fn an_emptied_folder_is_republished_never_read_as_deletions() {
 }
 
 #[test]
-fn a_newer_format_or_another_catalog_is_refused_and_nothing_changes() {
+fn a_newer_format_is_refused_and_a_format_file_naming_another_catalog_is_written_again() {
     let mut office = Office::new(2, 13);
     add_item(&mut office, 0, "格式");
     let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
@@ -511,12 +511,19 @@ fn a_newer_format_or_another_catalog_is_refused_and_nothing_changes() {
         .borrow_mut()
         .files
         .insert(path.clone(), (other.to_string().into_bytes(), 0, 5));
-    let error = office.sync(0).err();
-    assert_eq!(
-        error.as_ref().map(|e| e.code()),
-        Some("sync_catalog_mismatch")
+    // Inside this catalog's own folder, a format.json naming another catalog is damaged (the
+    // folder's name is the catalog's id): a PC that synced here writes it again, and nothing of
+    // its catalog changes.
+    let report = ok(office.sync(0));
+    assert!(
+        report.repaired.contains(&"format.json".to_string()),
+        "{report:?}"
     );
     assert_eq!(dump(&office.pcs[0].catalog), before);
+    let rewritten = office.share.borrow().files.get(&path).map(|f| f.0.clone());
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&rewritten.unwrap_or_default()).unwrap_or_default();
+    assert_eq!(parsed["catalog_id"], catalog_id.as_str());
     if let Some(original) = original {
         office.share.borrow_mut().files.insert(path, original);
     }
