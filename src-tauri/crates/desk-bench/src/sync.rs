@@ -21,8 +21,8 @@ use desk_sync::{FsFolder, SyncFolder, SyncOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 
-const DEVICE: &str = "benchsrc0001";
-const CATALOG: &str = "bench-catalog";
+const DEVICE: &str = "be0c00000001";
+const CATALOG: &str = "0b6f2a4e-8c1d-4e2f-9a3b-5c6d7e8f9a0b";
 
 /// The sizes of a run and where its figures go.
 pub struct SyncBenchOptions {
