@@ -5,7 +5,7 @@ use super::context::{decode_value, time_text, ApplyContext, ItemCache, ITEM_CACH
 use super::deletion::{is_deleted, resurrect, settle_deletion};
 use super::index_numbers::settle_duplicates;
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
-use super::signoffs::void_stale_signoffs;
+use super::signoffs::{void_stale_signoffs, Touched};
 use super::ApplyOutcome;
 use crate::catalog::{bundles, registry, review};
 use crate::db::meta::{meta_get, meta_set};
@@ -21,12 +21,11 @@ use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::signoff::Signoff;
 use rusqlite::{params, Transaction};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// What a batch of segments has applied so far, and what it still has to write when it ends.
 pub(crate) struct Batch {
     pub(crate) cache: ItemCache,
-    pub(crate) touched_items: BTreeSet<String>,
+    pub(crate) touched_items: Touched,
     pub(crate) max_clock: Hlc,
     pub(crate) outcome: ApplyOutcome,
 }
@@ -35,7 +34,7 @@ impl Default for Batch {
     fn default() -> Self {
         Batch {
             cache: ItemCache::default(),
-            touched_items: BTreeSet::new(),
+            touched_items: Touched::default(),
             max_clock: Hlc::ZERO,
             outcome: ApplyOutcome::default(),
         }
@@ -70,8 +69,8 @@ pub(crate) fn apply_ops(
         }
         batch.max_clock = batch.max_clock.max(op.clock);
         apply_effect(tx, ctx, op, &mut batch.cache, &mut batch.outcome)?;
-        if op.entity == EntityKind::Item && !batch.touched_items.contains(&op.entity_id) {
-            batch.touched_items.insert(op.entity_id.clone());
+        if op.entity == EntityKind::Item {
+            batch.touched_items.touch(&op.entity_id);
         }
         batch.outcome.applied += 1;
         if batch.cache.items.len() >= ITEM_CACHE_CAP {
