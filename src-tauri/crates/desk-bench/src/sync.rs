@@ -279,7 +279,6 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
     say("| --- | ---: | ---: | ---: |".into());
 
     let apply_ops = generate((total / 5).max(1), total);
-    let snapshot_ops = generate(items, items);
     let mut measured = Vec::new();
     for _ in 0..runs {
         let share = folder_with(&apply_ops, false)?;
@@ -296,17 +295,24 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
             apply_seconds / apply_plain.max(1e-9)
         ));
 
-        let share = folder_with(&snapshot_ops, true)?;
+        // The benchmark's own copy of the operations is dropped before the new PC joins, so
+        // that the peak measured is the join's.
+        let share = folder_with(&generate(items, items), true)?;
+        reset_peak_resident();
         let (snapshot_seconds, _, count) = sync_into_fresh(share.path())?;
+        let snapshot_peak_kib = peak_resident_kib();
         if count as usize != items {
             return Err(format!(
                 "{count} items after the snapshot, {items} expected"
             ));
         }
         drop(share);
-        let snapshot_plain = baseline(&snapshot_ops)?;
+        let snapshot_plain = baseline(&generate(items, items))?;
+        let peak = snapshot_peak_kib.map_or(String::new(), |kib| {
+            format!(", peak resident {} MB", kib / 1024)
+        });
         say(format!(
-            "| new PC from a snapshot of {items} items | {snapshot_seconds:.2} s | {snapshot_plain:.2} s | {:.1}× |",
+            "| new PC from a snapshot of {items} items{peak} | {snapshot_seconds:.2} s | {snapshot_plain:.2} s | {:.1}× |",
             snapshot_seconds / snapshot_plain.max(1e-9)
         ));
         measured.push(serde_json::json!({
@@ -314,6 +320,7 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
             "apply_baseline_seconds": apply_plain,
             "snapshot_seconds": snapshot_seconds,
             "snapshot_baseline_seconds": snapshot_plain,
+            "snapshot_peak_kib": snapshot_peak_kib,
         }));
     }
     if let Some(out) = &options.out {
@@ -332,4 +339,18 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
         std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(())
+}
+
+/// Starts measuring the process's peak resident memory afresh (Linux; elsewhere nothing).
+fn reset_peak_resident() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since [`reset_peak_resident`], in KiB (Linux only).
+fn peak_resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
