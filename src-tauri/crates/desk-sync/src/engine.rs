@@ -1155,7 +1155,11 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
     let reader = match open_snapshot(round, &path)? {
         Ok(reader) if reader.header() == &header => reader,
         Ok(_) => {
-            snapshot_damaged(round, &name, "the snapshot changed while it was read".into());
+            snapshot_damaged(
+                round,
+                &name,
+                "the snapshot changed while it was read".into(),
+            );
             return Ok(());
         }
         Err(unread) => {

@@ -37,8 +37,8 @@ pub const MAX_ACK_BYTES: u64 = 1024 * 1024;
 /// A segment: at most `segment_max_ops` operations, and the writer cuts a run of operations
 /// shorter where they would pass this (a single operation is at most [`MAX_RECORD`]).
 pub const MAX_SEGMENT_BYTES: u64 = 128 * 1024 * 1024;
-/// A snapshot: every operation of the catalog. A large cap for now, until snapshots are read
-/// as a stream.
+/// A snapshot: every operation of the catalog. Read as a stream ([`SegmentReader`]), so this
+/// bounds the time a read takes, not the memory.
 pub const MAX_SNAPSHOT_BYTES: u64 = 1024 * 1024 * 1024;
 /// An attachment: what the catalog accepts as one.
 pub const MAX_BLOB_BYTES: u64 = desk_store::attachments::MAX_ATTACHMENT_BYTES;

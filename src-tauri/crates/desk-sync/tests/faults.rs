@@ -1055,7 +1055,11 @@ fn a_snapshot_damaged_anywhere_in_its_tail_applies_nothing_and_a_whole_one_appli
             vv_before,
             "{what} at {at}"
         );
-        office.share.borrow_mut().files.insert(snapshot.clone(), whole.clone());
+        office
+            .share
+            .borrow_mut()
+            .files
+            .insert(snapshot.clone(), whole.clone());
     }
     // Whole, it applies as before.
     let report = ok(office.sync(1));

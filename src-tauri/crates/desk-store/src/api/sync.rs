@@ -529,8 +529,8 @@ impl crate::Catalog {
 
 /// One run of one device's operations of a snapshot (this PC's own are already here).
 fn apply_snapshot_run(
-tx: &rusqlite::Transaction,
-ctx: &ApplyContext,
+    tx: &rusqlite::Transaction,
+    ctx: &ApplyContext,
     run: &[Operation],
     batch: &mut Batch,
 ) -> Result<()> {
@@ -549,4 +549,3 @@ ctx: &ApplyContext,
     apply_ops(tx, ctx, device, run, 0, batch)?;
     set_cursor(tx, device, before)
 }
-
