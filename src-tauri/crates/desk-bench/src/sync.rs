@@ -295,12 +295,10 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
             apply_seconds / apply_plain.max(1e-9)
         ));
 
-        // The benchmark's own copy of the operations is dropped before the new PC joins, so
-        // that the peak measured is the join's.
+        // The new PC joins in a process of its own: the peak resident memory measured is the
+        // join's, not the benchmark's copy of the operations.
         let share = folder_with(&generate(items, items), true)?;
-        reset_peak_resident();
-        let (snapshot_seconds, _, count) = sync_into_fresh(share.path())?;
-        let snapshot_peak_kib = peak_resident_kib();
+        let (snapshot_seconds, count, snapshot_peak_kib) = join_in_own_process(share.path())?;
         if count as usize != items {
             return Err(format!(
                 "{count} items after the snapshot, {items} expected"
@@ -341,12 +339,41 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts measuring the process's peak resident memory afresh (Linux; elsewhere nothing).
-fn reset_peak_resident() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+/// Runs `sync-join` on `share` in a child process: its seconds, items, and peak resident KiB.
+fn join_in_own_process(share: &std::path::Path) -> Result<(f64, u32, Option<u64>), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = std::process::Command::new(exe)
+        .arg("sync-join")
+        .arg(share)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let figures: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    Ok((
+        figures["seconds"].as_f64().unwrap_or(0.0),
+        figures["items"].as_u64().unwrap_or(0) as u32,
+        figures["peak_kib"].as_u64(),
+    ))
 }
 
-/// The process's peak resident memory since [`reset_peak_resident`], in KiB (Linux only).
+/// A new PC joining the folder at `share`; prints its figures as JSON (see
+/// [`join_in_own_process`]).
+pub fn join(share: &std::path::Path) -> Result<(), String> {
+    let (seconds, applied, items) = sync_into_fresh(share)?;
+    let figures = serde_json::json!({
+        "seconds": seconds,
+        "applied": applied,
+        "items": items,
+        "peak_kib": peak_resident_kib(),
+    });
+    println!("{figures}");
+    Ok(())
+}
+
+/// The process's peak resident memory, in KiB (Linux only).
 fn peak_resident_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
