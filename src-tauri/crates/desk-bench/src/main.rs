@@ -96,6 +96,10 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// A new PC joining the shared folder at SHARE (run by `sync` in a process of its own, so
+    /// that its peak resident memory is the join's alone); prints its figures as JSON.
+    #[command(hide = true)]
+    SyncJoin { share: PathBuf },
     /// Writes a work plan of N tasks in the sample plan's text format.
     Plan {
         #[arg(long)]
@@ -179,6 +183,7 @@ fn main() {
             out,
             json,
         }),
+        Command::SyncJoin { share } => desk_bench::sync::join(&share),
         Command::Plan { tasks, seed, out } => {
             std::fs::write(&out, desk_bench::plan::generate_plan(tasks, seed, 0))
                 .map_err(|e| format!("{}: {e}", out.display()))

@@ -21,8 +21,8 @@ use desk_sync::{FsFolder, SyncFolder, SyncOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 
-const DEVICE: &str = "benchsrc0001";
-const CATALOG: &str = "bench-catalog";
+const DEVICE: &str = "be0c00000001";
+const CATALOG: &str = "0b6f2a4e-8c1d-4e2f-9a3b-5c6d7e8f9a0b";
 
 /// The sizes of a run and where its figures go.
 pub struct SyncBenchOptions {
@@ -279,7 +279,6 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
     say("| --- | ---: | ---: | ---: |".into());
 
     let apply_ops = generate((total / 5).max(1), total);
-    let snapshot_ops = generate(items, items);
     let mut measured = Vec::new();
     for _ in 0..runs {
         let share = folder_with(&apply_ops, false)?;
@@ -296,17 +295,22 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
             apply_seconds / apply_plain.max(1e-9)
         ));
 
-        let share = folder_with(&snapshot_ops, true)?;
-        let (snapshot_seconds, _, count) = sync_into_fresh(share.path())?;
+        // The new PC joins in a process of its own: the peak resident memory measured is the
+        // join's, not the benchmark's copy of the operations.
+        let share = folder_with(&generate(items, items), true)?;
+        let (snapshot_seconds, count, snapshot_peak_kib) = join_in_own_process(share.path())?;
         if count as usize != items {
             return Err(format!(
                 "{count} items after the snapshot, {items} expected"
             ));
         }
         drop(share);
-        let snapshot_plain = baseline(&snapshot_ops)?;
+        let snapshot_plain = baseline(&generate(items, items))?;
+        let peak = snapshot_peak_kib.map_or(String::new(), |kib| {
+            format!(", peak resident {} MB", kib / 1024)
+        });
         say(format!(
-            "| new PC from a snapshot of {items} items | {snapshot_seconds:.2} s | {snapshot_plain:.2} s | {:.1}× |",
+            "| new PC from a snapshot of {items} items{peak} | {snapshot_seconds:.2} s | {snapshot_plain:.2} s | {:.1}× |",
             snapshot_seconds / snapshot_plain.max(1e-9)
         ));
         measured.push(serde_json::json!({
@@ -314,6 +318,7 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
             "apply_baseline_seconds": apply_plain,
             "snapshot_seconds": snapshot_seconds,
             "snapshot_baseline_seconds": snapshot_plain,
+            "snapshot_peak_kib": snapshot_peak_kib,
         }));
     }
     if let Some(out) = &options.out {
@@ -332,4 +337,47 @@ pub fn run(options: &SyncBenchOptions) -> Result<(), String> {
         std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(())
+}
+
+/// Runs `sync-join` on `share` in a child process: its seconds, items, and peak resident KiB.
+fn join_in_own_process(share: &std::path::Path) -> Result<(f64, u32, Option<u64>), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = std::process::Command::new(exe)
+        .arg("sync-join")
+        .arg(share)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let figures: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    Ok((
+        figures["seconds"].as_f64().unwrap_or(0.0),
+        figures["items"].as_u64().unwrap_or(0) as u32,
+        figures["peak_kib"].as_u64(),
+    ))
+}
+
+/// A new PC joining the folder at `share`; prints its figures as JSON (see
+/// [`join_in_own_process`]).
+pub fn join(share: &std::path::Path) -> Result<(), String> {
+    let (seconds, applied, items) = sync_into_fresh(share)?;
+    let figures = serde_json::json!({
+        "seconds": seconds,
+        "applied": applied,
+        "items": items,
+        "peak_kib": peak_resident_kib(),
+    });
+    println!("{figures}");
+    Ok(())
+}
+
+/// The process's peak resident memory, in KiB (Linux only).
+fn peak_resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -977,28 +977,33 @@ fn republish_own(round: &mut Round, emptied: bool) -> Result<(), SyncError> {
 fn attachment_hashes(ops: &[Operation]) -> BTreeSet<String> {
     let mut hashes = BTreeSet::new();
     for op in ops {
-        if op.entity != EntityKind::Item {
-            continue;
-        }
-        match (op.kind, op.field.as_deref()) {
-            (OpKind::Add, Some("attachments")) => {
-                if let Some(h) = op.new_value.get("sha256").and_then(|v| v.as_str()) {
-                    hashes.insert(h.to_string());
-                }
+        add_attachment_hashes(op, &mut hashes);
+    }
+    hashes
+}
+
+/// The attachments (sha256) an operation names.
+fn add_attachment_hashes(op: &Operation, hashes: &mut BTreeSet<String>) {
+    if op.entity != EntityKind::Item {
+        return;
+    }
+    match (op.kind, op.field.as_deref()) {
+        (OpKind::Add, Some("attachments")) => {
+            if let Some(h) = op.new_value.get("sha256").and_then(|v| v.as_str()) {
+                hashes.insert(h.to_string());
             }
-            (OpKind::Create, _) => {
-                if let Some(list) = op.new_value.get("attachments").and_then(|v| v.as_array()) {
-                    for a in list {
-                        if let Some(h) = a.get("sha256").and_then(|v| v.as_str()) {
-                            hashes.insert(h.to_string());
-                        }
+        }
+        (OpKind::Create, _) => {
+            if let Some(list) = op.new_value.get("attachments").and_then(|v| v.as_array()) {
+                for a in list {
+                    if let Some(h) = a.get("sha256").and_then(|v| v.as_str()) {
+                        hashes.insert(h.to_string());
                     }
                 }
             }
-            _ => {}
         }
+        _ => {}
     }
-    hashes
 }
 
 /// Attachments go out before the segments that name them, content-addressed and written once.
@@ -1034,8 +1039,8 @@ fn publish_blobs(round: &mut Round, ops: &[Operation]) -> Result<(), SyncError> 
     Ok(())
 }
 
-fn fetch_blobs(reader: &mut Reader, ops: &[Operation]) -> Result<(), SyncError> {
-    for hash in attachment_hashes(ops) {
+fn fetch_blobs(reader: &mut Reader, hashes: BTreeSet<String>) -> Result<(), SyncError> {
+    for hash in hashes {
         if reader.blobs.blob_present(&hash).is_some() {
             continue;
         }
@@ -1138,63 +1143,133 @@ fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
         Some((_, _, name)) => name.clone(),
         None => return Ok(()),
     };
-    let bytes = match round.folder.read(
-        &round.path(&format!("snapshots/{name}")),
-        MAX_SNAPSHOT_BYTES,
-    ) {
-        Ok(bytes) => bytes,
-        Err(e) if refusal(&e).is_some() => {
-            round.report.waiting.push(WaitingSegment {
-                device_id: String::new(),
-                file: format!("snapshots/{name}"),
-                reason: WaitReason::Damaged,
-                detail: e.to_string(),
-            });
-            return Ok(());
-        }
-        Err(e) => return Err(round.io(e)),
-    };
-    let segment = match format::decode_segment(&bytes) {
-        Ok(s)
-            if s.header.kind == SegmentKind::Snapshot
-                && s.header.catalog_id == round.catalog_id =>
-        {
-            s
-        }
-        Ok(_) => {
-            round.problem(
-                "foreign_snapshot",
-                format!("the snapshot {name} is not of this catalog"),
-            );
-            return Ok(());
-        }
-        Err(e) => {
-            let writer = format::parse_snapshot_name(&name)
-                .map(|(device, _)| device)
-                .unwrap_or_default();
-            note_damaged(&mut round.report, &writer, &format!("snapshots/{name}"));
-            round.report.waiting.push(WaitingSegment {
-                device_id: String::new(),
-                file: format!("snapshots/{name}"),
-                reason: WaitReason::Damaged,
-                detail: e.to_string(),
-            });
+    // Read twice as a stream, never held whole: first only to check it and learn the
+    // attachments it names (fetched before the items that name them, as for segments), then to
+    // apply it in one transaction, which the second read's own check at the end can still undo
+    // (the file may change in between). A damaged snapshot thus never touches the catalog.
+    let path = format!("snapshots/{name}");
+    let (header, hashes) = match check_snapshot(round, &path)? {
+        Ok(checked) => checked,
+        Err(unread) => {
+            snapshot_unread(round, &name, unread);
             return Ok(());
         }
     };
-    if merge::vv_missing(&segment.header.version_vector, &known).is_none() {
+    if header.kind != SegmentKind::Snapshot || header.catalog_id != round.catalog_id {
+        round.problem(
+            "foreign_snapshot",
+            format!("the snapshot {name} is not of this catalog"),
+        );
+        return Ok(());
+    }
+    if merge::vv_missing(&header.version_vector, &known).is_none() {
         return Ok(());
     }
     round.progress.segments_total += 1;
     (round.on_progress)(&round.progress);
-    fetch_blobs(&mut Reader::of(round), &segment.ops)?;
-    let applied =
-        round
-            .catalog
-            .apply_snapshot(&segment.ops, &segment.header.version_vector, round.now)?;
+    fetch_blobs(&mut Reader::of(round), hashes)?;
+    let reader = match open_snapshot(round, &path)? {
+        Ok(reader) if reader.header() == &header => reader,
+        Ok(_) => {
+            snapshot_damaged(
+                round,
+                &name,
+                "the snapshot changed while it was read".into(),
+            );
+            return Ok(());
+        }
+        Err(unread) => {
+            snapshot_unread(round, &name, unread);
+            return Ok(());
+        }
+    };
+    let mut damage: Option<format::SegmentError> = None;
+    let ops = reader.map(|op| {
+        op.inspect_err(|e| {
+            damage = Some(e.clone());
+        })
+    });
+    let applied = round
+        .catalog
+        .apply_snapshot_stream(ops, &header.version_vector, round.now);
+    if let Some(e) = damage {
+        // Rolled back: nothing of it stays applied.
+        snapshot_damaged(round, &name, e.to_string());
+        return Ok(());
+    }
+    let applied = applied?;
     add_applied(&mut round.report, "snapshot", applied);
     round.advance(applied);
     Ok(())
+}
+
+/// The stream of a snapshot, its header read; `Err` with why when it cannot be read (the
+/// outer error is a fault of the share, not of the file).
+#[allow(clippy::type_complexity)]
+fn open_snapshot(
+    round: &mut Round,
+    path: &str,
+) -> Result<Result<format::SegmentReader<Box<dyn io::Read>>, Unread>, SyncError> {
+    let input = match round.folder.open(&round.path(path), MAX_SNAPSHOT_BYTES) {
+        Ok(input) => input,
+        Err(e) if refusal(&e).is_some() => return Ok(Err(Unread::Refused(e.to_string()))),
+        Err(e) => return Err(round.io(e)),
+    };
+    Ok(format::SegmentReader::new(input).map_err(|e| Unread::Damaged(e.to_string())))
+}
+
+/// Reads a snapshot through once to check it whole: its header and the attachments it names.
+#[allow(clippy::type_complexity)]
+fn check_snapshot(
+    round: &mut Round,
+    path: &str,
+) -> Result<Result<(format::SegmentHeader, BTreeSet<String>), Unread>, SyncError> {
+    let mut reader = match open_snapshot(round, path)? {
+        Ok(reader) => reader,
+        Err(detail) => return Ok(Err(detail)),
+    };
+    let mut hashes = BTreeSet::new();
+    for op in reader.by_ref() {
+        match op {
+            Ok(op) => add_attachment_hashes(&op, &mut hashes),
+            Err(e) => return Ok(Err(Unread::Damaged(e.to_string()))),
+        }
+    }
+    Ok(Ok((reader.header().clone(), hashes)))
+}
+
+/// Why a snapshot was not read.
+enum Unread {
+    /// Not a file sync reads (too large, a link, unreadable): waited for.
+    Refused(String),
+    /// Not whole: waited for, and reported so that its writer writes it again.
+    Damaged(String),
+}
+
+fn snapshot_unread(round: &mut Round, name: &str, unread: Unread) {
+    match unread {
+        Unread::Refused(detail) => round.report.waiting.push(WaitingSegment {
+            device_id: String::new(),
+            file: format!("snapshots/{name}"),
+            reason: WaitReason::Damaged,
+            detail,
+        }),
+        Unread::Damaged(detail) => snapshot_damaged(round, name, detail),
+    }
+}
+
+/// A snapshot that does not read whole: waited for, and reported so its writer writes it again.
+fn snapshot_damaged(round: &mut Round, name: &str, detail: String) {
+    let writer = format::parse_snapshot_name(name)
+        .map(|(device, _)| device)
+        .unwrap_or_default();
+    note_damaged(&mut round.report, &writer, &format!("snapshots/{name}"));
+    round.report.waiting.push(WaitingSegment {
+        device_id: String::new(),
+        file: format!("snapshots/{name}"),
+        reason: WaitReason::Damaged,
+        detail,
+    });
 }
 
 /// One more segment applied, with its operations: counted, and the caller told.
@@ -1479,7 +1554,7 @@ fn next_segment(
             format!("its clock is {ahead} minutes ahead of this PC's: check the date and time of both PCs"),
         );
     }
-    fetch_blobs(reader, &segment.ops)?;
+    fetch_blobs(reader, attachment_hashes(&segment.ops))?;
     Ok(Next::Apply(segment))
 }
 
@@ -1585,14 +1660,14 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
             device == me
                 && round
                     .folder
-                    .read(
+                    .open(
                         &round.path(&format!("snapshots/{name}")),
                         MAX_SNAPSHOT_BYTES,
                     )
                     .ok()
-                    .and_then(|b| format::decode_segment(&b).ok())
-                    .is_some_and(|s| {
-                        s.header.version_vector.get(&me).copied().unwrap_or(0) >= through
+                    .and_then(|input| format::check_stream(input).ok())
+                    .is_some_and(|header| {
+                        header.version_vector.get(&me).copied().unwrap_or(0) >= through
                     })
         });
     if !covered && !write_snapshot(round)? {

@@ -27,6 +27,10 @@ pub trait SyncFolder {
     /// a regular file (a folder, a link, a pipe, a device) or cannot be opened, is refused (see
     /// [`refusal`]) without reading more than `limit + 1` bytes.
     fn read(&self, path: &str, limit: u64) -> io::Result<Vec<u8>>;
+    /// A regular file to read as a stream (a snapshot, too large to hold whole), with the same
+    /// checks as [`SyncFolder::read`]; reading past `limit` bytes fails with the refusal, so a
+    /// file that grows while it is read is still bounded.
+    fn open(&self, path: &str, limit: u64) -> io::Result<Box<dyn Read>>;
     /// Writes a new file: under a temporary name, flushed, renamed without overwriting. Fails
     /// with `AlreadyExists` when the name is taken.
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
@@ -140,6 +144,46 @@ pub fn within_limit(path: &str, bytes: Vec<u8>, limit: u64) -> io::Result<Vec<u8
         return Err(refused(path, Refusal::TooLarge { size, limit }));
     }
     Ok(bytes)
+}
+
+/// A stream that refuses to give more than `limit` bytes: past them it fails with the refusal
+/// [`SyncFolder::read`] gives for a file too large.
+pub struct Bounded<R> {
+    path: String,
+    inner: R,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Bounded<R> {
+    pub fn new(path: &str, inner: R, limit: u64) -> Bounded<R> {
+        Bounded {
+            path: path.to_string(),
+            inner,
+            read: 0,
+            limit,
+        }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // One byte past the limit is asked for, to tell "exactly the limit" from "more".
+        let room = self.limit.saturating_add(1).saturating_sub(self.read);
+        let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(refused(
+                &self.path,
+                Refusal::TooLarge {
+                    size: self.read,
+                    limit: self.limit,
+                },
+            ));
+        }
+        Ok(n)
+    }
 }
 
 /// Whether a name is one sync may write or follow: ASCII letters, digits, `-`, `_` and `.`, not
@@ -383,6 +427,25 @@ impl SyncFolder for FsFolder {
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
         within_limit(path, bytes, limit)
+    }
+
+    fn open(&self, path: &str, limit: u64) -> io::Result<Box<dyn Read>> {
+        let full = self.inside(path)?;
+        check_readable(path, &fs::symlink_metadata(&full)?, limit)?;
+        let file = match open_options_no_follow().read(true).open(&full) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                return Err(refused(path, Refusal::Unreadable))
+            }
+            Err(e) if is_link_error(&e) => return Err(refused(path, Refusal::NotAFile)),
+            Err(e) => return Err(e),
+        };
+        check_readable(path, &file.metadata()?, limit)?;
+        Ok(Box::new(Bounded::new(
+            path,
+            io::BufReader::with_capacity(256 * 1024, file),
+            limit,
+        )))
     }
 
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {

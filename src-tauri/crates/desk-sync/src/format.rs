@@ -11,6 +11,7 @@ use desk_core::merge::VersionVector;
 use desk_core::ops::Operation;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::io::Read as _;
 
 /// The layout version this build writes; a folder with a higher major is refused.
 pub const FORMAT_MAJOR: u16 = 1;
@@ -36,8 +37,8 @@ pub const MAX_ACK_BYTES: u64 = 1024 * 1024;
 /// A segment: at most `segment_max_ops` operations, and the writer cuts a run of operations
 /// shorter where they would pass this (a single operation is at most [`MAX_RECORD`]).
 pub const MAX_SEGMENT_BYTES: u64 = 128 * 1024 * 1024;
-/// A snapshot: every operation of the catalog. A large cap for now, until snapshots are read
-/// as a stream.
+/// A snapshot: every operation of the catalog. Read as a stream ([`SegmentReader`]), so this
+/// bounds the time a read takes, not the memory.
 pub const MAX_SNAPSHOT_BYTES: u64 = 1024 * 1024 * 1024;
 /// An attachment: what the catalog accepts as one.
 pub const MAX_BLOB_BYTES: u64 = desk_store::attachments::MAX_ATTACHMENT_BYTES;
@@ -383,6 +384,205 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
     Ok(Segment { header, ops })
 }
 
+/// A segment read as a stream (a snapshot, too large to hold whole): the header first, then one
+/// operation at a time, each record's CRC-32 checked as it comes and the file's SHA-256 at the
+/// end. The file is whole only once the iterator has ended without an error: a caller applies
+/// what it yields so that the error at the end can still undo it (one transaction).
+pub struct SegmentReader<R> {
+    input: R,
+    hasher: Sha256,
+    header: SegmentHeader,
+    /// Bytes read so far, for the "cut short" error.
+    read: usize,
+    records: u64,
+    /// Ended, with or without an error: nothing more is yielded.
+    done: bool,
+}
+
+impl<R: std::io::Read> SegmentReader<R> {
+    /// Reads the frame's start and the header. A file of a newer major is read to its end to
+    /// tell it from damage, as [`decode_segment`] does.
+    pub fn new(input: R) -> Result<SegmentReader<R>, SegmentError> {
+        let mut reader = SegmentReader {
+            input,
+            hasher: Sha256::new(),
+            header: SegmentHeader {
+                kind: SegmentKind::Snapshot,
+                catalog_id: String::new(),
+                device_id: String::new(),
+                first_seq: 0,
+                last_seq: 0,
+                count: 0,
+                clock_min: Hlc::ZERO,
+                clock_max: Hlc::ZERO,
+                version_vector: VersionVector::new(),
+                written_at: String::new(),
+            },
+            read: 0,
+            records: 0,
+            done: false,
+        };
+        let mut start = [0u8; 16];
+        reader.fill(&mut start)?;
+        if &start[..8] != SEGMENT_MAGIC {
+            return Err(SegmentError::NotASegment);
+        }
+        let major = u16::from_le_bytes([start[8], start[9]]);
+        if major > FORMAT_MAJOR {
+            return Err(reader.newer(major));
+        }
+        let header_len = u32_at(&start, 12)? as usize;
+        if header_len > MAX_RECORD {
+            return Err(SegmentError::Checksum);
+        }
+        let header = reader.take_bytes(header_len)?;
+        reader.header = serde_json::from_slice(&header).map_err(malformed)?;
+        Ok(reader)
+    }
+
+    /// The header, as the file says (trust it only once the iterator has ended well).
+    pub fn header(&self) -> &SegmentHeader {
+        &self.header
+    }
+
+    /// Exactly `buf.len()` bytes, hashed; a file that ends first is cut short.
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), SegmentError> {
+        let mut at = 0;
+        while at < buf.len() {
+            match self.input.read(&mut buf[at..]) {
+                Ok(0) => return Err(SegmentError::Short(self.read + at)),
+                Ok(n) => at += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(malformed(e)),
+            }
+        }
+        self.read += at;
+        self.hasher.update(&buf[..]);
+        Ok(())
+    }
+
+    /// `len` bytes (at most [`MAX_RECORD`], checked by the caller), allocated only as they come.
+    fn take_bytes(&mut self, len: usize) -> Result<Vec<u8>, SegmentError> {
+        let mut bytes = Vec::new();
+        let got = std::io::Read::by_ref(&mut self.input)
+            .take(len as u64)
+            .read_to_end(&mut bytes)
+            .map_err(malformed)?;
+        self.read += got;
+        if got < len {
+            return Err(SegmentError::Short(self.read));
+        }
+        self.hasher.update(&bytes);
+        Ok(bytes)
+    }
+
+    /// The rest of a newer version's file: `Newer` when its checksum holds, else damage.
+    fn newer(&mut self, major: u16) -> SegmentError {
+        let mut hasher = self.hasher.clone();
+        let mut tail: Vec<u8> = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            match self.input.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.read += n;
+                    tail.extend_from_slice(&chunk[..n]);
+                    if tail.len() > TRAILER_LEN {
+                        let keep = tail.len() - TRAILER_LEN;
+                        hasher.update(&tail[..keep]);
+                        tail.drain(..keep);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return malformed(e),
+            }
+        }
+        if tail.len() < TRAILER_LEN || &tail[..8] != TRAILER_MAGIC {
+            return SegmentError::Short(self.read);
+        }
+        if hasher.finalize().as_slice() != &tail[12..] {
+            return SegmentError::Checksum;
+        }
+        SegmentError::Newer(major)
+    }
+
+    fn next_op(&mut self) -> Result<Option<Operation>, SegmentError> {
+        let mut frame = [0u8; 8];
+        let before = self.hasher.clone();
+        self.fill(&mut frame)?;
+        if &frame == TRAILER_MAGIC {
+            // Never a record: as a length, these bytes are far beyond MAX_RECORD.
+            let mut rest = [0u8; TRAILER_LEN - 8];
+            self.fill(&mut rest)?;
+            let mut more = [0u8; 1];
+            let extra = loop {
+                match self.input.read(&mut more) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(malformed(e)),
+                }
+            };
+            if extra != 0 {
+                return Err(SegmentError::Checksum);
+            }
+            if before.finalize().as_slice() != &rest[4..] {
+                return Err(SegmentError::Checksum);
+            }
+            let count = u64::from(u32_at(&rest, 0)?);
+            if self.records != count || self.header.count != count {
+                return Err(SegmentError::Malformed(format!(
+                    "{} records where the trailer says {count}",
+                    self.records
+                )));
+            }
+            return Ok(None);
+        }
+        let len = u32_at(&frame, 0)? as usize;
+        let crc = u32_at(&frame, 4)?;
+        if len > MAX_RECORD {
+            return Err(SegmentError::Checksum);
+        }
+        let record = self.take_bytes(len)?;
+        if crc32fast::hash(&record) != crc {
+            return Err(SegmentError::Checksum);
+        }
+        self.records += 1;
+        serde_json::from_slice::<Operation>(&record)
+            .map(Some)
+            .map_err(malformed)
+    }
+}
+
+impl<R: std::io::Read> Iterator for SegmentReader<R> {
+    type Item = Result<Operation, SegmentError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_op() {
+            Ok(Some(op)) => Some(Ok(op)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Reads a segment through as a stream, keeping nothing: its header when the file is whole.
+pub fn check_stream(input: impl std::io::Read) -> Result<SegmentHeader, SegmentError> {
+    let mut reader = SegmentReader::new(input)?;
+    for op in reader.by_ref() {
+        op?;
+    }
+    Ok(reader.header)
+}
+
 fn check_contents(header: &SegmentHeader, ops: &[Operation]) -> Result<(), SegmentError> {
     if header.kind == SegmentKind::Snapshot {
         return Ok(());
@@ -537,6 +737,50 @@ mod tests {
         let mut bytes = sample();
         bytes[8] ^= 0x80;
         assert_eq!(decode_segment(&bytes), Err(SegmentError::Checksum));
+    }
+
+    fn streamed(bytes: &[u8]) -> Result<(SegmentHeader, Vec<Operation>), SegmentError> {
+        let mut reader = SegmentReader::new(bytes)?;
+        let ops = reader.by_ref().collect::<Result<Vec<_>, _>>()?;
+        Ok((reader.header().clone(), ops))
+    }
+
+    #[test]
+    fn a_stream_reads_what_decoding_reads() {
+        let bytes = sample();
+        let whole = decode_segment(&bytes).map(|s| (s.header, s.ops));
+        assert!(whole.is_ok());
+        assert_eq!(streamed(&bytes), whole);
+        assert!(check_stream(&bytes[..]).is_ok());
+    }
+
+    #[test]
+    fn a_stream_refuses_every_cut_and_every_flipped_byte() {
+        let bytes = sample();
+        for cut in 0..bytes.len() {
+            assert!(streamed(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        for at in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert!(streamed(&damaged).is_err(), "flip at {at}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(streamed(&longer).is_err(), "a byte after the trailer");
+    }
+
+    #[test]
+    fn a_stream_names_a_newer_major_and_takes_a_flipped_version_for_damage() {
+        let mut newer = sample();
+        newer[8] = 9;
+        let body = newer.len() - TRAILER_LEN;
+        let digest = Sha256::digest(&newer[..body]);
+        newer[body + 12..].copy_from_slice(&digest);
+        assert_eq!(streamed(&newer).err(), Some(SegmentError::Newer(9)));
+        let mut flipped = sample();
+        flipped[8] ^= 0x80;
+        assert_eq!(streamed(&flipped).err(), Some(SegmentError::Checksum));
     }
 
     #[test]

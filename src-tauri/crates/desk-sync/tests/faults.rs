@@ -992,6 +992,94 @@ fn a_pc_whose_segments_were_compacted_away_starts_from_the_compacting_pcs_snapsh
 }
 
 #[test]
+fn a_snapshot_damaged_anywhere_in_its_tail_applies_nothing_and_a_whole_one_applies() {
+    let mut office = Office::new(3, 29);
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(add_item(&mut office, 0, &format!("尾部{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // PC 1 has not seen PC 0's items, and their segments are compacted away: it needs the
+    // snapshot.
+    compact_while_hidden(&mut office, 0, 1);
+    let snapshot = office
+        .share
+        .borrow()
+        .files
+        .keys()
+        .find(|p| p.contains("/snapshots/"))
+        .cloned()
+        .unwrap_or_default();
+    let whole = office
+        .share
+        .borrow()
+        .files
+        .get(&snapshot)
+        .cloned()
+        .unwrap_or_else(|| panic!("no snapshot"));
+    let before = dump(&office.pcs[1].catalog);
+    let vv_before = office.pcs[1].catalog.version_vector().ok();
+    let tail = whole.0.len().saturating_sub(160);
+    let damages: Vec<(usize, bool)> = (tail..whole.0.len())
+        .flat_map(|at| [(at, true), (at, false)])
+        .collect();
+    for (at, flip) in damages {
+        // Damaged after the first read, which checks the file: the second read, which applies
+        // it, finds the damage only at the end, and all it applied is undone.
+        let path = snapshot.clone();
+        office.share.borrow_mut().hooks.push(common::Hook {
+            pc: 1,
+            access: Access::Read,
+            path: snapshot.clone(),
+            run: Box::new(move |share| {
+                if let Some((bytes, _, _)) = share.files.get_mut(&path) {
+                    if flip {
+                        bytes[at] ^= 0x20;
+                    } else {
+                        bytes.truncate(at);
+                    }
+                }
+            }),
+        });
+        let report = ok(office.sync(1));
+        let what = if flip { "flipped" } else { "cut" };
+        assert!(
+            !report.applied.iter().any(|a| a.device_id == "snapshot"),
+            "{what} at {at}: {report:?}"
+        );
+        assert!(
+            report
+                .waiting
+                .iter()
+                .any(|w| w.file.ends_with(".snap") && w.reason == WaitReason::Damaged),
+            "{what} at {at}: {report:?}"
+        );
+        assert_eq!(dump(&office.pcs[1].catalog), before, "{what} at {at}");
+        assert_eq!(
+            office.pcs[1].catalog.version_vector().ok(),
+            vv_before,
+            "{what} at {at}"
+        );
+        office
+            .share
+            .borrow_mut()
+            .files
+            .insert(snapshot.clone(), whole.clone());
+    }
+    // Whole, it applies as before.
+    let report = ok(office.sync(1));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 1, id), Some(format!("尾部{n}")));
+    }
+}
+
+#[test]
 fn an_older_cut_published_again_before_compacted_segments_does_not_hide_the_gap() {
     let mut office = Office::new(3, 24);
     let first = add_item(&mut office, 0, "旧段");

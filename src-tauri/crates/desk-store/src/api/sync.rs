@@ -10,11 +10,11 @@ use crate::oplog::{log, Extra};
 use crate::sync::apply::{apply_ops, finish_batch, retry_kept_aside, Batch};
 use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
 use crate::sync::conflicts::{conflicts, settle_in};
-use crate::sync::context::ApplyParts;
+use crate::sync::context::{ApplyContext, ApplyParts};
 use crate::sync::deletion::settle_deletion;
 use crate::sync::devices::rekey_device;
 use crate::sync::kept_aside::{self, Retry};
-use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS};
+use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SNAPSHOT_RUN};
 use desk_core::merge::VersionVector;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::problem::Code;
@@ -472,6 +472,23 @@ impl crate::Catalog {
         covers: &VersionVector,
         now_ms: i64,
     ) -> Result<u32> {
+        self.apply_snapshot_stream(
+            ops.iter().cloned().map(Ok::<_, std::convert::Infallible>),
+            covers,
+            now_ms,
+        )
+    }
+
+    /// Applies a snapshot read as a stream, in one transaction: the first `Err` from `ops` (a
+    /// damaged file found only at its end) rolls everything back, so nothing of a snapshot that
+    /// does not verify stays applied. Memory stays bounded whatever the snapshot's size: the
+    /// operations are taken in runs of at most [`SNAPSHOT_RUN`].
+    pub fn apply_snapshot_stream<E: std::fmt::Display>(
+        &mut self,
+        ops: impl IntoIterator<Item = std::result::Result<Operation, E>>,
+        covers: &VersionVector,
+        now_ms: i64,
+    ) -> Result<u32> {
         let parts = self.apply_parts();
         let ctx = parts.context(now_ms);
         self.roomy_cache()?;
@@ -488,25 +505,30 @@ impl crate::Catalog {
         };
         let mut batch = Batch::default();
         // Runs of one device are applied together; the cursor moves only at the end.
-        let mut start = 0;
-        while start < ops.len() {
-            let device = ops[start].device_id.clone();
-            let mut end = start;
-            while end < ops.len() && ops[end].device_id == device {
-                end += 1;
+        let mut run: Vec<Operation> = Vec::new();
+        let mut ops = ops.into_iter();
+        loop {
+            let next = match ops.next() {
+                Some(Ok(op)) => Some(op),
+                // Dropping the transaction rolls it back.
+                Some(Err(e)) => return Err(StoreError::Decode(e.to_string())),
+                None => None,
+            };
+            let ends_run = match (&next, run.first()) {
+                (Some(op), Some(first)) => {
+                    op.device_id != first.device_id || run.len() >= SNAPSHOT_RUN
+                }
+                (None, Some(_)) => true,
+                _ => false,
+            };
+            if ends_run {
+                apply_snapshot_run(&tx, &ctx, &run, covers, &mut batch)?;
+                run.clear();
             }
-            if device != self.device_id {
-                let run = &ops[start..end];
-                let before = cursor(&tx, &device)?;
-                // Let the run through whatever the cursor says: the snapshot is in clock order.
-                tx.execute(
-                    "DELETE FROM sync_cursors WHERE device_id = ?1",
-                    params![device],
-                )?;
-                apply_ops(&tx, &ctx, &device, run, 0, covers, &mut batch)?;
-                set_cursor(&tx, &device, before)?;
+            match next {
+                Some(op) => run.push(op),
+                None => break,
             }
-            start = end;
         }
         let outcome = finish_batch(&tx, &ctx, batch)?;
         for sql in &rebuild {
@@ -542,4 +564,28 @@ impl crate::Catalog {
             |r| r.get(0),
         )?)
     }
+}
+
+/// One run of one device's operations of a snapshot (this PC's own are already here).
+fn apply_snapshot_run(
+    tx: &rusqlite::Transaction,
+    ctx: &ApplyContext,
+    run: &[Operation],
+    covers: &VersionVector,
+    batch: &mut Batch,
+) -> Result<()> {
+    let Some(device) = run.first().map(|op| op.device_id.as_str()) else {
+        return Ok(());
+    };
+    if device == ctx.device_id {
+        return Ok(());
+    }
+    let before = cursor(tx, device)?;
+    // Let the run through whatever the cursor says: the snapshot is in clock order.
+    tx.execute(
+        "DELETE FROM sync_cursors WHERE device_id = ?1",
+        params![device],
+    )?;
+    apply_ops(tx, ctx, device, run, 0, covers, batch)?;
+    set_cursor(tx, device, before)
 }

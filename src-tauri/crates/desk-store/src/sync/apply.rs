@@ -24,7 +24,7 @@ use super::deletion::{is_deleted, resurrect, settle_deletion};
 use super::index_numbers::settle_duplicates;
 use super::kept_aside::{self, Retry};
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
-use super::signoffs::void_stale_signoffs;
+use super::signoffs::{void_stale_signoffs, Touched};
 use super::ApplyOutcome;
 use crate::catalog::{bundles, registry, review};
 use crate::db::meta::{meta_get, meta_set};
@@ -41,12 +41,11 @@ use desk_core::signoff::Signoff;
 use rusqlite::{params, Transaction};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 /// What a batch of segments has applied so far, and what it still has to write when it ends.
 pub(crate) struct Batch {
     pub(crate) cache: ItemCache,
-    pub(crate) touched_items: BTreeSet<String>,
+    pub(crate) touched_items: Touched,
     pub(crate) max_clock: Hlc,
     pub(crate) outcome: ApplyOutcome,
     /// A department arrived: operations kept aside for naming an unknown one are tried again.
@@ -57,7 +56,7 @@ impl Default for Batch {
     fn default() -> Self {
         Batch {
             cache: ItemCache::default(),
-            touched_items: BTreeSet::new(),
+            touched_items: Touched::default(),
             max_clock: Hlc::ZERO,
             outcome: ApplyOutcome::default(),
             departments_arrived: false,
@@ -150,8 +149,8 @@ fn apply_admitted(
     batch: &mut Batch,
 ) -> Result<()> {
     apply_effect(tx, ctx, op, &mut batch.cache, &mut batch.outcome)?;
-    if op.entity == EntityKind::Item && !batch.touched_items.contains(&op.entity_id) {
-        batch.touched_items.insert(op.entity_id.clone());
+    if op.entity == EntityKind::Item {
+        batch.touched_items.touch(&op.entity_id);
     }
     if op.entity == EntityKind::Department && op.kind == OpKind::Create {
         batch.departments_arrived = true;

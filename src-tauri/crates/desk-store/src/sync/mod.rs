@@ -65,3 +65,7 @@ pub struct RemoteSegment {
 /// transaction per segment rewrote the same index pages again and again; one for everything
 /// would let the write-ahead log grow with the catalog.
 pub const BATCH_OPS: u32 = 50_000;
+
+/// At most this many operations of a snapshot are held at once while it is applied (a run of
+/// one device's operations is cut there), so a new PC's memory does not grow with the catalog.
+pub const SNAPSHOT_RUN: usize = 1_000;

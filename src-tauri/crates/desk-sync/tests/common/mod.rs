@@ -336,6 +336,13 @@ impl SyncFolder for View {
         result
     }
 
+    fn open(&self, path: &str, limit: u64) -> io::Result<Box<dyn io::Read>> {
+        self.reachable()?;
+        let result = self.read_now(path, limit);
+        self.after(Access::Read, path);
+        result.map(|bytes| Box::new(io::Cursor::new(bytes)) as Box<dyn io::Read>)
+    }
+
     fn create_new(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         self.writable()?;
         desk_sync::folder::parts(path)?;
