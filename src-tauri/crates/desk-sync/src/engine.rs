@@ -763,9 +763,28 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
         );
         let last = last.min(next + fit.max(1) as u64 - 1);
         let device = round.catalog.device_id().to_string();
-        // What the segment builds on: everything this PC has applied.
-        let mut vv = round.catalog.sync_cursors()?;
-        vv.insert(device.clone(), last);
+        // What the segment builds on: everything this PC has applied. An attempt that may have
+        // reached the folder (its file is there but did not read back) is tried again with the
+        // same cut and version vector: other PCs may have read that file, and a copy claiming
+        // more could make PCs wait on each other in a circle.
+        let attempt_key = format!("attempt:{next}");
+        let earlier: Option<(u64, VersionVector)> = round
+            .catalog
+            .sync_value(&attempt_key)?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .filter(|(l, _): &(u64, VersionVector)| *l >= next && *l <= to);
+        let (last, vv) = match earlier {
+            Some(attempt) => attempt,
+            None => {
+                let mut vv = round.catalog.sync_cursors()?;
+                vv.insert(device.clone(), last);
+                round.catalog.set_sync_value(
+                    &attempt_key,
+                    &serde_json::to_string(&(last, &vv)).unwrap_or_default(),
+                )?;
+                (last, vv)
+            }
+        };
         let mut written = write_segment(round, next, last, &vv, 0)?;
         if let Written::Unreadable(detail) = &written {
             // It may be a read torn for now: wait a while; a file that stays so for good is
@@ -790,6 +809,12 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
                 .unwrap_or_default();
             written = write_segment(round, next, last, &vv, newest_generation(&names) + 1)?;
             round.catalog.set_sync_value(&key, "")?;
+        }
+        if matches!(
+            written,
+            Written::Yes(_) | Written::Earlier(_) | Written::NameTaken
+        ) {
+            round.catalog.set_sync_value(&attempt_key, "")?;
         }
         match written {
             Written::Unreadable(_) => return Ok(()),
@@ -1454,10 +1479,14 @@ fn next_segment(
             detail,
         }))
     };
-    // Every copy, newest first: the first that reads whole and fits its place is taken.
+    // Every copy, newest first. Copies of one segment hold the same operations, but a copy
+    // written again after a failed first attempt may name more in its version vector than the
+    // first did, while other PCs built on the first: of the copies that read whole and fit their
+    // place, the newest whose version vector is met here is taken, so copies never wait on
+    // each other in a circle.
     let mut missing = 0;
     let mut damage: Option<String> = None;
-    let mut found = None;
+    let mut whole: Vec<Segment> = Vec::new();
     for candidate in names {
         let bytes = match reader.folder.read(
             &reader.path(&format!("ops/{device}/{candidate}")),
@@ -1483,8 +1512,8 @@ fn next_segment(
                     && header.catalog_id == reader.catalog_id
                     && header.first_seq == first
                 {
-                    found = Some(segment);
-                    break;
+                    whole.push(segment);
+                    continue;
                 }
                 damage.get_or_insert_with(|| {
                     "the segment's header does not match its place in the folder".into()
@@ -1503,19 +1532,19 @@ fn next_segment(
             }
         }
     }
-    let segment = match (found, damage) {
-        (Some(segment), _) => segment,
-        (None, Some(detail)) => {
-            reader.damaged(device, &format!("ops/{device}/{name}"));
-            return wait(WaitReason::Damaged, detail);
-        }
-        (None, None) if missing > 0 => {
-            return wait(WaitReason::Gap, "listed but not readable yet".into())
-        }
-        (None, None) => return Ok(Next::Nothing),
-    };
-    let header: &SegmentHeader = &segment.header;
-    if header.last_seq < next {
+    if whole.is_empty() {
+        return match damage {
+            Some(detail) => {
+                reader.damaged(device, &format!("ops/{device}/{name}"));
+                wait(WaitReason::Damaged, detail)
+            }
+            None if missing > 0 => wait(WaitReason::Gap, "listed but not readable yet".into()),
+            None => Ok(Next::Nothing),
+        };
+    }
+    // Copies that reach past what is applied; an older cut alone leads nowhere.
+    whole.retain(|s| s.header.last_seq >= next);
+    if whole.is_empty() {
         // An older cut of operations already applied; the next ones are not here yet.
         return Ok(match files.range(next + 1..).next() {
             Some(_) => Next::Waiting(WaitingSegment {
@@ -1527,14 +1556,23 @@ fn next_segment(
             None => Next::Nothing,
         });
     }
-    let mut need = header.version_vector.clone();
-    need.remove(device);
-    if let Some((missing, seq)) = merge::vv_missing(&need, known) {
-        return wait(
-            WaitReason::Causal,
-            format!("it builds on operation {seq} of {missing}, not applied here yet"),
-        );
-    }
+    let unmet = |segment: &Segment| -> Option<(String, u64)> {
+        let mut need = segment.header.version_vector.clone();
+        need.remove(device);
+        merge::vv_missing(&need, known).map(|(device, seq)| (device.to_string(), seq))
+    };
+    let chosen = match whole.iter().position(|s| unmet(s).is_none()) {
+        Some(at) => at,
+        None => {
+            let (missing, seq) = unmet(&whole[0]).unwrap_or_default();
+            return wait(
+                WaitReason::Causal,
+                format!("it builds on operation {seq} of {missing}, not applied here yet"),
+            );
+        }
+    };
+    let segment = whole.swap_remove(chosen);
+    let header: &SegmentHeader = &segment.header;
     let limit = reader.now + reader.options.future_limit_ms;
     if header.clock_max.wall_ms > limit || segment.ops.iter().any(|o| o.clock.wall_ms > limit) {
         let ahead = (header.clock_max.wall_ms - reader.now) / 60_000;
