@@ -200,8 +200,19 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
         let entry = candidates.entry(file).or_insert(reported);
         entry.since_ms = entry.since_ms.min(reported.since_ms);
     }
+    // Ids this PC had before it was found cloned or restored: their segments are its own, and
+    // it writes them again at once.
+    let previous: BTreeSet<String> = round
+        .catalog
+        .sync_value("previous_device_ids")?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
     for (file, reported) in candidates {
-        if round.now - reported.since_ms < round.options.relay_after_ms {
+        let own_before = file
+            .split('/')
+            .nth(1)
+            .is_some_and(|device| previous.contains(device));
+        if !own_before && round.now - reported.since_ms < round.options.relay_after_ms {
             continue;
         }
         if file.starts_with("blobs/") {

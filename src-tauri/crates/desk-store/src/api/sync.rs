@@ -348,6 +348,13 @@ impl crate::Catalog {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let moved = rekey_device(&tx, &old, &new, published)?;
         meta_set(&tx, "sync:published_seq", "0")?;
+        // What went out under the old id is now a segment of another device, as if applied from
+        // it: its cut is kept, so that it can be published again should its copy be damaged.
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_segments (device_id, first_seq, last_seq, version_vector)
+             SELECT ?1, first_seq, last_seq, version_vector FROM sync_published WHERE last_seq <= ?2",
+            rusqlite::params![old, published as i64],
+        )?;
         tx.execute("DELETE FROM sync_published", [])?;
         let previous: Vec<String> = meta_get(&tx, "sync:previous_device_ids")?
             .and_then(|s| serde_json::from_str(&s).ok())

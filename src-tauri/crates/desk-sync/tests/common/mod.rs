@@ -421,8 +421,10 @@ pub fn options(now_ms: i64) -> SyncOptions {
         now_ms: Some(now_ms),
         folder_label: "sim".into(),
         app_version: "test".into(),
-        // A damaged own file is written again after a few simulated seconds, not minutes.
+        // A damaged own file is written again after a few simulated seconds, not minutes, and a
+        // PC holding another's damaged segment relays it after twenty.
         own_unreadable_after_ms: 5_000,
+        relay_after_ms: 20_000,
         ..SyncOptions::default()
     }
 }
