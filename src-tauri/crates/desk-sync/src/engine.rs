@@ -549,11 +549,7 @@ fn rewrite_format(round: &mut Round) -> Result<(), SyncError> {
 
 fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
-    let previous: Vec<String> = round
-        .catalog
-        .sync_value("previous_device_ids")?
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
+    let previous = previous_ids(round.catalog)?;
     let card = DeviceFile {
         device_id: device.clone(),
         catalog_id: round.catalog_id.clone(),
@@ -752,6 +748,20 @@ fn change_device(round: &mut Round, reason: String) -> Result<(), SyncError> {
 }
 
 /// Writes own operations `from..=to` as new segments and moves them out of the outbox.
+/// The own segment being published: its first sequence, cut and version vector (see
+/// `write_segments`).
+const ATTEMPT_KEY: &str = "publish_attempt";
+/// An own segment found unreadable where it should go, and since when.
+const UNREADABLE_KEY: &str = "own_unreadable";
+
+/// The ids this PC had before it was found cloned or restored.
+pub(crate) fn previous_ids(catalog: &Catalog) -> Result<Vec<String>, SyncError> {
+    Ok(catalog
+        .sync_value("previous_device_ids")?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
 fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError> {
     let mut next = from;
     while next <= to {
@@ -767,20 +777,20 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
         // reached the folder (its file is there but did not read back) is tried again with the
         // same cut and version vector: other PCs may have read that file, and a copy claiming
         // more could make PCs wait on each other in a circle.
-        let attempt_key = format!("attempt:{next}");
-        let earlier: Option<(u64, VersionVector)> = round
+        // One attempt is in flight at a time (segments go out in order): one key holds it.
+        let earlier: Option<(u64, u64, VersionVector)> = round
             .catalog
-            .sync_value(&attempt_key)?
+            .sync_value(ATTEMPT_KEY)?
             .and_then(|s| serde_json::from_str(&s).ok())
-            .filter(|(l, _): &(u64, VersionVector)| *l >= next && *l <= to);
+            .filter(|(f, l, _): &(u64, u64, VersionVector)| *f == next && *l >= next && *l <= to);
         let (last, vv) = match earlier {
-            Some(attempt) => attempt,
+            Some((_, last, vv)) => (last, vv),
             None => {
                 let mut vv = round.catalog.sync_cursors()?;
                 vv.insert(device.clone(), last);
                 round.catalog.set_sync_value(
-                    &attempt_key,
-                    &serde_json::to_string(&(last, &vv)).unwrap_or_default(),
+                    ATTEMPT_KEY,
+                    &serde_json::to_string(&(next, last, &vv)).unwrap_or_default(),
                 )?;
                 (last, vv)
             }
@@ -789,11 +799,18 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
         if let Written::Unreadable(detail) = &written {
             // It may be a read torn for now: wait a while; a file that stays so for good is
             // damaged, and the segment is written under its next name.
-            let key = format!("own_unreadable:{next}");
-            let since: i64 = match round.catalog.sync_value(&key)?.and_then(|s| s.parse().ok()) {
-                Some(since) => since,
+            let since: i64 = match round
+                .catalog
+                .sync_value(UNREADABLE_KEY)?
+                .and_then(|s| serde_json::from_str::<(u64, i64)>(&s).ok())
+                .filter(|(first, _)| *first == next)
+            {
+                Some((_, since)) => since,
                 None => {
-                    round.catalog.set_sync_value(&key, &round.now.to_string())?;
+                    round.catalog.set_sync_value(
+                        UNREADABLE_KEY,
+                        &serde_json::to_string(&(next, round.now)).unwrap_or_default(),
+                    )?;
                     round.now
                 }
             };
@@ -808,13 +825,13 @@ fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<(), SyncError
                 .remove(&next)
                 .unwrap_or_default();
             written = write_segment(round, next, last, &vv, newest_generation(&names) + 1)?;
-            round.catalog.set_sync_value(&key, "")?;
+            round.catalog.set_sync_value(UNREADABLE_KEY, "")?;
         }
         if matches!(
             written,
             Written::Yes(_) | Written::Earlier(_) | Written::NameTaken
         ) {
-            round.catalog.set_sync_value(&attempt_key, "")?;
+            round.catalog.set_sync_value(ATTEMPT_KEY, "")?;
         }
         match written {
             Written::Unreadable(_) => return Ok(()),
@@ -1635,12 +1652,7 @@ fn compact(round: &mut Round) -> Result<(), SyncError> {
         }
         waiting.insert(device);
     }
-    let own_previous: Vec<String> = round
-        .catalog
-        .sync_value("previous_device_ids")?
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
-    retired.extend(own_previous);
+    retired.extend(previous_ids(round.catalog)?);
     let mut acked = u64::MAX;
     let mut devices = 0;
     for device in waiting {

@@ -202,11 +202,9 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
     }
     // Ids this PC had before it was found cloned or restored: their segments are its own, and
     // it writes them again at once.
-    let previous: BTreeSet<String> = round
-        .catalog
-        .sync_value("previous_device_ids")?
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
+    let previous: BTreeSet<String> = crate::engine::previous_ids(round.catalog)?
+        .into_iter()
+        .collect();
     for (file, reported) in candidates {
         let own_before = file
             .split('/')
