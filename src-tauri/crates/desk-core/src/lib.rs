@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod fields;
 pub mod hlc;
+pub mod identity;
 pub mod index_rule;
 pub mod ipc;
 pub mod merge;

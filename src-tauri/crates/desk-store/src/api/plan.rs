@@ -3,7 +3,7 @@
 //! second import of the same plan recognises what is already there.
 
 use crate::catalog::registry::{self, guess_department_kind, save_department_in};
-use crate::catalog::save::{save_item_in, Attachments};
+use crate::catalog::save::create_item_as;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::model::{Department, Item};
@@ -163,8 +163,8 @@ impl Catalog {
                     item.lead_department_id = Some(id);
                 }
                 item.co_department_ids = matched.into_iter().map(|(_, id)| id).collect();
-                let saved =
-                    save_item_in(tx, recorder, settings, calendar, item, Attachments::Keep)?;
+                let id = desk_core::identity::plan_task_item_id(&task.key);
+                let saved = create_item_as(tx, recorder, settings, calendar, item, id)?;
                 report.item_ids.push(saved.id);
                 report.items_created += 1;
             }

@@ -51,7 +51,7 @@ impl Catalog {
         person.roles.dedup();
         self.change(|tx, recorder, _, _| {
             let old = if person.id.is_empty() {
-                person.id = crate::clock::uuid_v7().to_string();
+                person.id = registry::new_person_id(tx, &person)?;
                 None
             } else {
                 Some(

@@ -137,6 +137,13 @@ pub fn person(conn: &Connection, id: &str) -> Result<Option<Person>> {
     .transpose()
 }
 
+/// Whether a person with this id exists (a primary-key lookup).
+pub fn person_exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)")?
+        .query_row(params![id], |r| r.get(0))?)
+}
+
 pub fn write_person(conn: &Connection, p: &Person) -> Result<()> {
     let roles = serde_json::to_string(&p.roles).unwrap_or_else(|_| "[]".into());
     conn.execute(
@@ -226,7 +233,7 @@ pub(crate) fn save_department_in(
         return Err(StoreError::Refused(problems));
     }
     let old = if department.id.is_empty() {
-        department.id = crate::clock::uuid_v7().to_string();
+        department.id = new_department_id(tx, &department.name)?;
         None
     } else {
         Some(
@@ -252,6 +259,28 @@ pub(crate) fn save_department_in(
         &department,
     )?;
     Ok(department)
+}
+
+/// A new department's id: the one its name gives (so the same department created on two PCs
+/// before they sync is one), unless a department renamed since holds that id here.
+fn new_department_id(conn: &Connection, name: &str) -> Result<String> {
+    let id = desk_core::identity::department_id(name);
+    Ok(if department_exists(conn, &id)? {
+        crate::clock::uuid_v7().to_string()
+    } else {
+        id
+    })
+}
+
+/// A new person's id: the one name and department give, unless someone holds it here already
+/// (a second person of the same name in the same department).
+pub(crate) fn new_person_id(conn: &Connection, person: &Person) -> Result<String> {
+    let id = desk_core::identity::person_id(&person.name, person.department_id.as_deref());
+    Ok(if person_exists(conn, &id)? {
+        crate::clock::uuid_v7().to_string()
+    } else {
+        id
+    })
 }
 
 /// A department's kind guessed from its name (局属单位 end in 中心, 学校, 单位 …).

@@ -85,6 +85,7 @@ pub(crate) enum Attachments {
     Replace,
 }
 
+/// Saves an item: a new one when its id is empty (it gets a random id), else the stored one.
 pub(crate) fn save_item_in(
     tx: &Transaction,
     recorder: &mut Recorder,
@@ -93,9 +94,57 @@ pub(crate) fn save_item_in(
     mut item: Item,
     attachments: Attachments,
 ) -> Result<Item> {
-    tidy(&mut item);
-    let old = if item.id.is_empty() {
+    let is_new = item.id.is_empty();
+    if is_new {
         item.id = crate::clock::uuid_v7().to_string();
+    }
+    save(tx, recorder, settings, calendar, item, attachments, is_new)
+}
+
+/// Creates an item under the id `id` names for it (a plan task's, see `desk_core::identity`),
+/// or under a random one when this catalog holds or deleted an item of that id.
+pub(crate) fn create_item_as(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    settings: &CatalogSettings,
+    calendar: &WorkCalendar,
+    mut item: Item,
+    id: String,
+) -> Result<Item> {
+    let taken: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)
+                 OR EXISTS (SELECT 1 FROM sync_tombstones WHERE item_id = ?1)
+                 OR EXISTS (SELECT 1 FROM ops WHERE entity = 'item' AND entity_id = ?1)",
+        )?
+        .query_row(params![id], |r| r.get(0))?;
+    item.id = if taken {
+        crate::clock::uuid_v7().to_string()
+    } else {
+        id
+    };
+    save(
+        tx,
+        recorder,
+        settings,
+        calendar,
+        item,
+        Attachments::Keep,
+        true,
+    )
+}
+
+fn save(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    settings: &CatalogSettings,
+    calendar: &WorkCalendar,
+    mut item: Item,
+    attachments: Attachments,
+    is_new: bool,
+) -> Result<Item> {
+    tidy(&mut item);
+    let old = if is_new {
         None
     } else {
         Some(items::load(tx, &item.id)?)

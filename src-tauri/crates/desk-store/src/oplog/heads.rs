@@ -104,6 +104,8 @@ pub(crate) fn insert_heads(
     Ok(())
 }
 
+/// The entity's first creation: the earliest by clock, then by id, so that every PC names the
+/// same one when the entity was created on two (see `desk_core::identity`).
 pub(crate) fn create_op_id(
     conn: &Connection,
     entity: EntityKind,
@@ -111,10 +113,39 @@ pub(crate) fn create_op_id(
 ) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id FROM ops WHERE entity = ?1 AND entity_id = ?2 AND kind = 'create' ORDER BY clock LIMIT 1",
+            "SELECT id FROM ops WHERE entity = ?1 AND entity_id = ?2 AND kind = 'create' ORDER BY clock, id LIMIT 1",
         )?
         .query_row(params![entity.key(), entity_id], |r| r.get(0))
         .optional()?)
+}
+
+/// Whether any operation on this field (any element of a set) has been applied.
+pub(crate) fn field_has_heads(
+    conn: &Connection,
+    entity: EntityKind,
+    entity_id: &str,
+    field: &str,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_heads WHERE entity = ?1 AND entity_id = ?2 AND field = ?3)",
+        )?
+        .query_row(params![entity.key(), entity_id, field], |r| r.get(0))?)
+}
+
+/// Whether this set element has been added or removed by an operation applied.
+pub(crate) fn element_has_heads(
+    conn: &Connection,
+    entity: EntityKind,
+    entity_id: &str,
+    field: &str,
+    element: &str,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_heads WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND element = ?4)",
+        )?
+        .query_row(params![entity.key(), entity_id, field, element], |r| r.get(0))?)
 }
 
 /// What a local operation overwrites: a register's winner (or its entity's create when the

@@ -12,6 +12,8 @@
 //! - a department or person by id (`registry::department`, `registry::person`,
 //!   `registry::department_exists`: primary key): O(log n) — the list of all departments was
 //!   read here once, which made n creations cost n²;
+//! - a creation of an entity that exists (created on two PCs, `creations`): its first creation
+//!   by the `ops_entity` index, then one `sync_heads` lookup per field: O(log n + fields);
 //! - a template, sign-off or tombstone by id (primary keys): O(log n);
 //! - a delete's settling reads the item's operations (`ops_entity` index): O(log n + ops on it);
 //! - kept-aside rows are retried at the end of a batch only when a department arrived, by the
@@ -20,6 +22,7 @@
 
 use super::admit;
 use super::context::{decode_value, time_text, ApplyContext, ItemCache, ITEM_CACHE_CAP};
+use super::creations;
 use super::deletion::{is_deleted, resurrect, settle_deletion};
 use super::index_numbers::settle_duplicates;
 use super::kept_aside::{self, Retry};
@@ -316,11 +319,23 @@ pub(crate) fn apply_effect(
 ) -> Result<()> {
     match (op.entity, op.kind) {
         (EntityKind::Item, OpKind::Create) => {
-            if cache.get(tx, &op.entity_id)?.is_some() || is_deleted(tx, &op.entity_id)? {
+            if is_deleted(tx, &op.entity_id)? {
                 return Ok(());
             }
             let mut item: Item = decode_value("item", &op.new_value)?;
             item.id = op.entity_id.clone();
+            if let Some(current) = cache.get(tx, &op.entity_id)? {
+                // Created on another PC too (a plan task imported on both).
+                if creations::is_first_creation(tx, op)?
+                    && creations::take_first_creation(tx, current, &item)?
+                {
+                    for attachment in &current.item.attachments {
+                        outcome.attachments.insert(attachment.sha256.clone());
+                    }
+                    cache.touch(&op.entity_id, op.clock);
+                }
+                return Ok(());
+            }
             for attachment in &item.attachments {
                 outcome.attachments.insert(attachment.sha256.clone());
             }
@@ -361,7 +376,9 @@ pub(crate) fn apply_effect(
                 EntityKind::Department => registry::department(tx, &op.entity_id)?.is_some(),
                 _ => registry::person(tx, &op.entity_id)?.is_some(),
             };
-            if !exists {
+            // Created on another PC too (the same name): the first creation stands where no
+            // edit has spoken, whichever arrived first.
+            if !exists || creations::is_first_creation(tx, op)? {
                 write_registry(tx, op.entity, &with_heads(tx, op)?)?;
             }
         }

@@ -20,6 +20,7 @@ pub(crate) mod apply;
 pub(crate) mod bulk;
 pub(crate) mod conflicts;
 pub(crate) mod context;
+pub(crate) mod creations;
 pub(crate) mod deletion;
 pub(crate) mod devices;
 pub(crate) mod index_numbers;
