@@ -10,6 +10,8 @@ macro_rules! app_commands {
     ($then:ident) => {
         $then! {
             app::app_info,
+            app::keep_sample,
+            app::discard_sample,
             items::list_items,
             items::get_item,
             items::save_item,

@@ -268,7 +268,12 @@ created_catalog: boolean,
 /**
  * This PC joined a catalog already in the folder.
  */
-joined_catalog: boolean, ops_published: number, segments_published: number, blobs_published: number, blobs_fetched: number, 
+joined_catalog: boolean, 
+/**
+ * The untouched sample catalog this PC held was removed, not sent, when it joined or
+ * started the shared folder's catalog.
+ */
+sample_removed: boolean, ops_published: number, segments_published: number, blobs_published: number, blobs_fetched: number, 
 /**
  * Operations applied, per device they came from.
  */
@@ -488,6 +493,8 @@ export type ErrorPayload = { code: string, message: string,
  */
 problems: Array<FieldProblem>, };
 
+export type SampleState = { "state": "none" } | { "state": "untouched" } | { "state": "edited", changes: bigint, };
+
 export type AppInfo = { version: string, data_dir: string, database_path: string, log_dir: string, device_id: string, 
 /**
  * The person working on this PC, once chosen.
@@ -497,7 +504,15 @@ current_person: Person | null, item_count: number,
  * Leftover database files (a `-wal`, `-shm`) that did not belong to the database and were
  * set aside unreplayed, still in the data folder: someone should look at them.
  */
-set_aside_files: Array<string>, };
+set_aside_files: Array<string>, 
+/**
+ * Whether this catalog is (or began as) the sample catalog, and whether it was edited.
+ */
+sample: SampleState, 
+/**
+ * Whether this catalog has synced with a shared folder (created or joined one there).
+ */
+synced: boolean, };
 
 export type PlanParse = { tasks: Array<PlanTask>, warnings: Array<PlanWarning>, };
 

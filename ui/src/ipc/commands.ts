@@ -42,6 +42,8 @@ import type {
  * name (an empty list when it sends none), and what the command answers. */
 export interface Commands {
   app_info: { args: []; result: AppInfo };
+  keep_sample: { args: []; result: AppInfo };
+  discard_sample: { args: []; result: AppInfo };
   list_items: { args: [{ query: ItemQuery }]; result: ItemPage };
   get_item: { args: [{ id: string }]; result: Item };
   save_item: { args: [{ item: Item }]; result: Item };
@@ -100,6 +102,8 @@ export interface Commands {
 
 export const COMMAND_NAMES = [
   'app_info',
+  'keep_sample',
+  'discard_sample',
   'list_items',
   'get_item',
   'save_item',

@@ -23,6 +23,7 @@ mod plan;
 mod release;
 mod report;
 mod review;
+mod sample;
 mod settings;
 mod sync;
 mod templates;
@@ -84,6 +85,9 @@ enum Command {
         #[arg(long, value_name = "PERSON")]
         set: Option<String>,
     },
+    /// The sample catalog: keep it as this PC's catalog, or remove it (before joining a share).
+    #[command(subcommand)]
+    Sample(sample::SampleCommand),
     /// Per department: items in each status, overdue, due this week.
     Progress,
     /// The catalog-wide audit log: who changed what, when, on which PC.
@@ -206,6 +210,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Sync(args) => sync::run_sync(cli, args),
         Command::Conflicts(command) => sync::run_conflicts(cli, command),
         Command::Whoami { set } => people::whoami(cli, set.as_deref()),
+        Command::Sample(command) => sample::run(cli, command),
         Command::Progress => report::progress(cli),
         Command::Log(args) => report::log(cli, args),
         Command::Settings(command) => settings::run(cli, command),

@@ -9,6 +9,7 @@ use crate::text::{
 use crate::{fail, open, print_json, today, Cli, Failure, Outcome};
 use clap::Args;
 use desk_core::fields::{parse_date, status_label_zh};
+use desk_core::ipc::SampleState;
 use desk_core::model::Status;
 use desk_core::query::AuditQuery;
 use std::path::{Path, PathBuf};
@@ -245,6 +246,15 @@ pub(crate) fn info(cli: &Cli) -> Outcome {
     outln!("database:    {}", info.database_path);
     outln!("device:      {}", info.device_id);
     outln!("items:       {}", info.item_count);
+    match info.sample {
+        SampleState::None => {}
+        SampleState::Untouched => outln!(
+            "sample:      the sample catalog, untouched (removed when this PC joins a shared folder)"
+        ),
+        SampleState::Edited { changes } => outln!(
+            "sample:      the sample catalog with {changes} changes (desk sample keep | desk sample remove before joining a shared folder)"
+        ),
+    }
     for file in &info.set_aside_files {
         outln!("set aside:   {file} (did not belong to the database; never replayed)");
     }

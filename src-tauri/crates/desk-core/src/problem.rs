@@ -97,6 +97,10 @@ codes! {
     ConflictKeyInvalid = "conflict_key_invalid",
     /// The catalog already syncs with another shared folder's catalog.
     CatalogAlreadyJoined = "catalog_already_joined",
+    /// Keeping or removing the sample asked of a catalog that is not the sample.
+    NotSample = "not_sample",
+    /// The sample asked for in a catalog that holds something or syncs already.
+    SampleNeedsEmptyCatalog = "sample_needs_empty_catalog",
     /// Only a broken sync peer asks a PC to apply its own segments.
     OwnSegments = "own_segments",
 }

@@ -17,6 +17,9 @@ pub struct SyncReport {
     pub created_catalog: bool,
     /// This PC joined a catalog already in the folder.
     pub joined_catalog: bool,
+    /// The untouched sample catalog this PC held was removed, not sent, when it joined or
+    /// started the shared folder's catalog.
+    pub sample_removed: bool,
     pub ops_published: u32,
     pub segments_published: u32,
     pub blobs_published: u32,

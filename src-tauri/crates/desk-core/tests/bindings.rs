@@ -64,6 +64,7 @@ fn generate() -> String {
     declare::<settings::CatalogSettings>(&cfg, &mut out);
     declare::<validate::FieldProblem>(&cfg, &mut out);
     declare::<error::ErrorPayload>(&cfg, &mut out);
+    declare::<ipc::SampleState>(&cfg, &mut out);
     declare::<ipc::AppInfo>(&cfg, &mut out);
     declare::<plan::PlanParse>(&cfg, &mut out);
     declare::<plan::PlanTask>(&cfg, &mut out);

@@ -211,6 +211,8 @@ impl Catalog {
                 .iter()
                 .map(|path| path.display().to_string())
                 .collect(),
+            sample: self.sample_state()?,
+            synced: self.sync_value("folder_catalog")?.is_some(),
         })
     }
 
@@ -237,6 +239,6 @@ impl Catalog {
 
 /// A transaction that takes the write lock at once: when the app and `desk` write the same
 /// catalog, the second waits (busy timeout) instead of failing half-way through its reads.
-fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
+pub(crate) fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
 }

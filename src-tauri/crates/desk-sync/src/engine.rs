@@ -23,6 +23,7 @@ use crate::format::{
     MAX_CARD_BYTES, MAX_FORMAT_BYTES, MAX_SEGMENT_BYTES, MAX_SNAPSHOT_BYTES,
 };
 use desk_core::hlc::Hlc;
+use desk_core::ipc::SampleState;
 use desk_core::merge::{self, VersionVector};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::sync::{
@@ -437,6 +438,9 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
                     Err(e) => return Err(round.io(e)),
                 }
             }
+            if found.len() <= 1 {
+                leave_sample_behind(round)?;
+            }
             match found.len() {
                 0 => {
                     write_format(round)?;
@@ -457,6 +461,20 @@ fn check_folder(round: &mut Round) -> Result<bool, SyncError> {
         }
         Err(e) if refusal(&e).is_some() => Err(SyncError::FormatUnreadable(e.to_string())),
         Err(e) => Err(round.io(e)),
+    }
+}
+
+/// The sample catalog is never the office's: before this PC first joins or starts the folder's
+/// catalog, an untouched sample is removed, and an edited one waits for the person's word.
+fn leave_sample_behind(round: &mut Round) -> Result<(), SyncError> {
+    match round.catalog.sample_state()? {
+        SampleState::None => Ok(()),
+        SampleState::Untouched => {
+            round.catalog.discard_sample()?;
+            round.report.sample_removed = true;
+            Ok(())
+        }
+        SampleState::Edited { changes } => Err(SyncError::SampleEdited { changes }),
     }
 }
 

@@ -29,6 +29,8 @@ pub enum SyncError {
     CatalogAmbiguous(String),
     #[error("no shared folder is chosen yet: choose one in the settings")]
     NoFolder,
+    #[error("this PC holds the sample catalog with {changes} changes of yours: keep it to send it to the shared folder with them, or remove it to join with nothing of the sample (desk sample keep | desk sample remove)")]
+    SampleEdited { changes: u64 },
     #[error("this PC's segment {first} in the shared folder does not read whole ({detail}): the other PCs' changes were taken in; it is read again next round, and written again under a new name if it stays so")]
     OwnSegmentUnreadable { first: u64, detail: String },
     #[error(transparent)]
@@ -47,6 +49,7 @@ impl SyncError {
             SyncError::CatalogMismatch { .. } => "sync_catalog_mismatch",
             SyncError::CatalogAmbiguous(_) => "sync_catalog_ambiguous",
             SyncError::NoFolder => "sync_no_folder",
+            SyncError::SampleEdited { .. } => "sync_sample_edited",
             SyncError::OwnSegmentUnreadable { .. } => "sync_own_segment_unreadable",
             SyncError::Store(e) => e.code(),
         }
