@@ -172,7 +172,11 @@ fn round(catalog: &mut Catalog, host: &dyn SyncHost) -> Result<SyncReport, Error
         match &result {
             Ok(report) => {
                 let applied: u32 = report.applied.iter().map(|a| a.ops).sum();
-                if applied > 0 || !report.device_changes.is_empty() || report.joined_catalog {
+                if applied > 0
+                    || !report.device_changes.is_empty()
+                    || report.joined_catalog
+                    || report.sample_removed
+                {
                     host.applied(applied);
                 }
             }

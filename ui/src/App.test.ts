@@ -8,6 +8,7 @@ const listItems = vi.fn();
 const listPeople = vi.fn();
 const savePerson = vi.fn();
 const setCurrentPerson = vi.fn();
+const discardSample = vi.fn();
 vi.mock('./ipc/api', () => ({
   appInfo: () => appInfo(),
   listDepartments: async () => [{ id: 'd-gfc', name: '规法处', code: 'GFC', kind: 'department' }],
@@ -18,6 +19,7 @@ vi.mock('./ipc/api', () => ({
   listPeople: () => listPeople(),
   savePerson: (p: Person) => savePerson(p),
   setCurrentPerson: (id: string) => setCurrentPerson(id),
+  discardSample: () => discardSample(),
   departmentProgress: async () => [],
   auditLog: async () => ({ entries: [], total: 0, offset: 0 }),
   listTemplates: async () => [],
@@ -58,6 +60,8 @@ const info: AppInfo = {
   current_person: null,
   item_count: 0,
   set_aside_files: [],
+  sample: { state: 'none' },
+  synced: false,
 };
 const settings: CatalogSettings = {
   channels: ['政府网站'],
@@ -96,6 +100,8 @@ beforeEach(() => {
   session.loaded = false;
   session.chooserOpen = false;
   session.chooserPutOff = false;
+  session.startAnswered = false;
+  discardSample.mockReset();
   catalogState.filters = defaultFilters();
   route.screen = 'catalog';
 });
@@ -193,6 +199,40 @@ describe('App', () => {
     expect(savePerson).not.toHaveBeenCalled();
     expect(setCurrentPerson).toHaveBeenCalledWith('p2');
     expect(getByTestId('current-person').textContent).toContain('李强');
+  });
+
+  it('asks first how to start on a PC with the untouched sample: join, start empty, or try it', async () => {
+    const sample: AppInfo = { ...info, item_count: 17, sample: { state: 'untouched' } };
+    appInfo.mockResolvedValue(sample);
+    discardSample.mockResolvedValue({ ...info, sample: { state: 'none' } });
+    const { findByTestId, getByTestId, queryByTestId } = render(App);
+    const panel = await findByTestId('start-panel');
+    expect(panel.textContent).toContain('17 项任务');
+    expect(panel.textContent).toContain('示例目录不会带过去');
+    expect(queryByTestId('welcome-dialog')).toBeNull();
+
+    // Starting empty removes the sample; then "who are you" follows.
+    await fireEvent.click(getByTestId('start-empty'));
+    await waitFor(() => expect(queryByTestId('start-panel')).toBeNull());
+    expect(discardSample).toHaveBeenCalledTimes(1);
+    await findByTestId('welcome-dialog');
+  });
+
+  it('does not ask how to start once the PC synced, and "try the sample" keeps it', async () => {
+    appInfo.mockResolvedValue({ ...info, sample: { state: 'untouched' }, synced: true });
+    const first = render(App);
+    await first.findByTestId('welcome-dialog');
+    expect(first.queryByTestId('start-panel')).toBeNull();
+    first.unmount();
+
+    session.loaded = false;
+    appInfo.mockResolvedValue({ ...info, sample: { state: 'untouched' } });
+    const { findByTestId, getByTestId, queryByTestId } = render(App);
+    await findByTestId('start-panel');
+    await fireEvent.click(getByTestId('start-sample'));
+    await waitFor(() => expect(queryByTestId('start-panel')).toBeNull());
+    expect(discardSample).not.toHaveBeenCalled();
+    await findByTestId('welcome-dialog');
   });
 
   it('does not ask at start when the person is known', async () => {

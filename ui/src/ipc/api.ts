@@ -57,6 +57,16 @@ export function appInfo(): Promise<AppInfo> {
   return call('app_info');
 }
 
+/** Keeps the sample, with the person's changes, as this PC's catalog. */
+export function keepSample(): Promise<AppInfo> {
+  return call('keep_sample');
+}
+
+/** Removes the sample and everything made in it: an empty catalog. */
+export function discardSample(): Promise<AppInfo> {
+  return call('discard_sample');
+}
+
 export function listItems(query: ItemQuery): Promise<ItemPage> {
   return call('list_items', { query });
 }

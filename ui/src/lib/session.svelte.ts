@@ -21,6 +21,8 @@ interface Session {
   chooserOpen: boolean;
   /** The person put the first-run question off ("later") for this run of the app. */
   chooserPutOff: boolean;
+  /** The person answered the start question (join, empty, or try the sample) in this run. */
+  startAnswered: boolean;
 }
 
 export const session = $state<Session>({
@@ -34,6 +36,7 @@ export const session = $state<Session>({
   itemsVersion: 0,
   chooserOpen: false,
   chooserPutOff: false,
+  startAnswered: false,
 });
 
 export async function loadSession(): Promise<void> {
@@ -99,6 +102,19 @@ export function departmentNames(): Map<string, string> {
 
 export function currentPerson(): Person | null {
   return session.info?.current_person ?? null;
+}
+
+/**
+ * Whether to ask how to start: the sample catalog, untouched, on a PC that never synced (joining
+ * the office's folder removes such a sample; see `SampleState`).
+ */
+export function startQuestionOpen(): boolean {
+  const info = session.info;
+  return info !== null && info.sample.state === 'untouched' && !info.synced && !session.startAnswered;
+}
+
+export function startChoiceMade(): void {
+  session.startAnswered = true;
 }
 
 export function openPersonChooser(): void {

@@ -23,6 +23,8 @@ function withPerson(person: typeof ME | null) {
     current_person: person,
     item_count: 50,
     set_aside_files: [],
+    sample: { state: 'none' },
+    synced: false,
   };
 }
 
