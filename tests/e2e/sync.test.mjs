@@ -179,3 +179,72 @@ test('a new PC pulling a large catalog shows how far the sync has got', { timeou
     await winB.end();
   }
 });
+
+test('a first day: the window opens with the sample, joins the office folder, and brings none of it', { timeout: 240000 }, async () => {
+  const share = temp('desk-e2e-share-first-');
+  const office = temp('desk-e2e-first-office-');
+  const head = temp('desk-e2e-first-head-');
+  const clerk = temp('desk-e2e-first-clerk-');
+  cli(office, 'department', 'add', '规法处');
+  cli(office, 'person', 'add', '李处长', '--department', '规法处', '--role', 'section_head');
+  const item = cli(office, 'item', 'add', '--title', '本单位的第一项', 'lead=规法处');
+  assert.equal(cli(office, 'sync', '--folder', share).created_catalog, true);
+
+  // The section head's new install: the sample, and the question how to start.
+  let win = await Session.start(drivers[0].base, app, ['--data-dir', head]);
+  try {
+    await win.until('the Chinese interface', async () => {
+      if ((await win.execute('return document.documentElement.lang')) === 'zh-CN') return true;
+      await win.click(await win.find('[data-testid=lang-switch]'));
+      return false;
+    });
+    const panel = await win.waitFor('[data-testid=start-panel]');
+    assert.match(await win.text(panel), /17/);
+    assert.equal((await win.findAll('[data-testid=welcome-dialog]')).length, 0);
+    await shot(win, 'start-01-first-run');
+    await win.click(await win.find('[data-testid=start-join]'));
+    await win.waitFor('[data-testid=sync-sample-note]');
+    await win.type(await win.waitFor('[data-testid=sync-folder-input]'), share);
+    await shot(win, 'start-02-join-note');
+    await win.click(await win.find('[data-testid=sync-folder-use]'));
+    await win.until('joined', async () => (await tone(win)) === 'ok', 30000);
+    assert.equal((await win.findAll('[data-testid=sync-sample-note]')).length, 0);
+    await win.click(await win.find('[data-testid=nav-catalog]'));
+    await win.waitFor(`[data-testid=item-row][data-id="${item.id}"]`);
+    await win.until('only the office item', async () => (await win.findAll('[data-testid=item-row]')).length === 1);
+    // Now she says who she is, from the office's list.
+    const people = await win.waitFor('[data-testid=welcome-person-select]');
+    assert.match(await win.text(people), /李处长/);
+    await shot(win, 'start-03-joined');
+  } finally {
+    await win.end();
+  }
+  assert.equal(cli(head, 'item', 'list').total, 1);
+  assert.deepEqual(cli(head, 'department', 'list').departments.map((d) => d.name), ['规法处']);
+  assert.equal(cli(office, 'sync').ops_published, 0);
+  assert.equal(cli(office, 'item', 'list').total, 1, 'nothing of the sample reached the office');
+
+  // A clerk who practised in the sample first is asked before it goes anywhere.
+  win = await Session.start(drivers[1].base, app, ['--data-dir', clerk]);
+  try {
+    await win.waitFor('[data-testid=start-panel]');
+    await win.click(await win.find('[data-testid=start-sample]'));
+    cli(clerk, 'item', 'add', '--title', '练习用的事项');
+    await win.click(await win.waitFor('[data-testid=sync-summary]'));
+    await win.type(await win.waitFor('[data-testid=sync-folder-input]'), share);
+    await win.click(await win.find('[data-testid=sync-folder-use]'));
+    const choice = await win.waitFor('[data-testid=sync-sample-choice]', 30000);
+    assert.match(await win.text(choice), /1/);
+    assert.equal(cli(clerk, 'sync', 'status').last_error, 'sync_sample_edited');
+    await shot(win, 'start-04-edited-sample');
+    await win.click(await win.find('[data-testid=sync-sample-remove]'));
+    await shot(win, 'start-05-remove-confirm');
+    await win.click(await win.waitFor('[data-testid=sync-sample-remove-confirm]'));
+    await win.until('joined after removing', async () => (await tone(win)) === 'ok', 30000);
+  } finally {
+    await win.end();
+  }
+  assert.equal(cli(clerk, 'item', 'list').total, 1);
+  assert.equal(cli(office, 'sync').ops_published, 0);
+  assert.equal(cli(office, 'item', 'list').total, 1);
+});

@@ -100,7 +100,7 @@ beforeEach(() => {
   session.loaded = false;
   session.chooserOpen = false;
   session.chooserPutOff = false;
-  session.startAnswered = false;
+  session.startAnswer = null;
   discardSample.mockReset();
   catalogState.filters = defaultFilters();
   route.screen = 'catalog';
@@ -215,6 +215,18 @@ describe('App', () => {
     await fireEvent.click(getByTestId('start-empty'));
     await waitFor(() => expect(queryByTestId('start-panel')).toBeNull());
     expect(discardSample).toHaveBeenCalledTimes(1);
+    await findByTestId('welcome-dialog');
+  });
+
+  it('asks who you are only after a PC that goes to join the office folder has joined', async () => {
+    appInfo.mockResolvedValue({ ...info, sample: { state: 'untouched' } });
+    const { findByTestId, getByTestId, queryByTestId } = render(App);
+    await findByTestId('start-panel');
+    await fireEvent.click(getByTestId('start-join'));
+    await findByTestId('sync-folder-input');
+    expect(queryByTestId('start-panel')).toBeNull();
+    expect(queryByTestId('welcome-dialog')).toBeNull();
+    session.info = { ...info, synced: true };
     await findByTestId('welcome-dialog');
   });
 

@@ -21,8 +21,8 @@ interface Session {
   chooserOpen: boolean;
   /** The person put the first-run question off ("later") for this run of the app. */
   chooserPutOff: boolean;
-  /** The person answered the start question (join, empty, or try the sample) in this run. */
-  startAnswered: boolean;
+  /** How the person answered the start question in this run, if they did. */
+  startAnswer: 'join' | 'empty' | 'sample' | null;
 }
 
 export const session = $state<Session>({
@@ -36,7 +36,7 @@ export const session = $state<Session>({
   itemsVersion: 0,
   chooserOpen: false,
   chooserPutOff: false,
-  startAnswered: false,
+  startAnswer: null,
 });
 
 export async function loadSession(): Promise<void> {
@@ -110,11 +110,17 @@ export function currentPerson(): Person | null {
  */
 export function startQuestionOpen(): boolean {
   const info = session.info;
-  return info !== null && info.sample.state === 'untouched' && !info.synced && !session.startAnswered;
+  return info !== null && info.sample.state === 'untouched' && !info.synced && session.startAnswer === null;
 }
 
-export function startChoiceMade(): void {
-  session.startAnswered = true;
+export function startChoiceMade(answer: 'join' | 'empty' | 'sample'): void {
+  session.startAnswer = answer;
+}
+
+/** Whether to ask "who are you": not before a PC that is joining the office's folder has joined (the office's people come with it). */
+export function personQuestionOpen(): boolean {
+  const joining = session.startAnswer === 'join' && session.info?.synced === false;
+  return session.chooserOpen && !joining;
 }
 
 export function openPersonChooser(): void {

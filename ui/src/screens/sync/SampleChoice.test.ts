@@ -12,7 +12,7 @@ vi.mock('../../ipc/api', () => ({
   listDepartments: async () => [],
   appInfo: () => appInfo(),
 }));
-vi.mock('../../lib/sync.svelte', () => ({ syncNow: () => syncNow() }));
+vi.mock('../../lib/sync.svelte', () => ({ syncNow: () => syncNow(), sync: { error: null, status: null } }));
 
 const { default: SampleChoice } = await import('./SampleChoice.svelte');
 const { session } = await import('../../lib/session.svelte');
