@@ -241,6 +241,7 @@ const en: Messages = {
     empty: 'No changes recorded yet.',
     create: 'Created',
     delete: 'Deleted',
+    unknown: 'A change of a newer version (not applied on this PC; applied once it is updated)',
     set: 'Changed {field}: {old} → {new}',
     add: 'Added {field}: {value}',
     remove: 'Removed {field}: {value}',
@@ -534,6 +535,7 @@ const en: Messages = {
       template: 'Checklist',
       signoff: 'Sign-off',
       bundle: 'Bundle',
+      unknown: "A newer version's entry",
     },
     kind: {
       create: 'Created',
@@ -541,6 +543,7 @@ const en: Messages = {
       add: 'Added',
       remove: 'Removed',
       delete: 'Deleted',
+      unknown: "A newer version's change",
     },
   },
   templates: {

@@ -241,6 +241,7 @@ const zhCN = {
     empty: '还没有修改记录。',
     create: '创建',
     delete: '删除',
+    unknown: '较新版本的修改（本机暂不能应用，升级后自动应用）',
     set: '修改 {field}：{old} → {new}',
     add: '添加 {field}：{value}',
     remove: '移除 {field}：{value}',
@@ -534,6 +535,7 @@ const zhCN = {
       template: '审查清单',
       signoff: '签批',
       bundle: '导出包',
+      unknown: '新版本的内容',
     },
     kind: {
       create: '创建',
@@ -541,6 +543,7 @@ const zhCN = {
       add: '添加',
       remove: '移除',
       delete: '删除',
+      unknown: '新版本的修改',
     },
   },
   templates: {

@@ -250,9 +250,9 @@ base?: Array<string>,
  */
 covers?: { [key in string]: number }, };
 
-export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff" | "bundle";
+export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff" | "bundle" | "unknown";
 
-export type OpKind = "create" | "set" | "add" | "remove" | "delete";
+export type OpKind = "create" | "set" | "add" | "remove" | "delete" | "unknown";
 
 export type HistoryEntry = { op_id: string, 
 /**

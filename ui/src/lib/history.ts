@@ -104,6 +104,8 @@ export function describeHistoryEntry(entry: HistoryEntry, ctx: HistoryContext): 
       return tIn(lang, 'history.create');
     case 'delete':
       return tIn(lang, 'history.delete');
+    case 'unknown':
+      return tIn(lang, 'history.unknown');
     case 'set':
       if (entry.field === null) return tIn(lang, 'history.setWhole');
       return tIn(lang, 'history.set', {

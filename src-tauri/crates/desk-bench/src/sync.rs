@@ -91,6 +91,7 @@ fn generate(items: usize, total: usize) -> Vec<Operation> {
             new_value,
             base,
             covers: None,
+            newer: None,
         });
     }
     ops

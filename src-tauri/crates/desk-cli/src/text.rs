@@ -299,6 +299,7 @@ pub fn change_text(entry: &HistoryEntry, registry: &Registry, checks: &CheckLabe
         OpKind::Add => format!("{label} + {new}"),
         OpKind::Remove => format!("{label} − {old}"),
         OpKind::Delete => "删除 (deleted)".into(),
+        OpKind::Unknown => "较新版本的修改 (a newer version's change, kept aside)".into(),
     }
 }
 

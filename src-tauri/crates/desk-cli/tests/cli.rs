@@ -1058,6 +1058,7 @@ fn sync_status_lists_an_operation_kept_aside_with_the_pc_it_came_from() {
             "department_id": "dept-missing", "roles": []}),
         base: Vec::new(),
         covers: None,
+        newer: None,
     };
     let seen = [(forger.to_string(), 1)].into_iter().collect();
     let ops = [op];

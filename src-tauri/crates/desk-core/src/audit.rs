@@ -67,6 +67,7 @@ pub fn entity_label_zh(entity: EntityKind) -> &'static str {
         EntityKind::Template => "审查清单模板",
         EntityKind::Signoff => "签批",
         EntityKind::Bundle => "导出包",
+        EntityKind::Unknown => "新版本的内容",
     }
 }
 
@@ -77,6 +78,7 @@ fn kind_label_zh(kind: OpKind) -> &'static str {
         OpKind::Add => "添加",
         OpKind::Remove => "移除",
         OpKind::Delete => "删除",
+        OpKind::Unknown => "新版本的修改",
     }
 }
 

@@ -43,6 +43,72 @@ pub struct Operation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, as = "Option<std::collections::BTreeMap<String, i32>>")]
     pub covers: Option<std::collections::BTreeMap<String, u64>>,
+    /// The names a newer version wrote for an entity or kind this version does not know (then
+    /// `entity` or `kind` is `Unknown`): the operation is stored, kept aside and passed on under
+    /// them, so a PC updated later applies it as its writer meant.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub newer: Option<NewerNames>,
+}
+
+/// An operation's entity and kind as a newer version named them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewerNames {
+    pub entity: String,
+    pub kind: String,
+}
+
+/// The part of an operation's record that names what it is about.
+#[derive(Deserialize)]
+struct Names {
+    entity: String,
+    kind: String,
+}
+
+impl Operation {
+    /// The entity's name as stored and shipped (a newer version's name when this one does not
+    /// know it).
+    pub fn entity_key(&self) -> &str {
+        match &self.newer {
+            Some(names) if self.entity == EntityKind::Unknown => &names.entity,
+            _ => self.entity.key(),
+        }
+    }
+
+    /// The kind's name as stored and shipped.
+    pub fn kind_key(&self) -> &str {
+        match &self.newer {
+            Some(names) if self.kind == OpKind::Unknown => &names.kind,
+            _ => self.kind.key(),
+        }
+    }
+
+    /// Reads an operation as a segment carries it (JSON). An entity or kind this version does not
+    /// know reads as `Unknown`, its names kept in `newer`.
+    pub fn from_record(record: &[u8]) -> Result<Operation, serde_json::Error> {
+        let mut op: Operation = serde_json::from_slice(record)?;
+        if op.entity == EntityKind::Unknown || op.kind == OpKind::Unknown {
+            let names: Names = serde_json::from_slice(record)?;
+            op.newer = Some(NewerNames {
+                entity: names.entity,
+                kind: names.kind,
+            });
+        }
+        Ok(op)
+    }
+
+    /// The operation as a segment carries it (JSON), under the names it was written with.
+    pub fn to_record(&self) -> Result<Vec<u8>, serde_json::Error> {
+        if self.newer.is_none() {
+            return serde_json::to_vec(self);
+        }
+        let mut value = serde_json::to_value(self)?;
+        if let Value::Object(fields) = &mut value {
+            fields.insert("entity".into(), Value::String(self.entity_key().into()));
+            fields.insert("kind".into(), Value::String(self.kind_key().into()));
+        }
+        serde_json::to_vec(&value)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -59,6 +125,9 @@ pub enum EntityKind {
     Signoff,
     /// A bundle exported for the web team (created once): which items it carried.
     Bundle,
+    /// One a newer version knows (see `Operation::newer`): stored and passed on, never applied.
+    #[serde(other)]
+    Unknown,
 }
 
 impl EntityKind {
@@ -72,6 +141,7 @@ impl EntityKind {
             EntityKind::Template => "template",
             EntityKind::Signoff => "signoff",
             EntityKind::Bundle => "bundle",
+            EntityKind::Unknown => "unknown",
         }
     }
 
@@ -99,6 +169,9 @@ pub enum OpKind {
     Add,
     Remove,
     Delete,
+    /// One a newer version knows (see `Operation::newer`): stored and passed on, never applied.
+    #[serde(other)]
+    Unknown,
 }
 
 impl OpKind {
@@ -109,6 +182,7 @@ impl OpKind {
             OpKind::Add => "add",
             OpKind::Remove => "remove",
             OpKind::Delete => "delete",
+            OpKind::Unknown => "unknown",
         }
     }
 

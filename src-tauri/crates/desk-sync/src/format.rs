@@ -274,7 +274,7 @@ pub fn encode_segment(header: &SegmentHeader, ops: &[Operation]) -> Result<Vec<u
     out.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
     out.extend_from_slice(&header_json);
     for op in ops {
-        let record = serde_json::to_vec(op).map_err(malformed)?;
+        let record = op.to_record().map_err(malformed)?;
         out.extend_from_slice(&(record.len() as u32).to_le_bytes());
         out.extend_from_slice(&crc32fast::hash(&record).to_le_bytes());
         out.extend_from_slice(&record);
@@ -293,9 +293,16 @@ pub fn ops_that_fit(ops: &[Operation], limit: u64) -> usize {
     let budget = limit.saturating_sub(SEGMENT_FRAME_ROOM);
     let mut used = 0u64;
     for (index, op) in ops.iter().enumerate() {
-        let mut size = ByteCount(0);
-        let _ = serde_json::to_writer(&mut size, op);
-        used += size.0 + RECORD_FRAME_BYTES;
+        let size = match &op.newer {
+            // Rare: written under a newer version's names, measured as written.
+            Some(_) => op.to_record().map(|r| r.len() as u64).unwrap_or(0),
+            None => {
+                let mut size = ByteCount(0);
+                let _ = serde_json::to_writer(&mut size, op);
+                size.0
+            }
+        };
+        used += size + RECORD_FRAME_BYTES;
         if used > budget {
             return index.max(1);
         }
@@ -371,7 +378,7 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
         if crc32fast::hash(record) != crc {
             return Err(SegmentError::Checksum);
         }
-        ops.push(serde_json::from_slice::<Operation>(record).map_err(malformed)?);
+        ops.push(Operation::from_record(record).map_err(malformed)?);
         at = end;
     }
     if ops.len() != count || header.count != count as u64 {
@@ -547,9 +554,7 @@ impl<R: std::io::Read> SegmentReader<R> {
             return Err(SegmentError::Checksum);
         }
         self.records += 1;
-        serde_json::from_slice::<Operation>(&record)
-            .map(Some)
-            .map_err(malformed)
+        Operation::from_record(&record).map(Some).map_err(malformed)
     }
 }
 
@@ -653,6 +658,7 @@ mod tests {
             new_value: serde_json::json!("新标题"),
             base: vec![format!("dev1:{}", seq.saturating_sub(1))],
             covers: None,
+            newer: None,
         }
     }
 

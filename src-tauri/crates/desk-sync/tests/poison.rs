@@ -57,6 +57,7 @@ fn forged(
         new_value,
         base: Vec::new(),
         covers: None,
+        newer: None,
     }
 }
 
@@ -439,6 +440,7 @@ fn ten_thousand_department_creations_apply_in_one_go() {
                               "code": format!("D{seq}"), "kind": "department"}),
             base: Vec::new(),
             covers: None,
+            newer: None,
         })
         .collect();
     let segment = RemoteSegment {
@@ -536,4 +538,101 @@ fn a_change_applied_late_does_not_come_back_over_the_change_that_overwrote_it() 
             "PC {pc}"
         );
     }
+}
+
+#[test]
+fn an_entity_and_a_kind_of_a_newer_version_are_kept_aside_under_their_names_and_passed_on() {
+    let mut office = Office::new(2, 37);
+    let item = add_item(&mut office, 0, "关于招生的通知");
+    ok(office.sync(0));
+    let seen = vv(&office, 0);
+    let mut newer = forged(
+        &office,
+        1,
+        EntityKind::Unknown,
+        "n-1",
+        OpKind::Create,
+        None,
+        json!({"id": "n-1", "item_id": item.id, "text": "新版本的批注"}),
+    );
+    newer.newer = Some(desk_core::ops::NewerNames {
+        entity: "annotation".into(),
+        kind: "create".into(),
+    });
+    let mut newer_kind = forged(
+        &office,
+        2,
+        EntityKind::Unknown,
+        &item.id,
+        OpKind::Unknown,
+        Some("title"),
+        json!("置顶"),
+    );
+    newer_kind.entity = EntityKind::Item;
+    newer_kind.newer = Some(desk_core::ops::NewerNames {
+        entity: "item".into(),
+        kind: "pin".into(),
+    });
+    let after = forged(
+        &office,
+        3,
+        EntityKind::Item,
+        &item.id,
+        OpKind::Set,
+        Some("summary"),
+        json!("新版本电脑写的摘要"),
+    );
+    publish_forged(&office, &[newer, newer_kind, after], seen);
+    office.converge();
+
+    for pc in 0..2 {
+        let catalog = &office.pcs[pc].catalog;
+        let shown = catalog.item(&item.id).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            shown.summary, "新版本电脑写的摘要",
+            "pc {pc}: the rest applies"
+        );
+        assert_eq!(shown.title, "关于招生的通知");
+        let kept = reasons(&office, pc);
+        assert_eq!(
+            kept,
+            vec![
+                (format!("{FORGER}:1"), KeptAsideReason::UnknownKind),
+                (format!("{FORGER}:2"), KeptAsideReason::UnknownKind),
+            ],
+            "pc {pc}"
+        );
+        let stored: Vec<(String, String)> = {
+            let conn = catalog.connection();
+            let mut stmt = conn
+                .prepare("SELECT entity, kind FROM ops WHERE device_id = ?1 ORDER BY seq")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let rows = stmt
+                .query_map([FORGER], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap_or_else(|e| panic!("{e}"));
+            rows.map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
+        };
+        assert_eq!(
+            stored,
+            vec![
+                ("annotation".to_string(), "create".to_string()),
+                ("item".to_string(), "pin".to_string()),
+                ("item".to_string(), "set".to_string()),
+            ],
+            "pc {pc}: stored under the names they were written with"
+        );
+        // Read back, they are written out under the same names (a relay, a snapshot).
+        let ops = catalog.operations().unwrap_or_else(|e| panic!("{e}"));
+        let record = ops
+            .iter()
+            .find(|op| op.id == format!("{FORGER}:2"))
+            .map(|op| op.to_record().unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|| panic!("pc {pc}: the operation is held"));
+        let written: Value = serde_json::from_slice(&record).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(written["entity"], "item");
+        assert_eq!(written["kind"], "pin");
+        // The audit log lists them without failing.
+        assert!(catalog.audit_log(&Default::default()).is_ok(), "pc {pc}");
+    }
+    assert_same_everywhere(&office);
 }

@@ -146,8 +146,8 @@ fn entries(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<Vec<Audi
     let mut out = Vec::new();
     for row in rows {
         let (entity, entity_id, label, history) = row?;
-        let entity = EntityKind::parse(&entity)
-            .ok_or_else(|| StoreError::Decode(format!("entity {entity}")))?;
+        // A newer version's entity, stored and kept aside, is listed as such.
+        let entity = EntityKind::parse(&entity).unwrap_or(EntityKind::Unknown);
         let entry = log::to_history_entry(history)?;
         out.push(AuditEntry {
             entry,

@@ -165,7 +165,7 @@ pub(crate) fn local_base(
             None => create_op_id(conn, entity, entity_id)?.into_iter().collect(),
         },
         OpKind::Add | OpKind::Remove => heads.into_iter().map(|h| h.op_id).collect(),
-        OpKind::Create | OpKind::Delete => Vec::new(),
+        OpKind::Create | OpKind::Delete | OpKind::Unknown => Vec::new(),
     })
 }
 

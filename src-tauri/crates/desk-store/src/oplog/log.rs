@@ -2,7 +2,7 @@
 
 use crate::error::{Result, StoreError};
 use desk_core::hlc::Hlc;
-use desk_core::ops::{EntityKind, HistoryEntry, OpKind, Operation};
+use desk_core::ops::{EntityKind, HistoryEntry, NewerNames, OpKind, Operation};
 use rusqlite::{params, Connection};
 use serde_json::Value;
 
@@ -26,9 +26,9 @@ pub(crate) fn insert_op(tx: &Connection, op: &Operation, sent_at: Option<&str>) 
         op.seq as i64,
         op.clock.to_string(),
         op.author_id,
-        op.entity.key(),
+        op.entity_key(),
         op.entity_id,
-        op.kind.key(),
+        op.kind_key(),
         op.field,
         op.old_value.to_string(),
         op.new_value.to_string(),
@@ -89,8 +89,7 @@ pub(crate) fn to_history_entry(row: HistoryRow) -> Result<HistoryEntry> {
         author_id,
         author_name,
         device_id,
-        kind: OpKind::parse(&kind)
-            .ok_or_else(|| StoreError::Decode(format!("operation kind {kind}")))?,
+        kind: OpKind::parse(&kind).unwrap_or(OpKind::Unknown),
         field,
         old_value: decode_json(&old)?,
         new_value: decode_json(&new)?,
@@ -185,6 +184,15 @@ fn read_operations<P: rusqlite::Params>(
             old,
             new,
         ) = row?;
+        let entity_kind = EntityKind::parse(&entity).unwrap_or(EntityKind::Unknown);
+        let op_kind = OpKind::parse(&kind).unwrap_or(OpKind::Unknown);
+        // Names this version does not know are a newer version's (see `Operation::newer`).
+        let newer = (entity_kind == EntityKind::Unknown || op_kind == OpKind::Unknown).then(|| {
+            NewerNames {
+                entity: entity.clone(),
+                kind: kind.clone(),
+            }
+        });
         ops.push(Operation {
             id,
             device_id,
@@ -192,10 +200,9 @@ fn read_operations<P: rusqlite::Params>(
             clock: Hlc::parse(&clock)
                 .ok_or_else(|| StoreError::Decode(format!("clock {clock}")))?,
             author_id,
-            entity: EntityKind::parse(&entity)
-                .ok_or_else(|| StoreError::Decode(format!("entity {entity}")))?,
+            entity: entity_kind,
             entity_id,
-            kind: OpKind::parse(&kind).ok_or_else(|| StoreError::Decode(format!("kind {kind}")))?,
+            kind: op_kind,
             field,
             old_value: decode_json(&old)?,
             new_value: decode_json(&new)?,
@@ -205,6 +212,7 @@ fn read_operations<P: rusqlite::Params>(
                 .map(|c| serde_json::from_str(&c))
                 .transpose()
                 .map_err(|e| StoreError::Decode(format!("operation covers: {e}")))?,
+            newer,
         });
     }
     Ok(ops)

@@ -131,6 +131,7 @@ impl Recorder {
             new_value: new_value.clone(),
             base,
             covers: extra.covers,
+            newer: None,
         };
         log::insert_op(tx, &op, None)?;
         if matches!(kind, OpKind::Set | OpKind::Add | OpKind::Remove) {

@@ -113,12 +113,12 @@ pub(crate) fn check(conn: &Connection, op: &Operation) -> Result<Option<Refusal>
         }
         (EntityKind::Setting, OpKind::Set) => check_setting(conn, op)?,
         (EntityKind::Bundle, OpKind::Create) => shape::<BundleRecord>("bundle", &op.new_value),
-        (entity, kind) => refuse(
+        _ => refuse(
             KeptAsideReason::UnknownKind,
             format!(
                 "this version does not know a {} of a {}",
-                kind.key(),
-                entity.key()
+                op.kind_key(),
+                op.entity_key()
             ),
         ),
     })
