@@ -1,0 +1,212 @@
+//! Who this PC is in the folder: its device card, its own segment files and their copies, and a
+//! new device id when it finds itself cloned or restored from a backup.
+
+use super::*;
+
+pub(super) fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
+    let device = round.catalog.device_id().to_string();
+    let previous = previous_ids(round.catalog)?;
+    let card = DeviceFile {
+        device_id: device.clone(),
+        catalog_id: round.catalog_id.clone(),
+        person: round.catalog.current_person()?.map(|p| p.name),
+        app_version: round.options.app_version.clone(),
+        previous_device_ids: previous,
+    };
+    let bytes = serde_json::to_vec_pretty(&card).unwrap_or_default();
+    let path = round.path(&format!("devices/{device}.json"));
+    match round.folder.read(&path, MAX_CARD_BYTES) {
+        Ok(existing) if existing == bytes => Ok(()),
+        Ok(_) | Err(_) => replace_own(round, &path, &bytes),
+    }
+}
+
+/// Replaces one of this PC's small files; where something that is not a file holds its name or
+/// its folder's (a folder, a link), it is left as it is and the file is not written this round.
+pub(super) fn replace_own(round: &mut Round, path: &str, bytes: &[u8]) -> Result<(), SyncError> {
+    match round.folder.replace(path, bytes) {
+        Ok(()) => Ok(()),
+        Err(e) => match refusal(&e) {
+            Some(refused) => {
+                let message = format!("{path} could not be written: {refused}");
+                round.ignore(&refused.path.clone());
+                round.problem("own_file_blocked", message);
+                Ok(())
+            }
+            None => Err(round.io(e)),
+        },
+    }
+}
+
+/// Own segments in the folder, by first sequence.
+pub(super) fn own_segments(round: &mut Round, device: &str) -> Result<Vec<u64>, SyncError> {
+    let mut seqs: Vec<u64> = round
+        .names(&format!("ops/{device}"), is_segment_name)?
+        .iter()
+        .filter_map(|n| format::parse_segment_name(n))
+        .collect();
+    seqs.sort_unstable();
+    // A share may list a name twice: compaction takes the next name as where a segment ends.
+    seqs.dedup();
+    Ok(seqs)
+}
+
+/// A device's segment files: for each first sequence, its names, newest generation first (a
+/// segment written again after damage has a new name; any copy that reads whole will do).
+pub(crate) type SegmentFiles = BTreeMap<u64, Vec<String>>;
+
+pub(crate) fn group_segment_files(names: &[String]) -> SegmentFiles {
+    let mut grouped: BTreeMap<u64, Vec<(u32, String)>> = BTreeMap::new();
+    for name in names {
+        if let Some((first, generation)) = format::parse_segment_file(name) {
+            grouped
+                .entry(first)
+                .or_default()
+                .push((generation, name.clone()));
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(first, mut copies)| {
+            copies.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            // A share may list a name twice, or in two cases.
+            copies.dedup_by(|a, b| a.0 == b.0);
+            (first, copies.into_iter().map(|(_, name)| name).collect())
+        })
+        .collect()
+}
+
+pub(crate) fn segment_files(round: &mut Round, device: &str) -> Result<SegmentFiles, SyncError> {
+    Ok(group_segment_files(
+        &round.names(&format!("ops/{device}"), is_segment_name)?,
+    ))
+}
+
+/// The generation of the newest copy among `names` (0 when only the plain name is there).
+pub(crate) fn newest_generation(names: &[String]) -> u32 {
+    names
+        .iter()
+        .filter_map(|n| format::parse_segment_file(n).map(|(_, g)| g))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The first copy among `names` that reads whole and is what its place says: a segment of
+/// `device`'s operations starting at `first`, of this catalog. Copies not there (any more) are
+/// passed over; another error of the folder is returned.
+pub(crate) fn whole_copy(
+    folder: &dyn SyncFolder,
+    dir: &str,
+    catalog_id: &str,
+    device: &str,
+    first: u64,
+    names: &[String],
+) -> io::Result<Option<(String, Segment)>> {
+    for name in names {
+        let bytes = match folder.read(&format!("{dir}/{name}"), MAX_SEGMENT_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound || refusal(&e).is_some() => continue,
+            Err(e) => return Err(e),
+        };
+        if let Ok(segment) = format::decode_segment(&bytes) {
+            let header = &segment.header;
+            if header.kind == SegmentKind::Ops
+                && header.device_id == device
+                && header.catalog_id == catalog_id
+                && header.first_seq == first
+            {
+                return Ok(Some((name.clone(), segment)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the folder's segment holds exactly this PC's operations of the same numbers.
+pub(crate) fn segment_is_ours(round: &Round, segment: &Segment) -> Result<bool, SyncError> {
+    let ours = round
+        .catalog
+        .own_operations(segment.header.first_seq, segment.header.last_seq)?;
+    Ok(ours == segment.ops)
+}
+
+/// A segment of this PC's id beyond what it published means another PC runs under the same id
+/// (a clone, or this PC restored from an older backup): this PC takes a new id.
+pub(super) fn check_identity(round: &mut Round) -> Result<(), SyncError> {
+    loop {
+        let device = round.catalog.device_id().to_string();
+        let published = round.catalog.published_seq()?;
+        let files = segment_files(round, &device)?;
+        let mut cloned = None;
+        for (&first, names) in files.range(published + 1..) {
+            for name in names {
+                let path = round.path(&format!("ops/{device}/{name}"));
+                let bytes = match round.folder.read(&path, MAX_SEGMENT_BYTES) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    // Not a segment at all (a folder, a pipe, too large): it proves nothing.
+                    Err(e) if refusal(&e).is_some() => {
+                        log::warn!("sync: own segment {name} is not read ({e})");
+                        continue;
+                    }
+                    Err(e) => return Err(round.io(e)),
+                };
+                match format::decode_segment(&bytes) {
+                    Ok(segment) if segment_is_ours(round, &segment)? => {
+                        // Published before a crash, not yet marked: mark it now, and remember its
+                        // cut so that an emptied folder gets it back.
+                        round.catalog.record_published_segment(
+                            segment.header.first_seq,
+                            segment.header.last_seq,
+                            &segment.header.version_vector,
+                        )?;
+                        let at = time_text(round.now);
+                        round.catalog.mark_published(segment.header.last_seq, &at)?;
+                        break;
+                    }
+                    Ok(_) => {
+                        cloned = Some(format!(
+                            "the shared folder holds operations {first} and later of this PC's id that this PC did not write"
+                        ));
+                        break;
+                    }
+                    // Not readable whole (a torn read, a copy in progress): it proves nothing.
+                    // Taking a new id now would move operations that may be in it to the new
+                    // id, and other PCs would get them twice. Publishing below meets it again
+                    // and waits.
+                    Err(e) => {
+                        log::warn!("sync: own segment {name} does not read whole yet ({e})");
+                    }
+                }
+            }
+            if cloned.is_some() {
+                break;
+            }
+        }
+        match cloned {
+            Some(reason) => change_device(round, reason)?,
+            None => return Ok(()),
+        }
+    }
+}
+
+pub(super) fn change_device(round: &mut Round, reason: String) -> Result<(), SyncError> {
+    let old = round.catalog.device_id().to_string();
+    let (new, moved) = round.catalog.take_new_device_id()?;
+    log::warn!("sync: device {old} is now {new}: {reason}");
+    round.report.device_changes.push(DeviceChange {
+        old_device_id: old,
+        new_device_id: new,
+        ops_rekeyed: moved,
+        reason,
+    });
+    write_device_card(round)
+}
+
+/// The ids this PC had before it was found cloned or restored.
+pub(crate) fn previous_ids(catalog: &Catalog) -> Result<Vec<String>, SyncError> {
+    Ok(catalog
+        .sync_value("previous_device_ids")?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}

@@ -1,0 +1,259 @@
+//! Snapshots: a new PC starting from one (read as a stream, checked whole first), and writing
+//! one when this PC compacts.
+
+use super::apply::{add_applied, fetch_blobs, have};
+use super::publish::add_attachment_hashes;
+use super::*;
+
+/// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
+pub(super) fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
+    let mut snapshots: Vec<(Hlc, String, String)> = round
+        .names("snapshots", is_snapshot_name)?
+        .into_iter()
+        .filter_map(|n| format::parse_snapshot_name(&n).map(|(device, clock)| (clock, device, n)))
+        .collect();
+    snapshots.sort();
+    if snapshots.is_empty() {
+        return Ok(());
+    }
+    // Needed when some device's next segment is not in the folder but the snapshot has it.
+    let known = have(round)?;
+    let mut needed = false;
+    let mut compacted: BTreeSet<String> = BTreeSet::new();
+    for device in round.names("ops", format::is_device_id)? {
+        if device == round.catalog.device_id() {
+            continue;
+        }
+        let cursor = known.get(&device).copied().unwrap_or(0);
+        let files = segment_files(round, &device)?;
+        let firsts: Vec<u64> = files.keys().copied().collect();
+        let start = firsts.iter().copied().filter(|&f| f <= cursor + 1).max();
+        let later = firsts.iter().any(|&f| f > cursor + 1);
+        let reachable = match start {
+            None => false,
+            Some(f) if f == cursor + 1 || !later => true,
+            // A segment that starts within what is applied (an older cut published again) leads
+            // on only if it reaches past it.
+            Some(f) => whole_copy(
+                round.folder,
+                &round.path(&format!("ops/{device}")),
+                &round.catalog_id,
+                &device,
+                f,
+                files.get(&f).map(Vec::as_slice).unwrap_or_default(),
+            )
+            .ok()
+            .flatten()
+            .is_none_or(|(_, segment)| segment.header.last_seq > cursor),
+        };
+        if !reachable && !firsts.is_empty() {
+            needed = true;
+            compacted.insert(device);
+        }
+    }
+    if !needed {
+        return Ok(());
+    }
+    // The newest snapshot of a PC whose segments are gone: compaction wrote it to cover them
+    // (the newest of all may be one that does not, such as this PC's own).
+    let name = match snapshots
+        .iter()
+        .rev()
+        .find(|(_, device, _)| compacted.contains(device))
+        .or(snapshots.last())
+    {
+        Some((_, _, name)) => name.clone(),
+        None => return Ok(()),
+    };
+    // Read twice as a stream, never held whole: first only to check it and learn the
+    // attachments it names (fetched before the items that name them, as for segments), then to
+    // apply it in one transaction, which the second read's own check at the end can still undo
+    // (the file may change in between). A damaged snapshot thus never touches the catalog.
+    let path = format!("snapshots/{name}");
+    let (header, hashes) = match check_snapshot(round, &path)? {
+        Ok(checked) => checked,
+        Err(unread) => {
+            snapshot_unread(round, &name, unread);
+            return Ok(());
+        }
+    };
+    if header.kind != SegmentKind::Snapshot || header.catalog_id != round.catalog_id {
+        round.problem(
+            "foreign_snapshot",
+            format!("the snapshot {name} is not of this catalog"),
+        );
+        return Ok(());
+    }
+    if merge::vv_missing(&header.version_vector, &known).is_none() {
+        return Ok(());
+    }
+    round.progress.segments_total += 1;
+    (round.on_progress)(&round.progress);
+    fetch_blobs(&mut Reader::of(round), hashes)?;
+    let reader = match open_snapshot(round, &path)? {
+        Ok(reader) if reader.header() == &header => reader,
+        Ok(_) => {
+            snapshot_damaged(
+                round,
+                &name,
+                "the snapshot changed while it was read".into(),
+            );
+            return Ok(());
+        }
+        Err(unread) => {
+            snapshot_unread(round, &name, unread);
+            return Ok(());
+        }
+    };
+    let mut damage: Option<format::SegmentError> = None;
+    let ops = reader.map(|op| {
+        op.inspect_err(|e| {
+            damage = Some(e.clone());
+        })
+    });
+    let applied = round
+        .catalog
+        .apply_snapshot_stream(ops, &header.version_vector, round.now);
+    if let Some(e) = damage {
+        // Rolled back: nothing of it stays applied.
+        snapshot_damaged(round, &name, e.to_string());
+        return Ok(());
+    }
+    let applied = applied?;
+    add_applied(&mut round.report, "snapshot", applied);
+    round.advance(applied);
+    Ok(())
+}
+
+/// The stream of a snapshot, its header read; `Err` with why when it cannot be read (the
+/// outer error is a fault of the share, not of the file).
+#[allow(clippy::type_complexity)]
+pub(super) fn open_snapshot(
+    round: &mut Round,
+    path: &str,
+) -> Result<Result<format::SegmentReader<Box<dyn io::Read>>, Unread>, SyncError> {
+    let input = match round.folder.open(&round.path(path), MAX_SNAPSHOT_BYTES) {
+        Ok(input) => input,
+        Err(e) if refusal(&e).is_some() => return Ok(Err(Unread::Refused(e.to_string()))),
+        Err(e) => return Err(round.io(e)),
+    };
+    Ok(format::SegmentReader::new(input).map_err(|e| Unread::Damaged(e.to_string())))
+}
+
+/// Reads a snapshot through once to check it whole: its header and the attachments it names.
+#[allow(clippy::type_complexity)]
+pub(super) fn check_snapshot(
+    round: &mut Round,
+    path: &str,
+) -> Result<Result<(format::SegmentHeader, BTreeSet<String>), Unread>, SyncError> {
+    let mut reader = match open_snapshot(round, path)? {
+        Ok(reader) => reader,
+        Err(detail) => return Ok(Err(detail)),
+    };
+    let mut hashes = BTreeSet::new();
+    for op in reader.by_ref() {
+        match op {
+            Ok(op) => add_attachment_hashes(&op, &mut hashes),
+            Err(e) => return Ok(Err(Unread::Damaged(e.to_string()))),
+        }
+    }
+    Ok(Ok((reader.header().clone(), hashes)))
+}
+
+/// Why a snapshot was not read.
+pub(super) enum Unread {
+    /// Not a file sync reads (too large, a link, unreadable): waited for.
+    Refused(String),
+    /// Not whole: waited for, and reported so that its writer writes it again.
+    Damaged(String),
+}
+
+pub(super) fn snapshot_unread(round: &mut Round, name: &str, unread: Unread) {
+    match unread {
+        Unread::Refused(detail) => round.report.waiting.push(WaitingSegment {
+            device_id: String::new(),
+            file: format!("snapshots/{name}"),
+            reason: WaitReason::Damaged,
+            detail,
+        }),
+        Unread::Damaged(detail) => snapshot_damaged(round, name, detail),
+    }
+}
+
+/// A snapshot that does not read whole: waited for, and reported so its writer writes it again.
+pub(super) fn snapshot_damaged(round: &mut Round, name: &str, detail: String) {
+    let writer = format::parse_snapshot_name(name)
+        .map(|(device, _)| device)
+        .unwrap_or_default();
+    note_damaged(&mut round.report, &writer, &format!("snapshots/{name}"));
+    round.report.waiting.push(WaitingSegment {
+        device_id: String::new(),
+        file: format!("snapshots/{name}"),
+        reason: WaitReason::Damaged,
+        detail,
+    });
+}
+
+/// Writes a snapshot: every operation this PC holds, in clock order, with its version vector.
+/// Returns whether the folder holds it.
+pub(crate) fn write_snapshot(round: &mut Round) -> Result<bool, SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let ops = round.catalog.operations_in_clock_order()?;
+    let vv = round.catalog.version_vector()?;
+    let clock = ops.iter().map(|o| o.clock).max().unwrap_or(Hlc::ZERO);
+    let mut header = format::ops_header(&round.catalog_id, &me, &ops, vv, &time_text(round.now));
+    header.kind = SegmentKind::Snapshot;
+    header.first_seq = 0;
+    header.last_seq = 0;
+    let bytes = format::encode_segment(&header, &ops)
+        .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
+    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
+        // No PC would read it: the segments stay instead.
+        round.problem(
+            "snapshot_too_large",
+            format!("a snapshot of this catalog would be {} bytes, more than other PCs read; it was not written", bytes.len()),
+        );
+        return Ok(false);
+    }
+    let path = round.path(&format!("snapshots/{}", format::snapshot_name(&me, clock)));
+    match round.folder.create_new(&path, &bytes) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => match refusal(&e) {
+            Some(refused) => {
+                let message = format!("a snapshot could not be published: {refused}");
+                round.ignore(&refused.path.clone());
+                round.problem("own_file_blocked", message);
+                return Ok(false);
+            }
+            None => return Err(round.io(e)),
+        },
+    }
+    round.report.snapshot_written = true;
+    Ok(true)
+}
+
+/// Writes a snapshot of this PC's catalog into the folder now (the office's PC can give new PCs
+/// a fast start without waiting for compaction).
+pub fn publish_snapshot(
+    catalog: &mut Catalog,
+    folder: &dyn SyncFolder,
+    options: &SyncOptions,
+) -> Result<(), SyncError> {
+    let now = options
+        .now_ms
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+    let catalog_id = catalog.catalog_id()?;
+    let mut round = Round {
+        catalog,
+        folder,
+        options,
+        now,
+        catalog_id,
+        report: SyncReport::default(),
+        deferred: None,
+        progress: SyncProgress::default(),
+        on_progress: &mut |_| {},
+    };
+    write_snapshot(&mut round).map(|_| ())
+}
