@@ -116,9 +116,14 @@ export class Session {
   }
 
   /** Clicks after bringing the element to the middle of its pane: sticky bars and the notices
-   * above the screens cover the edges, where WebKit's own scrolling leaves an element. */
+   * above the screens cover the edges, where WebKit's own scrolling leaves an element. Focused
+   * first: WebKit settles some layout only when focus leaves the last element clicked, which
+   * would move the element between the press and the release (a mouse's hover does the same). */
   async click(element) {
-    await this.execute('arguments[0].scrollIntoView({ block: "center", inline: "nearest" })', [{ [ELEMENT]: element }]);
+    await this.execute(
+      'arguments[0].focus({ preventScroll: true }); arguments[0].scrollIntoView({ block: "center", inline: "nearest" })',
+      [{ [ELEMENT]: element }],
+    );
     return this.cmd('POST', `/element/${element}/click`, {});
   }
 
