@@ -45,6 +45,10 @@ pub(crate) struct Reported {
 pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut reports = Reports::default();
+    // An id left behind never writes its acknowledgements again: what it reported damaged back
+    // then would be relayed for ever (and removed again by compaction, which does not wait for
+    // it). How far it had applied still counts.
+    let abandoned = crate::engine::abandoned_ids(round)?;
     for name in round.names("acks", |n| format::parse_device_file_name(n).is_some())? {
         let Some(device) = format::parse_device_file_name(&name).map(String::from) else {
             continue;
@@ -68,7 +72,7 @@ pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
             Err(e) if crate::folder::refusal(&e).is_some() => continue,
             Err(e) => return Err(round.io(e)),
         };
-        for report in &ack.damaged {
+        for report in ack.damaged.iter().filter(|_| !abandoned.contains(&device)) {
             let entry = reports
                 .damaged
                 .entry(report.file.clone())

@@ -446,6 +446,72 @@ fn a_pc_restored_from_an_old_backup_takes_a_new_id_and_loses_nothing() {
 }
 
 #[test]
+fn a_pc_restored_from_a_backup_with_the_share_rolled_back_too_numbers_nothing_twice() {
+    // The share goes back to the day of PC 0's backup as well: the segments PC 0 wrote since are
+    // gone from it, and only PC 1 holds those operations. PC 0 must not give its new edits the
+    // same numbers (and ids), and must get the lost ones back from PC 1.
+    let mut office = Office::new(2, 13);
+    let item = add_item(&mut office, 0, "备份前");
+    ok(office.sync(0));
+    ok(office.sync(1));
+    let data = office.pcs[0].dir.path().to_path_buf();
+    let backup = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let _ = office.pcs[0]
+        .catalog
+        .connection()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    std::fs::copy(data.join("catalog.db"), backup.path().join("catalog.db"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let share_then = office.share.borrow().files.clone();
+    set_title(&mut office, 0, &item.id, "备份后的修改");
+    let later = add_item(&mut office, 0, "备份后新建");
+    ok(office.sync(0));
+    ok(office.sync(1));
+    assert_eq!(title(&office, 1, &later.id).as_deref(), Some("备份后新建"));
+    let old_id = office.pcs[0].catalog.device_id().to_string();
+    // Share and PC 0 restored; PC 1 syncs first and writes its acknowledgements again.
+    office.share.borrow_mut().files = share_then;
+    ok(office.sync(1));
+    let restored_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(
+        backup.path().join("catalog.db"),
+        restored_dir.path().join("catalog.db"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    office.pcs[0].catalog = open_catalog(restored_dir.path());
+    office.pcs[0].dir = restored_dir;
+    // Many edits: more than the operations lost, so numbers alone would not tell.
+    let mut mine = Vec::new();
+    for n in 0..6 {
+        mine.push(add_item(&mut office, 0, &format!("恢复后新建{n}")));
+    }
+    let report = ok(office.sync(0));
+    assert_eq!(report.device_changes.len(), 1, "{report:?}");
+    assert_eq!(report.device_changes[0].old_device_id, old_id);
+    office.converge();
+    for pc in 0..2 {
+        assert_eq!(
+            title(&office, pc, &later.id).as_deref(),
+            Some("备份后新建"),
+            "pc {pc}"
+        );
+        assert_eq!(
+            title(&office, pc, &item.id).as_deref(),
+            Some("备份后的修改"),
+            "pc {pc}"
+        );
+        for (n, m) in mine.iter().enumerate() {
+            assert_eq!(
+                title(&office, pc, &m.id),
+                Some(format!("恢复后新建{n}")),
+                "pc {pc}"
+            );
+        }
+    }
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
 fn an_emptied_folder_is_republished_never_read_as_deletions() {
     let mut office = Office::new(2, 12);
     let a = add_item(&mut office, 0, "甲");

@@ -250,6 +250,98 @@ fn a_missing_segment_of_a_writer_gone_for_good_is_relayed_too() {
 }
 
 #[test]
+fn the_last_segment_of_a_writer_gone_for_good_missing_is_reported_and_relayed() {
+    // No later segment of PC 2 shows a gap: only PC 0's acknowledgement says its operations exist.
+    let mut office = Office::new(3, 124);
+    let item = add_item(&mut office, 2, "最后一段");
+    sync(&mut office, 2);
+    sync(&mut office, 0);
+    let writer = office.pcs[2].catalog.device_id().to_string();
+    let last = segments_of(&office, 2)
+        .into_iter()
+        .max()
+        .unwrap_or_default();
+    office.share.borrow_mut().files.remove(&last);
+    office.pcs.truncate(2);
+    for _ in 0..2 {
+        let report = sync(&mut office, 1);
+        assert!(
+            report
+                .waiting
+                .iter()
+                .any(|w| w.reason == WaitReason::Gap && w.device_id == writer),
+            "PC 1 waits on what PC 0 acknowledged: {report:?}"
+        );
+    }
+    office.converge();
+    assert_eq!(
+        office.pcs[1].catalog.item(&item.id).map(|i| i.title).ok(),
+        Some("最后一段".to_string())
+    );
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn damage_an_abandoned_id_reported_is_not_relayed_for_ever() {
+    // PC 1 reported PC 0's segment missing under an id it has since left behind; the segment
+    // comes back, is compacted away, and must not be relayed again and again.
+    let mut office = Office::new(2, 125);
+    office.compact = true;
+    add_item(&mut office, 0, "甲");
+    sync(&mut office, 0);
+    let old = office.pcs[1].catalog.device_id().to_string();
+    let report = sync(&mut office, 1);
+    assert!(report.applied.iter().any(|a| a.ops > 0), "{report:?}");
+    // The acknowledgements of PC 1's old id keep a report of a segment of PC 0 missing.
+    let path = format!("acks/{old}.json");
+    let ack_path = office
+        .share
+        .borrow()
+        .files
+        .keys()
+        .find(|p| p.ends_with(&path))
+        .cloned()
+        .unwrap_or_else(|| panic!("no acknowledgements of {old}"));
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    let mut ack: serde_json::Value =
+        serde_json::from_slice(&office.share.borrow().files[&ack_path].0)
+            .unwrap_or_else(|e| panic!("{e}"));
+    ack["damaged"] = serde_json::json!([{
+        "file": format!("ops/{writer}/{}", "000000000001.seg"),
+        "since_ms": 0,
+        "missing": true
+    }]);
+    let bytes = serde_json::to_vec(&ack).unwrap_or_default();
+    office
+        .share
+        .borrow_mut()
+        .files
+        .get_mut(&ack_path)
+        .unwrap_or_else(|| panic!("{ack_path}"))
+        .0 = bytes;
+    // PC 1 then finds itself cloned and takes a new id: the old one is abandoned.
+    let (new, _) = office.pcs[1]
+        .catalog
+        .take_new_device_id()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(new, old);
+    office.converge();
+    let files =
+        |office: &Office| -> Vec<String> { office.share.borrow().files.keys().cloned().collect() };
+    let settled = files(&office);
+    for _ in 0..6 {
+        for pc in 0..2 {
+            let report = sync_with(&mut office, pc, |o| o.relay_after_ms = 0);
+            assert!(
+                report.repaired.is_empty(),
+                "pc {pc} relays again: {report:?}"
+            );
+        }
+    }
+    assert_eq!(files(&office), settled, "nothing more is written");
+}
+
+#[test]
 fn an_own_segment_unreadable_for_good_has_its_own_message_and_is_written_again() {
     let mut office = Office::new(2, 124);
     let theirs = add_item(&mut office, 1, "另一台电脑的修改");

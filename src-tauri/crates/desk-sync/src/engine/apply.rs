@@ -4,6 +4,7 @@
 use super::identity::SegmentFiles;
 use super::publish::attachment_hashes;
 use super::*;
+use crate::heal::Reports;
 
 pub(super) fn fetch_blobs(reader: &mut Reader, hashes: BTreeSet<String>) -> Result<(), SyncError> {
     for hash in hashes {
@@ -80,7 +81,7 @@ pub(super) enum Next {
     Nothing,
 }
 
-pub(super) fn apply_all(round: &mut Round) -> Result<(), SyncError> {
+pub(super) fn apply_all(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut listings: BTreeMap<String, SegmentFiles> = BTreeMap::new();
     for device in round.names("ops", format::is_device_id)? {
@@ -121,8 +122,43 @@ pub(super) fn apply_all(round: &mut Round) -> Result<(), SyncError> {
             break;
         }
     }
+    // Operations other PCs acknowledge and no segment in the folder holds (the last segments of
+    // a PC gone for good, lost with a share rolled back): waited on as a gap, so that this PC
+    // reports them missing and a PC holding them relays them.
+    let cursors = round.catalog.sync_cursors()?;
+    for (device, seq) in acknowledged_elsewhere(reports, &me) {
+        let cursor = cursors.get(&device).copied().unwrap_or(0);
+        if seq > cursor && !waiting.contains_key(&device) && format::is_device_id(&device) {
+            let next = cursor + 1;
+            let wait = WaitingSegment {
+                device_id: device.clone(),
+                file: format::segment_name(next),
+                reason: WaitReason::Gap,
+                detail: format!(
+                    "operations {next}…{seq} are acknowledged by other PCs but not in the folder"
+                ),
+            };
+            waiting.insert(device, wait);
+        }
+    }
     round.report.waiting.extend(waiting.into_values());
     Ok(())
+}
+
+/// For every device but `me`, the highest of its sequences another PC's acknowledgement names.
+/// A writer's own acknowledgement does not count: it repairs its own files, and a segment it
+/// has only just written may not be listed here yet.
+fn acknowledged_elsewhere(reports: &Reports, me: &str) -> BTreeMap<String, u64> {
+    let mut highest: BTreeMap<String, u64> = BTreeMap::new();
+    for (holder, ack) in &reports.acks {
+        for (device, &seq) in &ack.applied {
+            if device != me && device != holder {
+                let entry = highest.entry(device.clone()).or_insert(0);
+                *entry = (*entry).max(seq);
+            }
+        }
+    }
+    highest
 }
 
 /// Applies the device's segments that follow its cursor, read one at a time while the catalog

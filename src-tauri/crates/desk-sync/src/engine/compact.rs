@@ -27,22 +27,13 @@ pub(super) fn write_ack(round: &mut Round, damaged: Vec<DamageReport>) -> Result
 pub(super) fn compact(round: &mut Round) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut waiting: BTreeSet<String> = round.catalog.sync_cursors()?.into_keys().collect();
-    let mut retired: BTreeSet<String> = BTreeSet::new();
-    for name in round.names("devices", |n| format::parse_device_file_name(n).is_some())? {
-        let Some(device) = format::parse_device_file_name(&name).map(String::from) else {
-            continue;
-        };
-        if let Ok(bytes) = round
-            .folder
-            .read(&round.path(&format!("devices/{name}")), MAX_CARD_BYTES)
-        {
-            if let Ok(card) = serde_json::from_slice::<DeviceFile>(&bytes) {
-                retired.extend(card.previous_device_ids);
-            }
-        }
-        waiting.insert(device);
-    }
-    retired.extend(previous_ids(round.catalog)?);
+    waiting.extend(
+        round
+            .names("devices", |n| format::parse_device_file_name(n).is_some())?
+            .iter()
+            .filter_map(|name| format::parse_device_file_name(name).map(String::from)),
+    );
+    let retired = abandoned_ids(round)?;
     let mut acked = u64::MAX;
     let mut devices = 0;
     for device in waiting {

@@ -1,7 +1,9 @@
 //! Who this PC is in the folder: its device card, its own segment files and their copies, and a
 //! new device id when it finds itself cloned or restored from a backup.
 
+use super::publish::{ATTEMPT_KEY, UNREADABLE_KEY};
 use super::*;
+use crate::heal::Reports;
 
 pub(super) fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
@@ -131,8 +133,11 @@ pub(crate) fn segment_is_ours(round: &Round, segment: &Segment) -> Result<bool, 
 }
 
 /// A segment of this PC's id beyond what it published means another PC runs under the same id
-/// (a clone, or this PC restored from an older backup): this PC takes a new id.
-pub(super) fn check_identity(round: &mut Round) -> Result<(), SyncError> {
+/// (a clone, or this PC restored from an older backup): this PC takes a new id. So does another
+/// PC's acknowledgement of operations of this id beyond the last this PC made: they were made
+/// before this PC's backup was restored, and their segments may be gone with a share rolled back
+/// too; numbering on from the backup would give other operations the same numbers (and ids).
+pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
     loop {
         let device = round.catalog.device_id().to_string();
         let published = round.catalog.published_seq()?;
@@ -151,7 +156,21 @@ pub(super) fn check_identity(round: &mut Round) -> Result<(), SyncError> {
                     }
                     Err(e) => return Err(round.io(e)),
                 };
-                match format::decode_segment(&bytes) {
+                let decoded = format::decode_segment(&bytes);
+                if let Ok(segment) = &decoded {
+                    let header = &segment.header;
+                    if header.kind != SegmentKind::Ops
+                        || header.device_id != device
+                        || header.catalog_id != round.catalog_id
+                        || header.first_seq != first
+                    {
+                        // Another file put in its place (a restore mixing files up): not a
+                        // segment of this id at all, so it proves nothing about a clone.
+                        log::warn!("sync: {name} holds another segment than its name says");
+                        continue;
+                    }
+                }
+                match decoded {
                     Ok(segment) if segment_is_ours(round, &segment)? => {
                         // Published before a crash, not yet marked: mark it now, and remember its
                         // cut so that an emptied folder gets it back.
@@ -183,6 +202,21 @@ pub(super) fn check_identity(round: &mut Round) -> Result<(), SyncError> {
                 break;
             }
         }
+        if cloned.is_none() {
+            // After the folder's own segments were marked: what is there was published here.
+            let published = round.catalog.published_seq()?;
+            let acknowledged = reports
+                .acks
+                .values()
+                .filter_map(|ack| ack.applied.get(&device).copied())
+                .max()
+                .unwrap_or(0);
+            if acknowledged > published {
+                cloned = Some(format!(
+                    "other PCs hold operations up to {acknowledged} of this PC's id, which published only {published}: it was restored from a backup or cloned"
+                ));
+            }
+        }
         match cloned {
             Some(reason) => change_device(round, reason)?,
             None => return Ok(()),
@@ -193,6 +227,9 @@ pub(super) fn check_identity(round: &mut Round) -> Result<(), SyncError> {
 pub(super) fn change_device(round: &mut Round, reason: String) -> Result<(), SyncError> {
     let old = round.catalog.device_id().to_string();
     let (new, moved) = round.catalog.take_new_device_id()?;
+    // The attempt in flight and an unreadable file waited on were the old id's.
+    round.catalog.set_sync_value(ATTEMPT_KEY, "")?;
+    round.catalog.set_sync_value(UNREADABLE_KEY, "")?;
     log::warn!("sync: device {old} is now {new}: {reason}");
     round.report.device_changes.push(DeviceChange {
         old_device_id: old,
@@ -209,4 +246,21 @@ pub(crate) fn previous_ids(catalog: &Catalog) -> Result<Vec<String>, SyncError> 
         .sync_value("previous_device_ids")?
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
+}
+
+/// The ids PCs left behind when they found themselves cloned or restored: listed on their device
+/// cards, and this PC's own. Nobody writes under them any more.
+pub(crate) fn abandoned_ids(round: &mut Round) -> Result<BTreeSet<String>, SyncError> {
+    let mut abandoned: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
+    for name in round.names("devices", |n| format::parse_device_file_name(n).is_some())? {
+        if let Ok(bytes) = round
+            .folder
+            .read(&round.path(&format!("devices/{name}")), MAX_CARD_BYTES)
+        {
+            if let Ok(card) = serde_json::from_slice::<DeviceFile>(&bytes) {
+                abandoned.extend(card.previous_device_ids);
+            }
+        }
+    }
+    Ok(abandoned)
 }

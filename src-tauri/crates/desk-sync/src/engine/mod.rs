@@ -26,10 +26,10 @@ mod status;
 use apply::{apply_all, segment_done};
 use compact::{compact, write_ack};
 use folder_check::{check_folder, note_foreign};
-use identity::{check_identity, write_device_card};
 pub(crate) use identity::{
-    newest_generation, previous_ids, segment_files, segment_is_ours, whole_copy,
+    abandoned_ids, newest_generation, previous_ids, segment_files, segment_is_ours, whole_copy,
 };
+use identity::{check_identity, write_device_card};
 use publish::{publish, republish_own};
 pub(crate) use publish::{write_segment, Written};
 use snapshot::bootstrap_from_snapshot;
@@ -343,16 +343,21 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     let republish = check_folder(round)?;
     note_foreign(round)?;
     write_device_card(round)?;
-    check_identity(round)?;
+    let device = round.catalog.device_id().to_string();
+    let mut reports = crate::heal::read_reports(round)?;
+    check_identity(round, &reports)?;
+    if round.catalog.device_id() != device {
+        // Read again under the new id: the old id's own acknowledgements are another PC's now.
+        reports = crate::heal::read_reports(round)?;
+    }
     republish_own(round, republish)?;
-    let reports = crate::heal::read_reports(round)?;
     crate::heal::repair_own(round, &reports)?;
     publish(round)?;
     bootstrap_from_snapshot(round)?;
     // Operations kept aside by another version of the app are tried again after an update.
     round.catalog.set_app_version(&round.options.app_version);
     round.catalog.retry_kept_aside(round.now)?;
-    apply_all(round)?;
+    apply_all(round, &reports)?;
     crate::heal::relay(round, &reports)?;
     let damaged = crate::heal::remember_damage(round, &reports)?;
     write_ack(round, damaged)?;

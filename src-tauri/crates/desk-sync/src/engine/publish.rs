@@ -39,19 +39,22 @@ pub(super) fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<()
         // same cut and version vector: other PCs may have read that file, and a copy claiming
         // more could make PCs wait on each other in a circle.
         // One attempt is in flight at a time (segments go out in order): one key holds it.
-        let earlier: Option<(u64, u64, VersionVector)> = round
+        // It names its device: an attempt made under an id this PC has since left is not its.
+        let earlier: Option<(String, u64, u64, VersionVector)> = round
             .catalog
             .sync_value(ATTEMPT_KEY)?
             .and_then(|s| serde_json::from_str(&s).ok())
-            .filter(|(f, l, _): &(u64, u64, VersionVector)| *f == next && *l >= next && *l <= to);
+            .filter(|(d, f, l, _): &(String, u64, u64, VersionVector)| {
+                *d == device && *f == next && *l >= next && *l <= to
+            });
         let (last, vv) = match earlier {
-            Some((_, last, vv)) => (last, vv),
+            Some((_, _, last, vv)) => (last, vv),
             None => {
                 let mut vv = round.catalog.sync_cursors()?;
                 vv.insert(device.clone(), last);
                 round.catalog.set_sync_value(
                     ATTEMPT_KEY,
-                    &serde_json::to_string(&(next, last, &vv)).unwrap_or_default(),
+                    &serde_json::to_string(&(&device, next, last, &vv)).unwrap_or_default(),
                 )?;
                 (last, vv)
             }

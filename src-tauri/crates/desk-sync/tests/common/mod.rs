@@ -704,8 +704,13 @@ impl Office {
         // Damage a PC meets for the first time moves things (its writer repairs it next); damage
         // nobody can repair (a foreign file posing as a segment of no PC) does not.
         let mut damage_seen: std::collections::BTreeSet<(usize, String)> = Default::default();
+        // A PC waiting on a file only another PC can relay waits `relay_after_ms` first: when
+        // nothing moves but someone waits, time jumps past it (a few times at most: some damage,
+        // a foreign file posing as a segment of no PC, nobody can repair).
+        let mut relay_waits = 0;
         for pass in 0..40 {
             let mut moved = 0;
+            let mut waiting = false;
             for pc in 0..self.pcs.len() {
                 let report = match self.sync(pc) {
                     Ok(report) => report,
@@ -716,6 +721,7 @@ impl Office {
                     }
                     Err(e) => panic!("seed {}: converging pc {pc}: {e}", self.seed),
                 };
+                waiting |= !report.waiting.is_empty() || !report.damaged.is_empty();
                 let new_damage = report
                     .damaged
                     .iter()
@@ -728,6 +734,13 @@ impl Office {
                     + new_damage;
             }
             if moved == 0 && pass > 0 {
+                if waiting && relay_waits < 3 {
+                    relay_waits += 1;
+                    let mut share = self.share.borrow_mut();
+                    share.now_ms += options(0).relay_after_ms + STEP_MS;
+                    desk_store::clock::set_now(share.now_ms);
+                    continue;
+                }
                 return pass;
             }
         }
