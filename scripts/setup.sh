@@ -15,6 +15,8 @@ packages=(
   # rendered in Chromium by the window tests.
   libreoffice-calc chromium
   sudo
+  # Another SM2 implementation (gmssl, from PyPI) checks our signatures in the Rust tests.
+  python3-venv
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +37,12 @@ rustup component list --installed 2>/dev/null | grep -q clippy || rustup compone
 if ! command -v tauri-driver >/dev/null; then
   echo "installing tauri-driver"
   cargo install tauri-driver --locked --version ^2
+fi
+
+if [ ! -x target/pytools/bin/python ] || ! target/pytools/bin/python -c "import gmssl" 2>/dev/null; then
+  echo "installing gmssl for the signature tests"
+  python3 -m venv target/pytools
+  target/pytools/bin/pip install --quiet gmssl==3.2.2
 fi
 
 (cd ui && npm ci --no-audit --no-fund)

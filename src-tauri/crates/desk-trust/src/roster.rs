@@ -1,0 +1,161 @@
+//! The roster: the office's people (with their roles, department and public keys) and its PCs
+//! (with their device keys), in versions, each version signed by the office key. A role counts
+//! on a PC only through a roster whose signature checks against the office key that PC pinned.
+
+use crate::error::{Result, TrustError};
+use crate::fingerprint::Fingerprint;
+use crate::keys::{KeyPair, PublicKey, Signature};
+use desk_core::model::Role;
+use desk_core::workflow::Actor;
+use serde::{Deserialize, Serialize};
+
+/// What the office key's signature over a roster begins with.
+pub const ROSTER_PURPOSE: &str = "disclosure-desk/roster/v1";
+/// A roster larger than this is not read (a few thousand people with several keys each fit).
+pub const MAX_ROSTER_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roster {
+    pub catalog_id: String,
+    /// 1 for the first; each change signs the next.
+    pub version: u64,
+    /// RFC 3339, UTC.
+    pub issued_at: String,
+    pub office_key: PublicKey,
+    pub people: Vec<RosterPerson>,
+    pub devices: Vec<RosterDevice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterPerson {
+    pub person_id: String,
+    pub name: String,
+    pub department_id: Option<String>,
+    pub roles: Vec<Role>,
+    /// Every key the person has had: a forgotten password means a new one, and signatures made
+    /// with the old one stay valid up to its revocation.
+    pub keys: Vec<EnrolledKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterDevice {
+    pub device_id: String,
+    pub keys: Vec<EnrolledKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolledKey {
+    pub public_key: PublicKey,
+    /// RFC 3339, UTC.
+    pub enrolled_at: String,
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+}
+
+impl EnrolledKey {
+    /// Whether the key may sign at `at` (RFC 3339, UTC; such times order as text).
+    pub fn valid_at(&self, at: &str) -> bool {
+        self.enrolled_at.as_str() <= at
+            && self
+                .revoked_at
+                .as_deref()
+                .is_none_or(|revoked| at < revoked)
+    }
+}
+
+impl Roster {
+    /// The first roster of a catalog: nobody enrolled yet.
+    pub fn first(catalog_id: &str, office_key: PublicKey, issued_at: &str) -> Roster {
+        Roster {
+            catalog_id: catalog_id.into(),
+            version: 1,
+            issued_at: issued_at.into(),
+            office_key,
+            people: Vec::new(),
+            devices: Vec::new(),
+        }
+    }
+
+    pub fn person(&self, person_id: &str) -> Option<&RosterPerson> {
+        self.people.iter().find(|p| p.person_id == person_id)
+    }
+
+    pub fn device(&self, device_id: &str) -> Option<&RosterDevice> {
+        self.devices.iter().find(|d| d.device_id == device_id)
+    }
+
+    /// The person's key with this public part, whatever its state.
+    pub fn person_key(&self, person_id: &str, key: &PublicKey) -> Option<&EnrolledKey> {
+        self.person(person_id)?
+            .keys
+            .iter()
+            .find(|k| &k.public_key == key)
+    }
+
+    /// The person as the workflow's rules see them.
+    pub fn actor(&self, person_id: &str) -> Option<Actor<'_>> {
+        self.person(person_id).map(|p| Actor {
+            person_id: &p.person_id,
+            department_id: p.department_id.as_deref(),
+            roles: &p.roles,
+        })
+    }
+
+    /// Signs this version with the office key.
+    pub fn sign(&self, office: &KeyPair) -> Result<SignedRoster> {
+        if office.public_key() != self.office_key {
+            return Err(TrustError::RosterNotByOfficeKey {
+                expected: self.office_key.fingerprint().to_string(),
+                found: office.public_key().fingerprint().to_string(),
+            });
+        }
+        let body =
+            serde_json::to_string(self).map_err(|e| TrustError::RosterDamaged(e.to_string()))?;
+        let signature = office.sign(&message(&body));
+        Ok(SignedRoster { body, signature })
+    }
+}
+
+/// A roster version as it travels: its exact text and the office key's signature over it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedRoster {
+    pub body: String,
+    pub signature: Signature,
+}
+
+impl SignedRoster {
+    /// The roster, once its signature checks against the office key `pinned` names, and it is
+    /// the roster of `catalog_id`.
+    pub fn open(&self, pinned: &Fingerprint, catalog_id: &str) -> Result<Roster> {
+        if self.body.len() > MAX_ROSTER_BYTES {
+            return Err(TrustError::RosterDamaged("the roster is too large".into()));
+        }
+        let roster: Roster = serde_json::from_str(&self.body)
+            .map_err(|e| TrustError::RosterDamaged(e.to_string()))?;
+        let found = roster.office_key.fingerprint();
+        if &found != pinned {
+            return Err(TrustError::RosterNotByOfficeKey {
+                expected: pinned.to_string(),
+                found: found.to_string(),
+            });
+        }
+        roster
+            .office_key
+            .verify(&message(&self.body), &self.signature)?;
+        if roster.catalog_id != catalog_id {
+            return Err(TrustError::RosterDamaged(format!(
+                "it is the roster of catalog {}, not of this one",
+                roster.catalog_id
+            )));
+        }
+        Ok(roster)
+    }
+}
+
+fn message(body: &str) -> Vec<u8> {
+    let mut message = Vec::with_capacity(ROSTER_PURPOSE.len() + 1 + body.len());
+    message.extend_from_slice(ROSTER_PURPOSE.as_bytes());
+    message.push(b'\n');
+    message.extend_from_slice(body.as_bytes());
+    message
+}
