@@ -535,6 +535,8 @@ const en: Messages = {
       template: 'Checklist',
       signoff: 'Sign-off',
       bundle: 'Bundle',
+      roster: 'Roster (signed by the office)',
+      key_request: 'Personal key request',
       unknown: "A newer version's entry",
     },
     kind: {

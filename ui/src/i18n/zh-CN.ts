@@ -535,6 +535,8 @@ const zhCN = {
       template: '审查清单',
       signoff: '签批',
       bundle: '导出包',
+      roster: '人员名册（办公室签名）',
+      key_request: '个人密钥申请',
       unknown: '新版本的内容',
     },
     kind: {

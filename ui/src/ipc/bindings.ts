@@ -250,7 +250,7 @@ base?: Array<string>,
  */
 covers?: { [key in string]: number }, };
 
-export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff" | "bundle" | "unknown";
+export type EntityKind = "item" | "department" | "person" | "category" | "setting" | "template" | "signoff" | "bundle" | "roster" | "key_request" | "unknown";
 
 export type OpKind = "create" | "set" | "add" | "remove" | "delete" | "unknown";
 

@@ -28,6 +28,7 @@ mod settings;
 mod sync;
 mod templates;
 mod text;
+mod trust;
 
 use clap::{Parser, Subcommand};
 use desk_core::error::ErrorPayload;
@@ -120,6 +121,15 @@ enum Command {
     /// Updates: make the office's signing key, publish a version into a folder, check a folder.
     #[command(subcommand)]
     Release(release::ReleaseCommand),
+    /// Signing: set up the office key, show or pin its fingerprint.
+    #[command(subcommand)]
+    Office(trust::OfficeCommand),
+    /// Your personal signing key on this PC.
+    #[command(subcommand)]
+    Key(trust::KeyCommand),
+    /// The office-signed roster: show it, enrol people, revoke keys.
+    #[command(subcommand)]
+    Roster(trust::RosterCommand),
 }
 
 /// A failure with its stable code.
@@ -221,5 +231,8 @@ fn run(cli: &Cli) -> Outcome {
         Command::Ledger { year, out, force } => export::ledger(cli, *year, out, *force),
         Command::Report(command) => export::report(cli, command),
         Command::Release(command) => release::run(cli, command),
+        Command::Office(command) => trust::office(cli, command),
+        Command::Key(command) => trust::key(cli, command),
+        Command::Roster(command) => trust::roster(cli, command),
     }
 }

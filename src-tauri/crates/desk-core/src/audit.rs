@@ -67,6 +67,8 @@ pub fn entity_label_zh(entity: EntityKind) -> &'static str {
         EntityKind::Template => "审查清单模板",
         EntityKind::Signoff => "签批",
         EntityKind::Bundle => "导出包",
+        EntityKind::Roster => "人员名册（办公室签名）",
+        EntityKind::KeyRequest => "个人密钥申请",
         EntityKind::Unknown => "新版本的内容",
     }
 }

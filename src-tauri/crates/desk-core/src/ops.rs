@@ -125,6 +125,10 @@ pub enum EntityKind {
     Signoff,
     /// A bundle exported for the web team (created once): which items it carried.
     Bundle,
+    /// A version of the office-signed roster (created once; id `v<version>-<fingerprint>`).
+    Roster,
+    /// A person's public key, made on their PC, waiting for the office to enrol it (created once).
+    KeyRequest,
     /// One a newer version knows (see `Operation::newer`): stored and passed on, never applied.
     #[serde(other)]
     Unknown,
@@ -141,6 +145,8 @@ impl EntityKind {
             EntityKind::Template => "template",
             EntityKind::Signoff => "signoff",
             EntityKind::Bundle => "bundle",
+            EntityKind::Roster => "roster",
+            EntityKind::KeyRequest => "key_request",
             EntityKind::Unknown => "unknown",
         }
     }
@@ -155,6 +161,8 @@ impl EntityKind {
             EntityKind::Template,
             EntityKind::Signoff,
             EntityKind::Bundle,
+            EntityKind::Roster,
+            EntityKind::KeyRequest,
         ]
         .into_iter()
         .find(|k| k.key() == key)

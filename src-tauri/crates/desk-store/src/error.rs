@@ -70,6 +70,11 @@ pub enum StoreError {
     Sqlite(#[source] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
     Decode(String),
+    #[error("{0}")]
+    Trust(#[from] desk_trust::TrustError),
+    /// A step of signing that cannot be taken now; the message says what to do instead.
+    #[error("{message}")]
+    TrustStep { code: &'static str, message: String },
 }
 
 impl StoreError {
@@ -99,6 +104,8 @@ impl StoreError {
             StoreError::FileWrite { .. } => "file_write",
             StoreError::Sqlite(e) if is_read_only(e) => "data_dir_read_only",
             StoreError::Sqlite(_) | StoreError::Decode(_) => "storage",
+            StoreError::Trust(e) => e.code(),
+            StoreError::TrustStep { code, .. } => code,
         }
     }
 

@@ -159,3 +159,14 @@ fn message(body: &str) -> Vec<u8> {
     message.extend_from_slice(body.as_bytes());
     message
 }
+
+/// A person's public key made on their PC, published for the office to enrol. Unsigned: the
+/// coordinator compares its fingerprint with the one the person's screen shows before enrolling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRequest {
+    pub person_id: String,
+    pub public_key: PublicKey,
+    pub device_id: String,
+    /// RFC 3339, UTC.
+    pub requested_at: String,
+}

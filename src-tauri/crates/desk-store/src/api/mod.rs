@@ -10,3 +10,4 @@ pub(crate) mod review;
 pub(crate) mod sample;
 pub(crate) mod settings;
 pub(crate) mod sync;
+pub(crate) mod trust;

@@ -10,3 +10,4 @@ pub(crate) mod registry;
 pub(crate) mod review;
 pub(crate) mod save;
 pub(crate) mod search;
+pub(crate) mod trust;

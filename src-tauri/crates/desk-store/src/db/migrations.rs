@@ -42,6 +42,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("migrations/0008_kept_aside.sql"),
     },
+    Migration {
+        sql: include_str!("migrations/0009_trust.sql"),
+    },
 ];
 
 /// The `meta` keys a migration sets when a derived table must be built again from its sources.

@@ -113,6 +113,10 @@ pub(crate) fn check(conn: &Connection, op: &Operation) -> Result<Option<Refusal>
         }
         (EntityKind::Setting, OpKind::Set) => check_setting(conn, op)?,
         (EntityKind::Bundle, OpKind::Create) => shape::<BundleRecord>("bundle", &op.new_value),
+        (EntityKind::Roster, OpKind::Create) => check_roster(op),
+        (EntityKind::KeyRequest, OpKind::Create) => {
+            shape::<desk_trust::roster::KeyRequest>("key request", &op.new_value)
+        }
         _ => refuse(
             KeptAsideReason::UnknownKind,
             format!(
@@ -122,6 +126,35 @@ pub(crate) fn check(conn: &Connection, op: &Operation) -> Result<Option<Refusal>
             ),
         ),
     })
+}
+
+/// A roster version's shape and its id (`v<version>-<office fingerprint>`); its signature is
+/// checked against the pinned office key whenever the roster is used, not here.
+fn check_roster(op: &Operation) -> Option<Refusal> {
+    let signed = match decode_value::<desk_trust::roster::SignedRoster>("roster", &op.new_value) {
+        Ok(signed) => signed,
+        Err(e) => return refuse(KeptAsideReason::InvalidShape, e.to_string()),
+    };
+    if signed.body.len() > desk_trust::roster::MAX_ROSTER_BYTES {
+        return refuse(KeptAsideReason::InvalidShape, "the roster is too large");
+    }
+    match serde_json::from_str::<desk_trust::roster::Roster>(&signed.body) {
+        Err(e) => refuse(KeptAsideReason::InvalidShape, e.to_string()),
+        Ok(roster) if op.entity_id != roster_id(&roster) => refuse(
+            KeptAsideReason::InvalidShape,
+            "the roster's id is not its version and office key",
+        ),
+        Ok(_) => None,
+    }
+}
+
+/// The id of a roster version's operation.
+pub(crate) fn roster_id(roster: &desk_trust::roster::Roster) -> String {
+    format!(
+        "v{}-{}",
+        roster.version,
+        roster.office_key.fingerprint().digits()
+    )
 }
 
 fn check_item_create(op: &Operation) -> Option<Refusal> {

@@ -433,6 +433,23 @@ pub(crate) fn apply_effect(
             record.id = op.entity_id.clone();
             bundles::write_bundle(tx, &record)?;
         }
+        (EntityKind::Roster, OpKind::Create) => {
+            let signed: desk_trust::roster::SignedRoster = decode_value("roster", &op.new_value)?;
+            let roster: desk_trust::roster::Roster = serde_json::from_str(&signed.body)
+                .map_err(|e| crate::error::StoreError::Decode(e.to_string()))?;
+            crate::catalog::trust::write_roster(
+                tx,
+                &op.id,
+                roster.version,
+                roster.office_key.fingerprint().digits(),
+                &signed,
+            )?;
+        }
+        (EntityKind::KeyRequest, OpKind::Create) => {
+            let request: desk_trust::roster::KeyRequest =
+                decode_value("key request", &op.new_value)?;
+            crate::catalog::trust::write_key_request(tx, &op.id, &request)?;
+        }
         _ => {
             // Kept in the log (history, and for a later version that knows it); nothing to show.
             log::info!(

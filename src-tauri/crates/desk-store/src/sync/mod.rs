@@ -16,6 +16,7 @@
 //! arrives.
 
 pub(crate) mod admit;
+pub(crate) use admit::roster_id;
 pub(crate) mod apply;
 pub(crate) mod bulk;
 pub(crate) mod conflicts;

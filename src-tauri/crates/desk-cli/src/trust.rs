@@ -1,0 +1,204 @@
+//! `desk office`, `desk key`, `desk roster`: signing set up on a catalog. Passwords come only
+//! from an environment variable named on the command line, never as an argument (arguments show
+//! in process lists and shell histories).
+
+use crate::people::find_person;
+use crate::text::parse_role;
+use crate::{fail, open, print_json, Cli, Failure, Outcome};
+use clap::Subcommand;
+use desk_core::model::Role;
+use desk_trust::sealed::DEFAULT_ITERATIONS;
+use desk_trust::Fingerprint;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub(crate) enum OfficeCommand {
+    /// Set up signing for this catalog (once, on the coordinator's PC): makes the office key,
+    /// sealed under the password in the variable VAR, and the first roster; prints the
+    /// fingerprint every PC compares and pins.
+    Init {
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
+    /// The office key's fingerprint this PC trusts.
+    Fingerprint,
+    /// Trust the office key with this fingerprint (compare it with the coordinator's first).
+    Pin { fingerprint: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Make the current person's key on this PC, sealed under the password in VAR; its public
+    /// part goes to the office by sync, for the coordinator to enrol.
+    Create {
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RosterCommand {
+    /// The roster signed by the office key this PC trusts.
+    Show,
+    /// Enrol a person with the key they made, with roles (on the coordinator's PC; the office
+    /// key's password in VAR).
+    EnrolPerson {
+        person: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
+    /// Revoke a key by its fingerprint: what it signed before stays valid.
+    Revoke {
+        fingerprint: String,
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
+}
+
+/// The password from the environment variable `var`.
+fn password(var: &str) -> Result<String, Failure> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        _ => Err(fail(
+            "password_missing",
+            format!("the environment variable {var} holds no password: set it for this command only, e.g. read -s {var}; export {var}"),
+        )),
+    }
+}
+
+/// Where this PC's secret for sealing keys is: `DISCLOSURE_DESK_PC_SECRET`, else the per-user
+/// configuration folder (never the data folder: a copy of it must not open the keys elsewhere).
+fn pc_secret() -> Result<Vec<u8>, Failure> {
+    let path = match std::env::var_os("DISCLOSURE_DESK_PC_SECRET") {
+        Some(path) => PathBuf::from(path),
+        None => dirs::config_dir()
+            .ok_or_else(|| {
+                fail(
+                    "pc_secret_damaged",
+                    "this PC has no per-user configuration folder",
+                )
+            })?
+            .join("disclosure-desk")
+            .join("pc-secret"),
+    };
+    Ok(desk_store::pc_secret(&path)?)
+}
+
+fn fingerprint(text: &str) -> Result<Fingerprint, Failure> {
+    Fingerprint::parse(text).map_err(|e| fail(e.code(), e.to_string()))
+}
+
+pub(crate) fn office(cli: &Cli, command: &OfficeCommand) -> Outcome {
+    let mut catalog = open(cli)?;
+    let (said, fingerprint) = match command {
+        OfficeCommand::Init { password_env } => {
+            let password = password(password_env)?;
+            let fingerprint = catalog.set_up_office(&password, &pc_secret()?, DEFAULT_ITERATIONS)?;
+            ("signing is set up; read this fingerprint out to every PC that joins", fingerprint)
+        }
+        OfficeCommand::Fingerprint => match catalog.office_fingerprint()? {
+            Some(fingerprint) => ("the office key this PC trusts", fingerprint),
+            None => {
+                return Err(fail(
+                    "office_not_set_up",
+                    "this PC trusts no office key yet: set up signing (desk office init) or pin the office's fingerprint (desk office pin)",
+                ))
+            }
+        },
+        OfficeCommand::Pin { fingerprint: text } => {
+            let fingerprint = fingerprint(text)?;
+            catalog.pin_office_key(&fingerprint)?;
+            ("this PC now trusts the office key", fingerprint)
+        }
+    };
+    if cli.json {
+        return print_json(&serde_json::json!({ "fingerprint": fingerprint.to_string() }));
+    }
+    outln!("{said}: {fingerprint}");
+    Ok(())
+}
+
+pub(crate) fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
+    let mut catalog = open(cli)?;
+    let KeyCommand::Create { password_env } = command;
+    let password = password(password_env)?;
+    let fingerprint = catalog.create_personal_key(&password, &pc_secret()?, DEFAULT_ITERATIONS)?;
+    if cli.json {
+        return print_json(&serde_json::json!({ "fingerprint": fingerprint.to_string() }));
+    }
+    outln!("your key is made; the coordinator enrols it once it arrived by sync. Its fingerprint, to compare: {fingerprint}");
+    Ok(())
+}
+
+pub(crate) fn roster(cli: &Cli, command: &RosterCommand) -> Outcome {
+    let mut catalog = open(cli)?;
+    let roster = match command {
+        RosterCommand::Show => catalog.roster()?.ok_or_else(|| {
+            fail(
+                "roster_missing",
+                "no roster signed by the office key this PC trusts is here: pin the office's fingerprint (desk office pin) and sync",
+            )
+        })?,
+        RosterCommand::EnrolPerson {
+            person,
+            roles,
+            password_env,
+        } => {
+            let person = find_person(&catalog, person)?;
+            let mut parsed: Vec<Role> = Vec::new();
+            for text in roles.iter().flat_map(|r| desk_core::fields::split_list(r)) {
+                let role = parse_role(&text).ok_or_else(|| {
+                    fail(
+                        "invalid_argument",
+                        format!("{text} is not a role: use clerk, section_head, coordinator or web_team"),
+                    )
+                })?;
+                if !parsed.contains(&role) {
+                    parsed.push(role);
+                }
+            }
+            let password = password(password_env)?;
+            catalog.enrol_person(&person.id, &parsed, &password, &pc_secret()?)?
+        }
+        RosterCommand::Revoke {
+            fingerprint: text,
+            password_env,
+        } => {
+            let fingerprint = fingerprint(text)?;
+            let password = password(password_env)?;
+            catalog.revoke_key(&fingerprint, &password, &pc_secret()?)?
+        }
+    };
+    if cli.json {
+        return print_json(&roster);
+    }
+    outln!(
+        "roster version {} of {}, signed by the office key {}",
+        roster.version,
+        roster.issued_at,
+        roster.office_key.fingerprint()
+    );
+    for person in &roster.people {
+        let roles: Vec<&str> = person.roles.iter().map(|r| role_name(*r)).collect();
+        outln!("{}  {}", person.name, roles.join(", "));
+        for key in &person.keys {
+            let state = match &key.revoked_at {
+                Some(at) => format!("revoked {at}"),
+                None => format!("enrolled {}", key.enrolled_at),
+            };
+            outln!("    key {}  {state}", key.public_key.fingerprint());
+        }
+    }
+    Ok(())
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Clerk => "clerk",
+        Role::SectionHead => "section_head",
+        Role::Coordinator => "coordinator",
+        Role::WebTeam => "web_team",
+    }
+}

@@ -1,0 +1,193 @@
+//! Signing set up from the command line on two PCs through a shared folder: passwords only from
+//! the environment, the fingerprint pinned, a key made on one PC and enrolled on the other.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Pc<'a> {
+    data: &'a Path,
+    secret: &'a Path,
+}
+
+impl Pc<'_> {
+    fn desk(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_desk"))
+            .arg("--data-dir")
+            .arg(self.data)
+            .arg("--json")
+            .args(args)
+            .env("DISCLOSURE_DESK_PC_SECRET", self.secret)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap_or_else(|e| panic!("run desk: {e}"))
+    }
+
+    fn ok(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
+        let out = self.desk(args, env);
+        assert!(
+            out.status.success(),
+            "desk {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    }
+
+    fn code(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let out = self.desk(args, env);
+        assert_eq!(out.status.code(), Some(1), "desk {args:?} should fail");
+        let error: Value = serde_json::from_slice(&out.stderr)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        error["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+#[test]
+fn the_coordinator_sets_up_signing_and_enrols_a_section_head_who_made_her_key_on_her_pc() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let share = root.path().join("share");
+    std::fs::create_dir_all(&share).unwrap_or_else(|e| panic!("{e}"));
+    let share = share.to_string_lossy().to_string();
+    let (a_data, b_data) = (root.path().join("a"), root.path().join("b"));
+    let (a_secret, b_secret) = (root.path().join("a-secret"), root.path().join("b-secret"));
+    let coordinator = Pc {
+        data: &a_data,
+        secret: &a_secret,
+    };
+    let head = Pc {
+        data: &b_data,
+        secret: &b_secret,
+    };
+    let office_password = [("OFFICE_PASSWORD", "办公室的口令2026")];
+
+    coordinator.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
+    coordinator.ok(&["whoami", "--set", "张主任"], &[]);
+    // Never a password as an argument: only the name of a variable holding it.
+    assert_eq!(
+        coordinator.code(&["office", "init", "--password-env", "UNSET_VARIABLE"], &[]),
+        "password_missing"
+    );
+    assert_eq!(
+        coordinator.code(
+            &["office", "init", "--password-env", "SHORT"],
+            &[("SHORT", "1234")]
+        ),
+        "password_too_short"
+    );
+    let set_up = coordinator.ok(
+        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
+        &office_password,
+    );
+    let fingerprint = set_up["fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(fingerprint.split(' ').count(), 8, "{fingerprint}");
+    coordinator.ok(&["sync", "--folder", &share], &[]);
+
+    head.ok(&["sync", "--folder", &share], &[]);
+    assert_eq!(
+        head.code(&["roster", "show"], &[]),
+        "roster_missing",
+        "nothing counts before the pin"
+    );
+    assert_eq!(
+        head.code(&["office", "pin", "12345"], &[]),
+        "bad_fingerprint"
+    );
+    head.ok(&["office", "pin", &fingerprint], &[]);
+    assert_eq!(head.ok(&["roster", "show"], &[])["version"], 1);
+
+    head.ok(&["person", "add", "李处长", "--role", "section_head"], &[]);
+    head.ok(&["whoami", "--set", "李处长"], &[]);
+    let key = head.ok(
+        &["key", "create", "--password-env", "HEAD_PASSWORD"],
+        &[("HEAD_PASSWORD", "处长的口令2026")],
+    );
+    head.ok(&["sync", "--folder", &share], &[]);
+    coordinator.ok(&["sync", "--folder", &share], &[]);
+    assert_eq!(
+        coordinator.code(
+            &[
+                "roster",
+                "enrol-person",
+                "李处长",
+                "--role",
+                "section_head",
+                "--password-env",
+                "WRONG"
+            ],
+            &[("WRONG", "不是这个口令")]
+        ),
+        "wrong_password"
+    );
+    // The head's PC has no office key: it cannot enrol anyone, itself included.
+    assert_eq!(
+        head.code(
+            &[
+                "roster",
+                "enrol-person",
+                "李处长",
+                "--role",
+                "coordinator",
+                "--password-env",
+                "OFFICE_PASSWORD"
+            ],
+            &office_password
+        ),
+        "office_key_not_here"
+    );
+    let roster = coordinator.ok(
+        &[
+            "roster",
+            "enrol-person",
+            "李处长",
+            "--role",
+            "section_head",
+            "--password-env",
+            "OFFICE_PASSWORD",
+        ],
+        &office_password,
+    );
+    assert_eq!(roster["version"], 2);
+    coordinator.ok(&["sync", "--folder", &share], &[]);
+    head.ok(&["sync", "--folder", &share], &[]);
+    let seen = head.ok(&["roster", "show"], &[]);
+    assert_eq!(seen["version"], 2);
+    let enrolled = &seen["people"][0];
+    assert_eq!(enrolled["name"], "李处长");
+    assert_eq!(enrolled["roles"], serde_json::json!(["section_head"]));
+    let enrolled_key = enrolled["keys"][0]["public_key"]
+        .as_str()
+        .unwrap_or_default();
+    let enrolled_fingerprint = desk_trust::PublicKey::from_hex(enrolled_key)
+        .map(|k| k.fingerprint().to_string())
+        .unwrap_or_default();
+    assert_eq!(
+        enrolled_fingerprint,
+        key["fingerprint"].as_str().unwrap_or_default()
+    );
+    // The key file never reached the share, and no password is anywhere in it.
+    let mut shared = Vec::new();
+    collect(Path::new(&share), &mut shared);
+    for file in shared {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("ciphertext"), "{}", file.display());
+        assert!(!text.contains("处长的口令2026"), "{}", file.display());
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}

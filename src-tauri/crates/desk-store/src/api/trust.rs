@@ -1,0 +1,457 @@
+//! Signing set up on a catalog: the office key (made and kept on the coordinator's PC), the office
+//! fingerprint every PC pins, personal keys (made on each person's PC), and the roster versions the
+//! office signs. What a roster proves is decided here, each time, against the pinned key.
+
+use crate::catalog::trust as stored;
+use crate::clock;
+use crate::db::meta::{meta_get, meta_set};
+use crate::error::{Result, StoreError};
+use crate::Catalog;
+use desk_core::model::Role;
+use desk_core::ops::{EntityKind, OpKind};
+use desk_trust::roster::{EnrolledKey, KeyRequest, Roster, RosterPerson, SignedRoster};
+use desk_trust::sealed::{self, SealedKey, MAX_SEALED_BYTES};
+use desk_trust::{Fingerprint, KeyPair};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const PINNED_KEY: &str = "office_fingerprint";
+const OFFICE_KEY_FILE: &str = "office.key";
+
+fn step(code: &'static str, message: impl Into<String>) -> StoreError {
+    StoreError::TrustStep {
+        code,
+        message: message.into(),
+    }
+}
+
+impl Catalog {
+    /// The office key this PC pinned, if any.
+    pub fn office_fingerprint(&self) -> Result<Option<Fingerprint>> {
+        Ok(meta_get(&self.conn, PINNED_KEY)?.and_then(|text| Fingerprint::parse(&text).ok()))
+    }
+
+    /// Pins the office key a person compared with the coordinator's (aloud, or on paper). A
+    /// different key once one is pinned is refused: a new office key comes as a rotation.
+    pub fn pin_office_key(&mut self, fingerprint: &Fingerprint) -> Result<()> {
+        match self.office_fingerprint()? {
+            Some(pinned) if &pinned == fingerprint => Ok(()),
+            Some(pinned) => Err(step(
+                "office_pinned_other",
+                format!("this PC already trusts the office key {pinned}; another key is accepted only as a rotation signed by it"),
+            )),
+            None => meta_set(&self.conn, PINNED_KEY, fingerprint.digits()),
+        }
+    }
+
+    /// Sets up signing for this catalog on the coordinator's PC: a new office key, sealed in the
+    /// data folder under `password` and this PC's secret, the first roster signed with it, and
+    /// its fingerprint pinned here. Returns the fingerprint to read out to the other PCs.
+    pub fn set_up_office(
+        &mut self,
+        password: &str,
+        pc_secret: &[u8],
+        iterations: u32,
+    ) -> Result<Fingerprint> {
+        if let Some(pinned) = self.office_fingerprint()? {
+            return Err(step(
+                "office_already_set_up",
+                format!("signing is already set up for this catalog (office key {pinned})"),
+            ));
+        }
+        check_password(password)?;
+        let office = KeyPair::generate()?;
+        let sealed = sealed::seal(&office, "office", password, pc_secret, iterations)?;
+        write_key_file(&self.keys_dir().join(OFFICE_KEY_FILE), &sealed)?;
+        let roster = Roster::first(&self.catalog_id()?, office.public_key(), &clock::now_text());
+        self.publish_roster(&roster, &office)?;
+        let fingerprint = office.public_key().fingerprint();
+        self.pin_office_key(&fingerprint)?;
+        Ok(fingerprint)
+    }
+
+    /// The newest roster version whose signature checks against the pinned office key; `None`
+    /// before a key is pinned or while no such version has arrived.
+    pub fn roster(&self) -> Result<Option<Roster>> {
+        let Some(pinned) = self.office_fingerprint()? else {
+            return Ok(None);
+        };
+        let catalog_id = self.catalog_id()?;
+        for signed in stored::rosters(&self.conn, pinned.digits())? {
+            match signed.open(&pinned, &catalog_id) {
+                Ok(roster) => return Ok(Some(roster)),
+                Err(e) => log::warn!("a roster version does not check: {e}"),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Makes the current person's key pair on this PC: the secret part sealed under `password`
+    /// and this PC's secret in the data folder, the public part published for the office to
+    /// enrol. Returns its fingerprint, for the coordinator to compare.
+    pub fn create_personal_key(
+        &mut self,
+        password: &str,
+        pc_secret: &[u8],
+        iterations: u32,
+    ) -> Result<Fingerprint> {
+        let person = self.current_person()?.ok_or_else(|| {
+            step(
+                "no_current_person",
+                "choose who you are first: a personal key is made for the person using this PC",
+            )
+        })?;
+        check_password(password)?;
+        let pair = KeyPair::generate()?;
+        let sealed = sealed::seal(&pair, &person.id, password, pc_secret, iterations)?;
+        write_key_file(&self.person_key_path(&person.id), &sealed)?;
+        let request = KeyRequest {
+            person_id: person.id.clone(),
+            public_key: pair.public_key(),
+            device_id: self.device_id().to_string(),
+            requested_at: clock::now_text(),
+        };
+        let value = serde_json::to_value(&request).unwrap_or(Value::Null);
+        let entity_id = format!("{}-{}", person.id, pair.public_key().fingerprint().digits());
+        self.change(|tx, recorder, _, _| {
+            let op = recorder.record(
+                tx,
+                EntityKind::KeyRequest,
+                &entity_id,
+                OpKind::Create,
+                None,
+                &Value::Null,
+                &value,
+            )?;
+            stored::write_key_request(tx, &op.id, &request)
+        })?;
+        Ok(pair.public_key().fingerprint())
+    }
+
+    /// The current person's key pair on this PC, opened with their password (to sign).
+    pub fn open_personal_key(&self, password: &str, pc_secret: &[u8]) -> Result<KeyPair> {
+        let person = self
+            .current_person()?
+            .ok_or_else(|| step("no_current_person", "choose who you are first"))?;
+        let sealed = read_key_file(&self.person_key_path(&person.id))?.ok_or_else(|| {
+            step(
+                "no_personal_key",
+                format!(
+                    "{} has no personal key on this PC: create one first (desk key create)",
+                    person.name
+                ),
+            )
+        })?;
+        if sealed.owner != person.id {
+            return Err(step(
+                "no_personal_key",
+                format!("the key file on this PC is not {}'s", person.name),
+            ));
+        }
+        Ok(sealed.open(password, pc_secret)?)
+    }
+
+    /// The newest key a person made and published, waiting to be enrolled (or enrolled).
+    pub fn key_request(&self, person_id: &str) -> Result<Option<KeyRequest>> {
+        stored::newest_key_request(&self.conn, person_id)
+    }
+
+    /// Enrols a person in the roster with `roles`, their department from the registry and the
+    /// newest key they made: a new roster version signed with the office key on this PC.
+    pub fn enrol_person(
+        &mut self,
+        person_id: &str,
+        roles: &[Role],
+        office_password: &str,
+        pc_secret: &[u8],
+    ) -> Result<Roster> {
+        let office = self.open_office_key(office_password, pc_secret)?;
+        let person = crate::catalog::registry::person(&self.conn, person_id)?.ok_or_else(|| {
+            StoreError::NotFound {
+                what: "person",
+                id: person_id.to_string(),
+            }
+        })?;
+        let request = self.key_request(person_id)?.ok_or_else(|| {
+            step(
+                "no_key_request",
+                format!(
+                    "{} has not made a personal key yet: on their own PC, they create it (desk key create), and it reaches this PC by sync",
+                    person.name
+                ),
+            )
+        })?;
+        let mut roster = self.current_roster_for_change()?;
+        let key = EnrolledKey {
+            public_key: request.public_key.clone(),
+            enrolled_at: clock::now_text(),
+            revoked_at: None,
+        };
+        match roster.people.iter_mut().find(|p| p.person_id == person_id) {
+            Some(entry) => {
+                entry.name = person.name.clone();
+                entry.department_id = person.department_id.clone();
+                entry.roles = roles.to_vec();
+                if !entry.keys.iter().any(|k| k.public_key == key.public_key) {
+                    entry.keys.push(key);
+                }
+            }
+            None => roster.people.push(RosterPerson {
+                person_id: person_id.to_string(),
+                name: person.name.clone(),
+                department_id: person.department_id.clone(),
+                roles: roles.to_vec(),
+                keys: vec![key],
+            }),
+        }
+        self.sign_next(roster, &office)
+    }
+
+    /// Revokes a key, of a person or of a PC: signatures it made before stay valid, any made
+    /// after are refused.
+    pub fn revoke_key(
+        &mut self,
+        fingerprint: &Fingerprint,
+        office_password: &str,
+        pc_secret: &[u8],
+    ) -> Result<Roster> {
+        let office = self.open_office_key(office_password, pc_secret)?;
+        let mut roster = self.current_roster_for_change()?;
+        let now = clock::now_text();
+        let mut found = false;
+        let keys = roster
+            .people
+            .iter_mut()
+            .flat_map(|p| p.keys.iter_mut())
+            .chain(roster.devices.iter_mut().flat_map(|d| d.keys.iter_mut()));
+        for key in keys {
+            if &key.public_key.fingerprint() == fingerprint && key.revoked_at.is_none() {
+                key.revoked_at = Some(now.clone());
+                found = true;
+            }
+        }
+        if !found {
+            return Err(step(
+                "key_not_enrolled",
+                format!(
+                    "no enrolled key has the fingerprint {fingerprint}, or it is revoked already"
+                ),
+            ));
+        }
+        self.sign_next(roster, &office)
+    }
+
+    fn keys_dir(&self) -> PathBuf {
+        self.data_dir().join("keys")
+    }
+
+    fn person_key_path(&self, person_id: &str) -> PathBuf {
+        // Person ids are UUIDs; anything else is reduced to a safe file name.
+        let safe: String = person_id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(64)
+            .collect();
+        self.keys_dir().join(format!("person-{safe}.key"))
+    }
+
+    fn open_office_key(&self, password: &str, pc_secret: &[u8]) -> Result<KeyPair> {
+        let pinned = self.office_fingerprint()?.ok_or_else(|| {
+            step(
+                "office_not_set_up",
+                "signing is not set up for this catalog: the coordinator sets it up once (desk office init)",
+            )
+        })?;
+        let path = self.keys_dir().join(OFFICE_KEY_FILE);
+        let sealed = match read_key_file(&path)? {
+            Some(sealed) => sealed,
+            None => {
+                return Err(step(
+                    "office_key_not_here",
+                    "the office key is not on this PC: roster changes are signed on the coordinator's PC",
+                ))
+            }
+        };
+        let pair = sealed.open(password, pc_secret)?;
+        if pair.public_key().fingerprint() != pinned {
+            return Err(step(
+                "office_key_not_here",
+                format!("the office key on this PC is not the one this catalog trusts ({pinned})"),
+            ));
+        }
+        Ok(pair)
+    }
+
+    /// The roster a change starts from: the newest that checks.
+    fn current_roster_for_change(&self) -> Result<Roster> {
+        self.roster()?.ok_or_else(|| {
+            step(
+                "roster_missing",
+                "no roster signed by the office key is on this PC yet: sync with the shared folder first",
+            )
+        })
+    }
+
+    fn sign_next(&mut self, mut roster: Roster, office: &KeyPair) -> Result<Roster> {
+        roster.version += 1;
+        roster.issued_at = clock::now_text();
+        self.publish_roster(&roster, office)?;
+        Ok(roster)
+    }
+
+    fn publish_roster(&mut self, roster: &Roster, office: &KeyPair) -> Result<()> {
+        let signed: SignedRoster = roster.sign(office)?;
+        let value = serde_json::to_value(&signed).unwrap_or(Value::Null);
+        let entity_id = crate::sync::roster_id(roster);
+        let fingerprint = roster.office_key.fingerprint();
+        let version = roster.version;
+        self.change(|tx, recorder, _, _| {
+            let op = recorder.record(
+                tx,
+                EntityKind::Roster,
+                &entity_id,
+                OpKind::Create,
+                None,
+                &Value::Null,
+                &value,
+            )?;
+            stored::write_roster(tx, &op.id, version, fingerprint.digits(), &signed)
+        })
+    }
+}
+
+/// A password long enough to be worth sealing a key under.
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        return Err(step(
+            "password_too_short",
+            "choose a password of at least 8 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a key file whole (a temporary file renamed into place), readable by its owner only.
+fn write_key_file(path: &Path, sealed: &SealedKey) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io = |source: std::io::Error| StoreError::FileWrite {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let temp = path.with_extension("key.tmp");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&temp).map_err(io)?;
+        file.write_all(&sealed.to_bytes()).map_err(io)?;
+        file.sync_all().map_err(io)?;
+    }
+    std::fs::rename(&temp, path).map_err(io)
+}
+
+fn read_key_file(path: &Path) -> Result<Option<SealedKey>> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StoreError::AttachmentUnreadable {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_SEALED_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| StoreError::AttachmentUnreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(Some(SealedKey::from_bytes(&bytes)?))
+}
+
+/// This PC's secret for sealing keys, from `path` (made there on first use, readable by its owner
+/// only). Kept outside the data folder, so that a copy of the data folder carries no key that
+/// opens elsewhere.
+pub fn pc_secret(path: &Path) -> Result<Vec<u8>> {
+    for _ in 0..2 {
+        if let Some(secret) = read_pc_secret(path)? {
+            return Ok(secret);
+        }
+        let secret = sealed::new_pc_secret()?;
+        match write_new_file(path, &secret) {
+            Ok(()) => return Ok(secret),
+            // Another process made it at the same moment: theirs stands.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(source) => {
+                return Err(StoreError::FileWrite {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        }
+    }
+    read_pc_secret(path)?.ok_or_else(|| {
+        step(
+            "pc_secret_damaged",
+            format!("{} cannot be made", path.display()),
+        )
+    })
+}
+
+fn read_pc_secret(path: &Path) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StoreError::AttachmentUnreadable {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut bytes = Vec::new();
+    file.take(sealed::PC_SECRET_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| StoreError::AttachmentUnreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if bytes.len() != sealed::PC_SECRET_LEN {
+        return Err(step(
+            "pc_secret_damaged",
+            format!(
+                "{} is damaged: keys made on this PC cannot be opened; move it away and enrol new keys",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// Writes a new file whole, owner-only, never over an existing one.
+fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
