@@ -800,9 +800,26 @@ at: string, device_id: string,
 /**
  * `sha256:` and the hex digest of the canonical form.
  */
-content_hash: string, form_version: number, };
+content_hash: string, form_version: number, 
+/**
+ * The signer's SM2 signature, where the office has set up signing (absent on sign-offs made
+ * before, which count as unsigned).
+ */
+signature?: SignoffSignature, };
 
 export type SignBasis = "section_head" | "office";
+
+export type SignoffSignature = { roster_version: bigint, 
+/**
+ * The uncompressed SM2 public key, hex.
+ */
+public_key: string, 
+/**
+ * r and s, hex.
+ */
+signature: string, };
+
+export type SignatureVerdict = { "state": "not_set_up" } | { "state": "unsigned" } | { "state": "valid", fingerprint: string, roster_version: bigint, } | { "state": "invalid", code: string, message: string, };
 
 export type Action = "submit" | "request_signoff" | "sign_off" | "send_back" | "withdraw" | "reopen" | "decide_not_disclose" | "mark_exported" | "mark_published";
 

@@ -42,7 +42,12 @@ pub(crate) enum ItemCommand {
     RequestSignoff { id: String },
     /// Awaiting sign-off → signed off, as the current person (a section head of the lead
     /// department, or the office when it signs).
-    SignOff { id: String },
+    SignOff {
+        id: String,
+        /// Where signing is set up: the environment variable holding your key's password.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+    },
     /// Back one step (awaiting sign-off → in review, in review → draft), with a reason.
     SendBack {
         id: String,
@@ -177,7 +182,14 @@ pub(crate) fn run(cli: &Cli, command: &ItemCommand) -> Outcome {
         ItemCommand::Delete { id } => delete(cli, id),
         ItemCommand::Submit { id } => review::act(cli, id, Action::Submit, ""),
         ItemCommand::RequestSignoff { id } => review::act(cli, id, Action::RequestSignoff, ""),
-        ItemCommand::SignOff { id } => review::act(cli, id, Action::SignOff, ""),
+        ItemCommand::SignOff {
+            id,
+            password_env: Some(var),
+        } => crate::trust::sign_off(cli, id, var),
+        ItemCommand::SignOff {
+            id,
+            password_env: None,
+        } => review::act(cli, id, Action::SignOff, ""),
         ItemCommand::SendBack { id, reason } => review::act(cli, id, Action::SendBack, reason),
         ItemCommand::Withdraw { id, reason } => review::act(cli, id, Action::Withdraw, reason),
         ItemCommand::Reopen { id } => review::act(cli, id, Action::Reopen, ""),

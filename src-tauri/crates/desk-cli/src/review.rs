@@ -481,9 +481,14 @@ fn signoff_lines(review: &ItemReview, item: &Item, registry: &Registry) -> Vec<S
 pub fn signoffs(cli: &Cli, item: &str) -> Outcome {
     let catalog = open(cli)?;
     let review = catalog.item_review(item, today())?;
+    let mut signatures = Vec::new();
+    for signoff in &review.signoffs {
+        signatures.push(catalog.signature_verdict(signoff)?);
+    }
     if cli.json {
         return print_json(&serde_json::json!({
             "signoffs": review.signoffs,
+            "signatures": signatures,
             "content_hash": review.content_hash,
             "signoff_matches": review.signoff_matches,
         }));
@@ -492,6 +497,9 @@ pub fn signoffs(cli: &Cli, item: &str) -> Outcome {
     let registry = Registry::load(&catalog)?;
     for line in signoff_lines(&review, &loaded, &registry) {
         outln!("{line}");
+    }
+    for (signoff, verdict) in review.signoffs.iter().zip(&signatures) {
+        outln!("{}  {}", signoff.at, crate::trust::verdict_text(verdict));
     }
     Ok(())
 }

@@ -202,3 +202,39 @@ fn role_name(role: Role) -> &'static str {
         Role::WebTeam => "web_team",
     }
 }
+
+/// `desk item sign-off ID --password-env VAR`: a signed sign-off.
+pub(crate) fn sign_off(cli: &Cli, id: &str, var: &str) -> Outcome {
+    let mut catalog = open(cli)?;
+    let password = password(var)?;
+    let item = catalog.sign_off_signed(id, &password, &pc_secret()?)?;
+    let newest = catalog.signoffs(id)?.into_iter().next();
+    let verdict = match &newest {
+        Some(signoff) => Some(catalog.signature_verdict(signoff)?),
+        None => None,
+    };
+    if cli.json {
+        return print_json(
+            &serde_json::json!({ "item": item, "signoff": newest, "signature": verdict }),
+        );
+    }
+    outln!("{}: signed off with your key", item.title);
+    if let Some(verdict) = &verdict {
+        outln!("{}", verdict_text(verdict));
+    }
+    Ok(())
+}
+
+/// A signature verdict as a line of text.
+pub(crate) fn verdict_text(verdict: &desk_core::signoff::SignatureVerdict) -> String {
+    use desk_core::signoff::SignatureVerdict::*;
+    match verdict {
+        NotSetUp => "signature not checked: this PC trusts no office key yet".into(),
+        Unsigned => "unsigned (before signing was set up)".into(),
+        Valid {
+            fingerprint,
+            roster_version,
+        } => format!("签名有效: key {fingerprint}, roster version {roster_version}"),
+        Invalid { code, message } => format!("NOT a sign-off ({code}): {message}"),
+    }
+}

@@ -535,6 +535,7 @@ mod tests {
             device_id: "d".into(),
             content_hash: "sha256:00".into(),
             form_version: 2,
+            signature: None,
         };
         let got = exclusion(&item, scope, record.then_some(&signoff), covers);
         assert_eq!(

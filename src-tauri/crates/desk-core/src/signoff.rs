@@ -37,6 +37,40 @@ pub struct Signoff {
     /// `sha256:` and the hex digest of the canonical form.
     pub content_hash: String,
     pub form_version: u32,
+    /// The signer's SM2 signature, where the office has set up signing (absent on sign-offs made
+    /// before, which count as unsigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub signature: Option<SignoffSignature>,
+}
+
+/// What a PC makes of a sign-off's signature, against the roster signed by the office key it
+/// pinned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SignatureVerdict {
+    /// This PC has not pinned an office key: nothing can be checked yet.
+    NotSetUp,
+    /// Made before signing was set up, or without a signature.
+    Unsigned,
+    /// 签名有效: the signer's enrolled key signed exactly this sign-off.
+    Valid {
+        fingerprint: String,
+        roster_version: u64,
+    },
+    /// Not a sign-off: why, with a stable code.
+    Invalid { code: String, message: String },
+}
+
+/// What proves a sign-off: the signer's key, the roster version that enrolled it, and the
+/// signature over the sign-off's canonical message (see the trust crate's `SignoffClaim`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignoffSignature {
+    pub roster_version: u64,
+    /// The uncompressed SM2 public key, hex.
+    pub public_key: String,
+    /// r and s, hex.
+    pub signature: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -374,6 +408,7 @@ mod tests {
             device_id: "d".into(),
             content_hash: content_hash(&base, &checks),
             form_version: 2,
+            signature: None,
         };
         assert!(record_matches(&record, &base, &checks));
         record.form_version = 1;

@@ -98,6 +98,8 @@ fn generate() -> String {
     declare::<due::DueInfo>(&cfg, &mut out);
     declare::<signoff::Signoff>(&cfg, &mut out);
     declare::<signoff::SignBasis>(&cfg, &mut out);
+    declare::<signoff::SignoffSignature>(&cfg, &mut out);
+    declare::<signoff::SignatureVerdict>(&cfg, &mut out);
     declare::<workflow::Action>(&cfg, &mut out);
     declare::<review::ItemReview>(&cfg, &mut out);
     declare::<review::ActionState>(&cfg, &mut out);

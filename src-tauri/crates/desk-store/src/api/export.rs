@@ -147,6 +147,7 @@ impl Catalog {
                     &current,
                     Action::MarkExported,
                     "",
+                    None,
                 )?;
                 marked += 1;
             }
@@ -298,6 +299,7 @@ impl Catalog {
                 item_id,
                 Action::MarkPublished,
                 url,
+                None,
             ) {
                 Ok(item) => item,
                 Err(StoreError::Workflow(e)) => {

@@ -80,6 +80,12 @@ impl Catalog {
 
     /// Takes a workflow action as the current person; `text` is the reason or the address.
     pub fn act(&mut self, id: &str, action: Action, text: &str) -> Result<Item> {
+        if action == Action::SignOff && self.office_fingerprint()?.is_some() {
+            return Err(StoreError::TrustStep {
+                code: "signing_required",
+                message: "signing is set up for this catalog: a sign-off is made with your personal key and its password".into(),
+            });
+        }
         let store = self.attachment_store();
         let person = self.current_person()?;
         let policy = self.policy();
@@ -95,6 +101,7 @@ impl Catalog {
                 id,
                 action,
                 text,
+                None,
             )
         })
     }

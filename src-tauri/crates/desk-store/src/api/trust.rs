@@ -7,10 +7,13 @@ use crate::clock;
 use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};
 use crate::Catalog;
-use desk_core::model::Role;
+use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind};
+use desk_core::signoff::{SignatureVerdict, Signoff, SignoffSignature};
+use desk_core::workflow::{Action, Policy};
 use desk_trust::roster::{EnrolledKey, KeyRequest, Roster, RosterPerson, SignedRoster};
 use desk_trust::sealed::{self, SealedKey, MAX_SEALED_BYTES};
+use desk_trust::signoff::{Expected, SignoffClaim};
 use desk_trust::{Fingerprint, KeyPair};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -149,6 +152,161 @@ impl Catalog {
             ));
         }
         Ok(sealed.open(password, pc_secret)?)
+    }
+
+    /// Signs an item off as the current person, with their key on this PC (opened with
+    /// `password`): the roles and department that count are the roster's, and the record carries
+    /// the SM2 signature over the sign-off's canonical message.
+    pub fn sign_off_signed(&mut self, id: &str, password: &str, pc_secret: &[u8]) -> Result<Item> {
+        let roster = self.current_roster_for_change()?;
+        let person = self
+            .current_person()?
+            .ok_or_else(|| step("no_current_person", "choose who you are first"))?;
+        let pair = self.open_personal_key(password, pc_secret)?;
+        let now = clock::now_text();
+        let enrolled = roster.person(&person.id).filter(|p| {
+            p.keys
+                .iter()
+                .any(|k| k.public_key == pair.public_key() && k.valid_at(&now))
+        });
+        let Some(enrolled) = enrolled else {
+            return Err(step(
+                "key_not_enrolled",
+                format!(
+                    "{}'s key on this PC is not enrolled in the office's roster, or was revoked: the coordinator enrols it (key {})",
+                    person.name,
+                    pair.public_key().fingerprint()
+                ),
+            ));
+        };
+        // The workflow decides with the roster's roles, whatever the registry on this PC says.
+        let signer = Person {
+            roles: enrolled.roles.clone(),
+            department_id: enrolled.department_id.clone(),
+            ..person
+        };
+        let catalog_id = self.catalog_id()?;
+        let roster_version = roster.version;
+        let public_key = pair.public_key();
+        let seal = |record: &Signoff| -> Result<SignoffSignature> {
+            let claim = SignoffClaim {
+                catalog_id: catalog_id.clone(),
+                item_id: record.item_id.clone(),
+                content_hash: record.content_hash.clone(),
+                basis: record.basis,
+                roster_version,
+                at: record.at.clone(),
+                signer_id: record.signer_id.clone(),
+                public_key: public_key.clone(),
+            };
+            Ok(SignoffSignature {
+                roster_version,
+                public_key: public_key.to_hex(),
+                signature: claim.sign(&pair).to_hex(),
+            })
+        };
+        let store = crate::attachments::AttachmentStore::new(self.data_dir());
+        let policy = Policy {
+            office_signs: self.settings().office_signs,
+        };
+        let device_id = self.device_id().to_string();
+        self.change(|tx, recorder, _, _| {
+            crate::catalog::review::act_in(
+                tx,
+                recorder,
+                &store,
+                policy,
+                Some(&signer),
+                &device_id,
+                id,
+                Action::SignOff,
+                "",
+                Some(&seal),
+            )
+        })
+    }
+
+    /// What this PC makes of a sign-off's signature (see [`SignatureVerdict`]).
+    pub fn signature_verdict(&self, signoff: &Signoff) -> Result<SignatureVerdict> {
+        let Some(pinned) = self.office_fingerprint()? else {
+            return Ok(SignatureVerdict::NotSetUp);
+        };
+        let Some(sealed) = &signoff.signature else {
+            return Ok(SignatureVerdict::Unsigned);
+        };
+        let invalid = |code: &str, message: String| {
+            Ok(SignatureVerdict::Invalid {
+                code: code.to_string(),
+                message,
+            })
+        };
+        let (Ok(public_key), Ok(signature)) = (
+            desk_trust::PublicKey::from_hex(&sealed.public_key),
+            desk_trust::Signature::from_hex(&sealed.signature),
+        ) else {
+            return invalid(
+                "signoff_bad_signature",
+                "the signature or its key does not read".into(),
+            );
+        };
+        let catalog_id = self.catalog_id()?;
+        let Some(at_version) = self.roster_at(&pinned, &catalog_id, sealed.roster_version)? else {
+            return invalid(
+                "signoff_roster_version",
+                format!(
+                    "roster version {} signed by the office key is not on this PC",
+                    sealed.roster_version
+                ),
+            );
+        };
+        let latest = self.roster()?.unwrap_or_else(|| at_version.clone());
+        let item = crate::catalog::items::load(&self.conn, &signoff.item_id)?;
+        let claim = SignoffClaim {
+            catalog_id: catalog_id.clone(),
+            item_id: signoff.item_id.clone(),
+            content_hash: signoff.content_hash.clone(),
+            basis: signoff.basis,
+            roster_version: sealed.roster_version,
+            at: signoff.at.clone(),
+            signer_id: signoff.signer_id.clone(),
+            public_key: public_key.clone(),
+        };
+        let expected = Expected {
+            catalog_id: &catalog_id,
+            lead_department: item.lead_department_id.as_deref(),
+            policy: Policy {
+                office_signs: self.settings().office_signs,
+            },
+        };
+        Ok(
+            match desk_trust::signoff::verify(&claim, &signature, &at_version, &latest, &expected) {
+                Ok(()) => SignatureVerdict::Valid {
+                    fingerprint: public_key.fingerprint().to_string(),
+                    roster_version: sealed.roster_version,
+                },
+                Err(problem) => SignatureVerdict::Invalid {
+                    code: problem.code().to_string(),
+                    message: problem.to_string(),
+                },
+            },
+        )
+    }
+
+    /// The roster version `version` signed by the pinned key, if it is here.
+    fn roster_at(
+        &self,
+        pinned: &Fingerprint,
+        catalog_id: &str,
+        version: u64,
+    ) -> Result<Option<Roster>> {
+        for signed in stored::rosters(&self.conn, pinned.digits())? {
+            if let Ok(roster) = signed.open(pinned, catalog_id) {
+                if roster.version == version {
+                    return Ok(Some(roster));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// The newest key a person made and published, waiting to be enrolled (or enrolled).

@@ -17,7 +17,7 @@ use desk_core::model::{Item, ItemLink, Person};
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::pii;
 use desk_core::problem::Code;
-use desk_core::signoff::{self, SignBasis, Signoff};
+use desk_core::signoff::{self, SignBasis, Signoff, SignoffSignature};
 use desk_core::workflow::{self, Action, Actor, Policy, Subject};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
@@ -582,6 +582,7 @@ pub(crate) fn act_in(
     item_id: &str,
     action: Action,
     text: &str,
+    seal: Seal,
 ) -> Result<Item> {
     let item = items::load(tx, item_id)?;
     if matches!(
@@ -593,9 +594,12 @@ pub(crate) fn act_in(
     // A sign-off re-reads every attachment: it must cover the files as they are.
     let current = checklist(tx, &item, store, action == Action::SignOff)?;
     act_with(
-        tx, recorder, policy, person, device_id, item, &current, action, text,
+        tx, recorder, policy, person, device_id, item, &current, action, text, seal,
     )
 }
+
+/// Signs a sign-off record as it is written (`None`: the record goes out unsigned).
+pub(crate) type Seal<'a> = Option<&'a dyn Fn(&Signoff) -> Result<SignoffSignature>>;
 
 /// [`act_in`] once the item and its checklist are read (`current` evaluated in this transaction).
 #[allow(clippy::too_many_arguments)]
@@ -609,6 +613,7 @@ pub(crate) fn act_with(
     current: &ItemChecklist,
     action: Action,
     text: &str,
+    seal: Seal,
 ) -> Result<Item> {
     let transition = workflow::decide(
         &subject(&item, current),
@@ -644,6 +649,14 @@ pub(crate) fn act_with(
             device_id: device_id.to_string(),
             content_hash: signoff::content_hash(&item, &current.checks),
             form_version: signoff::CANONICAL_FORM_VERSION,
+            signature: None,
+        };
+        let record = match seal {
+            Some(seal) => Signoff {
+                signature: Some(seal(&record)?),
+                ..record
+            },
+            None => record,
         };
         write_signoff(tx, &record)?;
         recorder.record(
@@ -663,8 +676,8 @@ pub(crate) fn act_with(
 
 pub(crate) fn write_signoff(conn: &Connection, s: &Signoff) -> Result<()> {
     conn.execute(
-        "INSERT INTO signoffs (id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO signoffs (id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             s.id,
             s.item_id,
@@ -677,7 +690,10 @@ pub(crate) fn write_signoff(conn: &Connection, s: &Signoff) -> Result<()> {
             s.at,
             s.device_id,
             s.content_hash,
-            s.form_version
+            s.form_version,
+            s.signature
+                .as_ref()
+                .map(|sig| serde_json::to_string(sig).unwrap_or_default())
         ],
     )?;
     Ok(())
@@ -707,7 +723,7 @@ pub fn all_signoffs(conn: &Connection) -> Result<std::collections::HashMap<Strin
 }
 
 const SIGNOFF_COLUMNS: &str =
-    "id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version";
+    "id, item_id, signer_id, signer_name, basis, at, device_id, content_hash, form_version, signature";
 
 fn read_signoff(r: &rusqlite::Row) -> rusqlite::Result<Signoff> {
     Ok(Signoff {
@@ -724,6 +740,10 @@ fn read_signoff(r: &rusqlite::Row) -> rusqlite::Result<Signoff> {
         device_id: r.get(6)?,
         content_hash: r.get(7)?,
         form_version: r.get(8)?,
+        // A signature that does not read is kept as none: the sign-off then counts as unsigned.
+        signature: r
+            .get::<_, Option<String>>(9)?
+            .and_then(|text| serde_json::from_str(&text).ok()),
     })
 }
 

@@ -19,3 +19,7 @@ CREATE TABLE key_requests (
     requested_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX key_requests_person ON key_requests (person_id, requested_at);
+
+-- A sign-off's SM2 signature (JSON: roster version, public key, signature); NULL on sign-offs
+-- made before signing was set up, which count as unsigned.
+ALTER TABLE signoffs ADD COLUMN signature TEXT;
