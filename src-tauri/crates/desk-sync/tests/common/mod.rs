@@ -618,8 +618,8 @@ impl Office {
             .collect()
     }
 
-    /// The ids of the operations in every segment on the share that reads whole.
-    pub fn ops_on_share(&self) -> std::collections::BTreeSet<String> {
+    /// The operations in every segment on the share that reads whole: id → writer.
+    pub fn ops_on_share(&self) -> BTreeMap<String, String> {
         let share = self.share.borrow();
         share
             .files
@@ -627,7 +627,7 @@ impl Office {
             .filter(|(path, _)| path.contains("/ops/") && path.ends_with(".seg"))
             .filter_map(|(_, (bytes, _, _))| desk_sync::format::decode_segment(bytes).ok())
             .filter(|segment| segment.header.kind == desk_sync::format::SegmentKind::Ops)
-            .flat_map(|segment| segment.ops.into_iter().map(|op| op.id))
+            .flat_map(|segment| segment.ops.into_iter().map(|op| (op.id, op.device_id)))
             .collect()
     }
 
@@ -811,8 +811,13 @@ impl Office {
         // Damage a PC meets for the first time moves things (its writer repairs it next); damage
         // nobody can repair (a foreign file posing as a segment of no PC) does not.
         let mut damage_seen: std::collections::BTreeSet<(usize, String)> = Default::default();
+        // Waits for a relay: a PC holding a segment another reported damaged or missing publishes
+        // it again only once its writer had `relay_after_ms` to do so (a retired writer never
+        // does), so a quiet pass while some PC still waits lets that time pass, twice at most.
+        let mut relay_waits = 0;
         for pass in 0..40 {
             let mut moved = 0;
+            let mut waiting = false;
             for pc in 0..self.pcs.len() {
                 let report = match self.sync(pc) {
                     Ok(report) => report,
@@ -823,6 +828,7 @@ impl Office {
                     }
                     Err(e) => panic!("seed {}: converging pc {pc}: {e}", self.seed),
                 };
+                waiting |= !report.waiting.is_empty() || !report.damaged.is_empty();
                 let new_damage = report
                     .damaged
                     .iter()
@@ -835,7 +841,14 @@ impl Office {
                     + new_damage;
             }
             if moved == 0 && pass > 0 {
-                return pass;
+                if !waiting || relay_waits == 2 {
+                    return pass;
+                }
+                relay_waits += 1;
+                let relay_after = options(self.now()).relay_after_ms;
+                for _ in 0..=relay_after / STEP_MS {
+                    self.tick();
+                }
             }
         }
         panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
