@@ -13,13 +13,14 @@
 
 mod common;
 
-use common::{dump, sign_off, Faults, Office, Rng};
+use common::{dump, sign_off, Faults, Files, Office, Rng};
 use desk_core::checklist::CheckState;
 use desk_core::export::{BundleRecord, ExportScope};
 use desk_core::fields::ItemField;
 use desk_core::merge::{self, Head, VersionVector};
-use desk_core::model::Item;
+use desk_core::model::{Department, DepartmentKind, Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_core::plan_import::{fold_name, PlanImportRequest};
 use std::collections::{BTreeMap, BTreeSet};
 
 const TEXTS: &[&str] = &[
@@ -198,7 +199,16 @@ fn act(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u
     }
 }
 
-fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
+fn perturb(
+    office: &mut Office,
+    rng: &mut Rng,
+    counts: &mut BTreeMap<&'static str, u32>,
+    past: &mut Past,
+) {
+    if rng.chance(25) {
+        upheave(office, rng, counts, past);
+        return;
+    }
     if rng.chance(20) {
         // A person or another program leaves something of its own in the share.
         let kind = office.drop_foreign(rng);
@@ -214,7 +224,7 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
         return;
     }
     if rng.chance(12) {
-        damage_a_file(office, rng, counts);
+        damage_a_file(office, rng, counts, "");
         return;
     }
     let mut faults = office.pcs[pc].view.faults.borrow_mut();
@@ -240,11 +250,22 @@ fn perturb(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static st
 
 /// A file already published is damaged in place, as an antivirus scan, a half-finished restore or
 /// a disk error would: cut at any offset, a byte flipped, zeroed, replaced by another valid file
-/// of the same kind, or deleted. The office must heal it.
-fn damage_a_file(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'static str, u32>) {
+/// of the same kind, or deleted. The office must heal it. Only files whose path contains `within`
+/// are candidates.
+fn damage_a_file(
+    office: &mut Office,
+    rng: &mut Rng,
+    counts: &mut BTreeMap<&'static str, u32>,
+    within: &str,
+) {
     let mut share = office.share.borrow_mut();
     let paths: Vec<String> = share.files.keys().cloned().collect();
-    let Some(path) = rng.pick(&paths).cloned() else {
+    let candidates: Vec<String> = paths
+        .iter()
+        .filter(|p| p.contains(within))
+        .cloned()
+        .collect();
+    let Some(path) = rng.pick(&candidates).cloned() else {
         return;
     };
     let kind = |p: &str| {
@@ -303,6 +324,165 @@ fn damage_a_file(office: &mut Office, rng: &mut Rng, counts: &mut BTreeMap<&'sta
         }
     }
 }
+
+/// What a case keeps to turn the office back later: a copy of the share and a backup of one PC
+/// (by its name on the share), taken at the same step, and whether a PC retired already.
+#[derive(Default)]
+struct Past {
+    share: Option<Files>,
+    backup: Option<(usize, tempfile::TempDir)>,
+    taken_at: u64,
+    retired: bool,
+}
+
+/// The most PCs a case ever has (clones included).
+const MOST_PCS: usize = 5;
+
+/// What befalls the office as a whole, now and then: a copy of the share and a backup of a PC
+/// kept, then the share rolled back to its copy and the PC restored from its backup (both, or
+/// either alone); a PC retiring for good (sometimes right after one of its files on the share was
+/// damaged); a PC cloned (its database copied to a new PC that joins and edits); the same
+/// department and person, or the same work plan, made on two PCs before they sync.
+fn upheave(
+    office: &mut Office,
+    rng: &mut Rng,
+    counts: &mut BTreeMap<&'static str, u32>,
+    past: &mut Past,
+) {
+    let mut count = |k: &'static str| *counts.entry(k).or_default() += 1;
+    let n = office.pcs.len();
+    let step = office.share.borrow().step;
+    match rng.below(100) {
+        0..=24 => {
+            if past.share.is_none() {
+                let pc = rng.below(n as u64) as usize;
+                past.share = Some(office.share.borrow().files.clone());
+                past.backup = Some((office.pcs[pc].view.pc, office.backup(pc)));
+                past.taken_at = step;
+                count("copies_kept");
+            } else if step >= past.taken_at + 5 {
+                let share = past.share.take().unwrap_or_default();
+                let backup = past.backup.take();
+                let how = rng.below(3);
+                if how != 2 {
+                    office.share.borrow_mut().files = share;
+                }
+                let restored = match backup {
+                    Some((view, dir)) if how != 1 => {
+                        match office.pcs.iter().position(|p| p.view.pc == view) {
+                            Some(pc) => {
+                                office.restore(pc, dir.path());
+                                true
+                            }
+                            None => false,
+                        }
+                    }
+                    _ => false,
+                };
+                match (how, restored) {
+                    (0, true) => count("share_and_pc_rolled_back"),
+                    (0 | 1, _) => count("share_rolled_back"),
+                    (_, true) => count("pc_restored"),
+                    _ => {}
+                }
+            }
+        }
+        25..=39 => {
+            if past.retired || n < 3 {
+                return;
+            }
+            past.retired = true;
+            let pc = rng.below(n as u64) as usize;
+            if rng.chance(50) {
+                let device = office.pcs[pc].catalog.device_id().to_string();
+                damage_a_file(office, rng, counts, &format!("/{device}"));
+                *counts.entry("retired_after_damage").or_default() += 1;
+            } else {
+                *counts.entry("retired").or_default() += 1;
+            }
+            drop(office.retire(pc));
+        }
+        40..=54 => {
+            if office.next_view >= MOST_PCS {
+                return;
+            }
+            let pc = rng.below(n as u64) as usize;
+            office.clone_pc(pc);
+            count("cloned");
+        }
+        55..=77 => {
+            let (a, b) = two_pcs(n, rng);
+            let which = rng.below(DEPARTMENTS.len() as u64) as usize;
+            let person = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
+            let mut made = 0;
+            for (pc, spelling) in [(a, 0), (b, 1)] {
+                let name = DEPARTMENTS[which][spelling];
+                let department = office.at(pc).save_department(Department {
+                    id: String::new(),
+                    name: name.into(),
+                    code: String::new(),
+                    kind: DepartmentKind::Department,
+                });
+                if let Ok(department) = department {
+                    let saved = office.at(pc).save_person(Person {
+                        id: String::new(),
+                        name: person.into(),
+                        department_id: Some(department.id),
+                        roles: vec![Role::Clerk],
+                    });
+                    made += saved.is_ok() as u32;
+                }
+            }
+            if made == 2 {
+                count("same_department");
+            }
+        }
+        _ => {
+            let (a, b) = two_pcs(n, rng);
+            let plan = PLANS[rng.below(PLANS.len() as u64) as usize];
+            let mut made = 0;
+            for pc in [a, b] {
+                let catalog = office.at(pc);
+                let Ok(preview) = catalog.preview_plan_text(plan) else {
+                    continue;
+                };
+                let imported = catalog.import_plan(&PlanImportRequest {
+                    create_departments: preview.unknown_departments.clone(),
+                    tasks: preview.parse.tasks,
+                });
+                made += imported.is_ok_and(|r| r.items_created > 0) as u32;
+            }
+            if made == 2 {
+                count("same_plan");
+            }
+        }
+    }
+}
+
+/// Two different PCs.
+fn two_pcs(n: usize, rng: &mut Rng) -> (usize, usize) {
+    let a = rng.below(n as u64) as usize;
+    let b = (a + 1 + rng.below(n as u64 - 1) as usize) % n;
+    (a, b)
+}
+
+/// Departments two PCs may both create, each in the spellings of the two.
+const DEPARTMENTS: &[[&str; 2]] = &[
+    ["办公室", " 辦公室 "],
+    ["财务处", "财务处"],
+    ["人事处", "人事处 "],
+];
+const PEOPLE: &[&str] = &["张伟", "李娜"];
+const PLANS: &[&str] = &[
+    "2026年政务公开工作要点\n\
+一、推进政策公开\n\
+1.做好规范性文件公开。全面公开行政规范性文件，及时更新目录。（牵头单位：办公室；配合单位：规法处）\n\
+2.加强政策解读。重要政策文件与解读材料同步起草、同步审签、同步发布。（牵头单位：规法处）\n",
+    "2027年政务公开工作要点\n\
+一、回应社会关切\n\
+1.做好招生入学信息公开。及时发布义务教育招生政策。（牵头单位：基础教育处）\n\
+2.做好收费信息公开。公开收费项目和标准。（牵头单位：财务处）\n",
+];
 
 /// Register winners, deleted items, set elements present.
 type Expected = (
@@ -399,6 +579,7 @@ fn play(seed: u64, pcs: usize, steps: usize) -> (Office, BTreeMap<&'static str, 
     let mut office = Office::new(pcs, seed);
     let mut rng = Rng::new(seed);
     let mut counts = BTreeMap::new();
+    let mut past = Past::default();
     // Compaction in a third of the cases (it removes segments every PC has applied).
     office.compact = rng.chance(33);
     if office.compact {
@@ -406,7 +587,7 @@ fn play(seed: u64, pcs: usize, steps: usize) -> (Office, BTreeMap<&'static str, 
     }
     for _ in 0..steps {
         if rng.chance(15) {
-            perturb(&mut office, &mut rng, &mut counts);
+            perturb(&mut office, &mut rng, &mut counts, &mut past);
         }
         act(&mut office, &mut rng, &mut counts);
     }
@@ -445,12 +626,21 @@ fn check(office: &Office, seed: u64) {
             assert_eq!(first, other, "seed {seed}: pc 0 and pc {pc} differ");
         }
     }
-    // No 索引号 is held by two items, on any PC (two PCs numbering at once were settled).
+    // No 索引号 is held by two items, on any PC (two PCs numbering at once were settled), but
+    // those a retired PC was to renumber: a person gives them another number.
+    let answered = office.answered_ids();
+    let gone = |d: &desk_core::sync::PendingRenumber| {
+        d.device_id
+            .as_ref()
+            .is_some_and(|id| office.retired_ids.contains(id) && !answered.contains(id))
+    };
     for (pc, p) in office.pcs.iter().enumerate() {
-        let duplicates = p
+        let (left, duplicates): (Vec<_>, Vec<_>) = p
             .catalog
             .duplicate_index_numbers()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .partition(|d| d.kept_by.is_some() && d.to_renumber.iter().all(gone));
         assert!(
             duplicates.is_empty(),
             "seed {seed}: pc {pc} holds duplicate 索引号: {duplicates:?}"
@@ -464,13 +654,70 @@ fn check(office: &Office, seed: u64) {
                 |r| r.get(0),
             )
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(shared, 0, "seed {seed}: pc {pc} holds duplicate 索引号");
+        assert_eq!(
+            shared as usize,
+            left.len(),
+            "seed {seed}: pc {pc} holds duplicate 索引号"
+        );
     }
-    // Every operation made anywhere is on every PC (the history keeps every edit).
+    // The same thing made on two PCs is one: no department twice by name, no person twice by
+    // name in one department, no plan task twice under the same title (a task imported again
+    // after its item was deleted on one PC is a new item, and the deletion may not hold).
+    for (pc, p) in office.pcs.iter().enumerate() {
+        let mut names = BTreeMap::new();
+        for d in p.catalog.departments().unwrap_or_else(|e| panic!("{e}")) {
+            if let Some(other) = names.insert(fold_name(&d.name), d.id.clone()) {
+                panic!(
+                    "seed {seed}: pc {pc} holds department {:?} twice ({other}, {})",
+                    d.name, d.id
+                );
+            }
+        }
+        let mut names = BTreeMap::new();
+        for person in p.catalog.people().unwrap_or_else(|e| panic!("{e}")) {
+            let key = (person.department_id.clone(), fold_name(&person.name));
+            if let Some(other) = names.insert(key, person.id.clone()) {
+                panic!(
+                    "seed {seed}: pc {pc} holds {:?} twice in one department ({other}, {})",
+                    person.name, person.id
+                );
+            }
+        }
+        let tasks: Vec<String> = p
+            .catalog
+            .connection()
+            .prepare(
+                "SELECT source || ' ' || title || ' ' || group_concat(id, ' ') FROM items WHERE source LIKE 'plan:%' GROUP BY source, title HAVING count(*) > 1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            tasks.is_empty(),
+            "seed {seed}: pc {pc} holds a plan task twice: {tasks:?}"
+        );
+    }
+    // Every operation a PC holds is on every PC (the history keeps every edit), and so is every
+    // operation in a segment on the share, but a retired PC's: those that never left it are
+    // lost, and so are those after one whose only copy was damaged (each PC applies another's
+    // operations in their order), but none that any PC still here holds.
     let ops = office.pcs[0]
         .catalog
         .operations()
         .unwrap_or_else(|e| panic!("{e}"));
+    let held: BTreeSet<String> = ops.iter().map(|o| o.id.clone()).collect();
+    let missing: Vec<String> = office
+        .ops_on_share()
+        .into_iter()
+        .filter(|(id, device)| !held.contains(id) && !office.retired_ids.contains(device))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "seed {seed}: operations on the share never reached the PCs: {missing:?}"
+    );
     for pc in &office.pcs {
         let own: BTreeSet<String> = pc
             .catalog
@@ -599,33 +846,103 @@ fn run_seed(seed: u64, pcs: usize, steps: usize) -> BTreeMap<&'static str, u32> 
     }
 }
 
+/// What a panic said.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// Runs every seed's case on `threads` threads (each case on one thread, with its own office),
+/// on to the end even when some fail; returns the summed counts and the failed seeds with what
+/// they said.
+fn run_cases(
+    seeds: &[u64],
+    threads: usize,
+    pcs: usize,
+    steps: usize,
+) -> (BTreeMap<&'static str, u32>, Vec<(u64, String)>) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let passed = std::sync::atomic::AtomicUsize::new(0);
+    let totals = std::sync::Mutex::new(BTreeMap::<&'static str, u32>::new());
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(&seed) = seeds.get(index) else {
+                    break;
+                };
+                match std::panic::catch_unwind(|| run_case(seed, pcs, steps)) {
+                    Ok(counts) => {
+                        let mut totals = totals.lock().unwrap_or_else(|e| e.into_inner());
+                        for (key, n) in counts {
+                            *totals.entry(key).or_default() += n;
+                        }
+                        let done = passed.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        if done.is_multiple_of(100) {
+                            eprintln!("{done} cases passed");
+                        }
+                    }
+                    Err(panic) => {
+                        eprintln!(
+                            "FAILED: seed {seed} ({pcs} PCs, {steps} steps); replay it with SYNC_PROPTEST_SEED={seed}"
+                        );
+                        failures
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((seed, panic_message(&*panic)));
+                    }
+                }
+            });
+        }
+    });
+    (
+        totals.into_inner().unwrap_or_else(|e| e.into_inner()),
+        failures.into_inner().unwrap_or_else(|e| e.into_inner()),
+    )
+}
+
 #[test]
 fn three_pcs_converge_under_faults() {
     if let Some(seed) = env_number("SYNC_PROPTEST_SEED") {
-        let counts = run_seed(seed, 3, 120);
+        // What was injected is shown before the end is checked.
+        let (office, counts) = play(seed, 3, 120);
         eprintln!("seed {seed}: {counts:?}");
+        check(&office, seed);
         return;
     }
     let cases = env_number("SYNC_PROPTEST_CASES").unwrap_or(48);
-    // A new start every run (printed), each case's seed drawn from it.
+    let threads = env_number("SYNC_PROPTEST_THREADS").unwrap_or(1) as usize;
+    // A new start every run (printed), each case's seed drawn from it before any case runs.
     let start = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(1);
-    eprintln!("{cases} cases from start {start}");
-    let mut seeds = Rng::new(start);
-    let mut totals: BTreeMap<&'static str, u32> = BTreeMap::new();
-    for case in 1..=cases {
-        let seed = seeds.next_u64();
-        let counts = run_seed(seed, 3, 120);
-        for (key, n) in counts {
-            *totals.entry(key).or_default() += n;
-        }
-        if case % 100 == 0 {
-            eprintln!("{case} cases passed");
-        }
+    eprintln!("{cases} cases on {threads} threads from start {start}");
+    let mut draw = Rng::new(start);
+    let seeds: Vec<u64> = (0..cases).map(|_| draw.next_u64()).collect();
+    let (totals, mut failures) = run_cases(&seeds, threads, 3, 120);
+    if failures.is_empty() {
+        eprintln!("{cases} cases passed: {totals:?}");
+        return;
     }
-    eprintln!("{cases} cases passed: {totals:?}");
+    failures.sort();
+    let list: Vec<String> = failures
+        .iter()
+        .map(|(seed, message)| format!("SYNC_PROPTEST_SEED={seed}: {message}"))
+        .collect();
+    eprintln!(
+        "{} of {cases} cases passed: {totals:?}",
+        cases as usize - failures.len()
+    );
+    panic!(
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        list.join("\n")
+    );
 }
 
 #[test]
@@ -634,7 +951,8 @@ fn a_seed_replays_the_same_run() {
         let (first, counts) = play(seed, 3, 80);
         let (second, again) = play(seed, 3, 80);
         assert_eq!(counts, again, "seed {seed}");
-        for pc in 0..3 {
+        assert_eq!(first.pcs.len(), second.pcs.len(), "seed {seed}");
+        for pc in 0..first.pcs.len() {
             assert_eq!(
                 first.pcs[pc].catalog.device_id(),
                 second.pcs[pc].catalog.device_id()

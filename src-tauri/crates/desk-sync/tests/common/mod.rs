@@ -59,10 +59,12 @@ impl Rng {
     }
 }
 
+/// What the share holds: path → (bytes, step written, writer).
+pub type Files = BTreeMap<String, (Vec<u8>, u64, usize)>;
+
 #[derive(Default)]
 pub struct Share {
-    /// path → (bytes, step written, writer)
-    pub files: BTreeMap<String, (Vec<u8>, u64, usize)>,
+    pub files: Files,
     pub step: u64,
     /// The office's simulated wall clock (each PC sees it plus its skew).
     pub now_ms: i64,
@@ -164,6 +166,19 @@ pub struct View {
     pub seed: u64,
     pub faults: RefCell<Faults>,
     pub rng: RefCell<Rng>,
+}
+
+impl View {
+    /// PC `pc`'s view of the share, without faults.
+    pub fn new(share: Rc<RefCell<Share>>, pc: usize, seed: u64) -> View {
+        View {
+            share,
+            pc,
+            seed,
+            faults: RefCell::new(Faults::default()),
+            rng: RefCell::new(Rng::new(seed ^ ((pc as u64 + 1) * 7919))),
+        }
+    }
 }
 
 fn mix(a: u64, b: u64) -> u64 {
@@ -441,10 +456,33 @@ pub struct Office {
     pub seed: u64,
     /// Whether rounds compact (remove own segments every PC has, once a snapshot covers them).
     pub compact: bool,
+    /// The share's name for the next PC to join (a PC keeps its name when others retire).
+    pub next_view: usize,
+    /// The device ids retired PCs had (their last and every earlier one).
+    pub retired_ids: Vec<String>,
 }
 
 pub fn open_catalog(dir: &std::path::Path) -> Catalog {
     Catalog::open(dir, OpenOptions::default()).unwrap_or_else(|e| panic!("open: {e}"))
+}
+
+/// The ids a PC had before it found itself cloned or restored.
+pub fn previous_ids(catalog: &Catalog) -> Vec<String> {
+    catalog
+        .sync_value("previous_device_ids")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+/// Copies a catalog's database files from one folder to another.
+pub fn copy_catalog(from: &std::path::Path, to: &std::path::Path) {
+    for name in ["catalog.db", "catalog.db-wal", "catalog.db-shm"] {
+        let _ = std::fs::remove_file(to.join(name));
+        if from.join(name).exists() {
+            std::fs::copy(from.join(name), to.join(name)).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
 }
 
 /// The department the simulated office's items belong to; returns its id.
@@ -477,13 +515,7 @@ impl Office {
             pcs.push(Pc {
                 dir,
                 catalog,
-                view: View {
-                    share: share.clone(),
-                    pc,
-                    seed,
-                    faults: RefCell::new(Faults::default()),
-                    rng: RefCell::new(Rng::new(seed ^ ((pc as u64 + 1) * 7919))),
-                },
+                view: View::new(share.clone(), pc, seed),
                 person: None,
                 skew_ms: 0,
             });
@@ -509,6 +541,8 @@ impl Office {
             department,
             seed,
             compact: false,
+            next_view: n,
+            retired_ids: Vec::new(),
         };
         for pc in 0..n {
             office.sync(pc).unwrap_or_else(|e| panic!("joining: {e}"));
@@ -522,6 +556,79 @@ impl Office {
             office.pcs[pc].person = Some(person);
         }
         office
+    }
+
+    /// A backup of PC `pc`'s database as it is now (after a checkpoint, the database file alone).
+    pub fn backup(&self, pc: usize) -> tempfile::TempDir {
+        let p = &self.pcs[pc];
+        let _ = p
+            .catalog
+            .connection()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        let backup = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        copy_catalog(p.dir.path(), backup.path());
+        backup
+    }
+
+    /// PC `pc`'s disk dies and its database comes back from `backup`, the same PC on the share.
+    pub fn restore(&mut self, pc: usize, backup: &std::path::Path) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        copy_catalog(backup, dir.path());
+        let p = &mut self.pcs[pc];
+        p.catalog = open_catalog(dir.path());
+        p.dir = dir;
+    }
+
+    /// A new PC whose database is a copy of PC `pc`'s (the same device id, the same person),
+    /// joins the share under a name of its own. Returns its index.
+    pub fn clone_pc(&mut self, pc: usize) -> usize {
+        let dir = self.backup(pc);
+        let catalog = open_catalog(dir.path());
+        let view = View::new(self.share.clone(), self.next_view, self.seed);
+        self.next_view += 1;
+        let source = &self.pcs[pc];
+        let clone = Pc {
+            dir,
+            catalog,
+            view,
+            person: source.person.clone(),
+            skew_ms: source.skew_ms,
+        };
+        self.pcs.push(clone);
+        self.pcs.len() - 1
+    }
+
+    /// PC `pc` leaves the office for good: it never syncs again.
+    pub fn retire(&mut self, pc: usize) -> Pc {
+        let gone = self.pcs.remove(pc);
+        self.retired_ids.extend(previous_ids(&gone.catalog));
+        self.retired_ids.push(gone.catalog.device_id().to_string());
+        gone
+    }
+
+    /// The device ids a PC still in the office answers for: its own and those it left behind.
+    pub fn answered_ids(&self) -> std::collections::BTreeSet<String> {
+        self.pcs
+            .iter()
+            .flat_map(|p| {
+                let mut ids = previous_ids(&p.catalog);
+                ids.push(p.catalog.device_id().to_string());
+                ids
+            })
+            .collect()
+    }
+
+    /// The operations in every segment on the share that reads whole: id → writer.
+    pub fn ops_on_share(&self) -> BTreeMap<String, String> {
+        let share = self.share.borrow();
+        share
+            .files
+            .iter()
+            .filter(|(path, _)| path.contains("/ops/") && path.ends_with(".seg"))
+            .filter_map(|(_, (bytes, _, _))| desk_sync::format::decode_segment(bytes).ok())
+            .filter(|segment| segment.header.kind == desk_sync::format::SegmentKind::Ops)
+            .flat_map(|segment| segment.ops.into_iter().map(|op| (op.id, op.device_id)))
+            .collect()
     }
 
     /// One step of the share: files written before may become visible, the clock moves on.
@@ -704,9 +811,9 @@ impl Office {
         // Damage a PC meets for the first time moves things (its writer repairs it next); damage
         // nobody can repair (a foreign file posing as a segment of no PC) does not.
         let mut damage_seen: std::collections::BTreeSet<(usize, String)> = Default::default();
-        // A PC waiting on a file only another PC can relay waits `relay_after_ms` first: when
-        // nothing moves but someone waits, time jumps past it (a few times at most: some damage,
-        // a foreign file posing as a segment of no PC, nobody can repair).
+        // Waits for a relay: a PC holding a segment another reported damaged or missing publishes
+        // it again only once its writer had `relay_after_ms` to do so (a retired writer never
+        // does), so a quiet pass while some PC still waits lets that time pass, three times at most.
         let mut relay_waits = 0;
         for pass in 0..40 {
             let mut moved = 0;
@@ -734,14 +841,14 @@ impl Office {
                     + new_damage;
             }
             if moved == 0 && pass > 0 {
-                if waiting && relay_waits < 3 {
-                    relay_waits += 1;
-                    let mut share = self.share.borrow_mut();
-                    share.now_ms += options(0).relay_after_ms + STEP_MS;
-                    desk_store::clock::set_now(share.now_ms);
-                    continue;
+                if !waiting || relay_waits == 3 {
+                    return pass;
                 }
-                return pass;
+                relay_waits += 1;
+                let relay_after = options(self.now()).relay_after_ms;
+                for _ in 0..=relay_after / STEP_MS {
+                    self.tick();
+                }
             }
         }
         panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
