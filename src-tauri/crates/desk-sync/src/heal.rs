@@ -196,10 +196,34 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
 
 /// Files reported damaged or missing long enough (`relay_after_ms`) that their writer did not
 /// repair: segments whose operations this PC applied are published again as they were applied
-/// here; attachments held here are put back whole.
+/// here; attachments held here are put back whole. How long counts on this PC's clock, from
+/// when it first read the report: the reporter's clock may be minutes off.
 pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
-    let mut candidates = reports.damaged.clone();
+    let seen_before: BTreeMap<String, i64> = round
+        .catalog
+        .sync_value(REPORTS_SEEN_KEY)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let mut candidates: BTreeMap<String, Reported> = BTreeMap::new();
+    let mut seen_now: BTreeMap<String, i64> = BTreeMap::new();
+    for (file, reported) in &reports.damaged {
+        let first_read = seen_before.get(file).copied().unwrap_or(round.now);
+        seen_now.insert(file.clone(), first_read);
+        candidates.insert(
+            file.clone(),
+            Reported {
+                since_ms: first_read,
+                missing: reported.missing,
+            },
+        );
+    }
+    if seen_now != seen_before {
+        round.catalog.set_sync_value(
+            REPORTS_SEEN_KEY,
+            &serde_json::to_string(&seen_now).unwrap_or_default(),
+        )?;
+    }
     for (file, reported) in stored_since(round)? {
         let entry = candidates.entry(file).or_insert(reported);
         entry.since_ms = entry.since_ms.min(reported.since_ms);
@@ -232,52 +256,130 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
         if device == me || !crate::folder::is_plain_name(device) {
             continue;
         }
-        let files = segment_files(round, device)?;
-        let names = files.get(&first).cloned().unwrap_or_default();
-        let dir = round.path(&format!("ops/{device}"));
-        if whole_copy(round.folder, &dir, &round.catalog_id, device, first, &names)
-            .map_err(|e| round.io(e))?
-            .is_some()
-        {
-            continue;
-        }
-        let Some((last, vv)) = round.catalog.applied_segment(device, first)? else {
-            continue;
-        };
-        let ops = round.catalog.device_operations(device, first, last)?;
-        if ops.len() as u64 != last - first + 1 {
-            continue;
-        }
-        let generation = newest_generation(&names) + 1;
-        if generation > format::MAX_GENERATION {
-            continue;
-        }
-        let header = format::ops_header(
-            &round.catalog_id,
-            device,
-            &ops,
-            vv,
-            &crate::engine::time_text(round.now),
-        );
-        let bytes = format::encode_segment(&header, &ops)
-            .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
-        let target = format!(
-            "ops/{device}/{}",
-            format::segment_file_name(first, generation)
-        );
-        match round.folder.create_new(&round.path(&target), &bytes) {
-            Ok(()) => {
-                log::warn!(
-                    "sync: segment {first} of {device} stayed damaged: published again from this PC as {target}"
-                );
-                round.report.repaired.push(target);
+        let device = device.to_string();
+        let files = segment_files(round, &device)?;
+        // The reported segment, and those after it that are not in the folder whole either: a
+        // writer gone for good often left several, and one relay round brings them all back.
+        let held = round
+            .catalog
+            .sync_cursors()?
+            .get(&device)
+            .copied()
+            .unwrap_or(0);
+        let mut next = first;
+        while next <= held {
+            match relay_segment(round, &device, next, &files)? {
+                Some(last) => next = last + 1,
+                None => break,
             }
-            // Another PC relayed it at the same moment.
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(round.io(e)),
         }
     }
     Ok(())
+}
+
+/// Publishes `device`'s segment starting at `first` again from this PC, unless a whole copy is
+/// in the folder; returns the last operation the segment holds (in the folder or relayed), or
+/// `None` when this PC cannot give it.
+fn relay_segment(
+    round: &mut Round,
+    device: &str,
+    first: u64,
+    files: &crate::engine::SegmentFiles,
+) -> Result<Option<u64>, SyncError> {
+    let names = files.get(&first).cloned().unwrap_or_default();
+    let dir = round.path(&format!("ops/{device}"));
+    if let Some((_, segment)) =
+        whole_copy(round.folder, &dir, &round.catalog_id, device, first, &names)
+            .map_err(|e| round.io(e))?
+    {
+        return Ok(Some(segment.header.last_seq));
+    }
+    let (ops, vv) = match round.catalog.applied_segment(device, first)? {
+        Some((last, vv)) => (round.catalog.device_operations(device, first, last)?, vv),
+        // Applied here from a snapshot, so without the writer's cut: the operations this PC
+        // holds from `first` on, with what they build on as the version vector.
+        None => {
+            let held = round
+                .catalog
+                .sync_cursors()?
+                .get(device)
+                .copied()
+                .unwrap_or(0);
+            if held < first {
+                return Ok(None);
+            }
+            let last = held.min(first + round.options.segment_max_ops.max(1) as u64 - 1);
+            let ops = round.catalog.device_operations(device, first, last)?;
+            let vv = needed_by(&ops, device);
+            (ops, vv)
+        }
+    };
+    let Some(last) = ops.last().map(|o| o.seq) else {
+        return Ok(None);
+    };
+    if ops.len() as u64 != last - first + 1 || ops.first().map(|o| o.seq) != Some(first) {
+        return Ok(None);
+    }
+    let generation = newest_generation(&names) + 1;
+    if generation > format::MAX_GENERATION {
+        return Ok(None);
+    }
+    let header = format::ops_header(
+        &round.catalog_id,
+        device,
+        &ops,
+        vv,
+        &crate::engine::time_text(round.now),
+    );
+    let bytes = format::encode_segment(&header, &ops)
+        .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
+    let target = format!(
+        "ops/{device}/{}",
+        format::segment_file_name(first, generation)
+    );
+    match round.folder.create_new(&round.path(&target), &bytes) {
+        Ok(()) => {
+            log::warn!(
+                "sync: segment {first} of {device} stayed damaged or missing: published again from this PC as {target}"
+            );
+            round.report.repaired.push(target);
+        }
+        // Another PC relayed it at the same moment.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(round.io(e)),
+    }
+    Ok(Some(last))
+}
+
+/// When this PC first read each file other PCs report damaged or missing (its own clock).
+const REPORTS_SEEN_KEY: &str = "reports_seen";
+
+/// A version vector for operations relayed without their writer's: what they name (their bases,
+/// what a delete covers) and the writer's own operations before them. It asks readers for no
+/// more than the operations themselves need, so it can never make PCs wait on each other in a
+/// circle.
+fn needed_by(ops: &[desk_core::ops::Operation], device: &str) -> desk_core::merge::VersionVector {
+    let mut vv = desk_core::merge::VersionVector::new();
+    let mut raise = |device: &str, seq: u64| {
+        let entry = vv.entry(device.to_string()).or_insert(0);
+        *entry = (*entry).max(seq);
+    };
+    for op in ops {
+        for base in &op.base {
+            if let Some((base_device, seq)) = base.rsplit_once(':') {
+                if let Ok(seq) = seq.parse::<u64>() {
+                    raise(base_device, seq);
+                }
+            }
+        }
+        for (covered, &seq) in op.covers.iter().flatten() {
+            raise(covered, seq);
+        }
+    }
+    if let Some(last) = ops.last() {
+        raise(device, last.seq);
+    }
+    vv
 }
 
 /// Puts a whole copy of an attachment held here in place of a damaged or missing one (its name

@@ -319,7 +319,10 @@ pub(crate) fn apply_effect(
 ) -> Result<()> {
     match (op.entity, op.kind) {
         (EntityKind::Item, OpKind::Create) => {
-            if is_deleted(tx, &op.entity_id)? {
+            // A creation arriving after the delete was not known to it (what a delete covers
+            // arrives before it): the same plan task imported again, on this PC or another, brings
+            // the item back as an edit would.
+            if is_deleted(tx, &op.entity_id)? && !resurrect(tx, &op.entity_id)? {
                 return Ok(());
             }
             let mut item: Item = decode_value("item", &op.new_value)?;

@@ -28,6 +28,7 @@ use compact::{compact, write_ack};
 use folder_check::{check_folder, note_foreign};
 pub(crate) use identity::{
     abandoned_ids, newest_generation, previous_ids, segment_files, segment_is_ours, whole_copy,
+    SegmentFiles,
 };
 use identity::{check_identity, write_device_card};
 use publish::{publish, republish_own};
