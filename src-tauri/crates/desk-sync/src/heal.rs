@@ -45,10 +45,12 @@ pub(crate) struct Reported {
 pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
     let me = round.catalog.device_id().to_string();
     let mut reports = Reports::default();
-    // An id left behind never writes its acknowledgements again: what it reported damaged back
-    // then would be relayed for ever (and removed again by compaction, which does not wait for
-    // it). How far it had applied still counts.
-    let abandoned = crate::engine::abandoned_ids(round)?;
+    // This PC's own earlier ids never write their acknowledgements again: what they reported
+    // back then would be relayed for ever. (Another PC's earlier id may be a clone's, still in
+    // use by the PC it was cloned from: its reports count.)
+    let own_before: BTreeSet<String> = crate::engine::previous_ids(round.catalog)?
+        .into_iter()
+        .collect();
     for name in round.names("acks", |n| format::parse_device_file_name(n).is_some())? {
         let Some(device) = format::parse_device_file_name(&name).map(String::from) else {
             continue;
@@ -72,7 +74,9 @@ pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
             Err(e) if crate::folder::refusal(&e).is_some() => continue,
             Err(e) => return Err(round.io(e)),
         };
-        for report in ack.damaged.iter().filter(|_| !abandoned.contains(&device)) {
+        let current =
+            |report: &&DamageReport| !own_before.contains(&device) && !stale(&ack, report);
+        for report in ack.damaged.iter().filter(current) {
             let entry = reports
                 .damaged
                 .entry(report.file.clone())
@@ -194,6 +198,17 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
     Ok(())
 }
 
+/// A report of a segment its reporter has applied since (its acknowledgement names the
+/// segment's first operation): the copy it met was damaged, and it got the operations elsewhere.
+fn stale(ack: &AckFile, report: &DamageReport) -> bool {
+    let mut parts = report.file.splitn(3, '/');
+    let (Some("ops"), Some(writer), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    format::parse_segment_name(name)
+        .is_some_and(|first| ack.applied.get(writer).copied().unwrap_or(0) >= first)
+}
+
 /// Files reported damaged or missing long enough (`relay_after_ms`) that their writer did not
 /// repair: segments whose operations this PC applied are published again as they were applied
 /// here; attachments held here are put back whole. How long counts on this PC's clock, from
@@ -208,7 +223,12 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
     let mut candidates: BTreeMap<String, Reported> = BTreeMap::new();
     let mut seen_now: BTreeMap<String, i64> = BTreeMap::new();
     for (file, reported) in &reports.damaged {
-        let first_read = seen_before.get(file).copied().unwrap_or(round.now);
+        // A clock set back since (by hand, or by minutes of correction) counts from now.
+        let first_read = seen_before
+            .get(file)
+            .copied()
+            .unwrap_or(round.now)
+            .min(round.now);
         seen_now.insert(file.clone(), first_read);
         candidates.insert(
             file.clone(),
@@ -479,7 +499,8 @@ pub(crate) fn remember_damage(
     }
     for (file, reported) in now.iter_mut() {
         if let Some(earlier) = before.get(file) {
-            reported.since_ms = earlier.since_ms;
+            // Kept from the round that first met it, unless this PC's clock was set back since.
+            reported.since_ms = earlier.since_ms.min(round.now);
         }
     }
     let list: Vec<DamageReport> = now

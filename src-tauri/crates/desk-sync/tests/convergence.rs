@@ -601,6 +601,25 @@ fn play(seed: u64, pcs: usize, steps: usize) -> (Office, BTreeMap<&'static str, 
 fn check(office: &Office, seed: u64) {
     if std::env::var_os("SYNC_PROPTEST_DEBUG").is_some() {
         eprintln!("retired {:?}", office.retired_ids);
+        let first: BTreeMap<String, Operation> = office.pcs[0]
+            .catalog
+            .operations()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        for (pc, p) in office.pcs.iter().enumerate().skip(1) {
+            for op in p.catalog.operations().unwrap_or_default() {
+                if let Some(other) = first.get(&op.id) {
+                    if other.new_value != op.new_value || other.entity_id != op.entity_id {
+                        eprintln!(
+                            "clash pc0/pc{pc}: {} {:?} vs {:?}",
+                            op.id, other.new_value, op.new_value
+                        );
+                    }
+                }
+            }
+        }
         for (pc, p) in office.pcs.iter().enumerate() {
             eprintln!(
                 "pc {pc} previous ids {:?}",
@@ -646,12 +665,14 @@ fn check(office: &Office, seed: u64) {
         }
     }
     // No 索引号 is held by two items, on any PC (two PCs numbering at once were settled), but
-    // those a retired PC was to renumber: a person gives them another number.
+    // those an id no PC answers for any more was to renumber (a retired PC's, or one a restored
+    // PC held after its backup was made and never learned of): the sync screen lists them, and a
+    // person gives them another number.
     let answered = office.answered_ids();
     let gone = |d: &desk_core::sync::PendingRenumber| {
         d.device_id
             .as_ref()
-            .is_some_and(|id| office.retired_ids.contains(id) && !answered.contains(id))
+            .is_some_and(|id| !answered.contains(id))
     };
     for (pc, p) in office.pcs.iter().enumerate() {
         let (left, duplicates): (Vec<_>, Vec<_>) = p
