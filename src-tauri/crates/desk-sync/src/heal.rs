@@ -253,6 +253,7 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
     let previous: BTreeSet<String> = crate::engine::previous_ids(round.catalog)?
         .into_iter()
         .collect();
+    let mut covered: BTreeMap<String, u64> = BTreeMap::new();
     for (file, reported) in candidates {
         let own_before = file
             .split('/')
@@ -286,7 +287,17 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
             .get(&device)
             .copied()
             .unwrap_or(0);
-        let mut next = first;
+        // What the writer compacted away, a snapshot of its covers: a PC behind starts from
+        // that, and a relay would only be removed again by the writer's next compaction.
+        let compacted = match covered.get(&device) {
+            Some(&seq) => seq,
+            None => {
+                let seq = snapshot_covers(round, &device)?;
+                covered.insert(device.clone(), seq);
+                seq
+            }
+        };
+        let mut next = first.max(compacted + 1);
         while next <= held {
             match relay_segment(round, &device, next, &files)? {
                 Some(last) => next = last + 1,
@@ -295,6 +306,28 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
         }
     }
     Ok(())
+}
+
+/// How far `device`'s own snapshots in the folder cover its operations (0 when none reads).
+fn snapshot_covers(round: &mut Round, device: &str) -> Result<u64, SyncError> {
+    let mut covered = 0;
+    for name in round.names("snapshots", crate::engine::is_snapshot_name)? {
+        if format::parse_snapshot_name(&name).is_none_or(|(writer, _)| writer != device) {
+            continue;
+        }
+        let header = round
+            .folder
+            .open(
+                &round.path(&format!("snapshots/{name}")),
+                format::MAX_SNAPSHOT_BYTES,
+            )
+            .ok()
+            .and_then(|input| format::check_stream(input).ok());
+        if let Some(header) = header {
+            covered = covered.max(header.version_vector.get(device).copied().unwrap_or(0));
+        }
+    }
+    Ok(covered)
 }
 
 /// Publishes `device`'s segment starting at `first` again from this PC, unless a whole copy is

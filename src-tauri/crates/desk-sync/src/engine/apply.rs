@@ -148,7 +148,7 @@ pub(super) fn apply_all(round: &mut Round, reports: &Reports) -> Result<(), Sync
 /// For every device but `me`, the highest of its sequences another PC's acknowledgement names.
 /// A writer's own acknowledgement does not count: it repairs its own files, and a segment it
 /// has only just written may not be listed here yet.
-fn acknowledged_elsewhere(reports: &Reports, me: &str) -> BTreeMap<String, u64> {
+pub(super) fn acknowledged_elsewhere(reports: &Reports, me: &str) -> BTreeMap<String, u64> {
     let mut highest: BTreeMap<String, u64> = BTreeMap::new();
     for (holder, ack) in &reports.acks {
         for (device, &seq) in &ack.applied {

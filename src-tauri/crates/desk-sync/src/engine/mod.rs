@@ -262,7 +262,7 @@ fn names_in(
 }
 
 /// Whether a snapshot's file name is one sync writes.
-fn is_snapshot_name(name: &str) -> bool {
+pub(crate) fn is_snapshot_name(name: &str) -> bool {
     format::parse_snapshot_name(name).is_some_and(|(device, _)| format::is_device_id(&device))
 }
 
@@ -354,7 +354,7 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     republish_own(round, republish)?;
     crate::heal::repair_own(round, &reports)?;
     publish(round)?;
-    bootstrap_from_snapshot(round)?;
+    bootstrap_from_snapshot(round, &reports)?;
     // Operations kept aside by another version of the app are tried again after an update.
     round.catalog.set_app_version(&round.options.app_version);
     round.catalog.retry_kept_aside(round.now)?;

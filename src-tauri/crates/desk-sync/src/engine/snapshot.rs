@@ -1,12 +1,16 @@
 //! Snapshots: a new PC starting from one (read as a stream, checked whole first), and writing
 //! one when this PC compacts.
 
-use super::apply::{add_applied, fetch_blobs, have};
+use super::apply::{acknowledged_elsewhere, add_applied, fetch_blobs, have};
 use super::publish::add_attachment_hashes;
 use super::*;
+use crate::heal::Reports;
 
 /// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
-pub(super) fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError> {
+pub(super) fn bootstrap_from_snapshot(
+    round: &mut Round,
+    reports: &Reports,
+) -> Result<(), SyncError> {
     let mut snapshots: Vec<(Hlc, String, String)> = round
         .names("snapshots", is_snapshot_name)?
         .into_iter()
@@ -47,6 +51,20 @@ pub(super) fn bootstrap_from_snapshot(round: &mut Round) -> Result<(), SyncError
             .is_none_or(|(_, segment)| segment.header.last_seq > cursor),
         };
         if !reachable && !firsts.is_empty() {
+            needed = true;
+            compacted.insert(device);
+        }
+    }
+    // Operations other PCs acknowledge that no segment in the folder holds any more (a writer
+    // that compacted them away before it was restored or retired): a snapshot may have them.
+    for (device, acked) in acknowledged_elsewhere(reports, round.catalog.device_id()) {
+        let cursor = known.get(&device).copied().unwrap_or(0);
+        if acked <= cursor || device == round.catalog.device_id() || !format::is_device_id(&device)
+        {
+            continue;
+        }
+        let files = segment_files(round, &device)?;
+        if files.range(cursor + 1..).next().is_none() {
             needed = true;
             compacted.insert(device);
         }

@@ -839,6 +839,12 @@ impl Office {
                     + report.device_changes.len() as u32
                     + report.repaired.len() as u32
                     + new_damage;
+                if pass > 30 && std::env::var_os("SYNC_PROPTEST_DEBUG").is_some() {
+                    eprintln!(
+                        "pass {pass} pc {pc}: published {} applied {:?} changes {:?} repaired {:?} new damage {new_damage}",
+                        report.ops_published, report.applied, report.device_changes, report.repaired
+                    );
+                }
             }
             if moved == 0 && pass > 0 {
                 if !waiting || relay_waits == 3 {
@@ -849,6 +855,15 @@ impl Office {
                 for _ in 0..=relay_after / STEP_MS {
                     self.tick();
                 }
+            }
+        }
+        if std::env::var_os("SYNC_PROPTEST_DEBUG").is_some() {
+            for (pc, p) in self.pcs.iter().enumerate() {
+                eprintln!(
+                    "pc {pc} {} previous {:?}",
+                    p.catalog.device_id(),
+                    previous_ids(&p.catalog)
+                );
             }
         }
         panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
