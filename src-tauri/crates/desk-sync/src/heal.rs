@@ -184,11 +184,19 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
         let Some(name) = file.strip_prefix("snapshots/") else {
             continue;
         };
-        if format::parse_snapshot_name(name).is_some_and(|(device, _)| device == me) {
-            round
-                .folder
-                .remove(&round.path(file))
-                .map_err(|e| round.io(e))?;
+        if format::parse_snapshot_name(name).is_none_or(|(device, _)| device != me) {
+            continue;
+        }
+        // Only while it is there and does not read whole here: a report its reporter never
+        // takes back (a PC gone for good) must not have a snapshot written every round.
+        let path = round.path(file);
+        let whole = match round.folder.open(&path, format::MAX_SNAPSHOT_BYTES) {
+            Ok(input) => format::check_stream(input).is_ok(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(_) => false,
+        };
+        if !whole {
+            round.folder.remove(&path).map_err(|e| round.io(e))?;
             snapshot_again = true;
         }
     }
@@ -287,17 +295,21 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
             .get(&device)
             .copied()
             .unwrap_or(0);
-        // What the writer compacted away, a snapshot of its covers: a PC behind starts from
-        // that, and a relay would only be removed again by the writer's next compaction.
-        let compacted = match covered.get(&device) {
-            Some(&seq) => seq,
-            None => {
-                let seq = snapshot_covers(round, &device)?;
-                covered.insert(device.clone(), seq);
-                seq
-            }
-        };
-        let mut next = first.max(compacted + 1);
+        // A segment its writer compacted away (no copy left, a snapshot of its covers it): a PC
+        // behind starts from the snapshot, and a relay would only be removed again by the
+        // writer's next compaction. A damaged copy still there was not compacted: it is relayed.
+        let mut next = first;
+        if !files.contains_key(&first) {
+            let compacted = match covered.get(&device) {
+                Some(&seq) => seq,
+                None => {
+                    let seq = snapshot_covers(round, &device)?;
+                    covered.insert(device.clone(), seq);
+                    seq
+                }
+            };
+            next = first.max(compacted + 1);
+        }
         while next <= held {
             match relay_segment(round, &device, next, &files)? {
                 Some(last) => next = last + 1,
