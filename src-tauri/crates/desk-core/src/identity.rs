@@ -54,6 +54,13 @@ pub fn plan_task_item_id(task_key: &str) -> String {
     derived("plan-task", &[task_key])
 }
 
+/// The ids the task's item takes, in order, when it is imported again after its item was
+/// deleted: PCs that import it again after the same deletion take the same next one.
+pub fn plan_task_item_ids(task_key: &str) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(plan_task_item_id(task_key))
+        .chain((2..=16u32).map(move |n| derived("plan-task", &[task_key, &n.to_string()])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,8 +163,8 @@ impl Catalog {
                     item.lead_department_id = Some(id);
                 }
                 item.co_department_ids = matched.into_iter().map(|(_, id)| id).collect();
-                let id = desk_core::identity::plan_task_item_id(&task.key);
-                let saved = create_item_as(tx, recorder, settings, calendar, item, id)?;
+                let ids = desk_core::identity::plan_task_item_ids(&task.key);
+                let saved = create_item_as(tx, recorder, settings, calendar, item, ids)?;
                 report.item_ids.push(saved.id);
                 report.items_created += 1;
             }

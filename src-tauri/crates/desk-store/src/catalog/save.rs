@@ -101,28 +101,31 @@ pub(crate) fn save_item_in(
     save(tx, recorder, settings, calendar, item, attachments, is_new)
 }
 
-/// Creates an item under the id `id` names for it (a plan task's, see `desk_core::identity`),
-/// or under a random one when this catalog holds or deleted an item of that id.
+/// Creates an item under the first of `ids` (a plan task's, see `desk_core::identity`) that
+/// this catalog never held, or under a random one when it held them all.
 pub(crate) fn create_item_as(
     tx: &Transaction,
     recorder: &mut Recorder,
     settings: &CatalogSettings,
     calendar: &WorkCalendar,
     mut item: Item,
-    id: String,
+    ids: impl Iterator<Item = String>,
 ) -> Result<Item> {
-    let taken: bool = tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)
-                 OR EXISTS (SELECT 1 FROM sync_tombstones WHERE item_id = ?1)
-                 OR EXISTS (SELECT 1 FROM ops WHERE entity = 'item' AND entity_id = ?1)",
-        )?
-        .query_row(params![id], |r| r.get(0))?;
-    item.id = if taken {
-        crate::clock::uuid_v7().to_string()
-    } else {
-        id
-    };
+    let mut chosen = None;
+    for id in ids {
+        let taken: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)
+                     OR EXISTS (SELECT 1 FROM sync_tombstones WHERE item_id = ?1)
+                     OR EXISTS (SELECT 1 FROM ops WHERE entity = 'item' AND entity_id = ?1)",
+            )?
+            .query_row(params![id], |r| r.get(0))?;
+        if !taken {
+            chosen = Some(id);
+            break;
+        }
+    }
+    item.id = chosen.unwrap_or_else(|| crate::clock::uuid_v7().to_string());
     save(
         tx,
         recorder,
