@@ -107,6 +107,7 @@ fn folder_with(ops: &[Operation], snapshot: bool) -> Result<tempfile::TempDir, S
         catalog_id: CATALOG.into(),
         created_by: DEVICE.into(),
         created_at: String::new(),
+        check: None,
     };
     let json = serde_json::to_vec(&format).map_err(|e| e.to_string())?;
     folder

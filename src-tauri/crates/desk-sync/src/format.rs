@@ -57,6 +57,28 @@ pub struct FormatFile {
     pub catalog_id: String,
     pub created_by: String,
     pub created_at: String,
+    /// SHA-256 (hex) of the fields above (see [`format_check`]): a byte changed on the share
+    /// reads as damage, not as a newer format. Absent in files of earlier versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+}
+
+/// What `format.json`'s `check` holds: SHA-256 over its fields, each length-prefixed.
+pub fn format_check(file: &FormatFile) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [
+        file.format.as_str(),
+        &file.major.to_string(),
+        &file.minor.to_string(),
+        file.catalog_id.as_str(),
+        file.created_by.as_str(),
+        file.created_at.as_str(),
+    ] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -785,11 +785,41 @@ fn check(office: &Office, seed: u64) {
         })
         .map(|w| w.device_id)
         .collect();
-    let missing: Vec<String> = office
-        .ops_on_share()
+    // Nor those after an operation no copy of which survives (only in a file damaged for good,
+    // and on a PC gone or restored from a backup older than it): each PC applies another's
+    // operations in their order.
+    let on_share = office.ops_on_share();
+    let anywhere: BTreeSet<String> = office
+        .pcs
+        .iter()
+        .flat_map(|p| p.catalog.operations().unwrap_or_default())
+        .map(|o| o.id)
+        .chain(on_share.keys().cloned())
+        .collect();
+    let seq_of = |id: &str| {
+        id.rsplit_once(':')
+            .and_then(|(_, n)| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut first_lost: BTreeMap<String, u64> = BTreeMap::new();
+    for device in on_share.values().collect::<BTreeSet<_>>() {
+        let last = on_share
+            .iter()
+            .filter(|(_, d)| *d == device)
+            .map(|(id, _)| seq_of(id))
+            .max()
+            .unwrap_or(0);
+        if let Some(gap) = (1..=last).find(|n| !anywhere.contains(&format!("{device}:{n}"))) {
+            first_lost.insert(device.clone(), gap);
+        }
+    }
+    let missing: Vec<String> = on_share
         .into_iter()
         .filter(|(id, device)| {
-            !held.contains(id) && !office.retired_ids.contains(device) && !blocked.contains(device)
+            !held.contains(id)
+                && !office.retired_ids.contains(device)
+                && !blocked.contains(device)
+                && first_lost.get(device).is_none_or(|&gap| seq_of(id) < gap)
         })
         .map(|(id, _)| id)
         .collect();

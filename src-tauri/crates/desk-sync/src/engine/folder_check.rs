@@ -147,6 +147,19 @@ pub(super) fn note_foreign(round: &mut Round) -> Result<(), SyncError> {
 pub(super) fn parse_format(bytes: &[u8]) -> Result<FormatFile, SyncError> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| SyncError::FormatUnreadable(e.to_string()))?;
+    // A file with a check that does not match was changed on the share: damage, whatever its
+    // version now says.
+    if let Ok(file) = serde_json::from_value::<FormatFile>(value.clone()) {
+        if file
+            .check
+            .as_ref()
+            .is_some_and(|check| *check != format::format_check(&file))
+        {
+            return Err(SyncError::FormatUnreadable(
+                "its check does not match its content".into(),
+            ));
+        }
+    }
     let major = value
         .get("major")
         .and_then(serde_json::Value::as_u64)
@@ -177,6 +190,11 @@ pub(super) fn format_bytes(round: &Round) -> Vec<u8> {
         catalog_id: round.catalog_id.clone(),
         created_by: round.catalog.device_id().to_string(),
         created_at: time_text(round.now),
+        check: None,
+    };
+    let file = FormatFile {
+        check: Some(format::format_check(&file)),
+        ..file
     };
     serde_json::to_vec_pretty(&file).unwrap_or_default()
 }

@@ -172,7 +172,23 @@ pub(crate) fn write_segment(
                 Err(e) if refusal(&e).is_some() => Vec::new(),
                 Err(e) => return Err(round.io(e)),
             };
-            return match format::decode_segment(&existing) {
+            let decoded = format::decode_segment(&existing);
+            if let Ok(segment) = &decoded {
+                let header = &segment.header;
+                if header.kind != SegmentKind::Ops
+                    || header.device_id != device
+                    || header.catalog_id != round.catalog_id
+                    || header.first_seq != first
+                {
+                    // Another file in its place (an older cut of ours copied over it, another
+                    // PC's): damage at this name, never what was published here.
+                    return Ok(Written::Unreadable(format!(
+                        "{} holds another segment than its name says",
+                        format::segment_file_name(first, generation)
+                    )));
+                }
+            }
+            return match decoded {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
                     if segment.header.last_seq == last {
                         Ok(Written::Yes(ops.len() as u32))
