@@ -2,6 +2,7 @@
 // tauri-driver runs WebKitWebDriver, which starts the real app binary in the current display.
 
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -54,20 +55,31 @@ export class Session {
     const value = await call(base, 'POST', '/session', {
       capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
     });
-    return new Session(base, value.sessionId);
+    return new Session(base, value.sessionId, [application, ...args]);
   }
 
-  constructor(base, id) {
+  constructor(base, id, command = []) {
     this.base = base;
     this.id = id;
+    this.command = command;
   }
 
   cmd(method, path, body) {
     return call(this.base, method, `/session/${this.id}${path}`, body);
   }
 
+  /** Ends the session, and makes sure its app is gone: an app left running after its window
+   * closed holds the test runner's output open, and the run would never finish. */
   async end() {
     await this.cmd('DELETE', '');
+    if (this.command.length === 0) return;
+    for (let tries = 0; tries < 50; tries++) {
+      const left = processesRunning(this.command);
+      if (left.length === 0) return;
+      if (tries === 30) left.forEach((pid) => signal(pid, 'SIGTERM'));
+      if (tries === 45) left.forEach((pid) => signal(pid, 'SIGKILL'));
+      await sleep(100);
+    }
   }
 
   async find(selector) {
@@ -172,5 +184,35 @@ export class Session {
 
   async screenshot() {
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+}
+
+/** The ids of the processes running exactly `command` (Linux: read from /proc). */
+function processesRunning(command) {
+  const wanted = command.join('\0');
+  const pids = [];
+  let entries = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const line = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0$/, '');
+      if (line === wanted) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Gone meanwhile.
   }
 }
