@@ -515,25 +515,30 @@ fn write_key_file(path: &Path, sealed: &SealedKey) -> Result<()> {
 }
 
 fn read_key_file(path: &Path) -> Result<Option<SealedKey>> {
+    match read_bounded(path, MAX_SEALED_BYTES)? {
+        Some(bytes) => Ok(Some(SealedKey::from_bytes(&bytes)?)),
+        None => Ok(None),
+    }
+}
+
+/// A small file's bytes, at most `max` + 1 of them (more means too large), or `None` when there
+/// is no such file.
+fn read_bounded(path: &Path, max: usize) -> Result<Option<Vec<u8>>> {
     use std::io::Read;
+    let unreadable = |source: std::io::Error| StoreError::AttachmentUnreadable {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StoreError::AttachmentUnreadable {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
+        Err(e) => return Err(unreadable(e)),
     };
     let mut bytes = Vec::new();
-    file.take(MAX_SEALED_BYTES as u64 + 1)
+    file.take(max as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|source| StoreError::AttachmentUnreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    Ok(Some(SealedKey::from_bytes(&bytes)?))
+        .map_err(unreadable)?;
+    Ok(Some(bytes))
 }
 
 /// This PC's secret for sealing keys, from `path` (made there on first use, readable by its owner
@@ -566,24 +571,9 @@ pub fn pc_secret(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn read_pc_secret(path: &Path) -> Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StoreError::AttachmentUnreadable {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
+    let Some(bytes) = read_bounded(path, sealed::PC_SECRET_LEN)? else {
+        return Ok(None);
     };
-    let mut bytes = Vec::new();
-    file.take(sealed::PC_SECRET_LEN as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| StoreError::AttachmentUnreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
     if bytes.len() != sealed::PC_SECRET_LEN {
         return Err(step(
             "pc_secret_damaged",

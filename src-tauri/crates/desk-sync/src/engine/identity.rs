@@ -111,17 +111,26 @@ pub(crate) fn whole_copy(
             Err(e) => return Err(e),
         };
         if let Ok(segment) = format::decode_segment(&bytes) {
-            let header = &segment.header;
-            if header.kind == SegmentKind::Ops
-                && header.device_id == device
-                && header.catalog_id == catalog_id
-                && header.first_seq == first
-            {
+            if fits_place(&segment.header, catalog_id, device, first) {
                 return Ok(Some((name.clone(), segment)));
             }
         }
     }
     Ok(None)
+}
+
+/// Whether a segment's header is what its place in the folder says: operations of `device`,
+/// of this catalog, starting at `first`. A copy that is not (another file put there) is damage.
+pub(crate) fn fits_place(
+    header: &SegmentHeader,
+    catalog_id: &str,
+    device: &str,
+    first: u64,
+) -> bool {
+    header.kind == SegmentKind::Ops
+        && header.device_id == device
+        && header.catalog_id == catalog_id
+        && header.first_seq == first
 }
 
 /// Whether the folder's segment holds exactly this PC's operations of the same numbers.
@@ -158,12 +167,7 @@ pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(),
                 };
                 let decoded = format::decode_segment(&bytes);
                 if let Ok(segment) = &decoded {
-                    let header = &segment.header;
-                    if header.kind != SegmentKind::Ops
-                        || header.device_id != device
-                        || header.catalog_id != round.catalog_id
-                        || header.first_seq != first
-                    {
+                    if !fits_place(&segment.header, &round.catalog_id, &device, first) {
                         // Another file put in its place (a restore mixing files up): not a
                         // segment of this id at all, so it proves nothing about a clone.
                         log::warn!("sync: {name} holds another segment than its name says");

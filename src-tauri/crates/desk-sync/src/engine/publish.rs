@@ -174,11 +174,7 @@ pub(crate) fn write_segment(
             };
             let decoded = format::decode_segment(&existing);
             if let Ok(segment) = &decoded {
-                let header = &segment.header;
-                if header.kind != SegmentKind::Ops
-                    || header.device_id != device
-                    || header.catalog_id != round.catalog_id
-                    || header.first_seq != first
+                if !super::identity::fits_place(&segment.header, &round.catalog_id, &device, first)
                 {
                     // Another file in its place (an older cut of ours copied over it, another
                     // PC's): damage at this name, never what was published here.
