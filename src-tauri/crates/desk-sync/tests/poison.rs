@@ -10,7 +10,6 @@ use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::sync::KeptAsideReason;
 use desk_store::RemoteSegment;
-use desk_sync::format;
 use serde_json::{json, Value};
 
 /// The device id the forged segments are written under (no PC of the office has it).
@@ -63,20 +62,8 @@ fn forged(
 
 /// Writes a whole, valid segment of [`FORGER`]'s into the share; `seen` is its header's version
 /// vector (what the forger claims to have applied).
-fn publish_forged(office: &Office, ops: &[Operation], mut seen: VersionVector) {
-    let catalog_id = office.pcs[0]
-        .catalog
-        .catalog_id()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let last = ops.last().map_or(0, |o| o.seq);
-    seen.insert(FORGER.into(), last);
-    let header = format::ops_header(&catalog_id, FORGER, ops, seen, "2026-11-29T00:00:00Z");
-    let bytes = format::encode_segment(&header, ops).unwrap_or_else(|e| panic!("{e}"));
-    let first = ops.first().map_or(1, |o| o.seq);
-    let path = format!("{catalog_id}/ops/{FORGER}/{}", format::segment_name(first));
-    let mut share = office.share.borrow_mut();
-    let step = share.step;
-    share.files.insert(path, (bytes, step, usize::MAX));
+fn publish_forged(office: &Office, ops: &[Operation], seen: VersionVector) {
+    common::publish_forged(office, FORGER, ops, seen);
 }
 
 fn vv(office: &Office, pc: usize) -> VersionVector {

@@ -10,7 +10,6 @@ use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
 use desk_core::model::Role;
 use desk_core::ops::{EntityKind, OpKind, Operation};
-use desk_sync::format;
 use desk_trust::roster::{Roster, SignedRoster};
 use desk_trust::{Fingerprint, KeyPair};
 use serde_json::Value;
@@ -46,10 +45,6 @@ fn version(office: &Office, pc: usize) -> Option<u64> {
 
 /// Writes a whole, valid segment holding one roster operation under a device no PC has.
 fn publish_forged_roster(office: &Office, signed: &SignedRoster, roster: &Roster, seq: u64) {
-    let catalog_id = office.pcs[0]
-        .catalog
-        .catalog_id()
-        .unwrap_or_else(|e| panic!("{e}"));
     let op = Operation {
         id: format!("{FORGER}:{seq}"),
         device_id: FORGER.into(),
@@ -73,15 +68,7 @@ fn publish_forged_roster(office: &Office, signed: &SignedRoster, roster: &Roster
         covers: None,
         newer: None,
     };
-    let mut seen = VersionVector::new();
-    seen.insert(FORGER.into(), seq);
-    let ops = [op];
-    let header = format::ops_header(&catalog_id, FORGER, &ops, seen, "2026-12-01T00:00:00Z");
-    let bytes = format::encode_segment(&header, &ops).unwrap_or_else(|e| panic!("{e}"));
-    let path = format!("{catalog_id}/ops/{FORGER}/{}", format::segment_name(seq));
-    let mut share = office.share.borrow_mut();
-    let step = share.step;
-    share.files.insert(path, (bytes, step, usize::MAX));
+    common::publish_forged(office, FORGER, &[op], VersionVector::new());
 }
 
 #[test]

@@ -13,7 +13,6 @@ use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::signoff::SignatureVerdict;
 use desk_core::workflow::Action;
-use desk_sync::format;
 use serde_json::Value;
 
 const FAST: u32 = 1_000;
@@ -246,10 +245,6 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
 
 /// Writes a whole, valid segment of one operation under a device no PC has.
 fn publish_forged(office: &Office, entity: EntityKind, entity_id: &str, value: Value) {
-    let catalog_id = office.pcs[0]
-        .catalog
-        .catalog_id()
-        .unwrap_or_else(|e| panic!("{e}"));
     let op = Operation {
         id: format!("{FORGER}:1"),
         device_id: FORGER.into(),
@@ -269,13 +264,5 @@ fn publish_forged(office: &Office, entity: EntityKind, entity_id: &str, value: V
         covers: None,
         newer: None,
     };
-    let mut seen = VersionVector::new();
-    seen.insert(FORGER.into(), 1);
-    let ops = [op];
-    let header = format::ops_header(&catalog_id, FORGER, &ops, seen, "2026-12-01T00:00:00Z");
-    let bytes = format::encode_segment(&header, &ops).unwrap_or_else(|e| panic!("{e}"));
-    let path = format!("{catalog_id}/ops/{FORGER}/{}", format::segment_name(1));
-    let mut share = office.share.borrow_mut();
-    let step = share.step;
-    share.files.insert(path, (bytes, step, usize::MAX));
+    common::publish_forged(office, FORGER, &[op], VersionVector::new());
 }

@@ -80,7 +80,7 @@ impl Catalog {
             return Ok(None);
         };
         let catalog_id = self.catalog_id()?;
-        for signed in stored::rosters(&self.conn, pinned.digits())? {
+        for signed in stored::rosters(&self.conn, pinned.digits(), None)? {
             match signed.open(&pinned, &catalog_id) {
                 Ok(roster) => return Ok(Some(roster)),
                 Err(e) => log::warn!("a roster version does not check: {e}"),
@@ -299,7 +299,7 @@ impl Catalog {
         catalog_id: &str,
         version: u64,
     ) -> Result<Option<Roster>> {
-        for signed in stored::rosters(&self.conn, pinned.digits())? {
+        for signed in stored::rosters(&self.conn, pinned.digits(), Some(version))? {
             if let Ok(roster) = signed.open(pinned, catalog_id) {
                 if roster.version == version {
                     return Ok(Some(roster));

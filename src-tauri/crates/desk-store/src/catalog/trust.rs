@@ -43,12 +43,19 @@ pub fn write_key_request(tx: &Transaction, op_id: &str, request: &KeyRequest) ->
     Ok(())
 }
 
-/// Every stored version naming `office_fingerprint`, highest first (unchecked).
-pub fn rosters(conn: &rusqlite::Connection, office_fingerprint: &str) -> Result<Vec<SignedRoster>> {
-    let mut stmt = conn.prepare(
-        "SELECT body, signature FROM rosters WHERE office_fingerprint = ?1 ORDER BY version DESC, op_id",
+/// Every stored version naming `office_fingerprint` (only `version`, when given), highest
+/// first (unchecked).
+pub fn rosters(
+    conn: &rusqlite::Connection,
+    office_fingerprint: &str,
+    version: Option<u64>,
+) -> Result<Vec<SignedRoster>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body, signature FROM rosters WHERE office_fingerprint = ?1 AND (?2 IS NULL OR version = ?2)
+         ORDER BY version DESC, op_id",
     )?;
-    let rows = stmt.query_map(params![office_fingerprint], |r| {
+    let version = version.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+    let rows = stmt.query_map(params![office_fingerprint, version], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
     let mut out = Vec::new();

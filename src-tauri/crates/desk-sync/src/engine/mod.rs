@@ -123,7 +123,31 @@ pub(crate) struct Round<'a> {
     on_progress: &'a mut dyn FnMut(&SyncProgress),
 }
 
-impl Round<'_> {
+impl<'a> Round<'a> {
+    /// A round on `catalog` through `folder`, at the options' time (or now).
+    pub(super) fn begin(
+        catalog: &'a mut Catalog,
+        folder: &'a dyn SyncFolder,
+        options: &'a SyncOptions,
+        on_progress: &'a mut dyn FnMut(&SyncProgress),
+    ) -> Result<Round<'a>, SyncError> {
+        let now = options
+            .now_ms
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+        let catalog_id = catalog.catalog_id()?;
+        Ok(Round {
+            catalog,
+            folder,
+            options,
+            now,
+            catalog_id,
+            report: SyncReport::default(),
+            deferred: None,
+            progress: SyncProgress::default(),
+            on_progress,
+        })
+    }
+
     pub(crate) fn io(&self, error: io::Error) -> SyncError {
         SyncError::from_io(&self.options.folder_label, error)
     }
@@ -288,21 +312,8 @@ pub fn sync_round_with_progress(
     options: &SyncOptions,
     on_progress: &mut dyn FnMut(&SyncProgress),
 ) -> Result<SyncReport, SyncError> {
-    let now = options
-        .now_ms
-        .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
-    let catalog_id = catalog.catalog_id()?;
-    let mut round = Round {
-        catalog,
-        folder,
-        options,
-        now,
-        catalog_id,
-        report: SyncReport::default(),
-        deferred: None,
-        progress: SyncProgress::default(),
-        on_progress,
-    };
+    let mut round = Round::begin(catalog, folder, options, on_progress)?;
+    let now = round.now;
     let result = run(&mut round);
     let status_error = result.as_ref().err().map(|e| e.code().to_string());
     round

@@ -258,20 +258,7 @@ pub fn publish_snapshot(
     folder: &dyn SyncFolder,
     options: &SyncOptions,
 ) -> Result<(), SyncError> {
-    let now = options
-        .now_ms
-        .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
-    let catalog_id = catalog.catalog_id()?;
-    let mut round = Round {
-        catalog,
-        folder,
-        options,
-        now,
-        catalog_id,
-        report: SyncReport::default(),
-        deferred: None,
-        progress: SyncProgress::default(),
-        on_progress: &mut |_| {},
-    };
+    let mut quiet = |_: &SyncProgress| {};
+    let mut round = Round::begin(catalog, folder, options, &mut quiet)?;
     write_snapshot(&mut round).map(|_| ())
 }

@@ -940,3 +940,31 @@ pub fn dump(catalog: &Catalog) -> serde_json::Value {
         "conflicts": catalog.conflicts().unwrap_or_else(|e| panic!("{e}")).iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
     })
 }
+
+/// Writes a whole, valid segment of `device`'s `ops` into the share, as a hostile or broken PC
+/// would; `seen` is its header's version vector (what the writer claims to have applied).
+#[allow(dead_code)]
+pub fn publish_forged(
+    office: &Office,
+    device: &str,
+    ops: &[desk_core::ops::Operation],
+    mut seen: desk_core::merge::VersionVector,
+) {
+    let catalog_id = office.pcs[0]
+        .catalog
+        .catalog_id()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let last = ops.last().map_or(0, |o| o.seq);
+    seen.insert(device.into(), last);
+    let header =
+        desk_sync::format::ops_header(&catalog_id, device, ops, seen, "2026-11-29T00:00:00Z");
+    let bytes = desk_sync::format::encode_segment(&header, ops).unwrap_or_else(|e| panic!("{e}"));
+    let first = ops.first().map_or(1, |o| o.seq);
+    let path = format!(
+        "{catalog_id}/ops/{device}/{}",
+        desk_sync::format::segment_name(first)
+    );
+    let mut share = office.share.borrow_mut();
+    let step = share.step;
+    share.files.insert(path, (bytes, step, usize::MAX));
+}
