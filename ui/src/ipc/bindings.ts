@@ -404,7 +404,11 @@ duplicate_index_numbers: Array<DuplicateIndexNo>,
  */
 kept_aside: Array<KeptAsideOp>, };
 
-export type KeptAsideOp = { device_id: string, op_id: string, reason: KeptAsideReason, 
+export type KeptAsideOp = { device_id: string, op_id: string, 
+/**
+ * Who the operation says made it (a person id; empty when the log does not hold it).
+ */
+author_id: string, reason: KeptAsideReason, 
 /**
  * For the CLI and the log; the UI shows the reason's translation.
  */
@@ -414,7 +418,7 @@ message: string,
  */
 app_version: string, };
 
-export type KeptAsideReason = "unknown_reference" | "invalid_shape" | "missing_field" | "unknown_kind" | "unknown_field" | "invalid_value";
+export type KeptAsideReason = "unknown_reference" | "invalid_shape" | "missing_field" | "unknown_kind" | "unknown_field" | "invalid_value" | "refused_transition" | "signature_invalid";
 
 export type SyncProgress = { segments_done: number, segments_total: number, ops_applied: number, };
 

@@ -62,6 +62,27 @@ describe('the sync status area', () => {
     expect(syncNow).toHaveBeenCalledTimes(1);
   });
 
+  it('shows forged changes as an alert badge that opens the sync screen', async () => {
+    setLang('zh-CN');
+    render(SyncStatusArea);
+    await vi.waitFor(() => expect(handlers).not.toBeNull());
+    const kept = (reason: 'unknown_field' | 'signature_invalid' | 'refused_transition', seq: number) => ({
+      device_id: 'f4f4f4f4f4f4',
+      op_id: `f4f4f4f4f4f4:${seq}`,
+      author_id: 'p-head',
+      reason,
+      message: '',
+      app_version: '0.1.0',
+    });
+    show({ ...base, kept_aside: [kept('unknown_field', 1)] });
+    expect(screen.queryByTestId('sync-alert')).toBeNull();
+    show({ ...base, kept_aside: [kept('unknown_field', 1), kept('signature_invalid', 2), kept('refused_transition', 3)] });
+    const badge = screen.getByTestId('sync-alert');
+    expect(badge.textContent).toContain('2 项可疑修改');
+    await fireEvent.click(badge);
+    expect(route.screen).toBe('sync');
+  });
+
   it('shows how far a long round has got, and forgets it when the round ends', async () => {
     setLang('zh-CN');
     render(SyncStatusArea);

@@ -2,7 +2,8 @@
 // error of the last round asked for here. The worker in the backend runs the rounds; this only
 // listens, asks for a round, and refreshes what other PCs' operations may have changed.
 
-import type { ErrorPayload, SyncProgress, SyncStatus } from '../ipc/bindings';
+import type { ErrorPayload, KeptAsideReason, SyncProgress, SyncStatus } from '../ipc/bindings';
+import { ALERT_REASONS } from '../ipc/rules';
 import * as api from '../ipc/api';
 import { toErrorPayload } from './errors';
 import { itemsChanged, refreshDepartments, refreshInfo, refreshSettings } from './session.svelte';
@@ -33,6 +34,11 @@ export function syncTone(status: SyncStatus | null): SyncTone {
   if ((status.damaged ?? []).length > 0) return 'waiting';
   if (status.ops_waiting_to_go_out > 0) return 'waiting';
   return 'ok';
+}
+
+/** Whether a change kept aside is an alert: something no PC of the office writes (a forgery). */
+export function isAlert(reason: KeptAsideReason): boolean {
+  return ALERT_REASONS.includes(reason);
 }
 
 /**

@@ -94,10 +94,17 @@ pub(crate) fn run_sync(cli: &Cli, args: &SyncArgs) -> Outcome {
             }
         }
         for kept in &status.kept_aside {
+            // Something no PC of the office writes is named as what it is.
+            let label = if kept.reason.is_alert() {
+                "ALERT, not applied"
+            } else {
+                "kept aside"
+            };
             outln!(
-                "kept aside: {} from PC {} ({}): {}",
+                "{label}: {} from PC {} in the name of {} ({}): {}",
                 kept.op_id,
                 kept.device_id,
+                kept.author_id,
                 kept.reason.key(),
                 kept.message
             );

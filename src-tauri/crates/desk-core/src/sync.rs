@@ -223,9 +223,26 @@ pub enum KeptAsideReason {
     UnknownField,
     /// Its value breaks a rule a save would refuse (a title with a tab).
     InvalidValue,
+    /// A status change the workflow does not make (草稿 straight to 已签批), or a sign-off's
+    /// status with no valid sign-off behind it: an alert, since no PC of this office writes it.
+    RefusedTransition,
+    /// A sign-off whose signature does not check against the office's roster (forged, copied
+    /// from another item, a key not enrolled or revoked, a signer without the role): an alert.
+    SignatureInvalid,
 }
 
 impl KeptAsideReason {
+    pub const ALL: [KeptAsideReason; 8] = [
+        KeptAsideReason::UnknownReference,
+        KeptAsideReason::InvalidShape,
+        KeptAsideReason::MissingField,
+        KeptAsideReason::UnknownKind,
+        KeptAsideReason::UnknownField,
+        KeptAsideReason::InvalidValue,
+        KeptAsideReason::RefusedTransition,
+        KeptAsideReason::SignatureInvalid,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             KeptAsideReason::UnknownReference => "unknown_reference",
@@ -234,20 +251,13 @@ impl KeptAsideReason {
             KeptAsideReason::UnknownKind => "unknown_kind",
             KeptAsideReason::UnknownField => "unknown_field",
             KeptAsideReason::InvalidValue => "invalid_value",
+            KeptAsideReason::RefusedTransition => "refused_transition",
+            KeptAsideReason::SignatureInvalid => "signature_invalid",
         }
     }
 
     pub fn parse(key: &str) -> Option<KeptAsideReason> {
-        [
-            KeptAsideReason::UnknownReference,
-            KeptAsideReason::InvalidShape,
-            KeptAsideReason::MissingField,
-            KeptAsideReason::UnknownKind,
-            KeptAsideReason::UnknownField,
-            KeptAsideReason::InvalidValue,
-        ]
-        .into_iter()
-        .find(|r| r.key() == key)
+        KeptAsideReason::ALL.into_iter().find(|r| r.key() == key)
     }
 }
 
@@ -256,9 +266,22 @@ impl KeptAsideReason {
 pub struct KeptAsideOp {
     pub device_id: String,
     pub op_id: String,
+    /// Who the operation says made it (a person id; empty when the log does not hold it).
+    pub author_id: String,
     pub reason: KeptAsideReason,
     /// For the CLI and the log; the UI shows the reason's translation.
     pub message: String,
     /// The version of the app that last tried it.
     pub app_version: String,
+}
+
+impl KeptAsideReason {
+    /// Whether it is a sign that someone wrote to the share what no PC of the office writes:
+    /// shown as an alert, not as a version difference.
+    pub fn is_alert(self) -> bool {
+        matches!(
+            self,
+            KeptAsideReason::RefusedTransition | KeptAsideReason::SignatureInvalid
+        )
+    }
 }

@@ -249,6 +249,51 @@ pub fn decide(
     Ok(Transition { from, to, note })
 }
 
+/// How an item's status may move from one state to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// A person's action.
+    Action(Action),
+    /// The return to review when signed content changed ([`void_signoff`]).
+    Void,
+}
+
+/// What could have taken an item from `from` to `to`, judged on the two states alone: a status
+/// change that arrives from another PC must be one the workflow makes, whatever the rest of
+/// the item says here. Who took it, and the sign-off behind it, are checked by the caller.
+pub fn possible_move(from: Status, to: Status) -> Option<Move> {
+    const ANYONE: Actor<'static> = Actor {
+        person_id: "",
+        department_id: Some(""),
+        roles: &[Role::SectionHead, Role::Coordinator],
+    };
+    let action = Action::ALL.into_iter().find(|&action| {
+        let disclosure = if action == Action::DecideNotDisclose {
+            Disclosure::OnRequest
+        } else {
+            Disclosure::Proactive
+        };
+        let subject = Subject {
+            status: from,
+            disclosure,
+            lead_department_id: Some(""),
+            reviewer_id: Some(""),
+            blocking_checks: Vec::new(),
+        };
+        let text = match action {
+            Action::MarkPublished => "https://www.gov.cn/",
+            _ => "-",
+        };
+        let policy = Policy { office_signs: true };
+        decide(&subject, Some(&ANYONE), action, text, policy).is_ok_and(|t| t.to == to)
+    });
+    match action {
+        Some(action) => Some(Move::Action(action)),
+        None if from.is_signed() && to == Status::InReview => Some(Move::Void),
+        None => None,
+    }
+}
+
 /// Every action with whether it may happen now, for the buttons of the item screen.
 pub fn available(
     subject: &Subject,

@@ -154,7 +154,7 @@ fn generate_rules() -> String {
     use desk_core::model::Status;
     let mut out = String::from(
         "// Generated from desk-core's rules by `desk-core/tests/bindings.rs`: do not edit.\n\n\
-         import type { ItemField, Status } from './bindings';\n\n",
+         import type { ItemField, KeptAsideReason, Status } from './bindings';\n\n",
     );
     constant(
         &mut out,
@@ -252,6 +252,17 @@ fn generate_rules() -> String {
         "SIGNED_STATUSES",
         "Status",
         &signed_statuses,
+    );
+    let alerts: Vec<desk_core::sync::KeptAsideReason> = desk_core::sync::KeptAsideReason::ALL
+        .into_iter()
+        .filter(|r| r.is_alert())
+        .collect();
+    list(
+        &mut out,
+        "Reasons an arriving change is kept aside that are alerts: no PC of the office writes it (KeptAsideReason::is_alert).",
+        "ALERT_REASONS",
+        "KeptAsideReason",
+        &alerts,
     );
     let codes: Vec<&str> = problem::all_codes().collect();
     list(

@@ -12,6 +12,7 @@ use desk_core::merge::VersionVector;
 use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::signoff::SignatureVerdict;
+use desk_core::sync::KeptAsideReason;
 use desk_core::workflow::Action;
 use serde_json::Value;
 
@@ -204,15 +205,43 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
         EntityKind::Signoff,
         &copied.id.clone(),
         serde_json::to_value(&copied).unwrap_or(Value::Null),
+        &head.id,
     );
     converge(&mut office);
     for pc in 0..2 {
+        let catalog = &office.pcs[pc].catalog;
+        assert!(
+            catalog
+                .signoffs(&second.id)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_empty(),
+            "pc {pc}: a copied signature is no sign-off"
+        );
+        let kept = desk_sync::status(catalog)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .kept_aside;
+        assert_eq!(kept.len(), 1, "pc {pc}: {kept:?}");
+        assert_eq!(kept[0].reason, KeptAsideReason::SignatureInvalid, "pc {pc}");
         assert_eq!(
-            invalid_code(verdict(&office, pc, &second.id)),
-            "signoff_bad_signature",
-            "pc {pc}"
+            kept[0].device_id, FORGER,
+            "pc {pc}: the PC it came from is named"
+        );
+        assert!(
+            kept[0].message.contains("signoff_bad_signature"),
+            "pc {pc}: {}",
+            kept[0].message
         );
     }
+    // The verdict itself, of the copied record as it would read here.
+    assert_eq!(
+        invalid_code(
+            office.pcs[1]
+                .catalog
+                .signature_verdict(&copied)
+                .unwrap_or_else(|e| panic!("{e}"))
+        ),
+        "signoff_bad_signature"
+    );
 
     // The head's key is revoked: she signs nothing more, and her earlier signature stays valid.
     let head_key = office.pcs[1]
@@ -244,7 +273,13 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
 }
 
 /// Writes a whole, valid segment of one operation under a device no PC has.
-fn publish_forged(office: &Office, entity: EntityKind, entity_id: &str, value: Value) {
+fn publish_forged(
+    office: &Office,
+    entity: EntityKind,
+    entity_id: &str,
+    value: Value,
+    author: &str,
+) {
     let op = Operation {
         id: format!("{FORGER}:1"),
         device_id: FORGER.into(),
@@ -253,7 +288,7 @@ fn publish_forged(office: &Office, entity: EntityKind, entity_id: &str, value: V
             wall_ms: office.now(),
             counter: 0,
         },
-        author_id: "forger".into(),
+        author_id: author.into(),
         entity,
         entity_id: entity_id.into(),
         kind: OpKind::Create,

@@ -166,6 +166,21 @@ fn every_action_from_every_status_follows_the_table() {
 }
 
 #[test]
+fn a_status_change_arriving_is_possible_exactly_along_the_table_or_the_void_edge() {
+    for from in Status::ALL {
+        for to in Status::ALL {
+            let expected = match EDGES.iter().find(|(_, f, t)| *f == from && *t == to) {
+                Some((action, _, _)) => Some(Move::Action(*action)),
+                None if from.is_signed() && to == InReview => Some(Move::Void),
+                None => None,
+            };
+            assert_eq!(possible_move(from, to), expected, "{from:?} → {to:?}");
+        }
+    }
+    assert_eq!(possible_move(Draft, SignedOff), None, "no jump to 已签批");
+}
+
+#[test]
 fn available_offers_exactly_the_table() {
     for from in Status::ALL {
         for disclosure in [Disclosure::Proactive, Disclosure::OnRequest] {

@@ -4,7 +4,7 @@
 
 use crate::catalog::trust as stored;
 use crate::clock;
-use crate::db::meta::{meta_get, meta_set};
+use crate::db::meta::meta_set;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::model::{Item, Person, Role};
@@ -13,12 +13,12 @@ use desk_core::signoff::{SignatureVerdict, Signoff, SignoffSignature};
 use desk_core::workflow::{Action, Policy};
 use desk_trust::roster::{EnrolledKey, KeyRequest, Roster, RosterPerson, SignedRoster};
 use desk_trust::sealed::{self, SealedKey, MAX_SEALED_BYTES};
-use desk_trust::signoff::{Expected, SignoffClaim};
+use desk_trust::signoff::SignoffClaim;
 use desk_trust::{Fingerprint, KeyPair};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const PINNED_KEY: &str = "office_fingerprint";
+use stored::PINNED_KEY;
 const OFFICE_KEY_FILE: &str = "office.key";
 
 fn step(code: &'static str, message: impl Into<String>) -> StoreError {
@@ -31,7 +31,7 @@ fn step(code: &'static str, message: impl Into<String>) -> StoreError {
 impl Catalog {
     /// The office key this PC pinned, if any.
     pub fn office_fingerprint(&self) -> Result<Option<Fingerprint>> {
-        Ok(meta_get(&self.conn, PINNED_KEY)?.and_then(|text| Fingerprint::parse(&text).ok()))
+        stored::pinned(&self.conn)
     }
 
     /// Pins the office key a person compared with the coordinator's (aloud, or on paper). A
@@ -76,17 +76,10 @@ impl Catalog {
     /// The newest roster version whose signature checks against the pinned office key; `None`
     /// before a key is pinned or while no such version has arrived.
     pub fn roster(&self) -> Result<Option<Roster>> {
-        let Some(pinned) = self.office_fingerprint()? else {
-            return Ok(None);
-        };
-        let catalog_id = self.catalog_id()?;
-        for signed in stored::rosters(&self.conn, pinned.digits(), None)? {
-            match signed.open(&pinned, &catalog_id) {
-                Ok(roster) => return Ok(Some(roster)),
-                Err(e) => log::warn!("a roster version does not check: {e}"),
-            }
+        match self.office_fingerprint()? {
+            Some(pinned) => stored::newest_roster(&self.conn, &pinned),
+            None => Ok(None),
         }
-        Ok(None)
     }
 
     /// Makes the current person's key pair on this PC: the secret part sealed under `password`
@@ -228,85 +221,15 @@ impl Catalog {
 
     /// What this PC makes of a sign-off's signature (see [`SignatureVerdict`]).
     pub fn signature_verdict(&self, signoff: &Signoff) -> Result<SignatureVerdict> {
-        let Some(pinned) = self.office_fingerprint()? else {
-            return Ok(SignatureVerdict::NotSetUp);
-        };
-        let Some(sealed) = &signoff.signature else {
-            return Ok(SignatureVerdict::Unsigned);
-        };
-        let invalid = |code: &str, message: String| {
-            Ok(SignatureVerdict::Invalid {
-                code: code.to_string(),
-                message,
-            })
-        };
-        let (Ok(public_key), Ok(signature)) = (
-            desk_trust::PublicKey::from_hex(&sealed.public_key),
-            desk_trust::Signature::from_hex(&sealed.signature),
-        ) else {
-            return invalid(
-                "signoff_bad_signature",
-                "the signature or its key does not read".into(),
-            );
-        };
-        let catalog_id = self.catalog_id()?;
-        let Some(at_version) = self.roster_at(&pinned, &catalog_id, sealed.roster_version)? else {
-            return invalid(
-                "signoff_roster_version",
-                format!(
-                    "roster version {} signed by the office key is not on this PC",
-                    sealed.roster_version
-                ),
-            );
-        };
-        let latest = self.roster()?.unwrap_or_else(|| at_version.clone());
         let item = crate::catalog::items::load(&self.conn, &signoff.item_id)?;
-        let claim = SignoffClaim {
-            catalog_id: catalog_id.clone(),
-            item_id: signoff.item_id.clone(),
-            content_hash: signoff.content_hash.clone(),
-            basis: signoff.basis,
-            roster_version: sealed.roster_version,
-            at: signoff.at.clone(),
-            signer_id: signoff.signer_id.clone(),
-            public_key: public_key.clone(),
-        };
-        let expected = Expected {
-            catalog_id: &catalog_id,
-            lead_department: item.lead_department_id.as_deref(),
-            policy: Policy {
+        stored::signoff_verdict(
+            &self.conn,
+            signoff,
+            item.lead_department_id.as_deref(),
+            Policy {
                 office_signs: self.settings().office_signs,
             },
-        };
-        Ok(
-            match desk_trust::signoff::verify(&claim, &signature, &at_version, &latest, &expected) {
-                Ok(()) => SignatureVerdict::Valid {
-                    fingerprint: public_key.fingerprint().to_string(),
-                    roster_version: sealed.roster_version,
-                },
-                Err(problem) => SignatureVerdict::Invalid {
-                    code: problem.code().to_string(),
-                    message: problem.to_string(),
-                },
-            },
         )
-    }
-
-    /// The roster version `version` signed by the pinned key, if it is here.
-    fn roster_at(
-        &self,
-        pinned: &Fingerprint,
-        catalog_id: &str,
-        version: u64,
-    ) -> Result<Option<Roster>> {
-        for signed in stored::rosters(&self.conn, pinned.digits(), Some(version))? {
-            if let Ok(roster) = signed.open(pinned, catalog_id) {
-                if roster.version == version {
-                    return Ok(Some(roster));
-                }
-            }
-        }
-        Ok(None)
     }
 
     /// The newest key a person made and published, waiting to be enrolled (or enrolled).

@@ -1,9 +1,136 @@
-//! The roster versions and key requests as stored; what they prove is decided in `api::trust`
-//! against the pinned office key, never here.
+//! The roster versions and key requests as stored, and what they prove: a roster only through
+//! its signature by the office key this PC pinned, a sign-off only through its signature
+//! against such a roster. Used alike by the API (what a screen shows) and by sync (whether an
+//! arriving sign-off counts).
 
+use crate::db::meta::{catalog_id, meta_get};
 use crate::error::Result;
-use desk_trust::roster::{KeyRequest, SignedRoster};
-use rusqlite::{params, OptionalExtension, Transaction};
+use desk_core::signoff::{SignatureVerdict, Signoff};
+use desk_core::workflow::Policy;
+use desk_trust::roster::{KeyRequest, Roster, SignedRoster};
+use desk_trust::signoff::{Expected, SignoffClaim};
+use desk_trust::Fingerprint;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+/// The `meta` key of the office fingerprint this PC pinned.
+pub const PINNED_KEY: &str = "office_fingerprint";
+
+/// The office key this PC pinned, if any.
+pub fn pinned(conn: &Connection) -> Result<Option<Fingerprint>> {
+    Ok(meta_get(conn, PINNED_KEY)?.and_then(|text| Fingerprint::parse(&text).ok()))
+}
+
+/// Whether any roster version is stored: signing is set up in this office, whether or not this
+/// PC pinned its key yet.
+pub fn any_roster(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM rosters)")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The newest roster version whose signature checks against `pinned`.
+pub fn newest_roster(conn: &Connection, pinned: &Fingerprint) -> Result<Option<Roster>> {
+    let catalog_id = catalog_id(conn)?;
+    for signed in rosters(conn, pinned.digits(), None)? {
+        match signed.open(pinned, &catalog_id) {
+            Ok(roster) => return Ok(Some(roster)),
+            Err(e) => log::warn!("a roster version does not check: {e}"),
+        }
+    }
+    Ok(None)
+}
+
+/// Roster version `version` signed by `pinned`, if it is here.
+pub fn roster_at(conn: &Connection, pinned: &Fingerprint, version: u64) -> Result<Option<Roster>> {
+    let catalog_id = catalog_id(conn)?;
+    for signed in rosters(conn, pinned.digits(), Some(version))? {
+        if let Ok(roster) = signed.open(pinned, &catalog_id) {
+            if roster.version == version {
+                return Ok(Some(roster));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// When the office set signing up: the time of the first roster version signed by `pinned`.
+/// A sign-off without a signature made after it was made by no PC of this office.
+pub fn set_up_at(conn: &Connection, pinned: &Fingerprint) -> Result<Option<String>> {
+    Ok(roster_at(conn, pinned, 1)?.map(|roster| roster.issued_at))
+}
+
+/// What this PC makes of a sign-off (see [`SignatureVerdict`]): its signature checked against
+/// the roster version it names, signed by the pinned office key, and the newest such version
+/// (for a revocation since). `lead_department` is the item's, which the signer must head.
+pub fn signoff_verdict(
+    conn: &Connection,
+    signoff: &Signoff,
+    lead_department: Option<&str>,
+    policy: Policy,
+) -> Result<SignatureVerdict> {
+    let Some(pinned) = pinned(conn)? else {
+        return Ok(SignatureVerdict::NotSetUp);
+    };
+    let Some(sealed) = &signoff.signature else {
+        return Ok(SignatureVerdict::Unsigned);
+    };
+    let invalid = |code: &str, message: String| {
+        Ok(SignatureVerdict::Invalid {
+            code: code.to_string(),
+            message,
+        })
+    };
+    let (Ok(public_key), Ok(signature)) = (
+        desk_trust::PublicKey::from_hex(&sealed.public_key),
+        desk_trust::Signature::from_hex(&sealed.signature),
+    ) else {
+        return invalid(
+            "signoff_bad_signature",
+            "the signature or its key does not read".into(),
+        );
+    };
+    let Some(at_version) = roster_at(conn, &pinned, sealed.roster_version)? else {
+        return invalid(
+            ROSTER_VERSION_MISSING,
+            format!(
+                "roster version {} signed by the office key is not on this PC",
+                sealed.roster_version
+            ),
+        );
+    };
+    let latest = newest_roster(conn, &pinned)?.unwrap_or_else(|| at_version.clone());
+    let catalog_id = catalog_id(conn)?;
+    let claim = SignoffClaim {
+        catalog_id: catalog_id.clone(),
+        item_id: signoff.item_id.clone(),
+        content_hash: signoff.content_hash.clone(),
+        basis: signoff.basis,
+        roster_version: sealed.roster_version,
+        at: signoff.at.clone(),
+        signer_id: signoff.signer_id.clone(),
+        public_key: public_key.clone(),
+    };
+    let expected = Expected {
+        catalog_id: &catalog_id,
+        lead_department,
+        policy,
+    };
+    Ok(
+        match desk_trust::signoff::verify(&claim, &signature, &at_version, &latest, &expected) {
+            Ok(()) => SignatureVerdict::Valid {
+                fingerprint: public_key.fingerprint().to_string(),
+                roster_version: sealed.roster_version,
+            },
+            Err(problem) => SignatureVerdict::Invalid {
+                code: problem.code().to_string(),
+                message: problem.to_string(),
+            },
+        },
+    )
+}
+
+/// The verdict's code when the roster version a sign-off names is not here (yet).
+pub const ROSTER_VERSION_MISSING: &str = "signoff_roster_version";
 
 /// Stores a roster version as it arrived (once per operation).
 pub fn write_roster(

@@ -16,6 +16,8 @@
 //! a value: a failure there is a storage error and rolls the batch back.
 
 use super::context::decode_value;
+use super::entitled;
+pub(crate) use super::kept_aside::{refuse, Refusal};
 use crate::catalog::registry;
 use crate::db::meta::meta_get;
 use crate::error::Result;
@@ -30,22 +32,9 @@ use desk_core::signoff::Signoff;
 use desk_core::sync::KeptAsideReason;
 use desk_core::validate::FieldProblem;
 use desk_core::workdays::WorkCalendar;
+use desk_core::workflow::Policy;
 use rusqlite::Connection;
 use serde_json::Value;
-
-/// Why an operation's effect is kept aside.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Refusal {
-    pub(crate) reason: KeptAsideReason,
-    pub(crate) message: String,
-}
-
-fn refuse(reason: KeptAsideReason, message: impl Into<String>) -> Option<Refusal> {
-    Some(Refusal {
-        reason,
-        message: message.into(),
-    })
-}
 
 fn shape<T: serde::de::DeserializeOwned>(what: &str, value: &Value) -> Option<Refusal> {
     decode_value::<T>(what, value)
@@ -66,11 +55,17 @@ fn broken_rules(problems: &[FieldProblem]) -> Option<Refusal> {
 
 /// `None` when the operation can be applied; else why not. Cost: a constant number of
 /// primary-key lookups (a department by id, the settings row), plus decoding the value.
-pub(crate) fn check(conn: &Connection, op: &Operation) -> Result<Option<Refusal>> {
+/// What the workflow and the roster say (see `entitled`) is checked once the value reads.
+pub(crate) fn check(conn: &Connection, policy: Policy, op: &Operation) -> Result<Option<Refusal>> {
     Ok(match (op.entity, op.kind) {
         (EntityKind::Item, OpKind::Create) => check_item_create(op),
         (EntityKind::Item, OpKind::Delete) => None,
-        (EntityKind::Item, OpKind::Set | OpKind::Add | OpKind::Remove) => check_item_change(op),
+        (EntityKind::Item, OpKind::Set | OpKind::Add | OpKind::Remove) => {
+            match check_item_change(op) {
+                None if entitled::reads_items(op) => entitled::check_status_change(conn, op)?,
+                refusal => refusal,
+            }
+        }
         (EntityKind::Department, OpKind::Create) => {
             match decode_value::<Department>("department", &op.new_value) {
                 Err(e) => refuse(KeptAsideReason::InvalidShape, e.to_string()),
@@ -108,7 +103,7 @@ pub(crate) fn check(conn: &Connection, op: &Operation) -> Result<Option<Refusal>
                     KeptAsideReason::MissingField,
                     "the sign-off has no id or no item",
                 ),
-                Ok(_) => None,
+                Ok(_) => entitled::check_signoff(conn, op, policy)?,
             }
         }
         (EntityKind::Setting, OpKind::Set) => check_setting(conn, op)?,
@@ -160,7 +155,8 @@ pub(crate) fn roster_id(roster: &desk_trust::roster::Roster) -> String {
 fn check_item_create(op: &Operation) -> Option<Refusal> {
     match decode_value::<Item>("item", &op.new_value) {
         Err(e) => refuse(KeptAsideReason::InvalidShape, e.to_string()),
-        Ok(item) => broken_rules(&desk_core::validate::check_own_values(&item)),
+        Ok(item) => broken_rules(&desk_core::validate::check_own_values(&item))
+            .or_else(|| entitled::check_new_item(&item)),
     }
 }
 

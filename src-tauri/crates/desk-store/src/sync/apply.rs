@@ -20,7 +20,6 @@
 //!   reason's index, and whether a later operation overwrote one reads that entity's
 //!   operations (`ops_entity`): O(log n + ops on it) per retried operation.
 
-use super::admit;
 use super::context::{decode_value, time_text, ApplyContext, ItemCache, ITEM_CACHE_CAP};
 use super::creations;
 use super::deletion::{is_deleted, resurrect, settle_deletion};
@@ -29,6 +28,7 @@ use super::kept_aside::{self, Retry};
 use super::materialize::{materialize_item_field, materialize_setting, write_registry};
 use super::signoffs::{void_stale_signoffs, Touched};
 use super::ApplyOutcome;
+use super::{admit, entitled};
 use crate::catalog::{bundles, registry, review};
 use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};
@@ -41,6 +41,7 @@ use desk_core::merge::{self, VersionVector};
 use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::signoff::Signoff;
+use desk_core::workflow::Policy;
 use rusqlite::{params, Transaction};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -51,8 +52,9 @@ pub(crate) struct Batch {
     pub(crate) touched_items: Touched,
     pub(crate) max_clock: Hlc,
     pub(crate) outcome: ApplyOutcome,
-    /// A department arrived: operations kept aside for naming an unknown one are tried again.
-    pub(crate) departments_arrived: bool,
+    /// A department, person or roster version arrived: operations kept aside for naming one this
+    /// PC did not have are tried again.
+    pub(crate) references_arrived: bool,
 }
 
 impl Default for Batch {
@@ -62,7 +64,7 @@ impl Default for Batch {
             touched_items: Touched::default(),
             max_clock: Hlc::ZERO,
             outcome: ApplyOutcome::default(),
-            departments_arrived: false,
+            references_arrived: false,
         }
     }
 }
@@ -127,7 +129,10 @@ pub(crate) fn apply_ops(
             continue;
         }
         batch.max_clock = batch.max_clock.max(op.clock);
-        if let Some(refusal) = admit::check(tx, &op)? {
+        if entitled::reads_items(&op) {
+            batch.cache.flush(tx, ctx)?;
+        }
+        if let Some(refusal) = admit::check(tx, policy(ctx), &op)? {
             ::log::warn!(
                 "operation {} kept aside ({}): {}",
                 op.id,
@@ -144,6 +149,12 @@ pub(crate) fn apply_ops(
     Ok(())
 }
 
+fn policy(ctx: &ApplyContext) -> Policy {
+    Policy {
+        office_signs: ctx.settings.office_signs,
+    }
+}
+
 /// Writes the effect of an operation `admit` accepted.
 fn apply_admitted(
     tx: &Transaction,
@@ -155,8 +166,9 @@ fn apply_admitted(
     if op.entity == EntityKind::Item {
         batch.touched_items.touch(&op.entity_id);
     }
-    if op.entity == EntityKind::Department && op.kind == OpKind::Create {
-        batch.departments_arrived = true;
+    if matches!(op.entity, EntityKind::Department | EntityKind::Roster) && op.kind == OpKind::Create
+    {
+        batch.references_arrived = true;
     }
     batch.outcome.applied += 1;
     if batch.cache.items.len() >= ITEM_CACHE_CAP {
@@ -187,7 +199,10 @@ pub(crate) fn retry_kept_aside(
         counter: 0,
     });
     for op in ops {
-        match admit::check(tx, &op)? {
+        if entitled::reads_items(&op) {
+            batch.cache.flush(tx, ctx)?;
+        }
+        match admit::check(tx, policy(ctx), &op)? {
             Some(refusal) => kept_aside::keep(tx, &op, &refusal, ctx.app_version, &at)?,
             None => {
                 kept_aside::release(tx, &op.id)?;
@@ -287,7 +302,7 @@ pub(crate) fn finish_batch(
     ctx: &ApplyContext,
     mut batch: Batch,
 ) -> Result<ApplyOutcome> {
-    if batch.departments_arrived {
+    if batch.references_arrived {
         retry_kept_aside(tx, ctx, Retry::UnknownReferences, &mut batch)?;
     }
     batch.cache.flush(tx, ctx)?;

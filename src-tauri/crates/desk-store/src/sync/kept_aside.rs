@@ -2,11 +2,24 @@
 //! with the reason and the app version that decided it (see `admit`). Only rows here; the
 //! retrying is `apply`'s.
 
-use super::admit::Refusal;
 use crate::error::Result;
 use desk_core::ops::Operation;
 use desk_core::sync::{KeptAsideOp, KeptAsideReason};
 use rusqlite::{params, Connection};
+
+/// Why an operation's effect is kept aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub(crate) reason: KeptAsideReason,
+    pub(crate) message: String,
+}
+
+pub(crate) fn refuse(reason: KeptAsideReason, message: impl Into<String>) -> Option<Refusal> {
+    Some(Refusal {
+        reason,
+        message: message.into(),
+    })
+}
 
 /// Records (or records again, after a retry that still failed) why `op`'s effect is kept aside.
 pub(crate) fn keep(
@@ -76,7 +89,7 @@ pub(crate) fn any(conn: &Connection) -> Result<bool> {
 /// Every kept-aside operation, oldest first, for the status.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<KeptAsideOp>> {
     let mut stmt = conn.prepare(
-        "SELECT k.device_id, k.op_id, k.reason, k.message, k.app_version
+        "SELECT k.device_id, k.op_id, k.reason, k.message, k.app_version, coalesce(o.author_id, '')
          FROM sync_kept_aside k LEFT JOIN ops o ON o.id = k.op_id
          ORDER BY o.clock, k.device_id, o.seq",
     )?;
@@ -87,17 +100,19 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<KeptAsideOp>> {
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (device_id, op_id, reason, message, app_version) = row?;
+        let (device_id, op_id, reason, message, app_version, author_id) = row?;
         // A reason written by a later version this one does not know reads as a kind it does
         // not know: it is tried again under this version anyway.
         let reason = KeptAsideReason::parse(&reason).unwrap_or(KeptAsideReason::UnknownKind);
         out.push(KeptAsideOp {
             device_id,
             op_id,
+            author_id,
             reason,
             message,
             app_version,

@@ -24,6 +24,7 @@ pub(crate) mod context;
 pub(crate) mod creations;
 pub(crate) mod deletion;
 pub(crate) mod devices;
+pub(crate) mod entitled;
 pub(crate) mod index_numbers;
 pub(crate) mod kept_aside;
 pub(crate) mod materialize;

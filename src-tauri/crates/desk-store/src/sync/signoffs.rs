@@ -41,8 +41,9 @@ impl Touched {
 const PAGE: i64 = 500;
 
 /// A signed item whose content no longer matches its newest sign-off (an edit arrived that the
-/// signer had not seen) goes back to review on this PC, recorded as this PC's operations. Every
-/// PC that does the same writes the same values, so they do not conflict.
+/// signer had not seen), or whose signed checklist has required checks open (the gate was never
+/// passed), goes back to review on this PC, recorded as this PC's operations. Every PC that does
+/// the same writes the same values, so they do not conflict.
 pub(crate) fn void_stale_signoffs(
     tx: &Transaction,
     ctx: &ApplyContext,
@@ -104,16 +105,23 @@ fn void_if_stale(
         return Ok(());
     };
     let checklist = review::checklist(tx, &item, ctx.store, false)?;
-    if desk_core::signoff::content_hash(&item, &checklist.checks) == latest.content_hash {
-        return Ok(());
-    }
+    let changed =
+        if desk_core::signoff::content_hash(&item, &checklist.checks) != latest.content_hash {
+            review::fields_changed_since(tx, &item, &checklist.checks, &latest)?
+        } else if checklist.blocking().next().is_some() {
+            // Signed with required checks open: no PC of the office signs that (the gate refuses
+            // it), so it arrived from a forged or broken writer; the checklist is what is missing.
+            log::warn!("item {id} arrived signed off with required checks open: back to review");
+            vec![desk_core::workflow::CHECKLIST_FIELD.to_string()]
+        } else {
+            return Ok(());
+        };
     if recorder.is_none() {
         *recorder = Some(Recorder::begin(tx, ctx.device_id, SYNC_AUTHOR)?);
     }
     let Some(rec) = recorder.as_mut() else {
         return Ok(());
     };
-    let changed = review::fields_changed_since(tx, &item, &checklist.checks, &latest)?;
     review::void_if_signed(tx, rec, &mut item, changed)?;
     *voided += 1;
     Ok(())

@@ -1,0 +1,422 @@
+//! Arrivals obey the workflow: status changes, sign-offs and new items written into the share by
+//! hand (as a hostile or broken PC would) are checked as if they were made here. A jump past
+//! the workflow, a sign-off by nobody, an item born signed, and a walk to 已签批 with required
+//! checks open move nothing; every PC keeps the forgeries aside and names where they came from.
+
+mod common;
+
+use common::{dump, Office, ALL_MANUAL};
+use desk_core::checklist::CheckState;
+use desk_core::hlc::Hlc;
+use desk_core::merge::VersionVector;
+use desk_core::model::{Item, Status};
+use desk_core::ops::{EntityKind, OpKind, Operation};
+use desk_core::signoff::{SignBasis, Signoff};
+use desk_core::sync::KeptAsideReason;
+use desk_core::workflow::Action;
+use serde_json::{json, Value};
+
+/// The device id the forged segments are written under (no PC of the office has it).
+const FORGER: &str = "f4f4f4f4f4f4";
+
+fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
+    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
+}
+
+fn converge(office: &mut Office) {
+    for _ in 0..3 {
+        for pc in 0..office.pcs.len() {
+            ok(office.sync(pc));
+        }
+    }
+}
+
+fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
+    let mut item = Item::blank(String::new());
+    item.title = title.into();
+    item.lead_department_id = Some(office.department.clone());
+    office
+        .at(pc)
+        .save_item(item)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The forger's operations, numbered from 1, each one tick of its clock after the last.
+struct Forger {
+    ops: Vec<Operation>,
+    /// The forger's last status change, which the next one overwrites (as a real writer names
+    /// the value it replaced).
+    last_status: Option<String>,
+    next_seq: u64,
+    wall_ms: i64,
+    author: String,
+}
+
+impl Forger {
+    fn new(office: &Office, author: &str) -> Forger {
+        Forger {
+            ops: Vec::new(),
+            last_status: None,
+            next_seq: 1,
+            wall_ms: office.now(),
+            author: author.into(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        entity: EntityKind,
+        entity_id: &str,
+        kind: OpKind,
+        field: Option<&str>,
+        old_value: Value,
+        new_value: Value,
+    ) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.ops.push(Operation {
+            id: format!("{FORGER}:{seq}"),
+            device_id: FORGER.into(),
+            seq,
+            clock: Hlc {
+                wall_ms: self.wall_ms,
+                counter: seq as u32,
+            },
+            author_id: self.author.clone(),
+            entity,
+            entity_id: entity_id.into(),
+            kind,
+            field: field.map(String::from),
+            old_value,
+            new_value,
+            base: Vec::new(),
+            covers: None,
+            newer: None,
+        });
+    }
+
+    fn status(&mut self, item: &str, from: &str, to: &str) {
+        self.push(
+            EntityKind::Item,
+            item,
+            OpKind::Set,
+            Some("status"),
+            json!(from),
+            json!(to),
+        );
+        if let Some(op) = self.ops.last_mut() {
+            op.base = self.last_status.iter().cloned().collect();
+            self.last_status = Some(op.id.clone());
+        }
+    }
+
+    fn signoff(&mut self, item: &Item, signer: &str, checks_hash: &str) -> String {
+        let record = Signoff {
+            id: format!("forged-signoff-{}", self.next_seq),
+            item_id: item.id.clone(),
+            signer_id: signer.into(),
+            signer_name: "伪造者".into(),
+            basis: SignBasis::SectionHead,
+            at: "2026-12-01T08:00:00Z".into(),
+            device_id: FORGER.into(),
+            content_hash: checks_hash.into(),
+            form_version: desk_core::signoff::CANONICAL_FORM_VERSION,
+            signature: None,
+        };
+        let id = record.id.clone();
+        self.push(
+            EntityKind::Signoff,
+            &id,
+            OpKind::Create,
+            None,
+            Value::Null,
+            serde_json::to_value(&record).unwrap_or(Value::Null),
+        );
+        id
+    }
+
+    /// Writes the operations so far as one whole segment that claims to have seen what `pc`
+    /// has.
+    fn publish(&mut self, office: &Office, pc: usize) {
+        let seen: VersionVector = office.pcs[pc]
+            .catalog
+            .version_vector()
+            .unwrap_or_else(|e| panic!("{e}"));
+        common::publish_forged(office, FORGER, &std::mem::take(&mut self.ops), seen);
+        self.wall_ms = office.now();
+    }
+}
+
+/// The item's checklist as `pc` evaluates it for `item`.
+fn checks_of(office: &Office, pc: usize, item: &Item) -> Vec<desk_core::checklist::CheckView> {
+    office.pcs[pc]
+        .catalog
+        .export_checklists(&[item])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .pop()
+        .unwrap_or_default()
+}
+
+fn status_on(office: &Office, pc: usize, id: &str) -> Status {
+    office.pcs[pc]
+        .catalog
+        .item(id)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .status
+}
+
+/// The kept-aside operations of `pc`, each checked to name the forger's PC and author.
+fn alerts(office: &Office, pc: usize, author: &str) -> Vec<(u64, KeptAsideReason)> {
+    let status = desk_sync::status(&office.pcs[pc].catalog).unwrap_or_else(|e| panic!("{e}"));
+    let mut out: Vec<(u64, KeptAsideReason)> = status
+        .kept_aside
+        .into_iter()
+        .map(|k| {
+            assert_eq!(k.device_id, FORGER, "pc {pc}: the PC it came from is named");
+            assert_eq!(
+                k.author_id, author,
+                "pc {pc}: the person it claims is named"
+            );
+            let seq = k
+                .op_id
+                .rsplit(':')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            (seq, k.reason)
+        })
+        .collect();
+    out.sort_by_key(|(seq, _)| *seq);
+    out
+}
+
+fn assert_same_everywhere(office: &Office) {
+    let first = dump(&office.pcs[0].catalog);
+    for pc in 1..office.pcs.len() {
+        // Compared as text, so a failure names the first difference instead of printing both.
+        let (a, b) = (first.to_string(), dump(&office.pcs[pc].catalog).to_string());
+        if let Some(at) = a.bytes().zip(b.bytes()).position(|(x, y)| x != y) {
+            let from = at.saturating_sub(200);
+            panic!(
+                "PC {pc} differs from PC 0 at byte {at}:\n{}\n{}",
+                a.get(from..(at + 200).min(a.len())).unwrap_or(""),
+                b.get(from..(at + 200).min(b.len())).unwrap_or("")
+            );
+        }
+        assert_eq!(a.len(), b.len(), "PC {pc} differs from PC 0 in length");
+    }
+}
+
+#[test]
+fn a_jump_from_draft_to_signed_off_and_an_item_born_signed_move_nothing() {
+    let mut office = Office::new(2, 501);
+    let draft = add_item(&mut office, 0, "关于做好2026年招生工作的通知");
+    converge(&mut office);
+    let head = office.pcs[0]
+        .person
+        .clone()
+        .map(|p| p.id)
+        .unwrap_or_default();
+
+    let mut forger = Forger::new(&office, &head);
+    forger.status(&draft.id, "draft", "signed_off");
+    let mut born_signed = Item::blank("born-signed".into());
+    born_signed.title = "从未审查的事项".into();
+    born_signed.status = Status::SignedOff;
+    forger.push(
+        EntityKind::Item,
+        "born-signed",
+        OpKind::Create,
+        None,
+        Value::Null,
+        serde_json::to_value(&born_signed).unwrap_or(Value::Null),
+    );
+    // One honest-looking edit beside them still applies.
+    forger.push(
+        EntityKind::Item,
+        &draft.id,
+        OpKind::Set,
+        Some("summary"),
+        json!(""),
+        json!("补充摘要"),
+    );
+    forger.publish(&office, 0);
+    converge(&mut office);
+
+    for pc in 0..2 {
+        assert_eq!(status_on(&office, pc, &draft.id), Status::Draft, "pc {pc}");
+        assert!(
+            office.pcs[pc].catalog.item("born-signed").is_err(),
+            "pc {pc}: an item born signed is not taken"
+        );
+        assert_eq!(
+            alerts(&office, pc, &head),
+            vec![
+                (1, KeptAsideReason::RefusedTransition),
+                (2, KeptAsideReason::RefusedTransition)
+            ],
+            "pc {pc}"
+        );
+        assert_eq!(
+            office.pcs[pc]
+                .catalog
+                .item(&draft.id)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .summary,
+            "补充摘要",
+            "pc {pc}: the rest of the segment applies"
+        );
+    }
+    assert_same_everywhere(&office);
+}
+
+#[test]
+fn a_walk_to_signed_off_with_required_checks_open_returns_to_review_everywhere() {
+    let mut office = Office::new(2, 502);
+    let item = add_item(&mut office, 0, "做好义务教育招生政策解读");
+    converge(&mut office);
+    // The forger writes as 处长0, a section head of the lead department the registry knows,
+    // along the workflow's own edges, but with none of the twelve required checks passed.
+    let head = office.pcs[0]
+        .person
+        .clone()
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let mut forger = Forger::new(&office, &head);
+    forger.status(&item.id, "draft", "in_review");
+    forger.status(&item.id, "in_review", "awaiting_signoff");
+    let stored = office.pcs[1]
+        .catalog
+        .item(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut reviewed = stored.clone();
+    reviewed.status = Status::AwaitingSignoff;
+    let checks = checks_of(&office, 1, &reviewed);
+    let hash = desk_core::signoff::content_hash(&reviewed, &checks);
+    forger.signoff(&reviewed, &head, &hash);
+    forger.status(&item.id, "awaiting_signoff", "signed_off");
+    forger.publish(&office, 1);
+    converge(&mut office);
+
+    for pc in 0..2 {
+        let now = office.pcs[pc]
+            .catalog
+            .item(&item.id)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(now.status, Status::InReview, "pc {pc}: back to review");
+        assert_eq!(
+            now.changed_after_signoff,
+            vec![desk_core::workflow::CHECKLIST_FIELD.to_string()],
+            "pc {pc}: the checklist is named as what is missing"
+        );
+    }
+    assert_same_everywhere(&office);
+}
+
+#[test]
+fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_kept_aside() {
+    let mut office = Office::new(2, 503);
+    let item = add_item(&mut office, 0, "做好2026年中考政策发布");
+    // Walked honestly to 待签批 on PC 0.
+    let catalog = office.at(0);
+    catalog
+        .act(&item.id, Action::Submit, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for key in ALL_MANUAL {
+        catalog
+            .mark_check(&item.id, key, CheckState::Passed, "")
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    catalog
+        .act(&item.id, Action::RequestSignoff, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&mut office);
+    let head = office.pcs[1]
+        .person
+        .clone()
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let awaiting = office.pcs[1]
+        .catalog
+        .item(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // First only the status, in the head's name: nothing of hers stands behind it.
+    let mut forger = Forger::new(&office, &head);
+    forger.status(&item.id, "awaiting_signoff", "signed_off");
+    forger.publish(&office, 1);
+    converge(&mut office);
+    for pc in 0..2 {
+        assert_eq!(
+            status_on(&office, pc, &item.id),
+            Status::AwaitingSignoff,
+            "pc {pc}"
+        );
+        assert_eq!(
+            alerts(&office, pc, &head),
+            vec![(1, KeptAsideReason::RefusedTransition)],
+            "pc {pc}"
+        );
+    }
+
+    // Then a whole sign-off by a person no PC registered, and the status in that name.
+    office.tick();
+    forger.author = "nobody".into();
+    let checks = checks_of(&office, 1, &awaiting);
+    let hash = desk_core::signoff::content_hash(&awaiting, &checks);
+    forger.signoff(&awaiting, "nobody", &hash);
+    forger.status(&item.id, "awaiting_signoff", "signed_off");
+    forger.publish(&office, 1);
+    converge(&mut office);
+    for pc in 0..2 {
+        assert_eq!(
+            status_on(&office, pc, &item.id),
+            Status::AwaitingSignoff,
+            "pc {pc}"
+        );
+        assert!(
+            office.pcs[pc]
+                .catalog
+                .signoffs(&item.id)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_empty(),
+            "pc {pc}: no sign-off record"
+        );
+        let reasons: Vec<(u64, KeptAsideReason)> = desk_sync::status(&office.pcs[pc].catalog)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .kept_aside
+            .into_iter()
+            .map(|k| {
+                (
+                    k.op_id
+                        .rsplit(':')
+                        .next()
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0),
+                    k.reason,
+                )
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (1, KeptAsideReason::RefusedTransition),
+                (2, KeptAsideReason::UnknownReference),
+                (3, KeptAsideReason::RefusedTransition)
+            ],
+            "pc {pc}"
+        );
+    }
+    // The head herself signs it off on her PC, and every PC takes it.
+    common::sign_off(office.at(1), &item.id).unwrap_or_else(|e| panic!("{e}"));
+    converge(&mut office);
+    for pc in 0..2 {
+        assert_eq!(
+            status_on(&office, pc, &item.id),
+            Status::SignedOff,
+            "pc {pc}"
+        );
+    }
+    assert_same_everywhere(&office);
+}
