@@ -420,3 +420,79 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     }
     assert_same_everywhere(&office);
 }
+
+#[test]
+fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
+    let mut office = Office::new(2, 504);
+    let secret_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let secret = desk_store::pc_secret(&secret_dir.path().join("pc-secret"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fingerprint = office.pcs[0]
+        .catalog
+        .set_up_office("办公室口令-2026", &secret, 1_000)
+        .unwrap_or_else(|e| panic!("{e}"));
+    office.pcs[1]
+        .catalog
+        .pin_office_key(&fingerprint)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let item = add_item(&mut office, 0, "关于公布2026年义务教育招生计划的通知");
+    let catalog = office.at(0);
+    catalog
+        .act(&item.id, Action::Submit, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for key in ALL_MANUAL {
+        catalog
+            .mark_check(&item.id, key, CheckState::Passed, "")
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    let awaiting = catalog
+        .act(&item.id, Action::RequestSignoff, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&mut office);
+    office.tick();
+
+    // 处长1 is a section head in the registry, but no key of hers is in the roster: a plain
+    // sign-off in her name, made after the office set signing up, is no sign-off.
+    let head = office.pcs[1]
+        .person
+        .clone()
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let mut forger = Forger::new(&office, &head);
+    let checks = checks_of(&office, 1, &awaiting);
+    let hash = desk_core::signoff::content_hash(&awaiting, &checks);
+    forger.signoff(&awaiting, &head, &hash);
+    if let Some(op) = forger.ops.last_mut() {
+        let mut record: Signoff =
+            serde_json::from_value(op.new_value.clone()).unwrap_or_else(|e| panic!("{e}"));
+        record.at = "2099-01-01T00:00:00Z".into();
+        op.new_value = serde_json::to_value(&record).unwrap_or(Value::Null);
+    }
+    forger.status(&item.id, "awaiting_signoff", "signed_off");
+    forger.publish(&office, 1);
+    converge(&mut office);
+    for pc in 0..2 {
+        assert_eq!(
+            status_on(&office, pc, &item.id),
+            Status::AwaitingSignoff,
+            "pc {pc}"
+        );
+        assert_eq!(
+            alerts(&office, pc, &head),
+            vec![
+                (1, KeptAsideReason::SignatureInvalid),
+                (2, KeptAsideReason::RefusedTransition)
+            ],
+            "pc {pc}"
+        );
+    }
+    // Nor may the head's own PC sign plainly: signing is set up in the office.
+    assert_eq!(
+        office
+            .at(1)
+            .act(&item.id, Action::SignOff, "")
+            .map(|_| ())
+            .map_err(|e| e.code()),
+        Err("signing_required")
+    );
+}
