@@ -11,6 +11,7 @@ const setCurrentPerson = vi.fn();
 const discardSample = vi.fn();
 vi.mock('./ipc/api', () => ({
   appInfo: () => appInfo(),
+  signingState: async () => ({ office_fingerprint: null, set_up_in_office: false, office_key_here: false, roster_version: null, my_key: null }),
   listDepartments: async () => [{ id: 'd-gfc', name: '规法处', code: 'GFC', kind: 'department' }],
   listCategories: async () => [],
   getSettings: () => getSettings(),

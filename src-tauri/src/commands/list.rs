@@ -66,6 +66,14 @@ macro_rules! app_commands {
             sync::pick_sync_folder,
             sync::list_conflicts,
             sync::settle_conflict,
+            trust::signing_state,
+            trust::set_up_office,
+            trust::pin_office_key,
+            trust::create_personal_key,
+            trust::roster_view,
+            trust::enrol_person,
+            trust::revoke_key,
+            trust::sign_off_item,
         }
     };
 }

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod registry;
 pub mod review;
 pub mod sync;
+pub mod trust;
 pub mod update;
 
 /// Today in the PC's time zone (due dates are local dates).

@@ -27,6 +27,9 @@ import type {
   ItemReview,
   Person,
   PiiHit,
+  Role,
+  RosterView,
+  SigningState,
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
@@ -332,4 +335,39 @@ export async function onSyncEvents(handlers: SyncEvents): Promise<UnlistenFn> {
     listen<number>('sync-applied', (e) => handlers.applied(e.payload)),
   ]);
   return () => unlisten.forEach((u) => u());
+}
+
+// Signing: the office key, personal keys, the roster, signed sign-offs. Passwords are passed
+// through and never kept here.
+
+export function signingState(): Promise<SigningState> {
+  return call('signing_state');
+}
+
+export function setUpOffice(password: string): Promise<string> {
+  return call('set_up_office', { password });
+}
+
+export function pinOfficeKey(fingerprintText: string): Promise<SigningState> {
+  return call('pin_office_key', { fingerprintText });
+}
+
+export function createPersonalKey(password: string): Promise<string> {
+  return call('create_personal_key', { password });
+}
+
+export function rosterView(): Promise<RosterView | null> {
+  return call('roster_view');
+}
+
+export function enrolPerson(personId: string, roles: Role[], password: string): Promise<RosterView | null> {
+  return call('enrol_person', { personId, roles, password });
+}
+
+export function revokeKey(fingerprintText: string, password: string): Promise<RosterView | null> {
+  return call('revoke_key', { fingerprintText, password });
+}
+
+export function signOffItem(id: string, password: string): Promise<Item> {
+  return call('sign_off_item', { id, password });
 }

@@ -518,6 +518,47 @@ sample: SampleState,
  */
 synced: boolean, };
 
+export type SigningState = { 
+/**
+ * The office key this PC pinned, as people compare it (eight groups of five digits).
+ */
+office_fingerprint: string | null, 
+/**
+ * A roster signed by an office key arrived: signing is set up in the office, pinned here or
+ * not. Sign-offs then need a personal key.
+ */
+set_up_in_office: boolean, 
+/**
+ * The office key's secret part is on this PC: roster changes are signed here.
+ */
+office_key_here: boolean, 
+/**
+ * The newest roster version that checks against the pinned key.
+ */
+roster_version: number | null, 
+/**
+ * The current person's key on this PC, if they made one.
+ */
+my_key: PersonalKey | null, };
+
+export type PersonalKey = { fingerprint: string, 
+/**
+ * In the roster and not revoked: sign-offs with it count.
+ */
+enrolled: boolean, revoked: boolean, 
+/**
+ * The roles and department the roster gives the person (empty until enrolled).
+ */
+roles: Array<Role>, department_id: string | null, };
+
+export type RosterView = { version: number, issued_at: string, office_fingerprint: string, people: Array<RosterPersonView>, requests: Array<KeyRequestView>, };
+
+export type RosterPersonView = { person_id: string, name: string, department_id: string | null, roles: Array<Role>, keys: Array<RosterKeyView>, };
+
+export type RosterKeyView = { fingerprint: string, enrolled_at: string, revoked_at: string | null, };
+
+export type KeyRequestView = { person_id: string, name: string, fingerprint: string, device_id: string, requested_at: string, };
+
 export type PlanParse = { tasks: Array<PlanTask>, warnings: Array<PlanWarning>, };
 
 export type PlanTask = { 
@@ -839,7 +880,15 @@ content_hash: string,
 /**
  * Whether the newest sign-off covers the item as it is now (`None` when never signed).
  */
-signoff_matches: boolean | null, actions: Array<ActionState>, };
+signoff_matches: boolean | null, actions: Array<ActionState>, 
+/**
+ * What this PC makes of each sign-off's signature, in the order of `signoffs`.
+ */
+verdicts: Array<SignatureVerdict>, 
+/**
+ * Signing is set up in the office: signing off asks for the signer's password.
+ */
+signing_required: boolean, };
 
 export type ActionState = { action: Action, allowed: boolean, 
 /**

@@ -30,6 +30,9 @@ import type {
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
+  Role,
+  RosterView,
+  SigningState,
   SyncReport,
   SyncStatus,
   UpdateCheck,
@@ -98,6 +101,14 @@ export interface Commands {
   pick_sync_folder: { args: [{ title: string }]; result: string | null };
   list_conflicts: { args: []; result: Array<Conflict> };
   settle_conflict: { args: [{ key: string; opId: string }]; result: void };
+  signing_state: { args: []; result: SigningState };
+  set_up_office: { args: [{ password: string }]; result: string };
+  pin_office_key: { args: [{ fingerprintText: string }]; result: SigningState };
+  create_personal_key: { args: [{ password: string }]; result: string };
+  roster_view: { args: []; result: RosterView | null };
+  enrol_person: { args: [{ personId: string; roles: Array<Role>; password: string }]; result: RosterView | null };
+  revoke_key: { args: [{ fingerprintText: string; password: string }]; result: RosterView | null };
+  sign_off_item: { args: [{ id: string; password: string }]; result: Item };
 }
 
 export const COMMAND_NAMES = [
@@ -158,4 +169,12 @@ export const COMMAND_NAMES = [
   'pick_sync_folder',
   'list_conflicts',
   'settle_conflict',
+  'signing_state',
+  'set_up_office',
+  'pin_office_key',
+  'create_personal_key',
+  'roster_view',
+  'enrol_person',
+  'revoke_key',
+  'sign_off_item',
 ] as const satisfies readonly (keyof Commands)[];

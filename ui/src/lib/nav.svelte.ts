@@ -14,7 +14,8 @@ export type Screen =
   | 'export'
   | 'about'
   | 'sync'
-  | 'conflicts';
+  | 'conflicts'
+  | 'signing';
 
 interface Route {
   screen: Screen;

@@ -87,6 +87,8 @@ export function sampleReview(overrides: Partial<ItemReview> = {}): ItemReview {
     signoffs: [],
     content_hash: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     signoff_matches: null,
+    verdicts: [],
+    signing_required: false,
     actions: [
       action('submit', false),
       action('request_signoff', true, { to: 'awaiting_signoff' }),

@@ -9,7 +9,6 @@ use clap::Subcommand;
 use desk_core::model::Role;
 use desk_trust::sealed::DEFAULT_ITERATIONS;
 use desk_trust::Fingerprint;
-use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub(crate) enum OfficeCommand {
@@ -68,22 +67,9 @@ fn password(var: &str) -> Result<String, Failure> {
     }
 }
 
-/// Where this PC's secret for sealing keys is: `DISCLOSURE_DESK_PC_SECRET`, else the per-user
-/// configuration folder (never the data folder: a copy of it must not open the keys elsewhere).
+/// This PC's secret for sealing keys (see `desk_store::pc_secret_path`).
 fn pc_secret() -> Result<Vec<u8>, Failure> {
-    let path = match std::env::var_os("DISCLOSURE_DESK_PC_SECRET") {
-        Some(path) => PathBuf::from(path),
-        None => dirs::config_dir()
-            .ok_or_else(|| {
-                fail(
-                    "pc_secret_damaged",
-                    "this PC has no per-user configuration folder",
-                )
-            })?
-            .join("disclosure-desk")
-            .join("pc-secret"),
-    };
-    Ok(desk_store::pc_secret(&path)?)
+    Ok(desk_store::pc_secret(&desk_store::pc_secret_path()?)?)
 }
 
 fn fingerprint(text: &str) -> Result<Fingerprint, Failure> {

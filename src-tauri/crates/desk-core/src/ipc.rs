@@ -1,6 +1,6 @@
 //! Facts about the running app that the UI shows (where the data and the log are, who is working).
 
-use crate::model::Person;
+use crate::model::{Person, Role};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -35,4 +35,72 @@ pub enum SampleState {
     Untouched,
     /// The sample with `changes` changes made on this PC since it was loaded.
     Edited { changes: u64 },
+}
+
+/// Signing as this PC sees it (DESIGN 6): the office key it pinned, whether the office set
+/// signing up, whether the office key lives here, and the current person's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SigningState {
+    /// The office key this PC pinned, as people compare it (eight groups of five digits).
+    pub office_fingerprint: Option<String>,
+    /// A roster signed by an office key arrived: signing is set up in the office, pinned here or
+    /// not. Sign-offs then need a personal key.
+    pub set_up_in_office: bool,
+    /// The office key's secret part is on this PC: roster changes are signed here.
+    pub office_key_here: bool,
+    /// The newest roster version that checks against the pinned key.
+    #[ts(type = "number | null")]
+    pub roster_version: Option<u64>,
+    /// The current person's key on this PC, if they made one.
+    pub my_key: Option<PersonalKey>,
+}
+
+/// A person's key on this PC, and what the roster says of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonalKey {
+    pub fingerprint: String,
+    /// In the roster and not revoked: sign-offs with it count.
+    pub enrolled: bool,
+    pub revoked: bool,
+    /// The roles and department the roster gives the person (empty until enrolled).
+    pub roles: Vec<Role>,
+    pub department_id: Option<String>,
+}
+
+/// The office's roster for the coordinator's screen: who may do what, with which keys, and the
+/// keys people made that wait to be enrolled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RosterView {
+    #[ts(type = "number")]
+    pub version: u64,
+    pub issued_at: String,
+    pub office_fingerprint: String,
+    pub people: Vec<RosterPersonView>,
+    pub requests: Vec<KeyRequestView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RosterPersonView {
+    pub person_id: String,
+    pub name: String,
+    pub department_id: Option<String>,
+    pub roles: Vec<Role>,
+    pub keys: Vec<RosterKeyView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RosterKeyView {
+    pub fingerprint: String,
+    pub enrolled_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// A key a person made on their PC and published, newest per person, not yet in the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KeyRequestView {
+    pub person_id: String,
+    pub name: String,
+    pub fingerprint: String,
+    pub device_id: String,
+    pub requested_at: String,
 }

@@ -22,6 +22,10 @@ pub struct ItemReview {
     /// Whether the newest sign-off covers the item as it is now (`None` when never signed).
     pub signoff_matches: Option<bool>,
     pub actions: Vec<ActionState>,
+    /// What this PC makes of each sign-off's signature, in the order of `signoffs`.
+    pub verdicts: Vec<crate::signoff::SignatureVerdict>,
+    /// Signing is set up in the office: signing off asks for the signer's password.
+    pub signing_required: bool,
 }
 
 /// One workflow button: whether it may be pressed now, and if not, why.

@@ -66,6 +66,12 @@ fn generate() -> String {
     declare::<error::ErrorPayload>(&cfg, &mut out);
     declare::<ipc::SampleState>(&cfg, &mut out);
     declare::<ipc::AppInfo>(&cfg, &mut out);
+    declare::<ipc::SigningState>(&cfg, &mut out);
+    declare::<ipc::PersonalKey>(&cfg, &mut out);
+    declare::<ipc::RosterView>(&cfg, &mut out);
+    declare::<ipc::RosterPersonView>(&cfg, &mut out);
+    declare::<ipc::RosterKeyView>(&cfg, &mut out);
+    declare::<ipc::KeyRequestView>(&cfg, &mut out);
     declare::<plan::PlanParse>(&cfg, &mut out);
     declare::<plan::PlanTask>(&cfg, &mut out);
     declare::<plan::PlanDepartment>(&cfg, &mut out);

@@ -19,7 +19,7 @@ pub(crate) mod sync;
 pub use api::export::{ExportSource, FeedbackRefusal};
 pub use api::plan::read_plan_file;
 pub use api::sample::SAMPLE_PLAN;
-pub use api::trust::pc_secret;
+pub use api::trust::{pc_secret, pc_secret_path};
 pub use catalog::registry::DEFAULT_CATEGORIES;
 pub use db::migrations;
 pub use sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SYNC_AUTHOR};

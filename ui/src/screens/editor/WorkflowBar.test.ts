@@ -121,6 +121,28 @@ describe('WorkflowBar', () => {
     await waitFor(() => expect(queryByTestId('confirm-dialog')).toBeNull());
   });
 
+  it('asks for the signer\'s password where signing is set up, and keeps the dialog open on a wrong one', async () => {
+    const review = { ...awaiting(action('sign_off', true, { to: 'signed_off' })), signing_required: true };
+    const { getByTestId, findByTestId, queryByTestId, onact } = setup(review);
+    await fireEvent.click(getByTestId('workflow-action-sign_off'));
+    const password = getByTestId('signoff-password') as HTMLInputElement;
+    expect(password.type).toBe('password');
+    expect(document.activeElement).toBe(password);
+    // Nothing goes to the backend without a password.
+    await fireEvent.click(getByTestId('signoff-confirm'));
+    expect(onact).not.toHaveBeenCalled();
+    expect((await findByTestId('dialog-error')).textContent).toContain('请输入密码');
+    onact.mockRejectedValueOnce({ code: 'wrong_password', message: 'wrong password', problems: [] });
+    await fireEvent.input(password, { target: { value: '不对的口令123' } });
+    await fireEvent.click(getByTestId('signoff-confirm'));
+    expect(onact).toHaveBeenCalledWith('sign_off', '不对的口令123');
+    expect((await findByTestId('dialog-error')).textContent).toContain('密码不对');
+    await fireEvent.input(password, { target: { value: '处长的口令-2026' } });
+    await fireEvent.click(getByTestId('signoff-confirm'));
+    expect(onact).toHaveBeenLastCalledWith('sign_off', '处长的口令-2026');
+    await waitFor(() => expect(queryByTestId('confirm-dialog')).toBeNull());
+  });
+
   it('takes a plain action at once and shows a refusal in the banner', async () => {
     const { getByTestId, findByTestId, onact } = setup();
     onact.mockRejectedValueOnce({ code: 'workflow_no_lead_department', message: 'english', problems: [] });

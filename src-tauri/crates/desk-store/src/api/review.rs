@@ -42,18 +42,49 @@ impl Catalog {
         let person = self.current_person()?;
         let subject = review::subject(&item, &checklist);
         let actor = review::actor(person.as_ref());
+        let signing_required =
+            self.office_fingerprint()?.is_some() || crate::catalog::trust::any_roster(&self.conn)?;
+        // Where signing is set up, the roster says who may sign, not the registry on this PC.
+        let roster_signer = if signing_required {
+            Some(
+                self.roster_signer()?
+                    .map_err(|why| (why.code().to_string(), why.to_string())),
+            )
+        } else {
+            None
+        };
+        let refusal = |e: workflow::WorkflowError| (e.code().to_string(), e.to_string());
         let actions = workflow::available(&subject, actor.as_ref(), self.policy())
             .into_iter()
-            .map(|(action, verdict)| ActionState {
-                action,
-                allowed: verdict.is_ok(),
-                to: verdict.as_ref().ok().copied(),
-                refusal_code: verdict.as_ref().err().map(|e| e.code().to_string()),
-                refusal: verdict.as_ref().err().map(|e| e.to_string()),
-                asks_text: action.needs_reason() || action == Action::MarkPublished,
+            .map(|(action, verdict)| {
+                let verdict = match (&roster_signer, action) {
+                    (Some(Ok(signer)), Action::SignOff) => workflow::decide(
+                        &subject,
+                        review::actor(Some(signer)).as_ref(),
+                        action,
+                        "",
+                        self.policy(),
+                    )
+                    .map(|t| t.to)
+                    .map_err(refusal),
+                    (Some(Err(why)), Action::SignOff) if verdict.is_ok() => Err(why.clone()),
+                    _ => verdict.map_err(refusal),
+                };
+                ActionState {
+                    action,
+                    allowed: verdict.is_ok(),
+                    to: verdict.as_ref().ok().copied(),
+                    refusal_code: verdict.as_ref().err().map(|e| e.0.clone()),
+                    refusal: verdict.as_ref().err().map(|e| e.1.clone()),
+                    asks_text: action.needs_reason() || action == Action::MarkPublished,
+                }
             })
             .collect();
         let signoffs = review::signoffs(&self.conn, id)?;
+        let verdicts = signoffs
+            .iter()
+            .map(|s| self.signature_verdict(s))
+            .collect::<Result<Vec<_>>>()?;
         let content_hash = desk_core::signoff::content_hash(&item, &checklist.checks);
         let signoff_matches = signoffs
             .first()
@@ -67,6 +98,8 @@ impl Catalog {
             content_hash,
             signoff_matches,
             actions,
+            verdicts,
+            signing_required,
         })
     }
 

@@ -7,6 +7,9 @@ use crate::clock;
 use crate::db::meta::meta_set;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
+use desk_core::ipc::{
+    KeyRequestView, PersonalKey, RosterKeyView, RosterPersonView, RosterView, SigningState,
+};
 use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::signoff::{SignatureVerdict, Signoff, SignoffSignature};
@@ -230,6 +233,139 @@ impl Catalog {
                 office_signs: self.settings().office_signs,
             },
         )
+    }
+
+    /// Signing as this PC sees it, for the app's screens.
+    pub fn signing_state(&self) -> Result<SigningState> {
+        let pinned = self.office_fingerprint()?;
+        let roster = self.roster()?;
+        let office_key_here = match &pinned {
+            Some(pinned) => read_key_file(&self.keys_dir().join(OFFICE_KEY_FILE))
+                .ok()
+                .flatten()
+                .is_some_and(|sealed| &sealed.public_key.fingerprint() == pinned),
+            None => false,
+        };
+        let my_key = match self.current_person()? {
+            Some(person) => self.personal_key(&person.id, roster.as_ref())?,
+            None => None,
+        };
+        Ok(SigningState {
+            office_fingerprint: pinned.map(|f| f.to_string()),
+            set_up_in_office: stored::any_roster(&self.conn)?,
+            office_key_here,
+            roster_version: roster.map(|r| r.version),
+            my_key,
+        })
+    }
+
+    /// `person_id`'s key on this PC and what `roster` says of it.
+    fn personal_key(
+        &self,
+        person_id: &str,
+        roster: Option<&Roster>,
+    ) -> Result<Option<PersonalKey>> {
+        let Some(sealed) = read_key_file(&self.person_key_path(person_id))
+            .ok()
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let now = clock::now_text();
+        let in_roster = roster.and_then(|r| r.person(person_id));
+        let enrolled =
+            in_roster.and_then(|p| p.keys.iter().find(|k| k.public_key == sealed.public_key));
+        Ok(Some(PersonalKey {
+            fingerprint: sealed.public_key.fingerprint().to_string(),
+            enrolled: enrolled.is_some_and(|k| k.valid_at(&now)),
+            revoked: enrolled.is_some_and(|k| k.revoked_at.is_some()),
+            roles: in_roster.map(|p| p.roles.clone()).unwrap_or_default(),
+            department_id: in_roster.and_then(|p| p.department_id.clone()),
+        }))
+    }
+
+    /// The roster for the coordinator's screen, with the keys waiting to be enrolled; `None`
+    /// before a roster signed by the pinned key is here.
+    pub fn roster_view(&self) -> Result<Option<RosterView>> {
+        let Some(roster) = self.roster()? else {
+            return Ok(None);
+        };
+        let names: std::collections::HashMap<String, String> =
+            self.people()?.into_iter().map(|p| (p.id, p.name)).collect();
+        let people = roster
+            .people
+            .iter()
+            .map(|p| RosterPersonView {
+                person_id: p.person_id.clone(),
+                name: p.name.clone(),
+                department_id: p.department_id.clone(),
+                roles: p.roles.clone(),
+                keys: p
+                    .keys
+                    .iter()
+                    .map(|k| RosterKeyView {
+                        fingerprint: k.public_key.fingerprint().to_string(),
+                        enrolled_at: k.enrolled_at.clone(),
+                        revoked_at: k.revoked_at.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut requests = Vec::new();
+        for person_id in names.keys() {
+            let Some(request) = self.key_request(person_id)? else {
+                continue;
+            };
+            if roster.person_key(person_id, &request.public_key).is_some() {
+                continue;
+            }
+            requests.push(KeyRequestView {
+                person_id: person_id.clone(),
+                name: names.get(person_id).cloned().unwrap_or_default(),
+                fingerprint: request.public_key.fingerprint().to_string(),
+                device_id: request.device_id,
+                requested_at: request.requested_at,
+            });
+        }
+        requests.sort_by(|a, b| a.requested_at.cmp(&b.requested_at));
+        Ok(Some(RosterView {
+            version: roster.version,
+            issued_at: roster.issued_at.clone(),
+            office_fingerprint: roster.office_key.fingerprint().to_string(),
+            people,
+            requests,
+        }))
+    }
+
+    /// The current person as the roster makes them, when their key on this PC is enrolled and
+    /// valid now: the actor a sign-off is decided for. `Err` says why there is none.
+    pub(crate) fn roster_signer(&self) -> Result<std::result::Result<Person, StoreError>> {
+        let Some(person) = self.current_person()? else {
+            return Ok(Err(step("no_current_person", "choose who you are first")));
+        };
+        let roster = self.roster()?;
+        let not_enrolled = |why: &str| {
+            Ok(Err(step(
+                "key_not_enrolled",
+                format!("{}: {why}", person.name),
+            )))
+        };
+        let Some(roster) = roster else {
+            return not_enrolled(
+                "this PC has no roster signed by the office key yet: pin the office key and sync",
+            );
+        };
+        match self.personal_key(&person.id, Some(&roster))? {
+            None => not_enrolled("no personal key on this PC: make one under 签名与密钥"),
+            Some(key) if !key.enrolled => not_enrolled(
+                "the personal key on this PC is not enrolled in the office's roster (or was revoked): the coordinator enrols it",
+            ),
+            Some(key) => Ok(Ok(Person {
+                roles: key.roles,
+                department_id: key.department_id,
+                ..person
+            })),
+        }
     }
 
     /// The newest key a person made and published, waiting to be enrolled (or enrolled).
@@ -462,6 +598,23 @@ fn read_bounded(path: &Path, max: usize) -> Result<Option<Vec<u8>>> {
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     Ok(Some(bytes))
+}
+
+/// Where this PC's secret for sealing keys is: `DISCLOSURE_DESK_PC_SECRET`, else the per-user
+/// configuration folder (never the data folder: a copy of it must not open the keys elsewhere).
+/// The app and `desk` on one PC use the same one.
+pub fn pc_secret_path() -> Result<PathBuf> {
+    match std::env::var_os("DISCLOSURE_DESK_PC_SECRET") {
+        Some(path) => Ok(PathBuf::from(path)),
+        None => dirs::config_dir()
+            .map(|dir| dir.join("disclosure-desk").join("pc-secret"))
+            .ok_or_else(|| {
+                step(
+                    "pc_secret_damaged",
+                    "this PC has no per-user configuration folder to keep its secret in",
+                )
+            }),
+    }
 }
 
 /// This PC's secret for sealing keys, from `path` (made there on first use, readable by its owner
