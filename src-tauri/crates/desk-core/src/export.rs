@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-/// The bundle format this build writes and reads; a newer one is refused by `verify`.
-pub const BUNDLE_FORMAT: u32 = 1;
+/// The bundle format this build writes; `verify` reads it and every earlier one, and refuses a
+/// newer one. Format 2 added the office's signing (rosters, sign-off signatures).
+pub const BUNDLE_FORMAT: u32 = 2;
 
 /// What an export takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -181,7 +182,36 @@ pub struct Manifest {
     /// RFC 3339, UTC.
     pub created_at: String,
     pub created_by: ManifestPerson,
+    /// What the web team checks the sign-offs' signatures with; absent when the catalog has no
+    /// signing set up (and in format 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<ManifestSigning>,
     pub items: Vec<ManifestItem>,
+}
+
+/// The office's signing, as far as a bundle needs it to be checked offline. Nothing here is
+/// trusted for what it says: the rosters count only when their signature checks against the
+/// office key the web team was given, and `office_key` is only what the bundle claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestSigning {
+    /// The office's public key the rosters name (the uncompressed SM2 point, hex).
+    pub office_key: String,
+    /// Whether the office may sign off in place of a section head (目录设置). A catalog setting,
+    /// not signed: it decides only whether a sign-off on the office's basis is in the signer's
+    /// role.
+    pub office_signs: bool,
+    /// The roster versions the sign-offs name and the newest the exporting PC held, each exactly
+    /// as the office key signed it.
+    pub rosters: Vec<ManifestRoster>,
+}
+
+/// One roster version: its exact text and the office key's signature over it (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestRoster {
+    pub body: String,
+    pub signature: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +279,20 @@ pub struct ManifestSignoff {
     pub at: String,
     pub content_hash: String,
     pub form_version: u32,
+    /// The signer's signature, where the office had signing set up when it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ManifestSignature>,
+}
+
+/// A sign-off's signature as a bundle carries it (see `desk_core::signoff::SignoffSignature`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestSignature {
+    pub roster_version: u64,
+    /// The signer's public key (the uncompressed SM2 point, hex).
+    pub public_key: String,
+    /// r and s, hex.
+    pub signature: String,
 }
 
 /// Where an attachment goes in the zip: `attachments/<sha256>` and the original extension when
@@ -337,6 +381,11 @@ pub fn manifest_item(item: &Item, context: ItemContext) -> ManifestItem {
                 at: s.at.clone(),
                 content_hash: s.content_hash.clone(),
                 form_version: s.form_version,
+                signature: s.signature.as_ref().map(|sig| ManifestSignature {
+                    roster_version: sig.roster_version,
+                    public_key: sig.public_key.clone(),
+                    signature: sig.signature.clone(),
+                }),
             })
             .collect(),
     }

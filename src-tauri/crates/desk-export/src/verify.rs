@@ -480,7 +480,7 @@ fn check_manifest(
             .clone()
             .unwrap_or_else(|| manifest.created_by.id.clone()),
     );
-    if manifest.format != BUNDLE_FORMAT {
+    if !(1..=BUNDLE_FORMAT).contains(&manifest.format) {
         found.add(
             "manifest_invalid",
             MANIFEST,

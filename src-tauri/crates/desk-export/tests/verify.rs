@@ -358,7 +358,9 @@ fn manifests_and_lists_that_lie() {
     });
     check(&path, &["manifest_invalid"]);
     let path = rewrite(&f, "newer.zip", true, |e| {
-        edit_manifest(e, |m| m["format"] = 2.into())
+        edit_manifest(e, |m| {
+            m["format"] = (desk_core::export::BUNDLE_FORMAT + 1).into()
+        })
     });
     check(&path, &["manifest_format_newer"]);
     let path = rewrite(&f, "zero.zip", true, |e| {
