@@ -915,7 +915,12 @@ export type VerifyReport = { ok: boolean, path: string, bundle_id: string | null
 /**
  * `sha256:<hex>` of manifest.json: compare it with what the office recorded for the bundle.
  */
-manifest_sha256: string | null, items: Array<VerifiedItem>, entries: number, bytes: number, problems: Array<BundleProblem>, };
+manifest_sha256: string | null, items: Array<VerifiedItem>, entries: number, bytes: number, problems: Array<BundleProblem>, 
+/**
+ * Problems found but not listed: each code is listed a limited number of times, then once
+ * more saying how many more there are.
+ */
+left_out: number, };
 
 export type VerifiedItem = { id: string, index_no: string, title: string, attachments: number, 
 /**

@@ -445,6 +445,10 @@ pub struct VerifyReport {
     #[ts(type = "number")]
     pub bytes: u64,
     pub problems: Vec<BundleProblem>,
+    /// Problems found but not listed: each code is listed a limited number of times, then once
+    /// more saying how many more there are.
+    #[ts(type = "number")]
+    pub left_out: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

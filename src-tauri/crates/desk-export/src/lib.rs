@@ -15,6 +15,7 @@ mod copy;
 mod digest;
 pub mod error;
 pub mod feedback;
+mod findings;
 mod html;
 pub mod ledger;
 pub mod verify;
