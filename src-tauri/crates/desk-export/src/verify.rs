@@ -7,13 +7,15 @@
 //! its declared size, and the bytes inflated in all are counted against a budget that grows
 //! with the zip's own size, so a zip bomb or an entry that lies about its size is reported, not
 //! inflated. The manifest is parsed strictly (unknown keys refused) and then checked against the
-//! entries, the checksums and each sign-off's hash, which is recomputed from the manifest alone.
+//! entries, the checksums, the index page (which must be the one the manifest gives) and each
+//! sign-off's hash, which is recomputed from the manifest alone.
 //! Every problem found is listed, a bounded number of each kind (`findings`); none stops the
 //! others being looked for unless reading further would mean trusting what was found wrong.
 
 use crate::bundle::{CHECKSUMS, INDEX, MANIFEST};
 use crate::digest::hex;
 use crate::findings::Findings;
+use crate::html;
 use desk_core::export::{
     field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments, Manifest,
     VerifiedItem, VerifyReport, BUNDLE_FORMAT,
@@ -602,8 +604,21 @@ fn check_manifest(
     if manifest.items.is_empty() {
         found.add("manifest_invalid", MANIFEST, "the bundle lists no item");
     }
-    if listed.is_some_and(|l| !l.contains_key(INDEX)) || !entries.contains_key(INDEX) {
-        found.add("entry_missing", INDEX, "the index page is missing");
+    match entries.get(INDEX) {
+        None => found.add("entry_missing", INDEX, "the index page is missing"),
+        // The page is a function of the manifest: one changed after export (other text, other
+        // links) is not the page of these items, whatever the checksum list says.
+        Some(entry) if entry.digest != html::index_page_sha256(manifest) => found.add(
+            "index_mismatch",
+            INDEX,
+            "not the page the manifest gives: it was changed after export; do not publish it",
+        ),
+        Some(_) if listed.is_some_and(|l| !l.contains_key(INDEX)) => found.add(
+            "entry_missing",
+            INDEX,
+            "the index page is not in the checksum list",
+        ),
+        Some(_) => {}
     }
     let signed_keys: BTreeSet<&str> = ItemField::ALL
         .iter()

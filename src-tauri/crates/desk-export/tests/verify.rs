@@ -424,3 +424,30 @@ fn manifests_and_lists_that_lie() {
     });
     check(&path, &["entry_missing"]);
 }
+
+#[test]
+fn an_index_page_changed_after_export_fails_even_with_its_checksum_made_to_agree() {
+    let f = fixture();
+    // A page of other text, the checksum list rewritten for it.
+    let path = rewrite(&f, "index-replaced.zip", true, |e| {
+        if let Some(page) = e.iter_mut().find(|(n, _)| n == "index.html") {
+            page.1 = b"<!DOCTYPE html><p>\xe5\x85\xb6\xe4\xbb\x96</p>".to_vec();
+        }
+    });
+    check(&path, &["index_mismatch"]);
+    // One link pointed elsewhere, all else the same.
+    let path = rewrite(&f, "index-link.zip", true, |e| {
+        if let Some(page) = e.iter_mut().find(|(n, _)| n == "index.html") {
+            let text = String::from_utf8_lossy(&page.1).replace(
+                "<a href=\"attachments/",
+                "<a href=\"https://example.com/attachments/",
+            );
+            page.1 = text.into_bytes();
+        }
+    });
+    let report = verify(&path);
+    let codes: Vec<&str> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["index_mismatch"], "{:#?}", report.problems);
+    // The manifest hash is the office's: unchanged, so only the page can tell.
+    assert_eq!(report.manifest_sha256, verify(&f.good).manifest_sha256);
+}
