@@ -440,15 +440,38 @@ pub struct VerifyReport {
     pub created_by: Option<String>,
     /// `sha256:<hex>` of manifest.json: compare it with what the office recorded for the bundle.
     pub manifest_sha256: Option<String>,
+    /// The fingerprint of the office key the bundle's rosters name, as the bundle claims it
+    /// (absent when the bundle carries no signing).
+    pub office_key: Option<String>,
+    /// Whether the signatures were checked against an office key the web team was given (and it
+    /// is the bundle's). Without one they are checked against the key the bundle names, which
+    /// shows the bundle is whole but not who made it.
+    pub office_key_pinned: bool,
     pub items: Vec<VerifiedItem>,
     pub entries: u32,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// What makes the bundle fail; `ok` is true when there is none.
     pub problems: Vec<BundleProblem>,
-    /// Problems found but not listed: each code is listed a limited number of times, then once
-    /// more saying how many more there are.
+    /// What limits what a good bundle proves (an office key not pinned, unsigned sign-offs):
+    /// the bundle passes, and the web team should read these.
+    pub warnings: Vec<BundleProblem>,
+    /// Problems and warnings found but not listed: each code is listed a limited number of
+    /// times, then once more saying how many more there are.
     #[ts(type = "number")]
     pub left_out: u64,
+}
+
+/// What a verification found of an item's sign-off signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureCheck {
+    /// Made by a key the roster (signed by the office key) holds for a signer with the role.
+    Valid,
+    /// No signature: made before the office set up signing.
+    Unsigned,
+    /// A signature that does not prove the sign-off (the problems say why).
+    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -459,6 +482,8 @@ pub struct VerifiedItem {
     pub attachments: u32,
     /// Whether its newest sign-off's hash matches its content in the bundle.
     pub signoff_ok: bool,
+    /// What the newest sign-off's signature proves.
+    pub signature: SignatureCheck,
 }
 
 // ---------------------------------------------------------------------------------------------

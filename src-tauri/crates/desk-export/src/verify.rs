@@ -8,19 +8,23 @@
 //! with the zip's own size, so a zip bomb or an entry that lies about its size is reported, not
 //! inflated. The manifest is parsed strictly (unknown keys refused) and then checked against the
 //! entries, the checksums, the index page (which must be the one the manifest gives) and each
-//! sign-off's hash, which is recomputed from the manifest alone.
-//! Every problem found is listed, a bounded number of each kind (`findings`); none stops the
-//! others being looked for unless reading further would mean trusting what was found wrong.
+//! sign-off's hash, recomputed from the manifest alone; the sign-offs' signatures are checked
+//! against the rosters the bundle carries, signed by the office key the web team pinned
+//! (`signatures`). Every problem found is listed, a bounded number of each kind (`findings`);
+//! none stops the others being looked for unless reading further would mean trusting what was
+//! found wrong.
 
 use crate::bundle::{CHECKSUMS, INDEX, MANIFEST};
 use crate::digest::hex;
 use crate::findings::Findings;
 use crate::html;
+use crate::signatures::Signatures;
 use desk_core::export::{
     field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments, Manifest,
     VerifiedItem, VerifyReport, BUNDLE_FORMAT,
 };
 use desk_core::fields::ItemField;
+use desk_trust::Fingerprint;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
@@ -47,6 +51,8 @@ pub struct Limits {
     pub max_inflated_ratio: u64,
     /// Each problem code is listed at most this many times, then summed up in one more line.
     pub max_problems_per_code: usize,
+    /// Roster versions a bundle may carry.
+    pub max_rosters: usize,
 }
 
 /// What any zip may inflate to, however small: a bundle of a few items is a few kilobytes.
@@ -63,6 +69,7 @@ impl Default for Limits {
             max_inflated_bytes: 256 << 30,
             max_inflated_ratio: 50,
             max_problems_per_code: 100,
+            max_rosters: 1_000,
         }
     }
 }
@@ -77,20 +84,30 @@ impl Limits {
     }
 }
 
-/// How to verify.
+/// How to verify: the limits, and the office key the web team was given.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
     pub limits: Limits,
+    /// The office's fingerprint, as `desk office fingerprint` prints it on the office's PC. When
+    /// absent the signatures are checked against the key the bundle names, and the report warns
+    /// that it was not pinned.
+    pub office_key: Option<Fingerprint>,
 }
 
-/// Verifies the bundle at `path` with the default limits.
+/// Verifies the bundle at `path` with the default limits and no office key pinned.
 pub fn verify(path: &Path) -> VerifyReport {
     verify_bundle(path, &VerifyOptions::default())
 }
 
-/// Verifies with `limits`.
+/// Verifies with `limits` and no office key pinned.
 pub fn verify_with(path: &Path, limits: &Limits) -> VerifyReport {
-    verify_bundle(path, &VerifyOptions { limits: *limits })
+    verify_bundle(
+        path,
+        &VerifyOptions {
+            limits: *limits,
+            office_key: None,
+        },
+    )
 }
 
 /// An entry as read: its size and digest.
@@ -110,16 +127,20 @@ pub fn verify_bundle(path: &Path, options: &VerifyOptions) -> VerifyReport {
         created_at: None,
         created_by: None,
         manifest_sha256: None,
+        office_key: None,
+        office_key_pinned: false,
         items: Vec::new(),
         entries: 0,
         bytes: 0,
         problems: Vec::new(),
+        warnings: Vec::new(),
         left_out: 0,
     };
     let mut found = Findings::new(options.limits.max_problems_per_code);
     check(path, options, &mut report, &mut found);
     let listed = found.finish();
     report.problems = listed.problems;
+    report.warnings = listed.warnings;
     report.left_out = listed.left_out;
     report.ok = report.problems.is_empty();
     report
@@ -402,7 +423,7 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
     let Some(manifest) = read_manifest(&entries, found, report) else {
         return;
     };
-    check_manifest(&manifest, &entries, listed.as_ref(), found, report);
+    check_manifest(&manifest, &entries, listed.as_ref(), options, found, report);
 }
 
 /// Where an entry lies in the zip: its local header to the end of its compressed data.
@@ -568,6 +589,7 @@ fn check_manifest(
     manifest: &Manifest,
     entries: &BTreeMap<String, EntryRead>,
     listed: Option<&BTreeMap<String, String>>,
+    options: &VerifyOptions,
     found: &mut Findings,
     report: &mut VerifyReport,
 ) {
@@ -620,6 +642,15 @@ fn check_manifest(
         ),
         Some(_) => {}
     }
+    let (signatures, claimed) = Signatures::read(
+        manifest.signing.as_ref(),
+        &manifest.catalog_id,
+        options.office_key.as_ref(),
+        options.limits.max_rosters,
+        found,
+    );
+    report.office_key = claimed.fingerprint;
+    report.office_key_pinned = claimed.pinned;
     let signed_keys: BTreeSet<&str> = ItemField::ALL
         .iter()
         .filter(|f| f.is_signed_content())
@@ -754,12 +785,14 @@ fn check_manifest(
             }
             Some(_) => true,
         };
+        let signature = signatures.check(item, subject, found);
         report.items.push(VerifiedItem {
             id: item.id.clone(),
             index_no: field_text(item, "index_no").to_string(),
             title: field_text(item, "title").to_string(),
             attachments: item.attachments.len() as u32,
             signoff_ok,
+            signature,
         });
     }
     for name in entries.keys() {
