@@ -968,13 +968,44 @@ export type VerifyReport = { ok: boolean, path: string, bundle_id: string | null
 /**
  * `sha256:<hex>` of manifest.json: compare it with what the office recorded for the bundle.
  */
-manifest_sha256: string | null, items: Array<VerifiedItem>, entries: number, bytes: number, problems: Array<BundleProblem>, };
+manifest_sha256: string | null, 
+/**
+ * The fingerprint of the office key the bundle's rosters name, as the bundle claims it
+ * (absent when the bundle carries no signing).
+ */
+office_key: string | null, 
+/**
+ * Whether the signatures were checked against an office key the web team was given (and it
+ * is the bundle's). Without one they are checked against the key the bundle names, which
+ * shows the bundle is whole but not who made it.
+ */
+office_key_pinned: boolean, items: Array<VerifiedItem>, entries: number, bytes: number, 
+/**
+ * What makes the bundle fail; `ok` is true when there is none.
+ */
+problems: Array<BundleProblem>, 
+/**
+ * What limits what a good bundle proves (an office key not pinned, unsigned sign-offs):
+ * the bundle passes, and the web team should read these.
+ */
+warnings: Array<BundleProblem>, 
+/**
+ * Problems and warnings found but not listed: each code is listed a limited number of
+ * times, then once more saying how many more there are.
+ */
+left_out: number, };
 
 export type VerifiedItem = { id: string, index_no: string, title: string, attachments: number, 
 /**
  * Whether its newest sign-off's hash matches its content in the bundle.
  */
-signoff_ok: boolean, };
+signoff_ok: boolean, 
+/**
+ * What the newest sign-off's signature proves.
+ */
+signature: SignatureCheck, };
+
+export type SignatureCheck = "valid" | "unsigned" | "invalid";
 
 export type FeedbackRow = { 
 /**

@@ -3,7 +3,7 @@
 
 use crate::{fail, open, print_json, Cli, Failure, Outcome};
 use clap::{Args, Subcommand};
-use desk_core::export::{Exclusion, ExportScope, FeedbackOutcome};
+use desk_core::export::{Exclusion, ExportScope, FeedbackOutcome, SignatureCheck};
 use desk_export::bundle::{self, ExportOptions};
 use desk_export::ExportError;
 use std::io::IsTerminal;
@@ -30,6 +30,16 @@ pub(crate) struct ExportArgs {
     /// Show what would go out; write nothing.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// The bundle (a .zip).
+    file: PathBuf,
+    /// The office's fingerprint, as `desk office fingerprint` prints it on the office's PC (given
+    /// on paper or by phone): the signatures must come from a roster this key signed.
+    #[arg(long, value_name = "FINGERPRINT")]
+    office_key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -143,21 +153,38 @@ pub(crate) fn export(cli: &Cli, args: &ExportArgs) -> Outcome {
     Ok(())
 }
 
-pub(crate) fn verify(cli: &Cli, file: &std::path::Path) -> Outcome {
-    let report = desk_export::verify::verify(file);
-    if !report.ok {
-        if cli.json {
-            return Err(ExportError::BundleInvalid(report.problems).into());
+pub(crate) fn verify(cli: &Cli, args: &VerifyArgs) -> Outcome {
+    let office_key = match &args.office_key {
+        Some(text) => {
+            Some(desk_trust::Fingerprint::parse(text).map_err(|e| fail(e.code(), e.to_string()))?)
         }
-        // The list, one problem a line with its code, then the one-line verdict.
-        for p in &report.problems {
+        None => None,
+    };
+    let file = &args.file;
+    let report = desk_export::verify::verify_bundle(
+        file,
+        &desk_export::verify::VerifyOptions {
+            limits: Default::default(),
+            office_key,
+        },
+    );
+    let listed = |problems: &[desk_core::export::BundleProblem], kind: &str| {
+        for p in problems {
             let subject = if p.subject.is_empty() {
                 "bundle"
             } else {
                 &p.subject
             };
-            eprintln!("  [{}] {subject}: {}", p.code, p.message);
+            eprintln!("  {kind}[{}] {subject}: {}", p.code, p.message);
         }
+    };
+    if !report.ok {
+        if cli.json {
+            return Err(ExportError::BundleInvalid(report.problems).into());
+        }
+        // The list, one problem a line with its code, then the one-line verdict.
+        listed(&report.problems, "");
+        listed(&report.warnings, "warning ");
         return Err(fail(
             "bundle_invalid",
             format!(
@@ -182,14 +209,32 @@ pub(crate) fn verify(cli: &Cli, file: &std::path::Path) -> Outcome {
         "manifest {}",
         report.manifest_sha256.as_deref().unwrap_or("")
     );
+    match (&report.office_key, report.office_key_pinned) {
+        (Some(key), true) => outln!("signed off under the office key {key}, the one given"),
+        (Some(key), false) => outln!(
+            "NOT PINNED: the bundle names the office key {key}; compare it with the office's fingerprint, or verify with --office-key \"FINGERPRINT\": until then nothing shows the office made this bundle"
+        ),
+        (None, _) => outln!(
+            "no signatures: the bundle carries no office roster (signing was not set up); compare the manifest's hash with the office's record"
+        ),
+    }
     for item in &report.items {
+        let signature = match item.signature {
+            SignatureCheck::Valid if !report.office_key_pinned => {
+                "signature matches the key the bundle names"
+            }
+            SignatureCheck::Valid => "signature valid",
+            SignatureCheck::Unsigned => "unsigned",
+            SignatureCheck::Invalid => "signature invalid",
+        };
         outln!(
-            "  {}  {}  ({} attachments, sign-off matches)",
+            "  {}  {}  ({} attachments, sign-off matches, {signature})",
             item.index_no,
             item.title,
             item.attachments
         );
     }
+    listed(&report.warnings, "warning ");
     Ok(())
 }
 

@@ -100,8 +100,9 @@ enum Command {
     Info,
     /// A bundle of the signed-off 主动公开 items for the web team (a .zip).
     Export(export::ExportArgs),
-    /// Check a bundle: zip, checksums, manifest, sign-off hashes; exits 1 listing problems.
-    Verify { file: PathBuf },
+    /// Check a bundle: zip, checksums, manifest, index page, sign-off hashes and signatures;
+    /// exits 1 listing problems.
+    Verify(export::VerifyArgs),
     /// The web team's publication feedback.
     #[command(subcommand)]
     Feedback(export::FeedbackCommand),
@@ -226,7 +227,7 @@ fn run(cli: &Cli) -> Outcome {
         Command::Settings(command) => settings::run(cli, command),
         Command::Info => report::info(cli),
         Command::Export(args) => export::export(cli, args),
-        Command::Verify { file } => export::verify(cli, file),
+        Command::Verify(args) => export::verify(cli, args),
         Command::Feedback(command) => export::feedback(cli, command),
         Command::Ledger { year, out, force } => export::ledger(cli, *year, out, *force),
         Command::Report(command) => export::report(cli, command),

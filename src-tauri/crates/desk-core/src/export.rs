@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-/// The bundle format this build writes and reads; a newer one is refused by `verify`.
-pub const BUNDLE_FORMAT: u32 = 1;
+/// The bundle format this build writes; `verify` reads it and every earlier one, and refuses a
+/// newer one. Format 2 added the office's signing (rosters, sign-off signatures).
+pub const BUNDLE_FORMAT: u32 = 2;
 
 /// What an export takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -181,7 +182,36 @@ pub struct Manifest {
     /// RFC 3339, UTC.
     pub created_at: String,
     pub created_by: ManifestPerson,
+    /// What the web team checks the sign-offs' signatures with; absent when the catalog has no
+    /// signing set up (and in format 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<ManifestSigning>,
     pub items: Vec<ManifestItem>,
+}
+
+/// The office's signing, as far as a bundle needs it to be checked offline. Nothing here is
+/// trusted for what it says: the rosters count only when their signature checks against the
+/// office key the web team was given, and `office_key` is only what the bundle claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestSigning {
+    /// The office's public key the rosters name (the uncompressed SM2 point, hex).
+    pub office_key: String,
+    /// Whether the office may sign off in place of a section head (目录设置). A catalog setting,
+    /// not signed: it decides only whether a sign-off on the office's basis is in the signer's
+    /// role.
+    pub office_signs: bool,
+    /// The roster versions the sign-offs name and the newest the exporting PC held, each exactly
+    /// as the office key signed it.
+    pub rosters: Vec<ManifestRoster>,
+}
+
+/// One roster version: its exact text and the office key's signature over it (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestRoster {
+    pub body: String,
+    pub signature: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +279,20 @@ pub struct ManifestSignoff {
     pub at: String,
     pub content_hash: String,
     pub form_version: u32,
+    /// The signer's signature, where the office had signing set up when it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ManifestSignature>,
+}
+
+/// A sign-off's signature as a bundle carries it (see `desk_core::signoff::SignoffSignature`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestSignature {
+    pub roster_version: u64,
+    /// The signer's public key (the uncompressed SM2 point, hex).
+    pub public_key: String,
+    /// r and s, hex.
+    pub signature: String,
 }
 
 /// Where an attachment goes in the zip: `attachments/<sha256>` and the original extension when
@@ -337,6 +381,11 @@ pub fn manifest_item(item: &Item, context: ItemContext) -> ManifestItem {
                 at: s.at.clone(),
                 content_hash: s.content_hash.clone(),
                 form_version: s.form_version,
+                signature: s.signature.as_ref().map(|sig| ManifestSignature {
+                    roster_version: sig.roster_version,
+                    public_key: sig.public_key.clone(),
+                    signature: sig.signature.clone(),
+                }),
             })
             .collect(),
     }
@@ -391,11 +440,38 @@ pub struct VerifyReport {
     pub created_by: Option<String>,
     /// `sha256:<hex>` of manifest.json: compare it with what the office recorded for the bundle.
     pub manifest_sha256: Option<String>,
+    /// The fingerprint of the office key the bundle's rosters name, as the bundle claims it
+    /// (absent when the bundle carries no signing).
+    pub office_key: Option<String>,
+    /// Whether the signatures were checked against an office key the web team was given (and it
+    /// is the bundle's). Without one they are checked against the key the bundle names, which
+    /// shows the bundle is whole but not who made it.
+    pub office_key_pinned: bool,
     pub items: Vec<VerifiedItem>,
     pub entries: u32,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// What makes the bundle fail; `ok` is true when there is none.
     pub problems: Vec<BundleProblem>,
+    /// What limits what a good bundle proves (an office key not pinned, unsigned sign-offs):
+    /// the bundle passes, and the web team should read these.
+    pub warnings: Vec<BundleProblem>,
+    /// Problems and warnings found but not listed: each code is listed a limited number of
+    /// times, then once more saying how many more there are.
+    #[ts(type = "number")]
+    pub left_out: u64,
+}
+
+/// What a verification found of an item's sign-off signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureCheck {
+    /// Made by a key the roster (signed by the office key) holds for a signer with the role.
+    Valid,
+    /// No signature: made before the office set up signing.
+    Unsigned,
+    /// A signature that does not prove the sign-off (the problems say why).
+    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -406,6 +482,8 @@ pub struct VerifiedItem {
     pub attachments: u32,
     /// Whether its newest sign-off's hash matches its content in the bundle.
     pub signoff_ok: bool,
+    /// What the newest sign-off's signature proves.
+    pub signature: SignatureCheck,
 }
 
 // ---------------------------------------------------------------------------------------------

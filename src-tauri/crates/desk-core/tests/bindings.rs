@@ -122,6 +122,7 @@ fn generate() -> String {
     declare::<export::BundleProblem>(&cfg, &mut out);
     declare::<export::VerifyReport>(&cfg, &mut out);
     declare::<export::VerifiedItem>(&cfg, &mut out);
+    declare::<export::SignatureCheck>(&cfg, &mut out);
     declare::<export::FeedbackRow>(&cfg, &mut out);
     declare::<export::FeedbackOutcome>(&cfg, &mut out);
     declare::<export::FeedbackResult>(&cfg, &mut out);

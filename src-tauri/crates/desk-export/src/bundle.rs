@@ -17,13 +17,13 @@ use chrono::{SecondsFormat, Utc};
 use desk_core::export::{
     exclusion, manifest_item, BundleRecord, ExcludedItem, Exclusion, ExclusionCount,
     ExportCandidate, ExportPreview, ExportProgress, ExportReport, ExportScope, ItemContext, Labels,
-    Manifest, ManifestPerson, BUNDLE_FORMAT,
+    Manifest, ManifestPerson, ManifestRoster, ManifestSigning, BUNDLE_FORMAT,
 };
 use desk_core::model::{Attachment, Item};
 use desk_core::signoff::Signoff;
 use desk_store::ExportSource;
 use desk_store::{Catalog, StoreError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -146,6 +146,54 @@ pub fn preview(catalog: &Catalog, scope: ExportScope) -> Result<ExportPreview> {
     })
 }
 
+/// What the web team needs to check the sign-offs' signatures offline: the office's public key,
+/// and every roster version a sign-off names with the newest this PC holds, each as the office
+/// key signed it. `None` where the catalog has no signing set up, or no roster signed by the
+/// pinned key has reached this PC (the signatures then go out without one, and a check against
+/// the office key says the roster is missing).
+///
+/// A roster's signature covers its exact text, so it goes out whole, people's names included,
+/// even where the catalog leaves names out of bundles.
+fn signing(
+    catalog: &Catalog,
+    sources: &[ExportSource],
+    catalog_id: &str,
+) -> Result<Option<ManifestSigning>> {
+    let Some(pinned) = catalog.office_fingerprint()? else {
+        return Ok(None);
+    };
+    let Some(newest) = catalog.signed_roster(None)? else {
+        return Ok(None);
+    };
+    let Ok(roster) = newest.open(&pinned, catalog_id) else {
+        return Ok(None);
+    };
+    let named: BTreeSet<u64> = sources
+        .iter()
+        .flat_map(|s| &s.signoffs)
+        .filter_map(|s| s.signature.as_ref().map(|sig| sig.roster_version))
+        .filter(|v| *v != roster.version)
+        .collect();
+    let mut rosters = vec![newest];
+    for version in named {
+        match catalog.signed_roster(Some(version))? {
+            Some(signed) => rosters.push(signed),
+            None => log::warn!("roster version {version} named by a sign-off is not on this PC"),
+        }
+    }
+    Ok(Some(ManifestSigning {
+        office_key: roster.office_key.to_hex(),
+        office_signs: catalog.settings().office_signs,
+        rosters: rosters
+            .into_iter()
+            .map(|r| ManifestRoster {
+                body: r.body,
+                signature: r.signature.to_hex(),
+            })
+            .collect(),
+    }))
+}
+
 /// Removes the temporary file unless it was renamed to its final name.
 struct Partial {
     path: PathBuf,
@@ -222,6 +270,7 @@ pub fn export(
         .map(|c| (c.id, c.name))
         .collect();
     let catalog_id = catalog.catalog_id()?;
+    let signing = signing(catalog, &plan.sources, &catalog_id)?;
     let name_of = |map: &HashMap<String, String>, id: &Option<String>| {
         id.as_ref()
             .and_then(|id| map.get(id))
@@ -268,6 +317,7 @@ pub fn export(
             scope: options.scope,
             created_at: created_at.clone(),
             created_by,
+            signing,
             items: plan
                 .sources
                 .iter()

@@ -3,12 +3,42 @@
 //! One static page in Chinese: no scripts, no remote fonts or styles (a CSP that forbids them),
 //! every item with its facts and links to its attachments by their place in the bundle. Every
 //! text from the catalog is escaped: an item title is text, never markup.
+//!
+//! The page is a function of the manifest alone, byte for byte: `verify` writes it again from a
+//! bundle's manifest and refuses a bundle whose page differs, so a page edited after export
+//! (other text, other links) cannot pass. A change to the page's bytes is therefore a change of
+//! the bundle format: bundles of earlier formats must still get the page they were written with.
 
 use desk_core::export::{field_text, Manifest, ManifestItem};
+use sha2::{Digest, Sha256};
+use std::fmt::{self, Write};
 
 pub fn index_page(manifest: &Manifest) -> String {
     let mut out = String::with_capacity(4096 + manifest.items.len() * 1024);
-    out.push_str(concat!(
+    // Writing to a String cannot fail.
+    let _ = write_page(&mut out, manifest);
+    out
+}
+
+/// The hex SHA-256 of the page of `manifest`, computed as the page is written: a hostile
+/// manifest's page is never held in memory whole.
+pub fn index_page_sha256(manifest: &Manifest) -> String {
+    let mut hasher = Hashing(Sha256::new());
+    let _ = write_page(&mut hasher, manifest);
+    crate::digest::hex(&hasher.0.finalize())
+}
+
+struct Hashing(Sha256);
+
+impl Write for Hashing {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn write_page(out: &mut impl Write, manifest: &Manifest) -> fmt::Result {
+    out.write_str(concat!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n",
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
@@ -18,22 +48,27 @@ pub fn index_page(manifest: &Manifest) -> String {
         "table{border-collapse:collapse;width:100%}\nth,td{border:1px solid #d0d7de;padding:6px 8px;text-align:left;vertical-align:top}\n",
         "th{background:#f6f8fa;position:sticky;top:0}\ntd.n{text-align:right;color:#57606a}\nul{margin:0;padding-left:18px}\n",
         "</style>\n</head>\n<body>\n<h1>政府信息公开事项导出包</h1>\n"
-    ));
-    out.push_str(&format!(
-        "<p class=\"meta\">共 {} 项 · 导出时间 {} · 导出包编号 {}</p>\n",
-        manifest.items.len(),
-        escape(&manifest.created_at.replace('T', " ").replace('Z', " UTC")),
-        escape(&manifest.bundle_id)
-    ));
-    out.push_str("<table>\n<thead><tr><th>序号</th><th>索引号</th><th>名称</th><th>文号</th><th>发布机构</th><th>成文日期</th><th>公开渠道</th><th>附件</th></tr></thead>\n<tbody>\n");
+    ))?;
+    write!(
+        out,
+        "<p class=\"meta\">共 {} 项 · 导出时间 ",
+        manifest.items.len()
+    )?;
+    escape_into(
+        out,
+        &manifest.created_at.replace('T', " ").replace('Z', " UTC"),
+    )?;
+    out.write_str(" · 导出包编号 ")?;
+    escape_into(out, &manifest.bundle_id)?;
+    out.write_str("</p>\n")?;
+    out.write_str("<table>\n<thead><tr><th>序号</th><th>索引号</th><th>名称</th><th>文号</th><th>发布机构</th><th>成文日期</th><th>公开渠道</th><th>附件</th></tr></thead>\n<tbody>\n")?;
     for (n, item) in manifest.items.iter().enumerate() {
-        row(&mut out, n + 1, item);
+        row(out, n + 1, item)?;
     }
-    out.push_str("</tbody>\n</table>\n<p class=\"meta\">附件在导出包的 attachments 文件夹中；解压后可直接打开。核验导出包：desk verify 导出包.zip</p>\n</body>\n</html>\n");
-    out
+    out.write_str("</tbody>\n</table>\n<p class=\"meta\">附件在导出包的 attachments 文件夹中；解压后可直接打开。核验导出包：desk verify 导出包.zip</p>\n</body>\n</html>\n")
 }
 
-fn row(out: &mut String, n: usize, item: &ManifestItem) {
+fn row(out: &mut impl Write, n: usize, item: &ManifestItem) -> fmt::Result {
     let issuer = match field_text(item, "issuing_body") {
         "" => item.labels.lead_department.as_str(),
         body => body,
@@ -44,28 +79,32 @@ fn row(out: &mut String, n: usize, item: &ManifestItem) {
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|c| c.as_str()).collect())
         .unwrap_or_default();
-    out.push_str(&format!(
-        "<tr><td class=\"n\">{n}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>",
-        escape(field_text(item, "index_no")),
-        escape(field_text(item, "title")),
-        escape(field_text(item, "doc_no")),
-        escape(issuer),
-        escape(field_text(item, "date_written")),
-        escape(&channels.join("、")),
-    ));
-    if !item.attachments.is_empty() {
-        out.push_str("<ul>");
-        for a in &item.attachments {
-            out.push_str(&format!(
-                "<li><a href=\"{}\">{}</a> ({})</li>",
-                escape(&a.path),
-                escape(&a.name),
-                size_text(a.size)
-            ));
-        }
-        out.push_str("</ul>");
+    write!(out, "<tr><td class=\"n\">{n}</td>")?;
+    for text in [
+        field_text(item, "index_no"),
+        field_text(item, "title"),
+        field_text(item, "doc_no"),
+        issuer,
+        field_text(item, "date_written"),
+        &channels.join("、"),
+    ] {
+        out.write_str("<td>")?;
+        escape_into(out, text)?;
+        out.write_str("</td>")?;
     }
-    out.push_str("</td></tr>\n");
+    out.write_str("<td>")?;
+    if !item.attachments.is_empty() {
+        out.write_str("<ul>")?;
+        for a in &item.attachments {
+            out.write_str("<li><a href=\"")?;
+            escape_into(out, &a.path)?;
+            out.write_str("\">")?;
+            escape_into(out, &a.name)?;
+            write!(out, "</a> ({})</li>", size_text(a.size))?;
+        }
+        out.write_str("</ul>")?;
+    }
+    out.write_str("</td></tr>\n")
 }
 
 fn size_text(bytes: u64) -> String {
@@ -76,19 +115,25 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
-pub fn escape(text: &str) -> String {
+#[cfg(test)]
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let _ = escape_into(&mut out, text);
+    out
+}
+
+fn escape_into(out: &mut impl Write, text: &str) -> fmt::Result {
     for c in text.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            '&' => out.write_str("&amp;")?,
+            '<' => out.write_str("&lt;")?,
+            '>' => out.write_str("&gt;")?,
+            '"' => out.write_str("&quot;")?,
+            '\'' => out.write_str("&#39;")?,
+            c => out.write_char(c)?,
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! - [`bundle`]: one zip of the signed-off 主动公开 items (manifest, attachments, index page,
 //!   checksums), written under a temporary name and renamed only when whole and recorded.
-//! - [`verify`]: the web team's check of a bundle, written for zips nobody should trust.
+//! - [`verify`]: the web team's check of a bundle, written for zips nobody should trust, with
+//!   the sign-offs' signatures checked against the office key the web team pinned.
 //! - [`feedback`]: the addresses the web team sends back, applied through the workflow.
 //! - [`ledger`] and [`annual`]: the 公开台账 workbook and the figures of the annual report.
 //!
@@ -15,8 +16,10 @@ mod copy;
 mod digest;
 pub mod error;
 pub mod feedback;
+mod findings;
 mod html;
 pub mod ledger;
+mod signatures;
 pub mod verify;
 mod workbook;
 

@@ -2,20 +2,29 @@
 //!
 //! The zip is treated as hostile: it may come over a network drive anyone can write to. Nothing
 //! is extracted; names are checked before anything is read (no `..`, absolute or drive paths,
-//! backslashes, symlinks, directories, duplicates); every entry is read through a limit of its
-//! declared size and a total budget, so a zip bomb or an entry that lies about its size is
-//! reported, not inflated; the manifest is parsed strictly (unknown keys refused) and then
-//! checked against the entries, the checksums and each sign-off's hash, which is recomputed
-//! from the manifest alone. Every problem found is listed; none stops the others being looked
-//! for unless reading further would mean trusting what was found wrong.
+//! backslashes, symlinks, directories, duplicates), and so are the entries' places in the file
+//! (two entries sharing compressed data are a zip bomb); every entry is read through a limit of
+//! its declared size, and the bytes inflated in all are counted against a budget that grows
+//! with the zip's own size, so a zip bomb or an entry that lies about its size is reported, not
+//! inflated. The manifest is parsed strictly (unknown keys refused) and then checked against the
+//! entries, the checksums, the index page (which must be the one the manifest gives) and each
+//! sign-off's hash, recomputed from the manifest alone; the sign-offs' signatures are checked
+//! against the rosters the bundle carries, signed by the office key the web team pinned
+//! (`signatures`). Every problem found is listed, a bounded number of each kind (`findings`);
+//! none stops the others being looked for unless reading further would mean trusting what was
+//! found wrong.
 
 use crate::bundle::{CHECKSUMS, INDEX, MANIFEST};
 use crate::digest::hex;
+use crate::findings::Findings;
+use crate::html;
+use crate::signatures::Signatures;
 use desk_core::export::{
-    field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments,
-    BundleProblem, Manifest, VerifiedItem, VerifyReport, BUNDLE_FORMAT,
+    field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments, Manifest,
+    VerifiedItem, VerifyReport, BUNDLE_FORMAT,
 };
 use desk_core::fields::ItemField;
+use desk_trust::Fingerprint;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
@@ -23,16 +32,31 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use zip::{CompressionMethod, ZipArchive};
 
-/// How much a bundle may hold before it is refused unread.
+/// What a bundle may hold and what verifying it may cost before it is refused.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_entries: usize,
     pub max_entry_bytes: u64,
+    /// What the entries may declare in all.
     pub max_total_bytes: u64,
     /// Declared size over compressed size, for entries above 1 MiB.
     pub max_ratio: u64,
     pub max_manifest_bytes: u64,
+    /// The bytes verification inflates in all, counted as they are read, whatever the entries
+    /// declare ...
+    pub max_inflated_bytes: u64,
+    /// ... and at most this many times the zip's own size (or [`INFLATE_FLOOR`], whichever is
+    /// more). Bundles store their attachments and deflate only text, so a real one inflates to a
+    /// few times its size.
+    pub max_inflated_ratio: u64,
+    /// Each problem code is listed at most this many times, then summed up in one more line.
+    pub max_problems_per_code: usize,
+    /// Roster versions a bundle may carry.
+    pub max_rosters: usize,
 }
+
+/// What any zip may inflate to, however small: a bundle of a few items is a few kilobytes.
+pub const INFLATE_FLOOR: u64 = 64 << 20;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -42,27 +66,48 @@ impl Default for Limits {
             max_total_bytes: 256 << 30,
             max_ratio: 200,
             max_manifest_bytes: 512 << 20,
+            max_inflated_bytes: 256 << 30,
+            max_inflated_ratio: 50,
+            max_problems_per_code: 100,
+            max_rosters: 1_000,
         }
     }
 }
 
-struct Findings {
-    problems: Vec<BundleProblem>,
-}
-
-impl Findings {
-    fn add(&mut self, code: &str, subject: &str, message: impl Into<String>) {
-        self.problems.push(BundleProblem {
-            code: code.to_string(),
-            subject: subject.to_string(),
-            message: message.into(),
-        });
+impl Limits {
+    /// The bytes a zip of `zip_bytes` may inflate to in all.
+    pub fn inflate_budget(&self, zip_bytes: u64) -> u64 {
+        zip_bytes
+            .saturating_mul(self.max_inflated_ratio)
+            .max(INFLATE_FLOOR)
+            .min(self.max_inflated_bytes)
     }
 }
 
-/// Verifies the bundle at `path` with the default limits.
+/// How to verify: the limits, and the office key the web team was given.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    pub limits: Limits,
+    /// The office's fingerprint, as `desk office fingerprint` prints it on the office's PC. When
+    /// absent the signatures are checked against the key the bundle names, and the report warns
+    /// that it was not pinned.
+    pub office_key: Option<Fingerprint>,
+}
+
+/// Verifies the bundle at `path` with the default limits and no office key pinned.
 pub fn verify(path: &Path) -> VerifyReport {
-    verify_with(path, &Limits::default())
+    verify_bundle(path, &VerifyOptions::default())
+}
+
+/// Verifies with `limits` and no office key pinned.
+pub fn verify_with(path: &Path, limits: &Limits) -> VerifyReport {
+    verify_bundle(
+        path,
+        &VerifyOptions {
+            limits: *limits,
+            office_key: None,
+        },
+    )
 }
 
 /// An entry as read: its size and digest.
@@ -73,7 +118,7 @@ struct EntryRead {
     bytes: Option<Vec<u8>>,
 }
 
-pub fn verify_with(path: &Path, limits: &Limits) -> VerifyReport {
+pub fn verify_bundle(path: &Path, options: &VerifyOptions) -> VerifyReport {
     let mut report = VerifyReport {
         ok: false,
         path: path.display().to_string(),
@@ -82,21 +127,27 @@ pub fn verify_with(path: &Path, limits: &Limits) -> VerifyReport {
         created_at: None,
         created_by: None,
         manifest_sha256: None,
+        office_key: None,
+        office_key_pinned: false,
         items: Vec::new(),
         entries: 0,
         bytes: 0,
         problems: Vec::new(),
+        warnings: Vec::new(),
+        left_out: 0,
     };
-    let mut found = Findings {
-        problems: Vec::new(),
-    };
-    check(path, limits, &mut report, &mut found);
-    report.problems = found.problems;
+    let mut found = Findings::new(options.limits.max_problems_per_code);
+    check(path, options, &mut report, &mut found);
+    let listed = found.finish();
+    report.problems = listed.problems;
+    report.warnings = listed.warnings;
+    report.left_out = listed.left_out;
     report.ok = report.problems.is_empty();
     report
 }
 
-fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Findings) {
+fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found: &mut Findings) {
+    let limits = &options.limits;
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -104,6 +155,7 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
             return;
         }
     };
+    let zip_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut archive = match ZipArchive::new(BufReader::new(file)) {
         Ok(a) => a,
         Err(e) => {
@@ -137,8 +189,9 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
         return;
     }
 
-    // Names, kinds and declared sizes, before reading anything.
+    // Names, kinds, declared sizes and places, before reading anything.
     let mut readable: Vec<(usize, String, u64)> = Vec::new();
+    let mut places: Vec<Place> = Vec::new();
     let mut declared_total = 0u64;
     for index in 0..archive.len() {
         let entry = match archive.by_index_raw(index) {
@@ -222,7 +275,25 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
             continue;
         }
         declared_total = declared_total.saturating_add(size);
+        places.push(Place {
+            start: entry.header_start(),
+            end: entry
+                .data_start()
+                .unwrap_or(entry.header_start())
+                .saturating_add(compressed),
+            entry: readable.len(),
+        });
         readable.push((index, name, size));
+    }
+    let overlapping = overlapping(&mut places);
+    for &n in &overlapping {
+        if let Some((_, name, _)) = readable.get(n) {
+            found.add(
+                "entry_overlap",
+                name,
+                "its data overlaps another entry's: entries that share compressed data are a zip bomb, refused unread",
+            );
+        }
     }
     if declared_total > limits.max_total_bytes {
         found.add(
@@ -236,11 +307,16 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
         return;
     }
 
-    // Read every entry through its declared size, hashing it.
+    // Read every entry through its declared size, hashing it, and every byte inflated counted
+    // against the budget.
     let mut entries: BTreeMap<String, EntryRead> = BTreeMap::new();
-    let mut budget = limits.max_total_bytes;
+    let budget = limits.inflate_budget(zip_bytes);
+    let mut inflated = 0u64;
     let mut buffer = vec![0u8; 1 << 20];
-    for (index, name, declared) in readable {
+    for (n, (index, name, declared)) in readable.into_iter().enumerate() {
+        if overlapping.contains(&n) {
+            continue;
+        }
         let keep = name == MANIFEST || name == CHECKSUMS;
         if keep && declared > limits.max_manifest_bytes {
             found.add(
@@ -257,20 +333,27 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
                 continue;
             }
         };
-        let mut limited = (&mut entry).take(declared.saturating_add(1).min(budget));
+        let mut limited = (&mut entry).take(declared.saturating_add(1));
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let mut kept = keep.then(Vec::new);
         let mut failed = None;
+        let mut over_budget = false;
         loop {
             match limited.read(&mut buffer) {
                 Ok(0) => break,
-                Ok(n) => {
-                    hasher.update(&buffer[..n]);
-                    if let Some(k) = kept.as_mut() {
-                        k.extend_from_slice(&buffer[..n]);
+                Ok(read) => {
+                    let chunk = buffer.get(..read).unwrap_or_default();
+                    inflated = inflated.saturating_add(read as u64);
+                    size += read as u64;
+                    if inflated > budget {
+                        over_budget = true;
+                        break;
                     }
-                    size += n as u64;
+                    hasher.update(chunk);
+                    if let Some(k) = kept.as_mut() {
+                        k.extend_from_slice(chunk);
+                    }
                 }
                 Err(e) => {
                     failed = Some(e);
@@ -278,8 +361,17 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
                 }
             }
         }
-        budget = budget.saturating_sub(size);
         report.bytes += size;
+        if over_budget {
+            found.add(
+                "zip_inflate_limit",
+                &name,
+                format!(
+                    "reading stopped here: the entries inflate to more than {budget} bytes, more than a zip of {zip_bytes} bytes may hold: refused as a zip bomb"
+                ),
+            );
+            return;
+        }
         if size > declared {
             found.add(
                 "entry_size_mismatch",
@@ -331,7 +423,37 @@ fn check(path: &Path, limits: &Limits, report: &mut VerifyReport, found: &mut Fi
     let Some(manifest) = read_manifest(&entries, found, report) else {
         return;
     };
-    check_manifest(&manifest, &entries, listed.as_ref(), found, report);
+    check_manifest(&manifest, &entries, listed.as_ref(), options, found, report);
+}
+
+/// Where an entry lies in the zip: its local header to the end of its compressed data.
+struct Place {
+    start: u64,
+    end: u64,
+    /// Its position in the list of entries to read.
+    entry: usize,
+}
+
+/// The entries whose places overlap another's (both of each pair). Entries of a real zip follow
+/// one another; entries pointing into the same compressed data let a small zip inflate without
+/// end, under every per-entry limit.
+fn overlapping(places: &mut [Place]) -> BTreeSet<usize> {
+    places.sort_by_key(|p| (p.start, p.end));
+    let mut out = BTreeSet::new();
+    // The entry reaching furthest so far, and where it ends.
+    let mut furthest: Option<(u64, usize)> = None;
+    for place in places.iter() {
+        if let Some((end, entry)) = furthest {
+            if place.start < end {
+                out.insert(entry);
+                out.insert(place.entry);
+            }
+        }
+        if furthest.is_none_or(|(end, _)| place.end > end) {
+            furthest = Some((place.end, place.entry));
+        }
+    }
+    out
 }
 
 /// Why a name must not be in a bundle, if it must not.
@@ -467,6 +589,7 @@ fn check_manifest(
     manifest: &Manifest,
     entries: &BTreeMap<String, EntryRead>,
     listed: Option<&BTreeMap<String, String>>,
+    options: &VerifyOptions,
     found: &mut Findings,
     report: &mut VerifyReport,
 ) {
@@ -480,7 +603,7 @@ fn check_manifest(
             .clone()
             .unwrap_or_else(|| manifest.created_by.id.clone()),
     );
-    if manifest.format != BUNDLE_FORMAT {
+    if !(1..=BUNDLE_FORMAT).contains(&manifest.format) {
         found.add(
             "manifest_invalid",
             MANIFEST,
@@ -503,9 +626,31 @@ fn check_manifest(
     if manifest.items.is_empty() {
         found.add("manifest_invalid", MANIFEST, "the bundle lists no item");
     }
-    if listed.is_some_and(|l| !l.contains_key(INDEX)) || !entries.contains_key(INDEX) {
-        found.add("entry_missing", INDEX, "the index page is missing");
+    match entries.get(INDEX) {
+        None => found.add("entry_missing", INDEX, "the index page is missing"),
+        // The page is a function of the manifest: one changed after export (other text, other
+        // links) is not the page of these items, whatever the checksum list says.
+        Some(entry) if entry.digest != html::index_page_sha256(manifest) => found.add(
+            "index_mismatch",
+            INDEX,
+            "not the page the manifest gives: it was changed after export; do not publish it",
+        ),
+        Some(_) if listed.is_some_and(|l| !l.contains_key(INDEX)) => found.add(
+            "entry_missing",
+            INDEX,
+            "the index page is not in the checksum list",
+        ),
+        Some(_) => {}
     }
+    let (signatures, claimed) = Signatures::read(
+        manifest.signing.as_ref(),
+        &manifest.catalog_id,
+        options.office_key.as_ref(),
+        options.limits.max_rosters,
+        found,
+    );
+    report.office_key = claimed.fingerprint;
+    report.office_key_pinned = claimed.pinned;
     let signed_keys: BTreeSet<&str> = ItemField::ALL
         .iter()
         .filter(|f| f.is_signed_content())
@@ -640,12 +785,14 @@ fn check_manifest(
             }
             Some(_) => true,
         };
+        let signature = signatures.check(item, subject, found);
         report.items.push(VerifiedItem {
             id: item.id.clone(),
             index_no: field_text(item, "index_no").to_string(),
             title: field_text(item, "title").to_string(),
             attachments: item.attachments.len() as u32,
             signoff_ok,
+            signature,
         });
     }
     for name in entries.keys() {

@@ -8,12 +8,11 @@ use desk_core::export::ExportScope;
 use desk_export::bundle::{self, ExportOptions};
 use desk_export::verify::{verify, verify_with, Limits};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
+use zip::ZipWriter;
 
 struct Fixture {
     office: Office,
@@ -47,39 +46,6 @@ fn fixture() -> Fixture {
     Fixture { office, good }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Writes a zip of `entries` (deflated), in order.
-fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
-    let file = std::fs::File::create(path).unwrap_or_else(|e| panic!("{e}"));
-    let mut zip = ZipWriter::new(file);
-    for (name, bytes) in entries {
-        zip.start_file(
-            name.as_str(),
-            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-        zip.write_all(bytes).unwrap_or_else(|e| panic!("{e}"));
-    }
-    zip.finish().unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// The checksum list for `entries` (as the exporter writes it).
-fn checksums(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut lines: Vec<String> = entries
-        .iter()
-        .filter(|(n, _)| n != "checksums.sha256")
-        .map(|(n, b)| format!("{}  {n}\n", hex(b)))
-        .collect();
-    lines.sort();
-    lines.concat().into_bytes()
-}
-
 /// Rewrites the good bundle's entries with `change`; with `rehash`, the checksum list is made
 /// to agree with the changed entries (an attacker who edits both).
 fn rewrite(
@@ -88,16 +54,8 @@ fn rewrite(
     rehash: bool,
     change: impl FnOnce(&mut Vec<(String, Vec<u8>)>),
 ) -> PathBuf {
-    let mut entries = entries(&fixture.good);
-    change(&mut entries);
-    if rehash {
-        let list = checksums(&entries);
-        if let Some(entry) = entries.iter_mut().find(|(n, _)| n == "checksums.sha256") {
-            entry.1 = list;
-        }
-    }
     let path = fixture.office.path(name);
-    write_zip(&path, &entries);
+    rewrite_zip(&fixture.good, &path, rehash, change);
     path
 }
 
@@ -358,7 +316,9 @@ fn manifests_and_lists_that_lie() {
     });
     check(&path, &["manifest_invalid"]);
     let path = rewrite(&f, "newer.zip", true, |e| {
-        edit_manifest(e, |m| m["format"] = 2.into())
+        edit_manifest(e, |m| {
+            m["format"] = (desk_core::export::BUNDLE_FORMAT + 1).into()
+        })
     });
     check(&path, &["manifest_format_newer"]);
     let path = rewrite(&f, "zero.zip", true, |e| {
@@ -421,4 +381,31 @@ fn manifests_and_lists_that_lie() {
         e.retain(|(n, _)| n != "index.html");
     });
     check(&path, &["entry_missing"]);
+}
+
+#[test]
+fn an_index_page_changed_after_export_fails_even_with_its_checksum_made_to_agree() {
+    let f = fixture();
+    // A page of other text, the checksum list rewritten for it.
+    let path = rewrite(&f, "index-replaced.zip", true, |e| {
+        if let Some(page) = e.iter_mut().find(|(n, _)| n == "index.html") {
+            page.1 = b"<!DOCTYPE html><p>\xe5\x85\xb6\xe4\xbb\x96</p>".to_vec();
+        }
+    });
+    check(&path, &["index_mismatch"]);
+    // One link pointed elsewhere, all else the same.
+    let path = rewrite(&f, "index-link.zip", true, |e| {
+        if let Some(page) = e.iter_mut().find(|(n, _)| n == "index.html") {
+            let text = String::from_utf8_lossy(&page.1).replace(
+                "<a href=\"attachments/",
+                "<a href=\"https://example.com/attachments/",
+            );
+            page.1 = text.into_bytes();
+        }
+    });
+    let report = verify(&path);
+    let codes: Vec<&str> = report.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["index_mismatch"], "{:#?}", report.problems);
+    // The manifest hash is the office's: unchanged, so only the page can tell.
+    assert_eq!(report.manifest_sha256, verify(&f.good).manifest_sha256);
 }

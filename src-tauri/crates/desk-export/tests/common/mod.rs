@@ -8,7 +8,11 @@ use desk_core::checklist::CheckState;
 use desk_core::model::{Department, DepartmentKind, Item, Person, Role};
 use desk_core::workflow::Action;
 use desk_store::{Catalog, OpenOptions};
+use sha2::{Digest, Sha256};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
 
 pub struct Office {
     pub dir: tempfile::TempDir,
@@ -121,6 +125,15 @@ impl Office {
 
     /// Takes a draft through review to sign-off; `check_note` goes on every check passed.
     pub fn sign_off(&mut self, id: &str, check_note: &str) {
+        self.request_signoff(id, check_note);
+        self.as_head();
+        self.catalog
+            .act(id, Action::SignOff, "")
+            .unwrap_or_else(|e| panic!("sign off: {e}"));
+    }
+
+    /// Takes a draft through review to 待签批; `check_note` goes on every check passed.
+    pub fn request_signoff(&mut self, id: &str, check_note: &str) {
         self.as_clerk();
         self.catalog
             .act(id, Action::Submit, "")
@@ -146,10 +159,6 @@ impl Office {
         self.catalog
             .act(id, Action::RequestSignoff, "")
             .unwrap_or_else(|e| panic!("request sign-off: {e}"));
-        self.as_head();
-        self.catalog
-            .act(id, Action::SignOff, "")
-            .unwrap_or_else(|e| panic!("sign off: {e}"));
     }
 
     /// A draft taken to sign-off.
@@ -167,6 +176,58 @@ impl Office {
             .unwrap_or_else(|e| panic!("{e}"))
             .status
     }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes a zip of `entries` (deflated), in order.
+pub fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let file = std::fs::File::create(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut zip = ZipWriter::new(file);
+    for (name, bytes) in entries {
+        zip.start_file(
+            name.as_str(),
+            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        zip.write_all(bytes).unwrap_or_else(|e| panic!("{e}"));
+    }
+    zip.finish().unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The checksum list for `entries` (as the exporter writes it).
+pub fn checksums(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut lines: Vec<String> = entries
+        .iter()
+        .filter(|(n, _)| n != "checksums.sha256")
+        .map(|(n, b)| format!("{}  {n}\n", hex(b)))
+        .collect();
+    lines.sort();
+    lines.concat().into_bytes()
+}
+
+/// Rewrites the entries of the zip at `from` with `change` into `to`; with `rehash`, the
+/// checksum list is made to agree with the changed entries (an attacker who edits both).
+pub fn rewrite_zip(
+    from: &Path,
+    to: &Path,
+    rehash: bool,
+    change: impl FnOnce(&mut Vec<(String, Vec<u8>)>),
+) {
+    let mut entries = entries(from);
+    change(&mut entries);
+    if rehash {
+        let list = checksums(&entries);
+        if let Some(entry) = entries.iter_mut().find(|(n, _)| n == "checksums.sha256") {
+            entry.1 = list;
+        }
+    }
+    write_zip(to, &entries);
 }
 
 /// Every entry of a zip, decompressed.

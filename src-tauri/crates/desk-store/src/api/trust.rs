@@ -368,6 +368,24 @@ impl Catalog {
         }
     }
 
+    /// A roster version exactly as stored (its text and the office key's signature), when it
+    /// checks against the pinned office key: version `version`, or the newest when `None`. What
+    /// a bundle carries for the web team to check its sign-offs with.
+    pub fn signed_roster(&self, version: Option<u64>) -> Result<Option<SignedRoster>> {
+        let Some(pinned) = self.office_fingerprint()? else {
+            return Ok(None);
+        };
+        let catalog_id = self.catalog_id()?;
+        for signed in stored::rosters(&self.conn, pinned.digits(), version)? {
+            if let Ok(roster) = signed.open(&pinned, &catalog_id) {
+                if version.is_none_or(|v| v == roster.version) {
+                    return Ok(Some(signed));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// The newest key a person made and published, waiting to be enrolled (or enrolled).
     pub fn key_request(&self, person_id: &str) -> Result<Option<KeyRequest>> {
         stored::newest_key_request(&self.conn, person_id)
