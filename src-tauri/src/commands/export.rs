@@ -137,11 +137,22 @@ pub async fn list_bundles(
 
 /// Verifies a bundle (needs no catalog: the web team's side).
 #[tauri::command]
-pub async fn verify_bundle(path: String) -> Result<VerifyReport, ErrorPayload> {
+pub async fn verify_bundle(
+    state: tauri::State<'_, AppState>,
+    path: String,
+) -> Result<VerifyReport, ErrorPayload> {
     let path = chosen_path(&path, "zip")?;
-    tauri::async_runtime::spawn_blocking(move || desk_export::verify::verify(&path))
-        .await
-        .map_err(|e| ErrorPayload::new("internal", e.to_string()))
+    // The office key this PC pinned is the one the bundle's signatures must go back to.
+    let office_key = state.with_catalog(|c| c.office_fingerprint()).await?;
+    let options = desk_export::verify::VerifyOptions {
+        office_key,
+        ..Default::default()
+    };
+    tauri::async_runtime::spawn_blocking(move || {
+        desk_export::verify::verify_bundle(&path, &options)
+    })
+    .await
+    .map_err(|e| ErrorPayload::new("internal", e.to_string()))
 }
 
 #[tauri::command]

@@ -39,6 +39,22 @@ export const BUNDLE_PROBLEMS = [
   'attachment_mismatch',
   'signoff_missing',
   'signoff_mismatch',
+  'entry_overlap',
+  'zip_inflate_limit',
+  'index_mismatch',
+  'bundle_roster_bad_signature',
+  'bundle_roster_invalid',
+  'bundle_roster_missing',
+  'bundle_roster_other_office',
+  'signoff_bad_signature',
+  'signoff_roster_version',
+  'signoff_unsigned',
+  'signoff_signer_unknown',
+  'signoff_key_not_in_roster',
+  'signoff_key_not_valid',
+  'signoff_signer_without_role',
+  'signoff_other_catalog',
+  'office_key_not_pinned',
 ] as const;
 
 /** Why a feedback row was not applied (desk-export/src/feedback.rs and the workflow). */
