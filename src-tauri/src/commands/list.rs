@@ -74,6 +74,7 @@ macro_rules! app_commands {
             trust::enrol_person,
             trust::revoke_key,
             trust::sign_off_item,
+            trust::sign_again_item,
         }
     };
 }

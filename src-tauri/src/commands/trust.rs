@@ -6,6 +6,7 @@ use crate::state::AppState;
 use desk_core::error::ErrorPayload;
 use desk_core::ipc::{RosterView, SigningState};
 use desk_core::model::{Item, Role};
+use desk_core::signoff::Signoff;
 use desk_store::{Catalog, StoreError};
 use desk_trust::sealed::DEFAULT_ITERATIONS;
 use desk_trust::Fingerprint;
@@ -118,5 +119,17 @@ pub async fn sign_off_item(
 ) -> Result<Item, ErrorPayload> {
     state
         .with_catalog(move |c| c.sign_off_signed(&id, &password, &pc_secret()?))
+        .await
+}
+
+/// Signs again, with the current person's key, an item signed off before signing was set up.
+#[tauri::command]
+pub async fn sign_again_item(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    password: String,
+) -> Result<Signoff, ErrorPayload> {
+    state
+        .with_catalog(move |c| c.sign_again(&id, &password, &pc_secret()?))
         .await
 }

@@ -768,6 +768,7 @@ const en: Messages = {
       already_exported: 'already exported',
       signoff_missing: 'no sign-off record',
       signoff_void: 'sign-off void',
+      signoff_unsigned: 'signed off before signing was set up: the signer signs it again',
     },
     col: {
       indexNo: 'Index no.',
@@ -915,6 +916,7 @@ const en: Messages = {
     dismiss: 'Close',
   },
   errors: {
+    sign_again_not_needed: 'Only an item signed off before signing was set up, and unchanged since, is signed again.',
     signing_required: 'Signing is set up for this office: sign off with your personal key\'s password in the sign-off dialog.',
     key_not_enrolled: 'Your signing key on this PC is not enrolled in the office roster (or was revoked): the disclosure office enrols it.',
     wrong_password: 'Wrong password: try again. If it is forgotten, make a new key and have the office enrol it; earlier signatures stay valid.',
@@ -1101,6 +1103,9 @@ const en: Messages = {
       section_head: 'Head of the lead department',
       office: 'Disclosure office',
     },
+    signAgain: 'Sign again',
+    signAgainTitle: 'Sign again with your personal key',
+    signAgainIntro: 'This sign-off was made before the office set signing up: it carries no signature and cannot be exported. The content is unchanged; sign it with your personal key (the status stays, a signed record is added).',
     signature: 'Signature',
     signatureValid: 'Signature valid: {signer} ({basis}) signed off at {at}, key {fingerprint}',
     verdict: {

@@ -768,6 +768,7 @@ const zhCN = {
       already_exported: '已导出过',
       signoff_missing: '缺少签批记录',
       signoff_void: '签批已失效',
+      signoff_unsigned: '启用签名之前的签批，未签名：请签批人重新签名',
     },
     col: {
       indexNo: '索引号',
@@ -915,6 +916,7 @@ const zhCN = {
     dismiss: '关闭',
   },
   errors: {
+    sign_again_not_needed: '只有启用签名之前签批、且之后内容未变的事项需要重新签名。',
     signing_required: '本单位已启用签名：请在签批对话框中输入您的个人密钥密码签批。',
     key_not_enrolled: '您在这台电脑上的签批密钥尚未登记到本单位花名册（或已被吊销）：请政务公开办登记后再签批。',
     wrong_password: '密码不对：请重新输入。忘记密码时，请重新生成密钥并请政务公开办登记；以前的签名仍然有效。',
@@ -1101,6 +1103,9 @@ const zhCN = {
       section_head: '牵头部门负责人',
       office: '政务公开办',
     },
+    signAgain: '重新签名',
+    signAgainTitle: '用个人密钥重新签名',
+    signAgainIntro: '这项签批是在本单位启用签名之前做的，没有签名，不能导出。确认内容未变后，用您的个人密钥为它签名（签批状态不变，新增一条带签名的签批记录）。',
     signature: '签名',
     signatureValid: '签名有效：{signer}（{basis}）于 {at} 签批，密钥指纹 {fingerprint}',
     verdict: {

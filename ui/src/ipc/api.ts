@@ -30,6 +30,7 @@ import type {
   Role,
   RosterView,
   SigningState,
+  Signoff,
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
@@ -370,4 +371,8 @@ export function revokeKey(fingerprintText: string, password: string): Promise<Ro
 
 export function signOffItem(id: string, password: string): Promise<Item> {
   return call('sign_off_item', { id, password });
+}
+
+export function signAgainItem(id: string, password: string): Promise<Signoff> {
+  return call('sign_again_item', { id, password });
 }

@@ -916,7 +916,7 @@ shipped: boolean, holidays: number, workdays: number, };
 
 export type ExportScope = "incremental" | "full";
 
-export type Exclusion = "not_proactive" | "not_signed_off" | "already_exported" | "signoff_missing" | "signoff_void";
+export type Exclusion = "not_proactive" | "not_signed_off" | "already_exported" | "signoff_missing" | "signoff_void" | "signoff_unsigned";
 
 export type ExcludedItem = { id: string, index_no: string, title: string, reason: Exclusion, };
 

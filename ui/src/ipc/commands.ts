@@ -33,6 +33,7 @@ import type {
   Role,
   RosterView,
   SigningState,
+  Signoff,
   SyncReport,
   SyncStatus,
   UpdateCheck,
@@ -109,6 +110,7 @@ export interface Commands {
   enrol_person: { args: [{ personId: string; roles: Array<Role>; password: string }]; result: RosterView | null };
   revoke_key: { args: [{ fingerprintText: string; password: string }]; result: RosterView | null };
   sign_off_item: { args: [{ id: string; password: string }]; result: Item };
+  sign_again_item: { args: [{ id: string; password: string }]; result: Signoff };
 }
 
 export const COMMAND_NAMES = [
@@ -177,4 +179,5 @@ export const COMMAND_NAMES = [
   'enrol_person',
   'revoke_key',
   'sign_off_item',
+  'sign_again_item',
 ] as const satisfies readonly (keyof Commands)[];

@@ -77,6 +77,9 @@ fn reason_text(reason: Exclusion) -> &'static str {
         Exclusion::AlreadyExported => "already exported",
         Exclusion::SignoffMissing => "no sign-off record",
         Exclusion::SignoffVoid => "sign-off void",
+        Exclusion::SignoffUnsigned => {
+            "signed off before signing was set up: sign it again (desk item sign-again)"
+        }
     }
 }
 

@@ -48,6 +48,14 @@ pub(crate) enum ItemCommand {
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
     },
+    /// Sign again, with your key, an item signed off before the office set signing up (it is
+    /// not exported until then): a new signed record of the same content.
+    SignAgain {
+        id: String,
+        /// The environment variable holding your key's password.
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
     /// Back one step (awaiting sign-off → in review, in review → draft), with a reason.
     SendBack {
         id: String,
@@ -190,6 +198,9 @@ pub(crate) fn run(cli: &Cli, command: &ItemCommand) -> Outcome {
             id,
             password_env: None,
         } => review::act(cli, id, Action::SignOff, ""),
+        ItemCommand::SignAgain { id, password_env } => {
+            crate::trust::sign_again(cli, id, password_env)
+        }
         ItemCommand::SendBack { id, reason } => review::act(cli, id, Action::SendBack, reason),
         ItemCommand::Withdraw { id, reason } => review::act(cli, id, Action::Withdraw, reason),
         ItemCommand::Reopen { id } => review::act(cli, id, Action::Reopen, ""),

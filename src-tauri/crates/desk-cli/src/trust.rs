@@ -211,6 +211,21 @@ pub(crate) fn sign_off(cli: &Cli, id: &str, var: &str) -> Outcome {
     Ok(())
 }
 
+/// `desk item sign-again ID --password-env VAR`: a signed record for an item signed off before
+/// signing was set up.
+pub(crate) fn sign_again(cli: &Cli, id: &str, var: &str) -> Outcome {
+    let mut catalog = open(cli)?;
+    let password = password(var)?;
+    let signoff = catalog.sign_again(id, &password, &pc_secret()?)?;
+    let verdict = catalog.signature_verdict(&signoff)?;
+    if cli.json {
+        return print_json(&serde_json::json!({ "signoff": signoff, "signature": verdict }));
+    }
+    outln!("signed again with your key");
+    outln!("{}", verdict_text(&verdict));
+    Ok(())
+}
+
 /// A signature verdict as a line of text.
 pub(crate) fn verdict_text(verdict: &desk_core::signoff::SignatureVerdict) -> String {
     use desk_core::signoff::SignatureVerdict::*;

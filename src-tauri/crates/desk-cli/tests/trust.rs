@@ -191,3 +191,128 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+#[test]
+fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (data, secret) = (root.path().join("pc"), root.path().join("pc-secret"));
+    let pc = Pc {
+        data: &data,
+        secret: &secret,
+    };
+    let office = [("OFFICE_PASSWORD", "办公室的口令2026")];
+    let head_password = [("HEAD_PASSWORD", "处长的口令2026")];
+    pc.ok(&["department", "add", "规法处"], &[]);
+    pc.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
+    pc.ok(
+        &[
+            "person",
+            "add",
+            "李处长",
+            "--department",
+            "规法处",
+            "--role",
+            "section_head",
+        ],
+        &[],
+    );
+    pc.ok(&["whoami", "--set", "李处长"], &[]);
+    let item = pc.ok(
+        &[
+            "item",
+            "add",
+            "--title",
+            "关于印发工作要点的通知",
+            "lead=规法处",
+        ],
+        &[],
+    );
+    let id = item["id"].as_str().unwrap_or_default().to_string();
+    pc.ok(&["item", "submit", &id], &[]);
+    let checks = pc.ok(&["check", "list", &id], &[]);
+    for check in checks["checks"].as_array().into_iter().flatten() {
+        let manual = check["def"]["rule"]["type"] == "manual" && check["def"]["required"] == true;
+        if manual {
+            let key = check["def"]["key"].as_str().unwrap_or_default();
+            pc.ok(&["check", "set", &id, key, "pass"], &[]);
+        }
+    }
+    pc.ok(&["item", "request-signoff", &id], &[]);
+    pc.ok(&["item", "sign-off", &id], &[]);
+
+    // The office sets signing up, and enrols the head's key.
+    pc.ok(&["whoami", "--set", "张主任"], &[]);
+    let fingerprint = pc.ok(
+        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
+        &office,
+    )["fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    pc.ok(&["whoami", "--set", "李处长"], &[]);
+    pc.ok(
+        &["key", "create", "--password-env", "HEAD_PASSWORD"],
+        &head_password,
+    );
+    pc.ok(&["whoami", "--set", "张主任"], &[]);
+    pc.ok(
+        &[
+            "roster",
+            "enrol-person",
+            "李处长",
+            "--role",
+            "section_head",
+            "--password-env",
+            "OFFICE_PASSWORD",
+        ],
+        &office,
+    );
+
+    // The old sign-off shows as unsigned, and keeps the item out of an export.
+    let signoffs = pc.ok(&["item", "signoffs", &id], &[]);
+    assert_eq!(signoffs["signatures"][0]["state"], "unsigned", "{signoffs}");
+    let preview = pc.ok(&["export", "--dry-run"], &[]);
+    let text = preview.to_string();
+    assert!(text.contains("signoff_unsigned"), "{text}");
+    // Only the signer entitled by the roster signs again: not the coordinator.
+    assert_eq!(
+        pc.code(
+            &["item", "sign-again", &id, "--password-env", "HEAD_PASSWORD"],
+            &head_password
+        ),
+        "no_personal_key"
+    );
+    pc.ok(&["whoami", "--set", "李处长"], &[]);
+    assert_eq!(
+        pc.code(
+            &["item", "sign-again", &id, "--password-env", "WRONG"],
+            &[("WRONG", "不对的口令0000")]
+        ),
+        "wrong_password"
+    );
+    let again = pc.ok(
+        &["item", "sign-again", &id, "--password-env", "HEAD_PASSWORD"],
+        &head_password,
+    );
+    assert_eq!(again["signature"]["state"], "valid", "{again}");
+    assert_eq!(
+        pc.code(
+            &["item", "sign-again", &id, "--password-env", "HEAD_PASSWORD"],
+            &head_password
+        ),
+        "sign_again_not_needed"
+    );
+
+    // Now it goes out, and the bundle verifies against the office's fingerprint.
+    let bundle = root.path().join("bundle.zip");
+    let bundle = bundle.to_string_lossy().to_string();
+    let exported = pc.ok(&["export", "--out", &bundle], &[]);
+    assert_eq!(
+        exported["item_ids"].as_array().map(Vec::len),
+        Some(1),
+        "{exported}"
+    );
+    let verified = pc.ok(&["verify", &bundle, "--office-key", &fingerprint], &[]);
+    assert_eq!(verified["ok"], true, "{verified}");
+    assert_eq!(verified["items"][0]["signature"], "valid", "{verified}");
+}

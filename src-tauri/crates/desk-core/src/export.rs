@@ -40,6 +40,9 @@ pub enum Exclusion {
     /// The newest sign-off no longer covers the item's content (changed after sign-off, or a
     /// concurrent edit arrived).
     SignoffVoid,
+    /// The office set signing up and the newest sign-off carries no signature (made before):
+    /// it goes out once signed again.
+    SignoffUnsigned,
 }
 
 impl Exclusion {
@@ -50,17 +53,21 @@ impl Exclusion {
             Exclusion::AlreadyExported => "already_exported",
             Exclusion::SignoffMissing => "signoff_missing",
             Exclusion::SignoffVoid => "signoff_void",
+            Exclusion::SignoffUnsigned => "signoff_unsigned",
         }
     }
 }
 
 /// Whether an item goes out in an export of `scope`. `newest` is the item's newest sign-off
-/// record and `covers` whether it still matches the item's content and checklist.
+/// record and `covers` whether it still matches the item's content and checklist;
+/// `signature_required` whether the office set signing up (a signature present was checked when
+/// the record was made or arrived).
 pub fn exclusion(
     item: &Item,
     scope: ExportScope,
     newest: Option<&Signoff>,
     covers: bool,
+    signature_required: bool,
 ) -> Option<Exclusion> {
     if item.disclosure != Disclosure::Proactive {
         return Some(Exclusion::NotProactive);
@@ -76,6 +83,9 @@ pub fn exclusion(
     };
     if !covers || record.item_id != item.id {
         return Some(Exclusion::SignoffVoid);
+    }
+    if signature_required && record.signature.is_none() {
+        return Some(Exclusion::SignoffUnsigned);
     }
     if scope == ExportScope::Incremental && item.status != Status::SignedOff {
         return Some(Exclusion::AlreadyExported);
@@ -615,10 +625,45 @@ mod tests {
             form_version: 2,
             signature: None,
         };
-        let got = exclusion(&item, scope, record.then_some(&signoff), covers);
+        let got = exclusion(&item, scope, record.then_some(&signoff), covers, false);
         assert_eq!(
             got, expected,
             "{disclosure:?} {status:?} changed={changed} record={record} covers={covers} {scope:?}"
+        );
+    }
+
+    #[test]
+    fn where_signing_is_set_up_an_unsigned_sign_off_does_not_go_out() {
+        let mut item = Item::blank("i".into());
+        item.status = Status::SignedOff;
+        let mut signoff = Signoff {
+            id: "s".into(),
+            item_id: "i".into(),
+            signer_id: "p".into(),
+            signer_name: "王芳".into(),
+            basis: SignBasis::SectionHead,
+            at: "2026-01-01T00:00:00Z".into(),
+            device_id: "d".into(),
+            content_hash: "sha256:00".into(),
+            form_version: 2,
+            signature: None,
+        };
+        let full = ExportScope::Full;
+        assert_eq!(exclusion(&item, full, Some(&signoff), true, false), None);
+        assert_eq!(
+            exclusion(&item, full, Some(&signoff), true, true),
+            Some(Exclusion::SignoffUnsigned)
+        );
+        signoff.signature = Some(crate::signoff::SignoffSignature {
+            roster_version: 2,
+            public_key: "04".into(),
+            signature: "00".into(),
+        });
+        assert_eq!(exclusion(&item, full, Some(&signoff), true, true), None);
+        // A void sign-off is void first.
+        assert_eq!(
+            exclusion(&item, full, Some(&signoff), false, true),
+            Some(Exclusion::SignoffVoid)
         );
     }
 

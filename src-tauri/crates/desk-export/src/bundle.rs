@@ -53,12 +53,13 @@ struct Plan {
 
 fn plan(catalog: &Catalog, scope: ExportScope) -> Result<Plan> {
     let items = catalog.export_items()?;
+    let signed = catalog.signing_required()?;
     // Most items are decided without their checklist (not 主动公开, not signed off, no record):
     // `exclusion` gives the same answer whether or not the sign-off covers them. Only the others
     // need their checklists evaluated, all together.
     let needs_checklist = |(item, signoffs): &(Item, Vec<Signoff>)| {
-        let covered = exclusion(item, scope, signoffs.first(), true);
-        covered.is_none() || covered != exclusion(item, scope, signoffs.first(), false)
+        let covered = exclusion(item, scope, signoffs.first(), true, signed);
+        covered.is_none() || covered != exclusion(item, scope, signoffs.first(), false, signed)
     };
     let needs: Vec<bool> = items.iter().map(needs_checklist).collect();
     let checked: Vec<&Item> = items
@@ -83,11 +84,20 @@ fn plan(catalog: &Catalog, scope: ExportScope) -> Result<Plan> {
         };
         // Without a checklist the answer does not depend on coverage (see above).
         let covered = needs && source.covered();
-        match exclusion(&source.item, scope, source.signoffs.first(), covered) {
+        match exclusion(
+            &source.item,
+            scope,
+            source.signoffs.first(),
+            covered,
+            signed,
+        ) {
             None => sources.push(source),
             Some(reason) => {
                 counts.entry(reason.key()).or_insert((reason, 0)).1 += 1;
-                if matches!(reason, Exclusion::SignoffVoid | Exclusion::SignoffMissing) {
+                if matches!(
+                    reason,
+                    Exclusion::SignoffVoid | Exclusion::SignoffMissing | Exclusion::SignoffUnsigned
+                ) {
                     void.push(ExcludedItem {
                         id: source.item.id.clone(),
                         index_no: source.item.index_no.clone(),

@@ -401,6 +401,7 @@ fn chosen_item_by_item(
             scope,
             source.signoffs.first(),
             source.covered(),
+            catalog.signing_required().unwrap_or_else(|e| panic!("{e}")),
         ) {
             None => out.push(id),
             Some(reason) => {

@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { Signoff } from '../../ipc/bindings';
 import SignoffPanel from './SignoffPanel.svelte';
 import { setLang } from '../../i18n/index.svelte';
@@ -64,5 +64,37 @@ describe('the sign-off panel', () => {
       review: sampleReview({ status: 'signed_off', signoffs: [record], signoff_matches: true, verdicts: [{ state: 'not_set_up' }] }),
     });
     expect(screen.queryByTestId('signature-verdict')).toBeNull();
+  });
+});
+
+describe('signing again', () => {
+  it('offers to sign again an unsigned sign-off where signing is set up, asking for the password', async () => {
+    const onsignagain = vi.fn(async (_password: string) => {});
+    render(SignoffPanel, {
+      review: sampleReview({
+        status: 'signed_off',
+        signoffs: [record],
+        signoff_matches: true,
+        signing_required: true,
+        verdicts: [{ state: 'unsigned' }],
+      }),
+      onsignagain,
+    });
+    await fireEvent.click(screen.getByTestId('sign-again'));
+    const input = screen.getByTestId('reason-input') as HTMLInputElement;
+    expect(input.type).toBe('password');
+    await fireEvent.input(input, { target: { value: ' 处长的口令 2026 ' } });
+    await fireEvent.click(screen.getByTestId('reason-confirm'));
+    // Taken as typed: spaces may be part of a password.
+    expect(onsignagain).toHaveBeenCalledWith(' 处长的口令 2026 ');
+    await waitFor(() => expect(screen.queryByTestId('text-dialog')).toBeNull());
+  });
+
+  it('offers nothing once the record is signed, or where signing is not set up', () => {
+    render(SignoffPanel, {
+      review: sampleReview({ status: 'signed_off', signoffs: [record], signoff_matches: true, signing_required: false, verdicts: [{ state: 'not_set_up' }] }),
+      onsignagain: async () => {},
+    });
+    expect(screen.queryByTestId('sign-again')).toBeNull();
   });
 });

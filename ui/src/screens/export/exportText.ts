@@ -9,6 +9,7 @@ export const EXCLUSIONS: Exclusion[] = [
   'already_exported',
   'signoff_missing',
   'signoff_void',
+  'signoff_unsigned',
 ];
 
 /** Problem codes of `verify` (desk-export/src/verify.rs). */

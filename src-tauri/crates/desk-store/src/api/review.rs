@@ -15,7 +15,7 @@ use desk_core::signoff::Signoff;
 use desk_core::workflow::{self, Action, Policy};
 
 impl Catalog {
-    fn policy(&self) -> Policy {
+    pub(crate) fn policy(&self) -> Policy {
         Policy {
             office_signs: self.settings.office_signs,
         }
@@ -115,10 +115,7 @@ impl Catalog {
     pub fn act(&mut self, id: &str, action: Action, text: &str) -> Result<Item> {
         // Signing set up anywhere in the office (a roster arrived) is enough: a plain sign-off
         // would be refused by every PC that pinned the office key.
-        if action == Action::SignOff
-            && (self.office_fingerprint()?.is_some()
-                || crate::catalog::trust::any_roster(&self.conn)?)
-        {
+        if action == Action::SignOff && self.signing_required()? {
             return Err(StoreError::TrustStep {
                 code: "signing_required",
                 message: "signing is set up for this catalog: a sign-off is made with your personal key and its password".into(),

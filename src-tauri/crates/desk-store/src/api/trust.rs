@@ -76,6 +76,12 @@ impl Catalog {
         Ok(fingerprint)
     }
 
+    /// Whether sign-offs need a signature here: this PC pinned an office key, or a roster arrived
+    /// (the office set signing up).
+    pub fn signing_required(&self) -> Result<bool> {
+        Ok(self.office_fingerprint()?.is_some() || stored::any_roster(&self.conn)?)
+    }
+
     /// The newest roster version whose signature checks against the pinned office key; `None`
     /// before a key is pinned or while no such version has arrived.
     pub fn roster(&self) -> Result<Option<Roster>> {
@@ -154,6 +160,91 @@ impl Catalog {
     /// `password`): the roles and department that count are the roster's, and the record carries
     /// the SM2 signature over the sign-off's canonical message.
     pub fn sign_off_signed(&mut self, id: &str, password: &str, pc_secret: &[u8]) -> Result<Item> {
+        let key = self.signing_key(password, pc_secret)?;
+        let seal = |record: &Signoff| key.seal(record);
+        let store = crate::attachments::AttachmentStore::new(self.data_dir());
+        let policy = self.policy();
+        let device_id = self.device_id().to_string();
+        self.change(|tx, recorder, _, _| {
+            crate::catalog::review::act_in(
+                tx,
+                recorder,
+                &store,
+                policy,
+                Some(&key.signer),
+                &device_id,
+                id,
+                Action::SignOff,
+                "",
+                Some(&seal),
+            )
+        })
+    }
+
+    /// Signs again, with the current person's key, an item signed off before the office set
+    /// signing up (its newest sign-off carries no signature, so it cannot be exported): a new
+    /// signed record of the same content, the status unchanged. The signer must be entitled to
+    /// sign the item off by the roster, and the item must still be what was signed.
+    pub fn sign_again(&mut self, id: &str, password: &str, pc_secret: &[u8]) -> Result<Signoff> {
+        let item = crate::catalog::items::load(&self.conn, id)?;
+        let newest = crate::catalog::review::signoffs(&self.conn, id)?
+            .into_iter()
+            .next();
+        let unsigned = newest.as_ref().is_some_and(|s| s.signature.is_none());
+        if !item.status.is_signed() || !item.changed_after_signoff.is_empty() || !unsigned {
+            return Err(step(
+                "sign_again_not_needed",
+                "only an item signed off before signing was set up, still as it was signed, is signed again",
+            ));
+        }
+        let key = self.signing_key(password, pc_secret)?;
+        let policy = self.policy();
+        let actor = crate::catalog::review::actor(Some(&key.signer));
+        let entitled = actor.as_ref().is_some_and(|a| {
+            desk_core::workflow::can_sign(a, item.lead_department_id.as_deref(), policy)
+        });
+        if !entitled {
+            return Err(StoreError::Workflow(
+                desk_core::workflow::WorkflowError::NotEntitled {
+                    office_signs: policy.office_signs,
+                },
+            ));
+        }
+        let seal = |record: &Signoff| key.seal(record);
+        let store = crate::attachments::AttachmentStore::new(self.data_dir());
+        let device_id = self.device_id().to_string();
+        self.change(|tx, recorder, _, _| {
+            let item = crate::catalog::items::load(tx, id)?;
+            let current = crate::catalog::review::checklist(tx, &item, &store, true)?;
+            let blocking: Vec<String> = current.blocking().map(|c| c.def.label.clone()).collect();
+            if !blocking.is_empty() {
+                return Err(StoreError::Workflow(
+                    desk_core::workflow::WorkflowError::ChecksBlocking { checks: blocking },
+                ));
+            }
+            if let Some(newest) = &newest {
+                if !desk_core::signoff::record_matches(newest, &item, &current.checks) {
+                    return Err(step(
+                        "sign_again_not_needed",
+                        "the item changed since it was signed off: it goes back to review and is signed off anew",
+                    ));
+                }
+            }
+            crate::catalog::review::record_signoff(
+                tx,
+                recorder,
+                &item,
+                &current.checks,
+                &key.signer,
+                &device_id,
+                Some(&seal),
+            )
+        })
+    }
+
+    /// The current person's enrolled key on this PC, opened with `password`, and the person as
+    /// the roster makes them.
+    fn signing_key(&self, password: &str, pc_secret: &[u8]) -> Result<SigningKey> {
         let roster = self.current_roster_for_change()?;
         let person = self
             .current_person()?
@@ -181,44 +272,11 @@ impl Catalog {
             department_id: enrolled.department_id.clone(),
             ..person
         };
-        let catalog_id = self.catalog_id()?;
-        let roster_version = roster.version;
-        let public_key = pair.public_key();
-        let seal = |record: &Signoff| -> Result<SignoffSignature> {
-            let claim = SignoffClaim {
-                catalog_id: catalog_id.clone(),
-                item_id: record.item_id.clone(),
-                content_hash: record.content_hash.clone(),
-                basis: record.basis,
-                roster_version,
-                at: record.at.clone(),
-                signer_id: record.signer_id.clone(),
-                public_key: public_key.clone(),
-            };
-            Ok(SignoffSignature {
-                roster_version,
-                public_key: public_key.to_hex(),
-                signature: claim.sign(&pair).to_hex(),
-            })
-        };
-        let store = crate::attachments::AttachmentStore::new(self.data_dir());
-        let policy = Policy {
-            office_signs: self.settings().office_signs,
-        };
-        let device_id = self.device_id().to_string();
-        self.change(|tx, recorder, _, _| {
-            crate::catalog::review::act_in(
-                tx,
-                recorder,
-                &store,
-                policy,
-                Some(&signer),
-                &device_id,
-                id,
-                Action::SignOff,
-                "",
-                Some(&seal),
-            )
+        Ok(SigningKey {
+            signer,
+            catalog_id: self.catalog_id()?,
+            roster_version: roster.version,
+            pair,
         })
     }
 
@@ -551,6 +609,36 @@ impl Catalog {
                 &value,
             )?;
             stored::write_roster(tx, &op.id, version, fingerprint.digits(), &signed)
+        })
+    }
+}
+
+/// A person's opened key and what signing with it needs.
+struct SigningKey {
+    signer: Person,
+    catalog_id: String,
+    roster_version: u64,
+    pair: KeyPair,
+}
+
+impl SigningKey {
+    /// The signature of a sign-off record over its canonical claim.
+    fn seal(&self, record: &Signoff) -> Result<SignoffSignature> {
+        let public_key = self.pair.public_key();
+        let claim = SignoffClaim {
+            catalog_id: self.catalog_id.clone(),
+            item_id: record.item_id.clone(),
+            content_hash: record.content_hash.clone(),
+            basis: record.basis,
+            roster_version: self.roster_version,
+            at: record.at.clone(),
+            signer_id: record.signer_id.clone(),
+            public_key: public_key.clone(),
+        };
+        Ok(SignoffSignature {
+            roster_version: self.roster_version,
+            public_key: public_key.to_hex(),
+            signature: claim.sign(&self.pair).to_hex(),
         })
     }
 }

@@ -632,46 +632,69 @@ pub(crate) fn act_with(
     if action == Action::SignOff {
         item.changed_after_signoff.clear();
         let signer = person.ok_or(StoreError::Workflow(workflow::WorkflowError::NoPerson))?;
-        let basis = if signer.department_id == item.lead_department_id
-            && signer.roles.contains(&desk_core::model::Role::SectionHead)
-        {
-            SignBasis::SectionHead
-        } else {
-            SignBasis::Office
-        };
-        let record = Signoff {
-            id: crate::clock::uuid_v7().to_string(),
-            item_id: item.id.clone(),
-            signer_id: signer.id.clone(),
-            signer_name: signer.name.clone(),
-            basis,
-            at: recorder_time(recorder),
-            device_id: device_id.to_string(),
-            content_hash: signoff::content_hash(&item, &current.checks),
-            form_version: signoff::CANONICAL_FORM_VERSION,
-            signature: None,
-        };
-        let record = match seal {
-            Some(seal) => Signoff {
-                signature: Some(seal(&record)?),
-                ..record
-            },
-            None => record,
-        };
-        write_signoff(tx, &record)?;
-        recorder.record(
+        record_signoff(
             tx,
-            EntityKind::Signoff,
-            &record.id,
-            OpKind::Create,
-            None,
-            &Value::Null,
-            &serde_json::to_value(&record).unwrap_or(Value::Null),
+            recorder,
+            &item,
+            &current.checks,
+            signer,
+            device_id,
+            seal,
         )?;
     }
     recorder.record_item_changes(tx, &before, &item)?;
     items::write_row_only(tx, &item, &recorder.last_op_time())?;
     Ok(item)
+}
+
+/// Writes and records a sign-off record of `item` as it is now (its content and `checks`), by
+/// `signer` on this PC, signed when `seal` is given. The record is written once, never edited.
+pub(crate) fn record_signoff(
+    tx: &Transaction,
+    recorder: &mut Recorder,
+    item: &Item,
+    checks: &[desk_core::checklist::CheckView],
+    signer: &Person,
+    device_id: &str,
+    seal: Seal,
+) -> Result<Signoff> {
+    let basis = if signer.department_id == item.lead_department_id
+        && signer.roles.contains(&desk_core::model::Role::SectionHead)
+    {
+        SignBasis::SectionHead
+    } else {
+        SignBasis::Office
+    };
+    let record = Signoff {
+        id: crate::clock::uuid_v7().to_string(),
+        item_id: item.id.clone(),
+        signer_id: signer.id.clone(),
+        signer_name: signer.name.clone(),
+        basis,
+        at: recorder_time(recorder),
+        device_id: device_id.to_string(),
+        content_hash: signoff::content_hash(item, checks),
+        form_version: signoff::CANONICAL_FORM_VERSION,
+        signature: None,
+    };
+    let record = match seal {
+        Some(seal) => Signoff {
+            signature: Some(seal(&record)?),
+            ..record
+        },
+        None => record,
+    };
+    write_signoff(tx, &record)?;
+    recorder.record(
+        tx,
+        EntityKind::Signoff,
+        &record.id,
+        OpKind::Create,
+        None,
+        &Value::Null,
+        &serde_json::to_value(&record).unwrap_or(Value::Null),
+    )?;
+    Ok(record)
 }
 
 pub(crate) fn write_signoff(conn: &Connection, s: &Signoff) -> Result<()> {
