@@ -1103,6 +1103,7 @@ const en: Messages = {
       section_head: 'Head of the lead department',
       office: 'Disclosure office',
     },
+    signatureField: 'the signature (found not valid once the office key was compared)',
     signAgain: 'Sign again',
     signAgainTitle: 'Sign again with your personal key',
     signAgainIntro: 'This sign-off was made before the office set signing up: it carries no signature and cannot be exported. The content is unchanged; sign it with your personal key (the status stays, a signed record is added).',

@@ -1103,6 +1103,7 @@ const zhCN = {
       section_head: '牵头部门负责人',
       office: '政务公开办',
     },
+    signatureField: '签名（核对办公室密钥后发现签名无效）',
     signAgain: '重新签名',
     signAgainTitle: '用个人密钥重新签名',
     signAgainIntro: '这项签批是在本单位启用签名之前做的，没有签名，不能导出。确认内容未变后，用您的个人密钥为它签名（签批状态不变，新增一条带签名的签批记录）。',

@@ -42,6 +42,7 @@ function lookupKey(lang: Lang, key: string, fallback: string): string {
 export function fieldLabel(field: string, lang: Lang, checks?: Map<string, string>): string {
   if (isItemField(field)) return tIn(lang, `fields.${field}`);
   if (field === 'checklist') return tIn(lang, 'checklist.fieldLabel');
+  if (field === 'signature') return tIn(lang, 'review.signatureField');
   if (field.startsWith(CHECK_PREFIX)) {
     const key = field.slice(CHECK_PREFIX.length);
     return tIn(lang, 'checklist.historyField', { label: checks?.get(key) ?? key });

@@ -349,5 +349,9 @@ pub fn void_signoff(item: &mut Item, mut changed: Vec<String>) -> bool {
 /// The pseudo-field name used when a checklist mark voids a sign-off.
 pub const CHECKLIST_FIELD: &str = "checklist";
 
+/// The pseudo-field name used when a sign-off is voided because its signature does not check
+/// (found when this PC pinned the office key).
+pub const SIGNATURE_FIELD: &str = "signature";
+
 #[cfg(test)]
 mod tests;

@@ -496,3 +496,97 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
         Err("signing_required")
     );
 }
+
+#[test]
+fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_review_when_it_does() {
+    let mut office = Office::new(2, 505);
+    let secret_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let secret = desk_store::pc_secret(&secret_dir.path().join("pc-secret"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fingerprint = office.pcs[0]
+        .catalog
+        .set_up_office("办公室口令-2026", &secret, 1_000)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let item = add_item(&mut office, 0, "关于调整学区划分的通知");
+    let catalog = office.at(0);
+    catalog
+        .act(&item.id, Action::Submit, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for key in ALL_MANUAL {
+        catalog
+            .mark_check(&item.id, key, CheckState::Passed, "")
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    let awaiting = catalog
+        .act(&item.id, Action::RequestSignoff, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&mut office);
+
+    // A sign-off in 处长1's name, signed by a key nobody enrolled.
+    let head = office.pcs[1]
+        .person
+        .clone()
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let mut forger = Forger::new(&office, &head);
+    let checks = checks_of(&office, 1, &awaiting);
+    let hash = desk_core::signoff::content_hash(&awaiting, &checks);
+    forger.signoff(&awaiting, &head, &hash);
+    let stranger = desk_trust::KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+    if let Some(op) = forger.ops.last_mut() {
+        let mut record: Signoff =
+            serde_json::from_value(op.new_value.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let catalog_id = office.pcs[1]
+            .catalog
+            .catalog_id()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let claim = desk_trust::signoff::SignoffClaim {
+            catalog_id,
+            item_id: record.item_id.clone(),
+            content_hash: record.content_hash.clone(),
+            basis: record.basis,
+            roster_version: 1,
+            at: record.at.clone(),
+            signer_id: record.signer_id.clone(),
+            public_key: stranger.public_key(),
+        };
+        record.signature = Some(desk_core::signoff::SignoffSignature {
+            roster_version: 1,
+            public_key: stranger.public_key().to_hex(),
+            signature: claim.sign(&stranger).to_hex(),
+        });
+        op.new_value = serde_json::to_value(&record).unwrap_or(Value::Null);
+    }
+    forger.status(&item.id, "awaiting_signoff", "signed_off");
+    forger.publish(&office, 1);
+    converge(&mut office);
+    // PC 1 had not pinned the office key: it could not tell, and took it in.
+    assert_eq!(status_on(&office, 1, &item.id), Status::SignedOff);
+    assert_eq!(status_on(&office, 0, &item.id), Status::AwaitingSignoff);
+
+    office.pcs[1]
+        .catalog
+        .pin_office_key(&fingerprint)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = office.pcs[1]
+        .catalog
+        .item(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        now.status,
+        Status::InReview,
+        "back to review once it can tell"
+    );
+    assert_eq!(
+        now.changed_after_signoff,
+        vec![desk_core::workflow::SIGNATURE_FIELD.to_string()]
+    );
+    converge(&mut office);
+    for pc in 0..2 {
+        assert_eq!(
+            status_on(&office, pc, &item.id),
+            Status::InReview,
+            "pc {pc}"
+        );
+    }
+}

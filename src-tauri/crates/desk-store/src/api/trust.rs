@@ -46,8 +46,66 @@ impl Catalog {
                 "office_pinned_other",
                 format!("this PC already trusts the office key {pinned}; another key is accepted only as a rotation signed by it"),
             )),
-            None => meta_set(&self.conn, PINNED_KEY, fingerprint.digits()),
+            None => {
+                meta_set(&self.conn, PINNED_KEY, fingerprint.digits())?;
+                self.recheck_signoffs().map(|_| ())
+            }
         }
+    }
+
+    /// Checks, against the office key just pinned, the sign-offs this PC took in before it could
+    /// check them: an item whose newest sign-off does not check (or carries no signature though
+    /// made after the office set signing up) goes back to review, naming the signature. Returns
+    /// how many. What arrives from now on is checked on arrival (see the sync's `entitled`).
+    fn recheck_signoffs(&mut self) -> Result<u32> {
+        let Some(pinned) = self.office_fingerprint()? else {
+            return Ok(0);
+        };
+        let set_up = stored::set_up_at(&self.conn, &pinned)?;
+        let signed: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT id FROM items WHERE status IN ('signed_off', 'exported', 'published') ORDER BY id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut failing = Vec::new();
+        for id in signed {
+            let Some(newest) = crate::catalog::review::signoffs(&self.conn, &id)?
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            let fails = match self.signature_verdict(&newest)? {
+                SignatureVerdict::Invalid { code, message } => {
+                    log::warn!("item {id}: its sign-off does not check ({code}): {message}");
+                    true
+                }
+                SignatureVerdict::Unsigned => set_up.as_ref().is_some_and(|t| &newest.at >= t),
+                _ => false,
+            };
+            if fails {
+                failing.push(id);
+            }
+        }
+        if failing.is_empty() {
+            return Ok(0);
+        }
+        let count = failing.len() as u32;
+        self.change(|tx, recorder, _, _| {
+            for id in &failing {
+                let mut item = crate::catalog::items::load(tx, id)?;
+                crate::catalog::review::void_if_signed(
+                    tx,
+                    recorder,
+                    &mut item,
+                    vec![desk_core::workflow::SIGNATURE_FIELD.to_string()],
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(count)
     }
 
     /// Sets up signing for this catalog on the coordinator's PC: a new office key, sealed in the
