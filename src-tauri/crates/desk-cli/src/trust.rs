@@ -23,6 +23,26 @@ pub(crate) enum OfficeCommand {
     Fingerprint,
     /// Trust the office key with this fingerprint (compare it with the coordinator's first).
     Pin { fingerprint: String },
+    /// Write a backup copy of the office key (on the coordinator's PC) to a new file, sealed under
+    /// the backup password in BACKUP_VAR alone: keep it offline; it lets another PC take over.
+    ExportKey {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// The office key's password on this PC.
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+        #[arg(long, value_name = "BACKUP_VAR")]
+        backup_password_env: String,
+    },
+    /// Take the office key over from a backup copy onto this PC (a new coordinator PC, after the
+    /// office's fingerprint is pinned here), sealed under the new password in VAR.
+    ImportKey {
+        file: std::path::PathBuf,
+        #[arg(long, value_name = "BACKUP_VAR")]
+        backup_password_env: String,
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -97,6 +117,37 @@ pub(crate) fn office(cli: &Cli, command: &OfficeCommand) -> Outcome {
             let fingerprint = fingerprint(text)?;
             catalog.pin_office_key(&fingerprint)?;
             ("this PC now trusts the office key", fingerprint)
+        }
+        OfficeCommand::ExportKey {
+            out,
+            password_env,
+            backup_password_env,
+        } => {
+            let fingerprint = catalog.export_office_key(
+                &password(password_env)?,
+                &pc_secret()?,
+                &password(backup_password_env)?,
+                out,
+                DEFAULT_ITERATIONS,
+            )?;
+            (
+                "a backup of the office key is written; keep it offline, apart from its password",
+                fingerprint,
+            )
+        }
+        OfficeCommand::ImportKey {
+            file,
+            backup_password_env,
+            password_env,
+        } => {
+            let fingerprint = catalog.import_office_key(
+                file,
+                &password(backup_password_env)?,
+                &password(password_env)?,
+                &pc_secret()?,
+                DEFAULT_ITERATIONS,
+            )?;
+            ("the office key is on this PC now", fingerprint)
         }
     };
     if cli.json {

@@ -316,3 +316,105 @@ fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again(
     assert_eq!(verified["ok"], true, "{verified}");
     assert_eq!(verified["items"][0]["signature"], "valid", "{verified}");
 }
+
+#[test]
+fn a_backup_of_the_office_key_lets_another_pc_take_over_and_opens_nowhere_without_its_password() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let share = root.path().join("share");
+    std::fs::create_dir_all(&share).unwrap_or_else(|e| panic!("{e}"));
+    let share = share.to_string_lossy().to_string();
+    let (a_data, b_data) = (root.path().join("a"), root.path().join("b"));
+    let (a_secret, b_secret) = (root.path().join("a-secret"), root.path().join("b-secret"));
+    let old = Pc {
+        data: &a_data,
+        secret: &a_secret,
+    };
+    let new = Pc {
+        data: &b_data,
+        secret: &b_secret,
+    };
+    let passwords = [
+        ("OFFICE_PASSWORD", "办公室的口令2026"),
+        ("BACKUP_PASSWORD", "备份的口令-放在保险柜"),
+        ("NEW_PASSWORD", "新电脑的口令2027"),
+    ];
+    old.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
+    old.ok(&["whoami", "--set", "张主任"], &[]);
+    let fingerprint = old.ok(
+        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
+        &passwords,
+    )["fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let backup = root.path().join("office-key-backup.key");
+    let backup_arg = backup.to_string_lossy().to_string();
+    let export = [
+        "office",
+        "export-key",
+        "--out",
+        &backup_arg,
+        "--password-env",
+        "OFFICE_PASSWORD",
+        "--backup-password-env",
+        "BACKUP_PASSWORD",
+    ];
+    assert_eq!(
+        old.ok(&export, &passwords)["fingerprint"],
+        fingerprint.as_str()
+    );
+    // Never written over: a second export to the same file is refused.
+    assert_eq!(old.code(&export, &passwords), "file_write");
+    old.ok(&["sync", "--folder", &share], &[]);
+
+    // The new coordinator PC joins, compares and pins the fingerprint, and takes the key over.
+    new.ok(&["sync", "--folder", &share], &[]);
+    new.ok(&["whoami", "--set", "张主任"], &[]);
+    let import = [
+        "office",
+        "import-key",
+        &backup_arg,
+        "--backup-password-env",
+        "BACKUP_PASSWORD",
+        "--password-env",
+        "NEW_PASSWORD",
+    ];
+    assert_eq!(
+        new.code(&import, &passwords),
+        "office_not_set_up",
+        "the fingerprint is compared first"
+    );
+    new.ok(&["office", "pin", &fingerprint], &[]);
+    assert_eq!(
+        new.code(
+            &import,
+            &[
+                ("BACKUP_PASSWORD", "不是备份的口令"),
+                ("NEW_PASSWORD", "新电脑的口令2027")
+            ]
+        ),
+        "wrong_password"
+    );
+    assert_eq!(
+        new.ok(&import, &passwords)["fingerprint"],
+        fingerprint.as_str()
+    );
+    // The office key now signs roster changes on the new PC, under its new password.
+    new.ok(
+        &["key", "create", "--password-env", "NEW_PASSWORD"],
+        &passwords,
+    );
+    let roster = new.ok(
+        &[
+            "roster",
+            "enrol-person",
+            "张主任",
+            "--role",
+            "coordinator",
+            "--password-env",
+            "NEW_PASSWORD",
+        ],
+        &[("NEW_PASSWORD", "新电脑的口令2027")],
+    );
+    assert_eq!(roster["version"], 2);
+}

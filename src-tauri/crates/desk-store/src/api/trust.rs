@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 
 use stored::PINNED_KEY;
 const OFFICE_KEY_FILE: &str = "office.key";
+/// A backup copy of the office key is sealed under its password alone: it must open on the PC
+/// that takes over, whose secret it cannot know. This stands in for the PC's secret.
+const BACKUP_SECRET: &[u8] = b"disclosure-desk/office-key-backup/v1";
+const BACKUP_OWNER: &str = "office-backup";
 
 fn step(code: &'static str, message: impl Into<String>) -> StoreError {
     StoreError::TrustStep {
@@ -82,7 +86,9 @@ impl Catalog {
                     log::warn!("item {id}: its sign-off does not check ({code}): {message}");
                     true
                 }
-                SignatureVerdict::Unsigned => set_up.as_ref().is_some_and(|t| &newest.at >= t),
+                SignatureVerdict::Unsigned => set_up
+                    .as_ref()
+                    .is_some_and(|t| stored::made_after_set_up(&newest.at, t)),
                 _ => false,
             };
             if fails {
@@ -138,6 +144,72 @@ impl Catalog {
     /// (the office set signing up).
     pub fn signing_required(&self) -> Result<bool> {
         Ok(self.office_fingerprint()?.is_some() || stored::any_roster(&self.conn)?)
+    }
+
+    /// Writes a backup copy of the office key to `out` (a new file), sealed under
+    /// `backup_password` alone, so that it opens on another PC: kept offline (a USB stick in the
+    /// office's safe), it lets a new coordinator PC take over when this one is lost.
+    pub fn export_office_key(
+        &self,
+        office_password: &str,
+        pc_secret: &[u8],
+        backup_password: &str,
+        out: &Path,
+        iterations: u32,
+    ) -> Result<Fingerprint> {
+        check_password(backup_password)?;
+        let office = self.open_office_key(office_password, pc_secret)?;
+        let sealed = sealed::seal(
+            &office,
+            BACKUP_OWNER,
+            backup_password,
+            BACKUP_SECRET,
+            iterations,
+        )?;
+        write_new_file(out, &sealed.to_bytes()).map_err(|source| StoreError::FileWrite {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        Ok(office.public_key().fingerprint())
+    }
+
+    /// Takes the office key over from a backup copy onto this PC (it becomes the coordinator's):
+    /// opened with `backup_password`, it must be the office key this PC pinned, and is sealed
+    /// again under `password` and this PC's secret.
+    pub fn import_office_key(
+        &mut self,
+        backup: &Path,
+        backup_password: &str,
+        password: &str,
+        pc_secret: &[u8],
+        iterations: u32,
+    ) -> Result<Fingerprint> {
+        check_password(password)?;
+        let pinned = self.office_fingerprint()?.ok_or_else(|| {
+            step(
+                "office_not_set_up",
+                "pin the office's fingerprint on this PC first (it is compared before a key is taken over)",
+            )
+        })?;
+        let sealed = read_key_file(backup)?.ok_or_else(|| {
+            step(
+                "key_file_damaged",
+                format!("there is no office key backup at {}", backup.display()),
+            )
+        })?;
+        let office = sealed.open(backup_password, BACKUP_SECRET)?;
+        if office.public_key().fingerprint() != pinned {
+            return Err(step(
+                "office_pinned_other",
+                format!(
+                    "the backup holds the office key {}, and this PC trusts {pinned}",
+                    office.public_key().fingerprint()
+                ),
+            ));
+        }
+        let resealed = sealed::seal(&office, "office", password, pc_secret, iterations)?;
+        write_key_file(&self.keys_dir().join(OFFICE_KEY_FILE), &resealed)?;
+        Ok(pinned)
     }
 
     /// The newest roster version whose signature checks against the pinned office key; `None`

@@ -59,6 +59,16 @@ pub fn set_up_at(conn: &Connection, pinned: &Fingerprint) -> Result<Option<Strin
     Ok(roster_at(conn, pinned, 1)?.map(|roster| roster.issued_at))
 }
 
+/// Whether a sign-off made at `at` was made after the office set signing up at `set_up` (both
+/// RFC 3339). A time that does not read counts as after: no PC of the office writes one.
+pub fn made_after_set_up(at: &str, set_up: &str) -> bool {
+    let read = |text: &str| chrono::DateTime::parse_from_rfc3339(text).ok();
+    match (read(at), read(set_up)) {
+        (Some(at), Some(set_up)) => at > set_up,
+        _ => true,
+    }
+}
+
 /// What this PC makes of a sign-off (see [`SignatureVerdict`]): its signature checked against
 /// the roster version it names, signed by the pinned office key, and the newest such version
 /// (for a revocation since). `lead_department` is the item's, which the signer must head.

@@ -174,7 +174,7 @@ pub(crate) fn check_signoff(
     }
     if signoff.signature.is_none() {
         return Ok(match trust::set_up_at(conn, &pinned)? {
-            Some(set_up) if signoff.at >= set_up => refuse(
+            Some(set_up) if trust::made_after_set_up(&signoff.at, &set_up) => refuse(
                 KeptAsideReason::SignatureInvalid,
                 format!(
                     "a sign-off without a signature, made at {} after the office set up signing ({set_up})",
