@@ -68,6 +68,16 @@ async function openItem(session, id) {
   await session.waitFor('[data-testid=workflow-bar]');
 }
 
+/** The window itself never scrolls: the top bar is at the top, nothing below the status bar. */
+async function topBarInPlace(session) {
+  await session.until('the top bar in place', async () => {
+    const at = await session.execute(
+      'const bar = document.querySelector(".topbar").getBoundingClientRect(); const status = document.querySelector(".statusbar").getBoundingClientRect(); return [bar.top, Math.round(status.bottom), window.innerHeight, document.scrollingElement.scrollTop];',
+    );
+    return at[0] === 0 && at[1] === at[2] && at[3] === 0;
+  }, 5000);
+}
+
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   assert.ok(existsSync(desk), `build the CLI first: ${desk}`);
@@ -182,7 +192,8 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     await press(winB, '[data-testid=signoff-confirm]');
     const verdictB = await winB.waitFor('[data-testid=signature-verdict][data-state=valid]', 60000);
     assert.ok((await winB.execute('return arguments[0].textContent', [el(verdictB)])).includes('签名有效'));
-    await winB.execute('arguments[0].scrollIntoView({ block: "center" }); document.scrollingElement.scrollTop = 0', [el(verdictB)]);
+    await winB.execute('arguments[0].scrollIntoView({ block: "center" })', [el(verdictB)]);
+    await topBarInPlace(winB);
     await shot(winB, 'signing-06-signed');
     await syncNow(winB);
 
@@ -192,9 +203,13 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     const verdictA = await winA.waitFor('[data-testid=signature-verdict][data-state=valid]', 30000);
     const text = await winA.execute('return arguments[0].textContent', [el(verdictA)]);
     assert.ok(text.includes('签名有效') && text.includes('李处长') && text.includes(headKey), text);
-    // Scrolled within the editor; the window itself stays put (the top bar in view).
-    await winA.execute('arguments[0].scrollIntoView({ block: "center" }); document.scrollingElement.scrollTop = 0', [el(verdictA)]);
+    await winA.execute('arguments[0].scrollIntoView({ block: "center" })', [el(verdictA)]);
+    await topBarInPlace(winA);
     await shot(winA, 'signing-07-valid-on-the-other-pc');
+    // The checklist link scrolls the editor's pane, never the window: the top bar stays.
+    await press(winA, '[data-testid=jump-checklist]');
+    await topBarInPlace(winA);
+    await shot(winA, 'signing-08-checklist-link');
     await press(winA, '[data-testid=nav-about]');
     await winA.until('the fingerprint in 关于', async () =>
       (await winA.execute('return arguments[0].textContent', [el(await winA.waitFor('[data-testid=about-office-fingerprint]'))])).includes(fingerprint));
