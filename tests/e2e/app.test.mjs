@@ -89,13 +89,26 @@ test('sample catalog, Chinese search, an edit that survives a restart', async ()
     const docNo = await session.waitFor('[data-testid=field-doc-no]');
     await session.clear(docNo);
     await session.type(docNo, '大教发〔2019〕27号');
+    // Dates as offices write them: a date that does not exist is refused at its field, and
+    // 20190305 is 5 March 2019 (a date picker read it as the year 0005). Empty fields stay empty.
+    const written = await session.find('#f-date-written');
+    assert.equal(await session.property(written, 'value'), '');
+    await session.type(written, '2019年2月30日');
+    await session.click(await session.find('[data-testid=save-item]'));
+    await session.waitFor('[data-testid=f-date-written-problem]');
+    await shot(session, '03a-date-refused');
+    await session.clear(written);
+    await session.type(written, '20190305');
     await session.click(await session.find('[data-testid=save-item]'));
     await session.until('the save confirmation', async () => {
       const status = await session.find('[data-testid=save-status]');
       return (await session.text(status)).length > 0;
     });
+    assert.equal(await session.property(written, 'value'), '2019-03-05');
     await shot(session, '03-saved');
-    assert.equal(cli(dataDir, 'item', 'show', savedId).doc_no, '大教发〔2019〕27号');
+    const saved = cli(dataDir, 'item', 'show', savedId);
+    assert.equal(saved.doc_no, '大教发〔2019〕27号');
+    assert.equal(saved.date_written, '2019-03-05');
   } finally {
     await session.end();
   }

@@ -34,3 +34,15 @@ pub async fn item_history(
 ) -> Result<Vec<HistoryEntry>, ErrorPayload> {
     state.with_catalog(move |c| c.item_history(&id)).await
 }
+
+/// A date as people type it (`2019-03-05`, `20190305`, `2019.3.5`, `2019年3月5日`, full-width
+/// digits) read by the domain's one rule: `YYYY-MM-DD`, nothing for empty text, or why not.
+#[tauri::command]
+pub async fn parse_date(text: String) -> Result<Option<String>, ErrorPayload> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    desk_core::fields::parse_date(&text)
+        .map(|date| Some(date.to_string()))
+        .map_err(|message| ErrorPayload::new("invalid_date", message))
+}

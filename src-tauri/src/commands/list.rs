@@ -16,6 +16,7 @@ macro_rules! app_commands {
             items::get_item,
             items::save_item,
             items::item_history,
+            items::parse_date,
             registry::list_departments,
             registry::save_department,
             registry::list_people,

@@ -124,6 +124,8 @@ const en: Messages = {
     addCoDepartment: 'Add a co-department…',
     tagPlaceholder: 'Type and press Enter',
     keywordsHint: 'Separate keywords with Enter, 、 or commas',
+    datePlaceholder: 'e.g. 2019-03-05 or 20190305',
+    dueFromFormed: 'The due date counts from the date formed or changed (Regulations art. 26), not from the date written: fill it in for a due date',
     dueHint: 'When empty: {n} working days after the date formed or changed',
     linkSearch: 'Find items by title',
     linkSearchPlaceholder: 'Type a title to find the item to link',

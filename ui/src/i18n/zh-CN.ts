@@ -124,6 +124,8 @@ const zhCN = {
     addCoDepartment: '添加配合部门…',
     tagPlaceholder: '输入后按 Enter 添加',
     keywordsHint: '多个关键词用 Enter、顿号或逗号分隔',
+    datePlaceholder: '如 2019-03-05 或 20190305',
+    dueFromFormed: '办理期限从形成（变更）日期起算（条例第二十六条），不从成文日期起算：填写形成日期后才有办理期限',
     dueHint: '留空时按形成/变更日期后 {n} 个工作日计算',
     linkSearch: '按名称搜索事项',
     linkSearchPlaceholder: '输入名称查找要关联的事项',

@@ -376,3 +376,8 @@ export function signOffItem(id: string, password: string): Promise<Item> {
 export function signAgainItem(id: string, password: string): Promise<Signoff> {
   return call('sign_again_item', { id, password });
 }
+
+/** A date as typed, read by the backend's rule: `YYYY-MM-DD`, null for empty text; rejects with why not. */
+export function parseDate(text: string): Promise<string | null> {
+  return call('parse_date', { text });
+}

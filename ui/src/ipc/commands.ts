@@ -52,6 +52,7 @@ export interface Commands {
   get_item: { args: [{ id: string }]; result: Item };
   save_item: { args: [{ item: Item }]; result: Item };
   item_history: { args: [{ id: string }]; result: Array<HistoryEntry> };
+  parse_date: { args: [{ text: string }]; result: string | null };
   list_departments: { args: []; result: Array<Department> };
   save_department: { args: [{ department: Department }]; result: Department };
   list_people: { args: []; result: Array<Person> };
@@ -121,6 +122,7 @@ export const COMMAND_NAMES = [
   'get_item',
   'save_item',
   'item_history',
+  'parse_date',
   'list_departments',
   'save_department',
   'list_people',

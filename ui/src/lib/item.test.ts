@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ITEM_FIELDS, LINK_KINDS, addToList, blankItem, dateOrNull, sameItem, splitList, toggleInList, withDisclosure } from './item';
+import { ITEM_FIELDS, LINK_KINDS, addToList, blankItem, sameItem, splitList, toggleInList, withDisclosure } from './item';
 
 describe('item form helpers', () => {
   it('starts a draft the backend will create', () => {
@@ -31,9 +31,7 @@ describe('item form helpers', () => {
     expect(toggleInList(['b'], 'a', true)).toEqual(['b', 'a']);
   });
 
-  it('reads empty dates as none and compares items by value', () => {
-    expect(dateOrNull('')).toBeNull();
-    expect(dateOrNull('2026-11-24')).toBe('2026-11-24');
+  it('compares items by value', () => {
     expect(sameItem(blankItem(), blankItem())).toBe(true);
     expect(sameItem(blankItem(), { ...blankItem(), title: 'x' })).toBe(false);
   });

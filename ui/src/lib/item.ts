@@ -180,10 +180,6 @@ export function withDisclosure(item: Item, disclosure: Disclosure): Item {
 }
 
 /** An empty date input means "no date". */
-export function dateOrNull(value: string): string | null {
-  return value.trim() === '' ? null : value;
-}
-
 /** Splits typed text into list entries as the backend does: 、，,；; and line breaks separate. */
 export function splitList(text: string): string[] {
   const out: string[] = [];

@@ -19,6 +19,15 @@ vi.mock('../../ipc/api', () => ({
   applyMasks: (id: string, hits: PiiHit[]) => applyMasks(id, hits),
   appInfo: async () => null,
   listItems: async () => ({ items: [], total: 0, offset: 0 }),
+  // The backend's rule, for the forms these tests type.
+  parseDate: async (text: string) => {
+    const t = text.trim();
+    if (t === '') return null;
+    const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+    if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}`;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
+    throw { code: 'invalid_date', message: `${t} is not a date`, problems: [] };
+  },
 }));
 
 const { default: EditorScreen } = await import('./EditorScreen.svelte');
@@ -120,8 +129,13 @@ describe('EditorScreen', () => {
     await fireEvent.click(container.querySelector('input[name=audience][value=public]') as HTMLInputElement);
     await fireEvent.click(container.querySelector('input[name=validity][value=expired]') as HTMLInputElement);
     await fireEvent.click(getByLabelText('依申请公开'));
-    await fireEvent.input(container.querySelector('#f-date-published') as HTMLInputElement, { target: { value: '2026-02-01' } });
+    const publishedInput = container.querySelector('#f-date-published') as HTMLInputElement;
+    await fireEvent.input(publishedInput, { target: { value: '20260201' } });
+    await fireEvent.blur(publishedInput);
+    await waitFor(() => expect(publishedInput.value).toBe('2026-02-01'));
     await fireEvent.input(written, { target: { value: '' } });
+    written.focus();
+    // Saved straight from the date being typed: the field is read first.
     await fireEvent.click(getByTestId('save-item'));
 
     await findByTestId('problem-date_published');
@@ -136,6 +150,21 @@ describe('EditorScreen', () => {
     expect(published.getAttribute('aria-invalid')).toBe('true');
     expect(published.getAttribute('aria-describedby')).toBe('problems-date_published');
     expect(written.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('refuses to save a date that is not one, saying why at the field', async () => {
+    getItem.mockResolvedValue(stored());
+    const { getByTestId, findByTestId, container } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect((getByTestId('field-title') as HTMLInputElement).value).not.toBe(''));
+    const written = container.querySelector('#f-date-written') as HTMLInputElement;
+    expect(written.type).toBe('text');
+    expect(written.value).toBe('');
+    await fireEvent.input(written, { target: { value: '2019年2月30日' } });
+    await fireEvent.blur(written);
+    expect((await findByTestId('f-date-written-problem')).textContent).toContain('日期无效');
+    await fireEvent.click(getByTestId('save-item'));
+    await waitFor(() => expect(document.activeElement).toBe(written));
+    expect(saveItem).not.toHaveBeenCalled();
   });
 
   it('asks for the review only once the item is saved', async () => {
@@ -154,7 +183,9 @@ describe('EditorScreen', () => {
     await fireEvent.change(clerk, { target: { value: 'p-wang' } });
     await fireEvent.change(getByTestId('field-signer_id'), { target: { value: 'p-zhao' } });
     await fireEvent.input(getByTestId('field-comment_start'), { target: { value: '2026-11-01' } });
+    await fireEvent.blur(getByTestId('field-comment_start'));
     await fireEvent.input(getByTestId('field-comment_end'), { target: { value: '2026-11-12' } });
+    await fireEvent.blur(getByTestId('field-comment_end'));
     expect((await findByTestId('comment-days')).textContent).toContain('12 天');
     await fireEvent.click(getByTestId('save-item'));
     await waitFor(() => expect(saveItem).toHaveBeenCalled());
