@@ -7,6 +7,11 @@ pub fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
+/// The text in simplified characters, everything else as it is (width, case, punctuation).
+pub fn to_simplified(text: &str) -> String {
+    fast2s::convert(text)
+}
+
 pub fn fold_char(c: char) -> char {
     let c = match c {
         '\u{3000}' => ' ',
@@ -28,6 +33,14 @@ pub fn fold_char(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simplifies_only_the_characters() {
+        assert_eq!(
+            to_simplified("大政公開辦〔2019〕7號（責任部門：辦公室）ＡＢ"),
+            "大政公开办〔2019〕7号（责任部门：办公室）ＡＢ"
+        );
+    }
 
     #[test]
     fn folds_traditional_and_width() {

@@ -83,17 +83,30 @@ fn a_new_app_catalog_opens_with_the_sample() {
         )
         .unwrap_or_else(|e| panic!("{e}"));
     let titles: Vec<&str> = found.items.iter().map(|i| i.title.as_str()).collect();
-    assert_eq!(
-        titles,
-        vec!["充分發揮政策解讀的釋疑引導作用"],
-        "解读 finds the one task that writes 解讀"
-    );
+    // The plan was published in traditional characters; the sample shows it as mainland offices
+    // write, with its one garbled heading repaired.
+    assert_eq!(titles, vec!["充分发挥政策解读的释疑引导作用"]);
     let by_department = catalog.departments().unwrap_or_default();
     let gfc = by_department
         .iter()
-        .find(|d| d.name == "規法處")
+        .find(|d| d.name == "规法处")
         .map(|d| d.id.clone());
     assert!(gfc.is_some(), "{by_department:?}");
+    let all = catalog.all_items().unwrap_or_else(|e| panic!("{e}"));
+    for item in &all {
+        let text = format!("{} {}", item.title, item.summary);
+        assert_eq!(
+            desk_core::text::to_simplified(&text),
+            text,
+            "traditional characters left"
+        );
+        assert!(
+            !text.contains(";\u{e2a6}")
+                && !text.chars().any(|c| ('\u{e000}'..='\u{f8ff}').contains(&c)),
+            "garbled: {text}"
+        );
+    }
+    assert!(all.iter().any(|i| i.title == "加强日常工作"));
     drop(catalog);
     // Opening again does not import twice.
     let catalog = Catalog::open(dir.path(), OpenOptions { seed_sample: true })

@@ -38,8 +38,15 @@ const SAMPLE_TABLES: &[&str] = &[
     "ops",
 ];
 
+/// The sample plan as a well-kept catalog shows it: the real plan was published in traditional
+/// characters, and one heading of it arrived garbled (`加強日;A工作`), which a person repairs
+/// after the import's warning.
+pub fn sample_plan_text() -> String {
+    desk_core::text::to_simplified(SAMPLE_PLAN).replace("加强日;\u{e2a6}A工作", "加强日常工作")
+}
+
 pub fn seed(catalog: &mut Catalog) -> Result<()> {
-    let preview = catalog.preview_plan_text(SAMPLE_PLAN)?;
+    let preview = catalog.preview_plan_text(&sample_plan_text())?;
     let request = PlanImportRequest {
         create_departments: preview.unknown_departments.clone(),
         tasks: preview.parse.tasks,
