@@ -830,3 +830,38 @@ fn a_save_from_an_editor_opened_before_an_attachment_keeps_it() {
     assert_eq!(saved.attachments.len(), 1);
     assert_eq!(saved.title, "改了标题");
 }
+
+#[test]
+fn a_new_item_is_the_creators_to_handle_unless_someone_else_is_named() {
+    let mut o = office();
+    let clerk = o.clerk.clone();
+    become_(&mut o.catalog, &clerk);
+    let mut mine = item("王芳新建的事项");
+    mine.lead_department_id = Some(o.department.clone());
+    let mine = save(&mut o.catalog, mine);
+    assert_eq!(mine.clerk_id.as_deref(), Some(clerk.id.as_str()));
+    let mut theirs = item("交给李处长办理");
+    theirs.clerk_id = Some(o.head.id.clone());
+    let theirs = save(&mut o.catalog, theirs);
+    assert_eq!(theirs.clerk_id.as_deref(), Some(o.head.id.as_str()));
+    // Saving an existing item with no 经办人 leaves it so: only a new item takes its creator.
+    let mut cleared = mine.clone();
+    cleared.clerk_id = None;
+    assert_eq!(save(&mut o.catalog, cleared).clerk_id, None);
+    let mut again = item("再建一项");
+    again.lead_department_id = Some(o.department.clone());
+    save(&mut o.catalog, again);
+    let my_work = o
+        .catalog
+        .list_items(
+            &ItemQuery {
+                view: Some(View::MyWork),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let titles: Vec<&str> = my_work.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert_eq!(titles[0], "再建一项");
+}

@@ -40,7 +40,12 @@ impl Catalog {
 
     /// Saves an item: creates it when its id is empty, else changes what differs. Validates,
     /// fills the 索引号 when empty, and records one operation per changed field.
-    pub fn save_item(&mut self, item: Item) -> Result<Item> {
+    /// Saves an item. A new one with no 经办人 named gets the person working on this PC, so that
+    /// what a clerk creates shows in her 我的工作.
+    pub fn save_item(&mut self, mut item: Item) -> Result<Item> {
+        if item.id.is_empty() && item.clerk_id.is_none() {
+            item.clerk_id = self.current_person()?.map(|p| p.id);
+        }
         self.change(|tx, recorder, settings, calendar| {
             save::save_item_in(
                 tx,
