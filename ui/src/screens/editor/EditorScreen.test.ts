@@ -167,6 +167,16 @@ describe('EditorScreen', () => {
     expect(saveItem).not.toHaveBeenCalled();
   });
 
+  it('starts the keyboard in the title, and Esc goes back to the list', async () => {
+    getItem.mockResolvedValue(stored());
+    const { go, route } = await import('../../lib/nav.svelte');
+    go('editor', 'item-1');
+    const { getByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect(document.activeElement).toBe(getByTestId('field-title')));
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(route.screen).toBe('catalog');
+  });
+
   it('asks for the review only once the item is saved', async () => {
     const { getByTestId } = render(EditorScreen, { itemId: '' });
     expect(getByTestId('checklist-save-first').textContent).toContain('保存后可审查');

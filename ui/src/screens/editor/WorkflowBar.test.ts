@@ -14,6 +14,7 @@ function item(): Item {
     doc_no: '大教发〔2026〕1号',
     index_no: '210200-JY-2026-0001',
     attachments: [{ sha256: 'ab', name: '通知.pdf', size: 1024, media_type: 'application/pdf' }],
+    summary: '根据有关规定，规范全市义务教育招生工作。',
   };
 }
 
@@ -113,6 +114,7 @@ describe('WorkflowBar', () => {
     expect(dialog.textContent).toContain('大教发〔2026〕1号');
     expect(dialog.textContent).toContain('通知.pdf');
     expect(getByTestId('signoff-hash').textContent).toBe('0123456789ab');
+    expect(getByTestId('signoff-summary-text').textContent).toBe('根据有关规定，规范全市义务教育招生工作。');
     expect(getByTestId('signoff-checks').textContent).toContain('必查项 3/8 已完成');
     expect(getByTestId('signoff-checks').textContent).toContain('政治关');
     expect(document.activeElement).toBe(getByTestId('signoff-confirm'));
