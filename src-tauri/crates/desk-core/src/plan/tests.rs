@@ -366,6 +366,19 @@ fn labels_and_punctuation() {
             "一、公开\n(一)推进决策公开。按照“谁主办、谁负责”的原则做好工作。(责任部门:机关党办)",
             &["[1, 1] 一、(一) «推进决策公开» 机关党办:R"],
         ),
+        // Several sentence groups, each closed by its own marker: every marker's departments
+        // belong to the task, on one line or on several.
+        (
+            "一、公开\n（一）推进决策公开。做好征集工作。（牵头单位：市教育局）加强经费保障。（责任单位：市财政局）",
+            &["[1, 1] 一、（一） «推进决策公开» 市教育局:L, 市财政局:R"],
+        ),
+        (
+            "一、公开\n（一）推进决策公开。做好征集工作。（牵头单位：市教育局）\n加强经费保障。（责任单位：市财政局）\n做好宣传解读，\n按时报送。（配合单位：办公室、规法处）\n（二）做好审查。（责任单位：规法处）",
+            &[
+                "[1, 1] 一、（一） «推进决策公开» 市教育局:L, 市财政局:R, 办公室:C, 规法处:C",
+                "[1, 2] 一、（二） «做好审查» 规法处:R",
+            ],
+        ),
         // A department clause on the heading line is not part of the title.
         (
             "一、公开\n1.推进决策公开（牵头单位：办公室）\n严格落实规定。",
