@@ -30,6 +30,7 @@
 mod chars;
 mod decode;
 mod departments;
+mod error;
 mod garbled;
 mod headings;
 
@@ -42,7 +43,8 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use decode::{decode_plan_bytes, DecodedPlan, PlanError, MAX_PLAN_BYTES};
+pub use decode::{decode_plan_bytes, DecodedPlan, MAX_PLAN_BYTES};
+pub use error::PlanError;
 
 use crate::text::{fold, fold_char};
 use chars::{collect, excerpt, is_sentence_end, is_space, trim};
