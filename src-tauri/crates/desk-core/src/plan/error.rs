@@ -59,4 +59,10 @@ impl PlanError {
             PlanError::TableTooLarge { .. } => "plan_table_too_large",
         }
     }
+
+    pub(crate) fn damaged(detail: impl std::fmt::Display) -> PlanError {
+        PlanError::Damaged {
+            detail: detail.to_string(),
+        }
+    }
 }

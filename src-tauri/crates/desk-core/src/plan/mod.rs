@@ -25,14 +25,26 @@
 //! - `text_before_first_heading`: the preamble names departments, which belong to no task.
 //! - `unattached_text`: unnumbered text after a task that had already ended with its
 //!   department list (a signature, a date, a lost number); it is left out of every task and the
-//!   warning points at the task before it.
+//!   warning points at the task before it. Text that itself ends with a department clause is
+//!   another sentence group of the task, not unattached.
+//! - `deadline_not_understood`: a table plan's 完成时限 that names no day the reader knows
+//!   (`按要求`); kept as text.
+//! - `deadline_without_year`: a 完成时限 such as `6月底前` in a plan whose year was not found;
+//!   kept as text.
+//!
+//! Plan files other than text (.docx, .xlsx, .csv) are read by `documents` into paragraphs and
+//! tables; [`parse_plan_document`] reads the paragraphs as above and plan tables a task per row
+//! (`table`).
 
 mod chars;
+mod deadline;
 mod decode;
 mod departments;
+mod documents;
 mod error;
 mod garbled;
 mod headings;
+mod table;
 
 #[cfg(test)]
 mod tests;
@@ -43,7 +55,9 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use deadline::PlanDeadline;
 pub use decode::{decode_plan_bytes, DecodedPlan, MAX_PLAN_BYTES};
+pub use documents::{read_plan_document, Block, DocumentFormat, PlanDocument, MAX_PLAN_FILE_BYTES};
 pub use error::PlanError;
 
 use crate::text::{fold, fold_char};
@@ -77,6 +91,10 @@ pub struct PlanTask {
     /// Hex FNV-1a 64 of `fold(title) + "\n" + fold(text without whitespace)`: the same task
     /// gets the same key whatever the file encoding, character form or line wrapping.
     pub key: String,
+    /// The 完成时限 of a table plan's row, as written and as a date when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub deadline: Option<PlanDeadline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -124,6 +142,59 @@ pub fn parse_plan(text: &str) -> PlanParse {
     }
     let outline = headings::build_outline(&folded);
     Assembler::new(&orig, &folded, &outline).run()
+}
+
+/// Reads a plan document's tasks: its paragraphs (and tables that are not plan tables, a row
+/// per line) as text through [`parse_plan`], then each plan table a task per row
+/// ([`table`]). Deadlines are read against the plan's year, the first `20xx年` of its text or
+/// of the rows above a table's header.
+pub fn parse_plan_document(document: &PlanDocument) -> PlanParse {
+    let mut text = String::new();
+    let mut plan_tables = Vec::new();
+    let mut year_text = String::new();
+    let push_line = |text: &mut String, line: &str| {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+    };
+    for block in &document.blocks {
+        match block {
+            Block::Paragraph(paragraph) => push_line(&mut text, paragraph),
+            Block::Table(rows) => match table::Columns::locate(rows) {
+                Some((header, columns)) => {
+                    for row in &rows[..header] {
+                        year_text.push_str(&row.join(" "));
+                    }
+                    plan_tables.push((rows, header, columns));
+                }
+                None => {
+                    for row in rows {
+                        let cells: Vec<&str> = row
+                            .iter()
+                            .map(|c| c.trim())
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                        push_line(&mut text, &cells.join(" "));
+                    }
+                }
+            },
+        }
+    }
+    let year = deadline::plan_year(&text).or_else(|| deadline::plan_year(&year_text));
+    let mut parse = parse_plan(&text);
+    for (rows, header, columns) in plan_tables {
+        let offset = parse.tasks.len();
+        let read = table::read_table(rows, header, &columns, year);
+        parse.tasks.extend(read.tasks);
+        parse
+            .warnings
+            .extend(read.warnings.into_iter().map(|mut warning| {
+                warning.task = warning.task.map(|t| t + offset);
+                warning
+            }));
+    }
+    parse
 }
 
 /// One heading's paragraph: its segments joined with "\n", original and folded.
@@ -419,21 +490,28 @@ impl<'a> Assembler<'a> {
         }
         path.reverse();
         sections.reverse();
-        let title_folded = collect(&paragraph.folded, paragraph.title.clone());
-        let mut keyed = title_folded;
-        keyed.push('\n');
-        keyed.extend(paragraph.folded.iter().filter(|&&c| !is_space(c)));
         debug_assert_eq!(heading.number, path.last().copied().unwrap_or(0));
+        let title = collect(&paragraph.orig, paragraph.title.clone());
+        let text: String = paragraph.orig.iter().collect();
         PlanTask {
             path,
             number: self.number(index),
             section: sections.join(" / "),
-            title: collect(&paragraph.orig, paragraph.title.clone()),
-            text: paragraph.orig.iter().collect(),
+            key: task_key(&title, &text),
+            title,
+            text,
             departments: self.departments_of(index).to_vec(),
-            key: format!("{:016x}", fnv1a64(keyed.as_bytes())),
+            deadline: None,
         }
     }
+}
+
+/// A task's key from its title and text as written (see [`PlanTask::key`]).
+fn task_key(title: &str, text: &str) -> String {
+    let mut keyed = fold(title);
+    keyed.push('\n');
+    keyed.extend(fold(text).chars().filter(|&c| !is_space(c)));
+    format!("{:016x}", fnv1a64(keyed.as_bytes()))
 }
 
 /// FNV-1a, 64 bits: tiny, stable across versions and platforms, good enough for identity.
