@@ -100,12 +100,39 @@ impl Columns {
         Some(columns)
     }
 
-    /// The header row of a table and its columns, among its first rows.
+    /// The header row of a table and its columns, among its first rows. A header over two rows
+    /// (`责任单位` above `牵头 | 配合`) ends at its second row, whose department words give
+    /// their columns' roles.
     pub(crate) fn locate(rows: &[Vec<String>]) -> Option<(usize, Columns)> {
-        rows.iter()
+        let (mut header, mut columns) = rows
+            .iter()
             .take(10)
             .enumerate()
-            .find_map(|(i, row)| Columns::find(row).map(|c| (i, c)))
+            .find_map(|(i, row)| Columns::find(row).map(|c| (i, c)))?;
+        if let Some(next) = rows.get(header + 1) {
+            let all_headers = next
+                .iter()
+                .all(|c| c.trim().is_empty() || kind(c).is_some());
+            let below: Vec<(usize, DepartmentRole)> = next
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| match kind(c) {
+                    Some(Kind::Department(role)) => Some((i, role)),
+                    _ => None,
+                })
+                .collect();
+            if all_headers && !below.is_empty() {
+                for (column, role) in below {
+                    match columns.departments.iter_mut().find(|(c, _)| *c == column) {
+                        Some(slot) => slot.1 = role,
+                        None => columns.departments.push((column, role)),
+                    }
+                }
+                columns.departments.sort_by_key(|&(c, _)| c);
+                header += 1;
+            }
+        }
+        Some((header, columns))
     }
 }
 

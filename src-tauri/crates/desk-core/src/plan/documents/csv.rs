@@ -9,7 +9,7 @@ use super::{MAX_CELLS, MAX_COLUMNS, MAX_ROWS};
 /// The separator of a header line: a comma, or a tab if the line has more tabs than commas.
 pub(crate) fn separator(line: &str) -> char {
     let tabs = line.matches('\t').count();
-    let commas = line.matches([',', '，']).count();
+    let commas = line.matches(',').count();
     if tabs > commas {
         '\t'
     } else {

@@ -162,6 +162,13 @@ fn text_and_csv_are_told_apart_by_content() {
         render(&parse),
         ["[1] 1 [] «做好公开» 办公室:R, 规法处:C ⏰2025年底=2025-12-31"]
     );
+    // A header over two rows: 责任单位 above 牵头 and 配合.
+    let two_rows = "2025年任务清单\n序号,工作任务,责任单位,,完成时限\n,,牵头,配合,\n1,做好公开,办公室,规法处,三季度\n";
+    let parse = read(two_rows.as_bytes()).1;
+    assert_eq!(
+        render(&parse),
+        ["[1] 1 [] «做好公开» 办公室:L, 规法处:C ⏰三季度=2025-09-30"]
+    );
     // A relative deadline in a plan whose year is nowhere: kept as text, with a warning.
     let parse = read("任务,牵头单位,完成时限\n做好公开,办公室,6月底前\n".as_bytes()).1;
     assert_eq!(
