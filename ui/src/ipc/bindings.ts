@@ -594,7 +594,8 @@ departments: Array<PlanDepartment>,
  */
 key: string, 
 /**
- * The 完成时限 of a table plan's row, as written and as a date when it names one.
+ * The 完成时限 of a table plan's row, or one labelled in the task's paragraph (or an
+ * enclosing one): as written, and as a date when it names one.
  */
 deadline?: PlanDeadline, };
 

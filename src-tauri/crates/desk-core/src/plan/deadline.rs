@@ -10,7 +10,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use std::ops::Range;
+
+use super::chars::{is_ideograph, starts_with, trim};
 use super::headings::chinese_numeral;
+use super::PlanWarning;
 use crate::text::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -183,6 +187,89 @@ fn month_day(f: &[char], at: usize) -> Option<Box<dyn Fn(i32) -> Option<NaiveDat
         Some(d) => NaiveDate::from_ymd_opt(y, month, d),
         None => last_day(y, month),
     }))
+}
+
+/// Labels of a deadline in a paragraph (folded): `完成时限：6月底前`.
+const LABELS: &[&str] = &[
+    "完成时限",
+    "完成时间",
+    "完成期限",
+    "时限要求",
+    "时间节点",
+    "时限",
+];
+
+/// A labelled deadline in a paragraph's folded chars: the whole clause (from its opening
+/// parenthesis, if the label starts one) and the value, which ends at a closing parenthesis,
+/// `;`, a full stop or a line break.
+pub(crate) fn labelled(f: &[char]) -> Option<(Range<usize>, Range<usize>)> {
+    (0..f.len()).find_map(|i| {
+        let label = LABELS.iter().find(|label| starts_with(f, i, label))?;
+        if i > 0 && is_ideograph(f[i - 1]) {
+            return None;
+        }
+        let mut k = i + label.chars().count();
+        while k < f.len() && f[k] == ' ' {
+            k += 1;
+        }
+        if f.get(k) != Some(&':') {
+            return None;
+        }
+        let start = k + 1;
+        let end = (start..f.len())
+            .find(|&j| matches!(f[j], ')' | ';' | '。' | '\n'))
+            .unwrap_or(f.len());
+        let mut clause_start = i;
+        while clause_start > 0 && f[clause_start - 1] == ' ' {
+            clause_start -= 1;
+        }
+        if clause_start > 0 && f[clause_start - 1] == '(' {
+            clause_start -= 1;
+        }
+        Some((clause_start..end, trim(f, start..end)))
+    })
+}
+
+/// A task's deadline as written, read against the plan's year; a deadline not understood is
+/// kept as text and warned about (`task` and `number` name the task in the warning).
+pub(crate) fn deadline(
+    text: &str,
+    plan_year: Option<i32>,
+    task: usize,
+    number: &str,
+    warnings: &mut Vec<PlanWarning>,
+) -> Option<PlanDeadline> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return None;
+    }
+    let (date, problem) = match read_deadline(&text, plan_year) {
+        Reading::Date(date) => (Some(date), None),
+        Reading::Ongoing => (None, None),
+        Reading::NeedsYear => (
+            None,
+            Some((
+                "deadline_without_year",
+                format!("The deadline of task {number} names no year and the plan's year was not found; it is kept as text."),
+            )),
+        ),
+        Reading::Unknown => (
+            None,
+            Some((
+                "deadline_not_understood",
+                format!("The deadline of task {number} was not understood as a date; it is kept as text."),
+            )),
+        ),
+    };
+    if let Some((code, message)) = problem {
+        warnings.push(PlanWarning {
+            task: Some(task),
+            code: code.to_owned(),
+            message,
+            excerpt: text.chars().take(60).collect(),
+        });
+    }
+    Some(PlanDeadline { text, date })
 }
 
 /// The plan's year: the first `2025年` (or `2025年度`) in the text, between 2000 and 2099.

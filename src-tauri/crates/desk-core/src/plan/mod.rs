@@ -27,8 +27,8 @@
 //!   department list (a signature, a date, a lost number); it is left out of every task and the
 //!   warning points at the task before it. Text that itself ends with a department clause is
 //!   another sentence group of the task, not unattached.
-//! - `deadline_not_understood`: a table plan's 完成时限 that names no day the reader knows
-//!   (`按要求`); kept as text.
+//! - `deadline_not_understood`: a 完成时限 (a table plan's column, or `完成时限：…` in a task's
+//!   paragraph or an enclosing one) that names no day the reader knows (`按要求`); kept as text.
 //! - `deadline_without_year`: a 完成时限 such as `6月底前` in a plan whose year was not found;
 //!   kept as text.
 //!
@@ -91,7 +91,8 @@ pub struct PlanTask {
     /// Hex FNV-1a 64 of `fold(title) + "\n" + fold(text without whitespace)`: the same task
     /// gets the same key whatever the file encoding, character form or line wrapping.
     pub key: String,
-    /// The 完成时限 of a table plan's row, as written and as a date when it names one.
+    /// The 完成时限 of a table plan's row, or one labelled in the task's paragraph (or an
+    /// enclosing one): as written, and as a date when it names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub deadline: Option<PlanDeadline>,
@@ -204,6 +205,8 @@ struct Paragraph {
     /// Title range within the paragraph.
     title: Range<usize>,
     departments: Vec<PlanDepartment>,
+    /// A labelled 完成时限 as written, one line.
+    deadline: Option<String>,
 }
 
 impl Paragraph {
@@ -224,12 +227,18 @@ impl Paragraph {
             .iter()
             .position(|&c| is_sentence_end(c))
             .unwrap_or(first_len);
-        for clause in &extraction.clauses {
+        let labelled_deadline = deadline::labelled(&p_folded);
+        let clauses = extraction
+            .clauses
+            .iter()
+            .chain(labelled_deadline.as_ref().map(|(clause, _)| clause));
+        for clause in clauses {
             if clause.start < title_end {
                 title_end = clause.start;
             }
         }
         let title = trim(&p_folded, 0..title_end);
+        let deadline = labelled_deadline.map(|(_, value)| one_line(&p_orig[value]));
         let mut seen = HashSet::new();
         let mut departments = Vec::new();
         for found in extraction.found {
@@ -247,6 +256,7 @@ impl Paragraph {
             folded: p_folded,
             title,
             departments,
+            deadline,
         }
     }
 }
@@ -269,6 +279,8 @@ struct Assembler<'a> {
     task_of: Vec<Option<usize>>,
     /// Warnings with the char position they are about, sorted at the end.
     warnings: Vec<(usize, PlanWarning)>,
+    /// The plan's year, for deadlines such as `6月底前`.
+    year: Option<i32>,
 }
 
 impl<'a> Assembler<'a> {
@@ -296,6 +308,7 @@ impl<'a> Assembler<'a> {
             paragraphs,
             task_of,
             warnings: Vec::new(),
+            year: deadline::plan_year(&orig.iter().collect::<String>()),
         }
     }
 
@@ -305,8 +318,16 @@ impl<'a> Assembler<'a> {
         let mut tasks = Vec::new();
         for (index, heading) in self.outline.headings.iter().enumerate() {
             self.heading_warnings(index, heading);
-            if self.task_of[index].is_some() {
-                tasks.push(self.task(index, heading));
+            if let Some(task_index) = self.task_of[index] {
+                let mut task = self.task(index, heading);
+                let mut problems = Vec::new();
+                task.deadline = self.deadline_of(index).and_then(|text| {
+                    deadline::deadline(text, self.year, task_index, &task.number, &mut problems)
+                });
+                let position = heading.label.start;
+                self.warnings
+                    .extend(problems.into_iter().map(|w| (position, w)));
+                tasks.push(task);
             }
         }
         let mut warnings = self.warnings;
@@ -459,6 +480,18 @@ impl<'a> Assembler<'a> {
             let line = self.heading_line(heading);
             self.warn(position, task, "no_departments", message, line);
         }
+    }
+
+    /// The task's own labelled deadline, else that of the nearest enclosing heading with one.
+    fn deadline_of(&self, index: usize) -> Option<&str> {
+        let mut at = Some(index);
+        while let Some(i) = at {
+            if let Some(deadline) = &self.paragraphs[i].deadline {
+                return Some(deadline);
+            }
+            at = self.outline.headings[i].parent;
+        }
+        None
     }
 
     /// The task's own departments, else those of the nearest enclosing heading with some.

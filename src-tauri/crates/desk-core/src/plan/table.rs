@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::chars::{is_sentence_end, is_space};
-use super::deadline::{read_deadline, PlanDeadline, Reading};
+use super::deadline::deadline;
 use super::departments::{is_group, split_cell};
 use super::headings::parse_marker;
 use super::{task_key, DepartmentRole, PlanDepartment, PlanTask, PlanWarning};
@@ -318,44 +318,4 @@ fn departments_in(text: &str, role: DepartmentRole, out: &mut Vec<PlanDepartment
             });
         }
     }
-}
-
-fn deadline(
-    text: &str,
-    plan_year: Option<i32>,
-    task: usize,
-    number: &str,
-    warnings: &mut Vec<PlanWarning>,
-) -> Option<PlanDeadline> {
-    let text = one_line(text);
-    if text.is_empty() {
-        return None;
-    }
-    let (date, problem) = match read_deadline(&text, plan_year) {
-        Reading::Date(date) => (Some(date), None),
-        Reading::Ongoing => (None, None),
-        Reading::NeedsYear => (
-            None,
-            Some((
-                "deadline_without_year",
-                format!("The deadline of task {number} names no year and the plan's year was not found; it is kept as text."),
-            )),
-        ),
-        Reading::Unknown => (
-            None,
-            Some((
-                "deadline_not_understood",
-                format!("The deadline of task {number} was not understood as a date; it is kept as text."),
-            )),
-        ),
-    };
-    if let Some((code, message)) = problem {
-        warnings.push(PlanWarning {
-            task: Some(task),
-            code: code.to_owned(),
-            message,
-            excerpt: excerpt(&text),
-        });
-    }
-    Some(PlanDeadline { text, date })
 }
