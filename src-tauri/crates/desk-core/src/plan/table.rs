@@ -62,7 +62,9 @@ fn kind(header: &str) -> Option<Kind> {
             Kind::Department(DepartmentRole::Responsible)
         } else if has(&["类别", "分类", "板块", "领域", "方面"]) {
             Kind::Category
-        } else if has(&["任务", "事项", "项目"]) || matches!(h.as_str(), "工作内容" | "内容")
+        } else if has(&["任务", "事项", "项目"])
+            || h.ends_with("工作")
+            || matches!(h.as_str(), "工作内容" | "内容")
         {
             Kind::Task
         } else if has(&["要求", "措施", "内容", "目标", "举措"]) {
@@ -317,5 +319,65 @@ fn departments_in(text: &str, role: DepartmentRole, out: &mut Vec<PlanDepartment
                 group: is_group(&folded[range]),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DepartmentRole::{Co, Lead, Responsible};
+
+    type Found<'a> = (
+        usize,
+        Option<usize>,
+        &'a [(usize, DepartmentRole)],
+        Option<usize>,
+    );
+
+    /// A header row and what is found in it: the task, detail, department and deadline
+    /// columns; `None` when the row is not a plan table's header.
+    fn check(header: &[&str], expected: Option<Found<'_>>) {
+        let row: Vec<String> = header.iter().map(|c| c.to_string()).collect();
+        let got = Columns::find(&row).map(|c| (c.task, c.detail, c.departments, c.deadline));
+        let expected = expected.map(|(t, d, deps, dl)| (t, d, deps.to_vec(), dl));
+        assert_eq!(got, expected, "{header:?}");
+    }
+
+    #[test]
+    fn headers() {
+        check(
+            &[
+                "序号",
+                "工作任务",
+                "具体要求",
+                "牵头单位",
+                "配合单位",
+                "完成时限",
+            ],
+            Some((1, Some(2), &[(3, Lead), (4, Co)], Some(5))),
+        );
+        check(
+            &[
+                "序 号",
+                "重点工作",
+                "工作措施",
+                "责任处室",
+                "协办单位",
+                "时限要求",
+            ],
+            Some((1, Some(2), &[(3, Responsible), (4, Co)], Some(5))),
+        );
+        check(
+            &["類別", "工作內容", "牽頭部門", "完成時間"],
+            Some((1, None, &[(2, Lead)], Some(3))),
+        );
+        check(
+            &["主要内容", "责任单位"],
+            Some((0, None, &[(1, Responsible)], None)),
+        );
+        // A task column alone, or department words in a sentence, are not a header.
+        check(&["序号", "工作任务", "备注"], None);
+        check(&["办公室负责落实各项任务，牵头单位要加强统筹协调"], None);
+        check(&["姓名", "责任领导", "电话"], None);
     }
 }
