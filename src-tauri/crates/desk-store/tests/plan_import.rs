@@ -207,6 +207,45 @@ fn a_table_plan_imports_with_lead_and_co_departments_and_due_dates() {
 }
 
 #[test]
+fn rows_pasted_from_a_spreadsheet_are_read_as_a_table() {
+    let dir = temp();
+    let catalog = open(dir.path());
+    let pasted = "2025年任务分解\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n1\t推进决策公开\t办公室\t规法处\t6月底前\n2\t做好解读\t宣传处\t\t长期坚持\n";
+    let preview = catalog
+        .preview_plan_text(pasted)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let tasks: Vec<(String, Vec<String>, Option<String>)> = preview
+        .parse
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t.title.clone(),
+                t.departments.iter().map(|d| d.name.clone()).collect(),
+                t.deadline
+                    .as_ref()
+                    .and_then(|d| d.date)
+                    .map(|d| d.to_string()),
+            )
+        })
+        .collect();
+    let own = |t: &str, d: &[&str], due: Option<&str>| {
+        (
+            t.to_string(),
+            d.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            due.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        tasks,
+        [
+            own("推进决策公开", &["办公室", "规法处"], Some("2025-06-30")),
+            own("做好解读", &["宣传处"], None),
+        ]
+    );
+}
+
+#[test]
 fn only_regular_files_are_read_and_never_past_the_limit() {
     let dir = temp();
     let code = |path: &std::path::Path| {

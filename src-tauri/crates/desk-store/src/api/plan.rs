@@ -8,7 +8,7 @@ use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::model::{Department, Item};
 use desk_core::plan::{
-    parse_plan, parse_plan_document, read_plan_document, DepartmentRole, PlanError, PlanParse,
+    parse_plan_document, read_plan_document, read_plan_text, DepartmentRole, PlanError, PlanParse,
     MAX_PLAN_BYTES, MAX_PLAN_FILE_BYTES,
 };
 use desk_core::plan_import::{
@@ -89,7 +89,8 @@ impl Catalog {
         self.preview_plan_bytes(&bytes)
     }
 
-    /// Parses pasted text and matches it against the catalog.
+    /// Parses pasted text and matches it against the catalog; rows copied from a table plan in
+    /// Excel or WPS (tab-separated, under their header) are read as a table.
     pub fn preview_plan_text(&self, text: &str) -> Result<PlanPreview> {
         if text.trim().is_empty() {
             return Err(PlanError::Empty.into());
@@ -101,7 +102,8 @@ impl Catalog {
             }
             .into());
         }
-        self.preview(parse_plan(text), "text")
+        let document = read_plan_text(text.to_owned(), "text".to_owned())?;
+        self.preview(parse_plan_document(&document), "text")
     }
 
     /// Reads a plan file's bytes (.docx, .xlsx, .csv or text in UTF-8, UTF-16 or GB18030, told

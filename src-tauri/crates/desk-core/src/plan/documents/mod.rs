@@ -84,17 +84,23 @@ pub fn read_plan_document(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
         return read_archive(bytes);
     }
     let decoded = decode_plan_bytes(bytes)?;
-    if let Some(rows) = csv_table(&decoded.text)? {
+    read_plan_text(decoded.text, decoded.encoding)
+}
+
+/// Text already decoded (a file's, or pasted): CSV when one of its first lines is a plan
+/// table's header (cells copied from Excel or WPS paste as tab-separated rows), else text.
+pub fn read_plan_text(text: String, encoding: String) -> Result<PlanDocument, PlanError> {
+    if let Some(rows) = csv_table(&text)? {
         return Ok(PlanDocument {
             format: DocumentFormat::Csv,
-            encoding: decoded.encoding,
+            encoding,
             blocks: vec![Block::Table(rows)],
         });
     }
     Ok(PlanDocument {
         format: DocumentFormat::Text,
-        encoding: decoded.encoding,
-        blocks: vec![Block::Paragraph(decoded.text)],
+        encoding,
+        blocks: vec![Block::Paragraph(text)],
     })
 }
 
