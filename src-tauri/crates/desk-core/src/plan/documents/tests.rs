@@ -180,6 +180,25 @@ fn text_and_csv_are_told_apart_by_content() {
     );
 }
 
+#[test]
+fn only_the_text_a_reader_sees_is_kept() {
+    let body = r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr><w:pPrChange><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:pPrChange></w:pPr>
+<w:r><w:t xml:space="preserve">一、做好</w:t></w:r><w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del><w:ins><w:r><w:t>公开</w:t></w:r></w:ins>
+<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>
+<w:r><w:tab/><w:t>工作</w:t><w:br/><w:t>第二行</w:t></w:r>
+<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"#;
+    let document = format!(
+        r#"<w:document {W} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>{body}</w:body></w:document>"#
+    );
+    let read = read_plan_document(&docx(&document)).map(|d| d.blocks);
+    assert_eq!(
+        read,
+        Ok(vec![Block::Paragraph(
+            "一、做好公开\t工作\n第二行框".into()
+        )])
+    );
+}
+
 // --- Hostile files -----------------------------------------------------------------------
 
 fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
