@@ -592,7 +592,22 @@ departments: Array<PlanDepartment>,
  * Hex FNV-1a 64 of `fold(title) + "\n" + fold(text without whitespace)`: the same task
  * gets the same key whatever the file encoding, character form or line wrapping.
  */
-key: string, };
+key: string, 
+/**
+ * The 完成时限 of a table plan's row, or one labelled in the task's paragraph (or an
+ * enclosing one): as written, and as a date when it names one.
+ */
+deadline?: PlanDeadline, };
+
+export type PlanDeadline = { 
+/**
+ * As written: `6月底前`, `长期坚持`.
+ */
+text: string, 
+/**
+ * The day it means, when it names one: `6月底前` in a 2025 plan is 2025-06-30.
+ */
+date: string | null, };
 
 export type PlanDepartment = { 
 /**

@@ -3,7 +3,7 @@
 
 use crate::{fail, open, print_json, Cli, Outcome};
 use clap::Subcommand;
-use desk_core::plan::{decode_plan_bytes, parse_plan};
+use desk_core::plan::{parse_plan_document, read_plan_document};
 use desk_core::plan_import::PlanImportRequest;
 use desk_store::StoreError;
 use std::io::{BufRead, IsTerminal, Write};
@@ -31,20 +31,33 @@ pub(crate) fn run(cli: &Cli, command: &PlanCommand) -> Outcome {
 
 fn parse(cli: &Cli, file: &Path) -> Outcome {
     let bytes = desk_store::read_plan_file(file)?;
-    let decoded = decode_plan_bytes(&bytes).map_err(StoreError::from)?;
-    let parse = parse_plan(&decoded.text);
+    let document = read_plan_document(&bytes).map_err(StoreError::from)?;
+    let parse = parse_plan_document(&document);
     if cli.json {
         return print_json(&serde_json::json!({
-            "encoding": decoded.encoding,
+            "format": document.format,
+            "encoding": document.encoding,
             "tasks": parse.tasks,
             "warnings": parse.warnings,
         }));
     }
-    outln!("{} tasks ({})", parse.tasks.len(), decoded.encoding);
+    let format = serde_json::to_value(document.format)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    outln!(
+        "{} tasks ({format}, {})",
+        parse.tasks.len(),
+        document.encoding
+    );
     for task in &parse.tasks {
         let departments: Vec<String> = task.departments.iter().map(|d| d.name.clone()).collect();
+        let deadline = task
+            .deadline
+            .as_ref()
+            .map_or(String::new(), |d| format!("  完成时限: {}", d.text));
         outln!(
-            "{} {}  [{}]",
+            "{} {}  [{}]{deadline}",
             task.number,
             task.title,
             departments.join("、")

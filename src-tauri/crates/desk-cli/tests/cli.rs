@@ -148,6 +148,17 @@ fn bad_plan_files_fail_with_clear_codes() {
     check(
         "scan.pdf",
         b"%PDF-1.4\n\x00\x00\x01\x02\x03binary",
+        "plan_pdf",
+    );
+    check(
+        "old.doc",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00",
+        "plan_old_office_format",
+    );
+    // A .docx that is not one: the content decides, not the name.
+    check(
+        "photo.docx",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         "plan_binary",
     );
     check("empty.txt", b"", "plan_empty");
@@ -157,6 +168,92 @@ fn bad_plan_files_fail_with_clear_codes() {
         err_code(&data, &["plan", "parse", &missing]),
         "plan_file_unreadable"
     );
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../desk-core/tests/fixtures/plan")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn plan_parse_reads_word_excel_and_csv_plans() {
+    let dir = temp();
+    let text = ok_json(
+        dir.path(),
+        &["plan", "parse", &fixture("dalian-education-2019-plan.txt")],
+    );
+    let docx = ok_json(
+        dir.path(),
+        &["plan", "parse", &fixture("dalian-education-2019-plan.docx")],
+    );
+    assert_eq!(
+        (text["format"].as_str(), docx["format"].as_str()),
+        (Some("text"), Some("docx"))
+    );
+    assert_eq!(docx["tasks"], text["tasks"]);
+    for (name, format) in [
+        ("table-plan.xlsx", "xlsx"),
+        ("table-plan-gbk.csv", "csv"),
+        ("table-plan.docx", "docx"),
+    ] {
+        let parsed = ok_json(dir.path(), &["plan", "parse", &fixture(name)]);
+        assert_eq!(parsed["format"], format, "{name}");
+        let tasks = parsed["tasks"].as_array().cloned().unwrap_or_default();
+        assert_eq!(tasks.len(), 7, "{name}");
+        assert_eq!(tasks[0]["deadline"]["date"], "2025-06-30", "{name}");
+        assert_eq!(tasks[0]["departments"][0]["role"], "lead", "{name}");
+        assert_eq!(tasks[0]["departments"][1]["role"], "co", "{name}");
+        assert_eq!(tasks[3]["deadline"]["text"], "长期坚持", "{name}");
+        assert!(tasks[3]["deadline"]["date"].is_null(), "{name}");
+    }
+    let numbered = ok_json(
+        dir.path(),
+        &["plan", "parse", &fixture("numbered-plan-python-docx.docx")],
+    );
+    let numbers: Vec<&str> = numbered["tasks"]
+        .as_array()
+        .map(|t| t.iter().filter_map(|x| x["number"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        numbers,
+        [
+            "一、（一）",
+            "一、（二）1.",
+            "一、（二）2.",
+            "二、（一）",
+            "三、1.",
+            "三、2."
+        ]
+    );
+    // Parsing writes nothing.
+    assert!(!dir.path().join("catalog.db").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn plan_files_that_never_end_are_refused_at_once() {
+    let dir = temp();
+    let data = dir.path().join("data");
+    assert_eq!(
+        err_code(&data, &["plan", "parse", "/dev/zero"]),
+        "plan_not_a_file"
+    );
+    let fifo = dir.path().join("plan.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.map(|s| s.success()).unwrap_or(false) {
+        let fifo = fifo.display().to_string();
+        assert_eq!(
+            err_code(&data, &["plan", "parse", &fifo]),
+            "plan_not_a_file"
+        );
+        assert_eq!(
+            err_code(&data, &["plan", "import", &fifo, "--yes"]),
+            "plan_not_a_file"
+        );
+    }
 }
 
 #[test]

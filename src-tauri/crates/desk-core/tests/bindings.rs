@@ -74,6 +74,7 @@ fn generate() -> String {
     declare::<ipc::KeyRequestView>(&cfg, &mut out);
     declare::<plan::PlanParse>(&cfg, &mut out);
     declare::<plan::PlanTask>(&cfg, &mut out);
+    declare::<plan::PlanDeadline>(&cfg, &mut out);
     declare::<plan::PlanDepartment>(&cfg, &mut out);
     declare::<plan::DepartmentRole>(&cfg, &mut out);
     declare::<plan::PlanWarning>(&cfg, &mut out);

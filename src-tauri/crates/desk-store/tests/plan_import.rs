@@ -126,10 +126,23 @@ fn bad_plan_files_are_explained() {
     };
     assert_eq!(
         code(b"%PDF-1.7 \x00\x01\x02binary"),
+        Some("plan_pdf".into())
+    );
+    assert_eq!(
+        code(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"),
+        Some("plan_old_office_format".into())
+    );
+    assert_eq!(
+        code(b"\x89PNG\r\n\x1a\n\x00\x00"),
         Some("plan_binary".into())
     );
     assert_eq!(
         code(&vec![b'a'; 50 * 1024 * 1024]),
+        Some("plan_too_large".into())
+    );
+    // Text has its own, smaller limit.
+    assert_eq!(
+        code(&vec![b'a'; 6 * 1024 * 1024]),
         Some("plan_too_large".into())
     );
     assert_eq!(code(b"   \n"), Some("plan_empty".into()));
@@ -141,4 +154,141 @@ fn bad_plan_files_are_explained() {
         (preview.encoding.as_str(), preview.tasks.len()),
         ("GB18030", 17)
     );
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../desk-core/tests/fixtures/plan")
+        .join(name)
+}
+
+#[test]
+fn a_table_plan_imports_with_lead_and_co_departments_and_due_dates() {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    let preview = catalog
+        .preview_plan_file(&fixture("table-plan.xlsx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(preview.tasks.len(), 7);
+    let report = catalog
+        .import_plan(&PlanImportRequest {
+            tasks: preview.parse.tasks.clone(),
+            create_departments: preview.unknown_departments.clone(),
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.items_created, 7);
+    let departments = catalog.departments().unwrap_or_default();
+    let name_of = |id: &Option<String>| {
+        departments
+            .iter()
+            .find(|d| Some(&d.id) == id.as_ref())
+            .map(|d| d.name.clone())
+    };
+    let item = catalog
+        .item(&report.item_ids[0])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(item.title, "推进决策公开");
+    assert_eq!(name_of(&item.lead_department_id).as_deref(), Some("办公室"));
+    assert_eq!(
+        item.co_department_ids.len(),
+        1,
+        "规法处; 各相关处室 is a group"
+    );
+    assert_eq!(item.other_responsible, vec!["各相关处室".to_string()]);
+    assert_eq!(
+        item.due_date.map(|d| d.to_string()).as_deref(),
+        Some("2025-06-30")
+    );
+    // 长期坚持: no due date.
+    let ongoing = catalog
+        .item(&report.item_ids[3])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ongoing.due_date, None);
+    // The same plan as GBK CSV and as a Word table is already imported, task for task.
+    for name in ["table-plan-gbk.csv", "table-plan.docx"] {
+        let again = catalog
+            .preview_plan_file(&fixture(name))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.tasks.len(), 7, "{name}");
+        assert!(again.tasks.iter().all(|t| t.already_imported), "{name}");
+    }
+    // And the sample as a .docx made by LibreOffice gives its 17 tasks.
+    let sample = catalog
+        .preview_plan_file(&fixture("dalian-education-2019-plan.docx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sample.tasks.len(), 17);
+}
+
+#[test]
+fn rows_pasted_from_a_spreadsheet_are_read_as_a_table() {
+    let dir = temp();
+    let catalog = open(dir.path());
+    let pasted = "2025年任务分解\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n1\t推进决策公开\t办公室\t规法处\t6月底前\n2\t做好解读\t宣传处\t\t长期坚持\n";
+    let preview = catalog
+        .preview_plan_text(pasted)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let tasks: Vec<(String, Vec<String>, Option<String>)> = preview
+        .parse
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t.title.clone(),
+                t.departments.iter().map(|d| d.name.clone()).collect(),
+                t.deadline
+                    .as_ref()
+                    .and_then(|d| d.date)
+                    .map(|d| d.to_string()),
+            )
+        })
+        .collect();
+    let own = |t: &str, d: &[&str], due: Option<&str>| {
+        (
+            t.to_string(),
+            d.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            due.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        tasks,
+        [
+            own("推进决策公开", &["办公室", "规法处"], Some("2025-06-30")),
+            own("做好解读", &["宣传处"], None),
+        ]
+    );
+}
+
+#[test]
+fn only_regular_files_are_read_and_never_past_the_limit() {
+    let dir = temp();
+    let code = |path: &std::path::Path| {
+        desk_store::read_plan_file(path)
+            .err()
+            .map(|e| e.code().to_string())
+    };
+    assert_eq!(code(dir.path()), Some("plan_not_a_file".into()));
+    assert_eq!(
+        code(&dir.path().join("missing.docx")),
+        Some("plan_file_unreadable".into())
+    );
+    let big = dir.path().join("big.docx");
+    let file = std::fs::File::create(&big).unwrap_or_else(|e| panic!("{e}"));
+    // Sparse: declared larger than any plan, nothing written.
+    assert!(file
+        .set_len(desk_core::plan::MAX_PLAN_FILE_BYTES as u64 + 1)
+        .is_ok());
+    assert_eq!(code(&big), Some("plan_too_large".into()));
+    #[cfg(unix)]
+    {
+        // A device never ends and a FIFO would wait for a writer: both refused at once.
+        assert_eq!(
+            code(std::path::Path::new("/dev/zero")),
+            Some("plan_not_a_file".into())
+        );
+        let fifo = dir.path().join("plan.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.map(|s| s.success()).unwrap_or(false) {
+            assert_eq!(code(&fifo), Some("plan_not_a_file".into()));
+        }
+    }
 }

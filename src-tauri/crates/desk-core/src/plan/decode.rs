@@ -1,18 +1,20 @@
-//! Turning the bytes of a plan file into text.
+//! Turning the bytes of a plain-text plan file into text.
 //!
 //! Staff get plans as .txt files saved by Word, WPS or Notepad. On Chinese Windows these are
-//! GBK/GB18030 ("ANSI"), UTF-8 (often with a BOM) or UTF-16LE with a BOM ("Unicode"). The
-//! decoder tries exactly those, in an order where each step is a strong signal (BOM, then strict
-//! UTF-8, then strict GB18030), and refuses anything else with an error the person can act on: a
-//! .doc/.docx/.pdf picked by mistake is `Binary`, text in another legacy encoding (Big5, say) is
-//! `UnknownEncoding`. Nothing is decoded with replacement characters, so what reaches the parser
-//! is never silently damaged.
+//! GBK/GB18030 ("ANSI"), UTF-8 (often with a BOM) or UTF-16LE with a BOM ("Unicode"), sometimes
+//! UTF-16 without one. The decoder tries exactly those, in an order where each step is a strong
+//! signal (BOM, then UTF-16 by the pattern of its zero bytes, then strict UTF-8, then strict
+//! GB18030), and refuses anything else with an error the person can act on: a binary file is
+//! `Binary`, text in another legacy encoding (Big5, say) is `UnknownEncoding`. Nothing is
+//! decoded with replacement characters, so what reaches the parser is never silently damaged.
+//! Documents (.docx, .xlsx, PDF, old .doc) are recognised before this, in `documents`.
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::chars::is_space;
+use super::PlanError;
 
 /// Plans larger than this are refused; a work plan is rarely over 200 KB.
 pub const MAX_PLAN_BYTES: usize = 5 * 1024 * 1024;
@@ -23,31 +25,6 @@ pub struct DecodedPlan {
     pub text: String,
     /// "UTF-8", "UTF-16LE", "UTF-16BE" or "GB18030".
     pub encoding: String,
-}
-
-/// Why a plan file could not be read as text.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum PlanError {
-    #[error("the plan file is {size} bytes; plans over {max} bytes are not read — split it or paste the part you need")]
-    TooLarge { size: usize, max: usize },
-    #[error("the file is not text (it looks like a binary file such as .doc, .pdf or an image): save the plan as plain text (.txt) and open that")]
-    Binary,
-    #[error("the text is neither UTF-8 nor GB18030/GBK: save it as UTF-8 text and try again")]
-    UnknownEncoding,
-    #[error("the plan is empty")]
-    Empty,
-}
-
-impl PlanError {
-    /// A stable key for the UI to translate.
-    pub fn code(&self) -> &'static str {
-        match self {
-            PlanError::TooLarge { .. } => "plan_too_large",
-            PlanError::Binary => "plan_binary",
-            PlanError::UnknownEncoding => "plan_unknown_encoding",
-            PlanError::Empty => "plan_empty",
-        }
-    }
 }
 
 /// Starts of file formats that are never plain text: PDF, ZIP (docx/xlsx/wps), OLE (doc/xls/wps),
@@ -96,17 +73,24 @@ pub fn decode_plan_bytes(bytes: &[u8]) -> Result<DecodedPlan, PlanError> {
         let c0 = bytes
             .iter()
             .map(|&b| if b < 0x80 { char::from(b) } else { 'x' });
-        if bytes.contains(&0) || too_many_controls(c0) {
+        if let Some((encoding, name)) = utf16_without_bom(bytes) {
+            let text = decode_strict(encoding, bytes).map_err(|_| PlanError::Binary)?;
+            if looks_misdecoded(&text) {
+                return Err(PlanError::Binary);
+            }
+            (text, name)
+        } else if bytes.contains(&0) || too_many_controls(c0) {
             return Err(PlanError::Binary);
-        }
-        match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_owned(), "UTF-8"),
-            Err(_) => {
-                let text = decode_strict(GB18030, bytes)?;
-                if looks_misdecoded(&text) {
-                    return Err(PlanError::UnknownEncoding);
+        } else {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => (text.to_owned(), "UTF-8"),
+                Err(_) => {
+                    let text = decode_strict(GB18030, bytes)?;
+                    if looks_misdecoded(&text) {
+                        return Err(PlanError::UnknownEncoding);
+                    }
+                    (text, "GB18030")
                 }
-                (text, "GB18030")
             }
         }
     };
@@ -119,6 +103,35 @@ pub fn decode_plan_bytes(bytes: &[u8]) -> Result<DecodedPlan, PlanError> {
     Ok(DecodedPlan {
         text,
         encoding: encoding.to_owned(),
+    })
+}
+
+/// UTF-16 saved without a byte-order mark, recognised by its zero bytes: the ASCII in a plan
+/// (line breaks, digits, punctuation) puts a zero in every other byte, all on the same side (odd
+/// offsets for little-endian), while a binary file has its zeros anywhere. At least 1% of the
+/// units must carry such a zero, and three times as many on one side as on the other (an
+/// ideograph such as 一, U+4E00, has its zero on the other side); the decoded text is then
+/// checked like any other.
+// `usize::is_multiple_of` needs Rust 1.87; the workspace declares rust-version 1.85.
+#[allow(clippy::manual_is_multiple_of)]
+fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, &'static str)> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in bytes.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let units = bytes.len() / 2;
+    let (high, low) = (even.max(odd), even.min(odd));
+    if high * 100 < units || low * 3 > high {
+        return None;
+    }
+    Some(if odd > even {
+        (UTF_16LE, "UTF-16LE")
+    } else {
+        (UTF_16BE, "UTF-16BE")
     })
 }
 
@@ -227,6 +240,11 @@ mod tests {
         );
         check(&utf16(plan, true), ok(plan, "UTF-16LE"));
         check(&utf16(plan, false), ok(plan, "UTF-16BE"));
+        // Without the byte-order mark, told apart by where the zero bytes are.
+        check(&utf16(plan, true)[2..], ok(plan, "UTF-16LE"));
+        check(&utf16(plan, false)[2..], ok(plan, "UTF-16BE"));
+        let sample = include_str!("../../tests/fixtures/plan/dalian-education-2019-plan.txt");
+        check(&utf16(sample, true)[2..], ok(sample, "UTF-16LE"));
         check(&encode(GB18030, plan), ok(plan, "GB18030"));
         let simplified = "一、加强组织领导\r\n（一）推进决策公开。（责任部门：办公室）";
         check(
@@ -326,8 +344,10 @@ mod tests {
                 "plan_too_large",
                 "the plan file is 7 bytes; plans over 5 bytes are not read — split it or paste the part you need",
             ),
-            (PlanError::Binary, "plan_binary", "the file is not text (it looks like a binary file such as .doc, .pdf or an image): save the plan as plain text (.txt) and open that"),
-            (PlanError::UnknownEncoding, "plan_unknown_encoding", "the text is neither UTF-8 nor GB18030/GBK: save it as UTF-8 text and try again"),
+            (PlanError::Binary, "plan_binary", "the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .xlsx, .csv or .txt plan"),
+            (PlanError::UnknownEncoding, "plan_unknown_encoding", "the text is neither UTF-8, UTF-16 nor GB18030/GBK: save it as UTF-8 text and try again"),
+            (PlanError::OldOfficeFormat, "plan_old_office_format", "this is an old binary Word, Excel or WPS file (.doc, .xls, .wps): open it in Word or WPS, save it as .docx (or .xlsx for a table), and open that"),
+            (PlanError::Pdf, "plan_pdf", "PDF plans cannot be read in this version: open the original Word/WPS document, or save the PDF as .docx in WPS, and open that"),
             (PlanError::Empty, "plan_empty", "the plan is empty"),
         ];
         for (error, code, message) in cases {

@@ -198,6 +198,12 @@ pub(crate) fn extract(f: &[char]) -> Extraction {
     Paragraph::new(f).extract()
 }
 
+/// The department names of a table cell (a 牵头单位 column): a list as after a label, split on
+/// `、，；` and `和/及` between unit names; the caller turns line breaks into separators.
+pub(crate) fn split_cell(f: &[char]) -> Vec<Range<usize>> {
+    Paragraph::new(f).split_list(0..f.len())
+}
+
 /// Whether the folded text ends with a department clause or responsibility phrase (ignoring
 /// trailing punctuation), i.e. the task it closes is complete.
 pub(crate) fn ends_with_clause(f: &[char]) -> bool {

@@ -302,11 +302,30 @@ impl Builder<'_> {
     }
 
     /// Decides where an unnumbered line goes.
+    ///
+    /// Text after a task that ended with its departments is unattached (a signature, a date, a
+    /// lost number), unless it too ends with a department clause: then it is one more sentence
+    /// group of the same task, closed by its own marker (`…。（牵头单位：X）` then
+    /// `…。（责任单位：Y）`), and it belongs to the task with the lines before it.
     fn continuation(&mut self, start: usize, end: usize) {
+        let line = trim(self.f, start..end);
+        let closes_group = departments::ends_with_clause(&self.f[line.clone()]);
         self.target = match self.target {
             Target::Preamble => Target::Preamble,
+            Target::Unattached(issue) if closes_group && issue + 1 == self.out.issues.len() => {
+                match self.out.issues.pop() {
+                    Some(Issue::Unattached { after, range }) => {
+                        self.add_segment(after, range);
+                        Target::Heading(after)
+                    }
+                    Some(other) => {
+                        self.out.issues.push(other);
+                        Target::Unattached(issue)
+                    }
+                    None => Target::Unattached(issue),
+                }
+            }
             Target::Unattached(issue) => {
-                let line = trim(self.f, start..end);
                 if let Some(Issue::Unattached { range, .. }) = self.out.issues.get_mut(issue) {
                     range.end = line.end;
                 }
@@ -314,7 +333,8 @@ impl Builder<'_> {
             }
             Target::Heading(h) => {
                 let heading = &self.out.headings[h];
-                let closed = heading.has_sentence
+                let closed = !closes_group
+                    && heading.has_sentence
                     && heading
                         .segments
                         .last()
@@ -337,14 +357,16 @@ impl Builder<'_> {
         }
         match self.target {
             Target::Preamble => self.out.preamble.push(range),
-            Target::Heading(h) => {
-                let has_sentence = self.f[range.clone()].iter().any(|&c| is_sentence_end(c));
-                let heading = &mut self.out.headings[h];
-                heading.has_sentence |= has_sentence;
-                heading.segments.push(range);
-            }
+            Target::Heading(h) => self.add_segment(h, range),
             Target::Unattached(_) => {}
         }
+    }
+
+    fn add_segment(&mut self, h: usize, range: Range<usize>) {
+        let has_sentence = self.f[range.clone()].iter().any(|&c| is_sentence_end(c));
+        let heading = &mut self.out.headings[h];
+        heading.has_sentence |= has_sentence;
+        heading.segments.push(range);
     }
 
     /// The stack position of the open heading with this style, if any.

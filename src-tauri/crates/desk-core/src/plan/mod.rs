@@ -25,13 +25,26 @@
 //! - `text_before_first_heading`: the preamble names departments, which belong to no task.
 //! - `unattached_text`: unnumbered text after a task that had already ended with its
 //!   department list (a signature, a date, a lost number); it is left out of every task and the
-//!   warning points at the task before it.
+//!   warning points at the task before it. Text that itself ends with a department clause is
+//!   another sentence group of the task, not unattached.
+//! - `deadline_not_understood`: a 完成时限 (a table plan's column, or `完成时限：…` in a task's
+//!   paragraph or an enclosing one) that names no day the reader knows (`按要求`); kept as text.
+//! - `deadline_without_year`: a 完成时限 such as `6月底前` in a plan whose year was not found;
+//!   kept as text.
+//!
+//! Plan files other than text (.docx, .xlsx, .csv) are read by `documents` into paragraphs and
+//! tables; [`parse_plan_document`] reads the paragraphs as above and plan tables a task per row
+//! (`table`).
 
 mod chars;
+mod deadline;
 mod decode;
 mod departments;
+mod documents;
+mod error;
 mod garbled;
 mod headings;
+mod table;
 
 #[cfg(test)]
 mod tests;
@@ -42,7 +55,12 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use decode::{decode_plan_bytes, DecodedPlan, PlanError, MAX_PLAN_BYTES};
+pub use deadline::PlanDeadline;
+pub use decode::{decode_plan_bytes, DecodedPlan, MAX_PLAN_BYTES};
+pub use documents::{
+    read_plan_document, read_plan_text, Block, DocumentFormat, PlanDocument, MAX_PLAN_FILE_BYTES,
+};
+pub use error::PlanError;
 
 use crate::text::{fold, fold_char};
 use chars::{collect, excerpt, is_sentence_end, is_space, trim};
@@ -75,6 +93,11 @@ pub struct PlanTask {
     /// Hex FNV-1a 64 of `fold(title) + "\n" + fold(text without whitespace)`: the same task
     /// gets the same key whatever the file encoding, character form or line wrapping.
     pub key: String,
+    /// The 完成时限 of a table plan's row, or one labelled in the task's paragraph (or an
+    /// enclosing one): as written, and as a date when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub deadline: Option<PlanDeadline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -124,6 +147,59 @@ pub fn parse_plan(text: &str) -> PlanParse {
     Assembler::new(&orig, &folded, &outline).run()
 }
 
+/// Reads a plan document's tasks: its paragraphs (and tables that are not plan tables, a row
+/// per line) as text through [`parse_plan`], then each plan table a task per row
+/// ([`table`]). Deadlines are read against the plan's year, the first `20xx年` of its text or
+/// of the rows above a table's header.
+pub fn parse_plan_document(document: &PlanDocument) -> PlanParse {
+    let mut text = String::new();
+    let mut plan_tables = Vec::new();
+    let mut year_text = String::new();
+    let push_line = |text: &mut String, line: &str| {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+    };
+    for block in &document.blocks {
+        match block {
+            Block::Paragraph(paragraph) => push_line(&mut text, paragraph),
+            Block::Table(rows) => match table::Columns::locate(rows) {
+                Some((header, columns)) => {
+                    for row in &rows[..header] {
+                        year_text.push_str(&row.join(" "));
+                    }
+                    plan_tables.push((rows, header, columns));
+                }
+                None => {
+                    for row in rows {
+                        let cells: Vec<&str> = row
+                            .iter()
+                            .map(|c| c.trim())
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                        push_line(&mut text, &cells.join(" "));
+                    }
+                }
+            },
+        }
+    }
+    let year = deadline::plan_year(&text).or_else(|| deadline::plan_year(&year_text));
+    let mut parse = parse_plan(&text);
+    for (rows, header, columns) in plan_tables {
+        let offset = parse.tasks.len();
+        let read = table::read_table(rows, header, &columns, year);
+        parse.tasks.extend(read.tasks);
+        parse
+            .warnings
+            .extend(read.warnings.into_iter().map(|mut warning| {
+                warning.task = warning.task.map(|t| t + offset);
+                warning
+            }));
+    }
+    parse
+}
+
 /// One heading's paragraph: its segments joined with "\n", original and folded.
 struct Paragraph {
     orig: Vec<char>,
@@ -131,6 +207,8 @@ struct Paragraph {
     /// Title range within the paragraph.
     title: Range<usize>,
     departments: Vec<PlanDepartment>,
+    /// A labelled 完成时限 as written, one line.
+    deadline: Option<String>,
 }
 
 impl Paragraph {
@@ -151,12 +229,18 @@ impl Paragraph {
             .iter()
             .position(|&c| is_sentence_end(c))
             .unwrap_or(first_len);
-        for clause in &extraction.clauses {
+        let labelled_deadline = deadline::labelled(&p_folded);
+        let clauses = extraction
+            .clauses
+            .iter()
+            .chain(labelled_deadline.as_ref().map(|(clause, _)| clause));
+        for clause in clauses {
             if clause.start < title_end {
                 title_end = clause.start;
             }
         }
         let title = trim(&p_folded, 0..title_end);
+        let deadline = labelled_deadline.map(|(_, value)| one_line(&p_orig[value]));
         let mut seen = HashSet::new();
         let mut departments = Vec::new();
         for found in extraction.found {
@@ -174,6 +258,7 @@ impl Paragraph {
             folded: p_folded,
             title,
             departments,
+            deadline,
         }
     }
 }
@@ -196,6 +281,8 @@ struct Assembler<'a> {
     task_of: Vec<Option<usize>>,
     /// Warnings with the char position they are about, sorted at the end.
     warnings: Vec<(usize, PlanWarning)>,
+    /// The plan's year, for deadlines such as `6月底前`.
+    year: Option<i32>,
 }
 
 impl<'a> Assembler<'a> {
@@ -223,6 +310,7 @@ impl<'a> Assembler<'a> {
             paragraphs,
             task_of,
             warnings: Vec::new(),
+            year: deadline::plan_year(&orig.iter().collect::<String>()),
         }
     }
 
@@ -232,8 +320,16 @@ impl<'a> Assembler<'a> {
         let mut tasks = Vec::new();
         for (index, heading) in self.outline.headings.iter().enumerate() {
             self.heading_warnings(index, heading);
-            if self.task_of[index].is_some() {
-                tasks.push(self.task(index, heading));
+            if let Some(task_index) = self.task_of[index] {
+                let mut task = self.task(index, heading);
+                let mut problems = Vec::new();
+                task.deadline = self.deadline_of(index).and_then(|text| {
+                    deadline::deadline(text, self.year, task_index, &task.number, &mut problems)
+                });
+                let position = heading.label.start;
+                self.warnings
+                    .extend(problems.into_iter().map(|w| (position, w)));
+                tasks.push(task);
             }
         }
         let mut warnings = self.warnings;
@@ -388,6 +484,18 @@ impl<'a> Assembler<'a> {
         }
     }
 
+    /// The task's own labelled deadline, else that of the nearest enclosing heading with one.
+    fn deadline_of(&self, index: usize) -> Option<&str> {
+        let mut at = Some(index);
+        while let Some(i) = at {
+            if let Some(deadline) = &self.paragraphs[i].deadline {
+                return Some(deadline);
+            }
+            at = self.outline.headings[i].parent;
+        }
+        None
+    }
+
     /// The task's own departments, else those of the nearest enclosing heading with some.
     fn departments_of(&self, index: usize) -> &[PlanDepartment] {
         let mut at = Some(index);
@@ -417,21 +525,28 @@ impl<'a> Assembler<'a> {
         }
         path.reverse();
         sections.reverse();
-        let title_folded = collect(&paragraph.folded, paragraph.title.clone());
-        let mut keyed = title_folded;
-        keyed.push('\n');
-        keyed.extend(paragraph.folded.iter().filter(|&&c| !is_space(c)));
         debug_assert_eq!(heading.number, path.last().copied().unwrap_or(0));
+        let title = collect(&paragraph.orig, paragraph.title.clone());
+        let text: String = paragraph.orig.iter().collect();
         PlanTask {
             path,
             number: self.number(index),
             section: sections.join(" / "),
-            title: collect(&paragraph.orig, paragraph.title.clone()),
-            text: paragraph.orig.iter().collect(),
+            key: task_key(&title, &text),
+            title,
+            text,
             departments: self.departments_of(index).to_vec(),
-            key: format!("{:016x}", fnv1a64(keyed.as_bytes())),
+            deadline: None,
         }
     }
+}
+
+/// A task's key from its title and text as written (see [`PlanTask::key`]).
+fn task_key(title: &str, text: &str) -> String {
+    let mut keyed = fold(title);
+    keyed.push('\n');
+    keyed.extend(fold(text).chars().filter(|&c| !is_space(c)));
+    format!("{:016x}", fnv1a64(keyed.as_bytes()))
 }
 
 /// FNV-1a, 64 bits: tiny, stable across versions and platforms, good enough for identity.

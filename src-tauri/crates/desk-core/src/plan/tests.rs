@@ -366,6 +366,19 @@ fn labels_and_punctuation() {
             "一、公开\n(一)推进决策公开。按照“谁主办、谁负责”的原则做好工作。(责任部门:机关党办)",
             &["[1, 1] 一、(一) «推进决策公开» 机关党办:R"],
         ),
+        // Several sentence groups, each closed by its own marker: every marker's departments
+        // belong to the task, on one line or on several.
+        (
+            "一、公开\n（一）推进决策公开。做好征集工作。（牵头单位：市教育局）加强经费保障。（责任单位：市财政局）",
+            &["[1, 1] 一、（一） «推进决策公开» 市教育局:L, 市财政局:R"],
+        ),
+        (
+            "一、公开\n（一）推进决策公开。做好征集工作。（牵头单位：市教育局）\n加强经费保障。（责任单位：市财政局）\n做好宣传解读，\n按时报送。（配合单位：办公室、规法处）\n（二）做好审查。（责任单位：规法处）",
+            &[
+                "[1, 1] 一、（一） «推进决策公开» 市教育局:L, 市财政局:R, 办公室:C, 规法处:C",
+                "[1, 2] 一、（二） «做好审查» 规法处:R",
+            ],
+        ),
         // A department clause on the heading line is not part of the title.
         (
             "一、公开\n1.推进决策公开（牵头单位：办公室）\n严格落实规定。",
@@ -375,6 +388,46 @@ fn labels_and_punctuation() {
     for (input, expected) in cases {
         check(input, expected);
     }
+}
+
+#[test]
+fn labelled_deadlines() {
+    let deadlines = |text: &str| -> Vec<(String, String, Option<String>)> {
+        parse_plan(text)
+            .tasks
+            .into_iter()
+            .map(|t| {
+                let deadline = t.deadline.map(|d| {
+                    format!(
+                        "{}={}",
+                        d.text,
+                        d.date.map_or("-".into(), |d| d.to_string())
+                    )
+                });
+                (t.number, t.title, deadline)
+            })
+            .collect()
+    };
+    let plan = "2025年工作要点\n一、公开\n（一）推进决策公开。做好工作。（牵头单位：办公室；完成时限：6月底前）\n（二）做好解读（完成时限：长期坚持）。做好工作。（责任单位：规法处）\n（三）做好审查。（责任单位：规法处）\n二、平台（完成时间：2025年9月30日前）\n（一）办好网站。（责任单位：信息中心）";
+    let owned =
+        |n: &str, t: &str, d: Option<&str>| (n.to_owned(), t.to_owned(), d.map(str::to_owned));
+    assert_eq!(
+        deadlines(plan),
+        [
+            owned("一、（一）", "推进决策公开", Some("6月底前=2025-06-30")),
+            owned("一、（二）", "做好解读", Some("长期坚持=-")),
+            owned("一、（三）", "做好审查", None),
+            owned("二、（一）", "办好网站", Some("2025年9月30日前=2025-09-30")),
+        ]
+    );
+    let parse = parse_plan("一、公开\n（一）做好审查。（责任单位：规法处；完成时限：按要求）");
+    assert_eq!(
+        render(&parse),
+        [
+            "[1, 1] 一、（一） «做好审查» 规法处:R",
+            "deadline_not_understood #0 «按要求»"
+        ]
+    );
 }
 
 #[test]

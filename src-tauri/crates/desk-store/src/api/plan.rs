@@ -7,13 +7,17 @@ use crate::catalog::save::create_item_as;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::model::{Department, Item};
-use desk_core::plan::{decode_plan_bytes, parse_plan, DepartmentRole, PlanError, MAX_PLAN_BYTES};
+use desk_core::plan::{
+    parse_plan_document, read_plan_document, read_plan_text, DepartmentRole, PlanError, PlanParse,
+    MAX_PLAN_BYTES, MAX_PLAN_FILE_BYTES,
+};
 use desk_core::plan_import::{
     fold_name, match_department, preview, PlanImportReport, PlanImportRequest, PlanPreview,
 };
 use desk_core::validate::MAX_TITLE_CHARS;
 use rusqlite::Connection;
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
 
 const SOURCE_PREFIX: &str = "plan:";
@@ -37,21 +41,40 @@ fn task_title(title: &str, text: &str) -> String {
     one_line.chars().take(MAX_TITLE_CHARS).collect()
 }
 
-/// Reads a plan file, refusing one too large to be a plan before reading it whole.
+/// Reads a plan file: only a regular file (a FIFO would block and a device such as /dev/zero
+/// never ends, whatever its metadata says), and at most one byte more than a plan may have, so
+/// a file that grows while it is read is still refused without reading it whole.
 pub fn read_plan_file(path: &Path) -> Result<Vec<u8>> {
     let unreadable = |source| StoreError::PlanFileUnreadable {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len() as usize;
-    if size > MAX_PLAN_BYTES {
-        return Err(PlanError::TooLarge {
-            size,
-            max: MAX_PLAN_BYTES,
-        }
-        .into());
+    // Checked before opening: opening a FIFO for reading waits for a writer.
+    if !std::fs::metadata(path).map_err(unreadable)?.is_file() {
+        return Err(PlanError::NotAFile.into());
     }
-    std::fs::read(path).map_err(unreadable)
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // And again on what was opened, in case the path was swapped in between.
+    let metadata = file.metadata().map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(PlanError::NotAFile.into());
+    }
+    let limit = MAX_PLAN_FILE_BYTES as u64;
+    let too_large = |size: u64| PlanError::TooLarge {
+        size: usize::try_from(size).unwrap_or(usize::MAX),
+        max: MAX_PLAN_FILE_BYTES,
+    };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()).into());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64).into());
+    }
+    Ok(bytes)
 }
 
 impl Catalog {
@@ -66,7 +89,8 @@ impl Catalog {
         self.preview_plan_bytes(&bytes)
     }
 
-    /// Parses pasted text and matches it against the catalog.
+    /// Parses pasted text and matches it against the catalog; rows copied from a table plan in
+    /// Excel or WPS (tab-separated, under their header) are read as a table.
     pub fn preview_plan_text(&self, text: &str) -> Result<PlanPreview> {
         if text.trim().is_empty() {
             return Err(PlanError::Empty.into());
@@ -78,17 +102,18 @@ impl Catalog {
             }
             .into());
         }
-        self.preview(text, "text")
+        let document = read_plan_text(text.to_owned(), "text".to_owned())?;
+        self.preview(parse_plan_document(&document), "text")
     }
 
-    /// Decodes a plan file's bytes (UTF-8, UTF-16 or GB18030), then previews it.
+    /// Reads a plan file's bytes (.docx, .xlsx, .csv or text in UTF-8, UTF-16 or GB18030, told
+    /// apart by their content), then previews it.
     pub fn preview_plan_bytes(&self, bytes: &[u8]) -> Result<PlanPreview> {
-        let decoded = decode_plan_bytes(bytes)?;
-        self.preview(&decoded.text, &decoded.encoding)
+        let document = read_plan_document(bytes)?;
+        self.preview(parse_plan_document(&document), &document.encoding)
     }
 
-    fn preview(&self, text: &str, encoding: &str) -> Result<PlanPreview> {
-        let parse = parse_plan(text);
+    fn preview(&self, parse: PlanParse, encoding: &str) -> Result<PlanPreview> {
         let registry = self.departments()?;
         let keys = imported_keys(&self.conn)?;
         Ok(preview(parse, encoding, &registry, &keys))
@@ -127,6 +152,8 @@ impl Catalog {
                 item.summary = task.text.clone();
                 item.category_id = Some(registry::PLAN_TASK_CATEGORY.to_string());
                 item.source = format!("{SOURCE_PREFIX}{}", task.key);
+                // A table plan's 完成时限, where it names a day, is the item's due date.
+                item.due_date = task.deadline.as_ref().and_then(|d| d.date);
                 let mut matched: Vec<(DepartmentRole, String)> = Vec::new();
                 for d in &task.departments {
                     match (d.group, match_department(&d.name, &departments)) {

@@ -1,0 +1,147 @@
+//! The documents plans arrive in, read into paragraphs and tables.
+//!
+//! Offices get their plans from the OA system as Word or WPS documents (.docx), as tables in
+//! Excel or WPS (.xlsx, or .csv in GBK), or as text. The format is recognised from the content,
+//! never from the file name: a zip holding `word/document.xml` is a .docx, one holding
+//! `xl/workbook.xml` an .xlsx; an OLE2 file (old .doc/.xls/.wps) and a PDF are refused with what
+//! to do instead; anything else is text, and text whose first lines hold a plan table's header
+//! is read as CSV. Every file is treated as hostile: sizes are bounded before anything is
+//! allocated (`archive`), XML never expands an entity or nests without limit (`xml`), and
+//! tables are capped in rows, columns and cells as they are read.
+//!
+//! This module only reads: turning paragraphs and tables into tasks is `plan::table` and
+//! `plan::parse_plan`, in `plan::parse_plan_document`.
+
+mod archive;
+mod csv;
+mod docx;
+mod numbering;
+mod xlsx;
+mod xml;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+use super::decode::decode_plan_bytes;
+use super::table;
+use super::PlanError;
+
+/// Plan files larger than this are not read. Larger than the text limit: a .docx carries its
+/// letterhead and seal images, which are never inflated.
+pub const MAX_PLAN_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// Rows, columns and cells of one table or sheet (a plan has tens of rows and a few columns).
+pub(crate) const MAX_ROWS: usize = 10_000;
+pub(crate) const MAX_COLUMNS: usize = 100;
+pub(crate) const MAX_CELLS: usize = 200_000;
+
+/// What a plan file was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentFormat {
+    Docx,
+    Xlsx,
+    Csv,
+    Text,
+}
+
+/// A piece of a document in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// One paragraph (a .docx), or a whole text; automatic numbers written out in front.
+    Paragraph(String),
+    /// Rows of cell texts on the table's grid.
+    Table(Vec<Vec<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanDocument {
+    pub format: DocumentFormat,
+    /// The text encoding: "UTF-8" for the XML of .docx and .xlsx, as detected for text.
+    pub encoding: String,
+    pub blocks: Vec<Block>,
+}
+
+const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Recognises a plan file's format from its bytes and reads it.
+pub fn read_plan_document(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
+    if bytes.len() > MAX_PLAN_FILE_BYTES {
+        return Err(PlanError::TooLarge {
+            size: bytes.len(),
+            max: MAX_PLAN_FILE_BYTES,
+        });
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if bytes.starts_with(OLE2) {
+        return Err(PlanError::OldOfficeFormat);
+    }
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(PlanError::Pdf);
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return read_archive(bytes);
+    }
+    let decoded = decode_plan_bytes(bytes)?;
+    read_plan_text(decoded.text, decoded.encoding)
+}
+
+/// Text already decoded (a file's, or pasted): CSV when one of its first lines is a plan
+/// table's header (cells copied from Excel or WPS paste as tab-separated rows), else text.
+pub fn read_plan_text(text: String, encoding: String) -> Result<PlanDocument, PlanError> {
+    if let Some(rows) = csv_table(&text)? {
+        return Ok(PlanDocument {
+            format: DocumentFormat::Csv,
+            encoding,
+            blocks: vec![Block::Table(rows)],
+        });
+    }
+    Ok(PlanDocument {
+        format: DocumentFormat::Text,
+        encoding,
+        blocks: vec![Block::Paragraph(text)],
+    })
+}
+
+fn read_archive(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
+    let mut archive = archive::Archive::open(bytes)?;
+    let (format, blocks) = if archive.contains("word/document.xml") {
+        (DocumentFormat::Docx, docx::read(&mut archive)?)
+    } else if archive.contains("xl/workbook.xml") {
+        (
+            DocumentFormat::Xlsx,
+            vec![Block::Table(xlsx::read(&mut archive)?)],
+        )
+    } else {
+        return Err(PlanError::UnknownDocument);
+    };
+    let empty = blocks.iter().all(|block| match block {
+        Block::Paragraph(text) => text.trim().is_empty(),
+        Block::Table(rows) => rows.iter().flatten().all(|cell| cell.trim().is_empty()),
+    });
+    if empty {
+        return Err(PlanError::Empty);
+    }
+    Ok(PlanDocument {
+        format,
+        encoding: "UTF-8".to_owned(),
+        blocks,
+    })
+}
+
+/// The text as CSV rows when one of its first lines is a plan table's header.
+fn csv_table(text: &str) -> Result<Option<Vec<Vec<String>>>, PlanError> {
+    let header = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .take(10)
+        .find(|line| {
+            let separator = csv::separator(line);
+            table::Columns::find(&csv::fields(line, separator)).is_some()
+        });
+    match header {
+        Some(line) => csv::rows(text, csv::separator(line)).map(Some),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,448 @@
+//! Documents made by real tools (the fixtures, see tests/fixtures/plan/README.md) read into the
+//! same tasks as their text; hostile documents built here refused each with its own error.
+
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+use super::*;
+use crate::plan::{parse_plan, parse_plan_document, DepartmentRole, PlanParse};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/plan/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn read(bytes: &[u8]) -> (DocumentFormat, PlanParse) {
+    let document = read_plan_document(bytes).unwrap_or_else(|e| panic!("{e}"));
+    (document.format, parse_plan_document(&document))
+}
+
+/// `[1, 2] 2 «title» 办公室:L, 规法处:C ⏰6月底前=2025-06-30` per task, then warnings.
+fn render(parse: &PlanParse) -> Vec<String> {
+    let mut out: Vec<String> = parse
+        .tasks
+        .iter()
+        .map(|t| {
+            let departments: Vec<String> = t
+                .departments
+                .iter()
+                .map(|d| {
+                    let role = match d.role {
+                        DepartmentRole::Lead => "L",
+                        DepartmentRole::Co => "C",
+                        DepartmentRole::Responsible => "R",
+                    };
+                    format!("{}:{role}{}", d.name, if d.group { "*" } else { "" })
+                })
+                .collect();
+            let deadline = t.deadline.as_ref().map_or(String::new(), |d| {
+                let date = d.date.map_or("-".to_owned(), |date| date.to_string());
+                format!(" ⏰{}={date}", d.text)
+            });
+            format!(
+                "{:?} {} [{}] «{}» {}{deadline}",
+                t.path,
+                t.number,
+                t.section,
+                t.title,
+                departments.join(", ")
+            )
+        })
+        .collect();
+    out.extend(parse.warnings.iter().map(|w| {
+        let task = w.task.map_or("-".to_owned(), |t| format!("#{t}"));
+        format!("{} {task} «{}»", w.code, w.excerpt)
+    }));
+    out
+}
+
+#[test]
+fn the_sample_made_a_docx_by_libreoffice_gives_the_same_tasks() {
+    let text = include_str!("../../../tests/fixtures/plan/dalian-education-2019-plan.txt");
+    let (format, parse) = read(&fixture("dalian-education-2019-plan.docx"));
+    assert_eq!(format, DocumentFormat::Docx);
+    let expected = parse_plan(text);
+    assert_eq!(parse.tasks.len(), 17);
+    assert_eq!(render(&parse), render(&expected));
+    for (got, want) in parse.tasks.iter().zip(&expected.tasks) {
+        assert_eq!(got.key, want.key, "{}", want.number);
+        assert_eq!(got.departments, want.departments, "{}", want.number);
+    }
+}
+
+const TABLE_PLAN: &[&str] = &[
+    "[1, 1] 1 [一、深化重点领域信息公开] «推进决策公开» 办公室:L, 规法处:C, 各相关处室:C* ⏰6月底前=2025-06-30",
+    "[1, 2] 2 [一、深化重点领域信息公开] «做好招生考试信息公开» 招生考试办公室:L, 办公室:C ⏰2025年9月30日前=2025-09-30",
+    "[1, 3] 3 [一、深化重点领域信息公开] «做好财政预决算公开» 财务处:L, 审计处:C ⏰年底前=2025-12-31",
+    "[1, 4] 4 [一、深化重点领域信息公开] «做好教育收费公开» 财务处:L, 各学校:C* ⏰长期坚持=-",
+    "[2, 5] 5 [二、加强政策解读和回应关切] «加强政策解读» 各相关处室:L*, 办公室:C, 机关党办:C ⏰持续推进=-",
+    "[2, 6] 6 [二、加强政策解读和回应关切] «回应社会关切» 办公室:L, 机关党办:C ⏰按要求=-",
+    "[2, 7] 7 [二、加强政策解读和回应关切] «规范依申请公开» 规法处:L ⏰三季度末=2025-09-30",
+    "deadline_not_understood #5 «按要求»",
+];
+
+#[test]
+fn a_table_plan_reads_alike_from_xlsx_csv_and_docx() {
+    let mut keys = Vec::new();
+    for (name, format) in [
+        ("table-plan.xlsx", DocumentFormat::Xlsx),
+        ("table-plan-gbk.csv", DocumentFormat::Csv),
+        ("table-plan.docx", DocumentFormat::Docx),
+    ] {
+        let (got, parse) = read(&fixture(name));
+        assert_eq!(got, format, "{name}");
+        assert_eq!(render(&parse), TABLE_PLAN, "{name}");
+        keys.push(
+            parse
+                .tasks
+                .iter()
+                .map(|t| t.key.clone())
+                .collect::<Vec<_>>(),
+        );
+        let first = &parse.tasks[0];
+        assert_eq!(
+            first.text,
+            "推进决策公开\n重大行政决策事项目录向社会公开，决策草案公开征求意见不少于30日。"
+        );
+    }
+    assert!(keys.windows(2).all(|w| w[0] == w[1]), "{keys:?}");
+    let csv = read_plan_document(&fixture("table-plan-gbk.csv")).map(|d| d.encoding);
+    assert_eq!(csv, Ok("GB18030".to_owned()));
+}
+
+#[test]
+fn automatic_numbering_is_written_out() {
+    // LibreOffice's export of an .fodt outline (taiwaneseCountingThousand, `（%2）`, `%3.`),
+    // with a task in two sentence groups each closed by its marker.
+    let (_, parse) = read(&fixture("numbered-plan.docx"));
+    assert_eq!(
+        render(&parse),
+        [
+            "[1, 1] 一、（一） [深化决策和执行公开] «推进决策公开» 办公室:L, 规法处:C",
+            "[1, 2] 一、（二） [深化决策和执行公开] «做好规范性文件意见征集» 规法处:L, 法律顾问室:R",
+            "[2, 1, 1] 二、（一）1. [加强公开平台建设 / 办好政府网站] «优化栏目设置» 信息中心:R",
+            "[2, 1, 2] 二、（一）2. [加强公开平台建设 / 办好政府网站] «做好内容保障» 办公室:R, 各相关处室:R*",
+            "[2, 2] 二、（二） [加强公开平台建设] «用好政务新媒体» 宣传处:R",
+        ]
+    );
+    // python-docx: chineseCounting and chineseCountingThousand levels given directly, then
+    // its List Number style, numbered through styles.xml.
+    let (_, parse) = read(&fixture("numbered-plan-python-docx.docx"));
+    assert_eq!(
+        render(&parse),
+        [
+            "[1, 1] 一、（一） [加强政策解读] «做好文件解读» 各相关处室:R*",
+            "[1, 2, 1] 一、（二）1. [加强政策解读 / 回应社会关切] «建立舆情收集机制» 办公室:L",
+            "[1, 2, 2] 一、（二）2. [加强政策解读 / 回应社会关切] «及时发布权威信息» 宣传处:R, 机关党办:C",
+            "[2, 1] 二、（一） [强化平台建设] «办好政府网站» 信息中心:R",
+            "[3, 1] 三、1. [抓好组织保障] «明确责任分工» 办公室:R",
+            "[3, 2] 三、2. [抓好组织保障] «做好督促检查» 督查室:R",
+        ]
+    );
+}
+
+#[test]
+fn text_and_csv_are_told_apart_by_content() {
+    let sample = include_str!("../../../tests/fixtures/plan/dalian-education-2019-plan.txt");
+    let document = read_plan_document(sample.as_bytes());
+    assert_eq!(
+        document.as_ref().map(|d| d.format),
+        Ok(DocumentFormat::Text)
+    );
+    let csv = "说明,,\n序号,工作任务,牵头单位,完成时限\n1,做好公开,办公室,年底前\n";
+    let document = read_plan_document(csv.as_bytes());
+    assert_eq!(document.as_ref().map(|d| d.format), Ok(DocumentFormat::Csv));
+    // Tab-separated, and with loose headers.
+    let tsv =
+        "序号\t重点任务\t责任处室\t协办单位\t完成时间\n1\t做好公开\t办公室\t规法处\t2025年底\n";
+    let parse = read(tsv.as_bytes()).1;
+    assert_eq!(
+        render(&parse),
+        ["[1] 1 [] «做好公开» 办公室:R, 规法处:C ⏰2025年底=2025-12-31"]
+    );
+    // A header over two rows: 责任单位 above 牵头 and 配合.
+    let two_rows = "2025年任务清单\n序号,工作任务,责任单位,,完成时限\n,,牵头,配合,\n1,做好公开,办公室,规法处,三季度\n";
+    let parse = read(two_rows.as_bytes()).1;
+    assert_eq!(
+        render(&parse),
+        ["[1] 1 [] «做好公开» 办公室:L, 规法处:C ⏰三季度=2025-09-30"]
+    );
+    // A relative deadline in a plan whose year is nowhere: kept as text, with a warning.
+    let parse = read("任务,牵头单位,完成时限\n做好公开,办公室,6月底前\n".as_bytes()).1;
+    assert_eq!(
+        render(&parse),
+        [
+            "[1] 1 [] «做好公开» 办公室:L ⏰6月底前=-",
+            "deadline_without_year #0 «6月底前»",
+        ]
+    );
+}
+
+#[test]
+fn only_the_text_a_reader_sees_is_kept() {
+    let body = r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr><w:pPrChange><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:pPrChange></w:pPr>
+<w:r><w:t xml:space="preserve">一、做好</w:t></w:r><w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del><w:ins><w:r><w:t>公开</w:t></w:r></w:ins>
+<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>
+<w:r><w:tab/><w:t>工作</w:t><w:br/><w:t>第二行</w:t></w:r>
+<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"#;
+    let document = format!(
+        r#"<w:document {W} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>{body}</w:body></w:document>"#
+    );
+    let read = read_plan_document(&docx(&document)).map(|d| d.blocks);
+    assert_eq!(
+        read,
+        Ok(vec![Block::Paragraph(
+            "一、做好公开\t工作\n第二行框".into()
+        )])
+    );
+}
+
+// --- Hostile files -----------------------------------------------------------------------
+
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        assert!(writer.start_file(*name, options).is_ok());
+        assert!(writer.write_all(bytes).is_ok());
+    }
+    writer
+        .finish()
+        .map(Cursor::into_inner)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn docx(document: &str) -> Vec<u8> {
+    zip(&[("word/document.xml", document.as_bytes())])
+}
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+fn error(bytes: &[u8]) -> PlanError {
+    match read_plan_document(bytes) {
+        Ok(document) => panic!("read as {:?}", document.format),
+        Err(error) => error,
+    }
+}
+
+#[test]
+fn zip_bombs_are_refused_before_they_inflate() {
+    // One part inflating past the part limit (33 MB of spaces deflate to about 32 KB).
+    let big = vec![b' '; (archive::MAX_PART_BYTES + 1024 * 1024) as usize];
+    let bomb = zip(&[("word/document.xml", &big)]);
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    assert_eq!(
+        error(&bomb),
+        PlanError::ArchiveTooLarge {
+            part: "word/document.xml".into(),
+            max: archive::MAX_PART_BYTES
+        }
+    );
+    // The same part with its declared sizes rewritten to 100 bytes: the inflater stops at the
+    // declared size, the checksum then fails, and the part is damaged; past the declared size
+    // nothing is read, and in any case never more than the limit is counted.
+    let lying = declare_size(&bomb, 100);
+    assert!(matches!(error(&lying), PlanError::Damaged { .. }));
+    // Parts each under the part limit, together over the document limit.
+    let part = vec![b' '; (archive::MAX_PART_BYTES - 1024) as usize];
+    let document = format!("<w:document {W}><w:body><w:p/></w:body></w:document>");
+    let mut padded = document.into_bytes();
+    padded.extend_from_slice(&part[..part.len() - padded.len()]);
+    let bomb = zip(&[
+        ("word/document.xml", &padded),
+        ("word/numbering.xml", &padded),
+        ("word/styles.xml", &padded),
+    ]);
+    assert!(matches!(
+        error(&bomb),
+        PlanError::ArchiveTooLarge { max, .. } if max == archive::MAX_TOTAL_BYTES
+    ));
+    // Many entries: refused from the end record, before the directory is read.
+    let names: Vec<String> = (0..=archive::MAX_ENTRIES)
+        .map(|i| format!("x/{i}"))
+        .collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    assert!(matches!(
+        error(&zip(&entries)),
+        PlanError::ArchiveTooManyEntries { .. }
+    ));
+}
+
+/// The archive with every declared uncompressed size (local headers and central directory)
+/// set to `size`.
+fn declare_size(bytes: &[u8], size: u32) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut at = 0;
+    while at + 4 <= out.len() {
+        let offset = match &out[at..at + 4] {
+            b"PK\x03\x04" => Some(22),
+            b"PK\x01\x02" => Some(24),
+            _ => None,
+        };
+        if let Some(offset) = offset {
+            if at + offset + 4 <= out.len() {
+                out[at + offset..at + offset + 4].copy_from_slice(&size.to_le_bytes());
+            }
+        }
+        at += 1;
+    }
+    out
+}
+
+#[test]
+fn xml_entities_are_never_expanded() {
+    let laughs = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><w:document {W}><w:body><w:p><w:r><w:t>&c;</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    assert_eq!(
+        error(&docx(&laughs)),
+        PlanError::XmlDoctype {
+            part: "word/document.xml".into()
+        }
+    );
+    // An external entity in the numbering part is refused the same way.
+    let external = format!(
+        r#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><w:numbering {W}>&e;</w:numbering>"#
+    );
+    let body = format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>一、公开</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let bytes = zip(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/numbering.xml", external.as_bytes()),
+    ]);
+    assert_eq!(
+        error(&bytes),
+        PlanError::XmlDoctype {
+            part: "word/numbering.xml".into()
+        }
+    );
+    // Without a DTD an entity cannot be defined: damaged, not expanded.
+    let undefined = format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>&c;</w:t></w:r></w:p></w:body></w:document>"
+    );
+    assert!(matches!(
+        error(&docx(&undefined)),
+        PlanError::Damaged { .. }
+    ));
+    // The predefined entities and character references are text.
+    let escaped = format!("<w:document {W}><w:body><w:p><w:r><w:t>A&amp;B&#x4E00;&lt;</w:t></w:r></w:p></w:body></w:document>");
+    let document = read_plan_document(&docx(&escaped));
+    assert_eq!(
+        document.map(|d| d.blocks),
+        Ok(vec![Block::Paragraph("A&B一<".into())])
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let depth = xml::MAX_DEPTH + 10;
+    let deep = format!(
+        "<w:document {W}>{}{}</w:document>",
+        "<w:body>".repeat(depth),
+        "</w:body>".repeat(depth)
+    );
+    assert_eq!(
+        error(&docx(&deep)),
+        PlanError::XmlTooDeep {
+            part: "word/document.xml".into(),
+            max: xml::MAX_DEPTH
+        }
+    );
+}
+
+fn xlsx(sheet: &str) -> Vec<u8> {
+    let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="1" sheetId="1"/></sheets></workbook>"#;
+    zip(&[
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+#[test]
+fn huge_tables_are_refused() {
+    let too_large = |bytes: &[u8]| matches!(error(bytes), PlanError::TableTooLarge { .. });
+    // A declared dimension over the caps, before any cell is read.
+    assert!(too_large(&xlsx(
+        r#"<worksheet><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>"#
+    )));
+    // A sheet that declares little and holds more rows than the cap.
+    let mut rows = String::new();
+    for r in 1..=MAX_ROWS + 1 {
+        rows.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c></row>"#
+        ));
+    }
+    assert!(too_large(&xlsx(&format!(
+        r#"<worksheet><dimension ref="A1:A2"/><sheetData>{rows}</sheetData></worksheet>"#
+    ))));
+    // A cell far to the right, a row number past the cap.
+    assert!(too_large(&xlsx(
+        r#"<worksheet><sheetData><row r="1"><c r="ZZZ1"><v>1</v></c></row></sheetData></worksheet>"#
+    )));
+    assert!(too_large(&xlsx(
+        r#"<worksheet><sheetData><row r="99999999"><c><v>1</v></c></row></sheetData></worksheet>"#
+    )));
+    // A Word table cell spanning a million columns.
+    let span = format!(
+        r#"<w:document {W}><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>"#
+    );
+    assert!(too_large(&docx(&span)));
+}
+
+#[test]
+fn other_formats_are_named() {
+    assert_eq!(
+        error(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00"),
+        PlanError::OldOfficeFormat
+    );
+    assert_eq!(
+        error(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"),
+        PlanError::Pdf
+    );
+    assert_eq!(
+        error(&zip(&[("OFD.xml", b"<ofd:OFD/>")])),
+        PlanError::UnknownDocument
+    );
+    let empty = format!("<w:document {W}><w:body><w:p/></w:body></w:document>");
+    assert_eq!(error(&docx(&empty)), PlanError::Empty);
+    let docx = fixture("table-plan.docx");
+    assert!(matches!(
+        error(&docx[..docx.len() / 2]),
+        PlanError::Damaged { .. }
+    ));
+    assert!(matches!(
+        error(&vec![b'a'; MAX_PLAN_FILE_BYTES + 1]),
+        PlanError::TooLarge { .. }
+    ));
+}
+
+#[test]
+fn damaged_documents_never_panic() {
+    // xorshift64: deterministic damage to real documents, byte flips and cuts.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for name in ["table-plan.xlsx", "numbered-plan.docx", "table-plan.docx"] {
+        let original = fixture(name);
+        for _ in 0..150 {
+            let mut bytes = original.clone();
+            for _ in 0..(next() % 8 + 1) {
+                let at = (next() as usize) % bytes.len();
+                bytes[at] = next() as u8;
+            }
+            let cut = (next() as usize) % (bytes.len() + 1);
+            for candidate in [&bytes[..], &bytes[..cut]] {
+                if let Ok(document) = read_plan_document(candidate) {
+                    let _ = parse_plan_document(&document);
+                }
+            }
+        }
+    }
+}
