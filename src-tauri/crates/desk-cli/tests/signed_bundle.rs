@@ -4,60 +4,17 @@
 //! was given, and fails when it was edited after export (signature kept, or hash made to agree)
 //! or its index page was replaced with the checksums made to agree.
 
+mod common;
+
+use common::Pc;
 use desk_core::export::{recomputed_hash, Manifest};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Pc<'a> {
-    data: &'a Path,
-    secret: &'a Path,
-}
 
 const OFFICE_PASSWORD: (&str, &str) = ("OFFICE_PASSWORD", "办公室的口令2026");
 const HEAD_PASSWORD: (&str, &str) = ("HEAD_PASSWORD", "处长的口令2026");
-
-impl Pc<'_> {
-    fn desk(&self, json: bool, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_desk"));
-        command.arg("--data-dir").arg(self.data);
-        if json {
-            command.arg("--json");
-        }
-        command
-            .args(args)
-            .env("DISCLOSURE_DESK_PC_SECRET", self.secret)
-            .envs(env.iter().copied())
-            .output()
-            .unwrap_or_else(|e| panic!("run desk: {e}"))
-    }
-
-    fn ok(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
-        let out = self.desk(true, args, env);
-        assert!(
-            out.status.success(),
-            "desk {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-    }
-
-    /// Runs with `--json`, expects exit 1; returns the error.
-    fn error(&self, args: &[&str]) -> Value {
-        let out = self.desk(true, args, &[]);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "desk {args:?} should fail: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let error: Value = serde_json::from_slice(&out.stderr)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-        error["error"].clone()
-    }
-}
 
 fn problem_codes(error: &Value) -> Vec<String> {
     let mut codes: Vec<String> = error["problems"]
@@ -283,13 +240,13 @@ fn the_web_team_verifies_a_signed_bundle_against_the_office_fingerprint() {
 
     // Another office's fingerprint: refused, saying so.
     let other = "12345 67890 12345 67890 12345 67890 12345 67890";
-    let error = web.error(&["verify", &zip_arg, "--office-key", other]);
+    let error = web.error(&["verify", &zip_arg, "--office-key", other], &[]);
     assert_eq!(error["code"], "bundle_invalid");
     assert!(
         problem_codes(&error).contains(&"bundle_roster_other_office".to_string()),
         "{error:#}"
     );
-    let error = web.error(&["verify", &zip_arg, "--office-key", "12345"]);
+    let error = web.error(&["verify", &zip_arg, "--office-key", "12345"], &[]);
     assert_eq!(error["code"], "bad_fingerprint");
 
     // No fingerprint given: the bundle is whole, and the report says the key was not pinned.
@@ -306,28 +263,34 @@ fn the_web_team_verifies_a_signed_bundle_against_the_office_fingerprint() {
 
     // Edited after export, the signature kept: the content no longer has the hash signed.
     let edited = retitled(&zip, root.path().join("edited.zip"), false);
-    let error = web.error(&[
-        "verify",
-        &edited.display().to_string(),
-        "--office-key",
-        &fingerprint,
-    ]);
+    let error = web.error(
+        &[
+            "verify",
+            &edited.display().to_string(),
+            "--office-key",
+            &fingerprint,
+        ],
+        &[],
+    );
     assert_eq!(problem_codes(&error), ["signoff_mismatch"], "{error:#}");
     // The hash made to agree: the signature does not cover it.
     let rehashed = retitled(&zip, root.path().join("rehashed.zip"), true);
-    let error = web.error(&[
-        "verify",
-        &rehashed.display().to_string(),
-        "--office-key",
-        &fingerprint,
-    ]);
+    let error = web.error(
+        &[
+            "verify",
+            &rehashed.display().to_string(),
+            "--office-key",
+            &fingerprint,
+        ],
+        &[],
+    );
     assert_eq!(
         problem_codes(&error),
         ["signoff_bad_signature"],
         "{error:#}"
     );
     // Either way, unpinned too.
-    web.error(&["verify", &rehashed.display().to_string()]);
+    web.error(&["verify", &rehashed.display().to_string()], &[]);
 
     // The index page replaced, the checksums made to agree.
     let mut replaced = entries(&zip);
@@ -338,12 +301,15 @@ fn the_web_team_verifies_a_signed_bundle_against_the_office_fingerprint() {
     }
     let page = root.path().join("page.zip");
     write_with_checksums(&page, &mut replaced);
-    let error = web.error(&[
-        "verify",
-        &page.display().to_string(),
-        "--office-key",
-        &fingerprint,
-    ]);
+    let error = web.error(
+        &[
+            "verify",
+            &page.display().to_string(),
+            "--office-key",
+            &fingerprint,
+        ],
+        &[],
+    );
     assert_eq!(problem_codes(&error), ["index_mismatch"], "{error:#}");
     let text = web.desk(false, &["verify", &page.display().to_string()], &[]);
     assert_eq!(text.status.code(), Some(1));

@@ -1,49 +1,10 @@
 //! Signing set up from the command line on two PCs through a shared folder: passwords only from
 //! the environment, the fingerprint pinned, a key made on one PC and enrolled on the other.
 
-use serde_json::Value;
+mod common;
+
+use common::Pc;
 use std::path::Path;
-use std::process::{Command, Output};
-
-struct Pc<'a> {
-    data: &'a Path,
-    secret: &'a Path,
-}
-
-impl Pc<'_> {
-    fn desk(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_desk"))
-            .arg("--data-dir")
-            .arg(self.data)
-            .arg("--json")
-            .args(args)
-            .env("DISCLOSURE_DESK_PC_SECRET", self.secret)
-            .envs(env.iter().copied())
-            .output()
-            .unwrap_or_else(|e| panic!("run desk: {e}"))
-    }
-
-    fn ok(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
-        let out = self.desk(args, env);
-        assert!(
-            out.status.success(),
-            "desk {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-    }
-
-    fn code(&self, args: &[&str], env: &[(&str, &str)]) -> String {
-        let out = self.desk(args, env);
-        assert_eq!(out.status.code(), Some(1), "desk {args:?} should fail");
-        let error: Value = serde_json::from_slice(&out.stderr)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-        error["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-}
 
 #[test]
 fn the_coordinator_sets_up_signing_and_enrols_a_section_head_who_made_her_key_on_her_pc() {

@@ -598,6 +598,22 @@ mod tests {
     use super::*;
     use crate::model::Attachment;
 
+    /// A sign-off record of item `i`, with no signature.
+    fn unsigned_record() -> Signoff {
+        Signoff {
+            id: "s".into(),
+            item_id: "i".into(),
+            signer_id: "p".into(),
+            signer_name: "王芳".into(),
+            basis: SignBasis::SectionHead,
+            at: "2026-01-01T00:00:00Z".into(),
+            device_id: "d".into(),
+            content_hash: "sha256:00".into(),
+            form_version: 2,
+            signature: None,
+        }
+    }
+
     fn check_exclusion(
         disclosure: Disclosure,
         status: Status,
@@ -613,18 +629,7 @@ mod tests {
         if changed {
             item.changed_after_signoff = vec!["doc_no".into()];
         }
-        let signoff = Signoff {
-            id: "s".into(),
-            item_id: "i".into(),
-            signer_id: "p".into(),
-            signer_name: "王芳".into(),
-            basis: SignBasis::SectionHead,
-            at: "2026-01-01T00:00:00Z".into(),
-            device_id: "d".into(),
-            content_hash: "sha256:00".into(),
-            form_version: 2,
-            signature: None,
-        };
+        let signoff = unsigned_record();
         let got = exclusion(&item, scope, record.then_some(&signoff), covers, false);
         assert_eq!(
             got, expected,
@@ -636,18 +641,7 @@ mod tests {
     fn where_signing_is_set_up_an_unsigned_sign_off_does_not_go_out() {
         let mut item = Item::blank("i".into());
         item.status = Status::SignedOff;
-        let mut signoff = Signoff {
-            id: "s".into(),
-            item_id: "i".into(),
-            signer_id: "p".into(),
-            signer_name: "王芳".into(),
-            basis: SignBasis::SectionHead,
-            at: "2026-01-01T00:00:00Z".into(),
-            device_id: "d".into(),
-            content_hash: "sha256:00".into(),
-            form_version: 2,
-            signature: None,
-        };
+        let mut signoff = unsigned_record();
         let full = ExportScope::Full;
         assert_eq!(exclusion(&item, full, Some(&signoff), true, false), None);
         assert_eq!(

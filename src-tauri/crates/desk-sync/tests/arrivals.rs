@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{dump, Office, ALL_MANUAL};
-use desk_core::checklist::CheckState;
+use common::{awaiting_signoff, dump, Office};
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
 use desk_core::model::{Item, Status};
@@ -156,6 +155,19 @@ fn checks_of(office: &Office, pc: usize, item: &Item) -> Vec<desk_core::checklis
         .unwrap_or_else(|e| panic!("{e}"))
         .pop()
         .unwrap_or_default()
+}
+
+/// Signing set up on PC 0 (the coordinator's); the fingerprint to pin elsewhere, and the folder
+/// of the PC's secret (kept while the test runs).
+fn set_up_signing(office: &mut Office) -> (tempfile::TempDir, desk_trust::Fingerprint) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let secret =
+        desk_store::pc_secret(&dir.path().join("pc-secret")).unwrap_or_else(|e| panic!("{e}"));
+    let fingerprint = office.pcs[0]
+        .catalog
+        .set_up_office("办公室口令-2026", &secret, 1_000)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (dir, fingerprint)
 }
 
 fn status_on(office: &Office, pc: usize, id: &str) -> Status {
@@ -317,20 +329,8 @@ fn a_walk_to_signed_off_with_required_checks_open_returns_to_review_everywhere()
 #[test]
 fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_kept_aside() {
     let mut office = Office::new(2, 503);
-    let item = add_item(&mut office, 0, "做好2026年中考政策发布");
     // Walked honestly to 待签批 on PC 0.
-    let catalog = office.at(0);
-    catalog
-        .act(&item.id, Action::Submit, "")
-        .unwrap_or_else(|e| panic!("{e}"));
-    for key in ALL_MANUAL {
-        catalog
-            .mark_check(&item.id, key, CheckState::Passed, "")
-            .unwrap_or_else(|e| panic!("{key}: {e}"));
-    }
-    catalog
-        .act(&item.id, Action::RequestSignoff, "")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let item = awaiting_signoff(&mut office, 0, "做好2026年中考政策发布");
     converge(&mut office);
     let head = office.pcs[1]
         .person
@@ -424,30 +424,13 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
 #[test]
 fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
     let mut office = Office::new(2, 504);
-    let secret_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let secret = desk_store::pc_secret(&secret_dir.path().join("pc-secret"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let fingerprint = office.pcs[0]
-        .catalog
-        .set_up_office("办公室口令-2026", &secret, 1_000)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_secret_dir, fingerprint) = set_up_signing(&mut office);
     office.pcs[1]
         .catalog
         .pin_office_key(&fingerprint)
         .unwrap_or_else(|e| panic!("{e}"));
-    let item = add_item(&mut office, 0, "关于公布2026年义务教育招生计划的通知");
-    let catalog = office.at(0);
-    catalog
-        .act(&item.id, Action::Submit, "")
-        .unwrap_or_else(|e| panic!("{e}"));
-    for key in ALL_MANUAL {
-        catalog
-            .mark_check(&item.id, key, CheckState::Passed, "")
-            .unwrap_or_else(|e| panic!("{key}: {e}"));
-    }
-    let awaiting = catalog
-        .act(&item.id, Action::RequestSignoff, "")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let awaiting = awaiting_signoff(&mut office, 0, "关于公布2026年义务教育招生计划的通知");
+    let item = awaiting.clone();
     converge(&mut office);
     office.tick();
 
@@ -500,26 +483,9 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
 #[test]
 fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_review_when_it_does() {
     let mut office = Office::new(2, 505);
-    let secret_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let secret = desk_store::pc_secret(&secret_dir.path().join("pc-secret"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let fingerprint = office.pcs[0]
-        .catalog
-        .set_up_office("办公室口令-2026", &secret, 1_000)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let item = add_item(&mut office, 0, "关于调整学区划分的通知");
-    let catalog = office.at(0);
-    catalog
-        .act(&item.id, Action::Submit, "")
-        .unwrap_or_else(|e| panic!("{e}"));
-    for key in ALL_MANUAL {
-        catalog
-            .mark_check(&item.id, key, CheckState::Passed, "")
-            .unwrap_or_else(|e| panic!("{key}: {e}"));
-    }
-    let awaiting = catalog
-        .act(&item.id, Action::RequestSignoff, "")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_secret_dir, fingerprint) = set_up_signing(&mut office);
+    let awaiting = awaiting_signoff(&mut office, 0, "关于调整学区划分的通知");
+    let item = awaiting.clone();
     converge(&mut office);
 
     // A sign-off in 处长1's name, signed by a key nobody enrolled.

@@ -5,11 +5,10 @@
 
 mod common;
 
-use common::{Office, ALL_MANUAL};
-use desk_core::checklist::CheckState;
+use common::{awaiting_signoff, Office};
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
-use desk_core::model::{Item, Person, Role};
+use desk_core::model::{Person, Role};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::signoff::SignatureVerdict;
 use desk_core::sync::KeptAsideReason;
@@ -36,26 +35,6 @@ fn converge(office: &mut Office) {
 
 fn secret(dir: &tempfile::TempDir) -> Vec<u8> {
     desk_store::pc_secret(&dir.path().join("pc-secret")).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// An item of the office's department, walked to 待签批 on `pc`.
-fn awaiting_signoff(office: &mut Office, pc: usize, title: &str) -> Item {
-    let mut item = Item::blank(String::new());
-    item.title = title.into();
-    item.lead_department_id = Some(office.department.clone());
-    let catalog = office.at(pc);
-    let item = catalog.save_item(item).unwrap_or_else(|e| panic!("{e}"));
-    catalog
-        .act(&item.id, Action::Submit, "")
-        .unwrap_or_else(|e| panic!("{e}"));
-    for key in ALL_MANUAL {
-        catalog
-            .mark_check(&item.id, key, CheckState::Passed, "")
-            .unwrap_or_else(|e| panic!("{key}: {e}"));
-    }
-    catalog
-        .act(&item.id, Action::RequestSignoff, "")
-        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn verdict(office: &Office, pc: usize, item: &str) -> SignatureVerdict {

@@ -886,6 +886,26 @@ pub const ALL_MANUAL: &[&str] = &[
     "privacy_review",
 ];
 
+/// An item of the office's department, walked to 待签批 on `pc`.
+pub fn awaiting_signoff(office: &mut Office, pc: usize, title: &str) -> desk_core::model::Item {
+    let mut item = desk_core::model::Item::blank(String::new());
+    item.title = title.into();
+    item.lead_department_id = Some(office.department.clone());
+    let catalog = office.at(pc);
+    let item = catalog.save_item(item).unwrap_or_else(|e| panic!("{e}"));
+    catalog
+        .act(&item.id, desk_core::workflow::Action::Submit, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for key in ALL_MANUAL {
+        catalog
+            .mark_check(&item.id, key, desk_core::checklist::CheckState::Passed, "")
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    catalog
+        .act(&item.id, desk_core::workflow::Action::RequestSignoff, "")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Walks an item to sign-off on one catalog: submit, pass every manual check, request, sign.
 pub fn sign_off(catalog: &mut Catalog, id: &str) -> desk_store::Result<desk_core::model::Item> {
     use desk_core::checklist::CheckState;

@@ -1,0 +1,63 @@
+//! One PC driven through the real `desk` binary, with its own data folder and its own secret
+//! that seals keys (`DISCLOSURE_DESK_PC_SECRET`); passwords go in environment variables only.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub struct Pc<'a> {
+    pub data: &'a Path,
+    pub secret: &'a Path,
+}
+
+impl Pc<'_> {
+    /// Runs `desk` (with `--json` when `json`), with `env` set for this run only.
+    pub fn desk(&self, json: bool, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_desk"));
+        command.arg("--data-dir").arg(self.data);
+        if json {
+            command.arg("--json");
+        }
+        command
+            .args(args)
+            .env("DISCLOSURE_DESK_PC_SECRET", self.secret)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap_or_else(|e| panic!("run desk: {e}"))
+    }
+
+    /// Runs with `--json`, expects success; returns what it printed.
+    pub fn ok(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
+        let out = self.desk(true, args, env);
+        assert!(
+            out.status.success(),
+            "desk {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    }
+
+    /// Runs with `--json`, expects exit 1; returns the error.
+    pub fn error(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
+        let out = self.desk(true, args, env);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "desk {args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let error: Value = serde_json::from_slice(&out.stderr)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        error["error"].clone()
+    }
+
+    /// The code of the error [`Pc::error`] returns.
+    pub fn code(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        self.error(args, env)["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
