@@ -211,6 +211,7 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     await topBarInPlace(winA);
     await shot(winA, 'signing-08-checklist-link');
     await press(winA, '[data-testid=nav-about]');
+    await shot(winA, 'signing-09-about');
     await winA.until('the fingerprint in 关于', async () =>
       (await winA.execute('return arguments[0].textContent', [el(await winA.waitFor('[data-testid=about-office-fingerprint]'))])).includes(fingerprint));
   } finally {
