@@ -149,8 +149,10 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     assert.equal(await winB.dataset(state, 'enrolled'), 'false');
     const headKey = (await winB.execute('return arguments[0].textContent', [el(await winB.find('[data-testid=my-key-fingerprint]'))])).trim();
     await shot(winB, 'signing-02-key-waiting');
-    // Not enrolled yet: the sign-off button says why.
+    // Not enrolled yet: the sign-off button says why, and nobody may sign it off yet.
     await openItem(winB, item.id);
+    await winB.until('nobody to sign said', async () =>
+      (await winB.execute('return arguments[0].textContent', [el(await winB.waitFor('[data-testid=workflow-signers]'))])).includes('还没有可以签批的人'));
     await winB.until('sign-off refused with the reason', async () => {
       const refusal = await winB.findAll('[data-testid=signoff-refusal]');
       return refusal.length > 0 && (await winB.execute('return arguments[0].textContent', [el(refusal[0])])).includes('尚未登记');
@@ -178,6 +180,8 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     await openSigning(winB);
     await winB.until('enrolled', async () => (await winB.dataset(await winB.find('[data-testid=my-key-state]'), 'enrolled')) === 'true');
     await openItem(winB, item.id);
+    await winB.until('the signer named', async () =>
+      (await winB.execute('return arguments[0].textContent', [el(await winB.waitFor('[data-testid=workflow-signers]'))])).includes('可由 李处长 签批'));
     await press(winB, '[data-testid=workflow-action-sign_off]');
     await typeInto(winB, '[data-testid=signoff-password]', '不对的口令-0000');
     await press(winB, '[data-testid=signoff-confirm]');

@@ -1176,6 +1176,8 @@ const en: Messages = {
     signoffConfirm: 'Sign off (Ctrl+Enter)',
     signoffPassword: 'Sign-off password (your personal key\'s)',
     signoffPasswordHint: 'Signing is set up for this office: the sign-off is signed with your personal key on this PC.',
+    signers: 'Awaiting sign-off by {names}.',
+    noSigner: 'Nobody may sign this off yet: the disclosure office names a section head of the lead department under Departments and people (and, where signing is set up, enrols their key).',
     done: 'Done: {action}',
     none: 'No workflow action is possible now.',
   },

@@ -1176,6 +1176,8 @@ const zhCN = {
     signoffConfirm: '确认签批（Ctrl+Enter）',
     signoffPassword: '签批密码（您的个人密钥密码）',
     signoffPasswordHint: '本单位已启用签名：签批用您在这台电脑上的个人密钥签名。',
+    signers: '待签批：可由 {names} 签批。',
+    noSigner: '牵头部门还没有可以签批的人：请政务公开办在“部门与人员”中为牵头部门指定处室负责人（本单位启用签名后，还需登记其密钥）。',
     done: '已完成：{action}',
     none: '当前没有可进行的流转操作。',
   },

@@ -903,7 +903,12 @@ verdicts: Array<SignatureVerdict>,
 /**
  * Signing is set up in the office: signing off asks for the signer's password.
  */
-signing_required: boolean, };
+signing_required: boolean, 
+/**
+ * The names of those who may sign the item off now (the roster's, where signing is set
+ * up): who receives it at 待签批. Empty when nobody may, which the screen says.
+ */
+signers: Array<string>, };
 
 export type ActionState = { action: Action, allowed: boolean, 
 /**

@@ -89,6 +89,7 @@ export function sampleReview(overrides: Partial<ItemReview> = {}): ItemReview {
     signoff_matches: null,
     verdicts: [],
     signing_required: false,
+    signers: [],
     actions: [
       action('submit', false),
       action('request_signoff', true, { to: 'awaiting_signoff' }),

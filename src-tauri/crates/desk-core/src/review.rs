@@ -26,6 +26,9 @@ pub struct ItemReview {
     pub verdicts: Vec<crate::signoff::SignatureVerdict>,
     /// Signing is set up in the office: signing off asks for the signer's password.
     pub signing_required: bool,
+    /// The names of those who may sign the item off now (the roster's, where signing is set
+    /// up): who receives it at 待签批. Empty when nobody may, which the screen says.
+    pub signers: Vec<String>,
 }
 
 /// One workflow button: whether it may be pressed now, and if not, why.

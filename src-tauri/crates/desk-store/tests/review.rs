@@ -865,3 +865,24 @@ fn a_new_item_is_the_creators_to_handle_unless_someone_else_is_named() {
     assert_eq!(titles.len(), 1, "{titles:?}");
     assert_eq!(titles[0], "再建一项");
 }
+
+#[test]
+fn the_review_names_who_may_sign_the_item_off() {
+    let mut o = office();
+    let clerk = o.clerk.clone();
+    become_(&mut o.catalog, &clerk);
+    let drafted = draft(&mut o, "关于规范招生工作的通知");
+    let review = o
+        .catalog
+        .item_review(&drafted.id, today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The head of the lead department, not the head of another one, nor the clerk.
+    assert_eq!(review.signers, vec!["李处长".to_string()]);
+    // No lead department: nobody may sign it.
+    let nobody = save(&mut o.catalog, item("牵头部门未定"));
+    let review = o
+        .catalog
+        .item_review(&nobody.id, today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(review.signers.is_empty(), "{:?}", review.signers);
+}

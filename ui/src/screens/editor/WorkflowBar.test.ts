@@ -145,6 +145,14 @@ describe('WorkflowBar', () => {
     await waitFor(() => expect(queryByTestId('confirm-dialog')).toBeNull());
   });
 
+  it('says at 待签批 who will sign it off, or that nobody can yet and who can fix that', () => {
+    const { getByTestId, unmount } = setup({ ...awaiting(action('sign_off', false)), signers: ['李处长', '张主任'] });
+    expect(getByTestId('workflow-signers').textContent).toContain('可由 李处长、张主任 签批');
+    unmount();
+    const none = setup({ ...awaiting(action('sign_off', false)), signers: [] });
+    expect(none.getByTestId('workflow-signers').textContent).toContain('牵头部门还没有可以签批的人');
+  });
+
   it('takes a plain action at once and shows a refusal in the banner', async () => {
     const { getByTestId, findByTestId, onact } = setup();
     onact.mockRejectedValueOnce({ code: 'workflow_no_lead_department', message: 'english', problems: [] });

@@ -100,6 +100,7 @@ impl Catalog {
             actions,
             verdicts,
             signing_required,
+            signers: self.signers_of(&item, signing_required)?,
         })
     }
 
@@ -109,6 +110,40 @@ impl Catalog {
         self.change(|tx, recorder, _, _| {
             review::mark_check_in(tx, recorder, &store, id, key, state, note)
         })
+    }
+
+    /// Who may sign `item` off: people the roster enrols with a valid key and a role for its
+    /// lead department where signing is set up, else people the registry gives such a role.
+    fn signers_of(&self, item: &Item, signing_required: bool) -> Result<Vec<String>> {
+        let lead = item.lead_department_id.as_deref();
+        let policy = self.policy();
+        if signing_required {
+            let now = crate::clock::now_text();
+            return Ok(self
+                .roster()?
+                .map(|roster| {
+                    roster
+                        .people
+                        .iter()
+                        .filter(|p| p.keys.iter().any(|k| k.valid_at(&now)))
+                        .filter(|p| {
+                            roster
+                                .actor(&p.person_id)
+                                .is_some_and(|a| workflow::can_sign(&a, lead, policy))
+                        })
+                        .map(|p| p.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default());
+        }
+        Ok(self
+            .people()?
+            .into_iter()
+            .filter(|p| {
+                review::actor(Some(p)).is_some_and(|a| workflow::can_sign(&a, lead, policy))
+            })
+            .map(|p| p.name)
+            .collect())
     }
 
     /// Takes a workflow action as the current person; `text` is the reason or the address.
