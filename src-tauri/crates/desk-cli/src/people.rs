@@ -95,25 +95,30 @@ pub fn list(cli: &Cli) -> Outcome {
     Ok(())
 }
 
-pub fn add(cli: &Cli, name: &str, department: Option<&str>, roles: &[String]) -> Outcome {
-    let mut catalog = open(cli)?;
-    let departments = catalog.departments()?;
-    let department_id = match department.map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(text) => Some(
-            departments
-                .iter()
-                .find(|d| d.id == text)
-                .or_else(|| match_department(text, &departments))
-                .map(|d| d.id.clone())
-                .ok_or_else(|| {
-                    fail(
-                        "unknown_department",
-                        format!("no department named {text}: add it first (desk department add {text}) or check the name (desk department list)"),
-                    )
-                })?,
-        ),
+/// A department typed by name or id (the registry's), or `None` for no text.
+pub(crate) fn department_id(
+    catalog: &desk_store::Catalog,
+    department: Option<&str>,
+) -> Result<Option<String>, Failure> {
+    let Some(text) = department.map(str::trim).filter(|d| !d.is_empty()) else {
+        return Ok(None);
     };
+    let departments = catalog.departments()?;
+    departments
+        .iter()
+        .find(|d| d.id == text)
+        .or_else(|| match_department(text, &departments))
+        .map(|d| Some(d.id.clone()))
+        .ok_or_else(|| {
+            fail(
+                "unknown_department",
+                format!("no department named {text}: add it first (desk department add {text}) or check the name (desk department list)"),
+            )
+        })
+}
+
+/// Roles typed as keys or Chinese names, each once, separated as lists are.
+pub(crate) fn parse_roles(roles: &[String]) -> Result<Vec<Role>, Failure> {
     let mut parsed: Vec<Role> = Vec::new();
     for text in roles.iter().flat_map(|r| desk_core::fields::split_list(r)) {
         let role = parse_role(&text).ok_or_else(|| {
@@ -126,6 +131,13 @@ pub fn add(cli: &Cli, name: &str, department: Option<&str>, roles: &[String]) ->
             parsed.push(role);
         }
     }
+    Ok(parsed)
+}
+
+pub fn add(cli: &Cli, name: &str, department: Option<&str>, roles: &[String]) -> Outcome {
+    let mut catalog = open(cli)?;
+    let department_id = department_id(&catalog, department)?;
+    let parsed = parse_roles(roles)?;
     if parsed.is_empty() {
         return Err(fail(
             "invalid_argument",

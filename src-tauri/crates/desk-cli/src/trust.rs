@@ -3,7 +3,6 @@
 //! in process lists and shell histories).
 
 use crate::people::find_person;
-use crate::text::parse_role;
 use crate::{fail, open, print_json, Cli, Failure, Outcome};
 use clap::Subcommand;
 use desk_core::model::Role;
@@ -65,6 +64,10 @@ pub(crate) enum RosterCommand {
         person: String,
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
+        /// The department whose items a section head signs (name or id); the registry's when
+        /// not given.
+        #[arg(long)]
+        department: Option<String>,
         #[arg(long, value_name = "VAR")]
         password_env: String,
     },
@@ -181,23 +184,20 @@ pub(crate) fn roster(cli: &Cli, command: &RosterCommand) -> Outcome {
         RosterCommand::EnrolPerson {
             person,
             roles,
+            department,
             password_env,
         } => {
             let person = find_person(&catalog, person)?;
-            let mut parsed: Vec<Role> = Vec::new();
-            for text in roles.iter().flat_map(|r| desk_core::fields::split_list(r)) {
-                let role = parse_role(&text).ok_or_else(|| {
-                    fail(
-                        "invalid_argument",
-                        format!("{text} is not a role: use clerk, section_head, coordinator or web_team"),
-                    )
-                })?;
-                if !parsed.contains(&role) {
-                    parsed.push(role);
-                }
-            }
+            let parsed = crate::people::parse_roles(roles)?;
+            let department = crate::people::department_id(&catalog, department.as_deref())?;
             let password = password(password_env)?;
-            catalog.enrol_person(&person.id, &parsed, &password, &pc_secret()?)?
+            catalog.enrol_person_in(
+                &person.id,
+                department.as_deref(),
+                &parsed,
+                &password,
+                &pc_secret()?,
+            )?
         }
         RosterCommand::Revoke {
             fingerprint: text,

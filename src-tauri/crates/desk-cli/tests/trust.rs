@@ -216,18 +216,42 @@ fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again(
         &head_password,
     );
     pc.ok(&["whoami", "--set", "张主任"], &[]);
-    pc.ok(
+    assert_eq!(
+        pc.code(
+            &[
+                "roster",
+                "enrol-person",
+                "李处长",
+                "--role",
+                "section_head",
+                "--department",
+                "财务处",
+                "--password-env",
+                "OFFICE_PASSWORD",
+            ],
+            &office,
+        ),
+        "unknown_department"
+    );
+    let roster = pc.ok(
         &[
             "roster",
             "enrol-person",
             "李处长",
             "--role",
-            "section_head",
+            "处室负责人",
+            "--department",
+            "规法处",
             "--password-env",
             "OFFICE_PASSWORD",
         ],
         &office,
     );
+    assert_eq!(
+        roster["people"][0]["roles"],
+        serde_json::json!(["section_head"])
+    );
+    assert!(roster["people"][0]["department_id"].is_string(), "{roster}");
 
     // The old sign-off shows as unsigned, and keeps the item out of an export.
     let signoffs = pc.ok(&["item", "signoffs", &id], &[]);

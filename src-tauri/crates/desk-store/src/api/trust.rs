@@ -588,13 +588,36 @@ impl Catalog {
         office_password: &str,
         pc_secret: &[u8],
     ) -> Result<Roster> {
+        self.enrol_person_in(person_id, None, roles, office_password, pc_secret)
+    }
+
+    /// [`Catalog::enrol_person`] with the department the roster gives the person (the one whose
+    /// items a section head signs); `None` takes the registry's.
+    pub fn enrol_person_in(
+        &mut self,
+        person_id: &str,
+        department_id: Option<&str>,
+        roles: &[Role],
+        office_password: &str,
+        pc_secret: &[u8],
+    ) -> Result<Roster> {
         let office = self.open_office_key(office_password, pc_secret)?;
-        let person = crate::catalog::registry::person(&self.conn, person_id)?.ok_or_else(|| {
-            StoreError::NotFound {
-                what: "person",
-                id: person_id.to_string(),
+        let mut person =
+            crate::catalog::registry::person(&self.conn, person_id)?.ok_or_else(|| {
+                StoreError::NotFound {
+                    what: "person",
+                    id: person_id.to_string(),
+                }
+            })?;
+        if let Some(department) = department_id {
+            if !crate::catalog::registry::department_exists(&self.conn, department)? {
+                return Err(StoreError::NotFound {
+                    what: "department",
+                    id: department.to_string(),
+                });
             }
-        })?;
+            person.department_id = Some(department.to_string());
+        }
         let request = self.key_request(person_id)?.ok_or_else(|| {
             step(
                 "no_key_request",
