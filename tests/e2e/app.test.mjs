@@ -189,6 +189,9 @@ test('every screen: plan import with a new department, people, history, about, E
     await shot(session, '06-plan-preview');
     await session.click(await session.find('[data-testid=plan-import-button]'));
     await session.waitFor('[data-testid=plan-report]');
+    // The result is shown from its heading, not scrolled to where the import button was.
+    await session.until('the report at the top of its pane', async () =>
+      session.execute('const r = document.querySelector("[data-testid=plan-report]").getBoundingClientRect(); const pane = document.querySelector(".screen-slot").getBoundingClientRect(); return r.top >= pane.top && r.top < pane.top + 120;'));
     await shot(session, '07-plan-imported');
     assert.equal(cli(dataDir, 'item', 'list').total, 19);
     const names = cli(dataDir, 'department', 'list').departments.map((d) => d.name);
