@@ -178,27 +178,7 @@ fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again(
         &[],
     );
     pc.ok(&["whoami", "--set", "李处长"], &[]);
-    let item = pc.ok(
-        &[
-            "item",
-            "add",
-            "--title",
-            "关于印发工作要点的通知",
-            "lead=规法处",
-        ],
-        &[],
-    );
-    let id = item["id"].as_str().unwrap_or_default().to_string();
-    pc.ok(&["item", "submit", &id], &[]);
-    let checks = pc.ok(&["check", "list", &id], &[]);
-    for check in checks["checks"].as_array().into_iter().flatten() {
-        let manual = check["def"]["rule"]["type"] == "manual" && check["def"]["required"] == true;
-        if manual {
-            let key = check["def"]["key"].as_str().unwrap_or_default();
-            pc.ok(&["check", "set", &id, key, "pass"], &[]);
-        }
-    }
-    pc.ok(&["item", "request-signoff", &id], &[]);
+    let id = pc.awaiting_signoff("关于印发工作要点的通知", &["lead=规法处"]);
     pc.ok(&["item", "sign-off", &id], &[]);
 
     // The office sets signing up, and enrols the head's key.

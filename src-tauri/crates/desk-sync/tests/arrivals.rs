@@ -170,6 +170,15 @@ fn set_up_signing(office: &mut Office) -> (tempfile::TempDir, desk_trust::Finger
     (dir, fingerprint)
 }
 
+/// The id of the person working on `pc`.
+fn person_of(office: &Office, pc: usize) -> String {
+    office.pcs[pc]
+        .person
+        .as_ref()
+        .map(|p| p.id.clone())
+        .unwrap_or_default()
+}
+
 fn status_on(office: &Office, pc: usize, id: &str) -> Status {
     office.pcs[pc]
         .catalog
@@ -178,11 +187,25 @@ fn status_on(office: &Office, pc: usize, id: &str) -> Status {
         .status
 }
 
+/// What `pc` keeps aside, oldest first.
+fn kept(office: &Office, pc: usize) -> Vec<desk_core::sync::KeptAsideOp> {
+    desk_sync::status(&office.pcs[pc].catalog)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .kept_aside
+}
+
+/// The sequence number of an operation id (`device:seq`).
+fn seq_of(op_id: &str) -> u64 {
+    op_id
+        .rsplit(':')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The kept-aside operations of `pc`, each checked to name the forger's PC and author.
 fn alerts(office: &Office, pc: usize, author: &str) -> Vec<(u64, KeptAsideReason)> {
-    let status = desk_sync::status(&office.pcs[pc].catalog).unwrap_or_else(|e| panic!("{e}"));
-    let mut out: Vec<(u64, KeptAsideReason)> = status
-        .kept_aside
+    let mut out: Vec<(u64, KeptAsideReason)> = kept(office, pc)
         .into_iter()
         .map(|k| {
             assert_eq!(k.device_id, FORGER, "pc {pc}: the PC it came from is named");
@@ -190,13 +213,7 @@ fn alerts(office: &Office, pc: usize, author: &str) -> Vec<(u64, KeptAsideReason
                 k.author_id, author,
                 "pc {pc}: the person it claims is named"
             );
-            let seq = k
-                .op_id
-                .rsplit(':')
-                .next()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
-            (seq, k.reason)
+            (seq_of(&k.op_id), k.reason)
         })
         .collect();
     out.sort_by_key(|(seq, _)| *seq);
@@ -225,11 +242,7 @@ fn a_jump_from_draft_to_signed_off_and_an_item_born_signed_move_nothing() {
     let mut office = Office::new(2, 501);
     let draft = add_item(&mut office, 0, "关于做好2026年招生工作的通知");
     converge(&mut office);
-    let head = office.pcs[0]
-        .person
-        .clone()
-        .map(|p| p.id)
-        .unwrap_or_default();
+    let head = person_of(&office, 0);
 
     let mut forger = Forger::new(&office, &head);
     forger.status(&draft.id, "draft", "signed_off");
@@ -290,11 +303,7 @@ fn a_walk_to_signed_off_with_required_checks_open_returns_to_review_everywhere()
     converge(&mut office);
     // The forger writes as 处长0, a section head of the lead department the registry knows,
     // along the workflow's own edges, but with none of the twelve required checks passed.
-    let head = office.pcs[0]
-        .person
-        .clone()
-        .map(|p| p.id)
-        .unwrap_or_default();
+    let head = person_of(&office, 0);
     let mut forger = Forger::new(&office, &head);
     forger.status(&item.id, "draft", "in_review");
     forger.status(&item.id, "in_review", "awaiting_signoff");
@@ -332,11 +341,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     // Walked honestly to 待签批 on PC 0.
     let item = awaiting_signoff(&mut office, 0, "做好2026年中考政策发布");
     converge(&mut office);
-    let head = office.pcs[1]
-        .person
-        .clone()
-        .map(|p| p.id)
-        .unwrap_or_default();
+    let head = person_of(&office, 1);
     let awaiting = office.pcs[1]
         .catalog
         .item(&item.id)
@@ -383,20 +388,9 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
                 .is_empty(),
             "pc {pc}: no sign-off record"
         );
-        let reasons: Vec<(u64, KeptAsideReason)> = desk_sync::status(&office.pcs[pc].catalog)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .kept_aside
+        let reasons: Vec<(u64, KeptAsideReason)> = kept(&office, pc)
             .into_iter()
-            .map(|k| {
-                (
-                    k.op_id
-                        .rsplit(':')
-                        .next()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(0),
-                    k.reason,
-                )
-            })
+            .map(|k| (seq_of(&k.op_id), k.reason))
             .collect();
         assert_eq!(
             reasons,
@@ -436,11 +430,7 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
 
     // 处长1 is a section head in the registry, but no key of hers is in the roster: a plain
     // sign-off in her name, made after the office set signing up, is no sign-off.
-    let head = office.pcs[1]
-        .person
-        .clone()
-        .map(|p| p.id)
-        .unwrap_or_default();
+    let head = person_of(&office, 1);
     let mut forger = Forger::new(&office, &head);
     let checks = checks_of(&office, 1, &awaiting);
     let hash = desk_core::signoff::content_hash(&awaiting, &checks);
@@ -489,11 +479,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
     converge(&mut office);
 
     // A sign-off in 处长1's name, signed by a key nobody enrolled.
-    let head = office.pcs[1]
-        .person
-        .clone()
-        .map(|p| p.id)
-        .unwrap_or_default();
+    let head = person_of(&office, 1);
     let mut forger = Forger::new(&office, &head);
     let checks = checks_of(&office, 1, &awaiting);
     let hash = desk_core::signoff::content_hash(&awaiting, &checks);

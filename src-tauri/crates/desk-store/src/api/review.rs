@@ -45,9 +45,15 @@ impl Catalog {
         let signing_required =
             self.office_fingerprint()?.is_some() || crate::catalog::trust::any_roster(&self.conn)?;
         // Where signing is set up, the roster says who may sign, not the registry on this PC.
+        // The roster is opened (its office signature checked) once for the whole review.
+        let roster = if signing_required {
+            self.roster()?
+        } else {
+            None
+        };
         let roster_signer = if signing_required {
             Some(
-                self.roster_signer()?
+                self.roster_signer(roster.as_ref())?
                     .map_err(|why| (why.code().to_string(), why.to_string())),
             )
         } else {
@@ -100,7 +106,7 @@ impl Catalog {
             actions,
             verdicts,
             signing_required,
-            signers: self.signers_of(&item, signing_required)?,
+            signers: self.signers_of(&item, signing_required, roster.as_ref())?,
         })
     }
 
@@ -114,13 +120,17 @@ impl Catalog {
 
     /// Who may sign `item` off: people the roster enrols with a valid key and a role for its
     /// lead department where signing is set up, else people the registry gives such a role.
-    fn signers_of(&self, item: &Item, signing_required: bool) -> Result<Vec<String>> {
+    fn signers_of(
+        &self,
+        item: &Item,
+        signing_required: bool,
+        roster: Option<&desk_trust::roster::Roster>,
+    ) -> Result<Vec<String>> {
         let lead = item.lead_department_id.as_deref();
         let policy = self.policy();
         if signing_required {
             let now = crate::clock::now_text();
-            return Ok(self
-                .roster()?
+            return Ok(roster
                 .map(|roster| {
                     roster
                         .people

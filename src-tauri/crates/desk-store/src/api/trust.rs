@@ -527,11 +527,13 @@ impl Catalog {
 
     /// The current person as the roster makes them, when their key on this PC is enrolled and
     /// valid now: the actor a sign-off is decided for. `Err` says why there is none.
-    pub(crate) fn roster_signer(&self) -> Result<std::result::Result<Person, StoreError>> {
+    pub(crate) fn roster_signer(
+        &self,
+        roster: Option<&Roster>,
+    ) -> Result<std::result::Result<Person, StoreError>> {
         let Some(person) = self.current_person()? else {
             return Ok(Err(step("no_current_person", "choose who you are first")));
         };
-        let roster = self.roster()?;
         let not_enrolled = |why: &str| {
             Ok(Err(step(
                 "key_not_enrolled",
@@ -543,7 +545,7 @@ impl Catalog {
                 "this PC has no roster signed by the office key yet: pin the office key and sync",
             );
         };
-        match self.personal_key(&person.id, Some(&roster))? {
+        match self.personal_key(&person.id, Some(roster))? {
             None => not_enrolled("no personal key on this PC: make one under 签名与密钥"),
             Some(key) if !key.enrolled => not_enrolled(
                 "the personal key on this PC is not enrolled in the office's roster (or was revoked): the coordinator enrols it",
