@@ -111,28 +111,10 @@ fn retitled(from: &Path, to: PathBuf, rehash: bool) -> PathBuf {
 #[test]
 fn the_web_team_verifies_a_signed_bundle_against_the_office_fingerprint() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let data = root.path().join("office");
-    let secret = root.path().join("pc-secret");
-    let pc = Pc {
-        data: &data,
-        secret: &secret,
-    };
+    let pc = Pc::new(root.path(), "office");
 
     // The coordinator sets up signing; the section head makes her key and is enrolled.
-    pc.ok(&["department", "add", "规法处"], &[]);
-    pc.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
-    pc.ok(
-        &[
-            "person",
-            "add",
-            "李处长",
-            "--department",
-            "规法处",
-            "--role",
-            "section_head",
-        ],
-        &[],
-    );
+    pc.add_office();
     pc.ok(
         &[
             "person",
@@ -192,12 +174,7 @@ fn the_web_team_verifies_a_signed_bundle_against_the_office_fingerprint() {
     pc.ok(&["export", "--out", &zip_arg], &[]);
 
     // The web team's PC: no catalog, the fingerprint from the office on paper.
-    let web_data = root.path().join("web-team");
-    let web_secret = root.path().join("web-secret");
-    let web = Pc {
-        data: &web_data,
-        secret: &web_secret,
-    };
+    let web = Pc::new(root.path(), "web-team");
     let report = web.ok(&["verify", &zip_arg, "--office-key", &fingerprint], &[]);
     assert_eq!(report["ok"], true, "{report:#}");
     assert_eq!(report["office_key"], fingerprint.as_str());

@@ -3,25 +3,14 @@
 
 mod common;
 
-use common::Pc;
+use common::{share_in, Pc};
 use std::path::Path;
 
 #[test]
 fn the_coordinator_sets_up_signing_and_enrols_a_section_head_who_made_her_key_on_her_pc() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let share = root.path().join("share");
-    std::fs::create_dir_all(&share).unwrap_or_else(|e| panic!("{e}"));
-    let share = share.to_string_lossy().to_string();
-    let (a_data, b_data) = (root.path().join("a"), root.path().join("b"));
-    let (a_secret, b_secret) = (root.path().join("a-secret"), root.path().join("b-secret"));
-    let coordinator = Pc {
-        data: &a_data,
-        secret: &a_secret,
-    };
-    let head = Pc {
-        data: &b_data,
-        secret: &b_secret,
-    };
+    let share = share_in(root.path());
+    let (coordinator, head) = (Pc::new(root.path(), "a"), Pc::new(root.path(), "b"));
     let office_password = [("OFFICE_PASSWORD", "办公室的口令2026")];
 
     coordinator.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
@@ -156,27 +145,10 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let (data, secret) = (root.path().join("pc"), root.path().join("pc-secret"));
-    let pc = Pc {
-        data: &data,
-        secret: &secret,
-    };
+    let pc = Pc::new(root.path(), "pc");
     let office = [("OFFICE_PASSWORD", "办公室的口令2026")];
     let head_password = [("HEAD_PASSWORD", "处长的口令2026")];
-    pc.ok(&["department", "add", "规法处"], &[]);
-    pc.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
-    pc.ok(
-        &[
-            "person",
-            "add",
-            "李处长",
-            "--department",
-            "规法处",
-            "--role",
-            "section_head",
-        ],
-        &[],
-    );
+    pc.add_office();
     pc.ok(&["whoami", "--set", "李处长"], &[]);
     let id = pc.awaiting_signoff("关于印发工作要点的通知", &["lead=规法处"]);
     pc.ok(&["item", "sign-off", &id], &[]);
@@ -285,19 +257,8 @@ fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again(
 #[test]
 fn a_backup_of_the_office_key_lets_another_pc_take_over_and_opens_nowhere_without_its_password() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let share = root.path().join("share");
-    std::fs::create_dir_all(&share).unwrap_or_else(|e| panic!("{e}"));
-    let share = share.to_string_lossy().to_string();
-    let (a_data, b_data) = (root.path().join("a"), root.path().join("b"));
-    let (a_secret, b_secret) = (root.path().join("a-secret"), root.path().join("b-secret"));
-    let old = Pc {
-        data: &a_data,
-        secret: &a_secret,
-    };
-    let new = Pc {
-        data: &b_data,
-        secret: &b_secret,
-    };
+    let share = share_in(root.path());
+    let (old, new) = (Pc::new(root.path(), "a"), Pc::new(root.path(), "b"));
     let passwords = [
         ("OFFICE_PASSWORD", "办公室的口令2026"),
         ("BACKUP_PASSWORD", "备份的口令-放在保险柜"),

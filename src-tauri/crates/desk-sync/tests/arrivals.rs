@@ -110,7 +110,9 @@ impl Forger {
         }
     }
 
-    fn signoff(&mut self, item: &Item, signer: &str, checks_hash: &str) -> String {
+    /// A sign-off record of `item` as PC 1 evaluates its content, in `signer`'s name, unsigned.
+    fn signoff(&mut self, office: &Office, item: &Item, signer: &str) -> String {
+        let content_hash = desk_core::signoff::content_hash(item, &checks_of(office, 1, item));
         let record = Signoff {
             id: format!("forged-signoff-{}", self.next_seq),
             item_id: item.id.clone(),
@@ -119,7 +121,7 @@ impl Forger {
             basis: SignBasis::SectionHead,
             at: "2026-12-01T08:00:00Z".into(),
             device_id: FORGER.into(),
-            content_hash: checks_hash.into(),
+            content_hash,
             form_version: desk_core::signoff::CANONICAL_FORM_VERSION,
             signature: None,
         };
@@ -179,12 +181,15 @@ fn person_of(office: &Office, pc: usize) -> String {
         .unwrap_or_default()
 }
 
-fn status_on(office: &Office, pc: usize, id: &str) -> Status {
+fn item_on(office: &Office, pc: usize, id: &str) -> Item {
     office.pcs[pc]
         .catalog
         .item(id)
         .unwrap_or_else(|e| panic!("{e}"))
-        .status
+}
+
+fn status_on(office: &Office, pc: usize, id: &str) -> Status {
+    item_on(office, pc, id).status
 }
 
 /// What `pc` keeps aside, oldest first.
@@ -284,11 +289,7 @@ fn a_jump_from_draft_to_signed_off_and_an_item_born_signed_move_nothing() {
             "pc {pc}"
         );
         assert_eq!(
-            office.pcs[pc]
-                .catalog
-                .item(&draft.id)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .summary,
+            item_on(&office, pc, &draft.id).summary,
             "补充摘要",
             "pc {pc}: the rest of the segment applies"
         );
@@ -307,24 +308,15 @@ fn a_walk_to_signed_off_with_required_checks_open_returns_to_review_everywhere()
     let mut forger = Forger::new(&office, &head);
     forger.status(&item.id, "draft", "in_review");
     forger.status(&item.id, "in_review", "awaiting_signoff");
-    let stored = office.pcs[1]
-        .catalog
-        .item(&item.id)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut reviewed = stored.clone();
+    let mut reviewed = item_on(&office, 1, &item.id);
     reviewed.status = Status::AwaitingSignoff;
-    let checks = checks_of(&office, 1, &reviewed);
-    let hash = desk_core::signoff::content_hash(&reviewed, &checks);
-    forger.signoff(&reviewed, &head, &hash);
+    forger.signoff(&office, &reviewed, &head);
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
     converge(&mut office);
 
     for pc in 0..2 {
-        let now = office.pcs[pc]
-            .catalog
-            .item(&item.id)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let now = item_on(&office, pc, &item.id);
         assert_eq!(now.status, Status::InReview, "pc {pc}: back to review");
         assert_eq!(
             now.changed_after_signoff,
@@ -342,10 +334,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     let item = awaiting_signoff(&mut office, 0, "做好2026年中考政策发布");
     converge(&mut office);
     let head = person_of(&office, 1);
-    let awaiting = office.pcs[1]
-        .catalog
-        .item(&item.id)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let awaiting = item_on(&office, 1, &item.id);
 
     // First only the status, in the head's name: nothing of hers stands behind it.
     let mut forger = Forger::new(&office, &head);
@@ -368,9 +357,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     // Then a whole sign-off by a person no PC registered, and the status in that name.
     office.tick();
     forger.author = "nobody".into();
-    let checks = checks_of(&office, 1, &awaiting);
-    let hash = desk_core::signoff::content_hash(&awaiting, &checks);
-    forger.signoff(&awaiting, "nobody", &hash);
+    forger.signoff(&office, &awaiting, "nobody");
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
     converge(&mut office);
@@ -432,9 +419,7 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
     // sign-off in her name, made after the office set signing up, is no sign-off.
     let head = person_of(&office, 1);
     let mut forger = Forger::new(&office, &head);
-    let checks = checks_of(&office, 1, &awaiting);
-    let hash = desk_core::signoff::content_hash(&awaiting, &checks);
-    forger.signoff(&awaiting, &head, &hash);
+    forger.signoff(&office, &awaiting, &head);
     if let Some(op) = forger.ops.last_mut() {
         let mut record: Signoff =
             serde_json::from_value(op.new_value.clone()).unwrap_or_else(|e| panic!("{e}"));
@@ -481,9 +466,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
     // A sign-off in 处长1's name, signed by a key nobody enrolled.
     let head = person_of(&office, 1);
     let mut forger = Forger::new(&office, &head);
-    let checks = checks_of(&office, 1, &awaiting);
-    let hash = desk_core::signoff::content_hash(&awaiting, &checks);
-    forger.signoff(&awaiting, &head, &hash);
+    forger.signoff(&office, &awaiting, &head);
     let stranger = desk_trust::KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
     if let Some(op) = forger.ops.last_mut() {
         let mut record: Signoff =
@@ -520,10 +503,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
         .catalog
         .pin_office_key(&fingerprint)
         .unwrap_or_else(|e| panic!("{e}"));
-    let now = office.pcs[1]
-        .catalog
-        .item(&item.id)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let now = item_on(&office, 1, &item.id);
     assert_eq!(
         now.status,
         Status::InReview,

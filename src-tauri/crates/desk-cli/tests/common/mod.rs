@@ -4,25 +4,59 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub struct Pc<'a> {
-    pub data: &'a Path,
-    pub secret: &'a Path,
+pub struct Pc {
+    pub data: PathBuf,
+    pub secret: PathBuf,
 }
 
-impl Pc<'_> {
+/// A shared folder under `root`, as `desk sync --folder` takes it.
+pub fn share_in(root: &Path) -> String {
+    let share = root.join("share");
+    std::fs::create_dir_all(&share).unwrap_or_else(|e| panic!("{e}"));
+    share.to_string_lossy().to_string()
+}
+
+impl Pc {
+    /// A PC whose data folder is `root/name` and whose secret is `root/name-secret`.
+    pub fn new(root: &Path, name: &str) -> Pc {
+        Pc {
+            data: root.join(name),
+            secret: root.join(format!("{name}-secret")),
+        }
+    }
+
+    /// The office most tests start from: 规法处, 张主任 of the disclosure office, and 李处长, the
+    /// section head of 规法处.
+    pub fn add_office(&self) {
+        self.ok(&["department", "add", "规法处"], &[]);
+        self.ok(&["person", "add", "张主任", "--role", "coordinator"], &[]);
+        self.ok(
+            &[
+                "person",
+                "add",
+                "李处长",
+                "--department",
+                "规法处",
+                "--role",
+                "section_head",
+            ],
+            &[],
+        );
+    }
+
     /// Runs `desk` (with `--json` when `json`), with `env` set for this run only.
     pub fn desk(&self, json: bool, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_desk"));
-        command.arg("--data-dir").arg(self.data);
+        command.arg("--data-dir").arg(&self.data);
         if json {
             command.arg("--json");
         }
         command
             .args(args)
-            .env("DISCLOSURE_DESK_PC_SECRET", self.secret)
+            .env("DISCLOSURE_DESK_PC_SECRET", &self.secret)
             .envs(env.iter().copied())
             .output()
             .unwrap_or_else(|e| panic!("run desk: {e}"))
