@@ -699,6 +699,7 @@ const en: Messages = {
       damaged: '{device}: the file {file} is incomplete or damaged; retried',
       causal: '{device}: {file} needs changes of another PC that have not arrived',
       quarantined: '{device}: {file} is dated too far ahead; held back',
+      unenrolled: '{device}: {file} waits until the office enrols that PC and it signs its changes',
     },
     sampleJoinNote: 'This PC holds the untouched sample catalog: joining a shared folder removes it, and none of it goes to the folder.',
     sampleEditedHeading: 'The sample catalog holds your changes',

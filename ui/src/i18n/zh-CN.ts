@@ -699,6 +699,7 @@ const zhCN = {
       damaged: '{device}：文件 {file} 不完整或已损坏，稍后重试',
       causal: '{device}：{file} 依赖其他电脑尚未到达的修改',
       quarantined: '{device}：{file} 的时间超前太多，暂缓应用',
+      unenrolled: '{device}：{file} 等待办公室登记该电脑、由其签名后应用',
     },
     sampleJoinNote: '这台电脑上是未改动的示例目录：加入共享文件夹时，它会被删除，不会带到共享文件夹。',
     sampleEditedHeading: '示例目录中有你的改动',

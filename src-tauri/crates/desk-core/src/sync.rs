@@ -100,6 +100,9 @@ pub enum WaitReason {
     Causal,
     /// Its clock is too far ahead of this PC's: held back until the clocks agree.
     Quarantined,
+    /// Not signed by a device key the office enrolled for that PC (yet): applied once the
+    /// office enrols it and it has signed them.
+    Unenrolled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -7,7 +7,7 @@
 //! error here, because the engine never sees it; every later failure, and success, the engine
 //! records itself.
 
-use crate::engine::{sync_round_with_progress, SyncOptions};
+use crate::engine::{sync_round_with_progress, PcSecret, SyncOptions};
 use crate::error::SyncError;
 use crate::folder::FsFolder;
 use desk_core::sync::{SyncProgress, SyncReport};
@@ -49,11 +49,28 @@ pub fn sync_configured(
             return Err(error);
         }
     };
+    let pc_secret = options.pc_secret.clone().or_else(|| own_pc_secret(catalog));
     let options = SyncOptions {
         folder_label: label,
+        pc_secret,
         ..options.clone()
     };
     sync_round_with_progress(catalog, &share, &options, &mut |progress| {
         on_event(RoundEvent::Progress(progress))
     })
+}
+
+/// This PC's secret, where the catalog pinned an office key (its device key then signs what it
+/// publishes). Without it the PC publishes unsigned, and says why in the log.
+pub(crate) fn own_pc_secret(catalog: &Catalog) -> Option<PcSecret> {
+    if !matches!(catalog.office_fingerprint(), Ok(Some(_))) {
+        return None;
+    }
+    match desk_store::pc_secret_path().and_then(|path| desk_store::pc_secret(&path)) {
+        Ok(secret) => Some(PcSecret(secret)),
+        Err(e) => {
+            log::warn!("sync: this PC's secret cannot be read ({e}); what it publishes is not signed");
+            None
+        }
+    }
 }

@@ -10,6 +10,8 @@ use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
 use desk_core::ops::Operation;
 use serde::{Deserialize, Serialize};
+use desk_trust::segment::{RecordDigest, SegmentClaim, SegmentProof};
+use desk_trust::KeyPair;
 use sha2::{Digest, Sha256};
 use std::io::Read as _;
 
@@ -91,6 +93,11 @@ pub struct DeviceFile {
     /// Ids this PC had before it was found cloned or restored.
     #[serde(default)]
     pub previous_device_ids: Vec<String>,
+    /// The public part of the PC's device key, for the office to enrol (once the PC pinned the
+    /// office key). Proves nothing by itself: the coordinator compares its fingerprint with
+    /// the one the PC shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<desk_trust::PublicKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,12 +146,56 @@ pub struct SegmentHeader {
     /// included): a reader applies the segment only once it has all of that.
     pub version_vector: VersionVector,
     pub written_at: String,
+    /// The writing device's signature over the operations (see `desk_trust::segment`); a relay
+    /// carries the writer's. Absent in segments written before the office set signing up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<SegmentProof>,
+}
+
+impl SegmentHeader {
+    /// What the header's proof must be a signature over, for records whose digest is `digest`.
+    pub fn claim(&self, digest: &str) -> SegmentClaim {
+        SegmentClaim {
+            catalog_id: self.catalog_id.clone(),
+            device_id: self.device_id.clone(),
+            kind: match self.kind {
+                SegmentKind::Ops => "ops",
+                SegmentKind::Snapshot => "snapshot",
+            },
+            first_seq: self.first_seq,
+            last_seq: self.last_seq,
+            count: self.count,
+            digest: digest.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub header: SegmentHeader,
     pub ops: Vec<Operation>,
+    /// The digest of its records as they were read (what a proof covers).
+    pub digest: String,
+}
+
+/// The digest of `ops` as a segment carries them.
+pub fn records_digest(ops: &[Operation]) -> Result<String, SegmentError> {
+    let mut digest = RecordDigest::new();
+    for op in ops {
+        digest.add(&op.to_record().map_err(malformed)?);
+    }
+    Ok(digest.finish())
+}
+
+/// Signs `header` for `ops` with this PC's device key.
+pub fn sign_header(
+    header: &mut SegmentHeader,
+    ops: &[Operation],
+    device_key: &KeyPair,
+) -> Result<(), SegmentError> {
+    let digest = records_digest(ops)?;
+    header.proof = Some(header.claim(&digest).sign(device_key));
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -387,6 +438,7 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
     let header: SegmentHeader =
         serde_json::from_slice(&bytes[16..header_end]).map_err(malformed)?;
     let mut ops = Vec::with_capacity(count.min(1 << 20));
+    let mut digest = RecordDigest::new();
     let mut at = header_end;
     while at < body_len {
         let len = u32_at(bytes, at)? as usize;
@@ -400,6 +452,7 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
         if crc32fast::hash(record) != crc {
             return Err(SegmentError::Checksum);
         }
+        digest.add(record);
         ops.push(Operation::from_record(record).map_err(malformed)?);
         at = end;
     }
@@ -410,7 +463,11 @@ pub fn decode_segment(bytes: &[u8]) -> Result<Segment, SegmentError> {
         )));
     }
     check_contents(&header, &ops)?;
-    Ok(Segment { header, ops })
+    Ok(Segment {
+        header,
+        ops,
+        digest: digest.finish(),
+    })
 }
 
 /// A segment read as a stream (a snapshot, too large to hold whole): the header first, then one
@@ -424,6 +481,7 @@ pub struct SegmentReader<R> {
     /// Bytes read so far, for the "cut short" error.
     read: usize,
     records: u64,
+    digest: RecordDigest,
     /// Ended, with or without an error: nothing more is yielded.
     done: bool,
 }
@@ -446,9 +504,11 @@ impl<R: std::io::Read> SegmentReader<R> {
                 clock_max: Hlc::ZERO,
                 version_vector: VersionVector::new(),
                 written_at: String::new(),
+                proof: None,
             },
             read: 0,
             records: 0,
+            digest: RecordDigest::new(),
             done: false,
         };
         let mut start = [0u8; 16];
@@ -472,6 +532,11 @@ impl<R: std::io::Read> SegmentReader<R> {
     /// The header, as the file says (trust it only once the iterator has ended well).
     pub fn header(&self) -> &SegmentHeader {
         &self.header
+    }
+
+    /// The digest of the records read so far: of all of them once the iterator has ended well.
+    pub fn digest(&self) -> String {
+        self.digest.clone().finish()
     }
 
     /// Exactly `buf.len()` bytes, hashed; a file that ends first is cut short.
@@ -576,6 +641,7 @@ impl<R: std::io::Read> SegmentReader<R> {
             return Err(SegmentError::Checksum);
         }
         self.records += 1;
+        self.digest.add(&record);
         Operation::from_record(&record).map(Some).map_err(malformed)
     }
 }
@@ -654,6 +720,7 @@ pub fn ops_header(
         clock_max: ops.iter().map(|o| o.clock).max().unwrap_or(Hlc::ZERO),
         version_vector,
         written_at: written_at.to_string(),
+        proof: None,
     }
 }
 

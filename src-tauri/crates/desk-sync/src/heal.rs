@@ -163,7 +163,7 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
             continue;
         }
         match write_segment(round, first, *last, vv, generation)? {
-            Written::Yes(_) | Written::Earlier(_) => {
+            Written::Yes(..) | Written::Earlier(_) => {
                 let file = format!("{prefix}{}", format::segment_file_name(first, generation));
                 log::warn!("sync: own segment {first} did not read whole: written again as {file}");
                 round.report.repaired.push(file);
@@ -359,8 +359,15 @@ fn relay_segment(
     {
         return Ok(Some(segment.header.last_seq));
     }
-    let (ops, vv) = match round.catalog.applied_segment(device, first)? {
-        Some((last, vv)) => (round.catalog.device_operations(device, first, last)?, vv),
+    let (ops, vv, proof) = match round.catalog.applied_segment(device, first)? {
+        // The writer's proof goes with the copy: readers check it as they check the writer's.
+        Some(cut) => (
+            round
+                .catalog
+                .device_operations(device, first, cut.last_seq)?,
+            cut.version_vector,
+            cut.proof,
+        ),
         // Applied here from a snapshot, so without the writer's cut: the operations this PC
         // holds from `first` on, with what they build on as the version vector.
         None => {
@@ -376,7 +383,9 @@ fn relay_segment(
             let last = held.min(first + round.options.segment_max_ops.max(1) as u64 - 1);
             let ops = round.catalog.device_operations(device, first, last)?;
             let vv = needed_by(&ops, device);
-            (ops, vv)
+            // No writer's proof came with a snapshot: where the office signs, readers let such
+            // a copy wait (see docs/sync-format.md).
+            (ops, vv, None)
         }
     };
     let Some(last) = ops.last().map(|o| o.seq) else {
@@ -389,13 +398,14 @@ fn relay_segment(
     if generation > format::MAX_GENERATION {
         return Ok(None);
     }
-    let header = format::ops_header(
+    let mut header = format::ops_header(
         &round.catalog_id,
         device,
         &ops,
         vv,
         &crate::engine::time_text(round.now),
     );
+    header.proof = proof;
     let bytes = format::encode_segment(&header, &ops)
         .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
     let target = format!(

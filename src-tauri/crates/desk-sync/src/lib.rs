@@ -19,6 +19,8 @@ pub mod format;
 mod heal;
 
 pub use configured::{sync_configured, RoundEvent};
-pub use engine::{publish_snapshot, status, sync_round, sync_round_with_progress, SyncOptions};
+pub use engine::{
+    publish_snapshot, status, sync_round, sync_round_with_progress, PcSecret, SyncOptions,
+};
 pub use error::SyncError;
 pub use folder::{FsFolder, SyncFolder};

@@ -8,6 +8,7 @@ pub mod fingerprint;
 pub mod keys;
 pub mod roster;
 pub mod sealed;
+pub mod segment;
 pub mod signoff;
 
 pub use error::TrustError;

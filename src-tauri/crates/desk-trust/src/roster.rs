@@ -92,6 +92,24 @@ impl Roster {
             .find(|k| &k.public_key == key)
     }
 
+    /// Whether `key` may sign segments for `device_id` at `at` (RFC 3339, UTC). A device's
+    /// changes made before its enrolment count once it is enrolled: they waited, they are not
+    /// refused; only a revocation ends what a key may sign.
+    pub fn device_verdict(&self, device_id: &str, key: &PublicKey, at: &str) -> DeviceVerdict {
+        let Some(enrolled) = self
+            .device(device_id)
+            .and_then(|d| d.keys.iter().find(|k| &k.public_key == key))
+        else {
+            return DeviceVerdict::NotEnrolled;
+        };
+        match enrolled.revoked_at.as_deref() {
+            Some(revoked) if revoked <= at => DeviceVerdict::Revoked {
+                at: revoked.to_string(),
+            },
+            _ => DeviceVerdict::Valid,
+        }
+    }
+
     /// The person as the workflow's rules see them.
     pub fn actor(&self, person_id: &str) -> Option<Actor<'_>> {
         self.person(person_id).map(|p| Actor {
@@ -114,6 +132,16 @@ impl Roster {
         let signature = office.sign(&message(&body));
         Ok(SignedRoster { body, signature })
     }
+}
+
+/// What the roster says of a device key signing a segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceVerdict {
+    Valid,
+    /// Not (yet) enrolled for that device: its segments wait for the office to enrol it.
+    NotEnrolled,
+    /// Revoked before the segment was made.
+    Revoked { at: String },
 }
 
 /// A roster version as it travels: its exact text and the office key's signature over it.

@@ -20,6 +20,7 @@ use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::problem::Code;
 use desk_core::workdays::WorkCalendar;
 use rusqlite::{params, OptionalExtension};
+use desk_trust::segment::SegmentProof;
 use serde_json::Value;
 
 impl crate::Catalog {
@@ -351,8 +352,8 @@ impl crate::Catalog {
         // What went out under the old id is now a segment of another device, as if applied from
         // it: its cut is kept, so that it can be published again should its copy be damaged.
         tx.execute(
-            "INSERT OR REPLACE INTO sync_segments (device_id, first_seq, last_seq, version_vector)
-             SELECT ?1, first_seq, last_seq, version_vector FROM sync_published WHERE last_seq <= ?2",
+            "INSERT OR REPLACE INTO sync_segments (device_id, first_seq, last_seq, version_vector, proof)
+             SELECT ?1, first_seq, last_seq, version_vector, proof FROM sync_published WHERE last_seq <= ?2",
             rusqlite::params![old, published as i64],
         )?;
         tx.execute("DELETE FROM sync_published", [])?;
@@ -379,13 +380,15 @@ impl crate::Catalog {
         first_seq: u64,
         last_seq: u64,
         version_vector: &VersionVector,
+        proof: Option<&SegmentProof>,
     ) -> Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO sync_published (first_seq, last_seq, version_vector) VALUES (?1, ?2, ?3)",
+            "INSERT OR REPLACE INTO sync_published (first_seq, last_seq, version_vector, proof) VALUES (?1, ?2, ?3, ?4)",
             params![
                 first_seq as i64,
                 last_seq as i64,
-                serde_json::to_string(version_vector).unwrap_or_default()
+                serde_json::to_string(version_vector).unwrap_or_default(),
+                proof_text(proof)
             ],
         )?;
         Ok(())
@@ -399,50 +402,54 @@ impl crate::Catalog {
         first_seq: u64,
         last_seq: u64,
         version_vector: &VersionVector,
+        proof: Option<&SegmentProof>,
     ) -> Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO sync_segments (device_id, first_seq, last_seq, version_vector)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR REPLACE INTO sync_segments (device_id, first_seq, last_seq, version_vector, proof)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 device,
                 first_seq as i64,
                 last_seq as i64,
-                serde_json::to_string(version_vector).unwrap_or_default()
+                serde_json::to_string(version_vector).unwrap_or_default(),
+                proof_text(proof)
             ],
         )?;
         Ok(())
     }
 
-    /// The last sequence and version vector of `device`'s segment starting at `first_seq`, as it
-    /// was applied here; `None` when this PC did not apply it from a segment.
-    pub fn applied_segment(
-        &self,
-        device: &str,
-        first_seq: u64,
-    ) -> Result<Option<(u64, VersionVector)>> {
-        let row: Option<(i64, String)> = self
+    /// `device`'s segment starting at `first_seq` as it was applied here (its cut, version
+    /// vector and proof); `None` when this PC did not apply it from a segment.
+    pub fn applied_segment(&self, device: &str, first_seq: u64) -> Result<Option<AppliedCut>> {
+        let row: Option<(i64, String, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT last_seq, version_vector FROM sync_segments WHERE device_id = ?1 AND first_seq = ?2",
+                "SELECT last_seq, version_vector, proof FROM sync_segments WHERE device_id = ?1 AND first_seq = ?2",
                 params![device, first_seq as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         match row {
             None => Ok(None),
-            Some((last, vv)) => Ok(Some((
-                last.max(0) as u64,
-                serde_json::from_str(&vv)
+            Some((last, vv, proof)) => Ok(Some(AppliedCut {
+                last_seq: last.max(0) as u64,
+                version_vector: serde_json::from_str(&vv)
                     .map_err(|e| StoreError::Decode(format!("applied segment: {e}")))?,
-            ))),
+                // A proof that does not read is as good as none: readers then refuse the copy.
+                proof: proof.and_then(|p| serde_json::from_str(&p).ok()),
+            })),
         }
     }
 
     /// The segments this PC published under its current id: first, last, version vector.
     pub fn published_segments(&self) -> Result<Vec<(u64, u64, VersionVector)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT first_seq, last_seq, version_vector FROM sync_published ORDER BY first_seq",
-        )?;
+        self.published_segments_where("1")
+    }
+
+    fn published_segments_where(&self, condition: &str) -> Result<Vec<(u64, u64, VersionVector)>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT first_seq, last_seq, version_vector FROM sync_published WHERE {condition} ORDER BY first_seq"
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -461,6 +468,15 @@ impl crate::Catalog {
             ));
         }
         Ok(out)
+    }
+
+    /// The segments this PC published under its current id with no proof (before it signed):
+    /// first, last, version vector.
+    pub fn unsigned_published_segments(&self) -> Result<Vec<(u64, u64, VersionVector)>> {
+        Ok(self
+            .published_segments_where("proof IS NULL")?
+            .into_iter()
+            .collect())
     }
 
     /// Every operation this PC holds in an order that respects causality (clock, device, seq),
@@ -595,4 +611,17 @@ fn apply_snapshot_run(
     )?;
     apply_ops(tx, ctx, device, run, 0, covers, batch)?;
     set_cursor(tx, device, before)
+}
+
+/// Another PC's segment as this PC applied it, to publish it again as it was.
+#[derive(Debug, Clone)]
+pub struct AppliedCut {
+    pub last_seq: u64,
+    pub version_vector: VersionVector,
+    /// Its writer's signature, when it carried one.
+    pub proof: Option<SegmentProof>,
+}
+
+fn proof_text(proof: Option<&SegmentProof>) -> Option<String> {
+    proof.and_then(|p| serde_json::to_string(p).ok())
 }

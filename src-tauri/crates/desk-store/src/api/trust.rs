@@ -14,10 +14,12 @@ use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind};
 use desk_core::signoff::{SignatureVerdict, Signoff, SignoffSignature};
 use desk_core::workflow::{Action, Policy};
-use desk_trust::roster::{EnrolledKey, KeyRequest, Roster, RosterPerson, SignedRoster};
+use desk_trust::roster::{
+    EnrolledKey, KeyRequest, Roster, RosterDevice, RosterPerson, SignedRoster,
+};
 use desk_trust::sealed::{self, SealedKey, MAX_SEALED_BYTES};
 use desk_trust::signoff::SignoffClaim;
-use desk_trust::{Fingerprint, KeyPair};
+use desk_trust::{Fingerprint, KeyPair, PublicKey};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,10 @@ const OFFICE_KEY_FILE: &str = "office.key";
 /// that takes over, whose secret it cannot know. This stands in for the PC's secret.
 const BACKUP_SECRET: &[u8] = b"disclosure-desk/office-key-backup/v1";
 const BACKUP_OWNER: &str = "office-backup";
+/// The password slot of a device key's seal: the PC's secret is what keeps it (see
+/// [`Catalog::device_key`]), so few iterations are needed.
+const DEVICE_KEY_SEAL: &str = "disclosure-desk/device-key/v1";
+const DEVICE_KEY_ITERATIONS: u32 = 10_000;
 
 fn step(code: &'static str, message: impl Into<String>) -> StoreError {
     StoreError::TrustStep {
@@ -131,9 +137,20 @@ impl Catalog {
         }
         check_password(password)?;
         let office = KeyPair::generate()?;
+        let device = self.device_key(pc_secret)?;
         let sealed = sealed::seal(&office, "office", password, pc_secret, iterations)?;
         write_key_file(&self.keys_dir().join(OFFICE_KEY_FILE), &sealed)?;
-        let roster = Roster::first(&self.catalog_id()?, office.public_key(), &clock::now_text());
+        let now = clock::now_text();
+        let mut roster = Roster::first(&self.catalog_id()?, office.public_key(), &now);
+        // The coordinator's own PC is enrolled with the office: its segments carry the roster.
+        roster.devices.push(RosterDevice {
+            device_id: self.device_id().to_string(),
+            keys: vec![EnrolledKey {
+                public_key: device.public_key(),
+                enrolled_at: now,
+                revoked_at: None,
+            }],
+        });
         self.publish_roster(&roster, &office)?;
         let fingerprint = office.public_key().fingerprint();
         self.pin_office_key(&fingerprint)?;
@@ -689,6 +706,174 @@ impl Catalog {
         self.sign_next(roster, &office)
     }
 
+    /// This PC's device key, made on first use: what signs the segments and snapshots it
+    /// publishes. Sealed under the PC's secret alone (a round signs with it unattended, so no
+    /// person's password can guard it); per device id, so a PC that takes a new id (cloned or
+    /// restored) has a new key the office must enrol.
+    pub fn device_key(&self, pc_secret: &[u8]) -> Result<KeyPair> {
+        let path = self.device_key_path();
+        for _ in 0..2 {
+            if let Some(sealed) = read_key_file(&path)? {
+                return Ok(sealed.open(DEVICE_KEY_SEAL, pc_secret)?);
+            }
+            let pair = KeyPair::generate()?;
+            let sealed = sealed::seal(
+                &pair,
+                "device",
+                DEVICE_KEY_SEAL,
+                pc_secret,
+                DEVICE_KEY_ITERATIONS,
+            )?;
+            match write_new_file(&path, &sealed.to_bytes()) {
+                Ok(()) => return Ok(pair),
+                // The app and `desk` made one at the same moment: the one on disk stands.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(source) => return Err(StoreError::FileWrite { path, source }),
+            }
+        }
+        Err(step(
+            "key_file_damaged",
+            format!("{} cannot be made", path.display()),
+        ))
+    }
+
+    /// What checking arriving segments needs, once this PC pinned an office key: the newest
+    /// roster that checks and when signing was set up (both `None` until a roster arrived).
+    pub fn segment_trust(&self) -> Result<Option<SegmentTrust>> {
+        let Some(pinned) = self.office_fingerprint()? else {
+            return Ok(None);
+        };
+        Ok(Some(SegmentTrust {
+            catalog_id: self.catalog_id()?,
+            set_up_at: stored::set_up_at(&self.conn, &pinned)?,
+            roster: stored::newest_roster(&self.conn, &pinned)?,
+            pinned,
+        }))
+    }
+
+    /// The device key when this PC signs what it publishes: once it pinned an office key.
+    pub fn device_key_for_sync(&self, pc_secret: &[u8]) -> Result<Option<KeyPair>> {
+        if self.office_fingerprint()?.is_none() {
+            return Ok(None);
+        }
+        self.device_key(pc_secret).map(Some)
+    }
+
+    /// Remembers a device key a PC announces in its card on the share, for the office to enrol.
+    pub fn note_device_key(
+        &self,
+        device_id: &str,
+        public_key: &PublicKey,
+        person: Option<&str>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO device_key_requests (device_id, public_key, fingerprint, person, first_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![
+                device_id,
+                public_key.to_hex(),
+                public_key.fingerprint().to_string(),
+                person,
+                clock::now_text()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The device keys PCs announced that the newest roster does not hold, oldest first.
+    pub fn device_key_requests(&self) -> Result<Vec<DeviceKeyRequest>> {
+        let roster = self.roster()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, public_key, person, first_seen FROM device_key_requests ORDER BY first_seen, device_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (device_id, key, person, first_seen) = row?;
+            let Ok(public_key) = PublicKey::from_hex(&key) else {
+                continue;
+            };
+            let enrolled = roster.as_ref().is_some_and(|r| {
+                r.device(&device_id)
+                    .is_some_and(|d| d.keys.iter().any(|k| k.public_key == public_key))
+            });
+            if !enrolled {
+                out.push(DeviceKeyRequest {
+                    device_id,
+                    public_key,
+                    person,
+                    first_seen,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Enrols a PC's device key in the roster (the newest it announced; this PC's own key when
+    /// it is this PC): a new roster version signed with the office key on this PC.
+    pub fn enrol_device(
+        &mut self,
+        device_id: &str,
+        office_password: &str,
+        pc_secret: &[u8],
+    ) -> Result<Roster> {
+        let office = self.open_office_key(office_password, pc_secret)?;
+        let public_key = if device_id == self.device_id() {
+            self.device_key(pc_secret)?.public_key()
+        } else {
+            self.device_key_requests()?
+                .into_iter()
+                .rev()
+                .find(|r| r.device_id == device_id)
+                .map(|r| r.public_key)
+                .ok_or_else(|| {
+                    step(
+                        "no_device_key",
+                        format!(
+                            "no PC {device_id} has announced a device key that is not enrolled: it syncs once with the shared folder, after pinning the office key"
+                        ),
+                    )
+                })?
+        };
+        let mut roster = self.current_roster_for_change()?;
+        let key = EnrolledKey {
+            public_key,
+            enrolled_at: clock::now_text(),
+            revoked_at: None,
+        };
+        match roster.devices.iter_mut().find(|d| d.device_id == device_id) {
+            Some(entry) if entry.keys.iter().any(|k| k.public_key == key.public_key) => {
+                return Err(step(
+                    "device_already_enrolled",
+                    format!("PC {device_id} is enrolled with this key already"),
+                ))
+            }
+            Some(entry) => entry.keys.push(key),
+            None => roster.devices.push(RosterDevice {
+                device_id: device_id.to_string(),
+                keys: vec![key],
+            }),
+        }
+        self.sign_next(roster, &office)
+    }
+
+    fn device_key_path(&self) -> PathBuf {
+        let safe: String = self
+            .device_id()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(64)
+            .collect();
+        self.keys_dir().join(format!("device-{safe}.key"))
+    }
+
     fn keys_dir(&self) -> PathBuf {
         self.data_dir().join("keys")
     }
@@ -766,6 +951,26 @@ impl Catalog {
             stored::write_roster(tx, &op.id, version, fingerprint.digits(), &signed)
         })
     }
+}
+
+/// The office key this PC pinned and what it proves so far, for checking arriving segments.
+#[derive(Debug, Clone)]
+pub struct SegmentTrust {
+    pub pinned: Fingerprint,
+    pub catalog_id: String,
+    /// When the office set signing up (its first roster's time).
+    pub set_up_at: Option<String>,
+    pub roster: Option<Roster>,
+}
+
+/// A device key a PC announced on the share and the roster does not hold yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceKeyRequest {
+    pub device_id: String,
+    pub public_key: PublicKey,
+    /// Who uses the PC, as its card says.
+    pub person: Option<String>,
+    pub first_seen: String,
 }
 
 /// A person's opened key and what signing with it needs.

@@ -45,6 +45,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("migrations/0009_trust.sql"),
     },
+    Migration {
+        sql: include_str!("migrations/0010_device_keys.sql"),
+    },
 ];
 
 /// The `meta` keys a migration sets when a derived table must be built again from its sources.

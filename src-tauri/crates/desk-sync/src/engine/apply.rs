@@ -5,6 +5,8 @@ use super::identity::SegmentFiles;
 use super::publish::attachment_hashes;
 use super::*;
 use crate::heal::Reports;
+use super::signing::{Contents, Verdict};
+use desk_trust::segment::SegmentProof;
 
 pub(super) fn fetch_blobs(reader: &mut Reader, hashes: BTreeSet<String>) -> Result<(), SyncError> {
     for hash in hashes {
@@ -180,6 +182,7 @@ pub(super) fn apply_device(
         report,
         progress,
         on_progress,
+        check,
         ..
     } = round;
     let now = *now;
@@ -190,11 +193,12 @@ pub(super) fn apply_device(
         catalog_id,
         report,
         blobs,
+        check,
     };
     let mut segments = 0u32;
     let mut waiting = None;
     // What was applied, remembered so that this PC can publish it again as it was (a relay).
-    let mut applied_cuts: Vec<(u64, u64, VersionVector)> = Vec::new();
+    let mut applied_cuts: Vec<(u64, u64, VersionVector, Option<SegmentProof>)> = Vec::new();
     // The catalog asks for the next segment once it has applied the one before: that is when
     // the one before counts as done.
     let mut in_hand: Option<u32> = None;
@@ -212,6 +216,7 @@ pub(super) fn apply_device(
                     segment.header.first_seq,
                     segment.header.last_seq,
                     segment.header.version_vector.clone(),
+                    segment.header.proof.clone(),
                 ));
                 in_hand = Some(u32::try_from(segment.ops.len()).unwrap_or(u32::MAX));
                 Ok(Some(RemoteSegment {
@@ -227,8 +232,8 @@ pub(super) fn apply_device(
             Next::Nothing => Ok(None),
         }
     });
-    for (first, last, vv) in &applied_cuts {
-        catalog.record_applied_segment(device, *first, *last, vv)?;
+    for (first, last, vv, proof) in &applied_cuts {
+        catalog.record_applied_segment(device, *first, *last, vv, proof.as_ref())?;
     }
     let outcome = outcome?;
     count_done(&mut in_hand);
@@ -278,6 +283,7 @@ pub(super) fn next_segment(
     // each other in a circle.
     let mut missing = 0;
     let mut damage: Option<String> = None;
+    let mut unsigned: Option<String> = None;
     let mut whole: Vec<Segment> = Vec::new();
     for candidate in names {
         let bytes = match reader.folder.read(
@@ -304,7 +310,24 @@ pub(super) fn next_segment(
                     && header.catalog_id == reader.catalog_id
                     && header.first_seq == first
                 {
-                    whole.push(segment);
+                    match reader
+                        .check
+                        .check(header, &segment.digest, &Contents::of(&segment.ops))
+                    {
+                        Verdict::Accept => whole.push(segment),
+                        Verdict::Wait(detail) => {
+                            unsigned.get_or_insert(detail);
+                        }
+                        // Refused as this copy: its writer (or a PC holding the operations)
+                        // publishes a true one, as for any damaged copy.
+                        Verdict::Refuse { code, detail } => {
+                            let message = format!("ops/{device}/{candidate}: {detail}");
+                            if !reader.report.folder_problems.iter().any(|p| p.message == message) {
+                                reader.problem(code, message);
+                            }
+                            damage.get_or_insert(detail);
+                        }
+                    }
                     continue;
                 }
                 damage.get_or_insert_with(|| {
@@ -325,6 +348,9 @@ pub(super) fn next_segment(
         }
     }
     if whole.is_empty() {
+        if let Some(detail) = unsigned {
+            return wait(WaitReason::Unenrolled, detail);
+        }
         return match damage {
             Some(detail) => {
                 reader.damaged(device, &format!("ops/{device}/{name}"));
@@ -385,5 +411,6 @@ pub(super) fn next_segment(
         );
     }
     fetch_blobs(reader, attachment_hashes(&segment.ops))?;
+    reader.check.learn(&Contents::of(&segment.ops));
     Ok(Next::Apply(segment))
 }

@@ -8,12 +8,14 @@ use crate::heal::Reports;
 pub(super) fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
     let previous = previous_ids(round.catalog)?;
+    let device_key = round.signing_key()?.map(|key| key.public_key());
     let card = DeviceFile {
         device_id: device.clone(),
         catalog_id: round.catalog_id.clone(),
         person: round.catalog.current_person()?.map(|p| p.name),
         app_version: round.options.app_version.clone(),
         previous_device_ids: previous,
+        device_key,
     };
     let bytes = serde_json::to_vec_pretty(&card).unwrap_or_default();
     let path = round.path(&format!("devices/{device}.json"));
@@ -182,6 +184,7 @@ pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(),
                             segment.header.first_seq,
                             segment.header.last_seq,
                             &segment.header.version_vector,
+                            segment.header.proof.as_ref(),
                         )?;
                         let at = time_text(round.now);
                         round.catalog.mark_published(segment.header.last_seq, &at)?;
@@ -250,6 +253,38 @@ pub(crate) fn previous_ids(catalog: &Catalog) -> Result<Vec<String>, SyncError> 
         .sync_value("previous_device_ids")?
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
+}
+
+/// Remembers the device keys other PCs announce on their cards, for the office to enrol (only
+/// where signing is set up: elsewhere nobody can enrol them).
+pub(super) fn note_device_keys(round: &mut Round) -> Result<(), SyncError> {
+    if round.catalog.office_fingerprint()?.is_none() {
+        return Ok(());
+    }
+    let me = round.catalog.device_id().to_string();
+    for name in round.names("devices", |n| format::parse_device_file_name(n).is_some())? {
+        if format::parse_device_file_name(&name) == Some(me.as_str()) {
+            continue;
+        }
+        let Ok(bytes) = round
+            .folder
+            .read(&round.path(&format!("devices/{name}")), MAX_CARD_BYTES)
+        else {
+            continue;
+        };
+        let Ok(card) = serde_json::from_slice::<DeviceFile>(&bytes) else {
+            continue;
+        };
+        if format::parse_device_file_name(&name) != Some(card.device_id.as_str()) {
+            continue;
+        }
+        if let Some(key) = &card.device_key {
+            round
+                .catalog
+                .note_device_key(&card.device_id, key, card.person.as_deref())?;
+        }
+    }
+    Ok(())
 }
 
 /// The ids PCs left behind when they found themselves cloned or restored: listed on their device

@@ -20,6 +20,7 @@ mod compact;
 mod folder_check;
 mod identity;
 mod publish;
+mod signing;
 mod snapshot;
 mod status;
 
@@ -30,8 +31,8 @@ pub(crate) use identity::{
     abandoned_ids, newest_generation, previous_ids, segment_files, segment_is_ours, whole_copy,
     SegmentFiles,
 };
-use identity::{check_identity, write_device_card};
-use publish::{publish, republish_own};
+use identity::{check_identity, note_device_keys, write_device_card};
+use publish::{publish, republish_own, sign_earlier};
 pub(crate) use publish::{write_segment, Written};
 use snapshot::bootstrap_from_snapshot;
 pub use snapshot::publish_snapshot;
@@ -56,6 +57,7 @@ use desk_core::sync::{
 use desk_store::attachments::AttachmentStore;
 use desk_store::Catalog;
 use desk_store::RemoteSegment;
+use desk_trust::KeyPair;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -85,6 +87,19 @@ pub struct SyncOptions {
     /// How long an own segment that does not read whole where a new one should go is waited
     /// for (a read may be torn) before the segment is written under its next name.
     pub own_unreadable_after_ms: i64,
+    /// This PC's secret, which opens its device key: with it, once the PC pinned an office key,
+    /// what it publishes is signed (see `desk_store::pc_secret`).
+    pub pc_secret: Option<PcSecret>,
+}
+
+/// A PC's secret for its keys, kept out of logs and debug output.
+#[derive(Clone)]
+pub struct PcSecret(pub Vec<u8>);
+
+impl std::fmt::Debug for PcSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PcSecret(…)")
+    }
 }
 
 impl Default for SyncOptions {
@@ -100,6 +115,7 @@ impl Default for SyncOptions {
             full_check_ms: 24 * 60 * 60 * 1000,
             relay_after_ms: 6 * 60 * 60 * 1000,
             own_unreadable_after_ms: 10 * 60 * 1000,
+            pc_secret: None,
         }
     }
 }
@@ -121,6 +137,10 @@ pub(crate) struct Round<'a> {
     deferred: Option<SyncError>,
     progress: SyncProgress,
     on_progress: &'a mut dyn FnMut(&SyncProgress),
+    /// What arriving segments are checked against (see `signing`).
+    check: signing::SegmentCheck,
+    /// This PC's device key as opened for its current id.
+    device_key: Option<(String, std::rc::Rc<KeyPair>)>,
 }
 
 impl<'a> Round<'a> {
@@ -135,6 +155,7 @@ impl<'a> Round<'a> {
             .now_ms
             .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
         let catalog_id = catalog.catalog_id()?;
+        let check = signing::SegmentCheck::of(catalog)?;
         Ok(Round {
             catalog,
             folder,
@@ -145,7 +166,42 @@ impl<'a> Round<'a> {
             deferred: None,
             progress: SyncProgress::default(),
             on_progress,
+            check,
+            device_key: None,
         })
+    }
+
+    /// The key this PC signs what it publishes with: `None` until it pinned an office key (or
+    /// when the caller gave no PC secret).
+    pub(crate) fn signing_key(&mut self) -> Result<Option<std::rc::Rc<KeyPair>>, SyncError> {
+        let Some(secret) = &self.options.pc_secret else {
+            return Ok(None);
+        };
+        let device = self.catalog.device_id();
+        if let Some((id, key)) = &self.device_key {
+            if id == device {
+                return Ok(Some(key.clone()));
+            }
+        }
+        let Some(key) = self.catalog.device_key_for_sync(&secret.0)? else {
+            return Ok(None);
+        };
+        let key = std::rc::Rc::new(key);
+        self.device_key = Some((device.to_string(), key.clone()));
+        Ok(Some(key))
+    }
+
+    /// Signs `header` for `ops` when this PC signs.
+    pub(crate) fn sign(
+        &mut self,
+        header: &mut SegmentHeader,
+        ops: &[Operation],
+    ) -> Result<(), SyncError> {
+        if let Some(key) = self.signing_key()? {
+            format::sign_header(header, ops, &key)
+                .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
+        }
+        Ok(())
     }
 
     pub(crate) fn io(&self, error: io::Error) -> SyncError {
@@ -195,6 +251,7 @@ struct Reader<'r> {
     catalog_id: &'r str,
     report: &'r mut SyncReport,
     blobs: AttachmentStore,
+    check: &'r mut signing::SegmentCheck,
 }
 
 /// Notes a file of the folder found damaged (reported in this PC's acknowledgements, so that
@@ -223,6 +280,7 @@ impl Reader<'_> {
             catalog_id: &round.catalog_id,
             blobs: round.catalog.attachment_store(),
             report: &mut round.report,
+            check: &mut round.check,
         }
     }
 
@@ -362,9 +420,11 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
         // Read again under the new id: the old id's own acknowledgements are another PC's now.
         reports = crate::heal::read_reports(round)?;
     }
+    note_device_keys(round)?;
     republish_own(round, republish)?;
     crate::heal::repair_own(round, &reports)?;
     publish(round)?;
+    sign_earlier(round)?;
     bootstrap_from_snapshot(round, &reports)?;
     // Operations kept aside by another version of the app are tried again after an update.
     round.catalog.set_app_version(&round.options.app_version);

@@ -3,6 +3,7 @@
 
 use super::identity::{change_device, own_segments};
 use super::*;
+use desk_trust::segment::SegmentProof;
 
 /// The own segment being published: its first sequence, cut and version vector (see
 /// `write_segments`).
@@ -11,7 +12,7 @@ pub(super) const ATTEMPT_KEY: &str = "publish_attempt";
 pub(super) const UNREADABLE_KEY: &str = "own_unreadable";
 
 pub(crate) enum Written {
-    Yes(u32),
+    Yes(u32, Option<SegmentProof>),
     /// A file of that name is there and does not read whole (torn for now, or damaged).
     Unreadable(String),
     /// This PC's own segment of the same first operation but another cut is already there.
@@ -93,14 +94,16 @@ pub(super) fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<()
         }
         if matches!(
             written,
-            Written::Yes(_) | Written::Earlier(_) | Written::NameTaken
+            Written::Yes(..) | Written::Earlier(_) | Written::NameTaken
         ) {
             round.catalog.set_sync_value(ATTEMPT_KEY, "")?;
         }
         match written {
             Written::Unreadable(_) => return Ok(()),
-            Written::Yes(count) => {
-                round.catalog.record_published_segment(next, last, &vv)?;
+            Written::Yes(count, proof) => {
+                round
+                    .catalog
+                    .record_published_segment(next, last, &vv, proof.as_ref())?;
                 round.catalog.mark_published(last, &time_text(round.now))?;
                 round.report.ops_published += count;
                 round.report.segments_published += 1;
@@ -108,9 +111,12 @@ pub(super) fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<()
             Written::Earlier(header) => {
                 // An earlier attempt (not read back then) holds its own cut: that is what went out.
                 let last = header.last_seq;
-                round
-                    .catalog
-                    .record_published_segment(next, last, &header.version_vector)?;
+                round.catalog.record_published_segment(
+                    next,
+                    last,
+                    &header.version_vector,
+                    header.proof.as_ref(),
+                )?;
                 round.catalog.mark_published(last, &time_text(round.now))?;
                 round.report.ops_published += header.count.min(u32::MAX as u64) as u32;
                 round.report.segments_published += 1;
@@ -150,13 +156,14 @@ pub(crate) fn write_segment(
         ))));
     }
     publish_blobs(round, &ops)?;
-    let header = format::ops_header(
+    let mut header = format::ops_header(
         &round.catalog_id,
         &device,
         &ops,
         vv.clone(),
         &time_text(round.now),
     );
+    round.sign(&mut header, &ops)?;
     let bytes = format::encode_segment(&header, &ops)
         .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
     let path = round.path(&format!(
@@ -187,7 +194,7 @@ pub(crate) fn write_segment(
             return match decoded {
                 Ok(segment) if segment_is_ours(round, &segment)? => {
                     if segment.header.last_seq == last {
-                        Ok(Written::Yes(ops.len() as u32))
+                        Ok(Written::Yes(ops.len() as u32, segment.header.proof))
                     } else {
                         Ok(Written::Earlier(segment.header))
                     }
@@ -222,7 +229,7 @@ pub(crate) fn write_segment(
             }
         }
     }
-    Ok(Written::Yes(ops.len() as u32))
+    Ok(Written::Yes(ops.len() as u32, header.proof))
 }
 
 pub(super) fn publish(round: &mut Round) -> Result<(), SyncError> {
@@ -259,7 +266,7 @@ pub(super) fn republish_own(round: &mut Round, emptied: bool) -> Result<(), Sync
             continue;
         }
         match write_segment(round, first, last, &vv, 0)? {
-            Written::Yes(_) | Written::Earlier(_) => again += 1,
+            Written::Yes(..) | Written::Earlier(_) => again += 1,
             // A damaged copy under the name: the healing pass writes it again under a new one.
             Written::Unreadable(detail) => {
                 log::warn!("sync: own segment {first} does not read whole ({detail})")
@@ -276,6 +283,43 @@ pub(super) fn republish_own(round: &mut Round, emptied: bool) -> Result<(), Sync
             "republished",
             format!("{again} of this PC's segments were missing from the shared folder and were published again"),
         );
+    }
+    Ok(())
+}
+
+/// Once this PC signs (it pinned the office key), its segments published unsigned that hold
+/// changes made after the office set signing up are published again, signed: readers let the
+/// unsigned copies wait. Each is signed once; those with only earlier changes keep their
+/// unsigned copy, which readers take as it is.
+pub(super) fn sign_earlier(round: &mut Round) -> Result<(), SyncError> {
+    let Some(set_up) = round.check.set_up_ms() else {
+        return Ok(());
+    };
+    if round.signing_key()?.is_none() {
+        return Ok(());
+    }
+    let device = round.catalog.device_id().to_string();
+    let listed = segment_files(round, &device)?;
+    for (first, last, vv) in round.catalog.unsigned_published_segments()? {
+        let ops = round.catalog.own_operations(first, last)?;
+        let mut header = format::ops_header(&round.catalog_id, &device, &ops, vv.clone(), "");
+        round.sign(&mut header, &ops)?;
+        let after_set_up = ops.iter().any(|o| o.clock.wall_ms > set_up);
+        if after_set_up && ops.len() as u64 == last + 1 - first {
+            if let Some(names) = listed.get(&first) {
+                let generation = newest_generation(names) + 1;
+                if generation <= format::MAX_GENERATION {
+                    match write_segment(round, first, last, &vv, generation)? {
+                        Written::Yes(..) | Written::Earlier(_) => {}
+                        // Tried again next round.
+                        _ => continue,
+                    }
+                }
+            }
+        }
+        round
+            .catalog
+            .record_published_segment(first, last, &vv, header.proof.as_ref())?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 use super::apply::{acknowledged_elsewhere, add_applied, fetch_blobs, have};
 use super::publish::add_attachment_hashes;
 use super::*;
+use super::signing::{Contents, Verdict};
 use crate::heal::Reports;
 
 /// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
@@ -88,7 +89,7 @@ pub(super) fn bootstrap_from_snapshot(
     // apply it in one transaction, which the second read's own check at the end can still undo
     // (the file may change in between). A damaged snapshot thus never touches the catalog.
     let path = format!("snapshots/{name}");
-    let (header, hashes) = match check_snapshot(round, &path)? {
+    let (header, hashes, digest, contents) = match check_snapshot(round, &path)? {
         Ok(checked) => checked,
         Err(unread) => {
             snapshot_unread(round, &name, unread);
@@ -104,6 +105,23 @@ pub(super) fn bootstrap_from_snapshot(
     }
     if merge::vv_missing(&header.version_vector, &known).is_none() {
         return Ok(());
+    }
+    match round.check.check(&header, &digest, &contents) {
+        Verdict::Accept => {}
+        Verdict::Wait(detail) => {
+            round.report.waiting.push(WaitingSegment {
+                device_id: header.device_id.clone(),
+                file: path,
+                reason: WaitReason::Unenrolled,
+                detail,
+            });
+            return Ok(());
+        }
+        Verdict::Refuse { code, detail } => {
+            round.problem(code, format!("{path}: {detail}"));
+            snapshot_damaged(round, &name, detail);
+            return Ok(());
+        }
     }
     round.progress.segments_total += 1;
     (round.on_progress)(&round.progress);
@@ -124,7 +142,11 @@ pub(super) fn bootstrap_from_snapshot(
         }
     };
     let mut damage: Option<format::SegmentError> = None;
-    let ops = reader.map(|op| {
+    let ops = Checked {
+        reader,
+        digest: &digest,
+    }
+    .map(|op| {
         op.inspect_err(|e| {
             damage = Some(e.clone());
         })
@@ -138,9 +160,30 @@ pub(super) fn bootstrap_from_snapshot(
         return Ok(());
     }
     let applied = applied?;
+    round.check.learn(&contents);
     add_applied(&mut round.report, "snapshot", applied);
     round.advance(applied);
     Ok(())
+}
+
+/// A snapshot's operations as read the second time, to be applied: ending with an error (so
+/// that nothing of it stays) when its records are not the ones checked the first time.
+struct Checked<'d, R> {
+    reader: format::SegmentReader<R>,
+    digest: &'d str,
+}
+
+impl<R: io::Read> Iterator for Checked<'_, R> {
+    type Item = Result<Operation, format::SegmentError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.reader.next() {
+            None if self.reader.digest() != self.digest => Some(Err(SegmentError::Malformed(
+                "the snapshot changed while it was read".into(),
+            ))),
+            other => other,
+        }
+    }
 }
 
 /// The stream of a snapshot, its header read; `Err` with why when it cannot be read (the
@@ -159,24 +202,31 @@ pub(super) fn open_snapshot(
 }
 
 /// Reads a snapshot through once to check it whole: its header and the attachments it names.
-#[allow(clippy::type_complexity)]
 pub(super) fn check_snapshot(
     round: &mut Round,
     path: &str,
-) -> Result<Result<(format::SegmentHeader, BTreeSet<String>), Unread>, SyncError> {
+) -> Result<Result<CheckedSnapshot, Unread>, SyncError> {
     let mut reader = match open_snapshot(round, path)? {
         Ok(reader) => reader,
         Err(detail) => return Ok(Err(detail)),
     };
     let mut hashes = BTreeSet::new();
+    let mut contents = Contents::default();
     for op in reader.by_ref() {
         match op {
-            Ok(op) => add_attachment_hashes(&op, &mut hashes),
+            Ok(op) => {
+                add_attachment_hashes(&op, &mut hashes);
+                contents.add(&op);
+            }
             Err(e) => return Ok(Err(Unread::Damaged(e.to_string()))),
         }
     }
-    Ok(Ok((reader.header().clone(), hashes)))
+    Ok(Ok((reader.header().clone(), hashes, reader.digest(), contents)))
 }
+
+/// A snapshot read through whole: its header, the attachments it names, its records' digest
+/// and what its signature check needs.
+pub(super) type CheckedSnapshot = (format::SegmentHeader, BTreeSet<String>, String, Contents);
 
 /// Why a snapshot was not read.
 pub(super) enum Unread {
@@ -223,6 +273,7 @@ pub(crate) fn write_snapshot(round: &mut Round) -> Result<bool, SyncError> {
     header.kind = SegmentKind::Snapshot;
     header.first_seq = 0;
     header.last_seq = 0;
+    round.sign(&mut header, &ops)?;
     let bytes = format::encode_segment(&header, &ops)
         .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
     if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
@@ -259,6 +310,13 @@ pub fn publish_snapshot(
     options: &SyncOptions,
 ) -> Result<(), SyncError> {
     let mut quiet = |_: &SyncProgress| {};
-    let mut round = Round::begin(catalog, folder, options, &mut quiet)?;
+    let options = SyncOptions {
+        pc_secret: options
+            .pc_secret
+            .clone()
+            .or_else(|| crate::configured::own_pc_secret(catalog)),
+        ..options.clone()
+    };
+    let mut round = Round::begin(catalog, folder, &options, &mut quiet)?;
     write_snapshot(&mut round).map(|_| ())
 }
