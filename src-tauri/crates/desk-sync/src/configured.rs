@@ -69,7 +69,9 @@ pub(crate) fn own_pc_secret(catalog: &Catalog) -> Option<PcSecret> {
     match desk_store::pc_secret_path().and_then(|path| desk_store::pc_secret(&path)) {
         Ok(secret) => Some(PcSecret(secret)),
         Err(e) => {
-            log::warn!("sync: this PC's secret cannot be read ({e}); what it publishes is not signed");
+            log::warn!(
+                "sync: this PC's secret cannot be read ({e}); what it publishes is not signed"
+            );
             None
         }
     }

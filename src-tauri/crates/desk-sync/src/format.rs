@@ -9,9 +9,9 @@
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
 use desk_core::ops::Operation;
-use serde::{Deserialize, Serialize};
 use desk_trust::segment::{RecordDigest, SegmentClaim, SegmentProof};
 use desk_trust::KeyPair;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Read as _;
 

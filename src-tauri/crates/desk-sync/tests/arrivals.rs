@@ -49,6 +49,8 @@ struct Forger {
     next_seq: u64,
     wall_ms: i64,
     author: String,
+    /// Where the office signs: the device key of a PC it enrolled, now in a forger's hands.
+    device_key: Option<desk_trust::KeyPair>,
 }
 
 impl Forger {
@@ -59,6 +61,22 @@ impl Forger {
             next_seq: 1,
             wall_ms: office.now(),
             author: author.into(),
+            device_key: None,
+        }
+    }
+
+    /// A forger writing from a PC the office enrolled: what it publishes is signed by a device
+    /// key the roster holds, so only the rules on each operation stand in its way.
+    fn enrolled(office: &mut Office, author: &str) -> Forger {
+        let key = desk_trust::KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+        office.pcs[0]
+            .catalog
+            .note_device_key(FORGER, &key.public_key(), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        common::enrol_devices(office, OFFICE_PASSWORD);
+        Forger {
+            device_key: Some(key),
+            ..Forger::new(office, author)
         }
     }
 
@@ -144,7 +162,13 @@ impl Forger {
             .catalog
             .version_vector()
             .unwrap_or_else(|e| panic!("{e}"));
-        common::publish_forged(office, FORGER, &std::mem::take(&mut self.ops), seen);
+        common::publish_forged_signed(
+            office,
+            FORGER,
+            &std::mem::take(&mut self.ops),
+            seen,
+            self.device_key.as_ref(),
+        );
         self.wall_ms = office.now();
     }
 }
@@ -159,17 +183,11 @@ fn checks_of(office: &Office, pc: usize, item: &Item) -> Vec<desk_core::checklis
         .unwrap_or_default()
 }
 
-/// Signing set up on PC 0 (the coordinator's); the fingerprint to pin elsewhere, and the folder
-/// of the PC's secret (kept while the test runs).
-fn set_up_signing(office: &mut Office) -> (tempfile::TempDir, desk_trust::Fingerprint) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let secret =
-        desk_store::pc_secret(&dir.path().join("pc-secret")).unwrap_or_else(|e| panic!("{e}"));
-    let fingerprint = office.pcs[0]
-        .catalog
-        .set_up_office("办公室口令-2026", &secret, 1_000)
-        .unwrap_or_else(|e| panic!("{e}"));
-    (dir, fingerprint)
+const OFFICE_PASSWORD: &str = "办公室口令-2026";
+
+/// Signing set up on PC 0 (the coordinator's); the fingerprint to pin elsewhere.
+fn set_up_signing(office: &mut Office) -> desk_trust::Fingerprint {
+    common::set_up_signing(office, OFFICE_PASSWORD)
 }
 
 /// The id of the person working on `pc`.
@@ -405,7 +423,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
 #[test]
 fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
     let mut office = Office::new(2, 504);
-    let (_secret_dir, fingerprint) = set_up_signing(&mut office);
+    let fingerprint = set_up_signing(&mut office);
     office.pcs[1]
         .catalog
         .pin_office_key(&fingerprint)
@@ -418,7 +436,7 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
     // 处长1 is a section head in the registry, but no key of hers is in the roster: a plain
     // sign-off in her name, made after the office set signing up, is no sign-off.
     let head = person_of(&office, 1);
-    let mut forger = Forger::new(&office, &head);
+    let mut forger = Forger::enrolled(&mut office, &head);
     forger.signoff(&office, &awaiting, &head);
     if let Some(op) = forger.ops.last_mut() {
         let mut record: Signoff =
@@ -458,14 +476,14 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
 #[test]
 fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_review_when_it_does() {
     let mut office = Office::new(2, 505);
-    let (_secret_dir, fingerprint) = set_up_signing(&mut office);
+    let fingerprint = set_up_signing(&mut office);
     let awaiting = awaiting_signoff(&mut office, 0, "关于调整学区划分的通知");
     let item = awaiting.clone();
     converge(&mut office);
 
     // A sign-off in 处长1's name, signed by a key nobody enrolled.
     let head = person_of(&office, 1);
-    let mut forger = Forger::new(&office, &head);
+    let mut forger = Forger::enrolled(&mut office, &head);
     forger.signoff(&office, &awaiting, &head);
     let stranger = desk_trust::KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
     if let Some(op) = forger.ops.last_mut() {
@@ -503,6 +521,9 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
         .catalog
         .pin_office_key(&fingerprint)
         .unwrap_or_else(|e| panic!("{e}"));
+    // Its changes from now on are signed by its device key, which the office enrols.
+    converge(&mut office);
+    assert_eq!(common::enrol_devices(&mut office, OFFICE_PASSWORD), 1);
     let now = item_on(&office, 1, &item.id);
     assert_eq!(
         now.status,

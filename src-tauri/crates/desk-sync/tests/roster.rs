@@ -68,17 +68,20 @@ fn publish_forged_roster(office: &Office, signed: &SignedRoster, roster: &Roster
         covers: None,
         newer: None,
     };
-    common::publish_forged(office, FORGER, &[op], VersionVector::new());
+    common::publish_forged_signed(
+        office,
+        FORGER,
+        &[op],
+        VersionVector::new(),
+        Some(common::enrolled_forger_key()),
+    );
 }
 
 #[test]
 fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_count() {
     let mut office = Office::new(2, 301);
-    let (coordinator_dir, head_dir) = (
-        tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
-        tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
-    );
-    let (coordinator_secret, head_secret) = (secret(&coordinator_dir), secret(&head_dir));
+    let (coordinator_secret, head_secret) =
+        (office.pcs[0].secret.clone(), office.pcs[1].secret.clone());
 
     // The coordinator sets up signing; the fingerprint is read out to the other PC.
     let fingerprint = office.pcs[0]
@@ -106,6 +109,18 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
         .pin_office_key(&typed)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(version(&office, 1), Some(1));
+
+    // Having pinned, the PC signs what it publishes with its device key; the coordinator's PC
+    // waits for its changes until the office enrols that key. The office also enrols a PC that
+    // will fall into a forger's hands: what it writes below arrives, signed by an enrolled key.
+    converge(&mut office);
+    office.pcs[0]
+        .catalog
+        .note_device_key(FORGER, &common::enrolled_forger_key().public_key(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(common::enrol_devices(&mut office, OFFICE_PASSWORD), 2);
+    converge(&mut office);
+    assert_eq!(version(&office, 1), Some(3), "a version per PC enrolled");
 
     // The section head makes her key on her own PC; it reaches the coordinator, who enrols it.
     let head = office.pcs[1]
@@ -159,7 +174,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
             &coordinator_secret,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(roster.version, 2);
+    assert_eq!(roster.version, 4);
     converge(&mut office);
     for pc in 0..2 {
         let roster = office.pcs[pc]
@@ -167,7 +182,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
             .roster()
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_else(|| panic!("pc {pc}: no roster"));
-        assert_eq!(roster.version, 2, "pc {pc}");
+        assert_eq!(roster.version, 4, "pc {pc}");
         let entry = roster
             .person(&head.id)
             .unwrap_or_else(|| panic!("pc {pc}: not enrolled"));
@@ -178,14 +193,14 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
     // A roster forged on the share: made and signed by another key, naming it as the office's.
     let intruder = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
     let mut forged = roster.clone();
-    forged.version = 3;
+    forged.version = 5;
     forged.office_key = intruder.public_key();
     forged.people[0].roles = vec![Role::Coordinator, Role::SectionHead];
     let signed = forged.sign(&intruder).unwrap_or_else(|e| panic!("{e}"));
     publish_forged_roster(&office, &signed, &forged, 1);
     // And one naming the real office key, changed after it was signed.
     let mut changed = roster.clone();
-    changed.version = 4;
+    changed.version = 6;
     let honest = changed.sign(&intruder).err();
     assert!(
         honest.is_some(),
@@ -206,10 +221,10 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
             .connection()
             .query_row("SELECT count(*) FROM rosters", [], |r| r.get(0))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(stored, 4, "pc {pc}");
+        assert_eq!(stored, 6, "pc {pc}");
         assert_eq!(
             version(&office, pc),
-            Some(2),
+            Some(4),
             "pc {pc}: a forged roster counted"
         );
     }
@@ -242,14 +257,14 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
         .catalog
         .revoke_key(&head_key, OFFICE_PASSWORD, &coordinator_secret)
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(roster.version, 3);
+    assert_eq!(roster.version, 5);
     converge(&mut office);
     let seen = office.pcs[1]
         .catalog
         .roster()
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("no roster"));
-    assert_eq!(seen.version, 3);
+    assert_eq!(seen.version, 5);
     assert!(seen
         .person(&head.id)
         .is_some_and(|p| p.keys[0].revoked_at.is_some()));

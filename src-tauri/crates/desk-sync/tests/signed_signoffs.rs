@@ -33,10 +33,6 @@ fn converge(office: &mut Office) {
     }
 }
 
-fn secret(dir: &tempfile::TempDir) -> Vec<u8> {
-    desk_store::pc_secret(&dir.path().join("pc-secret")).unwrap_or_else(|e| panic!("{e}"))
-}
-
 fn verdict(office: &Office, pc: usize, item: &str) -> SignatureVerdict {
     let catalog = &office.pcs[pc].catalog;
     let signoff = catalog
@@ -60,9 +56,8 @@ fn invalid_code(verdict: SignatureVerdict) -> String {
 #[test]
 fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forgeries_fail() {
     let mut office = Office::new(2, 401);
-    let coordinator_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let head_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let (coordinator_secret, head_secret) = (secret(&coordinator_dir), secret(&head_dir));
+    let (coordinator_secret, head_secret) =
+        (office.pcs[0].secret.clone(), office.pcs[1].secret.clone());
     let fingerprint = office.pcs[0]
         .catalog
         .set_up_office(OFFICE_PASSWORD, &coordinator_secret, FAST)
@@ -89,6 +84,14 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
             roles: vec![Role::Clerk, Role::SectionHead],
         })
         .unwrap_or_else(|e| panic!("{e}"));
+    converge(&mut office);
+    // The office enrols the head's PC, and one that will fall into a forger's hands: what it
+    // writes below arrives, signed by an enrolled device key.
+    office.pcs[0]
+        .catalog
+        .note_device_key(FORGER, &common::enrolled_forger_key().public_key(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(common::enrol_devices(&mut office, OFFICE_PASSWORD), 2);
     converge(&mut office);
     office.pcs[0]
         .catalog
@@ -127,7 +130,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
     converge(&mut office);
     for pc in 0..2 {
         match verdict(&office, pc, &first.id) {
-            SignatureVerdict::Valid { roster_version, .. } => assert_eq!(roster_version, 2),
+            SignatureVerdict::Valid { roster_version, .. } => assert_eq!(roster_version, 4),
             other => panic!("pc {pc}: {other:?}"),
         }
     }
@@ -278,5 +281,11 @@ fn publish_forged(
         covers: None,
         newer: None,
     };
-    common::publish_forged(office, FORGER, &[op], VersionVector::new());
+    common::publish_forged_signed(
+        office,
+        FORGER,
+        &[op],
+        VersionVector::new(),
+        Some(common::enrolled_forger_key()),
+    );
 }

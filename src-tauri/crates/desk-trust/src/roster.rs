@@ -141,7 +141,9 @@ pub enum DeviceVerdict {
     /// Not (yet) enrolled for that device: its segments wait for the office to enrol it.
     NotEnrolled,
     /// Revoked before the segment was made.
-    Revoked { at: String },
+    Revoked {
+        at: String,
+    },
 }
 
 /// A roster version as it travels: its exact text and the office key's signature over it.

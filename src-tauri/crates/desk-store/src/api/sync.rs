@@ -19,8 +19,8 @@ use desk_core::merge::VersionVector;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::problem::Code;
 use desk_core::workdays::WorkCalendar;
-use rusqlite::{params, OptionalExtension};
 use desk_trust::segment::SegmentProof;
+use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 impl crate::Catalog {

@@ -3,9 +3,9 @@
 
 use super::identity::SegmentFiles;
 use super::publish::attachment_hashes;
+use super::signing::{Contents, Verdict};
 use super::*;
 use crate::heal::Reports;
-use super::signing::{Contents, Verdict};
 use desk_trust::segment::SegmentProof;
 
 pub(super) fn fetch_blobs(reader: &mut Reader, hashes: BTreeSet<String>) -> Result<(), SyncError> {
@@ -322,7 +322,12 @@ pub(super) fn next_segment(
                         // publishes a true one, as for any damaged copy.
                         Verdict::Refuse { code, detail } => {
                             let message = format!("ops/{device}/{candidate}: {detail}");
-                            if !reader.report.folder_problems.iter().any(|p| p.message == message) {
+                            if !reader
+                                .report
+                                .folder_problems
+                                .iter()
+                                .any(|p| p.message == message)
+                            {
                                 reader.problem(code, message);
                             }
                             damage.get_or_insert(detail);

@@ -143,6 +143,18 @@ pub(crate) fn segment_is_ours(round: &Round, segment: &Segment) -> Result<bool, 
     Ok(ours == segment.ops)
 }
 
+/// Whether a segment under this PC's id could be a twin's (a clone's, or this PC's before it
+/// was restored): anything, where PCs do not sign; else only what this PC's device key signed.
+pub(crate) fn signed_by_own_key(round: &mut Round, segment: &Segment) -> Result<bool, SyncError> {
+    let Some(key) = round.signing_key()? else {
+        return Ok(true);
+    };
+    Ok(segment.header.proof.as_ref().is_some_and(|proof| {
+        proof.public_key == key.public_key()
+            && proof.verify(&segment.header.claim(&segment.digest)).is_ok()
+    }))
+}
+
 /// A segment of this PC's id beyond what it published means another PC runs under the same id
 /// (a clone, or this PC restored from an older backup): this PC takes a new id. So does another
 /// PC's acknowledgement of operations of this id beyond the last this PC made: they were made
@@ -189,6 +201,11 @@ pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(),
                         let at = time_text(round.now);
                         round.catalog.mark_published(segment.header.last_seq, &at)?;
                         break;
+                    }
+                    Ok(segment) if !signed_by_own_key(round, &segment)? => {
+                        // Where PCs sign, a twin under this id signs with this PC's key (a
+                        // clone copies it); anything else is a file forged under its name.
+                        log::warn!("sync: {name} is under this PC's id but not signed by its key: not taken for a clone");
                     }
                     Ok(_) => {
                         cloned = Some(format!(

@@ -199,6 +199,12 @@ pub(crate) fn write_segment(
                         Ok(Written::Earlier(segment.header))
                     }
                 }
+                Ok(segment) if !super::identity::signed_by_own_key(round, &segment)? => {
+                    Ok(Written::Unreadable(format!(
+                        "{} holds a segment this PC's key did not sign",
+                        format::segment_file_name(first, generation)
+                    )))
+                }
                 Ok(_) => Ok(Written::NameTaken),
                 // Neither ours nor another PC's as far as can be told yet.
                 Err(e) => Ok(Written::Unreadable(e.to_string())),

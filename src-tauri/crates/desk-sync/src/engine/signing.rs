@@ -19,7 +19,10 @@ pub(crate) enum Verdict {
     /// Not applied yet, retried every round.
     Wait(String),
     /// Never applied in this form: a forged or altered file, or a revoked PC's.
-    Refuse { code: &'static str, detail: String },
+    Refuse {
+        code: &'static str,
+        detail: String,
+    },
 }
 
 /// What this PC trusts for checking arrivals, learning rosters as they arrive within a round.
@@ -45,7 +48,12 @@ impl SegmentCheck {
 
     /// Whether `header`'s file, whose records read to `digest` and hold `contents`, may be
     /// applied here.
-    pub(crate) fn check(&self, header: &SegmentHeader, digest: &str, contents: &Contents) -> Verdict {
+    pub(crate) fn check(
+        &self,
+        header: &SegmentHeader,
+        digest: &str,
+        contents: &Contents,
+    ) -> Verdict {
         let Some(trust) = &self.trust else {
             return Verdict::Accept;
         };
@@ -117,7 +125,11 @@ impl SegmentCheck {
             if roster.version == 1 && self.set_up_ms.is_none() {
                 self.set_up_ms = time_ms(&roster.issued_at);
             }
-            if trust.roster.as_ref().is_none_or(|r| r.version < roster.version) {
+            if trust
+                .roster
+                .as_ref()
+                .is_none_or(|r| r.version < roster.version)
+            {
                 trust.roster = Some(roster);
             }
         }

@@ -3,8 +3,8 @@
 
 use super::apply::{acknowledged_elsewhere, add_applied, fetch_blobs, have};
 use super::publish::add_attachment_hashes;
-use super::*;
 use super::signing::{Contents, Verdict};
+use super::*;
 use crate::heal::Reports;
 
 /// A new PC (or one whose next segments were compacted away) starts from the newest snapshot.
@@ -221,7 +221,12 @@ pub(super) fn check_snapshot(
             Err(e) => return Ok(Err(Unread::Damaged(e.to_string()))),
         }
     }
-    Ok(Ok((reader.header().clone(), hashes, reader.digest(), contents)))
+    Ok(Ok((
+        reader.header().clone(),
+        hashes,
+        reader.digest(),
+        contents,
+    )))
 }
 
 /// A snapshot read through whole: its header, the attachments it names, its records' digest

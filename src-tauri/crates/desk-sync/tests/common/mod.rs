@@ -425,6 +425,12 @@ pub struct Pc {
     pub person: Option<Person>,
     /// This PC's wall clock offset (ms) as the engine sees it.
     pub skew_ms: i64,
+    /// The PC's secret for its keys (outside its data folder, as on a real PC).
+    pub secret: Vec<u8>,
+}
+
+pub fn new_pc_secret() -> Vec<u8> {
+    desk_trust::sealed::new_pc_secret().unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn options(now_ms: i64) -> SyncOptions {
@@ -518,6 +524,7 @@ impl Office {
                 view: View::new(share.clone(), pc, seed),
                 person: None,
                 skew_ms: 0,
+                secret: new_pc_secret(),
             });
         }
         let department = add_department(&mut pcs[0].catalog);
@@ -593,6 +600,7 @@ impl Office {
             view,
             person: source.person.clone(),
             skew_ms: source.skew_ms,
+            secret: source.secret.clone(),
         };
         self.pcs.push(clone);
         self.pcs.len() - 1
@@ -660,6 +668,7 @@ impl Office {
         let p = &mut self.pcs[pc];
         let options = SyncOptions {
             compact: self.compact,
+            pc_secret: Some(desk_sync::PcSecret(p.secret.clone())),
             ..options(now)
         };
         let report = desk_sync::sync_round(&mut p.catalog, &p.view, &options);
@@ -968,7 +977,19 @@ pub fn publish_forged(
     office: &Office,
     device: &str,
     ops: &[desk_core::ops::Operation],
+    seen: desk_core::merge::VersionVector,
+) {
+    publish_forged_signed(office, device, ops, seen, None);
+}
+
+/// [`publish_forged`], signed with `device_key` when given (a device the office enrolled, in
+/// a forger's hands, or a key it never enrolled).
+pub fn publish_forged_signed(
+    office: &Office,
+    device: &str,
+    ops: &[desk_core::ops::Operation],
     mut seen: desk_core::merge::VersionVector,
+    device_key: Option<&desk_trust::KeyPair>,
 ) {
     let catalog_id = office.pcs[0]
         .catalog
@@ -976,8 +997,11 @@ pub fn publish_forged(
         .unwrap_or_else(|e| panic!("{e}"));
     let last = ops.last().map_or(0, |o| o.seq);
     seen.insert(device.into(), last);
-    let header =
+    let mut header =
         desk_sync::format::ops_header(&catalog_id, device, ops, seen, "2026-11-29T00:00:00Z");
+    if let Some(key) = device_key {
+        desk_sync::format::sign_header(&mut header, ops, key).unwrap_or_else(|e| panic!("{e}"));
+    }
     let bytes = desk_sync::format::encode_segment(&header, ops).unwrap_or_else(|e| panic!("{e}"));
     let first = ops.first().map_or(1, |o| o.seq);
     let path = format!(
@@ -987,4 +1011,37 @@ pub fn publish_forged(
     let mut share = office.share.borrow_mut();
     let step = share.step;
     share.files.insert(path, (bytes, step, usize::MAX));
+}
+
+/// Signing set up on PC 0 (the coordinator's) under `password`: the fingerprint to pin.
+pub fn set_up_signing(office: &mut Office, password: &str) -> desk_trust::Fingerprint {
+    let secret = office.pcs[0].secret.clone();
+    office
+        .at(0)
+        .set_up_office(password, &secret, 1_000)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The coordinator (PC 0, holding the office key under `password`) enrols every device key
+/// announced on the share that the roster does not hold yet; returns how many.
+pub fn enrol_devices(office: &mut Office, password: &str) -> usize {
+    let secret = office.pcs[0].secret.clone();
+    let requests = office.pcs[0]
+        .catalog
+        .device_key_requests()
+        .unwrap_or_else(|e| panic!("{e}"));
+    for request in &requests {
+        office
+            .at(0)
+            .enrol_device(&request.device_id, password, &secret)
+            .unwrap_or_else(|e| panic!("enrol {}: {e}", request.device_id));
+    }
+    requests.len()
+}
+
+/// The device key of a PC the office enrolled and a forger then took over (the same for a whole
+/// test binary).
+pub fn enrolled_forger_key() -> &'static desk_trust::KeyPair {
+    static KEY: std::sync::OnceLock<desk_trust::KeyPair> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| desk_trust::KeyPair::generate().unwrap_or_else(|e| panic!("{e}")))
 }
