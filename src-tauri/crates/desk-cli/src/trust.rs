@@ -52,6 +52,9 @@ pub(crate) enum KeyCommand {
         #[arg(long, value_name = "VAR")]
         password_env: String,
     },
+    /// This PC's device id and the fingerprint of its device key (made once the PC pinned the
+    /// office key), for the coordinator to compare before enrolling the PC.
+    Device,
 }
 
 #[derive(Subcommand)]
@@ -71,7 +74,15 @@ pub(crate) enum RosterCommand {
         #[arg(long, value_name = "VAR")]
         password_env: String,
     },
-    /// Revoke a key by its fingerprint: what it signed before stays valid.
+    /// Enrol a PC with the device key it announced on the shared folder (on the coordinator's
+    /// PC; compare the fingerprint `desk roster show` lists with the one `desk key device` prints
+    /// on that PC first). Its changes wait until then.
+    EnrolDevice {
+        device: String,
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
+    /// Revoke a key, of a person or a PC, by its fingerprint: what it signed before stays valid.
     Revoke {
         fingerprint: String,
         #[arg(long, value_name = "VAR")]
@@ -162,7 +173,29 @@ pub(crate) fn office(cli: &Cli, command: &OfficeCommand) -> Outcome {
 
 pub(crate) fn key(cli: &Cli, command: &KeyCommand) -> Outcome {
     let mut catalog = open(cli)?;
-    let KeyCommand::Create { password_env } = command;
+    let password_env = match command {
+        KeyCommand::Create { password_env } => password_env,
+        KeyCommand::Device => {
+            let key = catalog.device_key_for_sync(&pc_secret()?)?.ok_or_else(|| {
+                fail(
+                    "office_not_set_up",
+                    "this PC trusts no office key yet: pin the office's fingerprint first (desk office pin); the device key is made then",
+                )
+            })?;
+            let fingerprint = key.public_key().fingerprint();
+            if cli.json {
+                return print_json(&serde_json::json!({
+                    "device_id": catalog.device_id(),
+                    "fingerprint": fingerprint.to_string(),
+                }));
+            }
+            outln!(
+                "this PC is {}; its device key, to compare when the coordinator enrols it: {fingerprint}",
+                catalog.device_id()
+            );
+            return Ok(());
+        }
+    };
     let password = password(password_env)?;
     let fingerprint = catalog.create_personal_key(&password, &pc_secret()?, DEFAULT_ITERATIONS)?;
     if cli.json {
@@ -199,6 +232,13 @@ pub(crate) fn roster(cli: &Cli, command: &RosterCommand) -> Outcome {
                 &pc_secret()?,
             )?
         }
+        RosterCommand::EnrolDevice {
+            device,
+            password_env,
+        } => {
+            let password = password(password_env)?;
+            catalog.enrol_device(device, &password, &pc_secret()?)?
+        }
         RosterCommand::Revoke {
             fingerprint: text,
             password_env,
@@ -208,8 +248,24 @@ pub(crate) fn roster(cli: &Cli, command: &RosterCommand) -> Outcome {
             catalog.revoke_key(&fingerprint, &password, &pc_secret()?)?
         }
     };
+    let waiting = catalog.device_key_requests()?;
     if cli.json {
-        return print_json(&roster);
+        let mut value = serde_json::to_value(&roster).unwrap_or_default();
+        if let Some(fields) = value.as_object_mut() {
+            let waiting: Vec<serde_json::Value> = waiting
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "device_id": r.device_id,
+                        "fingerprint": r.public_key.fingerprint().to_string(),
+                        "person": r.person,
+                        "first_seen": r.first_seen,
+                    })
+                })
+                .collect();
+            fields.insert("devices_waiting".into(), waiting.into());
+        }
+        return print_json(&value);
     }
     outln!(
         "roster version {} of {}, signed by the office key {}",
@@ -227,6 +283,25 @@ pub(crate) fn roster(cli: &Cli, command: &RosterCommand) -> Outcome {
             };
             outln!("    key {}  {state}", key.public_key.fingerprint());
         }
+    }
+    for device in &roster.devices {
+        outln!("PC {}", device.device_id);
+        for key in &device.keys {
+            let state = match &key.revoked_at {
+                Some(at) => format!("revoked {at}"),
+                None => format!("enrolled {}", key.enrolled_at),
+            };
+            outln!("    device key {}  {state}", key.public_key.fingerprint());
+        }
+    }
+    for request in &waiting {
+        outln!(
+            "PC {} ({}) waits to be enrolled: device key {} (desk roster enrol-device {})",
+            request.device_id,
+            request.person.as_deref().unwrap_or("nobody named"),
+            request.public_key.fingerprint(),
+            request.device_id
+        );
     }
     Ok(())
 }

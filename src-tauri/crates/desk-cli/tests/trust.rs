@@ -59,6 +59,47 @@ fn the_coordinator_sets_up_signing_and_enrols_a_section_head_who_made_her_key_on
     );
     head.ok(&["sync", "--folder", &share], &[]);
     coordinator.ok(&["sync", "--folder", &share], &[]);
+    // Having pinned, the head's PC signs what it publishes; the coordinator's PC waits for it
+    // until the office enrols the PC, comparing the device key's fingerprint first.
+    assert!(
+        coordinator.ok(&["sync", "status"], &[])["waiting"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w["reason"] == "unenrolled")),
+        "the head's changes wait"
+    );
+    let device = head.ok(&["key", "device"], &[]);
+    let listed = coordinator.ok(&["roster", "show"], &[]);
+    let waiting = &listed["devices_waiting"][0];
+    assert_eq!(waiting["device_id"], device["device_id"]);
+    assert_eq!(waiting["fingerprint"], device["fingerprint"]);
+    let head_device = device["device_id"].as_str().unwrap_or_default();
+    assert_eq!(
+        coordinator.code(
+            &[
+                "roster",
+                "enrol-device",
+                "0123456789ab",
+                "--password-env",
+                "OFFICE_PASSWORD"
+            ],
+            &office_password
+        ),
+        "no_device_key"
+    );
+    let roster = coordinator.ok(
+        &[
+            "roster",
+            "enrol-device",
+            head_device,
+            "--password-env",
+            "OFFICE_PASSWORD",
+        ],
+        &office_password,
+    );
+    assert_eq!(roster["version"], 2);
+    coordinator.ok(&["sync", "--folder", &share], &[]);
+    head.ok(&["sync", "--folder", &share], &[]);
+    coordinator.ok(&["sync", "--folder", &share], &[]);
     assert_eq!(
         coordinator.code(
             &[
@@ -102,11 +143,11 @@ fn the_coordinator_sets_up_signing_and_enrols_a_section_head_who_made_her_key_on
         ],
         &office_password,
     );
-    assert_eq!(roster["version"], 2);
+    assert_eq!(roster["version"], 3);
     coordinator.ok(&["sync", "--folder", &share], &[]);
     head.ok(&["sync", "--folder", &share], &[]);
     let seen = head.ok(&["roster", "show"], &[]);
-    assert_eq!(seen["version"], 2);
+    assert_eq!(seen["version"], 3);
     let enrolled = &seen["people"][0];
     assert_eq!(enrolled["name"], "李处长");
     assert_eq!(enrolled["roles"], serde_json::json!(["section_head"]));
