@@ -73,6 +73,7 @@ macro_rules! app_commands {
             trust::create_personal_key,
             trust::roster_view,
             trust::enrol_person,
+            trust::enrol_device,
             trust::revoke_key,
             trust::sign_off_item,
             trust::sign_again_item,

@@ -51,6 +51,8 @@ pub async fn pin_office_key(
     state
         .with_catalog(move |c| {
             c.pin_office_key(&fingerprint(&fingerprint_text)?)?;
+            // The device key is made now, so the PC can show its fingerprint to compare.
+            c.device_key(&pc_secret()?)?;
             c.signing_state()
         })
         .await
@@ -90,6 +92,22 @@ pub async fn enrol_person(
     state
         .with_catalog(move |c| {
             c.enrol_person(&person_id, &roles, &password, &pc_secret()?)?;
+            c.roster_view()
+        })
+        .await
+}
+
+/// Enrols a PC with the device key it announced on the shared folder: a roster version signed
+/// with the office key. Its changes, waiting on the other PCs until now, then count.
+#[tauri::command]
+pub async fn enrol_device(
+    state: tauri::State<'_, AppState>,
+    device_id: String,
+    password: String,
+) -> Result<Option<RosterView>, ErrorPayload> {
+    state
+        .with_catalog(move |c| {
+            c.enrol_device(&device_id, &password, &pc_secret()?)?;
             c.roster_view()
         })
         .await

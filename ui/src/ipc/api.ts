@@ -365,6 +365,10 @@ export function enrolPerson(personId: string, roles: Role[], password: string): 
   return call('enrol_person', { personId, roles, password });
 }
 
+export function enrolDevice(deviceId: string, password: string): Promise<RosterView | null> {
+  return call('enrol_device', { deviceId, password });
+}
+
 export function revokeKey(fingerprintText: string, password: string): Promise<RosterView | null> {
   return call('revoke_key', { fingerprintText, password });
 }

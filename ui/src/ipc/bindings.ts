@@ -328,7 +328,7 @@ finished_at: string, };
 
 export type DeviceCount = { device_id: string, ops: number, };
 
-export type WaitReason = "gap" | "damaged" | "causal" | "quarantined";
+export type WaitReason = "gap" | "damaged" | "causal" | "quarantined" | "unenrolled";
 
 export type WaitingSegment = { device_id: string, 
 /**
@@ -539,7 +539,11 @@ roster_version: number | null,
 /**
  * The current person's key on this PC, if they made one.
  */
-my_key: PersonalKey | null, };
+my_key: PersonalKey | null, 
+/**
+ * This PC's device key, which signs what it publishes.
+ */
+device: DeviceKeyView, };
 
 export type PersonalKey = { fingerprint: string, 
 /**
@@ -551,13 +555,31 @@ enrolled: boolean, revoked: boolean,
  */
 roles: Array<Role>, department_id: string | null, };
 
-export type RosterView = { version: number, issued_at: string, office_fingerprint: string, people: Array<RosterPersonView>, requests: Array<KeyRequestView>, };
+export type RosterView = { version: number, issued_at: string, office_fingerprint: string, people: Array<RosterPersonView>, requests: Array<KeyRequestView>, 
+/**
+ * The office's PCs and their device keys.
+ */
+devices: Array<RosterDeviceView>, 
+/**
+ * Device keys PCs announced on the shared folder, not enrolled yet.
+ */
+device_requests: Array<DeviceRequestView>, };
 
 export type RosterPersonView = { person_id: string, name: string, department_id: string | null, roles: Array<Role>, keys: Array<RosterKeyView>, };
 
 export type RosterKeyView = { fingerprint: string, enrolled_at: string, revoked_at: string | null, };
 
 export type KeyRequestView = { person_id: string, name: string, fingerprint: string, device_id: string, requested_at: string, };
+
+export type DeviceKeyView = { device_id: string, fingerprint: string | null, enrolled: boolean, revoked: boolean, };
+
+export type RosterDeviceView = { device_id: string, keys: Array<RosterKeyView>, };
+
+export type DeviceRequestView = { device_id: string, fingerprint: string, 
+/**
+ * Who uses the PC, as its card says.
+ */
+person: string | null, first_seen: string, };
 
 export type PlanParse = { tasks: Array<PlanTask>, warnings: Array<PlanWarning>, };
 

@@ -109,6 +109,7 @@ export interface Commands {
   create_personal_key: { args: [{ password: string }]; result: string };
   roster_view: { args: []; result: RosterView | null };
   enrol_person: { args: [{ personId: string; roles: Array<Role>; password: string }]; result: RosterView | null };
+  enrol_device: { args: [{ deviceId: string; password: string }]; result: RosterView | null };
   revoke_key: { args: [{ fingerprintText: string; password: string }]; result: RosterView | null };
   sign_off_item: { args: [{ id: string; password: string }]; result: Item };
   sign_again_item: { args: [{ id: string; password: string }]; result: Signoff };
@@ -179,6 +180,7 @@ export const COMMAND_NAMES = [
   'create_personal_key',
   'roster_view',
   'enrol_person',
+  'enrol_device',
   'revoke_key',
   'sign_off_item',
   'sign_again_item',

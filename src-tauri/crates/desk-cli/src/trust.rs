@@ -130,6 +130,8 @@ pub(crate) fn office(cli: &Cli, command: &OfficeCommand) -> Outcome {
         OfficeCommand::Pin { fingerprint: text } => {
             let fingerprint = fingerprint(text)?;
             catalog.pin_office_key(&fingerprint)?;
+            // Made now, so `desk key device` shows what the coordinator compares.
+            catalog.device_key(&pc_secret()?)?;
             ("this PC now trusts the office key", fingerprint)
         }
         OfficeCommand::ExportKey {

@@ -53,6 +53,18 @@ pub struct SigningState {
     pub roster_version: Option<u64>,
     /// The current person's key on this PC, if they made one.
     pub my_key: Option<PersonalKey>,
+    /// This PC's device key, which signs what it publishes.
+    pub device: DeviceKeyView,
+}
+
+/// This PC's device key and what the roster says of it. Made once the PC pinned an office key;
+/// until the office enrols it, other PCs keep its changes waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceKeyView {
+    pub device_id: String,
+    pub fingerprint: Option<String>,
+    pub enrolled: bool,
+    pub revoked: bool,
 }
 
 /// A person's key on this PC, and what the roster says of it.
@@ -77,6 +89,26 @@ pub struct RosterView {
     pub office_fingerprint: String,
     pub people: Vec<RosterPersonView>,
     pub requests: Vec<KeyRequestView>,
+    /// The office's PCs and their device keys.
+    pub devices: Vec<RosterDeviceView>,
+    /// Device keys PCs announced on the shared folder, not enrolled yet.
+    pub device_requests: Vec<DeviceRequestView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RosterDeviceView {
+    pub device_id: String,
+    pub keys: Vec<RosterKeyView>,
+}
+
+/// A PC that announced its device key and waits to be enrolled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceRequestView {
+    pub device_id: String,
+    pub fingerprint: String,
+    /// Who uses the PC, as its card says.
+    pub person: Option<String>,
+    pub first_seen: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

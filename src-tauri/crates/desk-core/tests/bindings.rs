@@ -72,6 +72,9 @@ fn generate() -> String {
     declare::<ipc::RosterPersonView>(&cfg, &mut out);
     declare::<ipc::RosterKeyView>(&cfg, &mut out);
     declare::<ipc::KeyRequestView>(&cfg, &mut out);
+    declare::<ipc::DeviceKeyView>(&cfg, &mut out);
+    declare::<ipc::RosterDeviceView>(&cfg, &mut out);
+    declare::<ipc::DeviceRequestView>(&cfg, &mut out);
     declare::<plan::PlanParse>(&cfg, &mut out);
     declare::<plan::PlanTask>(&cfg, &mut out);
     declare::<plan::PlanDeadline>(&cfg, &mut out);

@@ -4,12 +4,14 @@ import type { RosterView, SigningState } from '../../ipc/bindings';
 
 const FINGERPRINT = '11111 22222 33333 44444 55555 66666 77777 88888';
 const HEAD_KEY = '99999 88888 77777 66666 55555 44444 33333 22222';
+const DEVICE_KEY = '12121 34343 56565 78787 90909 21212 43434 65656';
 
 let state: SigningState;
 let roster: RosterView | null = null;
 const setUpOffice = vi.fn(async (_password: string) => FINGERPRINT);
 const createPersonalKey = vi.fn(async (_password: string) => HEAD_KEY);
 const enrolPerson = vi.fn(async (_id: string, _roles: string[], _password: string) => roster);
+const enrolDevice = vi.fn(async (_device: string, _password: string) => roster);
 
 vi.mock('../../ipc/api', () => ({
   signingState: async () => state,
@@ -18,6 +20,7 @@ vi.mock('../../ipc/api', () => ({
   pinOfficeKey: async () => state,
   createPersonalKey: (password: string) => createPersonalKey(password),
   enrolPerson: (id: string, roles: string[], password: string) => enrolPerson(id, roles, password),
+  enrolDevice: (device: string, password: string) => enrolDevice(device, password),
   listPeople: async () => [{ id: 'p-head', name: '李处长', department_id: 'd-1', roles: ['clerk', 'section_head'] }],
 }));
 
@@ -25,7 +28,14 @@ const { default: SigningScreen } = await import('./SigningScreen.svelte');
 const { setLang } = await import('../../i18n/index.svelte');
 const { session } = await import('../../lib/session.svelte');
 
-const blank: SigningState = { office_fingerprint: null, set_up_in_office: false, office_key_here: false, roster_version: null, my_key: null };
+const blank: SigningState = {
+  office_fingerprint: null,
+  set_up_in_office: false,
+  office_key_here: false,
+  roster_version: null,
+  my_key: null,
+  device: { device_id: 'a1b2c3d4e5f6', fingerprint: null, enrolled: false, revoked: false },
+};
 
 beforeEach(() => {
   setLang('zh-CN');
@@ -84,6 +94,8 @@ describe('the signing screen', () => {
       office_fingerprint: FINGERPRINT,
       people: [],
       requests: [{ person_id: 'p-head', name: '李处长', fingerprint: HEAD_KEY, device_id: 'a1b2c3d4e5f6', requested_at: '2026-12-01T09:00:00Z' }],
+      devices: [],
+      device_requests: [],
     };
     render(SigningScreen);
     const keyState = await screen.findByTestId('my-key-state');
@@ -96,5 +108,38 @@ describe('the signing screen', () => {
     await fireEvent.input(screen.getByTestId('roster-office-password'), { target: { value: '办公室口令-2026' } });
     await fireEvent.click(screen.getByTestId('roster-confirm'));
     expect(enrolPerson).toHaveBeenCalledWith('p-head', ['clerk', 'section_head'], '办公室口令-2026');
+  });
+
+  it("shows this PC's device key until the office enrols it, and the coordinator enrols a PC that announced its key", async () => {
+    state = {
+      ...blank,
+      office_fingerprint: FINGERPRINT,
+      set_up_in_office: true,
+      office_key_here: true,
+      roster_version: 2,
+      device: { device_id: 'a1b2c3d4e5f6', fingerprint: DEVICE_KEY, enrolled: false, revoked: false },
+    };
+    roster = {
+      version: 2,
+      issued_at: '2026-12-01T08:00:00Z',
+      office_fingerprint: FINGERPRINT,
+      people: [],
+      requests: [],
+      devices: [{ device_id: 'c0ffee000001', keys: [{ fingerprint: FINGERPRINT, enrolled_at: '2026-12-01T08:00:00Z', revoked_at: null }] }],
+      device_requests: [{ device_id: 'b0b0b0b0b0b0', fingerprint: DEVICE_KEY, person: '李处长', first_seen: '2026-12-01T09:00:00Z' }],
+    };
+    render(SigningScreen);
+    expect((await screen.findByTestId('device-fingerprint')).textContent).toBe(DEVICE_KEY);
+    const deviceState = screen.getByTestId('device-state');
+    expect(deviceState.dataset.enrolled).toBe('false');
+    expect(deviceState.textContent).toContain('等待政务公开办登记这台电脑');
+    expect(screen.getByTestId('roster-devices').textContent).toContain('c0ffee000001');
+    const request = screen.getByTestId('device-request');
+    expect(request.textContent).toContain('李处长');
+    await fireEvent.click(screen.getByTestId('enrol-device-open'));
+    expect(screen.getByTestId('roster-dialog').textContent).toContain(DEVICE_KEY);
+    await fireEvent.input(screen.getByTestId('roster-office-password'), { target: { value: '办公室口令-2026' } });
+    await fireEvent.click(screen.getByTestId('roster-confirm'));
+    expect(enrolDevice).toHaveBeenCalledWith('b0b0b0b0b0b0', '办公室口令-2026');
   });
 });

@@ -8,7 +8,8 @@ use crate::db::meta::meta_set;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::ipc::{
-    KeyRequestView, PersonalKey, RosterKeyView, RosterPersonView, RosterView, SigningState,
+    DeviceKeyView, DeviceRequestView, KeyRequestView, PersonalKey, RosterDeviceView,
+    RosterKeyView, RosterPersonView, RosterView, SigningState,
 };
 use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind};
@@ -455,12 +456,32 @@ impl Catalog {
             Some(person) => self.personal_key(&person.id, roster.as_ref())?,
             None => None,
         };
+        // Read from its file unopened: the public part is stored beside the sealed secret.
+        let device_key = read_key_file(&self.device_key_path())
+            .ok()
+            .flatten()
+            .map(|sealed| sealed.public_key);
+        let enrolled_key = device_key.as_ref().and_then(|key| {
+            roster
+                .as_ref()?
+                .device(self.device_id())?
+                .keys
+                .iter()
+                .find(|k| &k.public_key == key)
+        });
+        let device = DeviceKeyView {
+            device_id: self.device_id().to_string(),
+            fingerprint: device_key.map(|k| k.fingerprint().to_string()),
+            enrolled: enrolled_key.is_some_and(|k| k.revoked_at.is_none()),
+            revoked: enrolled_key.is_some_and(|k| k.revoked_at.is_some()),
+        };
         Ok(SigningState {
             office_fingerprint: pinned.map(|f| f.to_string()),
             set_up_in_office: stored::any_roster(&self.conn)?,
             office_key_here,
             roster_version: roster.map(|r| r.version),
             my_key,
+            device,
         })
     }
 
@@ -505,15 +526,7 @@ impl Catalog {
                 name: p.name.clone(),
                 department_id: p.department_id.clone(),
                 roles: p.roles.clone(),
-                keys: p
-                    .keys
-                    .iter()
-                    .map(|k| RosterKeyView {
-                        fingerprint: k.public_key.fingerprint().to_string(),
-                        enrolled_at: k.enrolled_at.clone(),
-                        revoked_at: k.revoked_at.clone(),
-                    })
-                    .collect(),
+                keys: p.keys.iter().map(key_view).collect(),
             })
             .collect();
         let mut requests = Vec::new();
@@ -533,12 +546,32 @@ impl Catalog {
             });
         }
         requests.sort_by(|a, b| a.requested_at.cmp(&b.requested_at));
+        let devices = roster
+            .devices
+            .iter()
+            .map(|d| RosterDeviceView {
+                device_id: d.device_id.clone(),
+                keys: d.keys.iter().map(key_view).collect(),
+            })
+            .collect();
+        let device_requests = self
+            .device_key_requests()?
+            .into_iter()
+            .map(|r| DeviceRequestView {
+                device_id: r.device_id,
+                fingerprint: r.public_key.fingerprint().to_string(),
+                person: r.person,
+                first_seen: r.first_seen,
+            })
+            .collect();
         Ok(Some(RosterView {
             version: roster.version,
             issued_at: roster.issued_at.clone(),
             office_fingerprint: roster.office_key.fingerprint().to_string(),
             people,
             requests,
+            devices,
+            device_requests,
         }))
     }
 
@@ -971,6 +1004,14 @@ pub struct DeviceKeyRequest {
     /// Who uses the PC, as its card says.
     pub person: Option<String>,
     pub first_seen: String,
+}
+
+fn key_view(key: &EnrolledKey) -> RosterKeyView {
+    RosterKeyView {
+        fingerprint: key.public_key.fingerprint().to_string(),
+        enrolled_at: key.enrolled_at.clone(),
+        revoked_at: key.revoked_at.clone(),
+    }
 }
 
 /// A person's opened key and what signing with it needs.
