@@ -142,6 +142,11 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     await typeInto(winB, '[data-testid=pin-fingerprint]', fingerprint);
     await press(winB, '[data-testid=pin-submit]');
     await winB.waitFor('[data-testid=office-fingerprint]');
+    // Pinned, the PC has a device key; its changes wait on the other PCs until the office
+    // enrols it.
+    const headDevice = (await winB.execute('return arguments[0].textContent', [el(await winB.waitFor('[data-testid=device-fingerprint]'))])).trim();
+    assert.match(headDevice, /^(\d{5} ){7}\d{5}$/);
+    assert.equal(await winB.dataset(await winB.find('[data-testid=device-state]'), 'enrolled'), 'false');
     await typeInto(winB, '[data-testid=key-create-password]', HEAD_PASSWORD);
     await typeInto(winB, '[data-testid=key-create-password-again]', HEAD_PASSWORD);
     await press(winB, '[data-testid=key-create-submit]');
@@ -159,8 +164,26 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     });
     await syncNow(winB);
 
-    // The coordinator enrols the key after comparing its fingerprint.
+    // The coordinator first enrols the head's PC, comparing its device key: until then what the
+    // head's PC publishes (her key among it) waits on the coordinator's PC.
     await syncNow(winA);
+    await press(winA, '[data-testid=nav-catalog]');
+    await openSigning(winA);
+    await winA.until('the head\'s PC listed', async () => {
+      const rows = await winA.findAll('[data-testid=device-request]');
+      return rows.length === 1 && (await winA.execute('return arguments[0].textContent', [el(rows[0])])).includes(headDevice);
+    }, 30000);
+    assert.equal((await winA.findAll('[data-testid=key-request]')).length, 0, 'her key waits with her PC');
+    await press(winA, '[data-testid=enrol-device-open]');
+    await typeInto(winA, '[data-testid=roster-office-password]', OFFICE_PASSWORD);
+    await shot(winA, 'signing-03a-enrol-pc');
+    await press(winA, '[data-testid=roster-confirm]');
+    await winA.until('the PC enrolled', async () => (await winA.findAll('[data-testid=device-request]')).length === 0, 60000);
+    await syncNow(winA);
+
+    // Then the head's key, after comparing its fingerprint.
+    await syncNow(winA);
+    await press(winA, '[data-testid=nav-catalog]');
     await openSigning(winA);
     await winA.until('the key request listed', async () => {
       const rows = await winA.findAll('[data-testid=key-request]');
@@ -179,6 +202,7 @@ test('the coordinator enrols a section head, she signs off in her window, and th
     await syncNow(winB);
     await openSigning(winB);
     await winB.until('enrolled', async () => (await winB.dataset(await winB.find('[data-testid=my-key-state]'), 'enrolled')) === 'true');
+    assert.equal(await winB.dataset(await winB.find('[data-testid=device-state]'), 'enrolled'), 'true');
     await openItem(winB, item.id);
     await winB.until('the signer named', async () =>
       (await winB.execute('return arguments[0].textContent', [el(await winB.waitFor('[data-testid=workflow-signers]'))])).includes('可由 李处长 签批'));

@@ -457,6 +457,7 @@ const en: Messages = {
     deviceWaiting: "Waiting for the disclosure office to enrol this PC: until then its changes stay in the shared folder and the other PCs do not apply them yet. Tell the office the fingerprint above to compare.",
     deviceNotMade: 'The device key is made at the next sync.',
     devicesHeading: "The office's PCs",
+    thisPc: ' (this PC)',
     pcNamed: 'PC {device}',
     deviceSeen: 'first seen in the shared folder {at}',
     noDevices: 'No PC is enrolled yet.',

@@ -457,6 +457,7 @@ const zhCN = {
     deviceWaiting: '等待政务公开办登记这台电脑：登记前，这台电脑的修改保存在共享文件夹中，其他电脑暂不应用。请把上面的指纹告诉政务公开办核对。',
     deviceNotMade: '设备密钥将在下次同步时生成。',
     devicesHeading: '本单位的电脑',
+    thisPc: '（本机）',
     pcNamed: '电脑 {device}',
     deviceSeen: '{at} 首次出现在共享文件夹',
     noDevices: '还没有登记任何电脑。',
