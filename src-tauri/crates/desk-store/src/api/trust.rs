@@ -8,8 +8,8 @@ use crate::db::meta::meta_set;
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::ipc::{
-    DeviceKeyView, DeviceRequestView, KeyRequestView, PersonalKey, RosterDeviceView,
-    RosterKeyView, RosterPersonView, RosterView, SigningState,
+    DeviceKeyView, DeviceRequestView, KeyRequestView, PersonalKey, RosterDeviceView, RosterKeyView,
+    RosterPersonView, RosterView, SigningState,
 };
 use desk_core::model::{Item, Person, Role};
 use desk_core::ops::{EntityKind, OpKind};

@@ -411,6 +411,8 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
         .map(|c| c.key)
         .collect();
     let republish = check_folder(round)?;
+    // A PC joining the folder's catalog takes its id here: what arrives is checked against it.
+    round.check = signing::SegmentCheck::of(round.catalog)?;
     note_foreign(round)?;
     write_device_card(round)?;
     let device = round.catalog.device_id().to_string();
