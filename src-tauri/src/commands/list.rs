@@ -77,6 +77,7 @@ macro_rules! app_commands {
             trust::revoke_key,
             trust::sign_off_item,
             trust::sign_again_item,
+            trust::accept_signoff_item,
         }
     };
 }

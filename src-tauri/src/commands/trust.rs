@@ -151,3 +151,16 @@ pub async fn sign_again_item(
         .with_catalog(move |c| c.sign_again(&id, &password, &pc_secret()?))
         .await
 }
+
+/// The office accepts, signed with the office key on this PC, an item's sign-off made before
+/// signing was set up.
+#[tauri::command]
+pub async fn accept_signoff_item(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    password: String,
+) -> Result<Signoff, ErrorPayload> {
+    state
+        .with_catalog(move |c| c.accept_signoff(&id, &password, &pc_secret()?))
+        .await
+}

@@ -1136,6 +1136,10 @@ const en: Messages = {
     signAgainTitle: 'Sign again with your personal key',
     signAgainIntro: 'This sign-off was made before the office set signing up: it carries no signature and cannot be exported. The content is unchanged; sign it with your personal key (the status stays, a signed record is added).',
     signature: 'Signature',
+    signatureAccepted: 'Signature valid: accepted by {signer} with the office key on {at} (a sign-off from before signing was set up), key fingerprint {fingerprint}',
+    acceptSignoff: 'Accept for the office',
+    acceptSignoffTitle: 'Accept this sign-off with the office key',
+    acceptSignoffIntro: "This sign-off was made before signing was set up. Where its signer cannot sign again (they left, say), the disclosure office accepts it with the office key: a new sign-off record signed by the office key in your name is added, the old one stays, and the content must be as it was signed.",
     signatureValid: 'Signature valid: {signer} ({basis}) signed off at {at}, key {fingerprint}',
     verdict: {
       not_set_up: 'Signing not set up',

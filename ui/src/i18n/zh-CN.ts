@@ -1136,6 +1136,10 @@ const zhCN = {
     signAgainTitle: '用个人密钥重新签名',
     signAgainIntro: '这项签批是在本单位启用签名之前做的，没有签名，不能导出。确认内容未变后，用您的个人密钥为它签名（签批状态不变，新增一条带签名的签批记录）。',
     signature: '签名',
+    signatureAccepted: '签名有效：由 {signer} 于 {at} 以办公室密钥确认（启用签名之前的签批），密钥指纹 {fingerprint}',
+    acceptSignoff: '办公室确认',
+    acceptSignoffTitle: '以办公室密钥确认这项签批',
+    acceptSignoffIntro: '这项签批是在启用签名之前做的。签批人无法重新签名时（例如已调离），由政务公开办用办公室密钥确认：新增一条由办公室密钥签名、记在您名下的签批记录，原记录保留，内容须与签批时一致。',
     signatureValid: '签名有效：{signer}（{basis}）于 {at} 签批，密钥指纹 {fingerprint}',
     verdict: {
       not_set_up: '未启用签名',

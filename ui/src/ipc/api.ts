@@ -377,6 +377,10 @@ export function signOffItem(id: string, password: string): Promise<Item> {
   return call('sign_off_item', { id, password });
 }
 
+export function acceptSignoffItem(id: string, password: string): Promise<Signoff> {
+  return call('accept_signoff_item', { id, password });
+}
+
 export function signAgainItem(id: string, password: string): Promise<Signoff> {
   return call('sign_again_item', { id, password });
 }

@@ -901,7 +901,7 @@ public_key: string,
  */
 signature: string, };
 
-export type SignatureVerdict = { "state": "not_set_up" } | { "state": "unsigned" } | { "state": "valid", fingerprint: string, roster_version: bigint, } | { "state": "invalid", code: string, message: string, };
+export type SignatureVerdict = { "state": "not_set_up" } | { "state": "unsigned" } | { "state": "valid", fingerprint: string, roster_version: bigint, by_office: boolean, } | { "state": "invalid", code: string, message: string, };
 
 export type Action = "submit" | "request_signoff" | "sign_off" | "send_back" | "withdraw" | "reopen" | "decide_not_disclose" | "mark_exported" | "mark_published";
 
@@ -930,7 +930,12 @@ signing_required: boolean,
  * The names of those who may sign the item off now (the roster's, where signing is set
  * up): who receives it at 待签批. Empty when nobody may, which the screen says.
  */
-signers: Array<string>, };
+signers: Array<string>, 
+/**
+ * The office key is on this PC (the coordinator's): it may accept, signed with that key, a
+ * sign-off made before signing was set up.
+ */
+office_key_here: boolean, };
 
 export type ActionState = { action: Action, allowed: boolean, 
 /**

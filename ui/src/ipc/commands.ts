@@ -113,6 +113,7 @@ export interface Commands {
   revoke_key: { args: [{ fingerprintText: string; password: string }]; result: RosterView | null };
   sign_off_item: { args: [{ id: string; password: string }]; result: Item };
   sign_again_item: { args: [{ id: string; password: string }]; result: Signoff };
+  accept_signoff_item: { args: [{ id: string; password: string }]; result: Signoff };
 }
 
 export const COMMAND_NAMES = [
@@ -184,4 +185,5 @@ export const COMMAND_NAMES = [
   'revoke_key',
   'sign_off_item',
   'sign_again_item',
+  'accept_signoff_item',
 ] as const satisfies readonly (keyof Commands)[];

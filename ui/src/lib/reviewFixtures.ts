@@ -90,6 +90,7 @@ export function sampleReview(overrides: Partial<ItemReview> = {}): ItemReview {
     verdicts: [],
     signing_required: false,
     signers: [],
+    office_key_here: false,
     actions: [
       action('submit', false),
       action('request_signoff', true, { to: 'awaiting_signoff' }),

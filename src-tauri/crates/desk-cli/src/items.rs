@@ -56,6 +56,15 @@ pub(crate) enum ItemCommand {
         #[arg(long, value_name = "VAR")]
         password_env: String,
     },
+    /// On the coordinator's PC: the office accepts, signed with the office key, an item's
+    /// sign-off made before signing was set up (when its signer cannot sign again), so that it
+    /// can be exported.
+    AcceptSignoff {
+        id: String,
+        /// The environment variable holding the office key's password.
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
     /// Back one step (awaiting sign-off → in review, in review → draft), with a reason.
     SendBack {
         id: String,
@@ -198,6 +207,9 @@ pub(crate) fn run(cli: &Cli, command: &ItemCommand) -> Outcome {
             id,
             password_env: None,
         } => review::act(cli, id, Action::SignOff, ""),
+        ItemCommand::AcceptSignoff { id, password_env } => {
+            crate::trust::accept_signoff(cli, id, password_env)
+        }
         ItemCommand::SignAgain { id, password_env } => {
             crate::trust::sign_again(cli, id, password_env)
         }

@@ -355,6 +355,19 @@ pub(crate) fn sign_again(cli: &Cli, id: &str, var: &str) -> Outcome {
 }
 
 /// A signature verdict as a line of text.
+pub(crate) fn accept_signoff(cli: &Cli, id: &str, var: &str) -> Outcome {
+    let mut catalog = open(cli)?;
+    let password = password(var)?;
+    let signoff = catalog.accept_signoff(id, &password, &pc_secret()?)?;
+    let verdict = catalog.signature_verdict(&signoff)?;
+    if cli.json {
+        return print_json(&serde_json::json!({ "signoff": signoff, "signature": verdict }));
+    }
+    outln!("accepted by the office, signed with the office key");
+    outln!("{}", verdict_text(&verdict));
+    Ok(())
+}
+
 pub(crate) fn verdict_text(verdict: &desk_core::signoff::SignatureVerdict) -> String {
     use desk_core::signoff::SignatureVerdict::*;
     match verdict {
@@ -363,7 +376,13 @@ pub(crate) fn verdict_text(verdict: &desk_core::signoff::SignatureVerdict) -> St
         Valid {
             fingerprint,
             roster_version,
+            by_office: false,
         } => format!("签名有效: key {fingerprint}, roster version {roster_version}"),
+        Valid {
+            fingerprint,
+            roster_version,
+            by_office: true,
+        } => format!("签名有效 (accepted by the office): office key {fingerprint}, roster version {roster_version}"),
         Invalid { code, message } => format!("NOT a sign-off ({code}): {message}"),
     }
 }

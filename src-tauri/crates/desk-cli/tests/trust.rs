@@ -296,6 +296,75 @@ fn an_item_signed_off_before_signing_was_set_up_goes_out_only_once_signed_again(
 }
 
 #[test]
+fn the_office_accepts_with_its_key_a_sign_off_made_before_signing_was_set_up() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pc = Pc::new(root.path(), "pc");
+    let office = [("OFFICE_PASSWORD", "办公室的口令2026")];
+    pc.add_office();
+    pc.ok(&["whoami", "--set", "李处长"], &[]);
+    let id = pc.awaiting_signoff("关于印发工作要点的通知", &["lead=规法处"]);
+    pc.ok(&["item", "sign-off", &id], &[]);
+    pc.ok(&["whoami", "--set", "张主任"], &[]);
+    let fingerprint = pc.ok(
+        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
+        &office,
+    )["fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(pc
+        .ok(&["export", "--dry-run"], &[])
+        .to_string()
+        .contains("signoff_unsigned"));
+
+    // Its signer left the office: the coordinator accepts it with the office key instead.
+    assert_eq!(
+        pc.code(
+            &["item", "accept-signoff", &id, "--password-env", "WRONG"],
+            &[("WRONG", "不对的口令0000")]
+        ),
+        "wrong_password"
+    );
+    let accepted = pc.ok(
+        &[
+            "item",
+            "accept-signoff",
+            &id,
+            "--password-env",
+            "OFFICE_PASSWORD",
+        ],
+        &office,
+    );
+    assert_eq!(accepted["signature"]["state"], "valid", "{accepted}");
+    assert_eq!(accepted["signature"]["by_office"], true, "{accepted}");
+    assert_eq!(accepted["signoff"]["signer_name"], "张主任");
+    assert_eq!(
+        pc.code(
+            &[
+                "item",
+                "accept-signoff",
+                &id,
+                "--password-env",
+                "OFFICE_PASSWORD"
+            ],
+            &office
+        ),
+        "sign_again_not_needed",
+        "once is enough"
+    );
+    // Both records stay in the item's history: the unsigned one and the office's acceptance.
+    let signoffs = pc.ok(&["item", "signoffs", &id], &[]);
+    assert_eq!(signoffs["signatures"].as_array().map(Vec::len), Some(2));
+
+    let bundle = root.path().join("bundle.zip");
+    let bundle = bundle.to_string_lossy().to_string();
+    let exported = pc.ok(&["export", "--out", &bundle], &[]);
+    assert_eq!(exported["item_ids"].as_array().map(Vec::len), Some(1));
+    let verified = pc.ok(&["verify", &bundle, "--office-key", &fingerprint], &[]);
+    assert_eq!(verified["ok"], true, "{verified}");
+}
+
+#[test]
 fn a_backup_of_the_office_key_lets_another_pc_take_over_and_opens_nowhere_without_its_password() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let share = share_in(root.path());

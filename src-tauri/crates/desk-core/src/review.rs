@@ -29,6 +29,9 @@ pub struct ItemReview {
     /// The names of those who may sign the item off now (the roster's, where signing is set
     /// up): who receives it at 待签批. Empty when nobody may, which the screen says.
     pub signers: Vec<String>,
+    /// The office key is on this PC (the coordinator's): it may accept, signed with that key, a
+    /// sign-off made before signing was set up.
+    pub office_key_here: bool,
 }
 
 /// One workflow button: whether it may be pressed now, and if not, why.

@@ -53,10 +53,13 @@ pub enum SignatureVerdict {
     NotSetUp,
     /// Made before signing was set up, or without a signature.
     Unsigned,
-    /// 签名有效: the signer's enrolled key signed exactly this sign-off.
+    /// 签名有效: the signer's enrolled key signed exactly this sign-off, or (`by_office`) the
+    /// office key itself accepted a sign-off made before signing was set up.
     Valid {
         fingerprint: String,
         roster_version: u64,
+        #[serde(default)]
+        by_office: bool,
     },
     /// Not a sign-off: why, with a stable code.
     Invalid { code: String, message: String },

@@ -294,3 +294,31 @@ fn a_sign_off_names_its_roster_version_and_catalog() {
         Err("signoff_other_catalog")
     );
 }
+
+#[test]
+fn the_office_key_itself_accepts_on_the_offices_basis_only() {
+    let office_key = pair();
+    let mut office = office();
+    office.roster.office_key = office_key.public_key();
+    // The coordinator, in her name, with the office key: the office accepting an old sign-off.
+    let mut accepted = claim("coordinator", &office_key);
+    accepted.basis = SignBasis::Office;
+    assert_eq!(check(&office, &accepted, &office_key), Ok(()));
+    // Anyone's name, even one the roster does not hold: the office key answers for it.
+    let mut nobody = claim("nobody", &office_key);
+    nobody.basis = SignBasis::Office;
+    assert_eq!(check(&office, &nobody, &office_key), Ok(()));
+    // Not as a section head's sign-off, and not with any other key on the office's basis.
+    let as_head = claim("head", &office_key);
+    assert_eq!(
+        check(&office, &as_head, &office_key),
+        Err("signoff_key_not_in_roster")
+    );
+    let stranger = pair();
+    let mut forged = claim("coordinator", &stranger);
+    forged.basis = SignBasis::Office;
+    assert_eq!(
+        check(&office, &forged, &stranger),
+        Err("signoff_key_not_in_roster")
+    );
+}

@@ -28,7 +28,7 @@ describe('the sign-off panel', () => {
         status: 'signed_off',
         signoffs: [record],
         signoff_matches: true,
-        verdicts: [{ state: 'valid', fingerprint: FINGERPRINT, roster_version: 2n }],
+        verdicts: [{ state: 'valid', fingerprint: FINGERPRINT, roster_version: 2n, by_office: false }],
       }),
     });
     const verdict = screen.getByTestId('signature-verdict');
@@ -96,5 +96,39 @@ describe('signing again', () => {
       onsignagain: async () => {},
     });
     expect(screen.queryByTestId('sign-again')).toBeNull();
+  });
+
+  it("offers the coordinator's PC to accept it with the office key, and says so once accepted", async () => {
+    const onaccept = vi.fn(async (_password: string) => {});
+    const unsigned = sampleReview({
+      status: 'signed_off',
+      signoffs: [record],
+      signoff_matches: true,
+      signing_required: true,
+      verdicts: [{ state: 'unsigned' }],
+    });
+    const { unmount } = render(SignoffPanel, { review: unsigned, onsignagain: async () => {}, onaccept });
+    expect(screen.queryByTestId('accept-signoff')).toBeNull();
+    unmount();
+    render(SignoffPanel, { review: { ...unsigned, office_key_here: true }, onsignagain: async () => {}, onaccept });
+    await fireEvent.click(screen.getByTestId('accept-signoff'));
+    expect(screen.getByTestId('text-dialog').textContent).toContain('办公室密钥');
+    await fireEvent.input(screen.getByTestId('reason-input'), { target: { value: '办公室口令-2026' } });
+    await fireEvent.click(screen.getByTestId('reason-confirm'));
+    expect(onaccept).toHaveBeenCalledWith('办公室口令-2026');
+  });
+
+  it('names an acceptance by the office key as such', () => {
+    render(SignoffPanel, {
+      review: sampleReview({
+        status: 'signed_off',
+        signoffs: [{ ...record, signer_name: '张主任', basis: 'office' }],
+        signoff_matches: true,
+        verdicts: [{ state: 'valid', fingerprint: FINGERPRINT, roster_version: 2n, by_office: true }],
+      }),
+    });
+    const verdict = screen.getByTestId('signature-verdict');
+    expect(verdict.textContent).toContain('以办公室密钥确认');
+    expect(verdict.textContent).toContain('张主任');
   });
 });

@@ -107,6 +107,7 @@ impl Catalog {
             verdicts,
             signing_required,
             signers: self.signers_of(&item, signing_required, roster.as_ref())?,
+            office_key_here: self.office_key_here()?,
         })
     }
 

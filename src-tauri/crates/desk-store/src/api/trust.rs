@@ -334,17 +334,7 @@ impl Catalog {
     /// signed record of the same content, the status unchanged. The signer must be entitled to
     /// sign the item off by the roster, and the item must still be what was signed.
     pub fn sign_again(&mut self, id: &str, password: &str, pc_secret: &[u8]) -> Result<Signoff> {
-        let item = crate::catalog::items::load(&self.conn, id)?;
-        let newest = crate::catalog::review::signoffs(&self.conn, id)?
-            .into_iter()
-            .next();
-        let unsigned = newest.as_ref().is_some_and(|s| s.signature.is_none());
-        if !item.status.is_signed() || !item.changed_after_signoff.is_empty() || !unsigned {
-            return Err(step(
-                "sign_again_not_needed",
-                "only an item signed off before signing was set up, still as it was signed, is signed again",
-            ));
-        }
+        let (item, newest) = self.signed_before_set_up(id)?;
         let key = self.signing_key(password, pc_secret)?;
         let policy = self.policy();
         let actor = crate::catalog::review::actor(Some(&key.signer));
@@ -359,6 +349,77 @@ impl Catalog {
             ));
         }
         let seal = |record: &Signoff| key.seal(record);
+        self.record_again(id, newest.as_ref(), &key.signer, &seal)
+    }
+
+    /// The office accepts, with the office key, an item's sign-off made before signing was set
+    /// up, so that it can go out without its signer signing again (a signer who left, say): a new
+    /// record of the same content signed by the office key, in the current person's name, itself
+    /// logged and synced like any sign-off. The item must still be what was signed.
+    pub fn accept_signoff(
+        &mut self,
+        id: &str,
+        office_password: &str,
+        pc_secret: &[u8],
+    ) -> Result<Signoff> {
+        let (_, newest) = self.signed_before_set_up(id)?;
+        let office = self.open_office_key(office_password, pc_secret)?;
+        let roster = self.current_roster_for_change()?;
+        let person = self
+            .current_person()?
+            .ok_or_else(|| step("no_current_person", "choose who you are first"))?;
+        // Recorded on the office's basis, whatever the registry says of the person.
+        let signer = Person {
+            roles: vec![Role::Coordinator],
+            department_id: None,
+            ..person
+        };
+        let catalog_id = self.catalog_id()?;
+        let seal = |record: &Signoff| -> Result<SignoffSignature> {
+            let claim = SignoffClaim {
+                catalog_id: catalog_id.clone(),
+                item_id: record.item_id.clone(),
+                content_hash: record.content_hash.clone(),
+                basis: record.basis,
+                roster_version: roster.version,
+                at: record.at.clone(),
+                signer_id: record.signer_id.clone(),
+                public_key: office.public_key(),
+            };
+            Ok(SignoffSignature {
+                roster_version: roster.version,
+                public_key: office.public_key().to_hex(),
+                signature: claim.sign(&office).to_hex(),
+            })
+        };
+        self.record_again(id, newest.as_ref(), &signer, &seal)
+    }
+
+    /// The item and its newest sign-off, when that sign-off was made before signing was set up
+    /// and the item is still as it was signed: what is signed again, or accepted by the office.
+    fn signed_before_set_up(&self, id: &str) -> Result<(Item, Option<Signoff>)> {
+        let item = crate::catalog::items::load(&self.conn, id)?;
+        let newest = crate::catalog::review::signoffs(&self.conn, id)?
+            .into_iter()
+            .next();
+        let unsigned = newest.as_ref().is_some_and(|s| s.signature.is_none());
+        if !item.status.is_signed() || !item.changed_after_signoff.is_empty() || !unsigned {
+            return Err(step(
+                "sign_again_not_needed",
+                "only an item signed off before signing was set up, still as it was signed, is signed again",
+            ));
+        }
+        Ok((item, newest))
+    }
+
+    /// A new signed record of the item as it is, which must still be what `newest` signed.
+    fn record_again(
+        &mut self,
+        id: &str,
+        newest: Option<&Signoff>,
+        signer: &Person,
+        seal: &dyn Fn(&Signoff) -> Result<SignoffSignature>,
+    ) -> Result<Signoff> {
         let store = crate::attachments::AttachmentStore::new(self.data_dir());
         let device_id = self.device_id().to_string();
         self.change(|tx, recorder, _, _| {
@@ -370,7 +431,7 @@ impl Catalog {
                     desk_core::workflow::WorkflowError::ChecksBlocking { checks: blocking },
                 ));
             }
-            if let Some(newest) = &newest {
+            if let Some(newest) = newest {
                 if !desk_core::signoff::record_matches(newest, &item, &current.checks) {
                     return Err(step(
                         "sign_again_not_needed",
@@ -383,9 +444,9 @@ impl Catalog {
                 recorder,
                 &item,
                 &current.checks,
-                &key.signer,
+                signer,
                 &device_id,
-                Some(&seal),
+                Some(seal),
             )
         })
     }
@@ -445,13 +506,7 @@ impl Catalog {
     pub fn signing_state(&self) -> Result<SigningState> {
         let pinned = self.office_fingerprint()?;
         let roster = self.roster()?;
-        let office_key_here = match &pinned {
-            Some(pinned) => read_key_file(&self.keys_dir().join(OFFICE_KEY_FILE))
-                .ok()
-                .flatten()
-                .is_some_and(|sealed| &sealed.public_key.fingerprint() == pinned),
-            None => false,
-        };
+        let office_key_here = self.office_key_here()?;
         let my_key = match self.current_person()? {
             Some(person) => self.personal_key(&person.id, roster.as_ref())?,
             None => None,
@@ -782,6 +837,17 @@ impl Catalog {
             roster: stored::newest_roster(&self.conn, &pinned)?,
             pinned,
         }))
+    }
+
+    /// Whether the office key this PC pinned is kept (sealed) on this PC: the coordinator's.
+    pub fn office_key_here(&self) -> Result<bool> {
+        Ok(match self.office_fingerprint()? {
+            Some(pinned) => read_key_file(&self.keys_dir().join(OFFICE_KEY_FILE))
+                .ok()
+                .flatten()
+                .is_some_and(|sealed| sealed.public_key.fingerprint() == pinned),
+            None => false,
+        })
     }
 
     /// The device key when this PC signs what it publishes: once it pinned an office key.

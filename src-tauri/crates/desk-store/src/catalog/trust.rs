@@ -130,6 +130,7 @@ pub fn signoff_verdict(
             Ok(()) => SignatureVerdict::Valid {
                 fingerprint: public_key.fingerprint().to_string(),
                 roster_version: sealed.roster_version,
+                by_office: desk_trust::signoff::is_office_acceptance(&claim, &at_version),
             },
             Err(problem) => SignatureVerdict::Invalid {
                 code: problem.code().to_string(),
