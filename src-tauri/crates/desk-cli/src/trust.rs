@@ -33,6 +33,16 @@ pub(crate) enum OfficeCommand {
         #[arg(long, value_name = "BACKUP_VAR")]
         backup_password_env: String,
     },
+    /// Hand the office over to a new office key (on the coordinator's PC): the old key, opened
+    /// with the password in VAR, endorses the new one, sealed under the password in NEW_VAR;
+    /// every roster version is signed again under it, and every PC that trusts the old key
+    /// follows at its next sync. Prints the new fingerprint to read out.
+    Rotate {
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+        #[arg(long, value_name = "NEW_VAR")]
+        new_password_env: String,
+    },
     /// Take the office key over from a backup copy onto this PC (a new coordinator PC, after the
     /// office's fingerprint is pinned here), sealed under the new password in VAR.
     ImportKey {
@@ -148,6 +158,21 @@ pub(crate) fn office(cli: &Cli, command: &OfficeCommand) -> Outcome {
             )?;
             (
                 "a backup of the office key is written; keep it offline, apart from its password",
+                fingerprint,
+            )
+        }
+        OfficeCommand::Rotate {
+            password_env,
+            new_password_env,
+        } => {
+            let fingerprint = catalog.rotate_office_key(
+                &password(password_env)?,
+                &password(new_password_env)?,
+                &pc_secret()?,
+                DEFAULT_ITERATIONS,
+            )?;
+            (
+                "the office key is handed over; every PC follows at its next sync. The new fingerprint, to read out and give the web team",
                 fingerprint,
             )
         }

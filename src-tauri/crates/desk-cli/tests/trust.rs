@@ -454,3 +454,101 @@ fn a_backup_of_the_office_key_lets_another_pc_take_over_and_opens_nowhere_withou
     );
     assert_eq!(roster["version"], 2);
 }
+
+#[test]
+fn after_a_rotation_bundles_verify_against_the_new_fingerprint_and_the_one_pinned_before() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pc = Pc::new(root.path(), "pc");
+    let passwords = [
+        ("OFFICE_PASSWORD", "办公室的口令2026"),
+        ("NEW_PASSWORD", "新的办公室口令2027"),
+        ("HEAD_PASSWORD", "处长的口令2026"),
+    ];
+    pc.add_office();
+    pc.ok(&["whoami", "--set", "张主任"], &[]);
+    let old = pc.ok(
+        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
+        &passwords,
+    )["fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    pc.ok(&["whoami", "--set", "李处长"], &[]);
+    pc.ok(
+        &["key", "create", "--password-env", "HEAD_PASSWORD"],
+        &passwords,
+    );
+    pc.ok(&["whoami", "--set", "张主任"], &[]);
+    pc.ok(
+        &[
+            "roster",
+            "enrol-person",
+            "李处长",
+            "--role",
+            "section_head",
+            "--department",
+            "规法处",
+            "--password-env",
+            "OFFICE_PASSWORD",
+        ],
+        &passwords,
+    );
+    pc.ok(&["whoami", "--set", "李处长"], &[]);
+    let id = pc.awaiting_signoff("关于印发工作要点的通知", &["lead=规法处"]);
+    pc.ok(
+        &["item", "sign-off", &id, "--password-env", "HEAD_PASSWORD"],
+        &passwords,
+    );
+    pc.ok(&["whoami", "--set", "张主任"], &[]);
+
+    let rotated = pc.ok(
+        &[
+            "office",
+            "rotate",
+            "--password-env",
+            "OFFICE_PASSWORD",
+            "--new-password-env",
+            "NEW_PASSWORD",
+        ],
+        &passwords,
+    )["fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_ne!(rotated, old);
+    assert_eq!(
+        pc.ok(&["office", "fingerprint"], &[])["fingerprint"],
+        rotated.as_str()
+    );
+    // The head's sign-off, made under the old key, still checks.
+    let signoffs = pc.ok(&["item", "signoffs", &id], &[]);
+    assert_eq!(signoffs["signatures"][0]["state"], "valid", "{signoffs}");
+
+    let bundle = root.path().join("bundle.zip");
+    let bundle = bundle.to_string_lossy().to_string();
+    pc.ok(&["export", "--out", &bundle], &[]);
+    for fingerprint in [&rotated, &old] {
+        let verified = pc.ok(&["verify", &bundle, "--office-key", fingerprint], &[]);
+        assert_eq!(verified["ok"], true, "{fingerprint}: {verified}");
+        assert_eq!(verified["items"][0]["signature"], "valid", "{verified}");
+    }
+    let stranger = "12345 67890 12345 67890 12345 67890 12345 67890";
+    assert_eq!(
+        pc.code(&["verify", &bundle, "--office-key", stranger], &[]),
+        "bundle_invalid"
+    );
+    // The old password signs nothing more.
+    assert_eq!(
+        pc.code(
+            &[
+                "roster",
+                "revoke",
+                &old,
+                "--password-env",
+                "OFFICE_PASSWORD"
+            ],
+            &passwords
+        ),
+        "wrong_password"
+    );
+}

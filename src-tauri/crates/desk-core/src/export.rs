@@ -214,6 +214,18 @@ pub struct ManifestSigning {
     /// The roster versions the sign-offs name and the newest the exporting PC held, each exactly
     /// as the office key signed it.
     pub rosters: Vec<ManifestRoster>,
+    /// Where the office handed over from an earlier office key: that key's endorsement of this
+    /// one, so a bundle checks against the fingerprint the web team pinned before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<ManifestRotation>,
+}
+
+/// The previous office key (hex) and its signature naming `office_key` (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestRotation {
+    pub previous_key: String,
+    pub signature: String,
 }
 
 /// One roster version: its exact text and the office key's signature over it (hex).

@@ -191,9 +191,16 @@ fn signing(
             None => log::warn!("roster version {version} named by a sign-off is not on this PC"),
         }
     }
+    let rotation = catalog
+        .office_endorsement()?
+        .map(|e| desk_core::export::ManifestRotation {
+            previous_key: e.previous_key.to_hex(),
+            signature: e.signature.to_hex(),
+        });
     Ok(Some(ManifestSigning {
         office_key: roster.office_key.to_hex(),
         office_signs: catalog.settings().office_signs,
+        rotation,
         rosters: rosters
             .into_iter()
             .map(|r| ManifestRoster {

@@ -77,8 +77,17 @@ impl Signatures {
         };
         claimed.fingerprint = claimed_key.as_ref().map(|f| f.to_string());
         let mut other_office_reported = false;
+        let rotated = pinned.is_some_and(|p| rotated_from(signing, p, catalog_id));
         match (pinned, &claimed_key) {
             (Some(pinned), Some(key)) if pinned == key => claimed.pinned = true,
+            (Some(pinned), Some(key)) if rotated => {
+                claimed.pinned = true;
+                found.warn(
+                    "office_key_rotated",
+                    "",
+                    format!("the office handed its key {pinned} over to {key}, endorsed by the old key: the bundle is checked against the new one; pin it from now on"),
+                );
+            }
             (Some(pinned), Some(key)) => {
                 found.add(
                     "bundle_roster_other_office",
@@ -95,7 +104,12 @@ impl Signatures {
             ),
             (None, None) => {}
         }
-        let Some(anchor) = pinned.cloned().or(claimed_key) else {
+        let anchor = if rotated {
+            claimed_key
+        } else {
+            pinned.cloned().or(claimed_key)
+        };
+        let Some(anchor) = anchor else {
             return (signatures, claimed);
         };
         if signing.rosters.len() > max_rosters {
@@ -122,6 +136,7 @@ impl Signatures {
             let signed = SignedRoster {
                 body: carried.body.clone(),
                 signature,
+                endorsement: None,
             };
             match signed.open(&anchor, catalog_id) {
                 Ok(roster) => {
@@ -226,4 +241,25 @@ impl Signatures {
             }
         }
     }
+}
+
+/// Whether the bundle's office key was endorsed by the office key `pinned` names (the office
+/// rotated its key since the web team pinned it).
+fn rotated_from(signing: &ManifestSigning, pinned: &Fingerprint, catalog_id: &str) -> bool {
+    let Some(rotation) = &signing.rotation else {
+        return false;
+    };
+    let (Ok(previous_key), Ok(signature), Ok(office_key)) = (
+        PublicKey::from_hex(&rotation.previous_key),
+        Signature::from_hex(&rotation.signature),
+        PublicKey::from_hex(&signing.office_key),
+    ) else {
+        return false;
+    };
+    &previous_key.fingerprint() == pinned
+        && desk_trust::roster::Endorsement {
+            previous_key,
+            signature,
+        }
+        .holds(catalog_id, &office_key)
 }

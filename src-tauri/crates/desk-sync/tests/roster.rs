@@ -209,6 +209,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
     let mut resigned = SignedRoster {
         body: serde_json::to_string(&changed).unwrap_or_default(),
         signature: intruder.sign(b"anything"),
+        endorsement: None,
     };
     resigned.body = resigned.body.replace("section_head", "coordinator");
     let changed: Roster = serde_json::from_str(&resigned.body).unwrap_or_else(|e| panic!("{e}"));

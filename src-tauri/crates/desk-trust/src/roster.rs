@@ -24,6 +24,10 @@ pub struct Roster {
     pub office_key: PublicKey,
     pub people: Vec<RosterPerson>,
     pub devices: Vec<RosterDevice>,
+    /// Office keys this one replaced, oldest first (see [`Endorsement`]): what they signed for
+    /// the office themselves (an acceptance) stays the office's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_office_keys: Vec<PublicKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +77,7 @@ impl Roster {
             office_key,
             people: Vec::new(),
             devices: Vec::new(),
+            previous_office_keys: Vec::new(),
         }
     }
 
@@ -130,8 +135,54 @@ impl Roster {
         let body =
             serde_json::to_string(self).map_err(|e| TrustError::RosterDamaged(e.to_string()))?;
         let signature = office.sign(&message(&body));
-        Ok(SignedRoster { body, signature })
+        Ok(SignedRoster {
+            body,
+            signature,
+            endorsement: None,
+        })
     }
+}
+
+/// What the office key signs over when it hands over to a new one (a rotation).
+pub const ROTATION_PURPOSE: &str = "disclosure-desk/office-rotation/v1";
+
+/// The old office key's signature naming the new one for a catalog: a PC that pinned the old key
+/// follows it to the new one, and a bundle signed under the new key verifies against the old
+/// fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endorsement {
+    pub previous_key: PublicKey,
+    pub signature: Signature,
+}
+
+impl Endorsement {
+    pub fn make(catalog_id: &str, previous: &KeyPair, next: &PublicKey) -> Endorsement {
+        let previous_key = previous.public_key();
+        Endorsement {
+            signature: previous.sign(&rotation_message(catalog_id, &previous_key, next)),
+            previous_key,
+        }
+    }
+
+    /// Whether the previous key named `next` as the office key of `catalog_id`.
+    pub fn holds(&self, catalog_id: &str, next: &PublicKey) -> bool {
+        self.previous_key
+            .verify(
+                &rotation_message(catalog_id, &self.previous_key, next),
+                &self.signature,
+            )
+            .is_ok()
+    }
+}
+
+fn rotation_message(catalog_id: &str, previous: &PublicKey, next: &PublicKey) -> Vec<u8> {
+    serde_json::to_vec(&[
+        ROTATION_PURPOSE,
+        catalog_id,
+        &previous.to_hex(),
+        &next.to_hex(),
+    ])
+    .unwrap_or_default()
 }
 
 /// What the roster says of a device key signing a segment.
@@ -151,6 +202,9 @@ pub enum DeviceVerdict {
 pub struct SignedRoster {
     pub body: String,
     pub signature: Signature,
+    /// Present on the versions a rotation signed again under a new office key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<Endorsement>,
 }
 
 impl SignedRoster {
@@ -179,6 +233,28 @@ impl SignedRoster {
             )));
         }
         Ok(roster)
+    }
+}
+
+impl SignedRoster {
+    /// The roster, when it is signed by its own office key and that key was named by an
+    /// endorsement of the office key `pinned` names (a rotation away from the pinned key).
+    pub fn open_rotated(&self, pinned: &Fingerprint, catalog_id: &str) -> Result<Roster> {
+        if self.body.len() > MAX_ROSTER_BYTES {
+            return Err(TrustError::RosterDamaged("the roster is too large".into()));
+        }
+        let roster: Roster = serde_json::from_str(&self.body)
+            .map_err(|e| TrustError::RosterDamaged(e.to_string()))?;
+        let endorsed = self.endorsement.as_ref().is_some_and(|e| {
+            &e.previous_key.fingerprint() == pinned && e.holds(catalog_id, &roster.office_key)
+        });
+        if !endorsed {
+            return Err(TrustError::RosterNotByOfficeKey {
+                expected: pinned.to_string(),
+                found: roster.office_key.fingerprint().to_string(),
+            });
+        }
+        self.open(&roster.office_key.fingerprint(), catalog_id)
     }
 }
 

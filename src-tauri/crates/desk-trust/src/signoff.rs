@@ -97,7 +97,9 @@ pub struct Expected<'a> {
 /// logged act, a sign-off made before signing was set up (the office key is the root every
 /// roster proves from, so it needs no roster entry of its own).
 pub fn is_office_acceptance(claim: &SignoffClaim, at_version: &Roster) -> bool {
-    claim.basis == SignBasis::Office && claim.public_key == at_version.office_key
+    claim.basis == SignBasis::Office
+        && (claim.public_key == at_version.office_key
+            || at_version.previous_office_keys.contains(&claim.public_key))
 }
 
 /// Checks a sign-off: its signature, its key in the roster of the version it names (and not

@@ -16,16 +16,21 @@ use desk_core::ops::{EntityKind, OpKind};
 use desk_core::signoff::{SignatureVerdict, Signoff, SignoffSignature};
 use desk_core::workflow::{Action, Policy};
 use desk_trust::roster::{
-    EnrolledKey, KeyRequest, Roster, RosterDevice, RosterPerson, SignedRoster,
+    Endorsement, EnrolledKey, KeyRequest, Roster, RosterDevice, RosterPerson, SignedRoster,
 };
 use desk_trust::sealed::{self, SealedKey, MAX_SEALED_BYTES};
 use desk_trust::signoff::SignoffClaim;
 use desk_trust::{Fingerprint, KeyPair, PublicKey};
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 use stored::PINNED_KEY;
 const OFFICE_KEY_FILE: &str = "office.key";
+/// A new office key during a rotation, until it takes `office.key`'s place.
+const NEXT_OFFICE_KEY_FILE: &str = "office.key.next";
+/// The `meta` key of the office fingerprints this PC pinned before a rotation, oldest first.
+const PREVIOUS_PINS: &str = "office_fingerprints_before";
 /// A backup copy of the office key is sealed under its password alone: it must open on the PC
 /// that takes over, whose secret it cannot know. This stands in for the PC's secret.
 const BACKUP_SECRET: &[u8] = b"disclosure-desk/office-key-backup/v1";
@@ -996,6 +1001,12 @@ impl Catalog {
         })?;
         let path = self.keys_dir().join(OFFICE_KEY_FILE);
         let sealed = match read_key_file(&path)? {
+            // A rotation stopped before the new key took the old one's place.
+            Some(sealed) if sealed.public_key.fingerprint() != pinned => {
+                read_key_file(&self.keys_dir().join(NEXT_OFFICE_KEY_FILE))?
+                    .filter(|next| next.public_key.fingerprint() == pinned)
+                    .unwrap_or(sealed)
+            }
             Some(sealed) => sealed,
             None => {
                 return Err(step(
@@ -1033,22 +1044,139 @@ impl Catalog {
 
     fn publish_roster(&mut self, roster: &Roster, office: &KeyPair) -> Result<()> {
         let signed: SignedRoster = roster.sign(office)?;
-        let value = serde_json::to_value(&signed).unwrap_or(Value::Null);
-        let entity_id = crate::sync::roster_id(roster);
-        let fingerprint = roster.office_key.fingerprint();
-        let version = roster.version;
+        self.publish_signed_rosters(&[(roster.clone(), signed)])
+    }
+
+    /// Records roster versions as they travel, in one change.
+    fn publish_signed_rosters(&mut self, versions: &[(Roster, SignedRoster)]) -> Result<()> {
         self.change(|tx, recorder, _, _| {
-            let op = recorder.record(
-                tx,
-                EntityKind::Roster,
-                &entity_id,
-                OpKind::Create,
-                None,
-                &Value::Null,
-                &value,
-            )?;
-            stored::write_roster(tx, &op.id, version, fingerprint.digits(), &signed)
+            for (roster, signed) in versions {
+                let value = serde_json::to_value(signed).unwrap_or(Value::Null);
+                let op = recorder.record(
+                    tx,
+                    EntityKind::Roster,
+                    &crate::sync::roster_id(roster),
+                    OpKind::Create,
+                    None,
+                    &Value::Null,
+                    &value,
+                )?;
+                stored::write_roster(
+                    tx,
+                    &op.id,
+                    roster.version,
+                    roster.office_key.fingerprint().digits(),
+                    signed,
+                )?;
+            }
+            Ok(())
         })
+    }
+
+    /// Hands the office over to a new office key (the old one at risk, or the coordinator's PC
+    /// replaced): on the coordinator's PC, a new key sealed under `new_password`; every roster
+    /// version signed again under it, unchanged but for the key and carrying the old key's
+    /// endorsement of the new one, so that sign-offs naming those versions stay valid; the new
+    /// key pinned here. Every PC that pinned the old key follows at its next sync
+    /// ([`Catalog::follow_office_rotation`]). The old key's file is kept, renamed, as a record.
+    pub fn rotate_office_key(
+        &mut self,
+        old_password: &str,
+        new_password: &str,
+        pc_secret: &[u8],
+        iterations: u32,
+    ) -> Result<Fingerprint> {
+        let old = self.open_office_key(old_password, pc_secret)?;
+        check_password(new_password)?;
+        let old_fingerprint = old.public_key().fingerprint();
+        let newest = self.current_roster_for_change()?;
+        let catalog_id = self.catalog_id()?;
+        let new = KeyPair::generate()?;
+        let endorsement = Endorsement::make(&catalog_id, &old, &new.public_key());
+        let mut versions = Vec::new();
+        for version in 1..=newest.version {
+            let Some(mut roster) = stored::roster_at(&self.conn, &old_fingerprint, version)? else {
+                continue;
+            };
+            roster.office_key = new.public_key();
+            roster.previous_office_keys.push(old.public_key());
+            let signed = SignedRoster {
+                endorsement: Some(endorsement.clone()),
+                ..roster.sign(&new)?
+            };
+            versions.push((roster, signed));
+        }
+        // The new key is on disk before anything names it, and takes the old one's place only
+        // after: a failure in between leaves a key that opens (see `open_office_key`).
+        let sealed = sealed::seal(&new, "office", new_password, pc_secret, iterations)?;
+        let dir = self.keys_dir();
+        write_key_file(&dir.join(NEXT_OFFICE_KEY_FILE), &sealed)?;
+        self.publish_signed_rosters(&versions)?;
+        let retired = dir.join(format!("office-{}.retired.key", old_fingerprint.digits()));
+        let rename = |from: &str, to: &Path| {
+            std::fs::rename(dir.join(from), to).map_err(|source| StoreError::FileWrite {
+                path: to.to_path_buf(),
+                source,
+            })
+        };
+        rename(OFFICE_KEY_FILE, &retired)?;
+        rename(NEXT_OFFICE_KEY_FILE, &dir.join(OFFICE_KEY_FILE))?;
+        let followed = self.follow_office_rotation()?;
+        Ok(followed.unwrap_or(old_fingerprint))
+    }
+
+    /// The endorsement that handed the office to the key this PC pinned, when it was rotated.
+    pub fn office_endorsement(&self) -> Result<Option<Endorsement>> {
+        let Some(pinned) = self.office_fingerprint()? else {
+            return Ok(None);
+        };
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT endorsement FROM rosters WHERE office_fingerprint = ?1 AND endorsement IS NOT NULL LIMIT 1",
+                [pinned.digits()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// Follows a rotation of the office key this PC pinned: once every roster version it holds
+    /// under the pinned key is here signed again under a key the pinned one endorsed, that key is
+    /// pinned instead (and so on, along a chain). Returns the key pinned now, when it changed.
+    pub fn follow_office_rotation(&mut self) -> Result<Option<Fingerprint>> {
+        let Some(mut pinned) = self.office_fingerprint()? else {
+            return Ok(None);
+        };
+        let mut followed = None;
+        // A rotation of a rotation is followed too; a loop of endorsements ends here.
+        for _ in 0..16 {
+            let held = stored::newest_roster(&self.conn, &pinned)?.map_or(0, |r| r.version);
+            let Some((next, versions)) = stored::rotated_from(&self.conn, &pinned)? else {
+                break;
+            };
+            if !(1..=held).all(|v| versions.contains(&v)) {
+                // Part of the rotation is still on its way.
+                break;
+            }
+            let mut before: Vec<String> = crate::db::meta::meta_get(&self.conn, PREVIOUS_PINS)?
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
+            before.push(pinned.digits().to_string());
+            meta_set(
+                &self.conn,
+                PREVIOUS_PINS,
+                &serde_json::to_string(&before).unwrap_or_default(),
+            )?;
+            meta_set(&self.conn, PINNED_KEY, next.digits())?;
+            log::warn!("the office key {pinned} handed over to {next}: this PC follows it");
+            pinned = next.clone();
+            followed = Some(next);
+        }
+        if followed.is_some() {
+            self.recheck_signoffs()?;
+        }
+        Ok(followed)
     }
 }
 

@@ -151,15 +151,20 @@ pub fn write_roster(
     office_fingerprint: &str,
     signed: &SignedRoster,
 ) -> Result<()> {
+    let endorsement = signed
+        .endorsement
+        .as_ref()
+        .and_then(|e| serde_json::to_string(e).ok());
     tx.execute(
-        "INSERT OR IGNORE INTO rosters (op_id, version, office_fingerprint, body, signature)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR IGNORE INTO rosters (op_id, version, office_fingerprint, body, signature, endorsement)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             op_id,
             i64::try_from(version).unwrap_or(i64::MAX),
             office_fingerprint,
             signed.body,
-            signed.signature.to_hex()
+            signed.signature.to_hex(),
+            endorsement
         ],
     )?;
     Ok(())
@@ -189,22 +194,68 @@ pub fn rosters(
     version: Option<u64>,
 ) -> Result<Vec<SignedRoster>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT body, signature FROM rosters WHERE office_fingerprint = ?1 AND (?2 IS NULL OR version = ?2)
+        "SELECT body, signature, endorsement FROM rosters WHERE office_fingerprint = ?1 AND (?2 IS NULL OR version = ?2)
          ORDER BY version DESC, op_id",
     )?;
     let version = version.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
-    let rows = stmt.query_map(params![office_fingerprint, version], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
+    let rows = stmt.query_map(params![office_fingerprint, version], signed_row)?;
     let mut out = Vec::new();
     for row in rows {
-        let (body, signature) = row?;
-        // A signature that does not even read is no roster; the rest is checked when used.
-        if let Ok(signature) = desk_trust::Signature::from_hex(&signature) {
-            out.push(SignedRoster { body, signature });
-        }
+        out.extend(row?);
     }
     Ok(out)
+}
+
+/// A stored roster row as it travels; `None` when its signature does not even read (no roster;
+/// the rest is checked when used).
+fn signed_row(r: &rusqlite::Row) -> rusqlite::Result<Option<SignedRoster>> {
+    let (body, signature, endorsement) = (
+        r.get::<_, String>(0)?,
+        r.get::<_, String>(1)?,
+        r.get::<_, Option<String>>(2)?,
+    );
+    Ok(desk_trust::Signature::from_hex(&signature)
+        .ok()
+        .map(|signature| SignedRoster {
+            body,
+            signature,
+            endorsement: endorsement.and_then(|e| serde_json::from_str(&e).ok()),
+        }))
+}
+
+/// The office key a rotation away from `pinned` hands over to, with the roster versions signed
+/// again under it that check (signed by it, and it endorsed by `pinned`).
+pub fn rotated_from(
+    conn: &Connection,
+    pinned: &Fingerprint,
+) -> Result<Option<(Fingerprint, std::collections::BTreeSet<u64>)>> {
+    let catalog_id = catalog_id(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT body, signature, endorsement FROM rosters
+         WHERE office_fingerprint != ?1 AND endorsement IS NOT NULL ORDER BY version",
+    )?;
+    let rows = stmt.query_map(params![pinned.digits()], signed_row)?;
+    let mut next: Option<(Fingerprint, std::collections::BTreeSet<u64>)> = None;
+    for row in rows {
+        let Some(signed) = row? else { continue };
+        let Ok(roster) = signed.open_rotated(pinned, &catalog_id) else {
+            continue;
+        };
+        let key = roster.office_key.fingerprint();
+        match &mut next {
+            Some((chosen, versions)) if chosen == &key => {
+                versions.insert(roster.version);
+            }
+            // The old key endorsed two keys: it was used by someone else too. Following either
+            // could hand the office to a stranger; the PC stays with the key it pinned.
+            Some(_) => {
+                log::warn!("the office key {pinned} endorsed two new keys: neither is followed");
+                return Ok(None);
+            }
+            None => next = Some((key, std::iter::once(roster.version).collect())),
+        }
+    }
+    Ok(next)
 }
 
 /// The newest key request of a person.

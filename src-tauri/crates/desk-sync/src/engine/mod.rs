@@ -432,6 +432,10 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     round.catalog.set_app_version(&round.options.app_version);
     round.catalog.retry_kept_aside(round.now)?;
     apply_all(round, &reports)?;
+    // A rotation of the office key that arrived whole: this PC now trusts the new key.
+    if round.catalog.follow_office_rotation()?.is_some() {
+        round.check = signing::SegmentCheck::of(round.catalog)?;
+    }
     crate::heal::relay(round, &reports)?;
     let damaged = crate::heal::remember_damage(round, &reports)?;
     write_ack(round, damaged)?;

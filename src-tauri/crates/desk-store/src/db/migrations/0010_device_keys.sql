@@ -14,3 +14,7 @@ CREATE TABLE device_key_requests (
     first_seen TEXT NOT NULL,
     PRIMARY KEY (device_id, public_key)
 ) WITHOUT ROWID;
+
+-- The old office key's endorsement of the new one, on the roster versions a rotation signed again
+-- under the new key (JSON); NULL on every other version.
+ALTER TABLE rosters ADD COLUMN endorsement TEXT;
