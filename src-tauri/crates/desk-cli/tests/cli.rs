@@ -179,7 +179,7 @@ fn fixture(name: &str) -> String {
 }
 
 #[test]
-fn plan_parse_reads_word_excel_and_csv_plans() {
+fn plan_parse_reads_word_ofd_excel_and_csv_plans() {
     let dir = temp();
     let text = ok_json(
         dir.path(),
@@ -194,6 +194,13 @@ fn plan_parse_reads_word_excel_and_csv_plans() {
         (Some("text"), Some("docx"))
     );
     assert_eq!(docx["tasks"], text["tasks"]);
+    // The same plan as an OFD (easyofd from LibreOffice's PDF): recognised by its content.
+    let ofd = ok_json(
+        dir.path(),
+        &["plan", "parse", &fixture("dalian-education-2019-plan.ofd")],
+    );
+    assert_eq!(ofd["format"], "ofd");
+    assert_eq!(ofd["tasks"], text["tasks"]);
     for (name, format) in [
         ("table-plan.xlsx", "xlsx"),
         ("table-plan-gbk.csv", "csv"),

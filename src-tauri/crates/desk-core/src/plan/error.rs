@@ -19,7 +19,7 @@ pub enum PlanError {
     OldOfficeFormat,
     #[error("PDF plans cannot be read in this version: open the original Word/WPS document, or save the PDF as .docx in WPS, and open that")]
     Pdf,
-    #[error("this archive is not a Word (.docx) or Excel (.xlsx) document (OFD and OpenDocument files are not read in this version): save the plan as .docx in WPS or Word and open that")]
+    #[error("this archive is not a Word (.docx), Excel (.xlsx) or OFD document (OpenDocument files are not read in this version): save the plan as .docx in WPS or Word and open that")]
     UnknownDocument,
     #[error("only an ordinary file can be read as a plan; this is a folder, a device or a pipe")]
     NotAFile,
@@ -35,6 +35,10 @@ pub enum PlanError {
         "the document's XML in {part} is nested deeper than {max} levels: the file was refused"
     )]
     XmlTooDeep { part: String, max: usize },
+    #[error("the document has no text, only images: it is a scanned copy, and this version does not recognise text in images (no OCR) — open the original Word/WPS document, or a PDF or OFD saved from it, and open that")]
+    NoTextLayer,
+    #[error("the document has more than {max} pages: a plan is far shorter, so it was not read")]
+    TooManyPages { max: usize },
     #[error("the table is too large to be a plan ({detail}): keep the plan's sheet and save it as a new file")]
     TableTooLarge { detail: String },
 }
@@ -57,6 +61,8 @@ impl PlanError {
             PlanError::XmlDoctype { .. } => "plan_xml_doctype",
             PlanError::XmlTooDeep { .. } => "plan_xml_too_deep",
             PlanError::TableTooLarge { .. } => "plan_table_too_large",
+            PlanError::NoTextLayer => "plan_no_text_layer",
+            PlanError::TooManyPages { .. } => "plan_too_many_pages",
         }
     }
 

@@ -1,8 +1,9 @@
 //! The documents plans arrive in, read into paragraphs and tables.
 //!
 //! Offices get their plans from the OA system as Word or WPS documents (.docx), as tables in
-//! Excel or WPS (.xlsx, or .csv in GBK), or as text. The format is recognised from the content,
+//! Excel or WPS (.xlsx, or .csv in GBK), as OFD, or as text. The format is recognised from the content,
 //! never from the file name: a zip holding `word/document.xml` is a .docx, one holding
+//! `OFD.xml` an OFD (its text put back in reading order by `layout`), one holding
 //! `xl/workbook.xml` an .xlsx; an OLE2 file (old .doc/.xls/.wps) and a PDF are refused with what
 //! to do instead; anything else is text, and text whose first lines hold a plan table's header
 //! is read as CSV. Every file is treated as hostile: sizes are bounded before anything is
@@ -15,7 +16,9 @@
 mod archive;
 mod csv;
 mod docx;
+mod layout;
 mod numbering;
+mod ofd;
 mod xlsx;
 mod xml;
 
@@ -41,6 +44,7 @@ pub(crate) const MAX_CELLS: usize = 200_000;
 #[serde(rename_all = "snake_case")]
 pub enum DocumentFormat {
     Docx,
+    Ofd,
     Xlsx,
     Csv,
     Text,
@@ -108,6 +112,12 @@ fn read_archive(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
     let mut archive = archive::Archive::open(bytes)?;
     let (format, blocks) = if archive.contains("word/document.xml") {
         (DocumentFormat::Docx, docx::read(&mut archive)?)
+    } else if archive.contains("OFD.xml") {
+        let paragraphs = ofd::read(&mut archive)?;
+        (
+            DocumentFormat::Ofd,
+            paragraphs.into_iter().map(Block::Paragraph).collect(),
+        )
     } else if archive.contains("xl/workbook.xml") {
         (
             DocumentFormat::Xlsx,

@@ -403,7 +403,7 @@ fn other_formats_are_named() {
         PlanError::Pdf
     );
     assert_eq!(
-        error(&zip(&[("OFD.xml", b"<ofd:OFD/>")])),
+        error(&zip(&[("content.xml", b"<office:document/>")])),
         PlanError::UnknownDocument
     );
     let empty = format!("<w:document {W}><w:body><w:p/></w:body></w:document>");
@@ -445,4 +445,128 @@ fn damaged_documents_never_panic() {
             }
         }
     }
+}
+
+// --- Fixed-layout documents ----------------------------------------------------------------
+
+/// The sample plan read from `name` gives the tasks and departments of its text.
+fn same_as_the_sample(name: &str, format: DocumentFormat) {
+    let text = include_str!("../../../tests/fixtures/plan/dalian-education-2019-plan.txt");
+    let (got, parse) = read(&fixture(name));
+    assert_eq!(got, format, "{name}");
+    let expected = parse_plan(text);
+    assert_eq!(parse.tasks.len(), 17, "{name}");
+    assert_eq!(render(&parse), render(&expected), "{name}");
+    for (got, want) in parse.tasks.iter().zip(&expected.tasks) {
+        assert_eq!(got.key, want.key, "{name} {}", want.number);
+        assert_eq!(got.departments, want.departments, "{name} {}", want.number);
+    }
+}
+
+#[test]
+fn the_sample_as_ofd_gives_the_same_tasks() {
+    // easyofd's conversion of LibreOffice's PDF: each line's pieces share one position, and
+    // the paragraphs wrap over lines and pages.
+    same_as_the_sample("dalian-education-2019-plan.ofd", DocumentFormat::Ofd);
+}
+
+#[test]
+fn a_scanned_ofd_is_refused_as_having_no_text() {
+    assert_eq!(error(&fixture("scanned-page.ofd")), PlanError::NoTextLayer);
+}
+
+const OFD_ROOT: &str = r#"<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>/Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#;
+
+fn ofd(pages: &[&str]) -> Vec<u8> {
+    let list: String = (0..pages.len())
+        .map(|i| format!(r#"<ofd:Page ID="{i}" BaseLoc="Pages/Page_{i}/Content.xml"/>"#))
+        .collect();
+    let document = format!(
+        r#"<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>{list}</ofd:Pages></ofd:Document>"#
+    );
+    let names: Vec<String> = (0..pages.len())
+        .map(|i| format!("Doc_0/Pages/Page_{i}/Content.xml"))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("OFD.xml", OFD_ROOT.as_bytes()),
+        ("Doc_0/Document.xml", document.as_bytes()),
+    ];
+    for (name, page) in names.iter().zip(pages) {
+        entries.push((name, page.as_bytes()));
+    }
+    zip(&entries)
+}
+
+fn text_object(x: f64, y: f64, text: &str) -> String {
+    format!(
+        r#"<ofd:TextObject ID="1" Boundary="{x} {y} {} 6" Font="3" Size="4"><ofd:TextCode X="0" Y="4" DeltaX="g {} 4">{text}</ofd:TextCode></ofd:TextObject>"#,
+        text.chars().count() * 4,
+        text.chars().count().saturating_sub(1)
+    )
+}
+
+#[test]
+fn ofd_text_is_read_in_reading_order() {
+    // Objects written bottom-up and right-to-left, in a block, with a CTM on one of them.
+    let page = format!(
+        r#"<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="2"><ofd:PageBlock>{}{}{}</ofd:PageBlock><ofd:TextObject ID="9" Boundary="20 20 16 6" Size="4" CTM="1 0 0 1 0 0"><ofd:TextCode X="0" Y="4">一、做好</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>"#,
+        text_object(20.0, 40.0, "（一）推进公开。（责任单位：办公室）"),
+        text_object(36.0, 20.0, "公开工作"),
+        text_object(20.0, 27.0, "要点如下"),
+    );
+    let document = read_plan_document(&ofd(&[&page]));
+    assert_eq!(
+        document.map(|d| d.blocks),
+        Ok(vec![
+            Block::Paragraph("一、做好公开工作".into()),
+            Block::Paragraph("要点如下".into()),
+            Block::Paragraph("（一）推进公开。（责任单位：办公室）".into()),
+        ])
+    );
+}
+
+#[test]
+fn hostile_ofd_is_refused() {
+    // Entity expansion in a page.
+    let laughs = r#"<!DOCTYPE p [<!ENTITY a "aaaa">]><ofd:Page xmlns:ofd="x">&a;</ofd:Page>"#;
+    assert_eq!(
+        error(&ofd(&[laughs])),
+        PlanError::XmlDoctype {
+            part: "Doc_0/Pages/Page_0/Content.xml".into()
+        }
+    );
+    // A page the document names but the package lacks; a root naming no document.
+    let names_missing = zip(&[
+        ("OFD.xml", OFD_ROOT.as_bytes()),
+        (
+            "Doc_0/Document.xml",
+            br#"<Document><Pages><Page BaseLoc="../../nowhere.xml"/></Pages></Document>"#,
+        ),
+    ]);
+    assert!(matches!(error(&names_missing), PlanError::Damaged { .. }));
+    assert!(matches!(
+        error(&zip(&[("OFD.xml", b"<ofd:OFD/>")])),
+        PlanError::Damaged { .. }
+    ));
+    // Too many pages: refused before any page is read.
+    let pages: String = (0..=ofd::MAX_PAGES)
+        .map(|_| r#"<Page BaseLoc="p.xml"/>"#)
+        .collect();
+    let document = format!("<Document><Pages>{pages}</Pages></Document>");
+    let many = zip(&[
+        ("OFD.xml", OFD_ROOT.as_bytes()),
+        ("Doc_0/Document.xml", document.as_bytes()),
+    ]);
+    assert_eq!(
+        error(&many),
+        PlanError::TooManyPages {
+            max: ofd::MAX_PAGES
+        }
+    );
+    // A huge repeat count in DeltaX and nonsense numbers are read without harm.
+    let odd = r#"<Page><TextObject Boundary="NaN inf" Size="-1" CTM="1 2"><TextCode X="1e308" Y="x" DeltaX="g 99999999999 1e308">公开</TextCode></TextObject></Page>"#;
+    assert!(matches!(
+        read_plan_document(&ofd(&[odd])),
+        Ok(_) | Err(PlanError::Empty)
+    ));
 }
