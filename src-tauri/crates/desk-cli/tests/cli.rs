@@ -146,10 +146,14 @@ fn bad_plan_files_fail_with_clear_codes() {
         );
     };
     check(
-        "scan.pdf",
+        "broken.pdf",
         b"%PDF-1.4\n\x00\x00\x01\x02\x03binary",
-        "plan_pdf",
+        "plan_document_damaged",
     );
+    let read = |name: &str| std::fs::read(fixture(name)).unwrap_or_default();
+    check("scan.pdf", &read("scanned-page.pdf"), "plan_no_text_layer");
+    check("scan.ofd", &read("scanned-page.ofd"), "plan_no_text_layer");
+    check("locked.pdf", &read("password.pdf"), "plan_encrypted");
     check(
         "old.doc",
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00",
@@ -179,7 +183,7 @@ fn fixture(name: &str) -> String {
 }
 
 #[test]
-fn plan_parse_reads_word_ofd_excel_and_csv_plans() {
+fn plan_parse_reads_word_pdf_ofd_excel_and_csv_plans() {
     let dir = temp();
     let text = ok_json(
         dir.path(),
@@ -194,13 +198,16 @@ fn plan_parse_reads_word_ofd_excel_and_csv_plans() {
         (Some("text"), Some("docx"))
     );
     assert_eq!(docx["tasks"], text["tasks"]);
-    // The same plan as an OFD (easyofd from LibreOffice's PDF): recognised by its content.
-    let ofd = ok_json(
-        dir.path(),
-        &["plan", "parse", &fixture("dalian-education-2019-plan.ofd")],
-    );
-    assert_eq!(ofd["format"], "ofd");
-    assert_eq!(ofd["tasks"], text["tasks"]);
+    // The same plan as a PDF (LibreOffice's) and an OFD (easyofd from that PDF), recognised
+    // by their content.
+    for (name, format) in [
+        ("dalian-education-2019-plan.pdf", "pdf"),
+        ("dalian-education-2019-plan.ofd", "ofd"),
+    ] {
+        let parsed = ok_json(dir.path(), &["plan", "parse", &fixture(name)]);
+        assert_eq!(parsed["format"], format);
+        assert_eq!(parsed["tasks"], text["tasks"], "{name}");
+    }
     for (name, format) in [
         ("table-plan.xlsx", "xlsx"),
         ("table-plan-gbk.csv", "csv"),

@@ -7,7 +7,7 @@
 pub enum PlanError {
     #[error("the plan file is {size} bytes; plans over {max} bytes are not read — split it or paste the part you need")]
     TooLarge { size: usize, max: usize },
-    #[error("the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .xlsx, .csv or .txt plan")]
+    #[error("the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .pdf, .ofd, .xlsx, .csv or .txt plan")]
     Binary,
     #[error(
         "the text is neither UTF-8, UTF-16 nor GB18030/GBK: save it as UTF-8 text and try again"
@@ -17,8 +17,10 @@ pub enum PlanError {
     Empty,
     #[error("this is an old binary Word, Excel or WPS file (.doc, .xls, .wps): open it in Word or WPS, save it as .docx (or .xlsx for a table), and open that")]
     OldOfficeFormat,
-    #[error("PDF plans cannot be read in this version: open the original Word/WPS document, or save the PDF as .docx in WPS, and open that")]
-    Pdf,
+    #[error("the document is protected by a password: open it in WPS, Word or a PDF reader, remove the password (or save an unprotected copy), and open that")]
+    Encrypted,
+    #[error("reading the document was stopped ({detail}): the file is damaged or built to break readers; open it in WPS or a PDF reader, save it again, and retry")]
+    ReaderStopped { detail: String },
     #[error("this archive is not a Word (.docx), Excel (.xlsx) or OFD document (OpenDocument files are not read in this version): save the plan as .docx in WPS or Word and open that")]
     UnknownDocument,
     #[error("only an ordinary file can be read as a plan; this is a folder, a device or a pipe")]
@@ -52,7 +54,8 @@ impl PlanError {
             PlanError::UnknownEncoding => "plan_unknown_encoding",
             PlanError::Empty => "plan_empty",
             PlanError::OldOfficeFormat => "plan_old_office_format",
-            PlanError::Pdf => "plan_pdf",
+            PlanError::Encrypted => "plan_encrypted",
+            PlanError::ReaderStopped { .. } => "plan_reader_stopped",
             PlanError::UnknownDocument => "plan_unknown_document",
             PlanError::NotAFile => "plan_not_a_file",
             PlanError::Damaged { .. } => "plan_document_damaged",

@@ -1,11 +1,12 @@
 //! The documents plans arrive in, read into paragraphs and tables.
 //!
 //! Offices get their plans from the OA system as Word or WPS documents (.docx), as tables in
-//! Excel or WPS (.xlsx, or .csv in GBK), as OFD, or as text. The format is recognised from the content,
+//! Excel or WPS (.xlsx, or .csv in GBK), as OFD or PDF, or as text. The format is recognised from the content,
 //! never from the file name: a zip holding `word/document.xml` is a .docx, one holding
 //! `OFD.xml` an OFD (its text put back in reading order by `layout`), one holding
-//! `xl/workbook.xml` an .xlsx; an OLE2 file (old .doc/.xls/.wps) and a PDF are refused with what
-//! to do instead; anything else is text, and text whose first lines hold a plan table's header
+//! `xl/workbook.xml` an .xlsx; a PDF's text layer is read (`pdf`, on a worker thread under a
+//! time limit); an OLE2 file (old .doc/.xls/.wps) is refused with what to do instead, or as
+//! encrypted when it holds a password-protected Office document; anything else is text, and text whose first lines hold a plan table's header
 //! is read as CSV. Every file is treated as hostile: sizes are bounded before anything is
 //! allocated (`archive`), XML never expands an entity or nests without limit (`xml`), and
 //! tables are capped in rows, columns and cells as they are read.
@@ -14,11 +15,13 @@
 //! `plan::parse_plan`, in `plan::parse_plan_document`.
 
 mod archive;
+mod cmap;
 mod csv;
 mod docx;
 mod layout;
 mod numbering;
 mod ofd;
+mod pdf;
 mod xlsx;
 mod xml;
 
@@ -45,6 +48,7 @@ pub(crate) const MAX_CELLS: usize = 200_000;
 pub enum DocumentFormat {
     Docx,
     Ofd,
+    Pdf,
     Xlsx,
     Csv,
     Text,
@@ -79,16 +83,33 @@ pub fn read_plan_document(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
     }
     let head = &bytes[..bytes.len().min(1024)];
     if bytes.starts_with(OLE2) {
+        // Word, Excel and WPS put a document encrypted with a password in an OLE2 file.
+        if contains(bytes, &utf16le("EncryptedPackage")) {
+            return Err(PlanError::Encrypted);
+        }
         return Err(PlanError::OldOfficeFormat);
     }
     if head.windows(5).any(|w| w == b"%PDF-") {
-        return Err(PlanError::Pdf);
+        let paragraphs = pdf::read(bytes)?;
+        return Ok(PlanDocument {
+            format: DocumentFormat::Pdf,
+            encoding: "UTF-8".to_owned(),
+            blocks: paragraphs.into_iter().map(Block::Paragraph).collect(),
+        });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return read_archive(bytes);
     }
     let decoded = decode_plan_bytes(bytes)?;
     read_plan_text(decoded.text, decoded.encoding)
+}
+
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Text already decoded (a file's, or pasted): CSV when one of its first lines is a plan

@@ -398,10 +398,10 @@ fn other_formats_are_named() {
         error(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00"),
         PlanError::OldOfficeFormat
     );
-    assert_eq!(
+    assert!(matches!(
         error(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"),
-        PlanError::Pdf
-    );
+        PlanError::Damaged { .. }
+    ));
     assert_eq!(
         error(&zip(&[("content.xml", b"<office:document/>")])),
         PlanError::UnknownDocument
@@ -569,4 +569,165 @@ fn hostile_ofd_is_refused() {
         read_plan_document(&ofd(&[odd])),
         Ok(_) | Err(PlanError::Empty)
     ));
+}
+
+#[test]
+fn the_sample_as_pdf_gives_the_same_tasks() {
+    // LibreOffice's PDF: Type0 fonts with Identity-H codes and ToUnicode maps, a Latin font
+    // for the punctuation, paragraphs wrapped over lines and pages.
+    same_as_the_sample("dalian-education-2019-plan.pdf", DocumentFormat::Pdf);
+    // The same PDF encrypted by LibreOffice with only a permissions password opens without one.
+    same_as_the_sample(
+        "dalian-education-2019-plan-permissions.pdf",
+        DocumentFormat::Pdf,
+    );
+}
+
+#[test]
+fn scanned_and_password_protected_pdfs_are_refused_each_as_such() {
+    assert_eq!(error(&fixture("scanned-page.pdf")), PlanError::NoTextLayer);
+    assert_eq!(error(&fixture("password.pdf")), PlanError::Encrypted);
+    // An Office document encrypted with a password is an OLE2 file around the package.
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.resize(512, 0);
+    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(error(&ole), PlanError::Encrypted);
+}
+
+/// A PDF of the given object bodies (object i + 1 each), catalog first, with a correct
+/// cross-reference table.
+fn pdf_file(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn stream(dictionary: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dictionary} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// One page showing `content` with a simple Latin font F1.
+fn one_page_pdf(content: &[u8]) -> Vec<u8> {
+    pdf_file(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        stream("", content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ])
+}
+
+#[test]
+fn pdf_text_is_placed_by_its_operators() {
+    // Lines written bottom-up, one of them in two pieces right to left, kerning in a TJ.
+    let content = b"BT /F1 12 Tf 14 TL 72 700 Td (third line, the longest of all by far) Tj ET
+BT /F1 12 Tf 1 0 0 1 200 760 Tm (end) Tj 1 0 0 1 72 760 Tm [(Fir) 20 (st)] TJ ET
+q 1 0 0 1 0 -30 cm BT /F1 12 Tf 72 776 Td [(second)-2000(line)] TJ ET Q";
+    let document = read_plan_document(&one_page_pdf(content));
+    assert_eq!(
+        document.map(|d| (d.format, d.blocks)),
+        Ok((
+            DocumentFormat::Pdf,
+            vec![
+                Block::Paragraph("First end".into()),
+                Block::Paragraph("second line".into()),
+                Block::Paragraph("third line, the longest of all by far".into()),
+            ]
+        ))
+    );
+}
+
+#[test]
+fn hostile_pdfs_are_refused() {
+    // Flate streams that together inflate past the limit: refused before lopdf reads them.
+    let zeros = vec![0u8; 33 * 1024 * 1024];
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    assert!(encoder.write_all(&zeros).is_ok());
+    let compressed = encoder.finish().unwrap_or_else(|e| panic!("{e}"));
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec(),
+    ];
+    let copies = (pdf::MAX_INFLATED_BYTES / zeros.len() as u64) as usize + 1;
+    for _ in 0..copies {
+        objects.push(stream("/Filter /FlateDecode", &compressed));
+    }
+    let bomb = pdf_file(&objects);
+    assert!(bomb.len() < 2_000_000, "{}", bomb.len());
+    assert!(matches!(
+        error(&bomb),
+        PlanError::ArchiveTooLarge { max, .. } if max == pdf::MAX_INFLATED_BYTES
+    ));
+    // Not a PDF after its header; cut in half; a page tree that loops on itself.
+    assert!(matches!(
+        error(b"%PDF-1.4\n\x00\x00\x01\x02\x03binary"),
+        PlanError::Damaged { .. }
+    ));
+    let sample = fixture("dalian-education-2019-plan.pdf");
+    assert!(matches!(
+        read_plan_document(&sample[..sample.len() / 2]),
+        Ok(_) | Err(PlanError::Damaged { .. } | PlanError::NoTextLayer)
+    ));
+    let looping = pdf_file(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>".to_vec(),
+        stream("", b"BT ET"),
+    ]);
+    assert!(read_plan_document(&looping).is_err());
+    // Saved states nested a million deep, nonsense operands and a font size of NaN.
+    let mut deep = b"q ".repeat(1_000_000);
+    deep.extend_from_slice(
+        b"BT /F1 NaN Tf /F9 12 Tf (x) Tj /F1 12 Tf 1e308 1e308 Td (y) ' [(z) /n] TJ 1 2 Tm ET",
+    );
+    assert!(matches!(
+        read_plan_document(&one_page_pdf(&deep)),
+        Ok(_) | Err(PlanError::NoTextLayer | PlanError::Empty)
+    ));
+}
+
+#[test]
+fn damaged_pdfs_never_panic_or_hang() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let original = fixture("dalian-education-2019-plan.pdf");
+    for _ in 0..40 {
+        let mut bytes = original.clone();
+        for _ in 0..(next() % 8 + 1) {
+            let at = (next() as usize) % bytes.len();
+            bytes[at] = next() as u8;
+        }
+        // A panic inside the reader is caught there; only the error may differ.
+        if let Ok(document) = read_plan_document(&bytes) {
+            let _ = parse_plan_document(&document);
+        }
+    }
 }
