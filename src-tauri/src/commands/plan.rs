@@ -23,7 +23,9 @@ pub async fn open_plan_file(
         .set_title(title)
         .add_filter(
             "计划 Plans",
-            &["docx", "pdf", "ofd", "xlsx", "csv", "txt", "text"],
+            &[
+                "docx", "pdf", "ofd", "xlsx", "xls", "et", "csv", "txt", "text",
+            ],
         )
         .add_filter("所有文件 All files", &["*"])
         .pick_file()

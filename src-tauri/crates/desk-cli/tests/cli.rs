@@ -155,6 +155,11 @@ fn bad_plan_files_fail_with_clear_codes() {
     check("scan.ofd", &read("scanned-page.ofd"), "plan_no_text_layer");
     check("locked.pdf", &read("password.pdf"), "plan_encrypted");
     check(
+        "outline.doc",
+        &read("numbered-plan.doc"),
+        "plan_old_office_format",
+    );
+    check(
         "old.doc",
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00",
         "plan_old_office_format",
@@ -183,7 +188,7 @@ fn fixture(name: &str) -> String {
 }
 
 #[test]
-fn plan_parse_reads_word_pdf_ofd_excel_and_csv_plans() {
+fn plan_parse_reads_word_pdf_ofd_excel_wps_and_csv_plans() {
     let dir = temp();
     let text = ok_json(
         dir.path(),
@@ -208,8 +213,16 @@ fn plan_parse_reads_word_pdf_ofd_excel_and_csv_plans() {
         assert_eq!(parsed["format"], format);
         assert_eq!(parsed["tasks"], text["tasks"], "{name}");
     }
+    // WPS's .et is the same binary workbook as .xls: the content decides, not the name.
+    let et = write(
+        dir.path(),
+        "table-plan.et",
+        &std::fs::read(fixture("table-plan.xls")).unwrap_or_default(),
+    );
     for (name, format) in [
         ("table-plan.xlsx", "xlsx"),
+        ("table-plan.xls", "xls"),
+        (et.as_str(), "xls"),
         ("table-plan-gbk.csv", "csv"),
         ("table-plan.docx", "docx"),
     ] {

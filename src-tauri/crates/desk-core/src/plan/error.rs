@@ -7,7 +7,7 @@
 pub enum PlanError {
     #[error("the plan file is {size} bytes; plans over {max} bytes are not read — split it or paste the part you need")]
     TooLarge { size: usize, max: usize },
-    #[error("the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .pdf, .ofd, .xlsx, .csv or .txt plan")]
+    #[error("the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .pdf, .ofd, .xlsx, .xls, .et, .csv or .txt plan")]
     Binary,
     #[error(
         "the text is neither UTF-8, UTF-16 nor GB18030/GBK: save it as UTF-8 text and try again"
@@ -15,7 +15,7 @@ pub enum PlanError {
     UnknownEncoding,
     #[error("the plan is empty")]
     Empty,
-    #[error("this is an old binary Word, Excel or WPS file (.doc, .xls, .wps): open it in Word or WPS, save it as .docx (or .xlsx for a table), and open that")]
+    #[error("this is an old binary Word or WPS document (.doc, .wps): open it in Word or WPS, save it as .docx (Word document), and open that")]
     OldOfficeFormat,
     #[error("the document is protected by a password: open it in WPS, Word or a PDF reader, remove the password (or save an unprotected copy), and open that")]
     Encrypted,

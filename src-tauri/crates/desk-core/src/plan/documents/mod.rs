@@ -1,12 +1,13 @@
 //! The documents plans arrive in, read into paragraphs and tables.
 //!
 //! Offices get their plans from the OA system as Word or WPS documents (.docx), as tables in
-//! Excel or WPS (.xlsx, or .csv in GBK), as OFD or PDF, or as text. The format is recognised from the content,
+//! Excel or WPS (.xlsx, .xls, .et, or .csv in GBK), as OFD or PDF, or as text. The format is recognised from the content,
 //! never from the file name: a zip holding `word/document.xml` is a .docx, one holding
 //! `OFD.xml` an OFD (its text put back in reading order by `layout`), one holding
 //! `xl/workbook.xml` an .xlsx; a PDF's text layer is read (`pdf`, on a worker thread under a
-//! time limit); an OLE2 file (old .doc/.xls/.wps) is refused with what to do instead, or as
-//! encrypted when it holds a password-protected Office document; anything else is text, and text whose first lines hold a plan table's header
+//! time limit); an OLE2 file holding a workbook is an old .xls or WPS .et (`xls`), one holding
+//! a password-protected Office document is refused as encrypted, and any other (old .doc/.wps)
+//! with what to do instead; anything else is text, and text whose first lines hold a plan table's header
 //! is read as CSV. Every file is treated as hostile: sizes are bounded before anything is
 //! allocated (`archive`), XML never expands an entity or nests without limit (`xml`), and
 //! tables are capped in rows, columns and cells as they are read.
@@ -18,10 +19,12 @@ mod archive;
 mod cmap;
 mod csv;
 mod docx;
+mod guard;
 mod layout;
 mod numbering;
 mod ofd;
 mod pdf;
+mod xls;
 mod xlsx;
 mod xml;
 
@@ -50,6 +53,8 @@ pub enum DocumentFormat {
     Ofd,
     Pdf,
     Xlsx,
+    /// Old binary Excel (.xls) or WPS (.et).
+    Xls,
     Csv,
     Text,
 }
@@ -83,11 +88,7 @@ pub fn read_plan_document(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
     }
     let head = &bytes[..bytes.len().min(1024)];
     if bytes.starts_with(OLE2) {
-        // Word, Excel and WPS put a document encrypted with a password in an OLE2 file.
-        if contains(bytes, &utf16le("EncryptedPackage")) {
-            return Err(PlanError::Encrypted);
-        }
-        return Err(PlanError::OldOfficeFormat);
+        return read_ole(bytes);
     }
     if head.windows(5).any(|w| w == b"%PDF-") {
         let paragraphs = pdf::read(bytes)?;
@@ -102,6 +103,30 @@ pub fn read_plan_document(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
     }
     let decoded = decode_plan_bytes(bytes)?;
     read_plan_text(decoded.text, decoded.encoding)
+}
+
+fn read_ole(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
+    match xls::read(bytes) {
+        Ok(xls::Ole::Workbook(rows)) => {
+            if rows.iter().flatten().all(|cell| cell.trim().is_empty()) {
+                return Err(PlanError::Empty);
+            }
+            Ok(PlanDocument {
+                format: DocumentFormat::Xls,
+                encoding: "BIFF".to_owned(),
+                blocks: vec![Block::Table(rows)],
+            })
+        }
+        Ok(xls::Ole::Encrypted) => Err(PlanError::Encrypted),
+        Ok(xls::Ole::Other) => Err(PlanError::OldOfficeFormat),
+        // Too damaged to open as OLE2: an encrypted Office document is still told by the name
+        // of its package; anything else is taken for the old format it claims to be.
+        Ok(xls::Ole::Unreadable) if contains(bytes, &utf16le("EncryptedPackage")) => {
+            Err(PlanError::Encrypted)
+        }
+        Ok(xls::Ole::Unreadable) => Err(PlanError::OldOfficeFormat),
+        Err(error) => Err(error),
+    }
 }
 
 fn utf16le(text: &str) -> Vec<u8> {

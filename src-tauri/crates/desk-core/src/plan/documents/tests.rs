@@ -84,10 +84,11 @@ const TABLE_PLAN: &[&str] = &[
 ];
 
 #[test]
-fn a_table_plan_reads_alike_from_xlsx_csv_and_docx() {
+fn a_table_plan_reads_alike_from_xlsx_xls_csv_and_docx() {
     let mut keys = Vec::new();
     for (name, format) in [
         ("table-plan.xlsx", DocumentFormat::Xlsx),
+        ("table-plan.xls", DocumentFormat::Xls),
         ("table-plan-gbk.csv", DocumentFormat::Csv),
         ("table-plan.docx", DocumentFormat::Docx),
     ] {
@@ -728,6 +729,94 @@ fn damaged_pdfs_never_panic_or_hang() {
         // A panic inside the reader is caught there; only the error may differ.
         if let Ok(document) = read_plan_document(&bytes) {
             let _ = parse_plan_document(&document);
+        }
+    }
+}
+
+#[test]
+fn old_word_files_are_refused_with_how_to_save_them() {
+    // LibreOffice's .doc: an OLE2 file holding a WordDocument stream, no workbook.
+    let error = error(&fixture("numbered-plan.doc"));
+    assert_eq!(error, PlanError::OldOfficeFormat);
+    assert!(error.to_string().contains("save it as .docx"), "{error}");
+}
+
+/// An OLE2 file holding one stream `name` with `data`, written by cfb.
+fn ole(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut file =
+        cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap_or_else(|e| panic!("{e}"));
+    let mut stream = file.create_stream(name).unwrap_or_else(|e| panic!("{e}"));
+    assert!(stream.write_all(data).is_ok());
+    drop(stream);
+    assert!(file.flush().is_ok());
+    file.into_inner().into_inner()
+}
+
+/// BIFF records: (type, data) each.
+fn biff(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (kind, data) in records {
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        out.extend_from_slice(data);
+    }
+    out
+}
+
+#[test]
+fn hostile_xls_is_refused_before_calamine_sizes_it() {
+    let too_large = |bytes: &[u8]| matches!(error(bytes), PlanError::TableTooLarge { .. });
+    // A sheet declaring 65536 × 256 cells (calamine would reserve them all).
+    let mut dimensions = Vec::new();
+    dimensions.extend_from_slice(&0u32.to_le_bytes());
+    dimensions.extend_from_slice(&65_536u32.to_le_bytes());
+    dimensions.extend_from_slice(&0u16.to_le_bytes());
+    dimensions.extend_from_slice(&256u16.to_le_bytes());
+    dimensions.extend_from_slice(&0u16.to_le_bytes());
+    assert!(too_large(&ole("Workbook", &biff(&[(0x0200, dimensions)]))));
+    // A single number far down and far right: the grid from the first cell to it.
+    let mut number = Vec::new();
+    number.extend_from_slice(&60_000u16.to_le_bytes());
+    number.extend_from_slice(&200u16.to_le_bytes());
+    number.extend_from_slice(&[0; 10]);
+    assert!(too_large(&ole("Workbook", &biff(&[(0x0203, number)]))));
+    // A MULBLANK run ending past the columns read.
+    let mut run = Vec::new();
+    run.extend_from_slice(&1u16.to_le_bytes());
+    run.extend_from_slice(&0u16.to_le_bytes());
+    run.extend_from_slice(&[0; 8]);
+    run.extend_from_slice(&5000u16.to_le_bytes());
+    assert!(too_large(&ole("Book", &biff(&[(0x00BE, run)]))));
+    // A workbook stream that is not BIFF at all; a password-protected Office package.
+    let garbage = error(&ole("Workbook", b"\x01\x02garbage"));
+    assert!(
+        matches!(garbage, PlanError::Damaged { .. } | PlanError::Empty),
+        "{garbage:?}"
+    );
+    assert_eq!(
+        error(&ole("EncryptedPackage", b"\x00\x01")),
+        PlanError::Encrypted
+    );
+    // Damage to the real .xls never panics past the guard.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let original = fixture("table-plan.xls");
+    for _ in 0..150 {
+        let mut bytes = original.clone();
+        for _ in 0..(next() % 8 + 1) {
+            let at = (next() as usize) % bytes.len();
+            bytes[at] = next() as u8;
+        }
+        let cut = (next() as usize) % (bytes.len() + 1);
+        for candidate in [&bytes[..], &bytes[..cut]] {
+            if let Ok(document) = read_plan_document(candidate) {
+                let _ = parse_plan_document(&document);
+            }
         }
     }
 }
