@@ -39,6 +39,8 @@ pub enum PlanError {
     XmlTooDeep { part: String, max: usize },
     #[error("the document has no text, only images: it is a scanned copy, and this version does not recognise text in images (no OCR) — open the original Word/WPS document, or a PDF or OFD saved from it, and open that")]
     NoTextLayer,
+    #[error("the file holds no table: a ledger (台账) is a sheet whose header row names its columns (索引号, 名称, 文号 …); open it as .xlsx, .xls, .et or .csv")]
+    NoTable,
     #[error("the document has more than {max} pages: a plan is far shorter, so it was not read")]
     TooManyPages { max: usize },
     #[error("the table is too large to be a plan ({detail}): keep the plan's sheet and save it as a new file")]
@@ -65,6 +67,7 @@ impl PlanError {
             PlanError::XmlTooDeep { .. } => "plan_xml_too_deep",
             PlanError::TableTooLarge { .. } => "plan_table_too_large",
             PlanError::NoTextLayer => "plan_no_text_layer",
+            PlanError::NoTable => "plan_no_table",
             PlanError::TooManyPages { .. } => "plan_too_many_pages",
         }
     }

@@ -40,10 +40,11 @@ use super::PlanError;
 /// Plan files larger than this are not read. Larger than the text limit: a .docx carries its
 /// letterhead and seal images, which are never inflated.
 pub const MAX_PLAN_FILE_BYTES: usize = 20 * 1024 * 1024;
-/// Rows, columns and cells of one table or sheet (a plan has tens of rows and a few columns).
-pub(crate) const MAX_ROWS: usize = 10_000;
+/// Rows, columns and cells of one table or sheet: a plan has tens of rows and a few columns, an
+/// office's 台账 (read by the same readers) up to 50,000 rows of some twenty columns.
+pub(crate) const MAX_ROWS: usize = 60_000;
 pub(crate) const MAX_COLUMNS: usize = 100;
-pub(crate) const MAX_CELLS: usize = 200_000;
+pub(crate) const MAX_CELLS: usize = 1_500_000;
 
 /// What a plan file was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -135,6 +136,41 @@ fn utf16le(text: &str) -> Vec<u8> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A table file (a 台账): the first sheet of a workbook, the first table of a document, or
+/// CSV text with the separator of its first line; recognised by content and bounded as plans.
+pub fn read_table_document(bytes: &[u8]) -> Result<PlanDocument, PlanError> {
+    let document = read_plan_document(bytes)?;
+    if document.format == DocumentFormat::Text {
+        let decoded = decode_plan_bytes(bytes)?;
+        let first = decoded
+            .text
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or_default();
+        let rows = csv::rows(&decoded.text, csv::separator(first))?;
+        if rows.iter().all(|row| row.len() < 2) {
+            return Err(PlanError::NoTable);
+        }
+        return Ok(PlanDocument {
+            format: DocumentFormat::Csv,
+            encoding: decoded.encoding,
+            blocks: vec![Block::Table(rows)],
+        });
+    }
+    let table = document.blocks.into_iter().find_map(|block| match block {
+        Block::Table(rows) => Some(rows),
+        Block::Paragraph(_) => None,
+    });
+    match table {
+        Some(rows) => Ok(PlanDocument {
+            format: document.format,
+            encoding: document.encoding,
+            blocks: vec![Block::Table(rows)],
+        }),
+        None => Err(PlanError::NoTable),
+    }
 }
 
 /// Text already decoded (a file's, or pasted): CSV when one of its first lines is a plan

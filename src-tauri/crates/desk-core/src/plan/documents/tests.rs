@@ -820,3 +820,40 @@ fn hostile_xls_is_refused_before_calamine_sizes_it() {
         }
     }
 }
+
+#[test]
+fn a_ledger_is_read_as_its_table_whatever_its_headers() {
+    // No plan header here: as a plan this is text, as a ledger it is a table.
+    let csv = "索引号,名称,文号\nA-1,关于公开的通知,教发〔2024〕1号\n";
+    assert_eq!(
+        read_plan_document(csv.as_bytes()).map(|d| d.format),
+        Ok(DocumentFormat::Text)
+    );
+    let table = read_table_document(csv.as_bytes());
+    assert_eq!(
+        table.map(|d| (d.format, d.blocks)),
+        Ok((
+            DocumentFormat::Csv,
+            vec![Block::Table(vec![
+                vec!["索引号".into(), "名称".into(), "文号".into()],
+                vec![
+                    "A-1".into(),
+                    "关于公开的通知".into(),
+                    "教发〔2024〕1号".into()
+                ],
+            ])]
+        ))
+    );
+    let xls = read_table_document(&fixture("table-plan.xls")).map(|d| d.format);
+    assert_eq!(xls, Ok(DocumentFormat::Xls));
+    // Text with no separator is no table (a plan's text with commas is, until the ledger
+    // finds no header in it).
+    assert_eq!(
+        read_table_document("一、做好公开\n二、加强解读\n".as_bytes()).map(|d| d.format),
+        Err(PlanError::NoTable)
+    );
+    assert_eq!(
+        read_table_document(&fixture("dalian-education-2019-plan.pdf")).map(|d| d.format),
+        Err(PlanError::NoTable)
+    );
+}
