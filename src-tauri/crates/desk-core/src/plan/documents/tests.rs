@@ -774,6 +774,17 @@ fn hostile_xls_is_refused_before_calamine_sizes_it() {
     dimensions.extend_from_slice(&256u16.to_le_bytes());
     dimensions.extend_from_slice(&0u16.to_le_bytes());
     assert!(too_large(&ole("Workbook", &biff(&[(0x0200, dimensions)]))));
+    // Dimensions that end before they start (calamine 0.38 would overflow subtracting them).
+    let mut backwards = Vec::new();
+    backwards.extend_from_slice(&5u32.to_le_bytes());
+    backwards.extend_from_slice(&2u32.to_le_bytes());
+    backwards.extend_from_slice(&0u16.to_le_bytes());
+    backwards.extend_from_slice(&3u16.to_le_bytes());
+    backwards.extend_from_slice(&0u16.to_le_bytes());
+    assert!(matches!(
+        error(&ole("Workbook", &biff(&[(0x0200, backwards)]))),
+        PlanError::Damaged { .. }
+    ));
     // A single number far down and far right: the grid from the first cell to it.
     let mut number = Vec::new();
     number.extend_from_slice(&60_000u16.to_le_bytes());
@@ -787,6 +798,20 @@ fn hostile_xls_is_refused_before_calamine_sizes_it() {
     run.extend_from_slice(&[0; 8]);
     run.extend_from_slice(&5000u16.to_le_bytes());
     assert!(too_large(&ole("Book", &biff(&[(0x00BE, run)]))));
+    // A sheet said to start past the end of the workbook stream: calamine 0.38 slices there
+    // and panics; the guard turns that into an error.
+    let mut bof = vec![0x00, 0x06, 0x05, 0x00];
+    bof.resize(16, 0);
+    let mut sheet = 0x00FF_FFFFu32.to_le_bytes().to_vec();
+    sheet.extend_from_slice(&[0, 0, 1, 0, b'S']);
+    let past_the_end = ole(
+        "Workbook",
+        &biff(&[(0x0809, bof), (0x0085, sheet), (0x000A, Vec::new())]),
+    );
+    assert!(matches!(
+        error(&past_the_end),
+        PlanError::ReaderStopped { .. }
+    ));
     // A workbook stream that is not BIFF at all; a password-protected Office package.
     let garbage = error(&ole("Workbook", b"\x01\x02garbage"));
     assert!(

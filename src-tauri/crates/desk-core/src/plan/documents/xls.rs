@@ -144,11 +144,31 @@ fn check_records(stream: &[u8]) -> Result<(), PlanError> {
         match kind {
             // DIMENSIONS: first row, last row + 1, first column, last column + 1.
             0x0200 => {
-                let (rows, columns) = match data.len() {
-                    10 => (u16_at(data, 2), u16_at(data, 6)),
-                    _ => (u32_at(data, 4), u16_at(data, 10)),
+                let (first_row, rows, first_column, columns) = match data.len() {
+                    10 => (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        u16_at(data, 4),
+                        u16_at(data, 6),
+                    ),
+                    _ => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ),
                 };
                 let (rows, columns) = (rows.unwrap_or(0), columns.unwrap_or(0));
+                // calamine subtracts the first row (column) from the last unchecked: a range
+                // that ends before it starts would overflow there.
+                if rows >= 1
+                    && columns >= 1
+                    && (first_row.unwrap_or(0) >= rows || first_column.unwrap_or(0) >= columns)
+                {
+                    return Err(PlanError::damaged(
+                        "xls: a sheet's dimensions end before they start",
+                    ));
+                }
                 if rows > MAX_ROWS + 1
                     || columns > MAX_COLUMNS
                     || rows.saturating_mul(columns) > MAX_CELLS
