@@ -53,9 +53,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<String>, PlanError> {
     bounded(TIME_LIMIT, move |stop| extract(&owned, stop))
 }
 
-/// Inflates every zlib stream that follows a `stream` keyword into a counter, refusing the file
-/// when they come to more than `MAX_INFLATED_BYTES`: lopdf inflates object streams as it loads,
-/// and would otherwise allocate whatever a crafted file unpacks to.
+/// Inflates every zlib stream that follows a `stream` keyword (but images) into a counter,
+/// refusing the file when they come to more than `MAX_INFLATED_BYTES`: lopdf inflates object
+/// streams as it loads, and would otherwise allocate whatever a crafted file unpacks to.
 fn check_inflation(bytes: &[u8]) -> Result<(), PlanError> {
     let too_large = || PlanError::ArchiveTooLarge {
         part: "PDF streams".into(),
@@ -69,6 +69,23 @@ fn check_inflation(bytes: &[u8]) -> Result<(), PlanError> {
         at = keyword + 6;
         if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
             continue;
+        }
+        // Images are never inflated (lopdf loads them as they are, and no text is in them), so
+        // a scan's Flate-compressed pages do not count; but only a stream whose whole
+        // dictionary is in view and names no object or cross-reference stream, the kinds lopdf
+        // inflates as it loads.
+        let window = &bytes[keyword.saturating_sub(4096)..keyword];
+        let dictionary = window
+            .windows(3)
+            .rposition(|w| w == b"obj")
+            .map(|p| &window[p + 3..]);
+        if let Some(dictionary) = dictionary {
+            if find(dictionary, b"/Image").is_some()
+                && find(dictionary, b"/ObjStm").is_none()
+                && find(dictionary, b"/XRef").is_none()
+            {
+                continue;
+            }
         }
         let data = match bytes.get(at..) {
             Some(rest) if rest.starts_with(b"\r\n") => &rest[2..],

@@ -682,6 +682,32 @@ fn hostile_pdfs_are_refused() {
         error(&bomb),
         PlanError::ArchiveTooLarge { max, .. } if max == pdf::MAX_INFLATED_BYTES
     ));
+    // The same streams as images (a scan's pages) are never inflated, so they do not count.
+    let mut scan = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
+    ];
+    for _ in 0..copies {
+        scan.push(stream(
+            "/Type /XObject /Subtype /Image /Width 4096 /Height 8448 /BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode",
+            &compressed,
+        ));
+    }
+    assert_eq!(error(&pdf_file(&scan)), PlanError::NoTextLayer);
+    // An object stream calling itself an image still counts.
+    let mut disguised = objects[..2].to_vec();
+    for _ in 0..copies {
+        disguised.push(stream(
+            "/Type /ObjStm /N 1 /First 4 /Subtype /Image /Filter /FlateDecode",
+            &compressed,
+        ));
+    }
+    assert!(matches!(
+        error(&pdf_file(&disguised)),
+        PlanError::ArchiveTooLarge { .. }
+    ));
     // Not a PDF after its header; cut in half; a page tree that loops on itself.
     assert!(matches!(
         error(b"%PDF-1.4\n\x00\x00\x01\x02\x03binary"),
