@@ -21,7 +21,12 @@ pub async fn open_plan_file(
 ) -> Result<Option<PlanPreview>, ErrorPayload> {
     let picked = rfd::AsyncFileDialog::new()
         .set_title(title)
-        .add_filter("计划 Plans", &["docx", "xlsx", "csv", "txt", "text"])
+        .add_filter(
+            "计划 Plans",
+            &[
+                "docx", "pdf", "ofd", "xlsx", "xls", "et", "csv", "txt", "text",
+            ],
+        )
         .add_filter("所有文件 All files", &["*"])
         .pick_file()
         .await;

@@ -20,9 +20,9 @@ function leaves(node: unknown, prefix = ''): Map<string, unknown> {
 const ERROR_CODES = [
   'invalid_item', 'not_found', 'database_newer', 'database_foreign', 'database_corrupt', 'disk_full', 'data_dir_read_only',
   'data_dir_unavailable', 'plan_too_large', 'plan_binary', 'plan_unknown_encoding', 'plan_empty',
-  'plan_file_unreadable', 'plan_old_office_format', 'plan_pdf', 'plan_unknown_document', 'plan_not_a_file',
+  'plan_file_unreadable', 'plan_old_office_format', 'plan_encrypted', 'plan_reader_stopped', 'plan_unknown_document', 'plan_not_a_file',
   'plan_document_damaged', 'plan_archive_too_large', 'plan_archive_too_many_entries', 'plan_xml_doctype',
-  'plan_xml_too_deep', 'plan_table_too_large', 'storage', 'internal', 'invalid_argument',
+  'plan_xml_too_deep', 'plan_table_too_large', 'plan_no_text_layer', 'plan_too_many_pages', 'plan_no_table', 'ledger_no_header', 'ledger_bad_column', 'storage', 'internal', 'invalid_argument',
   'workflow_not_from_status', 'workflow_reason_required', 'workflow_checks_blocking', 'workflow_no_person',
   'workflow_not_entitled', 'workflow_no_lead_department', 'workflow_not_proactive', 'workflow_disclosure_proactive',
   'workflow_url_required', 'check_unknown', 'check_not_applicable_refused', 'check_note_required', 'check_rule_not_met',

@@ -15,6 +15,7 @@ macro_rules! outln {
     };
 }
 
+mod catalog;
 mod departments;
 mod export;
 mod items;
@@ -63,6 +64,9 @@ enum Command {
     /// Catalog items.
     #[command(subcommand)]
     Item(items::ItemCommand),
+    /// The catalog as a whole: import an existing 台账.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
     /// An item's review checklist: list, mark, move to the newest template.
     #[command(subcommand)]
     Check(review::CheckCommand),
@@ -214,6 +218,7 @@ fn run(cli: &Cli) -> Outcome {
     match &cli.command {
         Command::Plan(command) => plan::run(cli, command),
         Command::Item(command) => items::run(cli, command),
+        Command::Catalog(command) => catalog::run(cli, command),
         Command::Check(command) => review::check(cli, command),
         Command::Template(command) => templates::run(cli, command),
         Command::Department(command) => departments::run(cli, command),

@@ -146,9 +146,18 @@ fn bad_plan_files_fail_with_clear_codes() {
         );
     };
     check(
-        "scan.pdf",
+        "broken.pdf",
         b"%PDF-1.4\n\x00\x00\x01\x02\x03binary",
-        "plan_pdf",
+        "plan_document_damaged",
+    );
+    let read = |name: &str| std::fs::read(fixture(name)).unwrap_or_default();
+    check("scan.pdf", &read("scanned-page.pdf"), "plan_no_text_layer");
+    check("scan.ofd", &read("scanned-page.ofd"), "plan_no_text_layer");
+    check("locked.pdf", &read("password.pdf"), "plan_encrypted");
+    check(
+        "outline.doc",
+        &read("numbered-plan.doc"),
+        "plan_old_office_format",
     );
     check(
         "old.doc",
@@ -179,7 +188,7 @@ fn fixture(name: &str) -> String {
 }
 
 #[test]
-fn plan_parse_reads_word_excel_and_csv_plans() {
+fn plan_parse_reads_word_pdf_ofd_excel_wps_and_csv_plans() {
     let dir = temp();
     let text = ok_json(
         dir.path(),
@@ -194,8 +203,26 @@ fn plan_parse_reads_word_excel_and_csv_plans() {
         (Some("text"), Some("docx"))
     );
     assert_eq!(docx["tasks"], text["tasks"]);
+    // The same plan as a PDF (LibreOffice's) and an OFD (easyofd from that PDF), recognised
+    // by their content.
+    for (name, format) in [
+        ("dalian-education-2019-plan.pdf", "pdf"),
+        ("dalian-education-2019-plan.ofd", "ofd"),
+    ] {
+        let parsed = ok_json(dir.path(), &["plan", "parse", &fixture(name)]);
+        assert_eq!(parsed["format"], format);
+        assert_eq!(parsed["tasks"], text["tasks"], "{name}");
+    }
+    // WPS's .et is the same binary workbook as .xls: the content decides, not the name.
+    let et = write(
+        dir.path(),
+        "table-plan.et",
+        &std::fs::read(fixture("table-plan.xls")).unwrap_or_default(),
+    );
     for (name, format) in [
         ("table-plan.xlsx", "xlsx"),
+        ("table-plan.xls", "xls"),
+        (et.as_str(), "xls"),
         ("table-plan-gbk.csv", "csv"),
         ("table-plan.docx", "docx"),
     ] {
@@ -1179,4 +1206,98 @@ fn sync_status_lists_an_operation_kept_aside_with_the_pc_it_came_from() {
     assert_eq!(text(&kept["reason"]), "unknown_reference");
     assert_eq!(status["last_error"], Value::Null, "the round did not fail");
     assert!(ok_text(a.path(), &["sync", "status"]).contains("kept aside"));
+}
+
+#[test]
+fn a_ledger_imports_once_whatever_form_it_comes_in() {
+    let dir = temp();
+    let data = dir.path().join("data");
+    // openpyxl's workbook: a title row above the header, dates as date cells, a row that
+    // cannot be imported; the same ledger as WPS saves CSV, in GBK.
+    let xlsx = fixture("ledger.xlsx");
+    let csv = fixture("ledger-gbk.csv");
+    let preview = ok_json(&data, &["catalog", "import", &xlsx]);
+    assert_eq!(preview["header_line"], 2);
+    assert_eq!(
+        (&preview["new_rows"], &preview["rows_with_problems"]),
+        (&serde_json::json!(4), &serde_json::json!(1))
+    );
+    assert_eq!(preview["rows"][0]["item"]["date_written"], "2024-01-15");
+    let codes: Vec<String> = preview["rows"][4]["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|p| text(&p["code"]))
+        .collect();
+    assert_eq!(codes, ["invalid_date", "invalid_value", "title_empty"]);
+    // The preview saved nothing; without --yes and nobody to ask, nothing is imported.
+    let asked = desk(&data, &["catalog", "import", &xlsx]);
+    assert_eq!(asked.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("--yes"));
+    assert_eq!(ok_json(&data, &["info"])["item_count"], 0);
+    let report = ok_json(&data, &["catalog", "import", &xlsx, "--yes"]);
+    assert_eq!(report["items_created"], 4);
+    assert_eq!(report["rows_with_problems"], 1);
+    for file in [&xlsx, &csv] {
+        let again = ok_json(&data, &["catalog", "import", file, "--yes"]);
+        assert_eq!(again["items_created"], 0, "{file}");
+        assert_eq!(again["rows_already_in_catalog"], 4, "{file}");
+    }
+    let items = ok_json(&data, &["item", "list"]);
+    let index_nos: Vec<String> = items["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|i| text(&i["index_no"]))
+        .collect();
+    assert_eq!(index_nos.len(), 4, "{items}");
+    // The ledger's own 索引号 are kept.
+    assert!(index_nos.contains(&"11210200MB1234567A/2024-00001".to_owned()));
+    // A column corrected by the person; a correction naming no column is refused.
+    let corrected = ok_json(
+        &data,
+        &["catalog", "import", &xlsx, "--column", "备注=内容概述"],
+    );
+    assert_eq!(corrected["columns"][9]["field"], "summary");
+    assert_eq!(
+        err_code(
+            &data,
+            &["catalog", "import", &xlsx, "--column", "无此列=title"]
+        ),
+        "ledger_bad_column"
+    );
+    let plan = fixture("dalian-education-2019-plan.txt");
+    assert_eq!(
+        err_code(&data, &["catalog", "import", &plan]),
+        "ledger_no_header"
+    );
+}
+
+#[test]
+fn a_ledger_of_thousands_of_rows_imports_and_imports_again_without_duplicates() {
+    let dir = temp();
+    let data = dir.path().join("data");
+    let mut csv = String::from("索引号,名称,文号,成文日期,公开属性\n");
+    for i in 1..=3000 {
+        // Every third row has no 索引号: it is known by 文号 and 名称, or by its key once
+        // imported.
+        let index = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("000014349/2024-{i:05}")
+        };
+        csv.push_str(&format!(
+            "{index},关于第{i}项工作的通知,教发〔2024〕{i}号,2024-03-{:02},主动公开\n",
+            i % 28 + 1
+        ));
+    }
+    let file = write(dir.path(), "ledger.csv", csv.as_bytes());
+    let report = ok_json(&data, &["catalog", "import", &file, "--yes"]);
+    assert_eq!(report["items_created"], 3000);
+    let again = ok_json(&data, &["catalog", "import", &file, "--yes"]);
+    assert_eq!(again["items_created"], 0);
+    assert_eq!(again["rows_already_in_catalog"], 3000);
+    assert_eq!(ok_json(&data, &["info"])["item_count"], 3000);
 }

@@ -61,6 +61,12 @@ pub fn plan_task_item_ids(task_key: &str) -> impl Iterator<Item = String> + '_ {
         .chain((2..=16u32).map(move |n| derived("plan-task", &[task_key, &n.to_string()])))
 }
 
+/// The ids the item of a 台账 row with `row_key` takes (`ledger_import::row_key`), in order,
+/// as for a plan's task: PCs importing the same ledger create the same items.
+pub fn ledger_row_item_ids(row_key: &str) -> impl Iterator<Item = String> + '_ {
+    (1..=16u32).map(move |n| derived("ledger-row", &[row_key, &n.to_string()]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

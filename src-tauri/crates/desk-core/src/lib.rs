@@ -12,6 +12,7 @@ pub mod hlc;
 pub mod identity;
 pub mod index_rule;
 pub mod ipc;
+pub mod ledger_import;
 pub mod merge;
 pub mod model;
 pub mod ops;

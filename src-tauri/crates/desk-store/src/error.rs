@@ -48,6 +48,8 @@ pub enum StoreError {
     },
     #[error(transparent)]
     Plan(#[from] PlanError),
+    #[error(transparent)]
+    Ledger(#[from] desk_core::ledger_import::LedgerError),
     #[error("{0}")]
     Workflow(desk_core::workflow::WorkflowError),
     #[error("{0}")]
@@ -96,6 +98,7 @@ impl StoreError {
             StoreError::Refused(_) | StoreError::InvalidArgument(_) => "invalid_argument",
             StoreError::PlanFileUnreadable { .. } => "plan_file_unreadable",
             StoreError::Plan(e) => e.code(),
+            StoreError::Ledger(e) => e.code(),
             StoreError::Workflow(e) => e.code(),
             StoreError::Mark(e) => e.code(),
             StoreError::AttachmentUnreadable { .. } => "attachment_unreadable",

@@ -126,7 +126,7 @@ fn bad_plan_files_are_explained() {
     };
     assert_eq!(
         code(b"%PDF-1.7 \x00\x01\x02binary"),
-        Some("plan_pdf".into())
+        Some("plan_document_damaged".into())
     );
     assert_eq!(
         code(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"),

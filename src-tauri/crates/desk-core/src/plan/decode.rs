@@ -344,10 +344,11 @@ mod tests {
                 "plan_too_large",
                 "the plan file is 7 bytes; plans over 5 bytes are not read — split it or paste the part you need",
             ),
-            (PlanError::Binary, "plan_binary", "the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .xlsx, .csv or .txt plan"),
+            (PlanError::Binary, "plan_binary", "the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .pdf, .ofd, .xlsx, .xls, .et, .csv or .txt plan"),
             (PlanError::UnknownEncoding, "plan_unknown_encoding", "the text is neither UTF-8, UTF-16 nor GB18030/GBK: save it as UTF-8 text and try again"),
-            (PlanError::OldOfficeFormat, "plan_old_office_format", "this is an old binary Word, Excel or WPS file (.doc, .xls, .wps): open it in Word or WPS, save it as .docx (or .xlsx for a table), and open that"),
-            (PlanError::Pdf, "plan_pdf", "PDF plans cannot be read in this version: open the original Word/WPS document, or save the PDF as .docx in WPS, and open that"),
+            (PlanError::OldOfficeFormat, "plan_old_office_format", "this is an old binary Word or WPS document (.doc, .wps): open it in Word or WPS, save it as .docx (Word document), and open that"),
+            (PlanError::NoTextLayer, "plan_no_text_layer", "the document has no text, only images: it is a scanned copy, and this version does not recognise text in images (no OCR) — open the original Word/WPS document, or a PDF or OFD saved from it, and open that"),
+            (PlanError::Encrypted, "plan_encrypted", "the document is protected by a password: open it in WPS, Word or a PDF reader, remove the password (or save an unprotected copy), and open that"),
             (PlanError::Empty, "plan_empty", "the plan is empty"),
         ];
         for (error, code, message) in cases {

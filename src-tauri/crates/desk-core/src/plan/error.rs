@@ -7,7 +7,7 @@
 pub enum PlanError {
     #[error("the plan file is {size} bytes; plans over {max} bytes are not read — split it or paste the part you need")]
     TooLarge { size: usize, max: usize },
-    #[error("the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .xlsx, .csv or .txt plan")]
+    #[error("the file is not text (it looks like a binary file such as an image or an archive): open a .docx, .pdf, .ofd, .xlsx, .xls, .et, .csv or .txt plan")]
     Binary,
     #[error(
         "the text is neither UTF-8, UTF-16 nor GB18030/GBK: save it as UTF-8 text and try again"
@@ -15,11 +15,13 @@ pub enum PlanError {
     UnknownEncoding,
     #[error("the plan is empty")]
     Empty,
-    #[error("this is an old binary Word, Excel or WPS file (.doc, .xls, .wps): open it in Word or WPS, save it as .docx (or .xlsx for a table), and open that")]
+    #[error("this is an old binary Word or WPS document (.doc, .wps): open it in Word or WPS, save it as .docx (Word document), and open that")]
     OldOfficeFormat,
-    #[error("PDF plans cannot be read in this version: open the original Word/WPS document, or save the PDF as .docx in WPS, and open that")]
-    Pdf,
-    #[error("this archive is not a Word (.docx) or Excel (.xlsx) document (OFD and OpenDocument files are not read in this version): save the plan as .docx in WPS or Word and open that")]
+    #[error("the document is protected by a password: open it in WPS, Word or a PDF reader, remove the password (or save an unprotected copy), and open that")]
+    Encrypted,
+    #[error("reading the document was stopped ({detail}): the file is damaged or built to break readers; open it in WPS or a PDF reader, save it again, and retry")]
+    ReaderStopped { detail: String },
+    #[error("this archive is not a Word (.docx), Excel (.xlsx) or OFD document (OpenDocument files are not read in this version): save the plan as .docx in WPS or Word and open that")]
     UnknownDocument,
     #[error("only an ordinary file can be read as a plan; this is a folder, a device or a pipe")]
     NotAFile,
@@ -35,6 +37,12 @@ pub enum PlanError {
         "the document's XML in {part} is nested deeper than {max} levels: the file was refused"
     )]
     XmlTooDeep { part: String, max: usize },
+    #[error("the document has no text, only images: it is a scanned copy, and this version does not recognise text in images (no OCR) — open the original Word/WPS document, or a PDF or OFD saved from it, and open that")]
+    NoTextLayer,
+    #[error("the file holds no table: a ledger (台账) is a sheet whose header row names its columns (索引号, 名称, 文号 …); open it as .xlsx, .xls, .et or .csv")]
+    NoTable,
+    #[error("the document has more than {max} pages: a plan is far shorter, so it was not read")]
+    TooManyPages { max: usize },
     #[error("the table is too large to be a plan ({detail}): keep the plan's sheet and save it as a new file")]
     TableTooLarge { detail: String },
 }
@@ -48,7 +56,8 @@ impl PlanError {
             PlanError::UnknownEncoding => "plan_unknown_encoding",
             PlanError::Empty => "plan_empty",
             PlanError::OldOfficeFormat => "plan_old_office_format",
-            PlanError::Pdf => "plan_pdf",
+            PlanError::Encrypted => "plan_encrypted",
+            PlanError::ReaderStopped { .. } => "plan_reader_stopped",
             PlanError::UnknownDocument => "plan_unknown_document",
             PlanError::NotAFile => "plan_not_a_file",
             PlanError::Damaged { .. } => "plan_document_damaged",
@@ -57,6 +66,9 @@ impl PlanError {
             PlanError::XmlDoctype { .. } => "plan_xml_doctype",
             PlanError::XmlTooDeep { .. } => "plan_xml_too_deep",
             PlanError::TableTooLarge { .. } => "plan_table_too_large",
+            PlanError::NoTextLayer => "plan_no_text_layer",
+            PlanError::NoTable => "plan_no_table",
+            PlanError::TooManyPages { .. } => "plan_too_many_pages",
         }
     }
 

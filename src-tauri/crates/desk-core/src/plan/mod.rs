@@ -58,7 +58,8 @@ use ts_rs::TS;
 pub use deadline::PlanDeadline;
 pub use decode::{decode_plan_bytes, DecodedPlan, MAX_PLAN_BYTES};
 pub use documents::{
-    read_plan_document, read_plan_text, Block, DocumentFormat, PlanDocument, MAX_PLAN_FILE_BYTES,
+    read_plan_document, read_plan_text, read_table_document, Block, DocumentFormat, PlanDocument,
+    MAX_PLAN_FILE_BYTES,
 };
 pub use error::PlanError;
 

@@ -236,7 +236,10 @@ fn read_sheet(text: &str, part: &str, strings: &[String]) -> Result<Vec<Vec<Stri
 }
 
 /// Repeats the first cell of each range that spans rows into the rows below it.
-fn fill_merges(rows: &mut [(usize, Vec<String>)], merges: &[Merge]) -> Result<(), PlanError> {
+pub(crate) fn fill_merges(
+    rows: &mut [(usize, Vec<String>)],
+    merges: &[Merge],
+) -> Result<(), PlanError> {
     let index: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
     let mut filled = 0usize;
     for &((from_column, from_row), (to_column, to_row)) in merges {
