@@ -567,6 +567,15 @@ const en: Messages = {
     tableLabel: 'Items by department and status',
   },
   audit: {
+    keyEvent: {
+      set_up: 'Signing set up; office key fingerprint {fingerprint}',
+      person_enrolled: 'Enrolled {name} ({roles}), key fingerprint {fingerprint}',
+      roles_changed: "{name}'s roles changed to {roles}",
+      key_revoked: "Revoked {owner}'s key {fingerprint}",
+      device_enrolled: 'Enrolled PC {device}, device key fingerprint {fingerprint}',
+      office_key_rotated: 'Office key changed from {from} to {to}',
+      key_made: '{name} made a personal key on PC {device}, fingerprint {fingerprint}',
+    },
     heading: 'Audit log',
     intro: 'Who changed what, when, and on which PC. Dates are this PC\'s local dates.',
     person: 'Person',

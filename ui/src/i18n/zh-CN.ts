@@ -567,6 +567,15 @@ const zhCN = {
     tableLabel: '各部门各状态事项数',
   },
   audit: {
+    keyEvent: {
+      set_up: '启用签名，办公室密钥指纹 {fingerprint}',
+      person_enrolled: '登记 {name}（{roles}），密钥指纹 {fingerprint}',
+      roles_changed: '{name} 的角色改为 {roles}',
+      key_revoked: '吊销 {owner} 的密钥 {fingerprint}',
+      device_enrolled: '登记电脑 {device}，设备密钥指纹 {fingerprint}',
+      office_key_rotated: '办公室密钥由 {from} 更换为 {to}',
+      key_made: '{name} 在电脑 {device} 上生成个人密钥，指纹 {fingerprint}',
+    },
     heading: '操作日志',
     intro: '谁在什么时候、在哪台电脑上改了什么。日期按本机时间。',
     person: '人员',

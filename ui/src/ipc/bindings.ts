@@ -745,9 +745,17 @@ export type AuditEntry = { entry: HistoryEntry, entity: EntityKind, entity_id: s
 /**
  * The item's title or the department's/person's name, when it still exists.
  */
-entity_label: string | null, };
+entity_label: string | null, 
+/**
+ * What a roster version or a personal key did, in words a person reads (signing's key
+ * events); empty for every other operation, and for a roster no office key this PC trusts
+ * signed.
+ */
+key_events: Array<KeyEvent>, };
 
 export type AuditPage = { entries: Array<AuditEntry>, total: number, offset: number, };
+
+export type KeyEvent = { "kind": "set_up", office_fingerprint: string, } | { "kind": "person_enrolled", name: string, roles: Array<Role>, fingerprint: string, } | { "kind": "roles_changed", name: string, roles: Array<Role>, } | { "kind": "key_revoked", owner: string, fingerprint: string, } | { "kind": "device_enrolled", device_id: string, fingerprint: string, } | { "kind": "office_key_rotated", from: string, to: string, } | { "kind": "key_made", name: string, fingerprint: string, device_id: string, };
 
 export type CategoryDeadline = { category_id: string, working_days: number, };
 

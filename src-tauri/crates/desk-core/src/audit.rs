@@ -38,7 +38,16 @@ pub fn audit_csv(entries: &[AuditEntry]) -> String {
                 kind_label_zh(h.kind).to_string(),
                 h.field.as_deref().map(field_label).unwrap_or_default(),
                 value_text(&h.old_value),
-                value_text(&h.new_value),
+                // A key event says what it did; the roster's signed text would say nothing.
+                if e.key_events.is_empty() {
+                    value_text(&h.new_value)
+                } else {
+                    e.key_events
+                        .iter()
+                        .map(|k| k.text_zh())
+                        .collect::<Vec<_>>()
+                        .join("；")
+                },
             ]
             .into_iter(),
         );
@@ -137,6 +146,7 @@ mod tests {
             entity: EntityKind::Item,
             entity_id: "i1".into(),
             entity_label: Some("关于\"招生\"的通知, 2019".into()),
+            key_events: Vec::new(),
         }
     }
 

@@ -312,6 +312,18 @@ pub enum Role {
     WebTeam,
 }
 
+impl Role {
+    /// As the office calls it (the CSV log and other Chinese-only texts).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Clerk => "经办人",
+            Role::SectionHead => "处室负责人",
+            Role::Coordinator => "政务公开办",
+            Role::WebTeam => "网站管理员",
+        }
+    }
+}
+
 /// A node of the category tree (公开事项 一级/二级/…); any depth.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Category {

@@ -85,6 +85,89 @@ pub struct AuditEntry {
     pub entity_id: String,
     /// The item's title or the department's/person's name, when it still exists.
     pub entity_label: Option<String>,
+    /// What a roster version or a personal key did, in words a person reads (signing's key
+    /// events); empty for every other operation, and for a roster no office key this PC trusts
+    /// signed.
+    #[serde(default)]
+    pub key_events: Vec<KeyEvent>,
+}
+
+/// One key event of the office's signing, as the log tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeyEvent {
+    /// Signing set up: the first roster, signed by the office key.
+    SetUp {
+        office_fingerprint: String,
+    },
+    PersonEnrolled {
+        name: String,
+        roles: Vec<crate::model::Role>,
+        fingerprint: String,
+    },
+    RolesChanged {
+        name: String,
+        roles: Vec<crate::model::Role>,
+    },
+    KeyRevoked {
+        owner: String,
+        fingerprint: String,
+    },
+    DeviceEnrolled {
+        device_id: String,
+        fingerprint: String,
+    },
+    OfficeKeyRotated {
+        from: String,
+        to: String,
+    },
+    /// A person made a personal key on a PC, for the office to enrol.
+    KeyMade {
+        name: String,
+        fingerprint: String,
+        device_id: String,
+    },
+}
+
+impl KeyEvent {
+    /// The event in Chinese, for the CSV log.
+    pub fn text_zh(&self) -> String {
+        let roles_zh = |roles: &[crate::model::Role]| {
+            roles
+                .iter()
+                .map(|r| r.label_zh())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        match self {
+            KeyEvent::SetUp { office_fingerprint } => {
+                format!("启用签名，办公室密钥指纹 {office_fingerprint}")
+            }
+            KeyEvent::PersonEnrolled {
+                name,
+                roles,
+                fingerprint,
+            } => format!("登记 {name}（{}），密钥指纹 {fingerprint}", roles_zh(roles)),
+            KeyEvent::RolesChanged { name, roles } => {
+                format!("{name} 的角色改为 {}", roles_zh(roles))
+            }
+            KeyEvent::KeyRevoked { owner, fingerprint } => {
+                format!("吊销 {owner} 的密钥 {fingerprint}")
+            }
+            KeyEvent::DeviceEnrolled {
+                device_id,
+                fingerprint,
+            } => format!("登记电脑 {device_id}，设备密钥指纹 {fingerprint}"),
+            KeyEvent::OfficeKeyRotated { from, to } => {
+                format!("办公室密钥由 {from} 更换为 {to}")
+            }
+            KeyEvent::KeyMade {
+                name,
+                fingerprint,
+                device_id,
+            } => format!("{name} 在电脑 {device_id} 上生成个人密钥，指纹 {fingerprint}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -93,6 +93,7 @@ fn generate() -> String {
     declare::<query::AuditQuery>(&cfg, &mut out);
     declare::<query::AuditEntry>(&cfg, &mut out);
     declare::<query::AuditPage>(&cfg, &mut out);
+    declare::<query::KeyEvent>(&cfg, &mut out);
     declare::<settings::CategoryDeadline>(&cfg, &mut out);
     declare::<checklist::CheckState>(&cfg, &mut out);
     declare::<checklist::CheckRule>(&cfg, &mut out);

@@ -176,6 +176,33 @@ fn every_pc_follows_a_rotation_and_what_the_old_key_proved_stays_proven() {
         assert_eq!(seen.version, roster.version, "pc {pc}");
         assert_eq!(seen.office_key.fingerprint(), new, "pc {pc}");
     }
+    // Every key event is in the log of every PC, in words: signing set up, PCs and people
+    // enrolled, keys made, the office key handed over.
+    for pc in 0..3 {
+        let log = office.pcs[pc]
+            .catalog
+            .audit_csv(&desk_core::query::AuditQuery {
+                author_id: None,
+                from: None,
+                to: None,
+                offset: 0,
+                limit: 10_000,
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        for said in [
+            format!("启用签名，办公室密钥指纹 {old}"),
+            "登记电脑".to_string(),
+            "（处室负责人），密钥指纹".to_string(),
+            "生成个人密钥".to_string(),
+            format!("办公室密钥由 {old} 更换为 {new}"),
+            "（经办人），密钥指纹".to_string(),
+        ] {
+            assert!(
+                log.contains(&said),
+                "pc {pc}: {said} not in the log:\n{log}"
+            );
+        }
+    }
     // A PC asked to pin the old key again says it trusts another.
     assert_eq!(
         office.pcs[1]

@@ -6,6 +6,7 @@ use crate::error::{Result, TrustError};
 use crate::fingerprint::Fingerprint;
 use crate::keys::{KeyPair, PublicKey, Signature};
 use desk_core::model::Role;
+use desk_core::query::KeyEvent;
 use desk_core::workflow::Actor;
 use serde::{Deserialize, Serialize};
 
@@ -183,6 +184,76 @@ fn rotation_message(catalog_id: &str, previous: &PublicKey, next: &PublicKey) ->
         &next.to_hex(),
     ])
     .unwrap_or_default()
+}
+
+/// What changed from `prev` to `next`, as the log tells it: a roster version is one signed act
+/// of the office, and this is what it did.
+pub fn changes(prev: Option<&Roster>, next: &Roster) -> Vec<KeyEvent> {
+    let mut events = Vec::new();
+    let Some(prev) = prev else {
+        events.push(KeyEvent::SetUp {
+            office_fingerprint: next.office_key.fingerprint().to_string(),
+        });
+        return events;
+    };
+    if prev.office_key != next.office_key {
+        events.push(KeyEvent::OfficeKeyRotated {
+            from: prev.office_key.fingerprint().to_string(),
+            to: next.office_key.fingerprint().to_string(),
+        });
+    }
+    for person in &next.people {
+        let before = prev.person(&person.person_id);
+        for key in &person.keys {
+            let was = before.and_then(|b| b.keys.iter().find(|k| k.public_key == key.public_key));
+            match (was, &key.revoked_at) {
+                (None, _) => events.push(KeyEvent::PersonEnrolled {
+                    name: person.name.clone(),
+                    roles: person.roles.clone(),
+                    fingerprint: key.public_key.fingerprint().to_string(),
+                }),
+                (Some(was), Some(_)) if was.revoked_at.is_none() => {
+                    events.push(KeyEvent::KeyRevoked {
+                        owner: person.name.clone(),
+                        fingerprint: key.public_key.fingerprint().to_string(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        if let Some(before) = before {
+            let new_keys = person
+                .keys
+                .iter()
+                .any(|k| !before.keys.iter().any(|b| b.public_key == k.public_key));
+            if before.roles != person.roles && !new_keys {
+                events.push(KeyEvent::RolesChanged {
+                    name: person.name.clone(),
+                    roles: person.roles.clone(),
+                });
+            }
+        }
+    }
+    for device in &next.devices {
+        let before = prev.device(&device.device_id);
+        for key in &device.keys {
+            let was = before.and_then(|b| b.keys.iter().find(|k| k.public_key == key.public_key));
+            match (was, &key.revoked_at) {
+                (None, _) => events.push(KeyEvent::DeviceEnrolled {
+                    device_id: device.device_id.clone(),
+                    fingerprint: key.public_key.fingerprint().to_string(),
+                }),
+                (Some(was), Some(_)) if was.revoked_at.is_none() => {
+                    events.push(KeyEvent::KeyRevoked {
+                        owner: device.device_id.clone(),
+                        fingerprint: key.public_key.fingerprint().to_string(),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    events
 }
 
 /// What the roster says of a device key signing a segment.

@@ -35,6 +35,7 @@ function entry(over: Partial<HistoryEntry>, rest: Partial<AuditEntry> = {}): Aud
     entity: 'item',
     entity_id: 'item-1',
     entity_label: '关于招生工作的通知',
+    key_events: [],
     ...rest,
   };
 }
@@ -142,6 +143,25 @@ describe('audit rows', () => {
     expect(change.short).toBe(`${shorten(long)} → 短`);
     expect([...shorten(long)].length).toBe(40);
     expect(change.full).toBe(`${long} → 短`);
+  });
+
+  it('tells what a roster version or a key did instead of its signed text', () => {
+    const change = auditChange(
+      entry(
+        { kind: 'create', field: null, old_value: null, new_value: { body: '{…}', signature: 'ab' } },
+        {
+          entity: 'roster',
+          entity_id: 'v2-1234',
+          entity_label: null,
+          key_events: [
+            { kind: 'person_enrolled', name: '李处长', roles: ['section_head'], fingerprint: '11111 22222' },
+            { kind: 'device_enrolled', device_id: 'a1b2c3d4e5f6', fingerprint: '33333 44444' },
+          ],
+        },
+      ),
+      { lang: 'zh-CN', departments: [], people: [], categories: [] } as never,
+    );
+    expect(change.full).toBe('登记 李处长（处室负责人），密钥指纹 11111 22222；登记电脑 a1b2c3d4e5f6，设备密钥指纹 33333 44444');
   });
 
   it('names fields of other objects, or keeps an unknown key', () => {

@@ -2,7 +2,7 @@
 // for a table cell (the full text goes in a tooltip). Item fields use the item history's labels and
 // value formatting; the other objects' few fields are named here.
 
-import type { AuditEntry, AuditQuery, EntityKind, JsonValue } from '../../ipc/bindings';
+import type { AuditEntry, AuditQuery, EntityKind, JsonValue, KeyEvent, Role } from '../../ipc/bindings';
 import { tIn, type Lang, type MessageKey } from '../../i18n/index.svelte';
 import { fieldLabel, historyValue, type HistoryContext } from '../../lib/history';
 
@@ -92,10 +92,39 @@ export function shorten(text: string, max = SHORT_LENGTH): string {
   return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : text;
 }
 
-/** The change in one line: "old → new" for a set, the element for an add or a remove. */
+function rolesText(roles: Role[], lang: Lang): string {
+  return roles.map((r) => tIn(lang, `role.${r}` as MessageKey)).join('、');
+}
+
+/** A key event of the office's signing (a roster version, a personal key made) in words. */
+export function keyEventText(event: KeyEvent, lang: Lang): string {
+  switch (event.kind) {
+    case 'set_up':
+      return tIn(lang, 'audit.keyEvent.set_up', { fingerprint: event.office_fingerprint });
+    case 'person_enrolled':
+      return tIn(lang, 'audit.keyEvent.person_enrolled', { name: event.name, roles: rolesText(event.roles, lang), fingerprint: event.fingerprint });
+    case 'roles_changed':
+      return tIn(lang, 'audit.keyEvent.roles_changed', { name: event.name, roles: rolesText(event.roles, lang) });
+    case 'key_revoked':
+      return tIn(lang, 'audit.keyEvent.key_revoked', { owner: event.owner, fingerprint: event.fingerprint });
+    case 'device_enrolled':
+      return tIn(lang, 'audit.keyEvent.device_enrolled', { device: event.device_id, fingerprint: event.fingerprint });
+    case 'office_key_rotated':
+      return tIn(lang, 'audit.keyEvent.office_key_rotated', { from: event.from, to: event.to });
+    case 'key_made':
+      return tIn(lang, 'audit.keyEvent.key_made', { name: event.name, device: event.device_id, fingerprint: event.fingerprint });
+  }
+}
+
+/** The change in one line: "old → new" for a set, the element for an add or a remove; what a
+ *  key event did. */
 export function auditChange(entry: AuditEntry, ctx: HistoryContext): { short: string; full: string } {
   const e = entry.entry;
   let full = '';
+  if (entry.key_events.length > 0) {
+    full = entry.key_events.map((k) => keyEventText(k, ctx.lang)).join('；');
+    return { short: shorten(full, SHORT_LENGTH * 2), full };
+  }
   switch (e.kind) {
     case 'set':
       full = `${auditValue(entry, e.old_value, ctx)} → ${auditValue(entry, e.new_value, ctx)}`;

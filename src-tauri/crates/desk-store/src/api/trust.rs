@@ -25,12 +25,10 @@ use rusqlite::OptionalExtension;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-use stored::PINNED_KEY;
+use stored::{PINNED_KEY, PREVIOUS_PINS};
 const OFFICE_KEY_FILE: &str = "office.key";
 /// A new office key during a rotation, until it takes `office.key`'s place.
 const NEXT_OFFICE_KEY_FILE: &str = "office.key.next";
-/// The `meta` key of the office fingerprints this PC pinned before a rotation, oldest first.
-const PREVIOUS_PINS: &str = "office_fingerprints_before";
 /// A backup copy of the office key is sealed under its password alone: it must open on the PC
 /// that takes over, whose secret it cannot know. This stands in for the PC's secret.
 const BACKUP_SECRET: &[u8] = b"disclosure-desk/office-key-backup/v1";

@@ -149,11 +149,18 @@ fn entries(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<Vec<Audi
         // A newer version's entity, stored and kept aside, is listed as such.
         let entity = EntityKind::parse(&entity).unwrap_or(EntityKind::Unknown);
         let entry = log::to_history_entry(history)?;
+        let key_events = match entity {
+            EntityKind::Roster | EntityKind::KeyRequest => {
+                crate::catalog::trust::key_events(conn, entity, &entry.new_value)?
+            }
+            _ => Vec::new(),
+        };
         out.push(AuditEntry {
             entry,
             entity,
             entity_id,
             entity_label: label,
+            key_events,
         });
     }
     Ok(out)

@@ -14,6 +14,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// The `meta` key of the office fingerprint this PC pinned.
 pub const PINNED_KEY: &str = "office_fingerprint";
+/// The `meta` key of the office fingerprints this PC pinned before a rotation, oldest first.
+pub const PREVIOUS_PINS: &str = "office_fingerprints_before";
 
 /// The office key this PC pinned, if any.
 pub fn pinned(conn: &Connection) -> Result<Option<Fingerprint>> {
@@ -285,4 +287,73 @@ pub fn newest_key_request(
             requested_at,
         })
     }))
+}
+
+/// What a roster version or a key request did, for the log. A roster counts only when it checks
+/// against the office key this PC pinned, or one it pinned before a rotation; a version a
+/// rotation signed again says only that the key changed (once, with version 1).
+pub fn key_events(
+    conn: &Connection,
+    entity: desk_core::ops::EntityKind,
+    value: &serde_json::Value,
+) -> Result<Vec<desk_core::query::KeyEvent>> {
+    use desk_core::ops::EntityKind;
+    use desk_core::query::KeyEvent;
+    match entity {
+        EntityKind::KeyRequest => {
+            let Ok(request) = serde_json::from_value::<KeyRequest>(value.clone()) else {
+                return Ok(Vec::new());
+            };
+            let name = crate::catalog::registry::person(conn, &request.person_id)?
+                .map_or(request.person_id.clone(), |p| p.name);
+            Ok(vec![KeyEvent::KeyMade {
+                name,
+                fingerprint: request.public_key.fingerprint().to_string(),
+                device_id: request.device_id,
+            }])
+        }
+        EntityKind::Roster => {
+            let Ok(signed) = serde_json::from_value::<SignedRoster>(value.clone()) else {
+                return Ok(Vec::new());
+            };
+            let Ok(claimed) = serde_json::from_str::<Roster>(&signed.body) else {
+                return Ok(Vec::new());
+            };
+            let key = claimed.office_key.fingerprint();
+            if !trusted_keys(conn)?.contains(&key) {
+                return Ok(Vec::new());
+            }
+            let catalog_id = catalog_id(conn)?;
+            let Ok(roster) = signed.open(&key, &catalog_id) else {
+                return Ok(Vec::new());
+            };
+            if let Some(endorsement) = &signed.endorsement {
+                if roster.version != 1 {
+                    return Ok(Vec::new());
+                }
+                return Ok(vec![KeyEvent::OfficeKeyRotated {
+                    from: endorsement.previous_key.fingerprint().to_string(),
+                    to: key.to_string(),
+                }]);
+            }
+            let prev = match roster.version {
+                0 | 1 => None,
+                v => roster_at(conn, &key, v - 1)?,
+            };
+            Ok(desk_trust::roster::changes(prev.as_ref(), &roster))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The office key this PC pinned and those it pinned before a rotation.
+fn trusted_keys(conn: &Connection) -> Result<Vec<Fingerprint>> {
+    let mut keys: Vec<Fingerprint> = meta_get(conn, PREVIOUS_PINS)?
+        .and_then(|s| serde_json::from_str::<Vec<String>>(&s).ok())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|text| Fingerprint::parse(text).ok())
+        .collect();
+    keys.extend(pinned(conn)?);
+    Ok(keys)
 }
