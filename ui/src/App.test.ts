@@ -9,7 +9,9 @@ const listPeople = vi.fn();
 const savePerson = vi.fn();
 const setCurrentPerson = vi.fn();
 const discardSample = vi.fn();
+const createPersonalKey = vi.fn();
 vi.mock('./ipc/api', () => ({
+  createPersonalKey: (password: string) => createPersonalKey(password),
   appInfo: () => appInfo(),
   signingState: async () => ({ office_fingerprint: null, set_up_in_office: false, office_key_here: false, roster_version: null, my_key: null }),
   listDepartments: async () => [{ id: 'd-gfc', name: '规法处', code: 'GFC', kind: 'department' }],
@@ -94,6 +96,7 @@ beforeEach(() => {
   listPeople.mockResolvedValue([WANG, LI]);
   savePerson.mockReset();
   setCurrentPerson.mockReset();
+  createPersonalKey.mockReset();
   setLang('zh-CN');
   session.info = null;
   session.settings = null;
@@ -179,6 +182,31 @@ describe('App', () => {
     expect(savePerson.mock.invocationCallOrder[0]).toBeLessThan(setCurrentPerson.mock.invocationCallOrder[0]);
     expect(getByTestId('current-person').textContent).toContain('赵敏');
     expect(getByTestId('current-person').textContent).toContain('规法处');
+  });
+
+  it('makes the signing key of a section head added at first run, the password typed twice', async () => {
+    appInfo.mockResolvedValue(info);
+    listPeople.mockResolvedValue([]);
+    const me: Person = { id: 'p7', name: '李处长', department_id: 'd-gfc', roles: ['section_head'] };
+    savePerson.mockResolvedValue(me);
+    setCurrentPerson.mockResolvedValue({ ...info, current_person: me });
+    createPersonalKey.mockResolvedValue('11111 22222 33333 44444 55555 66666 77777 88888');
+    const { findByTestId, getByTestId, queryByTestId } = render(App);
+    const name = await findByTestId('welcome-name');
+    await fireEvent.input(name, { target: { value: '李处长' } });
+    // A clerk is asked for no key.
+    expect(queryByTestId('welcome-key-password')).toBeNull();
+    await fireEvent.change(getByTestId('welcome-role'), { target: { value: 'section_head' } });
+    await fireEvent.input(await findByTestId('welcome-key-password'), { target: { value: '处长的口令-2026' } });
+    await fireEvent.input(getByTestId('welcome-key-password-again'), { target: { value: '处长的口令-2025' } });
+    await fireEvent.click(getByTestId('welcome-confirm'));
+    expect(getByTestId('welcome-dialog').textContent).toContain('两次输入的密码不一样');
+    expect(savePerson).not.toHaveBeenCalled();
+    await fireEvent.input(getByTestId('welcome-key-password-again'), { target: { value: '处长的口令-2026' } });
+    await fireEvent.click(getByTestId('welcome-confirm'));
+    await waitFor(() => expect(queryByTestId('welcome-dialog')).toBeNull());
+    expect(createPersonalKey).toHaveBeenCalledWith('处长的口令-2026');
+    expect(setCurrentPerson.mock.invocationCallOrder[0]).toBeLessThan(createPersonalKey.mock.invocationCallOrder[0]);
   });
 
   it('lets you choose yourself from the list, or put it off and switch later from the top bar', async () => {

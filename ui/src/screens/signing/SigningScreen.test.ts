@@ -142,4 +142,34 @@ describe('the signing screen', () => {
     await fireEvent.click(screen.getByTestId('roster-confirm'));
     expect(enrolDevice).toHaveBeenCalledWith('b0b0b0b0b0b0', '办公室口令-2026');
   });
+
+  it("changes an enrolled person's roles with the office password", async () => {
+    state = { ...blank, office_fingerprint: FINGERPRINT, set_up_in_office: true, office_key_here: true, roster_version: 3 };
+    roster = {
+      version: 3,
+      issued_at: '2026-12-01T08:00:00Z',
+      office_fingerprint: FINGERPRINT,
+      people: [
+        {
+          person_id: 'p-head',
+          name: '李处长',
+          department_id: 'd-1',
+          roles: ['section_head'],
+          keys: [{ fingerprint: HEAD_KEY, enrolled_at: '2026-12-01T09:00:00Z', revoked_at: null }],
+        },
+      ],
+      requests: [],
+      devices: [],
+      device_requests: [],
+    };
+    render(SigningScreen);
+    await fireEvent.click(await screen.findByTestId('roles-open'));
+    expect(screen.getByTestId('roster-dialog').textContent).toContain('修改 李处长 的角色');
+    const coordinator = screen.getByTestId('enrol-role-coordinator') as HTMLInputElement;
+    expect((screen.getByTestId('enrol-role-section_head') as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(coordinator);
+    await fireEvent.input(screen.getByTestId('roster-office-password'), { target: { value: '办公室口令-2026' } });
+    await fireEvent.click(screen.getByTestId('roster-confirm'));
+    expect(enrolPerson).toHaveBeenCalledWith('p-head', ['section_head', 'coordinator'], '办公室口令-2026');
+  });
 });
