@@ -1177,3 +1177,67 @@ fn an_older_cut_published_again_before_compacted_segments_does_not_hide_the_gap(
         assert_eq!(title(&office, 1, id), Some(format!("压缩后{n}")));
     }
 }
+
+/// A newcomer's view of the share, with no faults.
+fn newcomer_view(office: &Office, pc: usize) -> common::View {
+    common::View::new(office.share.clone(), pc, 1)
+}
+
+#[test]
+fn a_snapshot_holds_only_published_own_operations_so_its_writer_is_never_taken_for_a_clone() {
+    let mut office = Office::new(2, 41);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    for n in 0..10 {
+        add_item(&mut office, 0, &format!("已发布{n}"));
+        ok(office.sync(0));
+    }
+    ok(office.sync(1));
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    // An edit still in the outbox when a snapshot is written (as the index numbers settled
+    // after a round's publishing are when the same round compacts).
+    let late = add_item(&mut office, 0, "尚未发布");
+    office.tick();
+    let now = office.now();
+    let pc = &mut office.pcs[0];
+    desk_sync::publish_snapshot(&mut pc.catalog, &pc.view, &options(now))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A new PC starts from that snapshot (the first segments are compacted away).
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = newcomer_view(&office, 9);
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    // The writer publishes its edit under its own id: nobody holds its id's operations beyond
+    // what it published, so it is no clone.
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    office.converge();
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.waiting.is_empty(), "{report:?}");
+    let creates: Vec<String> = newcomer
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.entity_id == late.id)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert!(creates[0].starts_with(&device), "{creates:?}");
+    assert_eq!(
+        newcomer.item(&late.id).map(|i| i.title).ok().as_deref(),
+        Some("尚未发布")
+    );
+    assert_eq!(
+        dump(&newcomer)["items"],
+        dump(&office.pcs[0].catalog)["items"]
+    );
+}

@@ -216,8 +216,15 @@ pub(super) fn snapshot_damaged(round: &mut Round, name: &str, detail: String) {
 /// Returns whether the folder holds it.
 pub(crate) fn write_snapshot(round: &mut Round) -> Result<bool, SyncError> {
     let me = round.catalog.device_id().to_string();
-    let ops = round.catalog.operations_in_clock_order()?;
-    let vv = round.catalog.version_vector()?;
+    // Only own operations already published: one still in the outbox (an index number settled
+    // after this round published) that reached other PCs through the snapshot would make this
+    // PC look cloned at its next round (others acknowledge more of its id than it published),
+    // and it would take a new id and send those operations again under it.
+    let published = round.catalog.published_seq()?;
+    let mut ops = round.catalog.operations_in_clock_order()?;
+    ops.retain(|op| op.device_id != me || op.seq <= published);
+    let mut vv = round.catalog.version_vector()?;
+    vv.insert(me.clone(), published);
     let clock = ops.iter().map(|o| o.clock).max().unwrap_or(Hlc::ZERO);
     let mut header = format::ops_header(&round.catalog_id, &me, &ops, vv, &time_text(round.now));
     header.kind = SegmentKind::Snapshot;
