@@ -1241,3 +1241,37 @@ fn a_snapshot_holds_only_published_own_operations_so_its_writer_is_never_taken_f
         dump(&office.pcs[0].catalog)["items"]
     );
 }
+
+#[test]
+fn an_own_segment_found_damaged_while_the_clock_ran_ahead_is_written_again_soon_after_it_is_set_right(
+) {
+    let mut office = Office::new(2, 42);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let item = add_item(&mut office, 0, "时钟回拨");
+    // The segment gets its name, its read-back is torn, and then the file is cut for good.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    assert!(office.sync(0).is_err());
+    let path = newest_segment(&office, 0);
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&path) {
+        file.0.truncate(file.0.len() / 2);
+    }
+    // Found so while this PC's clock is five minutes ahead; then the clock is set right.
+    office.pcs[0].skew_ms = 5 * 60 * 1000;
+    let error = office.sync(0).err().map(|e| e.code().to_string());
+    assert_eq!(error.as_deref(), Some("sync_own_segment_unreadable"));
+    office.pcs[0].skew_ms = 0;
+    // The wait (a few seconds in these options) counts from the clock as it is now, not from
+    // five minutes ahead.
+    let wait = options(office.now()).own_unreadable_after_ms;
+    let mut published = false;
+    for _ in 0..(wait / common::STEP_MS + 3) {
+        if office.sync(0).is_ok() && office.pcs[0].catalog.outbox_len().unwrap_or(1) == 0 {
+            published = true;
+            break;
+        }
+    }
+    assert!(published, "the segment was not written again");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    office.converge();
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("时钟回拨"));
+}
