@@ -1275,3 +1275,47 @@ fn an_own_segment_found_damaged_while_the_clock_ran_ahead_is_written_again_soon_
     office.converge();
     assert_eq!(title(&office, 1, &item.id).as_deref(), Some("时钟回拨"));
 }
+
+#[test]
+fn a_pc_restored_after_compacting_publishes_again_what_a_rolled_back_share_lost_of_its_new_id() {
+    let mut office = Office::new(2, 43);
+    for n in 0..12 {
+        add_item(&mut office, 0, &format!("压缩前{n}"));
+        ok(office.sync(0));
+    }
+    ok(office.sync(1));
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    let backup = office.backup(0);
+    // Life goes on, then the disk dies: the backup (which remembers how far the old id was
+    // compacted) is restored, and the PC takes a new id.
+    add_item(&mut office, 0, "备份后");
+    ok(office.sync(0));
+    office.restore(0, backup.path());
+    let old_id = office.pcs[0].catalog.device_id().to_string();
+    add_item(&mut office, 0, "恢复后第一件");
+    let report = ok(office.sync(0));
+    assert_eq!(report.device_changes.len(), 1, "{report:?}");
+    assert_ne!(office.pcs[0].catalog.device_id(), old_id);
+    // The new id's next segments are published, then lost with the share rolled back.
+    let share_then = office.share.borrow().files.clone();
+    let mut lost = Vec::new();
+    for n in 0..3 {
+        lost.push(add_item(&mut office, 0, &format!("随共享回滚丢失{n}")));
+        ok(office.sync(0));
+    }
+    office.share.borrow_mut().files = share_then;
+    // The writer publishes them again (nobody else holds them).
+    office.converge();
+    for (n, item) in lost.iter().enumerate() {
+        assert_eq!(
+            title(&office, 1, &item.id),
+            Some(format!("随共享回滚丢失{n}"))
+        );
+    }
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.waiting.is_empty(), "{:?}", status.waiting);
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
