@@ -1319,3 +1319,44 @@ fn a_pc_restored_after_compacting_publishes_again_what_a_rolled_back_share_lost_
     assert!(status.waiting.is_empty(), "{:?}", status.waiting);
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn a_segment_read_by_another_pc_before_its_read_back_failed_is_not_taken_for_a_clone() {
+    let mut office = Office::new(2, 44);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let item = add_item(&mut office, 0, "他人先读到");
+    // Written, but the read-back is torn: not marked published here.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    assert!(office.sync(0).is_err());
+    // PC 1 reads it whole and acknowledges it; then the file is damaged in place.
+    ok(office.sync(1));
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("他人先读到"));
+    let path = newest_segment(&office, 0);
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&path) {
+        file.0.truncate(file.0.len() / 2);
+    }
+    // PC 0 sees PC 1 acknowledge more of its id than it marked published: that is the segment
+    // it was publishing, not a clone's. It keeps its id and writes the segment again.
+    for round in 0..10 {
+        let report = office.sync(0);
+        if let Ok(report) = &report {
+            assert!(
+                report.device_changes.is_empty(),
+                "round {round}: {report:?}"
+            );
+        }
+        assert_eq!(office.pcs[0].catalog.device_id(), device, "round {round}");
+    }
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    office.converge();
+    let creates: Vec<String> = office.pcs[1]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.entity_id == item.id)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
