@@ -1360,3 +1360,49 @@ fn a_segment_read_by_another_pc_before_its_read_back_failed_is_not_taken_for_a_c
     assert_eq!(creates.len(), 1, "{creates:?}");
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn a_pc_behind_starts_from_another_whole_snapshot_when_the_gone_compacting_pcs_is_damaged() {
+    let mut office = Office::new(3, 45);
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("唯一副本{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // PC 1 has not seen PC 0's items, and their segments are compacted away.
+    compact_while_hidden(&mut office, 0, 1);
+    // PC 2 gives new PCs a snapshot of its own, holding them too.
+    ok(office.sync(2));
+    office.tick();
+    let now = office.now();
+    let pc = &mut office.pcs[2];
+    desk_sync::publish_snapshot(&mut pc.catalog, &pc.view, &options(now))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // PC 0's snapshot is damaged and PC 0 leaves for good right after.
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    let damaged = office
+        .share
+        .borrow()
+        .files
+        .keys()
+        .find(|p| p.contains(&format!("/snapshots/{writer}-")))
+        .cloned()
+        .unwrap_or_else(|| panic!("no snapshot of PC 0"));
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&damaged) {
+        file.0.iter_mut().for_each(|b| *b = 0);
+    }
+    drop(office.retire(0));
+    // PC 1 (now index 0) starts from PC 2's snapshot.
+    let report = ok(office.sync(0));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 0, id), Some(format!("唯一副本{n}")));
+    }
+    office.converge();
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}

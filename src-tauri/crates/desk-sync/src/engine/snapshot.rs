@@ -72,54 +72,70 @@ pub(super) fn bootstrap_from_snapshot(
     if !needed {
         return Ok(());
     }
-    // The newest snapshot of a PC whose segments are gone: compaction wrote it to cover them
-    // (the newest of all may be one that does not, such as this PC's own).
-    let name = match snapshots
+    // The newest snapshot of a PC whose segments are gone first: compaction wrote it to cover
+    // them (the newest of all may be one that does not, such as this PC's own). When it does
+    // not read whole (damaged, and its writer maybe gone for good) or brings nothing new, the
+    // next is tried: any whole snapshot holding the operations will do, and another PC's may
+    // be the only copy left in the folder.
+    let mut candidates: Vec<String> = snapshots
         .iter()
         .rev()
-        .find(|(_, device, _)| compacted.contains(device))
-        .or(snapshots.last())
-    {
-        Some((_, _, name)) => name.clone(),
-        None => return Ok(()),
-    };
-    // Read twice as a stream, never held whole: first only to check it and learn the
+        .filter(|(_, device, _)| compacted.contains(device))
+        .map(|(_, _, name)| name.clone())
+        .collect();
+    for (_, _, name) in snapshots.iter().rev() {
+        if !candidates.contains(name) {
+            candidates.push(name.clone());
+        }
+    }
+    // Each is read twice as a stream, never held whole: first only to check it and learn the
     // attachments it names (fetched before the items that name them, as for segments), then to
     // apply it in one transaction, which the second read's own check at the end can still undo
     // (the file may change in between). A damaged snapshot thus never touches the catalog.
-    let path = format!("snapshots/{name}");
-    let (header, hashes) = match check_snapshot(round, &path)? {
-        Ok(checked) => checked,
-        Err(unread) => {
-            snapshot_unread(round, &name, unread);
-            return Ok(());
+    for name in candidates {
+        let path = format!("snapshots/{name}");
+        let (header, hashes) = match check_snapshot(round, &path)? {
+            Ok(checked) => checked,
+            Err(unread) => {
+                snapshot_unread(round, &name, unread);
+                continue;
+            }
+        };
+        if header.kind != SegmentKind::Snapshot || header.catalog_id != round.catalog_id {
+            round.problem(
+                "foreign_snapshot",
+                format!("the snapshot {name} is not of this catalog"),
+            );
+            continue;
         }
-    };
-    if header.kind != SegmentKind::Snapshot || header.catalog_id != round.catalog_id {
-        round.problem(
-            "foreign_snapshot",
-            format!("the snapshot {name} is not of this catalog"),
-        );
-        return Ok(());
+        if merge::vv_missing(&header.version_vector, &known).is_none() {
+            continue;
+        }
+        return apply_snapshot_file(round, &name, &path, header, hashes);
     }
-    if merge::vv_missing(&header.version_vector, &known).is_none() {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// Applies a snapshot already checked whole once (`header`, the attachments it names), reading
+/// it again as a stream in one transaction that a damaged end still undoes.
+fn apply_snapshot_file(
+    round: &mut Round,
+    name: &str,
+    path: &str,
+    header: SegmentHeader,
+    hashes: BTreeSet<String>,
+) -> Result<(), SyncError> {
     round.progress.segments_total += 1;
     (round.on_progress)(&round.progress);
     fetch_blobs(&mut Reader::of(round), hashes)?;
-    let reader = match open_snapshot(round, &path)? {
+    let reader = match open_snapshot(round, path)? {
         Ok(reader) if reader.header() == &header => reader,
         Ok(_) => {
-            snapshot_damaged(
-                round,
-                &name,
-                "the snapshot changed while it was read".into(),
-            );
+            snapshot_damaged(round, name, "the snapshot changed while it was read".into());
             return Ok(());
         }
         Err(unread) => {
-            snapshot_unread(round, &name, unread);
+            snapshot_unread(round, name, unread);
             return Ok(());
         }
     };
@@ -134,7 +150,7 @@ pub(super) fn bootstrap_from_snapshot(
         .apply_snapshot_stream(ops, &header.version_vector, round.now);
     if let Some(e) = damage {
         // Rolled back: nothing of it stays applied.
-        snapshot_damaged(round, &name, e.to_string());
+        snapshot_damaged(round, name, e.to_string());
         return Ok(());
     }
     let applied = applied?;
