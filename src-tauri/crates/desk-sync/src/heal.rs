@@ -51,6 +51,15 @@ pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
     let own_before: BTreeSet<String> = crate::engine::previous_ids(round.catalog)?
         .into_iter()
         .collect();
+    // Where this PC's own segments end: a report of one is stale only once its reporter has
+    // applied the whole segment, not just its first operations (got from a snapshot, or from a
+    // copy cut shorter by a relay).
+    let own_ends: BTreeMap<u64, u64> = round
+        .catalog
+        .published_segments()?
+        .into_iter()
+        .map(|(first, last, _)| (first, last))
+        .collect();
     for name in round.names("acks", |n| format::parse_device_file_name(n).is_some())? {
         let Some(device) = format::parse_device_file_name(&name).map(String::from) else {
             continue;
@@ -74,8 +83,9 @@ pub(crate) fn read_reports(round: &mut Round) -> Result<Reports, SyncError> {
             Err(e) if crate::folder::refusal(&e).is_some() => continue,
             Err(e) => return Err(round.io(e)),
         };
-        let current =
-            |report: &&DamageReport| !own_before.contains(&device) && !stale(&ack, report);
+        let current = |report: &&DamageReport| {
+            !own_before.contains(&device) && !stale(&ack, report, &me, &own_ends)
+        };
         for report in ack.damaged.iter().filter(current) {
             let entry = reports
                 .damaged
@@ -206,15 +216,21 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
     Ok(())
 }
 
-/// A report of a segment its reporter has applied since (its acknowledgement names the
-/// segment's first operation): the copy it met was damaged, and it got the operations elsewhere.
-fn stale(ack: &AckFile, report: &DamageReport) -> bool {
+/// A report of a segment its reporter has applied since: the copy it met was damaged, and it got
+/// the operations elsewhere. Its acknowledgement must name the segment's last operation where
+/// this PC knows it (its own segments), else the first.
+fn stale(ack: &AckFile, report: &DamageReport, me: &str, own_ends: &BTreeMap<u64, u64>) -> bool {
     let mut parts = report.file.splitn(3, '/');
     let (Some("ops"), Some(writer), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    format::parse_segment_name(name)
-        .is_some_and(|first| ack.applied.get(writer).copied().unwrap_or(0) >= first)
+    format::parse_segment_name(name).is_some_and(|first| {
+        let last = match own_ends.get(&first) {
+            Some(&last) if writer == me => last,
+            _ => first,
+        };
+        ack.applied.get(writer).copied().unwrap_or(0) >= last
+    })
 }
 
 /// Files reported damaged or missing long enough (`relay_after_ms`) that their writer did not

@@ -1177,3 +1177,232 @@ fn an_older_cut_published_again_before_compacted_segments_does_not_hide_the_gap(
         assert_eq!(title(&office, 1, id), Some(format!("压缩后{n}")));
     }
 }
+
+/// A newcomer's view of the share, with no faults.
+fn newcomer_view(office: &Office, pc: usize) -> common::View {
+    common::View::new(office.share.clone(), pc, 1)
+}
+
+#[test]
+fn a_snapshot_holds_only_published_own_operations_so_its_writer_is_never_taken_for_a_clone() {
+    let mut office = Office::new(2, 41);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    for n in 0..10 {
+        add_item(&mut office, 0, &format!("已发布{n}"));
+        ok(office.sync(0));
+    }
+    ok(office.sync(1));
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    // An edit still in the outbox when a snapshot is written (as the index numbers settled
+    // after a round's publishing are when the same round compacts).
+    let late = add_item(&mut office, 0, "尚未发布");
+    office.tick();
+    let now = office.now();
+    let pc = &mut office.pcs[0];
+    desk_sync::publish_snapshot(&mut pc.catalog, &pc.view, &options(now))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A new PC starts from that snapshot (the first segments are compacted away).
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut newcomer = open_catalog(dir.path());
+    let view = newcomer_view(&office, 9);
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    // The writer publishes its edit under its own id: nobody holds its id's operations beyond
+    // what it published, so it is no clone.
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    office.converge();
+    let report = desk_sync::sync_round(&mut newcomer, &view, &options(now_ms()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.waiting.is_empty(), "{report:?}");
+    let creates: Vec<String> = newcomer
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.entity_id == late.id)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert!(creates[0].starts_with(&device), "{creates:?}");
+    assert_eq!(
+        newcomer.item(&late.id).map(|i| i.title).ok().as_deref(),
+        Some("尚未发布")
+    );
+    assert_eq!(
+        dump(&newcomer)["items"],
+        dump(&office.pcs[0].catalog)["items"]
+    );
+}
+
+#[test]
+fn an_own_segment_found_damaged_while_the_clock_ran_ahead_is_written_again_soon_after_it_is_set_right(
+) {
+    let mut office = Office::new(2, 42);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let item = add_item(&mut office, 0, "时钟回拨");
+    // The segment gets its name, its read-back is torn, and then the file is cut for good.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    assert!(office.sync(0).is_err());
+    let path = newest_segment(&office, 0);
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&path) {
+        file.0.truncate(file.0.len() / 2);
+    }
+    // Found so while this PC's clock is five minutes ahead; then the clock is set right.
+    office.pcs[0].skew_ms = 5 * 60 * 1000;
+    let error = office.sync(0).err().map(|e| e.code().to_string());
+    assert_eq!(error.as_deref(), Some("sync_own_segment_unreadable"));
+    office.pcs[0].skew_ms = 0;
+    // The wait (a few seconds in these options) counts from the clock as it is now, not from
+    // five minutes ahead.
+    let wait = options(office.now()).own_unreadable_after_ms;
+    let mut published = false;
+    for _ in 0..(wait / common::STEP_MS + 3) {
+        if office.sync(0).is_ok() && office.pcs[0].catalog.outbox_len().unwrap_or(1) == 0 {
+            published = true;
+            break;
+        }
+    }
+    assert!(published, "the segment was not written again");
+    assert_eq!(office.pcs[0].catalog.device_id(), device);
+    office.converge();
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("时钟回拨"));
+}
+
+#[test]
+fn a_pc_restored_after_compacting_publishes_again_what_a_rolled_back_share_lost_of_its_new_id() {
+    let mut office = Office::new(2, 43);
+    for n in 0..12 {
+        add_item(&mut office, 0, &format!("压缩前{n}"));
+        ok(office.sync(0));
+    }
+    ok(office.sync(1));
+    office.compact = true;
+    let report = ok(office.sync(0));
+    office.compact = false;
+    assert!(report.segments_compacted > 0, "{report:?}");
+    let backup = office.backup(0);
+    // Life goes on, then the disk dies: the backup (which remembers how far the old id was
+    // compacted) is restored, and the PC takes a new id.
+    add_item(&mut office, 0, "备份后");
+    ok(office.sync(0));
+    office.restore(0, backup.path());
+    let old_id = office.pcs[0].catalog.device_id().to_string();
+    add_item(&mut office, 0, "恢复后第一件");
+    let report = ok(office.sync(0));
+    assert_eq!(report.device_changes.len(), 1, "{report:?}");
+    assert_ne!(office.pcs[0].catalog.device_id(), old_id);
+    // The new id's next segments are published, then lost with the share rolled back.
+    let share_then = office.share.borrow().files.clone();
+    let mut lost = Vec::new();
+    for n in 0..3 {
+        lost.push(add_item(&mut office, 0, &format!("随共享回滚丢失{n}")));
+        ok(office.sync(0));
+    }
+    office.share.borrow_mut().files = share_then;
+    // The writer publishes them again (nobody else holds them).
+    office.converge();
+    for (n, item) in lost.iter().enumerate() {
+        assert_eq!(
+            title(&office, 1, &item.id),
+            Some(format!("随共享回滚丢失{n}"))
+        );
+    }
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.waiting.is_empty(), "{:?}", status.waiting);
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn a_segment_read_by_another_pc_before_its_read_back_failed_is_not_taken_for_a_clone() {
+    let mut office = Office::new(2, 44);
+    let device = office.pcs[0].catalog.device_id().to_string();
+    let item = add_item(&mut office, 0, "他人先读到");
+    // Written, but the read-back is torn: not marked published here.
+    office.pcs[0].view.faults.borrow_mut().torn_segment_reads = 1;
+    assert!(office.sync(0).is_err());
+    // PC 1 reads it whole and acknowledges it; then the file is damaged in place.
+    ok(office.sync(1));
+    assert_eq!(title(&office, 1, &item.id).as_deref(), Some("他人先读到"));
+    let path = newest_segment(&office, 0);
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&path) {
+        file.0.truncate(file.0.len() / 2);
+    }
+    // PC 0 sees PC 1 acknowledge more of its id than it marked published: that is the segment
+    // it was publishing, not a clone's. It keeps its id and writes the segment again.
+    for round in 0..10 {
+        let report = office.sync(0);
+        if let Ok(report) = &report {
+            assert!(
+                report.device_changes.is_empty(),
+                "round {round}: {report:?}"
+            );
+        }
+        assert_eq!(office.pcs[0].catalog.device_id(), device, "round {round}");
+    }
+    assert_eq!(office.pcs[0].catalog.outbox_len().unwrap_or(1), 0);
+    office.converge();
+    let creates: Vec<String> = office.pcs[1]
+        .catalog
+        .operations()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.entity_id == item.id)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
+fn a_pc_behind_starts_from_another_whole_snapshot_when_the_gone_compacting_pcs_is_damaged() {
+    let mut office = Office::new(3, 45);
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(add_item(&mut office, 0, &format!("唯一副本{n}")).id);
+        ok(office.sync(0));
+    }
+    ok(office.sync(2));
+    ok(office.sync(0));
+    // PC 1 has not seen PC 0's items, and their segments are compacted away.
+    compact_while_hidden(&mut office, 0, 1);
+    // PC 2 gives new PCs a snapshot of its own, holding them too.
+    ok(office.sync(2));
+    office.tick();
+    let now = office.now();
+    let pc = &mut office.pcs[2];
+    desk_sync::publish_snapshot(&mut pc.catalog, &pc.view, &options(now))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // PC 0's snapshot is damaged and PC 0 leaves for good right after.
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    let damaged = office
+        .share
+        .borrow()
+        .files
+        .keys()
+        .find(|p| p.contains(&format!("/snapshots/{writer}-")))
+        .cloned()
+        .unwrap_or_else(|| panic!("no snapshot of PC 0"));
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&damaged) {
+        file.0.iter_mut().for_each(|b| *b = 0);
+    }
+    drop(office.retire(0));
+    // PC 1 (now index 0) starts from PC 2's snapshot.
+    let report = ok(office.sync(0));
+    assert!(
+        report.applied.iter().any(|a| a.device_id == "snapshot"),
+        "{report:?}"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(title(&office, 0, id), Some(format!("唯一副本{n}")));
+    }
+    office.converge();
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}

@@ -406,3 +406,44 @@ fn a_damaged_format_file_is_written_again_by_a_pc_that_synced_with_the_catalog()
     office.converge();
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn a_report_from_a_pc_that_holds_only_the_start_of_a_damaged_segment_is_repaired_at_once() {
+    let mut office = Office::new(2, 46);
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    for n in 0..4 {
+        add_item(&mut office, 0, &format!("开头{n}"));
+    }
+    sync(&mut office, 0);
+    let damaged = segments_of(&office, 0)
+        .into_iter()
+        .max()
+        .unwrap_or_default();
+    damage(&office, &damaged, |b| b.truncate(b.len() / 2));
+    let report = sync(&mut office, 1);
+    assert_eq!(report.damaged.len(), 1, "{report:?}");
+    // PC 1 holds the segment's first operation from elsewhere (a copy cut shorter by a relay):
+    // its acknowledgement names it, while the rest still waits on the damaged file.
+    let first = damaged
+        .rsplit('/')
+        .next()
+        .and_then(desk_sync::format::parse_segment_name)
+        .unwrap_or_else(|| panic!("{damaged}"));
+    let catalog_id = office.pcs[0].catalog.catalog_id().unwrap_or_default();
+    let ack = format!(
+        "{catalog_id}/acks/{}.json",
+        office.pcs[1].catalog.device_id()
+    );
+    if let Some(file) = office.share.borrow_mut().files.get_mut(&ack) {
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&file.0).unwrap_or_else(|e| panic!("{e}"));
+        value["applied"][&writer] = first.into();
+        file.0 = serde_json::to_vec(&value).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // The writer knows the segment runs further: the report stands, and it writes it again.
+    let report = sync(&mut office, 0);
+    assert_eq!(report.repaired.len(), 1, "{report:?}");
+    assert!(report.repaired[0].ends_with("-r1.seg"), "{report:?}");
+    office.converge();
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}

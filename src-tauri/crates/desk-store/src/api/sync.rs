@@ -349,6 +349,10 @@ impl crate::Catalog {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let moved = rekey_device(&tx, &old, &new, published)?;
         meta_set(&tx, "sync:published_seq", "0")?;
+        // How far the old id's segments were compacted says nothing of the new id's: kept, it
+        // would stop segments of the new id that a share rolled back lost from being
+        // published again.
+        meta_set(&tx, "sync:compacted_through", "0")?;
         // What went out under the old id is now a segment of another device, as if applied from
         // it: its cut is kept, so that it can be published again should its copy be damaged.
         tx.execute(

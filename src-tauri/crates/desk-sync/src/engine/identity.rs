@@ -228,7 +228,12 @@ pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(),
         }
         if cloned.is_none() {
             // After the folder's own segments were marked: what is there was published here.
-            let published = round.catalog.published_seq()?;
+            // So was the segment of an attempt still in flight (written, but its read-back
+            // failed, and its copy may be damaged since): another PC may have read it whole.
+            let published = round
+                .catalog
+                .published_seq()?
+                .max(attempt_in_flight(round.catalog, &device)?.unwrap_or(0));
             let acknowledged = reports
                 .acks
                 .values()
@@ -246,6 +251,20 @@ pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(),
             None => return Ok(()),
         }
     }
+}
+
+/// The last operation of the own segment this PC is publishing (written, not yet read back
+/// whole), when it follows what is marked published. Its operations are this PC's own: a
+/// backup or a clone holding the attempt holds the very operations it wrote.
+fn attempt_in_flight(catalog: &Catalog, device: &str) -> Result<Option<u64>, SyncError> {
+    let published = catalog.published_seq()?;
+    Ok(catalog
+        .sync_value(ATTEMPT_KEY)?
+        .and_then(|s| serde_json::from_str::<(String, u64, u64, VersionVector)>(&s).ok())
+        .filter(|(owner, first, last, _)| {
+            owner == device && *first == published + 1 && last >= first
+        })
+        .map(|(_, _, last, _)| last))
 }
 
 pub(super) fn change_device(round: &mut Round, reason: String) -> Result<(), SyncError> {

@@ -64,11 +64,14 @@ pub(super) fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<()
         if let Written::Unreadable(detail) = &written {
             // It may be a read torn for now: wait a while; a file that stays so for good is
             // damaged, and the segment is written under its next name.
+            // A clock set back since the file was first found so (by hand, or a skewed clock
+            // corrected) counts from now: otherwise the wait would last as long as the clock
+            // was set back, with this PC's next operations held back all that time.
             let since: i64 = match round
                 .catalog
                 .sync_value(UNREADABLE_KEY)?
                 .and_then(|s| serde_json::from_str::<(u64, i64)>(&s).ok())
-                .filter(|(first, _)| *first == next)
+                .filter(|(first, since)| *first == next && *since <= round.now)
             {
                 Some((_, since)) => since,
                 None => {

@@ -73,71 +73,116 @@ pub(super) fn bootstrap_from_snapshot(
     if !needed {
         return Ok(());
     }
-    // The newest snapshot of a PC whose segments are gone: compaction wrote it to cover them
-    // (the newest of all may be one that does not, such as this PC's own).
-    let name = match snapshots
+    // The newest snapshot of a PC whose segments are gone first: compaction wrote it to cover
+    // them (the newest of all may be one that does not, such as this PC's own). When it does
+    // not read whole (damaged, and its writer maybe gone for good) or brings nothing new, the
+    // next is tried: any whole snapshot holding the operations will do, and another PC's may
+    // be the only copy left in the folder.
+    let mut candidates: Vec<String> = snapshots
         .iter()
         .rev()
-        .find(|(_, device, _)| compacted.contains(device))
-        .or(snapshots.last())
-    {
-        Some((_, _, name)) => name.clone(),
-        None => return Ok(()),
-    };
-    // Read twice as a stream, never held whole: first only to check it and learn the
+        .filter(|(_, device, _)| compacted.contains(device))
+        .map(|(_, _, name)| name.clone())
+        .collect();
+    for (_, _, name) in snapshots.iter().rev() {
+        if !candidates.contains(name) {
+            candidates.push(name.clone());
+        }
+    }
+    // Each is read twice as a stream, never held whole: first only to check it and learn the
     // attachments it names (fetched before the items that name them, as for segments), then to
     // apply it in one transaction, which the second read's own check at the end can still undo
     // (the file may change in between). A damaged snapshot thus never touches the catalog.
-    let path = format!("snapshots/{name}");
-    let (header, hashes, digest, contents) = match check_snapshot(round, &path)? {
-        Ok(checked) => checked,
-        Err(unread) => {
-            snapshot_unread(round, &name, unread);
-            return Ok(());
+    for name in candidates {
+        let path = format!("snapshots/{name}");
+        // Its header first: one that brings nothing new is not read through (a PC behind
+        // for good would otherwise read every snapshot in the folder every round).
+        match open_snapshot(round, &path)? {
+            Ok(reader) if merge::vv_missing(&reader.header().version_vector, &known).is_none() => {
+                continue
+            }
+            Ok(_) => {}
+            Err(unread) => {
+                snapshot_unread(round, &name, unread);
+                continue;
+            }
         }
-    };
-    if header.kind != SegmentKind::Snapshot || header.catalog_id != round.catalog_id {
-        round.problem(
-            "foreign_snapshot",
-            format!("the snapshot {name} is not of this catalog"),
-        );
-        return Ok(());
-    }
-    if merge::vv_missing(&header.version_vector, &known).is_none() {
-        return Ok(());
-    }
-    match round.check.check(&header, &digest, &contents) {
-        Verdict::Accept => {}
-        Verdict::Wait(detail) => {
-            round.report.waiting.push(WaitingSegment {
-                device_id: header.device_id.clone(),
-                file: path,
-                reason: WaitReason::Unenrolled,
-                detail,
-            });
-            return Ok(());
+        let CheckedSnapshot {
+            header,
+            hashes,
+            digest,
+            contents,
+        } = match check_snapshot(round, &path)? {
+            Ok(checked) => checked,
+            Err(unread) => {
+                snapshot_unread(round, &name, unread);
+                continue;
+            }
+        };
+        if header.kind != SegmentKind::Snapshot || header.catalog_id != round.catalog_id {
+            round.problem(
+                "foreign_snapshot",
+                format!("the snapshot {name} is not of this catalog"),
+            );
+            continue;
         }
-        Verdict::Refuse { code, detail } => {
-            round.problem(code, format!("{path}: {detail}"));
-            snapshot_damaged(round, &name, detail);
-            return Ok(());
+        if merge::vv_missing(&header.version_vector, &known).is_none() {
+            continue;
         }
+        // Only what an enrolled PC signed, where this PC pinned the office key.
+        match round.check.check(&header, &digest, &contents) {
+            Verdict::Accept => {}
+            Verdict::Wait(detail) => {
+                round.report.waiting.push(WaitingSegment {
+                    device_id: header.device_id.clone(),
+                    file: path,
+                    reason: WaitReason::Unenrolled,
+                    detail,
+                });
+                continue;
+            }
+            Verdict::Refuse { code, detail } => {
+                round.problem(code, format!("{path}: {detail}"));
+                snapshot_damaged(round, &name, detail);
+                continue;
+            }
+        }
+        let checked = CheckedSnapshot {
+            header,
+            hashes,
+            digest,
+            contents,
+        };
+        return apply_snapshot_file(round, &name, &path, checked);
     }
+    Ok(())
+}
+
+/// Applies a snapshot already checked whole once, reading it again as a stream in one
+/// transaction that a damaged end, or records other than those checked, still undoes.
+fn apply_snapshot_file(
+    round: &mut Round,
+    name: &str,
+    path: &str,
+    checked: CheckedSnapshot,
+) -> Result<(), SyncError> {
+    let CheckedSnapshot {
+        header,
+        hashes,
+        digest,
+        contents,
+    } = checked;
     round.progress.segments_total += 1;
     (round.on_progress)(&round.progress);
     fetch_blobs(&mut Reader::of(round), hashes)?;
-    let reader = match open_snapshot(round, &path)? {
+    let reader = match open_snapshot(round, path)? {
         Ok(reader) if reader.header() == &header => reader,
         Ok(_) => {
-            snapshot_damaged(
-                round,
-                &name,
-                "the snapshot changed while it was read".into(),
-            );
+            snapshot_damaged(round, name, "the snapshot changed while it was read".into());
             return Ok(());
         }
         Err(unread) => {
-            snapshot_unread(round, &name, unread);
+            snapshot_unread(round, name, unread);
             return Ok(());
         }
     };
@@ -156,7 +201,7 @@ pub(super) fn bootstrap_from_snapshot(
         .apply_snapshot_stream(ops, &header.version_vector, round.now);
     if let Some(e) = damage {
         // Rolled back: nothing of it stays applied.
-        snapshot_damaged(round, &name, e.to_string());
+        snapshot_damaged(round, name, e.to_string());
         return Ok(());
     }
     let applied = applied?;
@@ -221,17 +266,22 @@ pub(super) fn check_snapshot(
             Err(e) => return Ok(Err(Unread::Damaged(e.to_string()))),
         }
     }
-    Ok(Ok((
-        reader.header().clone(),
+    Ok(Ok(CheckedSnapshot {
+        header: reader.header().clone(),
         hashes,
-        reader.digest(),
+        digest: reader.digest(),
         contents,
-    )))
+    }))
 }
 
 /// A snapshot read through whole: its header, the attachments it names, its records' digest
 /// and what its signature check needs.
-pub(super) type CheckedSnapshot = (format::SegmentHeader, BTreeSet<String>, String, Contents);
+pub(super) struct CheckedSnapshot {
+    header: format::SegmentHeader,
+    hashes: BTreeSet<String>,
+    digest: String,
+    contents: Contents,
+}
 
 /// Why a snapshot was not read.
 pub(super) enum Unread {
@@ -271,8 +321,15 @@ pub(super) fn snapshot_damaged(round: &mut Round, name: &str, detail: String) {
 /// Returns whether the folder holds it.
 pub(crate) fn write_snapshot(round: &mut Round) -> Result<bool, SyncError> {
     let me = round.catalog.device_id().to_string();
-    let ops = round.catalog.operations_in_clock_order()?;
-    let vv = round.catalog.version_vector()?;
+    // Only own operations already published: one still in the outbox (an index number settled
+    // after this round published) that reached other PCs through the snapshot would make this
+    // PC look cloned at its next round (others acknowledge more of its id than it published),
+    // and it would take a new id and send those operations again under it.
+    let published = round.catalog.published_seq()?;
+    let mut ops = round.catalog.operations_in_clock_order()?;
+    ops.retain(|op| op.device_id != me || op.seq <= published);
+    let mut vv = round.catalog.version_vector()?;
+    vv.insert(me.clone(), published);
     let clock = ops.iter().map(|o| o.clock).max().unwrap_or(Hlc::ZERO);
     let mut header = format::ops_header(&round.catalog_id, &me, &ops, vv, &time_text(round.now));
     header.kind = SegmentKind::Snapshot;
