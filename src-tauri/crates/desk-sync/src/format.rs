@@ -150,6 +150,35 @@ pub struct SegmentHeader {
     /// carries the writer's. Absent in segments written before the office set signing up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<SegmentProof>,
+    /// In a snapshot: the proofs of the segments its operations were first published in, each
+    /// by the PC that wrote them, so a reader checks every PC's operations against their own
+    /// writer's signature, not only the snapshot writer's word.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proofs: Vec<CarriedProof>,
+}
+
+/// One segment's proof as a snapshot carries it: whose operations, which run of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedProof {
+    pub device_id: String,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub proof: SegmentProof,
+}
+
+impl CarriedProof {
+    /// The claim its proof must sign, for records whose digest is `digest`.
+    pub fn claim(&self, catalog_id: &str, digest: &str) -> SegmentClaim {
+        SegmentClaim {
+            catalog_id: catalog_id.to_string(),
+            device_id: self.device_id.clone(),
+            kind: "ops",
+            first_seq: self.first_seq,
+            last_seq: self.last_seq,
+            count: self.last_seq.saturating_sub(self.first_seq) + 1,
+            digest: digest.to_string(),
+        }
+    }
 }
 
 impl SegmentHeader {
@@ -482,6 +511,8 @@ pub struct SegmentReader<R> {
     read: usize,
     records: u64,
     digest: RecordDigest,
+    /// The record last yielded, as read (what a carried proof's digest covers).
+    last: Vec<u8>,
     /// Ended, with or without an error: nothing more is yielded.
     done: bool,
 }
@@ -505,10 +536,12 @@ impl<R: std::io::Read> SegmentReader<R> {
                 version_vector: VersionVector::new(),
                 written_at: String::new(),
                 proof: None,
+                proofs: Vec::new(),
             },
             read: 0,
             records: 0,
             digest: RecordDigest::new(),
+            last: Vec::new(),
             done: false,
         };
         let mut start = [0u8; 16];
@@ -532,6 +565,11 @@ impl<R: std::io::Read> SegmentReader<R> {
     /// The header, as the file says (trust it only once the iterator has ended well).
     pub fn header(&self) -> &SegmentHeader {
         &self.header
+    }
+
+    /// The record of the operation last yielded, exactly as the file holds it.
+    pub fn last_record(&self) -> &[u8] {
+        &self.last
     }
 
     /// The digest of the records read so far: of all of them once the iterator has ended well.
@@ -642,7 +680,9 @@ impl<R: std::io::Read> SegmentReader<R> {
         }
         self.records += 1;
         self.digest.add(&record);
-        Operation::from_record(&record).map(Some).map_err(malformed)
+        let op = Operation::from_record(&record);
+        self.last = record;
+        op.map(Some).map_err(malformed)
     }
 }
 
@@ -721,6 +761,7 @@ pub fn ops_header(
         version_vector,
         written_at: written_at.to_string(),
         proof: None,
+        proofs: Vec::new(),
     }
 }
 

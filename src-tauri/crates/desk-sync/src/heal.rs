@@ -377,13 +377,18 @@ fn relay_segment(
     }
     let (ops, vv, proof) = match round.catalog.applied_segment(device, first)? {
         // The writer's proof goes with the copy: readers check it as they check the writer's.
-        Some(cut) => (
-            round
+        Some(cut) => {
+            let ops = round
                 .catalog
-                .device_operations(device, first, cut.last_seq)?,
-            cut.version_vector,
-            cut.proof,
-        ),
+                .device_operations(device, first, cut.last_seq)?;
+            // A proof kept from a snapshot comes without the writer's version vector.
+            let vv = if cut.version_vector.is_empty() {
+                needed_by(&ops, device)
+            } else {
+                cut.version_vector
+            };
+            (ops, vv, cut.proof)
+        }
         // Applied here from a snapshot, so without the writer's cut: the operations this PC
         // holds from `first` on, with what they build on as the version vector.
         None => {

@@ -402,3 +402,169 @@ fn a_relay_of_a_writer_gone_for_good_carries_the_writers_proof() {
         Some("写入者已离开".to_string())
     );
 }
+
+/// A new PC on the share that pinned the office key, synced once with the office's options.
+struct NewPc {
+    _dir: tempfile::TempDir,
+    catalog: desk_store::Catalog,
+    view: common::View,
+}
+
+impl NewPc {
+    fn join(office: &mut Office, fingerprint: &desk_trust::Fingerprint) -> NewPc {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut catalog = common::open_catalog(dir.path());
+        catalog
+            .pin_office_key(fingerprint)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let view = common::View::new(office.share.clone(), office.next_view, office.seed);
+        office.next_view += 1;
+        NewPc {
+            _dir: dir,
+            catalog,
+            view,
+        }
+    }
+
+    fn sync(&mut self, office: &Office) -> SyncReport {
+        office.tick();
+        let options = SyncOptions {
+            pc_secret: Some(PcSecret(common::new_pc_secret())),
+            ..options(office.now())
+        };
+        desk_sync::sync_round(&mut self.catalog, &self.view, &options)
+            .unwrap_or_else(|e| panic!("new pc: {e} ({})", e.code()))
+    }
+}
+
+/// PC 0's snapshot of everything, the segments then gone from the share (compacted away), so
+/// that a new PC can start only from a snapshot. Returns the snapshot's path and bytes.
+fn only_a_snapshot(office: &mut Office) -> (String, Vec<u8>) {
+    let secret = office.pcs[0].secret.clone();
+    office
+        .share
+        .borrow_mut()
+        .files
+        .retain(|path, _| !path.contains("/snapshots/"));
+    office.tick();
+    let now = office.now();
+    let p = &mut office.pcs[0];
+    desk_sync::publish_snapshot(
+        &mut p.catalog,
+        &p.view,
+        &SyncOptions {
+            pc_secret: Some(PcSecret(secret)),
+            ..options(now)
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut share = office.share.borrow_mut();
+    share
+        .files
+        .retain(|path, _| !(path.contains("/ops/") && path.ends_with(".seg")));
+    let (path, file) = share
+        .files
+        .iter()
+        .find(|(path, _)| path.contains("/snapshots/"))
+        .unwrap_or_else(|| panic!("no snapshot"));
+    (path.clone(), file.0.clone())
+}
+
+#[test]
+fn a_snapshot_carries_each_writers_proof_and_one_with_anothers_changes_altered_is_refused() {
+    let mut office = signing_office(2, 806);
+    let fingerprint = office.pcs[0]
+        .catalog
+        .office_fingerprint()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("not pinned"));
+    let item = add_item(&mut office, 1, "处室的事项");
+    converge(&mut office);
+    let (path, bytes) = only_a_snapshot(&mut office);
+    let snapshot = desk_sync::format::decode_segment(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let clerk = office.pcs[1].catalog.device_id().to_string();
+    assert!(
+        snapshot.header.proofs.iter().any(|p| p.device_id == clerk),
+        "PC 1's own proof travels in PC 0's snapshot"
+    );
+
+    // A new PC joins from it: every PC's operations check against their own writer's proof.
+    let mut joined = NewPc::join(&mut office, &fingerprint);
+    joined.sync(&office);
+    assert_eq!(
+        joined.catalog.item(&item.id).map(|i| i.title).ok(),
+        Some("处室的事项".to_string())
+    );
+
+    // An enrolled PC in a forger's hands writes a snapshot of its own with PC 1's item renamed,
+    // signed by its own (enrolled) key and carrying PC 1's proofs: refused.
+    office.pcs[0]
+        .catalog
+        .note_device_key(
+            "f5f5f5f5f5f5",
+            &common::enrolled_forger_key().public_key(),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    enrol_devices(&mut office, OFFICE_PASSWORD);
+    converge(&mut office);
+    let (_, bytes) = only_a_snapshot(&mut office);
+    let honest = desk_sync::format::decode_segment(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let altered: Vec<Operation> = honest
+        .ops
+        .iter()
+        .cloned()
+        .map(|mut op| {
+            let text = op.new_value.to_string().replace("处室的事项", "伪造的事项");
+            op.new_value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+            op
+        })
+        .collect();
+    for (carry, name) in [
+        (true, "f5f5f5f5f5f5-carrying"),
+        (false, "f5f5f5f5f5f5-bare"),
+    ] {
+        let mut header = honest.header.clone();
+        header.device_id = "f5f5f5f5f5f5".into();
+        if !carry {
+            header.proofs.clear();
+        }
+        desk_sync::format::sign_header(&mut header, &altered, common::enrolled_forger_key())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let forged =
+            desk_sync::format::encode_segment(&header, &altered).unwrap_or_else(|e| panic!("{e}"));
+        let mut share = office.share.borrow_mut();
+        share.files.retain(|p, _| !p.contains("/snapshots/"));
+        let step = share.step;
+        let clock = altered.iter().map(|o| o.clock).max().unwrap_or(Hlc::ZERO);
+        let target = path.replace(
+            path.rsplit('/').next().unwrap_or_default(),
+            &desk_sync::format::snapshot_name("f5f5f5f5f5f5", clock),
+        );
+        share.files.insert(target, (forged, step, usize::MAX));
+        drop(share);
+        let mut stranger = NewPc::join(&mut office, &fingerprint);
+        let report = stranger.sync(&office);
+        assert!(
+            stranger.catalog.item(&item.id).is_err(),
+            "{name}: nothing of it applied"
+        );
+        if carry {
+            assert!(
+                report
+                    .folder_problems
+                    .iter()
+                    .any(|p| p.code == "segment_signature_invalid"),
+                "{name}: {report:?}"
+            );
+        } else {
+            assert!(
+                report
+                    .waiting
+                    .iter()
+                    .any(|w| w.reason == WaitReason::Unenrolled && w.detail.contains(&clerk)),
+                "{name}: {report:?}"
+            );
+        }
+    }
+}

@@ -474,6 +474,49 @@ impl crate::Catalog {
         Ok(out)
     }
 
+    /// Keeps the proof of another PC's segment this PC took in from a snapshot (whose cut and
+    /// version vector it never saw: an empty one, which a copy published again computes).
+    pub fn record_carried_proof(
+        &self,
+        device: &str,
+        first_seq: u64,
+        last_seq: u64,
+        proof: &SegmentProof,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sync_segments (device_id, first_seq, last_seq, version_vector, proof)
+             VALUES (?1, ?2, ?3, '{}', ?4)",
+            params![device, first_seq as i64, last_seq as i64, proof_text(Some(proof))],
+        )?;
+        Ok(())
+    }
+
+    /// Every segment proof this PC holds, of the segments it applied and those it published
+    /// under its current id: device, first, last, proof (for a snapshot to carry).
+    pub fn segment_proofs(&self) -> Result<Vec<(String, u64, u64, SegmentProof)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, first_seq, last_seq, proof FROM sync_segments WHERE proof IS NOT NULL
+             UNION ALL
+             SELECT ?1, first_seq, last_seq, proof FROM sync_published WHERE proof IS NOT NULL",
+        )?;
+        let rows = stmt.query_map(params![self.device_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (device, first, last, proof) = row?;
+            if let Ok(proof) = serde_json::from_str(&proof) {
+                out.push((device, first.max(0) as u64, last.max(0) as u64, proof));
+            }
+        }
+        Ok(out)
+    }
+
     /// The segments this PC published under its current id with no proof (before it signed):
     /// first, last, version vector.
     pub fn unsigned_published_segments(&self) -> Result<Vec<(u64, u64, VersionVector)>> {

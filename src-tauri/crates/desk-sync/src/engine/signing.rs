@@ -9,10 +9,12 @@
 //! carries count for that segment: the coordinator's first signed segment brings the roster that
 //! enrols its PC.
 
-use crate::format::SegmentHeader;
+use crate::format::{CarriedProof, SegmentHeader};
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_store::{Catalog, SegmentTrust};
 use desk_trust::roster::{DeviceVerdict, Roster, SignedRoster};
+use desk_trust::segment::RecordDigest;
+use std::collections::BTreeMap;
 
 pub(crate) enum Verdict {
     Accept,
@@ -175,4 +177,226 @@ fn time_ms(text: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.timestamp_millis())
+}
+
+/// The proofs a snapshot carries, checked against its operations as they stream by: each
+/// writer's run of operations must read to the digest its own writer signed.
+pub(crate) struct CarriedCheck {
+    /// Per device, its runs by first sequence.
+    runs: BTreeMap<String, Vec<Run>>,
+    /// Per device, the newest time of an operation no carried proof covers.
+    unproven: BTreeMap<String, i64>,
+}
+
+struct Run {
+    carried: CarriedProof,
+    digest: Option<RecordDigest>,
+    /// The next sequence the run expects; past `last_seq` once complete.
+    next: u64,
+    newest_ms: i64,
+    state: RunState,
+}
+
+#[derive(PartialEq)]
+enum RunState {
+    Open,
+    Proven,
+    Altered,
+}
+
+/// What the carried proofs showed once the snapshot was read through.
+pub(crate) struct Carried {
+    /// Runs whose records do not read to what their writer signed.
+    pub altered: Vec<String>,
+    /// Runs that check: the device, the key and the time of their newest operation.
+    pub proven: Vec<(String, desk_trust::PublicKey, i64)>,
+    /// Per device, the newest time of an operation no checking proof covers.
+    pub unproven: BTreeMap<String, i64>,
+    /// The proofs that checked, for this PC to keep and carry on.
+    pub kept: Vec<CarriedProof>,
+}
+
+impl CarriedCheck {
+    pub(crate) fn new(proofs: &[CarriedProof]) -> CarriedCheck {
+        let mut runs: BTreeMap<String, Vec<Run>> = BTreeMap::new();
+        for carried in proofs {
+            if carried.last_seq < carried.first_seq {
+                continue;
+            }
+            runs.entry(carried.device_id.clone())
+                .or_default()
+                .push(Run {
+                    carried: carried.clone(),
+                    digest: Some(RecordDigest::new()),
+                    next: carried.first_seq,
+                    newest_ms: 0,
+                    state: RunState::Open,
+                });
+        }
+        for list in runs.values_mut() {
+            list.sort_by_key(|r| r.carried.first_seq);
+            // Overlapping runs cannot both cover an operation: the later ones are dropped.
+            let mut end = 0u64;
+            list.retain(|r| {
+                let keep = r.carried.first_seq > end;
+                if keep {
+                    end = r.carried.last_seq;
+                }
+                keep
+            });
+        }
+        CarriedCheck {
+            runs,
+            unproven: BTreeMap::new(),
+        }
+    }
+
+    /// Takes in one operation as the snapshot holds it (`record`, exactly as read).
+    pub(crate) fn add(&mut self, op: &Operation, record: &[u8]) {
+        let run = self.runs.get_mut(&op.device_id).and_then(|list| {
+            let at = list.partition_point(|r| r.carried.last_seq < op.seq);
+            list.get_mut(at)
+                .filter(|r| r.carried.first_seq <= op.seq && op.seq <= r.carried.last_seq)
+        });
+        match run {
+            Some(run) if run.state == RunState::Open && run.next == op.seq => {
+                if let Some(digest) = &mut run.digest {
+                    digest.add(record);
+                }
+                run.next += 1;
+                run.newest_ms = run.newest_ms.max(op.clock.wall_ms);
+            }
+            // Out of order or repeated: the run cannot be what its writer signed.
+            Some(run) => {
+                run.state = RunState::Altered;
+                let newest = self.unproven.entry(op.device_id.clone()).or_insert(0);
+                *newest = (*newest).max(op.clock.wall_ms);
+            }
+            None => {
+                let newest = self.unproven.entry(op.device_id.clone()).or_insert(0);
+                *newest = (*newest).max(op.clock.wall_ms);
+            }
+        }
+    }
+
+    pub(crate) fn finish(self, catalog_id: &str) -> Carried {
+        let mut carried = Carried {
+            altered: Vec::new(),
+            proven: Vec::new(),
+            unproven: self.unproven,
+            kept: Vec::new(),
+        };
+        for (device, list) in self.runs {
+            for mut run in list {
+                let name = format!(
+                    "{device} {}…{}",
+                    run.carried.first_seq, run.carried.last_seq
+                );
+                let complete = run.next == run.carried.last_seq + 1;
+                if run.state == RunState::Open && complete {
+                    let digest = run
+                        .digest
+                        .take()
+                        .map(RecordDigest::finish)
+                        .unwrap_or_default();
+                    let claim = run.carried.claim(catalog_id, &digest);
+                    run.state = if run.carried.proof.verify(&claim).is_ok() {
+                        RunState::Proven
+                    } else {
+                        RunState::Altered
+                    };
+                }
+                match run.state {
+                    RunState::Proven => {
+                        carried.proven.push((
+                            device.clone(),
+                            run.carried.proof.public_key.clone(),
+                            run.newest_ms,
+                        ));
+                        carried.kept.push(run.carried);
+                    }
+                    RunState::Altered => carried.altered.push(name),
+                    // Not all of its operations are in the snapshot: it proves none of them.
+                    RunState::Open => {
+                        if run.next > run.carried.first_seq {
+                            let newest = carried.unproven.entry(device.clone()).or_insert(0);
+                            *newest = (*newest).max(run.newest_ms);
+                        }
+                    }
+                }
+            }
+        }
+        carried
+    }
+}
+
+impl SegmentCheck {
+    /// Whether the operations of other PCs a snapshot carries are each proven by their own
+    /// writer: a run that does not read to what its writer signed is refused; one signed by a
+    /// key the roster does not hold for that PC, or operations after set-up no proof covers,
+    /// wait (another snapshot, or the segments themselves, may bring them proven).
+    pub(crate) fn check_carried(
+        &self,
+        header: &SegmentHeader,
+        carried: &Carried,
+        contents: &Contents,
+    ) -> Verdict {
+        let Some(trust) = &self.trust else {
+            return Verdict::Accept;
+        };
+        if let Some(run) = carried.altered.first() {
+            return Verdict::Refuse {
+                code: "segment_signature_invalid",
+                detail: format!(
+                    "the operations of PC {run} it carries do not match what their writer signed: changed, or forged"
+                ),
+            };
+        }
+        let roster = contents
+            .rosters(trust)
+            .into_iter()
+            .chain(trust.roster.clone())
+            .max_by_key(|r| r.version);
+        for (device, key, newest_ms) in &carried.proven {
+            let Some(roster) = &roster else {
+                break;
+            };
+            let at = crate::engine::time_text(*newest_ms);
+            match roster.device_verdict(device, key, &at) {
+                DeviceVerdict::Valid => {}
+                DeviceVerdict::NotEnrolled => {
+                    return Verdict::Wait(format!(
+                        "it carries operations of PC {device}, whose key the office's roster does not hold"
+                    ))
+                }
+                DeviceVerdict::Revoked { at } => {
+                    return Verdict::Refuse {
+                        code: "device_revoked",
+                        detail: format!(
+                            "it carries operations of PC {device} signed after its key was revoked at {at}"
+                        ),
+                    }
+                }
+            }
+        }
+        let set_up = self.set_up_ms.or_else(|| {
+            contents
+                .rosters(trust)
+                .iter()
+                .find(|r| r.version == 1)
+                .and_then(|r| time_ms(&r.issued_at))
+        });
+        if let Some(set_up) = set_up {
+            let unproven = carried
+                .unproven
+                .iter()
+                .find(|(device, newest)| **device != header.device_id && **newest > set_up);
+            if let Some((device, _)) = unproven {
+                return Verdict::Wait(format!(
+                    "it holds changes of PC {device} made after the office set signing up that no signature of that PC covers"
+                ));
+            }
+        }
+        Verdict::Accept
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::apply::{acknowledged_elsewhere, add_applied, fetch_blobs, have};
 use super::publish::add_attachment_hashes;
-use super::signing::{Contents, Verdict};
+use super::signing::{Carried, CarriedCheck, Contents, Verdict};
 use super::*;
 use crate::heal::Reports;
 
@@ -112,6 +112,7 @@ pub(super) fn bootstrap_from_snapshot(
             hashes,
             digest,
             contents,
+            carried,
         } = match check_snapshot(round, &path)? {
             Ok(checked) => checked,
             Err(unread) => {
@@ -129,8 +130,13 @@ pub(super) fn bootstrap_from_snapshot(
         if merge::vv_missing(&header.version_vector, &known).is_none() {
             continue;
         }
-        // Only what an enrolled PC signed, where this PC pinned the office key.
-        match round.check.check(&header, &digest, &contents) {
+        // Only what an enrolled PC signed, and each other PC's operations as their own writer
+        // signed them, where this PC pinned the office key.
+        let verdict = match round.check.check(&header, &digest, &contents) {
+            Verdict::Accept => round.check.check_carried(&header, &carried, &contents),
+            other => other,
+        };
+        match verdict {
             Verdict::Accept => {}
             Verdict::Wait(detail) => {
                 round.report.waiting.push(WaitingSegment {
@@ -152,6 +158,7 @@ pub(super) fn bootstrap_from_snapshot(
             hashes,
             digest,
             contents,
+            carried,
         };
         return apply_snapshot_file(round, &name, &path, checked);
     }
@@ -171,6 +178,7 @@ fn apply_snapshot_file(
         hashes,
         digest,
         contents,
+        carried,
     } = checked;
     round.progress.segments_total += 1;
     (round.on_progress)(&round.progress);
@@ -206,6 +214,16 @@ fn apply_snapshot_file(
     }
     let applied = applied?;
     round.check.learn(&contents);
+    // Kept, so that this PC can publish those operations again with their writer's proof and
+    // carry it in its own snapshots.
+    for proof in &carried.kept {
+        round.catalog.record_carried_proof(
+            &proof.device_id,
+            proof.first_seq,
+            proof.last_seq,
+            &proof.proof,
+        )?;
+    }
     add_applied(&mut round.report, "snapshot", applied);
     round.advance(applied);
     Ok(())
@@ -257,30 +275,36 @@ pub(super) fn check_snapshot(
     };
     let mut hashes = BTreeSet::new();
     let mut contents = Contents::default();
-    for op in reader.by_ref() {
+    let mut carried = CarriedCheck::new(&reader.header().proofs);
+    while let Some(op) = reader.next() {
         match op {
             Ok(op) => {
                 add_attachment_hashes(&op, &mut hashes);
                 contents.add(&op);
+                carried.add(&op, reader.last_record());
             }
             Err(e) => return Ok(Err(Unread::Damaged(e.to_string()))),
         }
     }
+    let carried = carried.finish(&round.catalog_id);
     Ok(Ok(CheckedSnapshot {
         header: reader.header().clone(),
         hashes,
         digest: reader.digest(),
         contents,
+        carried,
     }))
 }
 
 /// A snapshot read through whole: its header, the attachments it names, its records' digest
-/// and what its signature check needs.
+/// and what its signature checks need.
 pub(super) struct CheckedSnapshot {
     header: format::SegmentHeader,
     hashes: BTreeSet<String>,
     digest: String,
     contents: Contents,
+    /// What the proofs it carries showed.
+    carried: Carried,
 }
 
 /// Why a snapshot was not read.
@@ -335,6 +359,25 @@ pub(crate) fn write_snapshot(round: &mut Round) -> Result<bool, SyncError> {
     header.kind = SegmentKind::Snapshot;
     header.first_seq = 0;
     header.last_seq = 0;
+    header.proofs = round
+        .catalog
+        .segment_proofs()?
+        .into_iter()
+        .filter(|(device, _, last, _)| {
+            header
+                .version_vector
+                .get(device)
+                .is_some_and(|held| last <= held)
+        })
+        .map(
+            |(device_id, first_seq, last_seq, proof)| format::CarriedProof {
+                device_id,
+                first_seq,
+                last_seq,
+                proof,
+            },
+        )
+        .collect();
     round.sign(&mut header, &ops)?;
     let bytes = format::encode_segment(&header, &ops)
         .map_err(|e| SyncError::Store(desk_store::StoreError::Decode(e.to_string())))?;
