@@ -94,6 +94,14 @@ const en: Messages = {
     date_written: 'Date written',
     due_date: 'Due',
   },
+  columnsMenu: {
+    button: 'Columns',
+    title: 'Columns to show',
+    alwaysShown: 'The title is always shown',
+    autoHidden: 'hidden in a narrow window',
+    reset: 'Reset columns and widths',
+    resize: 'Resize “{column}” (left and right arrows; double-click or Enter fits the content)',
+  },
   editor: {
     newHeading: 'New item',
     editHeading: 'Edit item',

@@ -94,6 +94,14 @@ const zhCN = {
     date_written: '成文日期',
     due_date: '办理期限',
   },
+  columnsMenu: {
+    button: '列',
+    title: '显示哪些列',
+    alwaysShown: '名称始终显示',
+    autoHidden: '窗口较窄，默认隐藏',
+    reset: '恢复默认的列和列宽',
+    resize: '调整“{column}”列宽（左右方向键；双击或回车按内容调整）',
+  },
   editor: {
     newHeading: '新建事项',
     editHeading: '编辑事项',

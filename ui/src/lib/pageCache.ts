@@ -53,6 +53,11 @@ export class PageCache<T> {
     return this.pages.size;
   }
 
+  /** The pages held now, each an array kept as it arrived (so a caller can tell which it has seen). */
+  loadedPages(): T[][] {
+    return [...this.pages.values()];
+  }
+
   isLoading(): boolean {
     return this.pending.size > 0;
   }
