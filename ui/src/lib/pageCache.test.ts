@@ -25,6 +25,19 @@ describe('PageCache', () => {
     expect(cache.total).toBe(1000);
   });
 
+  it('hands out the pages it holds, each the same array until it is dropped', async () => {
+    const cache = new PageCache<number>(async (offset, limit) => ({ items: Array.from({ length: limit }, (_, i) => offset + i), total: 1000 }), 200);
+    expect(cache.loadedPages()).toEqual([]);
+    await cache.ensure(0, 10);
+    const [first] = cache.loadedPages();
+    expect(first[3]).toBe(3);
+    await cache.ensure(190, 210);
+    expect(cache.loadedPages()).toHaveLength(2);
+    expect(cache.loadedPages()).toContain(first);
+    cache.reset();
+    expect(cache.loadedPages()).toEqual([]);
+  });
+
   it('drops answers to a query that was replaced', async () => {
     const slow = deferred<Page<string>>();
     let changes = 0;

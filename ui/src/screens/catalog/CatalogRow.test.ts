@@ -93,4 +93,28 @@ describe('CatalogRow', () => {
     expect(many.getByTestId('item-row-overdue').textContent).toBe('1 workday overdue');
     setLang('zh-CN');
   });
+
+  it('shows only the columns asked for, in their order, and the whole title on hover', () => {
+    setLang('zh-CN');
+    const title = '关于印发《大连市教育局2019年招生工作实施方案》的通知';
+    const { getByTestId, queryByTestId } = render(CatalogRow, {
+      item: summary({ title, doc_no: '大教发〔2019〕12号' }),
+      index: 0,
+      columns: ['title', 'doc_no', 'due_date'],
+    });
+    const cells = getByTestId('item-row').querySelectorAll('[role=gridcell]');
+    expect(cells).toHaveLength(3);
+    expect(cells[0].textContent).toContain(title);
+    expect(getByTestId('item-row-title').getAttribute('title')).toBe(title);
+    expect(cells[1].getAttribute('title')).toBe('大教发〔2019〕12号');
+    expect(cells[2]).toBe(getByTestId('item-row-due'));
+    expect(queryByTestId('item-row-clerk')).toBeNull();
+    expect(queryByTestId('item-row-date-written')).toBeNull();
+    expect(getByTestId('item-row').textContent).not.toContain('210200-JY-GFC-2026-0001');
+  });
+
+  it('shows every column by default', () => {
+    const { getByTestId } = render(CatalogRow, { item: summary(), index: 0 });
+    expect(getByTestId('item-row').querySelectorAll('[role=gridcell]')).toHaveLength(8);
+  });
 });
