@@ -53,7 +53,7 @@ function canvasMeasurer(): Measurer | null {
     try {
       if (typeof document !== 'undefined') {
         canvasContext = document.createElement('canvas').getContext('2d');
-        fontFamily = getComputedStyle(document.body).fontFamily || 'sans-serif';
+        fontFamily = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
       }
     } catch {
       canvasContext = null;
@@ -63,8 +63,9 @@ function canvasMeasurer(): Measurer | null {
   if (!context) return null;
   return (text, style) => {
     context.font = `${style.bold ? '600 ' : ''}${style.size}px ${fontFamily}`;
-    // Rounded up, plus a pixel for subpixel layout.
-    return Math.ceil(context.measureText(text).width) + 1;
+    // A little over: the 索引号 is drawn with tabular digits, which a canvas cannot ask for, and
+    // subpixel layout may round up.
+    return Math.ceil(context.measureText(text).width * 1.03) + 1;
   };
 }
 
