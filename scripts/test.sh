@@ -23,7 +23,8 @@ step "build the app, the CLI and the catalog generator (the window tests use all
 cargo build -p disclosure-desk -p desk-cli -p desk-bench
 
 step "end to end: the real window under Xvfb"
-xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
+# A screen wide enough for the catalog test at 1920 px; every other window keeps its own size.
+xvfb-run -a -s "-screen 0 1920x1080x24" node --test --test-concurrency=1 tests/e2e/
 
 step "packaging: the release .deb installed, then updated from the shared folder to the next version"
 bash scripts/package-test.sh

@@ -346,3 +346,54 @@ test('a GBK plan file chosen in the native file dialog', async () => {
     await session.end();
   }
 });
+
+test('the catalog at 1024, 1280 and 1920 px: 文号, 索引号 and dates whole, 办理期限 in view', { timeout: 240000 }, async () => {
+  const dataDir = dataFolder();
+  // The first start makes the catalog (with its sample); items as offices number them follow.
+  let session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row]');
+  } finally {
+    await session.end();
+  }
+  for (const [n, day] of [[12, '2019-03-05'], [3, '2025-04-10'], [108, '2025-11-28']]) {
+    cli(
+      dataDir,
+      'item',
+      'add',
+      '--title',
+      `关于做好2025年第${n}批政务公开重点工作任务分解落实情况统计报送工作的通知`,
+      `doc_no=大教发〔2025〕${n}号`,
+      `成文日期=${day}`,
+      `形成日期=${day}`,
+      'lead=规法处',
+    );
+  }
+  session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await session.waitFor('[data-testid=item-row-doc-no]');
+    await setLanguage(session, 'zh-CN');
+    const later = await session.findAll('[data-testid=welcome-later]');
+    if (later.length > 0) await session.click(later[0]);
+    for (const width of [1024, 1280, 1920]) {
+      await session.cmd('POST', '/window/rect', { width, height: 800 });
+      await session.until(`the window ${width} px wide`, async () => (await session.execute('return window.innerWidth')) <= width && (await session.execute('return window.innerWidth')) >= width - 40);
+      // Laid out again, then judged: nothing cut in the cells people read whole, and the due
+      // column (with its overdue warning) inside the window without scrolling sideways.
+      await session.until(`columns fitted at ${width} px`, async () => {
+        const verdict = await session.execute(`
+          const cut = (el) => el.scrollWidth > el.clientWidth + 1;
+          const cells = [...document.querySelectorAll('[data-testid=item-row-doc-no], [data-testid=item-row-date-written], [data-testid=item-row-due]')];
+          const index = [...document.querySelectorAll('[data-testid=item-row] .cell.mono')];
+          const due = document.querySelector('[data-testid=column-head-due_date]');
+          const right = due ? due.getBoundingClientRect().right : Infinity;
+          return { cut: [...cells, ...index].filter(cut).map((el) => el.textContent), dueRight: right, inner: window.innerWidth };
+        `);
+        return verdict.cut.length === 0 && verdict.dueRight <= verdict.inner;
+      });
+      await shot(session, `catalog-columns-${width}`);
+    }
+  } finally {
+    await session.end();
+  }
+});
