@@ -30,6 +30,7 @@ macro_rules! app_commands {
             plan::import_plan,
             review::item_review,
             review::mark_check,
+            review::pass_pending_checks,
             review::act_on_item,
             review::upgrade_checklist,
             review::apply_masks,

@@ -37,6 +37,20 @@ pub async fn mark_check(
         .await
 }
 
+/// Passes every pending check no automatic rule objects to, in one confirmed step.
+#[tauri::command]
+pub async fn pass_pending_checks(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<ItemReview, ErrorPayload> {
+    state
+        .with_catalog(move |c| {
+            c.pass_pending_checks(&id)?;
+            c.item_review(&id, super::today())
+        })
+        .await
+}
+
 /// A workflow action as the current person; `text` is the reason (or the published address).
 #[tauri::command]
 pub async fn act_on_item(

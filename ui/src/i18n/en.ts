@@ -1228,6 +1228,10 @@ const en: Messages = {
     none: 'No workflow action is possible now.',
   },
   checklist: {
+    passAll: 'Pass the other {n}',
+    passAllTitle: 'Pass the other {n} checks',
+    passAllConfirm: 'Pass them all',
+    passAllQuestion: 'Have you checked each of these? Each is recorded as passed, in your name, now. Checks an automatic rule finds a problem with, and those marked failed or not applicable, are not among them.',
     heading: 'Review checklist',
     fieldLabel: 'Checklist',
     historyField: 'Check {label}',

@@ -1228,6 +1228,10 @@ const zhCN = {
     none: '当前没有可进行的流转操作。',
   },
   checklist: {
+    passAll: '其余 {n} 项全部通过',
+    passAllTitle: '其余 {n} 项检查全部通过',
+    passAllConfirm: '全部通过',
+    passAllQuestion: '以下检查项都已核对无误？每一项都会以您的名义、按现在的时间记录为“通过”。自动检查发现问题的项、已标为不通过或不适用的项不在其中。',
     heading: '审查清单',
     fieldLabel: '审查清单',
     historyField: '检查项 {label}',

@@ -66,6 +66,7 @@ export interface Commands {
   import_plan: { args: [{ request: PlanImportRequest }]; result: PlanImportReport };
   item_review: { args: [{ id: string }]; result: ItemReview };
   mark_check: { args: [{ id: string; key: string; checkState: CheckState; note: string }]; result: ItemReview };
+  pass_pending_checks: { args: [{ id: string }]; result: ItemReview };
   act_on_item: { args: [{ id: string; action: Action; text: string }]; result: Item };
   upgrade_checklist: { args: [{ id: string }]; result: ItemReview };
   apply_masks: { args: [{ id: string; hits: Array<PiiHit> }]; result: Item };
@@ -138,6 +139,7 @@ export const COMMAND_NAMES = [
   'import_plan',
   'item_review',
   'mark_check',
+  'pass_pending_checks',
   'act_on_item',
   'upgrade_checklist',
   'apply_masks',

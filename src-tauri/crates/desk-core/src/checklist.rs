@@ -622,6 +622,17 @@ impl MarkError {
     }
 }
 
+/// The checks a reviewer may pass in one confirmed step: still pending, with no problem an
+/// automatic rule found (a rule's verdict is never overridden in bulk, and a check someone
+/// failed or set aside stays as they left it).
+pub fn passable_in_bulk(checklist: &[CheckView]) -> Vec<&CheckView> {
+    checklist
+        .iter()
+        .filter(|c| c.state == CheckState::Pending && c.findings.is_empty())
+        .filter(|c| check_mark(checklist, &c.def.key, CheckState::Passed, "").is_ok())
+        .collect()
+}
+
 /// Whether a person may put `state` with `note` on the check `key`, given what the rules find
 /// now: a failure or a "not applicable" needs a written note; an automatic check whose rule
 /// finds a problem cannot be passed (personal data excepted, with a note saying why).

@@ -886,3 +886,89 @@ fn the_review_names_who_may_sign_the_item_off() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(review.signers.is_empty(), "{:?}", review.signers);
 }
+
+#[test]
+fn the_pending_checks_pass_in_one_step_each_recorded_and_no_rule_or_failure_overridden() {
+    let mut o = office();
+    become_(&mut o.catalog, &o.clerk.clone());
+    let mut item = draft(&mut o, "招生咨询电话");
+    // The personal-data rule finds a mobile number: that check is the rule's to decide.
+    item.summary = "联系人：张老师，电话13812345678".into();
+    let item = save(&mut o.catalog, item);
+    o.catalog
+        .mark_check(&item.id, "check_legal", CheckState::Failed, "依据需补充")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = o
+        .catalog
+        .item_review(&item.id, today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pending: Vec<String> = before
+        .checklist
+        .checks
+        .iter()
+        .filter(|c| c.state == CheckState::Pending && c.findings.is_empty())
+        .map(|c| c.def.key.clone())
+        .collect();
+    assert!(pending.len() > 3, "{pending:?}");
+
+    let passed = o
+        .catalog
+        .pass_pending_checks(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = o
+        .catalog
+        .item_review(&item.id, today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let state = |key: &str| {
+        after
+            .checklist
+            .checks
+            .iter()
+            .find(|c| c.def.key == key)
+            .map(|c| c.state)
+    };
+    for key in &passed {
+        assert_eq!(state(key), Some(CheckState::Passed), "{key}");
+        let mark = after
+            .checklist
+            .checks
+            .iter()
+            .find(|c| &c.def.key == key)
+            .and_then(|c| c.mark.clone())
+            .unwrap_or_else(|| panic!("{key}: no mark"));
+        assert_eq!(mark.by, o.clerk.id, "{key}: who");
+        assert!(!mark.at.is_empty(), "{key}: when");
+    }
+    assert!(passed.iter().all(|k| pending.contains(k)));
+    assert_eq!(
+        state("check_legal"),
+        Some(CheckState::Failed),
+        "a failure stays"
+    );
+    assert_eq!(
+        state("privacy_scan"),
+        Some(CheckState::Failed),
+        "the rule's verdict stays"
+    );
+    assert!(!passed.contains(&"privacy_scan".to_string()));
+    // Each pass is in the item's history, one entry per check.
+    let history = o
+        .catalog
+        .item_history(&item.id)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for key in &passed {
+        assert!(
+            history
+                .iter()
+                .any(|h| h.field.as_deref() == Some(&format!("check:{key}"))),
+            "{key} not in the history"
+        );
+    }
+    // Nothing left to pass: a second step changes nothing.
+    assert_eq!(
+        o.catalog
+            .pass_pending_checks(&item.id)
+            .unwrap_or_else(|e| panic!("{e}")),
+        Vec::<String>::new()
+    );
+}

@@ -143,4 +143,32 @@ describe('ChecklistPanel', () => {
     await fireEvent.keyDown(getByTestId('checklist-signed-confirm'), { key: 'Enter', ctrlKey: true });
     expect(onmark).toHaveBeenCalledWith('check_political', 'passed', '');
   });
+
+  it('passes the other pending checks in one confirmed step, listing them first', async () => {
+    const onpassall = vi.fn(async () => {});
+    const checklist = sampleReview().checklist;
+    const pending = checklist.checks.filter((c) => c.state === 'pending' && c.findings.length === 0).map((c) => c.def.label);
+    expect(pending.length).toBeGreaterThan(1);
+    const { getByTestId, queryByTestId } = render(ChecklistPanel, {
+      checklist,
+      people,
+      onmark: async () => {},
+      onmask: async () => {},
+      onupgrade: async () => {},
+      onpassall,
+    });
+    const button = getByTestId('checklist-pass-all');
+    expect(button.textContent).toContain(`其余 ${pending.length} 项全部通过`);
+    await fireEvent.click(button);
+    const list = getByTestId('checklist-pass-all-list');
+    expect([...list.querySelectorAll('li')].map((li) => li.textContent)).toEqual(pending);
+    // A check the rule failed, one marked failed and one passed already are not offered.
+    for (const other of checklist.checks.filter((c) => c.state !== 'pending' || c.findings.length > 0)) {
+      expect(pending).not.toContain(other.def.label);
+    }
+    expect(checklist.checks.some((c) => c.state === 'failed')).toBe(true);
+    await fireEvent.click(getByTestId('checklist-pass-all-confirm'));
+    await waitFor(() => expect(onpassall).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(queryByTestId('checklist-pass-all-list')).toBeNull());
+  });
 });
