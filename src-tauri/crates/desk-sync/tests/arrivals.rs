@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::add_item;
+
 use common::{awaiting_signoff, dump, Office};
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
@@ -17,28 +19,6 @@ use serde_json::{json, Value};
 
 /// The device id the forged segments are written under (no PC of the office has it).
 const FORGER: &str = "f4f4f4f4f4f4";
-
-fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
-    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
-}
-
-fn converge(office: &mut Office) {
-    for _ in 0..3 {
-        for pc in 0..office.pcs.len() {
-            ok(office.sync(pc));
-        }
-    }
-}
-
-fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
-    let mut item = Item::blank(String::new());
-    item.title = title.into();
-    item.lead_department_id = Some(office.department.clone());
-    office
-        .at(pc)
-        .save_item(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// The forger's operations, numbered from 1, each one tick of its clock after the last.
 struct Forger {
@@ -264,7 +244,7 @@ fn assert_same_everywhere(office: &Office) {
 fn a_jump_from_draft_to_signed_off_and_an_item_born_signed_move_nothing() {
     let mut office = Office::new(2, 501);
     let draft = add_item(&mut office, 0, "关于做好2026年招生工作的通知");
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     let head = person_of(&office, 0);
 
     let mut forger = Forger::new(&office, &head);
@@ -290,7 +270,7 @@ fn a_jump_from_draft_to_signed_off_and_an_item_born_signed_move_nothing() {
         json!("补充摘要"),
     );
     forger.publish(&office, 0);
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
 
     for pc in 0..2 {
         assert_eq!(status_on(&office, pc, &draft.id), Status::Draft, "pc {pc}");
@@ -319,7 +299,7 @@ fn a_jump_from_draft_to_signed_off_and_an_item_born_signed_move_nothing() {
 fn a_walk_to_signed_off_with_required_checks_open_returns_to_review_everywhere() {
     let mut office = Office::new(2, 502);
     let item = add_item(&mut office, 0, "做好义务教育招生政策解读");
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     // The forger writes as 处长0, a section head of the lead department the registry knows,
     // along the workflow's own edges, but with none of the twelve required checks passed.
     let head = person_of(&office, 0);
@@ -331,7 +311,7 @@ fn a_walk_to_signed_off_with_required_checks_open_returns_to_review_everywhere()
     forger.signoff(&office, &reviewed, &head);
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
 
     for pc in 0..2 {
         let now = item_on(&office, pc, &item.id);
@@ -350,7 +330,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     let mut office = Office::new(2, 503);
     // Walked honestly to 待签批 on PC 0.
     let item = awaiting_signoff(&mut office, 0, "做好2026年中考政策发布");
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     let head = person_of(&office, 1);
     let awaiting = item_on(&office, 1, &item.id);
 
@@ -358,7 +338,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     let mut forger = Forger::new(&office, &head);
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     for pc in 0..2 {
         assert_eq!(
             status_on(&office, pc, &item.id),
@@ -378,7 +358,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     forger.signoff(&office, &awaiting, "nobody");
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     for pc in 0..2 {
         assert_eq!(
             status_on(&office, pc, &item.id),
@@ -409,7 +389,7 @@ fn a_signed_off_status_with_no_sign_off_behind_it_and_a_sign_off_by_nobody_are_k
     }
     // The head herself signs it off on her PC, and every PC takes it.
     common::sign_off(office.at(1), &item.id).unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     for pc in 0..2 {
         assert_eq!(
             status_on(&office, pc, &item.id),
@@ -430,7 +410,7 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
         .unwrap_or_else(|e| panic!("{e}"));
     let awaiting = awaiting_signoff(&mut office, 0, "关于公布2026年义务教育招生计划的通知");
     let item = awaiting.clone();
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     office.tick();
 
     // 处长1 is a section head in the registry, but no key of hers is in the roster: a plain
@@ -446,7 +426,7 @@ fn where_signing_is_set_up_an_unsigned_sign_off_in_a_heads_name_is_an_alert() {
     }
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     for pc in 0..2 {
         assert_eq!(
             status_on(&office, pc, &item.id),
@@ -479,7 +459,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
     let fingerprint = set_up_signing(&mut office);
     let awaiting = awaiting_signoff(&mut office, 0, "关于调整学区划分的通知");
     let item = awaiting.clone();
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
 
     // A sign-off in 处长1's name, signed by a key nobody enrolled.
     let head = person_of(&office, 1);
@@ -512,7 +492,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
     }
     forger.status(&item.id, "awaiting_signoff", "signed_off");
     forger.publish(&office, 1);
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     // PC 1 had not pinned the office key: it could not tell, and took it in.
     assert_eq!(status_on(&office, 1, &item.id), Status::SignedOff);
     assert_eq!(status_on(&office, 0, &item.id), Status::AwaitingSignoff);
@@ -522,7 +502,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
         .pin_office_key(&fingerprint)
         .unwrap_or_else(|e| panic!("{e}"));
     // Its changes from now on are signed by its device key, which the office enrols.
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     assert_eq!(common::enrol_devices(&mut office, OFFICE_PASSWORD), 1);
     let now = item_on(&office, 1, &item.id);
     assert_eq!(
@@ -534,7 +514,7 @@ fn a_forged_sign_off_taken_in_before_the_pc_pinned_the_office_key_returns_to_rev
         now.changed_after_signoff,
         vec![desk_core::workflow::SIGNATURE_FIELD.to_string()]
     );
-    converge(&mut office);
+    common::sync_all(&mut office, 3);
     for pc in 0..2 {
         assert_eq!(
             status_on(&office, pc, &item.id),

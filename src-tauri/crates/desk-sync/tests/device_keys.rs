@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::add_item;
+
 use common::{enrol_devices, options, set_up_signing, Office};
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
@@ -18,16 +20,6 @@ use serde_json::{json, Value};
 
 const OFFICE_PASSWORD: &str = "办公室口令-2026";
 const STRANGER: &str = "e5e5e5e5e5e5";
-
-fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
-    let mut item = Item::blank(String::new());
-    item.title = title.into();
-    item.lead_department_id = Some(office.department.clone());
-    office
-        .at(pc)
-        .save_item(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn sync_with(office: &mut Office, pc: usize, change: impl Fn(&mut SyncOptions)) -> SyncReport {
     office.tick();

@@ -3,20 +3,12 @@
 
 mod common;
 
+use common::add_item;
+
 use common::{dump, now_ms, open_catalog, options, Access, Office};
 use desk_core::model::Item;
 use desk_core::sync::WaitReason;
 use desk_sync::SyncFolder;
-
-fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
-    let mut item = Item::blank(String::new());
-    item.title = title.into();
-    item.lead_department_id = Some(office.department.clone());
-    office
-        .at(pc)
-        .save_item(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn set_title(office: &mut Office, pc: usize, id: &str, title: &str) {
     let catalog = office.at(pc);

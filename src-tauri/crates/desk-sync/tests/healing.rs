@@ -4,20 +4,11 @@
 
 mod common;
 
+use common::add_item;
+
 use common::{dump, options, Office};
-use desk_core::model::Item;
 use desk_core::sync::{SyncReport, WaitReason};
 use desk_sync::SyncOptions;
-
-fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
-    let mut item = Item::blank(String::new());
-    item.title = title.into();
-    item.lead_department_id = Some(office.department.clone());
-    office
-        .at(pc)
-        .save_item(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// A round of `pc` with options changed by `change` (the office's own otherwise).
 fn sync_with(office: &mut Office, pc: usize, change: impl Fn(&mut SyncOptions)) -> SyncReport {

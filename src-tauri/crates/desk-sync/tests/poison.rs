@@ -3,10 +3,13 @@
 
 mod common;
 
+use common::ok;
+
+use common::add_item;
+
 use common::{dump, now_ms, open_catalog, Office};
 use desk_core::hlc::Hlc;
 use desk_core::merge::VersionVector;
-use desk_core::model::Item;
 use desk_core::ops::{EntityKind, OpKind, Operation};
 use desk_core::sync::KeptAsideReason;
 use desk_store::RemoteSegment;
@@ -14,20 +17,6 @@ use serde_json::{json, Value};
 
 /// The device id the forged segments are written under (no PC of the office has it).
 const FORGER: &str = "f0f0f0f0f0f0";
-
-fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
-    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
-}
-
-fn add_item(office: &mut Office, pc: usize, title: &str) -> Item {
-    let mut item = Item::blank(String::new());
-    item.title = title.into();
-    item.lead_department_id = Some(office.department.clone());
-    office
-        .at(pc)
-        .save_item(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// One forged operation of [`FORGER`].
 fn forged(

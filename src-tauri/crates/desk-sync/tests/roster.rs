@@ -19,20 +19,8 @@ const OFFICE_PASSWORD: &str = "办公室口令-2026";
 const HEAD_PASSWORD: &str = "处长的口令-2026";
 const FORGER: &str = "f1f1f1f1f1f1";
 
-fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
-    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
-}
-
 fn secret(dir: &tempfile::TempDir) -> Vec<u8> {
     desk_store::pc_secret(&dir.path().join("pc-secret")).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn converge(office: &mut Office) {
-    for _ in 0..2 {
-        for pc in 0..office.pcs.len() {
-            ok(office.sync(pc));
-        }
-    }
 }
 
 fn version(office: &Office, pc: usize) -> Option<u64> {
@@ -95,7 +83,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
             .map_err(|e| e.code()),
         Err("office_already_set_up")
     );
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     assert_eq!(version(&office, 0), Some(1));
     assert_eq!(
         version(&office, 1),
@@ -113,13 +101,13 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
     // Having pinned, the PC signs what it publishes with its device key; the coordinator's PC
     // waits for its changes until the office enrols that key. The office also enrols a PC that
     // will fall into a forger's hands: what it writes below arrives, signed by an enrolled key.
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     office.pcs[0]
         .catalog
         .note_device_key(FORGER, &common::enrolled_forger_key().public_key(), None)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(common::enrol_devices(&mut office, OFFICE_PASSWORD), 2);
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     assert_eq!(version(&office, 1), Some(3), "a version per PC enrolled");
 
     // The section head makes her key on her own PC; it reaches the coordinator, who enrols it.
@@ -131,7 +119,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
         .catalog
         .create_personal_key(HEAD_PASSWORD, &head_secret, FAST)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let request = office.pcs[0]
         .catalog
         .key_request(&head.id)
@@ -175,7 +163,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
         )
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(roster.version, 4);
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..2 {
         let roster = office.pcs[pc]
             .catalog
@@ -214,7 +202,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
     resigned.body = resigned.body.replace("section_head", "coordinator");
     let changed: Roster = serde_json::from_str(&resigned.body).unwrap_or_else(|e| panic!("{e}"));
     publish_forged_roster(&office, &resigned, &changed, 2);
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..2 {
         // Both arrived and are stored (the test would prove nothing otherwise), and neither counts.
         let stored: i64 = office.pcs[pc]
@@ -259,7 +247,7 @@ fn the_roster_travels_by_sync_and_only_versions_signed_by_the_pinned_office_key_
         .revoke_key(&head_key, OFFICE_PASSWORD, &coordinator_secret)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(roster.version, 5);
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let seen = office.pcs[1]
         .catalog
         .roster()

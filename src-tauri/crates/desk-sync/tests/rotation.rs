@@ -20,35 +20,10 @@ const NEW_PASSWORD: &str = "新的办公室口令-2027";
 const HEAD_PASSWORD: &str = "处长的口令-2026";
 const FORGER: &str = "f3f3f3f3f3f3";
 
-fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
-    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
-}
-
-fn converge(office: &mut Office) {
-    for _ in 0..2 {
-        for pc in 0..office.pcs.len() {
-            ok(office.sync(pc));
-        }
-    }
-}
-
 fn pinned(office: &Office, pc: usize) -> Option<Fingerprint> {
     office.pcs[pc]
         .catalog
         .office_fingerprint()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn verdict(office: &Office, pc: usize, item: &str) -> SignatureVerdict {
-    let catalog = &office.pcs[pc].catalog;
-    let signoff = catalog
-        .signoffs(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("pc {pc}: no sign-off"));
-    catalog
-        .signature_verdict(&signoff)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -68,14 +43,14 @@ fn office_with_a_signed_item() -> (Office, Fingerprint, String) {
         .at(1)
         .create_personal_key(HEAD_PASSWORD, &head_secret, 1_000)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     // The forger's PC, too, was once enrolled by the office.
     office.pcs[0]
         .catalog
         .note_device_key(FORGER, &common::enrolled_forger_key().public_key(), None)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(enrol_devices(&mut office, OLD_PASSWORD), 3);
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let head = office.pcs[1]
         .person
         .clone()
@@ -85,17 +60,17 @@ fn office_with_a_signed_item() -> (Office, Fingerprint, String) {
         .at(0)
         .enrol_person(&head.id, &[Role::SectionHead], OLD_PASSWORD, &secret)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let item = awaiting_signoff(&mut office, 1, "关于公布办事指南的通知");
     office
         .at(1)
         .sign_off_signed(&item.id, HEAD_PASSWORD, &head_secret)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..3 {
         assert!(
             matches!(
-                verdict(&office, pc, &item.id),
+                common::newest_verdict(&office, pc, &item.id),
                 SignatureVerdict::Valid { .. }
             ),
             "pc {pc}"
@@ -124,10 +99,10 @@ fn every_pc_follows_a_rotation_and_what_the_old_key_proved_stays_proven() {
     assert_eq!(pinned(&office, 0), Some(new.clone()));
     assert_eq!(pinned(&office, 1), Some(old.clone()), "not synced yet");
 
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..3 {
         assert_eq!(pinned(&office, pc), Some(new.clone()), "pc {pc} follows");
-        match verdict(&office, pc, &item) {
+        match common::newest_verdict(&office, pc, &item) {
             SignatureVerdict::Valid { .. } => {}
             other => panic!("pc {pc}: the head's sign-off under the old key: {other:?}"),
         }
@@ -161,12 +136,12 @@ fn every_pc_follows_a_rotation_and_what_the_old_key_proved_stays_proven() {
         .at(2)
         .create_personal_key("王芳的口令-2026", &clerk_secret, 1_000)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let roster = office
         .at(0)
         .enrol_person(&clerk.id, &[Role::Clerk], NEW_PASSWORD, &secret)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..3 {
         let seen = office.pcs[pc]
             .catalog
@@ -271,7 +246,7 @@ fn a_rotation_not_endorsed_by_the_pinned_key_is_not_followed() {
         VersionVector::new(),
         Some(common::enrolled_forger_key()),
     );
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..3 {
         let stored: i64 = office.pcs[pc]
             .catalog
@@ -285,7 +260,7 @@ fn a_rotation_not_endorsed_by_the_pinned_key_is_not_followed() {
         assert_eq!(stored, newest.version as i64, "pc {pc}: it arrived");
         assert_eq!(pinned(&office, pc), Some(old.clone()), "pc {pc} stays");
         assert!(matches!(
-            verdict(&office, pc, &item),
+            common::newest_verdict(&office, pc, &item),
             SignatureVerdict::Valid { .. }
         ));
     }

@@ -21,31 +21,6 @@ const HEAD_PASSWORD: &str = "处长的口令-2026";
 const CLERK_PASSWORD: &str = "王芳的口令-2026";
 const FORGER: &str = "f2f2f2f2f2f2";
 
-fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
-    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
-}
-
-fn converge(office: &mut Office) {
-    for _ in 0..2 {
-        for pc in 0..office.pcs.len() {
-            ok(office.sync(pc));
-        }
-    }
-}
-
-fn verdict(office: &Office, pc: usize, item: &str) -> SignatureVerdict {
-    let catalog = &office.pcs[pc].catalog;
-    let signoff = catalog
-        .signoffs(item)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("pc {pc}: no sign-off of {item}"));
-    catalog
-        .signature_verdict(&signoff)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
 fn invalid_code(verdict: SignatureVerdict) -> String {
     match verdict {
         SignatureVerdict::Invalid { code, .. } => code,
@@ -84,7 +59,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
             roles: vec![Role::Clerk, Role::SectionHead],
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     // The office enrols the head's PC, and one that will fall into a forger's hands: what it
     // writes below arrives, signed by an enrolled device key.
     office.pcs[0]
@@ -92,7 +67,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
         .note_device_key(FORGER, &common::enrolled_forger_key().public_key(), None)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(common::enrol_devices(&mut office, OFFICE_PASSWORD), 2);
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     office.pcs[0]
         .catalog
         .enrol_person(
@@ -102,7 +77,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
             &coordinator_secret,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
 
     // A plain sign-off is refused where signing is set up.
     let first = awaiting_signoff(&mut office, 1, "关于招生的通知");
@@ -127,9 +102,9 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
         .sign_off_signed(&first.id, HEAD_PASSWORD, &head_secret)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(signed.status.is_signed());
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..2 {
-        match verdict(&office, pc, &first.id) {
+        match common::newest_verdict(&office, pc, &first.id) {
             SignatureVerdict::Valid { roster_version, .. } => assert_eq!(roster_version, 4),
             other => panic!("pc {pc}: {other:?}"),
         }
@@ -174,7 +149,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
     );
 
     // The head's valid signature copied onto another item, forged into the share.
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let mut copied = office.pcs[0]
         .catalog
         .signoffs(&first.id)
@@ -189,7 +164,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
         serde_json::to_value(&copied).unwrap_or(Value::Null),
         &head.id,
     );
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     for pc in 0..2 {
         let catalog = &office.pcs[pc].catalog;
         assert!(
@@ -238,7 +213,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
         .catalog
         .revoke_key(&head_key, OFFICE_PASSWORD, &coordinator_secret)
         .unwrap_or_else(|e| panic!("{e}"));
-    converge(&mut office);
+    common::sync_all(&mut office, 2);
     let third = awaiting_signoff(&mut office, 1, "第三项");
     assert_eq!(
         office
@@ -249,7 +224,7 @@ fn a_section_head_enrolled_by_the_office_signs_and_every_pc_checks_it_while_forg
         Err("key_not_enrolled")
     );
     assert!(matches!(
-        verdict(&office, 1, &first.id),
+        common::newest_verdict(&office, 1, &first.id),
         SignatureVerdict::Valid { .. }
     ));
 }

@@ -1045,3 +1045,46 @@ pub fn enrolled_forger_key() -> &'static desk_trust::KeyPair {
     static KEY: std::sync::OnceLock<desk_trust::KeyPair> = std::sync::OnceLock::new();
     KEY.get_or_init(|| desk_trust::KeyPair::generate().unwrap_or_else(|e| panic!("{e}")))
 }
+
+/// An item titled `title` of the office's department, saved on `pc` at its clock.
+pub fn add_item(office: &mut Office, pc: usize, title: &str) -> desk_core::model::Item {
+    let mut item = desk_core::model::Item::blank(String::new());
+    item.title = title.into();
+    item.lead_department_id = Some(office.department.clone());
+    office
+        .at(pc)
+        .save_item(item)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A round's result, or the test fails naming the error and its code.
+pub fn ok<T>(result: Result<T, desk_sync::SyncError>) -> T {
+    result.unwrap_or_else(|e| panic!("{} ({})", e, e.code()))
+}
+
+/// `rounds` times, a round on every PC in turn, each one bound to succeed.
+pub fn sync_all(office: &mut Office, rounds: usize) {
+    for _ in 0..rounds {
+        for pc in 0..office.pcs.len() {
+            ok(office.sync(pc));
+        }
+    }
+}
+
+/// What PC `pc` makes of the signature of the newest sign-off of `item`.
+pub fn newest_verdict(
+    office: &Office,
+    pc: usize,
+    item: &str,
+) -> desk_core::signoff::SignatureVerdict {
+    let catalog = &office.pcs[pc].catalog;
+    let signoff = catalog
+        .signoffs(item)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("pc {pc}: no sign-off of {item}"));
+    catalog
+        .signature_verdict(&signoff)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
