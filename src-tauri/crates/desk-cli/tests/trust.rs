@@ -304,14 +304,7 @@ fn the_office_accepts_with_its_key_a_sign_off_made_before_signing_was_set_up() {
     pc.ok(&["whoami", "--set", "李处长"], &[]);
     let id = pc.awaiting_signoff("关于印发工作要点的通知", &["lead=规法处"]);
     pc.ok(&["item", "sign-off", &id], &[]);
-    pc.ok(&["whoami", "--set", "张主任"], &[]);
-    let fingerprint = pc.ok(
-        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
-        &office,
-    )["fingerprint"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let fingerprint = pc.set_up_signing(&office);
     assert!(pc
         .ok(&["export", "--dry-run"], &[])
         .to_string()
@@ -465,34 +458,8 @@ fn after_a_rotation_bundles_verify_against_the_new_fingerprint_and_the_one_pinne
         ("HEAD_PASSWORD", "处长的口令2026"),
     ];
     pc.add_office();
-    pc.ok(&["whoami", "--set", "张主任"], &[]);
-    let old = pc.ok(
-        &["office", "init", "--password-env", "OFFICE_PASSWORD"],
-        &passwords,
-    )["fingerprint"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    pc.ok(&["whoami", "--set", "李处长"], &[]);
-    pc.ok(
-        &["key", "create", "--password-env", "HEAD_PASSWORD"],
-        &passwords,
-    );
-    pc.ok(&["whoami", "--set", "张主任"], &[]);
-    pc.ok(
-        &[
-            "roster",
-            "enrol-person",
-            "李处长",
-            "--role",
-            "section_head",
-            "--department",
-            "规法处",
-            "--password-env",
-            "OFFICE_PASSWORD",
-        ],
-        &passwords,
-    );
+    let old = pc.set_up_signing(&passwords);
+    pc.enrol_head(&passwords);
     pc.ok(&["whoami", "--set", "李处长"], &[]);
     let id = pc.awaiting_signoff("关于印发工作要点的通知", &["lead=规法处"]);
     pc.ok(

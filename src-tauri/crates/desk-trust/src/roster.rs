@@ -204,23 +204,17 @@ pub fn changes(prev: Option<&Roster>, next: &Roster) -> Vec<KeyEvent> {
     }
     for person in &next.people {
         let before = prev.person(&person.person_id);
-        for key in &person.keys {
-            let was = before.and_then(|b| b.keys.iter().find(|k| k.public_key == key.public_key));
-            match (was, &key.revoked_at) {
-                (None, _) => events.push(KeyEvent::PersonEnrolled {
-                    name: person.name.clone(),
-                    roles: person.roles.clone(),
-                    fingerprint: key.public_key.fingerprint().to_string(),
-                }),
-                (Some(was), Some(_)) if was.revoked_at.is_none() => {
-                    events.push(KeyEvent::KeyRevoked {
-                        owner: person.name.clone(),
-                        fingerprint: key.public_key.fingerprint().to_string(),
-                    })
-                }
-                _ => {}
-            }
-        }
+        key_changes(
+            before.map(|b| b.keys.as_slice()),
+            &person.keys,
+            &person.name,
+            |fingerprint| KeyEvent::PersonEnrolled {
+                name: person.name.clone(),
+                roles: person.roles.clone(),
+                fingerprint,
+            },
+            &mut events,
+        );
         if let Some(before) = before {
             let new_keys = person
                 .keys
@@ -235,25 +229,41 @@ pub fn changes(prev: Option<&Roster>, next: &Roster) -> Vec<KeyEvent> {
         }
     }
     for device in &next.devices {
-        let before = prev.device(&device.device_id);
-        for key in &device.keys {
-            let was = before.and_then(|b| b.keys.iter().find(|k| k.public_key == key.public_key));
-            match (was, &key.revoked_at) {
-                (None, _) => events.push(KeyEvent::DeviceEnrolled {
-                    device_id: device.device_id.clone(),
-                    fingerprint: key.public_key.fingerprint().to_string(),
-                }),
-                (Some(was), Some(_)) if was.revoked_at.is_none() => {
-                    events.push(KeyEvent::KeyRevoked {
-                        owner: device.device_id.clone(),
-                        fingerprint: key.public_key.fingerprint().to_string(),
-                    })
-                }
-                _ => {}
-            }
-        }
+        key_changes(
+            prev.device(&device.device_id).map(|b| b.keys.as_slice()),
+            &device.keys,
+            &device.device_id,
+            |fingerprint| KeyEvent::DeviceEnrolled {
+                device_id: device.device_id.clone(),
+                fingerprint,
+            },
+            &mut events,
+        );
     }
     events
+}
+
+/// The keys of one person or PC enrolled (`enrolled`, given the fingerprint) or revoked from
+/// `before` to `after`.
+fn key_changes(
+    before: Option<&[EnrolledKey]>,
+    after: &[EnrolledKey],
+    owner: &str,
+    enrolled: impl Fn(String) -> KeyEvent,
+    events: &mut Vec<KeyEvent>,
+) {
+    for key in after {
+        let fingerprint = key.public_key.fingerprint().to_string();
+        let was = before.and_then(|b| b.iter().find(|k| k.public_key == key.public_key));
+        match (was, &key.revoked_at) {
+            (None, _) => events.push(enrolled(fingerprint)),
+            (Some(was), Some(_)) if was.revoked_at.is_none() => events.push(KeyEvent::KeyRevoked {
+                owner: owner.to_string(),
+                fingerprint,
+            }),
+            _ => {}
+        }
+    }
 }
 
 /// What the roster says of a device key signing a segment.

@@ -47,6 +47,41 @@ impl Pc {
         );
     }
 
+    /// 张主任 sets signing up on this PC, the office key's password in `OFFICE_PASSWORD` of
+    /// `env`; returns the fingerprint. 张主任 stays the current person.
+    pub fn set_up_signing(&self, env: &[(&str, &str)]) -> String {
+        self.ok(&["whoami", "--set", "张主任"], &[]);
+        self.ok(
+            &["office", "init", "--password-env", "OFFICE_PASSWORD"],
+            env,
+        )["fingerprint"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// 李处长 makes her key on this PC (`HEAD_PASSWORD` of `env`) and 张主任 enrols her as the
+    /// section head of 规法处 (`OFFICE_PASSWORD`); 张主任 stays the current person.
+    pub fn enrol_head(&self, env: &[(&str, &str)]) -> Value {
+        self.ok(&["whoami", "--set", "李处长"], &[]);
+        self.ok(&["key", "create", "--password-env", "HEAD_PASSWORD"], env);
+        self.ok(&["whoami", "--set", "张主任"], &[]);
+        self.ok(
+            &[
+                "roster",
+                "enrol-person",
+                "李处长",
+                "--role",
+                "section_head",
+                "--department",
+                "规法处",
+                "--password-env",
+                "OFFICE_PASSWORD",
+            ],
+            env,
+        )
+    }
+
     /// Runs `desk` (with `--json` when `json`), with `env` set for this run only.
     pub fn desk(&self, json: bool, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_desk"));
