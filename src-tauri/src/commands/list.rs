@@ -46,6 +46,7 @@ macro_rules! app_commands {
             review::export_audit_csv,
             review::list_calendar_years,
             review::save_calendar_year,
+            review::save_calendar_days,
             review::reset_calendar_year,
             export::export_preview,
             export::choose_bundle_destination,

@@ -259,6 +259,17 @@ pub async fn save_calendar_year(
 }
 
 #[tauri::command]
+pub async fn save_calendar_days(
+    state: tauri::State<'_, AppState>,
+    year: i32,
+    days: Vec<desk_core::workdays::CalendarDay>,
+) -> Result<desk_core::workdays::CalendarYear, ErrorPayload> {
+    state
+        .with_catalog(move |c| c.save_calendar_days(year, &days))
+        .await
+}
+
+#[tauri::command]
 pub async fn reset_calendar_year(
     state: tauri::State<'_, AppState>,
     year: i32,

@@ -12,6 +12,7 @@ import type {
   AppInfo,
   AuditPage,
   AuditQuery,
+  CalendarDay,
   CalendarYear,
   Category,
   CatalogSettings,
@@ -212,6 +213,11 @@ export function listCalendarYears(): Promise<CalendarYear[]> {
 /** Saves one year file (rejects with invalid_argument naming the line that does not read). */
 export function saveCalendarYear(text: string): Promise<CalendarYear> {
   return call('save_calendar_year', { text });
+}
+
+/** Saves one year as marked on the month grid; the backend writes and checks the year file. */
+export function saveCalendarDays(year: number, days: CalendarDay[]): Promise<CalendarYear> {
+  return call('save_calendar_days', { year, days });
 }
 
 /** Drops the office's version of a year: back to the shipped file, or not covered. */

@@ -174,6 +174,22 @@ export type DueFilter = "overdue" | "due_this_week" | "overdue_or_due_this_week"
 
 export type SortKey = "relevance" | "title" | "index_no" | "due_date" | "date_written" | "updated" | "status";
 
+export type SearchHit = { field: HitField, 
+/**
+ * The field, or for a long one the part around the first match.
+ */
+text: string, 
+/**
+ * Whether `text` starts or ends inside the field (shown as "…").
+ */
+cut_before: boolean, cut_after: boolean, 
+/**
+ * Each found word as [start, end) in characters of `text`, in order, not overlapping.
+ */
+marks: Array<[number, number]>, };
+
+export type HitField = "title" | "doc_no" | "summary" | "keywords";
+
 export type ItemSummary = { id: string, index_no: string, title: string, doc_no: string, status: Status, disclosure: Disclosure, category_name: string | null, lead_department_name: string | null, date_written: string | null, 
 /**
  * Explicit or computed.
@@ -194,7 +210,11 @@ changed_after_signoff: Array<string>,
 /**
  * RFC 3339, UTC.
  */
-updated_at: string, };
+updated_at: string, 
+/**
+ * Where the searched words are, when the list was searched: why the item is listed.
+ */
+hits: Array<SearchHit>, };
 
 export type ItemPage = { items: Array<ItemSummary>, 
 /**
@@ -967,7 +987,17 @@ edited: boolean,
 /**
  * Whether the application ships a file for this year (so a reset goes back to it).
  */
-shipped: boolean, holidays: number, workdays: number, };
+shipped: boolean, holidays: number, workdays: number, 
+/**
+ * Every day the file names, in date order: what the month grid shows.
+ */
+days: Array<CalendarDay>, };
+
+export type CalendarDay = { date: string, 
+/**
+ * A make-up workday (调休上班) when true, a holiday (放假) when false.
+ */
+working: boolean, note: string, };
 
 export type ExportScope = "incremental" | "full";
 

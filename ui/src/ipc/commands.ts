@@ -8,6 +8,7 @@ import type {
   AuditPage,
   AuditQuery,
   BundleRecord,
+  CalendarDay,
   CalendarYear,
   CatalogSettings,
   Category,
@@ -82,6 +83,7 @@ export interface Commands {
   export_audit_csv: { args: [{ query: AuditQuery; title: string }]; result: string | null };
   list_calendar_years: { args: []; result: Array<CalendarYear> };
   save_calendar_year: { args: [{ text: string }]; result: CalendarYear };
+  save_calendar_days: { args: [{ year: number; days: Array<CalendarDay> }]; result: CalendarYear };
   reset_calendar_year: { args: [{ year: number }]; result: void };
   export_preview: { args: [{ full: boolean }]; result: ExportPreview };
   choose_bundle_destination: { args: [{ title: string }]; result: string | null };
@@ -155,6 +157,7 @@ export const COMMAND_NAMES = [
   'export_audit_csv',
   'list_calendar_years',
   'save_calendar_year',
+  'save_calendar_days',
   'reset_calendar_year',
   'export_preview',
   'choose_bundle_destination',

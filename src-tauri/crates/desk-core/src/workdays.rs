@@ -83,6 +83,93 @@ pub struct CalendarYear {
     pub shipped: bool,
     pub holidays: u32,
     pub workdays: u32,
+    /// Every day the file names, in date order: what the month grid shows.
+    pub days: Vec<CalendarDay>,
+}
+
+/// One day that differs from the Monday-to-Friday rule, with the file's note for it (春节 …).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    /// A make-up workday (调休上班) when true, a holiday (放假) when false.
+    pub working: bool,
+    pub note: String,
+}
+
+/// Every day a year file names, with its note, in date order.
+pub fn calendar_days(text: &str) -> Result<Vec<CalendarDay>, CalendarError> {
+    let (_, entries) = parse_entries(text)?;
+    let mut days: Vec<CalendarDay> = entries
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .start
+                .iter_days()
+                .take_while(move |d| *d <= entry.end)
+                .map(move |date| CalendarDay {
+                    date,
+                    working: entry.working,
+                    note: entry.note.clone(),
+                })
+        })
+        .collect();
+    days.sort_by_key(|day| day.date);
+    days.dedup_by_key(|day| day.date);
+    Ok(days)
+}
+
+/// The year file for `days` as marked on the month grid: the comment lines that head
+/// `previous` (the notice it was transcribed from) are kept, then the `year` line, then one line
+/// per run of consecutive days of one kind and one note. The result reads back to the same days;
+/// a day outside `year` or marked twice is refused as the text would be.
+pub fn write_year_file(
+    year: i32,
+    previous: Option<&str>,
+    days: &[CalendarDay],
+) -> Result<String, CalendarError> {
+    let mut out = String::new();
+    for line in previous.unwrap_or_default().lines() {
+        let trimmed = line.trim();
+        if !(trimmed.is_empty() || trimmed.starts_with('#')) {
+            break;
+        }
+        if trimmed.starts_with('#') {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("year {year}\n\n"));
+    let mut sorted: Vec<&CalendarDay> = days.iter().collect();
+    sorted.sort_by_key(|day| day.date);
+    let mut index = 0;
+    while index < sorted.len() {
+        let first = sorted[index];
+        let mut last = first;
+        let mut next = index + 1;
+        while let Some(day) = sorted.get(next) {
+            let follows = last.date.succ_opt() == Some(day.date);
+            if !(follows && day.working == first.working && day.note == first.note) {
+                break;
+            }
+            last = day;
+            next += 1;
+        }
+        let keyword = kind_name(first.working);
+        let dates = if first.date == last.date {
+            first.date.to_string()
+        } else {
+            format!("{}..{}", first.date, last.date)
+        };
+        let note = first.note.split_whitespace().collect::<Vec<_>>().join(" ");
+        if note.is_empty() {
+            out.push_str(&format!("{keyword} {dates}\n"));
+        } else {
+            out.push_str(&format!("{keyword} {dates} {note}\n"));
+        }
+        index = next;
+    }
+    parse_entries(&out)?;
+    Ok(out)
 }
 
 /// Counts of holidays and make-up workdays in a year file.
@@ -181,12 +268,13 @@ impl CalendarError {
 }
 
 /// One `holiday` / `workday` line: an inclusive range of days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     line: usize,
     working: bool,
     start: NaiveDate,
     end: NaiveDate,
+    note: String,
 }
 
 fn kind_name(working: bool) -> &'static str {
@@ -298,6 +386,7 @@ fn parse_entries(text: &str) -> Result<(i32, Vec<Entry>), CalendarError> {
             working,
             start,
             end,
+            note: words.collect::<Vec<_>>().join(" "),
         });
     }
 
@@ -954,5 +1043,58 @@ mod tests {
             let message = parse_error(text).to_string();
             assert!(message.starts_with(start), "{message}");
         }
+    }
+
+    #[test]
+    fn every_official_year_written_from_its_days_reads_back_the_same_days_and_keeps_its_notice() {
+        for year in official_years() {
+            let text = official_year_text(year).unwrap_or_default();
+            let days = calendar_days(text).expect("shipped file parses");
+            let written = write_year_file(year, Some(text), &days).expect("writes");
+            assert_eq!(calendar_days(&written).expect("reads back"), days, "{year}");
+            let notice = text.lines().next().unwrap_or_default();
+            assert!(written.starts_with(notice), "{year}: {written}");
+            assert_eq!(office_file_year(&written), Ok(year));
+        }
+    }
+
+    #[test]
+    fn marked_days_become_ranges_by_kind_and_note() {
+        let day = |date: &str, working: bool, note: &str| CalendarDay {
+            date: d(date),
+            working,
+            note: note.to_string(),
+        };
+        let days = [
+            day("2030-02-05", false, "春节"),
+            day("2030-02-03", false, "春节"),
+            day("2030-02-04", false, "春节"),
+            day("2030-02-06", false, "春节 补休"),
+            day("2030-02-09", true, "春节调休"),
+            day("2030-10-01", false, ""),
+        ];
+        let written = write_year_file(2030, None, &days).expect("writes");
+        assert_eq!(
+            written,
+            "year 2030\n\nholiday 2030-02-03..2030-02-05 春节\nholiday 2030-02-06 春节 补休\n\
+             workday 2030-02-09 春节调休\nholiday 2030-10-01\n"
+        );
+    }
+
+    #[test]
+    fn marked_days_outside_the_year_or_both_kinds_are_refused() {
+        let day = |date: &str, working: bool| CalendarDay {
+            date: d(date),
+            working,
+            note: String::new(),
+        };
+        let outside = write_year_file(2030, None, &[day("2031-01-01", false)]);
+        assert!(matches!(outside, Err(CalendarError::OutsideYear { .. })));
+        let both = write_year_file(
+            2030,
+            None,
+            &[day("2030-05-01", false), day("2030-05-01", true)],
+        );
+        assert!(matches!(both, Err(CalendarError::Conflict { .. })));
     }
 }

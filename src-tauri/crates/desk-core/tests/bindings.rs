@@ -38,6 +38,8 @@ fn generate() -> String {
     declare::<query::ItemQuery>(&cfg, &mut out);
     declare::<query::DueFilter>(&cfg, &mut out);
     declare::<query::SortKey>(&cfg, &mut out);
+    declare::<search_hit::SearchHit>(&cfg, &mut out);
+    declare::<search_hit::HitField>(&cfg, &mut out);
     declare::<query::ItemSummary>(&cfg, &mut out);
     declare::<query::ItemPage>(&cfg, &mut out);
     declare::<hlc::Hlc>(&cfg, &mut out);
@@ -115,6 +117,7 @@ fn generate() -> String {
     declare::<review::ItemReview>(&cfg, &mut out);
     declare::<review::ActionState>(&cfg, &mut out);
     declare::<workdays::CalendarYear>(&cfg, &mut out);
+    declare::<workdays::CalendarDay>(&cfg, &mut out);
     declare::<export::ExportScope>(&cfg, &mut out);
     declare::<export::Exclusion>(&cfg, &mut out);
     declare::<export::ExcludedItem>(&cfg, &mut out);

@@ -814,6 +814,72 @@ fn the_office_edits_the_calendar_and_due_dates_follow() {
 }
 
 #[test]
+fn days_marked_on_the_month_grid_are_saved_as_the_year_file_and_due_dates_follow() {
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    let mut item = item("三月事项");
+    item.date_formed = NaiveDate::from_ymd_opt(2026, 3, 2);
+    let item = save(&mut catalog, item);
+    let day = |date: &str, working: bool, note: &str| desk_core::workdays::CalendarDay {
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap_or_default(),
+        working,
+        note: note.into(),
+    };
+    let due = |catalog: &desk_store::Catalog| {
+        catalog
+            .item_review(
+                &item.id,
+                NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default(),
+            )
+            .map(|r| r.due.due_date)
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let shipped = catalog
+        .calendar_years()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|y| y.year == 2026)
+        .unwrap_or_else(|| panic!("2026 ships"));
+    let before = due(&catalog);
+
+    // Three more days off in March (a local holiday, Tuesday to Thursday), marked on the grid.
+    let mut days = shipped.days.clone();
+    days.extend(["2026-03-10", "2026-03-11", "2026-03-12"].map(|d| day(d, false, "地方假日")));
+    let saved = catalog
+        .save_calendar_days(2026, &days)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(saved.edited && saved.shipped);
+    assert_eq!(saved.holidays, shipped.holidays + 3);
+    assert!(saved
+        .text
+        .starts_with(shipped.text.lines().next().unwrap_or_default()));
+    assert!(
+        saved
+            .text
+            .contains("holiday 2026-03-10..2026-03-12 地方假日"),
+        "{}",
+        saved.text
+    );
+    assert_eq!(due(&catalog), before.map(|d| d + chrono::Days::new(3)));
+
+    // A day marked both ways, or outside the year, is refused and the saved year stays.
+    let mut both = days.clone();
+    both.push(day("2026-03-10", true, "调休"));
+    let refused = catalog.save_calendar_days(2026, &both);
+    assert_eq!(
+        refused.map(|_| ()).map_err(code),
+        Err("invalid_argument".into())
+    );
+    let outside = catalog.save_calendar_days(2026, &[day("2027-01-01", false, "元旦")]);
+    assert_eq!(
+        outside.map(|_| ()).map_err(code),
+        Err("invalid_argument".into())
+    );
+    let kept = catalog.calendar_years().unwrap_or_default();
+    assert!(kept.iter().any(|y| y.year == 2026 && y.text == saved.text));
+}
+
+#[test]
 fn a_save_from_an_editor_opened_before_an_attachment_keeps_it() {
     let mut o = office();
     let id = draft(&mut o, "事项").id;

@@ -8,7 +8,8 @@ use crate::Catalog;
 use desk_core::ops::EntityKind;
 use desk_core::settings::CatalogSettings;
 use desk_core::workdays::{
-    count_days, office_file_year, official_year_text, official_years, CalendarYear,
+    calendar_days, count_days, office_file_year, official_year_text, official_years,
+    write_year_file, CalendarDay, CalendarYear,
 };
 
 impl Catalog {
@@ -51,6 +52,7 @@ impl Catalog {
                 (None, None) => continue,
             };
             let (holidays, workdays) = count_days(&text).unwrap_or((0, 0));
+            let days = calendar_days(&text).unwrap_or_default();
             out.push(CalendarYear {
                 year,
                 text,
@@ -58,6 +60,7 @@ impl Catalog {
                 shipped: official_year_text(year).is_some(),
                 holidays,
                 workdays,
+                days,
             });
         }
         Ok(out)
@@ -93,6 +96,19 @@ impl Catalog {
             .into_iter()
             .find(|y| y.year == year)
             .ok_or_else(|| StoreError::Decode(format!("calendar {year}")))
+    }
+
+    /// Saves one year as marked on the month grid: the file is written from the days (keeping
+    /// the notice it was transcribed from) and saved as if typed.
+    pub fn save_calendar_days(&mut self, year: i32, days: &[CalendarDay]) -> Result<CalendarYear> {
+        let previous = self
+            .calendar_years()?
+            .into_iter()
+            .find(|y| y.year == year)
+            .map(|y| y.text);
+        let text = write_year_file(year, previous.as_deref(), days)
+            .map_err(|e| StoreError::refused(e.problem()))?;
+        self.save_calendar_year(&text)
     }
 
     /// Drops the office's version of a year: back to the shipped file, or uncovered.
