@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexRuleExample, indexRuleIssues } from './indexRule';
+import { indexRuleExample, indexRuleIssues, ruleFromParts, ruleParts } from './indexRule';
 
 const context = { org: '210200-JY', dept: 'D01', cat: 'GFXWJ', year: 2019, seq: 1 };
 
@@ -49,5 +49,34 @@ describe('indexRuleIssues', () => {
     expect(indexRuleIssues('{region}-{seq}')).toEqual([{ kind: 'unknown', placeholder: '{region}' }]);
     expect(indexRuleIssues('{seq}-{org')).toEqual([{ kind: 'unclosed' }]);
     expect(indexRuleIssues('')).toEqual([{ kind: 'no_seq' }]);
+  });
+});
+
+describe('ruleParts', () => {
+  it('splits a rule into fill-in pieces and spells it back', () => {
+    const parts = ruleParts('{org}-{cat}-{year}-{seq:4}');
+    expect(parts).toEqual([
+      { kind: 'org' },
+      { kind: 'text', text: '-' },
+      { kind: 'cat' },
+      { kind: 'text', text: '-' },
+      { kind: 'year' },
+      { kind: 'text', text: '-' },
+      { kind: 'seq', width: 4 },
+    ]);
+    expect(ruleFromParts(parts ?? [])).toBe('{org}-{cat}-{year}-{seq:4}');
+    expect(ruleFromParts(ruleParts('{dept}/{seq}') ?? [])).toBe('{dept}/{seq}');
+  });
+
+  it('leaves rules the form cannot show to the text field', () => {
+    expect(ruleParts('{org}-{serial}')).toBeNull();
+    expect(ruleParts('{org}-{seq')).toBeNull();
+  });
+
+  it('keeps widths in range and drops braces typed as text', () => {
+    expect(ruleFromParts([{ kind: 'seq', width: 0 }])).toBe('{seq}');
+    expect(ruleFromParts([{ kind: 'seq', width: 99 }])).toMatch(/^\{seq:\d+\}$/);
+    expect(indexRuleIssues(ruleFromParts([{ kind: 'seq', width: 99 }]))).toEqual([]);
+    expect(ruleFromParts([{ kind: 'text', text: 'A{b}' }, { kind: 'seq', width: 3 }])).toBe('Ab{seq:3}');
   });
 });

@@ -95,3 +95,48 @@ export function indexRuleIssues(rule: string): IndexRuleIssue[] {
   if (serials > 1) issues.push({ kind: 'many_seq' });
   return issues;
 }
+
+/** One piece of a rule as the fill-in form shows it. */
+export type RulePart =
+  | { kind: 'org' | 'dept' | 'cat' | 'year' }
+  | { kind: 'seq'; width: number }
+  | { kind: 'text'; text: string };
+
+/** The rule as fill-in pieces, or null when it holds something the form cannot show (an unknown placeholder, an unclosed `{`). */
+export function ruleParts(rule: string): RulePart[] | null {
+  const parts: RulePart[] = [];
+  for (const token of tokenize(rule)) {
+    switch (token.kind) {
+      case 'text':
+        parts.push({ kind: 'text', text: token.text });
+        break;
+      case 'field':
+        parts.push({ kind: token.name });
+        break;
+      case 'seq':
+        parts.push({ kind: 'seq', width: token.width });
+        break;
+      default:
+        return null;
+    }
+  }
+  return parts;
+}
+
+/** The rule the pieces spell; braces typed into a fixed text are dropped, as they would start a placeholder. */
+export function ruleFromParts(parts: readonly RulePart[]): string {
+  return parts
+    .map((part) => {
+      switch (part.kind) {
+        case 'text':
+          return part.text.replace(/[{}]/g, '');
+        case 'seq': {
+          const width = Math.min(Math.max(Math.trunc(part.width) || 1, 1), MAX_SEQ_WIDTH);
+          return width === 1 ? '{seq}' : `{seq:${width}}`;
+        }
+        default:
+          return `{${part.kind}}`;
+      }
+    })
+    .join('');
+}

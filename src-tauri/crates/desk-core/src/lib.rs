@@ -23,6 +23,7 @@ pub mod problem;
 pub mod query;
 pub mod registry;
 pub mod review;
+pub mod search_hit;
 pub mod settings;
 pub mod signoff;
 pub mod sync;

@@ -214,6 +214,8 @@ pub struct ItemSummary {
     pub changed_after_signoff: Vec<String>,
     /// RFC 3339, UTC.
     pub updated_at: String,
+    /// Where the searched words are, when the list was searched: why the item is listed.
+    pub hits: Vec<crate::search_hit::SearchHit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

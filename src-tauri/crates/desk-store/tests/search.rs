@@ -313,3 +313,52 @@ fn text_and_several_filters_count_what_they_list() {
         &[],
     );
 }
+
+#[test]
+fn each_listed_item_says_where_the_searched_words_are() {
+    let (_dir, catalog, _, _) = fixture();
+    let page = catalog
+        .list_items(&text("报名条件"), today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let [item] = page.items.as_slice() else {
+        panic!("{page:?}")
+    };
+    let [hit] = item.hits.as_slice() else {
+        panic!("{:?}", item.hits)
+    };
+    assert_eq!(hit.field, desk_core::search_hit::HitField::Summary);
+    let chars: Vec<char> = hit.text.chars().collect();
+    let [[from, to]] = hit.marks.as_slice() else {
+        panic!("{hit:?}")
+    };
+    let marked: String = chars[*from as usize..*to as usize].iter().collect();
+    assert_eq!(
+        marked, "報名條件",
+        "marked as written, in traditional characters"
+    );
+
+    let page = catalog
+        .list_items(&text("招生"), today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for item in &page.items {
+        let fields: Vec<_> = item.hits.iter().map(|h| h.field).collect();
+        assert!(
+            fields.contains(&desk_core::search_hit::HitField::Title),
+            "{item:?}"
+        );
+    }
+    let plan = page
+        .items
+        .iter()
+        .find(|i| i.title.contains("方案"))
+        .unwrap_or_else(|| panic!("{page:?}"));
+    assert!(plan
+        .hits
+        .iter()
+        .any(|h| h.field == desk_core::search_hit::HitField::Keywords && h.text == "招生"));
+
+    let unsearched = catalog
+        .list_items(&ItemQuery::default(), today())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(unsearched.items.iter().all(|i| i.hits.is_empty()));
+}

@@ -52,6 +52,7 @@ function row(i: number): ItemSummary {
     clerk_name: '王芳',
     changed_after_signoff: [],
     updated_at: '',
+    hits: [],
   };
 }
 

@@ -23,6 +23,7 @@ function summary(overrides: Partial<ItemSummary> = {}): ItemSummary {
     clerk_name: '王芳',
     changed_after_signoff: [],
     updated_at: '2026-11-24T09:00:00Z',
+    hits: [],
     ...overrides,
   };
 }
@@ -45,6 +46,28 @@ describe('CatalogRow', () => {
     expect(row.getAttribute('data-id')).toBe('item-1');
     expect(getByText('待签批')).toBeTruthy();
     expect(row.textContent).toContain('2026年11月24日');
+  });
+
+  it('marks the searched words in the title and says where they are when the title lacks them', () => {
+    setLang('zh-CN');
+    const titled = render(CatalogRow, {
+      item: summary({ title: '2019年招生工作方案', hits: [{ field: 'title', text: '2019年招生工作方案', cut_before: false, cut_after: false, marks: [[5, 7]] }] }),
+      index: 0,
+    });
+    expect([...titled.container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['招生']);
+    expect(titled.queryByTestId('item-row-hit')).toBeNull();
+    titled.unmount();
+
+    const { container, getByTestId } = render(CatalogRow, {
+      item: summary({
+        title: '政策解读',
+        hits: [{ field: 'summary', text: '对<招生>范围、报名条件进行解读', cut_before: true, cut_after: true, marks: [[2, 4]] }],
+      }),
+      index: 0,
+    });
+    const hit = getByTestId('item-row-hit');
+    expect(hit.textContent).toBe('摘要…对<招生>范围、报名条件进行解读…');
+    expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['招生']);
   });
 
   it('shows the overdue working days in words', () => {

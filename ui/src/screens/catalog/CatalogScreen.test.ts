@@ -58,6 +58,7 @@ function row(i: number): ItemSummary {
     clerk_name: null,
     changed_after_signoff: [],
     updated_at: '',
+    hits: [],
   };
 }
 

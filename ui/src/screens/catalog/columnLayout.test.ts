@@ -36,6 +36,7 @@ function item(overrides: Partial<ItemSummary> = {}): ItemSummary {
     clerk_name: '王芳',
     changed_after_signoff: [],
     updated_at: '',
+    hits: [],
     ...overrides,
   };
 }

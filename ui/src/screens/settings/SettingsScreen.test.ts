@@ -58,6 +58,27 @@ describe('SettingsScreen', () => {
     expect(getByTestId('settings-screen').textContent).toContain('{seq:4}');
   });
 
+  it('builds the index rule from fill-in pieces with a live example', async () => {
+    const { findByTestId, getByTestId } = render(SettingsScreen);
+    const rule = (await findByTestId('settings-index-rule')) as HTMLInputElement;
+    const example = getByTestId('settings-index-example');
+    const before = rule.value;
+    const kinds = () => [...getByTestId('settings-index-parts').querySelectorAll('select')].map((s) => (s as HTMLSelectElement).value);
+    expect(kinds().length).toBeGreaterThan(1);
+    const last = kinds().length - 1;
+    expect(kinds()[last]).toBe('seq');
+    await fireEvent.input(getByTestId(`settings-index-part-${last}-width`), { target: { value: '6' } });
+    expect(rule.value).toBe(before.replace('{seq:4}', '{seq:6}'));
+    expect(example.textContent).toMatch(/-000001$/);
+    await fireEvent.change(getByTestId('settings-index-part-0-kind'), { target: { value: 'dept' } });
+    expect(rule.value.startsWith('{dept}')).toBe(true);
+    await fireEvent.click(getByTestId('settings-index-part-add'));
+    expect(rule.value.endsWith('-{year}')).toBe(true);
+    expect(example.textContent).toMatch(/-2019$/);
+    await fireEvent.input(rule, { target: { value: '{org}-{region}' } });
+    expect(getByTestId('settings-index-parts-unreadable')).toBeTruthy();
+  });
+
   it('hints at a rule the backend will refuse, in the clerk\'s language', async () => {
     const { findByTestId, getByTestId, queryByTestId } = render(SettingsScreen);
     const rule = await findByTestId('settings-index-rule');

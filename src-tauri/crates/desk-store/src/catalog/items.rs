@@ -543,6 +543,35 @@ impl Plan {
     }
 }
 
+/// Marks each listed item with the searched words it holds, reading the summary and keywords
+/// of the page's items only.
+fn add_search_hits(conn: &Connection, text: &str, items: &mut [ItemSummary]) -> Result<()> {
+    let mut summary_stmt = conn.prepare_cached("SELECT summary FROM items WHERE id = ?1")?;
+    let mut keywords_stmt = conn.prepare_cached(
+        "SELECT value FROM item_sets WHERE item_id = ?1 AND field = 'keywords' ORDER BY position",
+    )?;
+    for item in items.iter_mut() {
+        let summary: String = summary_stmt
+            .query_row(params![item.id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        let keywords: Vec<String> = keywords_stmt
+            .query_map(params![item.id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|json| serde_json::from_str(&json).unwrap_or(json))
+            .collect();
+        item.hits = desk_core::search_hit::search_hits(
+            text,
+            &item.title,
+            &item.doc_no,
+            &summary,
+            &keywords,
+        );
+    }
+    Ok(())
+}
+
 /// The catalog list: text search, filters, sort and one page.
 pub fn list(
     conn: &Connection,
@@ -687,7 +716,11 @@ pub fn list(
             clerk_name,
             changed_after_signoff: serde_json::from_str(&changed_after_signoff).unwrap_or_default(),
             updated_at,
+            hits: Vec::new(),
         });
+    }
+    if plan.text.is_some() {
+        add_search_hits(conn, &query.text, &mut items)?;
     }
     Ok(ItemPage {
         items,
