@@ -163,8 +163,10 @@ test('the office screens: progress opens the catalog, the log, checklist templat
   cli(dataDir, 'person', 'add', '张主任', '--department', '规法处', '--role', 'coordinator');
   cli(dataDir, 'whoami', '--set', '张主任');
   for (const [title, formed] of [['逾期的事项', '2026-09-01'], ['本周到期的事项', '2026-11-01'], ['新的事项', '2026-11-20']]) {
-    cli(dataDir, 'item', 'add', '--title', title, 'lead=规法处', 'clerk=张主任', `date_formed=${formed}`);
+    cli(dataDir, 'item', 'add', '--title', title, 'lead=规法处', 'clerk=张主任', `date_formed=${formed}`, `summary=${title}：做好招生考试信息的主动公开`);
   }
+  const dueOf = (title) => cli(dataDir, 'item', 'list').items.find((i) => i.title === title).due_date;
+  const dueBefore = dueOf('本周到期的事项');
   const progress = cli(dataDir, 'progress');
   const line = (progress.departments ?? progress).find((l) => l.department_name === '规法处');
   assert.equal(line.total, 3);
@@ -201,12 +203,49 @@ test('the office screens: progress opens the catalog, the log, checklist templat
     await session.until('three templates', async () => (await session.findAll('[data-testid=template-row]')).length === 3);
     await shot(session, 'office-05-templates');
 
-    // The calendar: 2019 cites its notice.
+    // The calendar: a month grid; 2019 shows 春节 off and cites its notice in the text view.
     await press(session, '[data-testid=nav-calendar]');
     await press(session, '[data-testid=calendar-year-2019]');
+    await session.until('春节 marked off on the grid', async () =>
+      /放假 春节/.test(await session.attribute(await session.find('[data-testid=calendar-day-2019-02-05]'), 'aria-label')));
+    await shot(session, 'office-06-calendar-grid');
+    await press(session, '[data-testid=calendar-view-text]');
     await session.until('the 2019 file', async () =>
       (await session.property(await session.find('[data-testid=calendar-text]'), 'value')).includes('国办发明电'));
     await shot(session, 'office-06-calendar');
+
+    // Three local days off in November 2026, marked by clicking: the due date moves three working days.
+    await press(session, '[data-testid=calendar-year-2026]');
+    await press(session, '[data-testid=calendar-view-grid]');
+    const note = await session.waitFor('[data-testid=calendar-note]');
+    await session.type(note, '地方假日');
+    for (const day of ['2026-11-16', '2026-11-17', '2026-11-18']) await press(session, `[data-testid=calendar-day-${day}]`);
+    await session.until('the days marked', async () =>
+      /放假 地方假日/.test(await session.attribute(await session.find('[data-testid=calendar-day-2026-11-18]'), 'aria-label')));
+    await shot(session, 'office-07-calendar-marked');
+    await press(session, '[data-testid=calendar-save]');
+    await session.until('the year saved', async () => (await session.findAll('[data-testid=calendar-reset]')).length === 1);
+    const dueAfter = dueOf('本周到期的事项');
+    assert.ok(dueAfter > dueBefore, `due ${dueBefore} → ${dueAfter}`);
+    await press(session, '[data-testid=calendar-view-text]');
+    await session.until('the file written from the grid', async () =>
+      (await session.property(await session.find('[data-testid=calendar-text]'), 'value')).includes('holiday 2026-11-16..2026-11-18 地方假日'));
+
+    // Search says why an item is listed: 招生 is only in the summaries.
+    await press(session, '[data-testid=nav-catalog]');
+    await press(session, '[data-testid=view-all]');
+    const box = await session.waitFor('[data-testid=search-input]');
+    await session.type(box, '招生');
+    await session.until('three rows, each saying where 招生 is', async () => (await session.findAll('[data-testid=item-row-hit]')).length === 3);
+    const hit = await session.text(await session.find('[data-testid=item-row-hit]'));
+    assert.match(hit, /摘要.*招生/);
+    await shot(session, 'office-08-search-hits');
+
+    // The 索引号 rule as pieces, with the live example.
+    await press(session, '[data-testid=nav-settings]');
+    const parts = await session.waitFor('[data-testid=settings-index-parts]');
+    await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ 'element-6066-11e4-a52e-4f735466cecc': parts }]);
+    await shot(session, 'office-09-index-rule');
   } finally {
     await session.end();
   }

@@ -166,6 +166,11 @@ export class Session {
     return this.execute(`return arguments[0].dataset[${JSON.stringify(name)}]`, [{ [ELEMENT]: element }]);
   }
 
+  /** The value of an attribute (null when absent). */
+  attribute(element, name) {
+    return this.cmd('GET', `/element/${element}/attribute/${name}`);
+  }
+
   clear(element) {
     return this.cmd('POST', `/element/${element}/clear`, {});
   }

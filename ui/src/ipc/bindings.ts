@@ -601,7 +601,11 @@ export type DeviceRequestView = { device_id: string, fingerprint: string,
  */
 person: string | null, first_seen: string, };
 
-export type PlanParse = { tasks: Array<PlanTask>, warnings: Array<PlanWarning>, };
+export type PlanParse = { tasks: Array<PlanTask>, warnings: Array<PlanWarning>, 
+/**
+ * The plan's year (its first `20xx年`): its tasks are numbered in that year.
+ */
+year: number | null, };
 
 export type PlanTask = { 
 /**
@@ -717,7 +721,11 @@ tasks: Array<PlanTask>,
 /**
  * Unknown department names the person agreed to create.
  */
-create_departments: Array<string>, };
+create_departments: Array<string>, 
+/**
+ * The plan's year, from the preview: the items' 索引号 are numbered in it.
+ */
+plan_year: number | null, };
 
 export type PlanImportReport = { items_created: number, tasks_already_imported: number, departments_created: number, item_ids: Array<string>, 
 /**

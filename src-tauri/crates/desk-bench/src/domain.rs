@@ -545,6 +545,7 @@ fn import(catalog: &mut Catalog, text: &str) -> Result<(f64, f64, u32)> {
     let preview_ms = ms_since(t);
     let request = PlanImportRequest {
         create_departments: preview.unknown_departments.clone(),
+        plan_year: preview.parse.year,
         tasks: preview.parse.tasks,
     };
     let t = Instant::now();

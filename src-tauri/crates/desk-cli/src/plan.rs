@@ -89,6 +89,7 @@ fn import(cli: &Cli, file: &Path, yes: bool) -> Outcome {
     }
     let request = PlanImportRequest {
         create_departments: preview.unknown_departments.clone(),
+        plan_year: preview.parse.year,
         tasks: preview.parse.tasks,
     };
     let report = catalog.import_plan(&request)?;

@@ -45,6 +45,9 @@ pub struct PlanImportRequest {
     pub tasks: Vec<PlanTask>,
     /// Unknown department names the person agreed to create.
     pub create_departments: Vec<String>,
+    /// The plan's year, from the preview: the items' 索引号 are numbered in it.
+    #[serde(default)]
+    pub plan_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

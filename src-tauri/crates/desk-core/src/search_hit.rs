@@ -30,10 +30,11 @@ pub struct SearchHit {
     pub marks: Vec<[u32; 2]>,
 }
 
-/// Characters kept on each side of the first match in a long field.
-const CONTEXT_CHARS: usize = 24;
-/// Fields up to this length are shown whole.
-const WHOLE_FIELD_CHARS: usize = 60;
+/// Characters kept before the first match: few, as a catalog row has room for little more than
+/// the match itself.
+const CONTEXT_BEFORE: usize = 6;
+/// Characters kept after the first match.
+const CONTEXT_AFTER: usize = 40;
 
 /// The search terms of what a person typed, as the index reads them.
 fn terms(query: &str) -> Vec<Vec<char>> {
@@ -73,17 +74,8 @@ fn hit(field: HitField, text: &str, terms: &[Vec<char>]) -> Option<SearchHit> {
     let folded: Vec<char> = chars.iter().map(|c| crate::text::fold_char(*c)).collect();
     let found = find_all(&folded, terms);
     let first = found.first()?;
-    let (from, to) = if chars.len() <= WHOLE_FIELD_CHARS {
-        (0, chars.len())
-    } else {
-        let from = first[0].saturating_sub(CONTEXT_CHARS);
-        (
-            from,
-            (first[1] + CONTEXT_CHARS)
-                .max(from + 2 * CONTEXT_CHARS)
-                .min(chars.len()),
-        )
-    };
+    let from = first[0].saturating_sub(CONTEXT_BEFORE);
+    let to = (first[1] + CONTEXT_AFTER).min(chars.len());
     let shown: String = chars[from..to]
         .iter()
         .map(|c| if c.is_whitespace() { ' ' } else { *c })
@@ -161,8 +153,9 @@ mod tests {
         let hit = &hits[0];
         assert_eq!(hit.field, HitField::Summary);
         assert_eq!(marked(hit), vec!["招生"]);
-        assert!(!hit.cut_before && hit.cut_after, "{hit:?}");
-        assert!(hit.text.chars().count() <= 2 * CONTEXT_CHARS + 2);
+        assert!(hit.cut_before && hit.cut_after, "{hit:?}");
+        assert!(hit.text.starts_with("9年普通高校招生"), "{hit:?}");
+        assert_eq!(hit.text.chars().count(), CONTEXT_BEFORE + 2 + CONTEXT_AFTER);
     }
 
     #[test]
@@ -210,6 +203,6 @@ mod tests {
         let hit = &hits[0];
         assert!(hit.cut_before && hit.cut_after);
         assert_eq!(marked(hit), vec!["解读"]);
-        assert_eq!(hit.text.chars().count(), 2 * CONTEXT_CHARS + 2);
+        assert_eq!(hit.text.chars().count(), CONTEXT_BEFORE + 2 + CONTEXT_AFTER);
     }
 }

@@ -36,9 +36,19 @@ fn the_sample_plan_imports_once_with_confirmed_departments_only() {
         .import_plan(&PlanImportRequest {
             tasks: preview.parse.tasks.clone(),
             create_departments: confirmed.clone(),
+            plan_year: preview.parse.year,
         })
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.items_created, 17);
+    assert_eq!(preview.parse.year, Some(2019));
+    for id in &report.item_ids {
+        let item = catalog.item(id).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            item.index_no.contains("-2019-"),
+            "a 2019 plan's task numbered {}",
+            item.index_no
+        );
+    }
     assert_eq!(report.departments_created as usize, confirmed.len());
     assert_eq!(report.departments_not_created, vec!["審批辦".to_string()]);
     let names: Vec<String> = catalog
@@ -58,6 +68,7 @@ fn the_sample_plan_imports_once_with_confirmed_departments_only() {
         .import_plan(&PlanImportRequest {
             tasks: again.parse.tasks,
             create_departments: vec![],
+            plan_year: None,
         })
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -174,6 +185,7 @@ fn a_table_plan_imports_with_lead_and_co_departments_and_due_dates() {
         .import_plan(&PlanImportRequest {
             tasks: preview.parse.tasks.clone(),
             create_departments: preview.unknown_departments.clone(),
+            plan_year: preview.parse.year,
         })
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.items_created, 7);

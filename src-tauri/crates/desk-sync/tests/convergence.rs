@@ -462,6 +462,7 @@ fn upheave(
                 };
                 let imported = catalog.import_plan(&PlanImportRequest {
                     create_departments: preview.unknown_departments.clone(),
+                    plan_year: preview.parse.year,
                     tasks: preview.parse.tasks,
                 });
                 made += imported.is_ok_and(|r| r.items_created > 0) as u32;

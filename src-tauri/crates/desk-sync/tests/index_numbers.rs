@@ -158,6 +158,7 @@ fn two_pcs_importing_plans_at_once_end_with_distinct_numbers_everywhere() {
             .import_plan(&PlanImportRequest {
                 tasks: preview.parse.tasks,
                 create_departments: Vec::new(),
+                plan_year: None,
             })
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(report.items_created > 0);

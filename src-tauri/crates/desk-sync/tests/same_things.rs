@@ -36,6 +36,7 @@ fn import_plan(office: &mut Office, pc: usize) -> Vec<String> {
     let report = catalog
         .import_plan(&PlanImportRequest {
             create_departments: preview.unknown_departments.clone(),
+            plan_year: preview.parse.year,
             tasks: preview.parse.tasks,
         })
         .unwrap_or_else(|e| panic!("{e}"));

@@ -22,6 +22,7 @@ const preview: PlanPreview = {
       { path: [1, 2], number: '2', section: '一、', title: '锟斤拷', text: '…', departments: [], key: 'k2' },
     ],
     warnings: [{ task: 1, code: 'garbled_heading', message: 'heading looks garbled', excerpt: '锟斤拷' }],
+    year: 2019,
   },
   encoding: 'GB18030',
   tasks: [
@@ -72,6 +73,7 @@ describe('PlanScreen', () => {
     const request = importPlan.mock.calls[0][0] as PlanImportRequest;
     expect(request.tasks.map((t) => t.title)).toEqual(['改过的名称']);
     expect(request.create_departments).toEqual(['督导室']);
+    expect(request.plan_year).toBe(2019);
   });
 
   it('translates a plan error by its code', async () => {

@@ -14,6 +14,7 @@ const preview: PlanPreview = {
       { task: null, code: 'garbled_heading', message: '', excerpt: '' },
       { task: 2, code: 'no_departments', message: '', excerpt: '' },
     ],
+    year: 2019,
   },
   encoding: 'GB18030',
   tasks: [

@@ -12,10 +12,12 @@ export function buildImportRequest(
   included: boolean[],
   unknownDepartments: string[],
   confirmed: ReadonlySet<string>,
+  planYear: number | null = null,
 ): PlanImportRequest {
   return {
     tasks: tasks.filter((_, i) => included[i]),
     create_departments: unknownDepartments.filter((name) => confirmed.has(name)),
+    plan_year: planYear,
   };
 }
 

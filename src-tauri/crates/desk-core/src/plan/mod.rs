@@ -72,6 +72,9 @@ use headings::{Heading, Issue, Outline};
 pub struct PlanParse {
     pub tasks: Vec<PlanTask>,
     pub warnings: Vec<PlanWarning>,
+    /// The plan's year (its first `20xx年`): its tasks are numbered in that year.
+    #[serde(default)]
+    pub year: Option<i32>,
 }
 
 /// One task: a numbered paragraph with no numbered paragraphs under it.
@@ -187,6 +190,7 @@ pub fn parse_plan_document(document: &PlanDocument) -> PlanParse {
     }
     let year = deadline::plan_year(&text).or_else(|| deadline::plan_year(&year_text));
     let mut parse = parse_plan(&text);
+    parse.year = year;
     for (rows, header, columns) in plan_tables {
         let offset = parse.tasks.len();
         let read = table::read_table(rows, header, &columns, year);
@@ -338,6 +342,7 @@ impl<'a> Assembler<'a> {
         PlanParse {
             tasks,
             warnings: warnings.into_iter().map(|(_, w)| w).collect(),
+            year: self.year,
         }
     }
 

@@ -3,7 +3,7 @@
 //! second import of the same plan recognises what is already there.
 
 use crate::catalog::registry::{self, guess_department_kind, save_department_in};
-use crate::catalog::save::create_item_as;
+use crate::catalog::save::{create_item_as, next_index_no_in_year};
 use crate::error::{Result, StoreError};
 use crate::Catalog;
 use desk_core::model::{Department, Item};
@@ -15,6 +15,7 @@ use desk_core::plan_import::{
     fold_name, match_department, preview, PlanImportReport, PlanImportRequest, PlanPreview,
 };
 use desk_core::validate::MAX_TITLE_CHARS;
+use desk_core::workdays::{OFFICE_YEAR_MAX, OFFICE_YEAR_MIN};
 use rusqlite::Connection;
 use std::collections::HashSet;
 use std::io::Read;
@@ -142,6 +143,10 @@ impl Catalog {
                 report.departments_created += 1;
             }
             let mut keys = imported_keys(tx)?;
+            // A year read from a plan's text is trusted only within the years an office works in.
+            let plan_year = request
+                .plan_year
+                .filter(|year| (OFFICE_YEAR_MIN..=OFFICE_YEAR_MAX).contains(year));
             for task in &request.tasks {
                 if !keys.insert(task.key.clone()) {
                     report.tasks_already_imported += 1;
@@ -190,6 +195,9 @@ impl Catalog {
                     item.lead_department_id = Some(id);
                 }
                 item.co_department_ids = matched.into_iter().map(|(_, id)| id).collect();
+                if let Some(year) = plan_year {
+                    item.index_no = next_index_no_in_year(tx, settings, &item, year)?;
+                }
                 let ids = desk_core::identity::plan_task_item_ids(&task.key);
                 let saved = create_item_as(tx, recorder, settings, calendar, item, ids)?;
                 report.item_ids.push(saved.id);

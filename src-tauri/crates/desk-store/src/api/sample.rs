@@ -49,6 +49,7 @@ pub fn seed(catalog: &mut Catalog) -> Result<()> {
     let preview = catalog.preview_plan_text(&sample_plan_text())?;
     let request = PlanImportRequest {
         create_departments: preview.unknown_departments.clone(),
+        plan_year: preview.parse.year,
         tasks: preview.parse.tasks,
     };
     let report = catalog.import_plan(&request)?;

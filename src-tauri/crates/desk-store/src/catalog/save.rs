@@ -275,12 +275,32 @@ pub(crate) fn renumber_in(
     Ok(Some(item))
 }
 
-/// The next free 索引号 under the catalog's rule for this item.
+/// The next free 索引号 under the catalog's rule for this item, in the year it was written or
+/// formed (this year when it has neither date).
 fn next_index_no(
     tx: &Transaction,
     settings: &CatalogSettings,
     item: &Item,
     now_ms: i64,
+) -> Result<String> {
+    let year = item
+        .date_written
+        .or(item.date_formed)
+        .map(|d| chrono::Datelike::year(&d))
+        .or_else(|| {
+            chrono::DateTime::from_timestamp_millis(now_ms).map(|t| chrono::Datelike::year(&t))
+        })
+        .unwrap_or(2000);
+    next_index_no_in_year(tx, settings, item, year)
+}
+
+/// The next free 索引号 under the catalog's rule for this item, numbered in `year` (a work
+/// plan's tasks are numbered in the plan's year).
+pub(crate) fn next_index_no_in_year(
+    tx: &Transaction,
+    settings: &CatalogSettings,
+    item: &Item,
+    year: i32,
 ) -> Result<String> {
     let rule =
         IndexRule::parse(&settings.index_rule).map_err(|e| StoreError::refused(e.problem()))?;
@@ -294,14 +314,6 @@ fn next_index_no(
         Some(id) => registry::category_code(tx, id)?.unwrap_or_default(),
         None => "00".to_string(),
     };
-    let year = item
-        .date_written
-        .or(item.date_formed)
-        .map(|d| chrono::Datelike::year(&d))
-        .or_else(|| {
-            chrono::DateTime::from_timestamp_millis(now_ms).map(|t| chrono::Datelike::year(&t))
-        })
-        .unwrap_or(2000);
     let ctx = IndexContext {
         org: &settings.org_code,
         dept: &dept,
