@@ -773,6 +773,7 @@ const en: Messages = {
       causal: '{device}: {file} needs changes of another PC that have not arrived',
       quarantined: '{device}: {file} is dated too far ahead; held back',
       unenrolled: '{device}: {file} waits until the office enrols that PC and it signs its changes',
+      id_clash: '{device}: change {file} is held with other content by another PC: two PCs used one id (a cloned PC, or one restored from a backup). Tell whoever looks after the office\'s PCs.',
     },
     sampleJoinNote: 'This PC holds the untouched sample catalog: joining a shared folder removes it, and none of it goes to the folder.',
     sampleEditedHeading: 'The sample catalog holds your changes',

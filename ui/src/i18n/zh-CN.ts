@@ -773,6 +773,7 @@ const zhCN = {
       causal: '{device}：{file} 依赖其他电脑尚未到达的修改',
       quarantined: '{device}：{file} 的时间超前太多，暂缓应用',
       unenrolled: '{device}：{file} 等待办公室登记该电脑、由其签名后应用',
+      id_clash: '{device}：另一台电脑在变更 {file} 下保存了不同的内容：两台电脑使用了同一个编号（克隆的电脑，或从备份恢复的电脑）。请告知负责办公室电脑的人员。',
     },
     sampleJoinNote: '这台电脑上是未改动的示例目录：加入共享文件夹时，它会被删除，不会带到共享文件夹。',
     sampleEditedHeading: '示例目录中有你的改动',

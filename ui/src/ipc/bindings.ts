@@ -348,7 +348,7 @@ finished_at: string, };
 
 export type DeviceCount = { device_id: string, ops: number, };
 
-export type WaitReason = "gap" | "damaged" | "causal" | "quarantined" | "unenrolled";
+export type WaitReason = "gap" | "damaged" | "causal" | "quarantined" | "unenrolled" | "id_clash";
 
 export type WaitingSegment = { device_id: string, 
 /**

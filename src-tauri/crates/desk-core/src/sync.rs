@@ -103,6 +103,10 @@ pub enum WaitReason {
     /// Not signed by a device key the office enrolled for that PC (yet): applied once the
     /// office enrols it and it has signed them.
     Unenrolled,
+    /// Another PC holds other content under an operation id this PC holds: two PCs used one
+    /// device id (a cloned PC, or one restored from a backup) and numbered different changes
+    /// alike.
+    IdClash,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

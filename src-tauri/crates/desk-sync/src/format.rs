@@ -109,6 +109,37 @@ pub struct AckFile {
     /// Files of the folder this PC found damaged, so that whoever can writes them again.
     #[serde(default)]
     pub damaged: Vec<DamageReport>,
+    /// For every device in `applied`, the content hash ([`op_content_hash`]) of the operation at
+    /// that sequence as this PC holds it: a PC holding other content under the same id learns
+    /// that two PCs gave one id to different operations (a clone, a restored backup).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub applied_hashes: std::collections::BTreeMap<String, String>,
+}
+
+/// The SHA-256 (hex) of what an operation is: its id, clock, author, entity, kind, field and
+/// new value. Two PCs holding the same operation get the same hash; two operations given one
+/// id on two PCs (a clone, a restored backup) do not.
+pub fn op_content_hash(op: &Operation) -> String {
+    let parts = [
+        op.id.clone(),
+        op.clock.to_string(),
+        op.author_id.clone(),
+        op.entity_key().to_string(),
+        op.entity_id.clone(),
+        op.kind_key().to_string(),
+        op.field.clone().unwrap_or_default(),
+        op.new_value.to_string(),
+    ];
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// One damaged file as a PC reports it in its acknowledgements.

@@ -1398,3 +1398,45 @@ fn a_pc_behind_starts_from_another_whole_snapshot_when_the_gone_compacting_pcs_i
     office.converge();
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn two_pcs_numbering_different_changes_alike_under_one_id_is_shown_on_every_pc() {
+    // PC 2 is restored from its backup and the share rolled back to the same day before any
+    // other PC synced: PC 1 holds what PC 2 wrote after the backup, and PC 2 gives its new edits
+    // the very same numbers. Every PC that holds one side and learns of the other's hash shows
+    // the clash, naming the operation id.
+    let mut office = Office::new(3, 126);
+    add_item(&mut office, 0, "备份前");
+    office.converge();
+    let backup = office.backup(2);
+    let share_then = office.share.borrow().files.clone();
+    add_item(&mut office, 2, "备份后甲");
+    ok(office.sync(2));
+    ok(office.sync(1));
+    office.share.borrow_mut().files = share_then;
+    office.restore(2, backup.path());
+    // The same kind of edit, so that both sides end at the same number.
+    add_item(&mut office, 2, "备份后乙");
+    ok(office.sync(2));
+    ok(office.sync(0));
+    let device = office.pcs[2].catalog.device_id().to_string();
+    let clashes = |office: &Office, pc: usize| -> Vec<String> {
+        desk_sync::status(&office.pcs[pc].catalog)
+            .map(|s| s.waiting)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|w| w.reason == WaitReason::IdClash)
+            .map(|w| w.file)
+            .collect()
+    };
+    for pc in [1, 0, 2, 1] {
+        ok(office.sync(pc));
+    }
+    for pc in 0..3 {
+        let seen = clashes(&office, pc);
+        assert!(
+            seen.iter().any(|id| id.starts_with(&format!("{device}:"))),
+            "pc {pc} shows the clash: {seen:?}"
+        );
+    }
+}

@@ -438,3 +438,73 @@ fn a_report_from_a_pc_that_holds_only_the_start_of_a_damaged_segment_is_repaired
     office.converge();
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
 }
+
+#[test]
+fn a_damaged_copy_of_a_segment_already_applied_does_not_hide_the_missing_one_after_it() {
+    // The writer (PC 2) leaves for good right after its files were damaged: the copy of a
+    // segment PC 1 applied long ago is cut or changed, and the next one is deleted. PC 1 must wait
+    // on (and report) the missing operations, not on the copy it no longer needs, so that PC 0,
+    // which holds them, relays them once the writer had its time.
+    for (how, spoil) in damages() {
+        let mut office = Office::new(3, 125);
+        let early = add_item(&mut office, 2, "早先的事项");
+        sync(&mut office, 2);
+        sync(&mut office, 1);
+        let applied: Vec<String> = segments_of(&office, 2);
+        let later = add_item(&mut office, 2, "之后的事项");
+        sync(&mut office, 2);
+        let missing: Vec<String> = segments_of(&office, 2)
+            .into_iter()
+            .filter(|s| !applied.contains(s))
+            .collect();
+        add_item(&mut office, 2, "最后的事项");
+        sync(&mut office, 2);
+        sync(&mut office, 0);
+        let writer = office.pcs[2].catalog.device_id().to_string();
+        for path in &applied {
+            damage(&office, path, spoil);
+        }
+        for path in &missing {
+            office.share.borrow_mut().files.remove(path);
+        }
+        office.pcs.truncate(2);
+        let first_missing = missing
+            .iter()
+            .min()
+            .and_then(|p| p.rsplit('/').next())
+            .unwrap_or_default()
+            .to_string();
+        for _ in 0..2 {
+            let report = sync(&mut office, 1);
+            let waits: Vec<_> = report
+                .waiting
+                .iter()
+                .filter(|w| w.device_id == writer)
+                .collect();
+            assert!(
+                waits
+                    .iter()
+                    .all(|w| w.reason == WaitReason::Gap && w.file == first_missing),
+                "{how}: PC 1 waits on the missing segment only: {waits:?}"
+            );
+            assert!(!waits.is_empty(), "{how}: {report:?}");
+        }
+        // One wait for the writer is enough: PC 0 relays what PC 1 reported missing.
+        let report = sync_with(&mut office, 0, |o| o.relay_after_ms = 0);
+        assert!(!report.repaired.is_empty(), "{how}: {report:?}");
+        sync(&mut office, 1);
+        for item in [&early, &later] {
+            assert!(
+                office.pcs[1].catalog.item(&item.id).is_ok(),
+                "{how}: {} reached PC 1",
+                item.title
+            );
+        }
+        office.converge();
+        assert_eq!(
+            dump(&office.pcs[0].catalog),
+            dump(&office.pcs[1].catalog),
+            "{how}"
+        );
+    }
+}

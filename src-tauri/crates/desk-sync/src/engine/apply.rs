@@ -172,6 +172,16 @@ pub(super) fn apply_device(
     files: &SegmentFiles,
 ) -> Result<(bool, Option<WaitingSegment>), SyncError> {
     let known = have(round)?;
+    // Where the segment that holds the cursor ends, as applied here: a copy of it that does not
+    // read whole any more cannot bring what follows (copies hold the same operations).
+    let cursor = known.get(device).copied().unwrap_or(0);
+    let applied_end = match files.range(..=cursor).next_back() {
+        Some((&first, _)) => round
+            .catalog
+            .applied_segment(device, first)?
+            .map(|cut| (first, cut.last_seq)),
+        None => None,
+    };
     let blobs = round.catalog.attachment_store();
     let Round {
         catalog,
@@ -209,7 +219,7 @@ pub(super) fn apply_device(
     };
     let outcome = catalog.apply_remote_segments(device, now, |cursor| {
         count_done(&mut in_hand);
-        match next_segment(&mut reader, device, files, cursor, &known)? {
+        match next_segment(&mut reader, device, files, cursor, &known, applied_end)? {
             Next::Apply(segment) => {
                 segments += 1;
                 applied_cuts.push((
@@ -244,16 +254,25 @@ pub(super) fn apply_device(
 }
 
 /// The device's next segment after `cursor` when it is whole, of its place, and everything it
-/// builds on (`known`: what this PC has applied) is here; else why it waits.
+/// builds on (`known`: what this PC has applied) is here; else why it waits. `applied_end` is
+/// the first and last operation of a segment of the device applied here whole.
 pub(super) fn next_segment(
     reader: &mut Reader,
     device: &str,
     files: &SegmentFiles,
     cursor: u64,
     known: &VersionVector,
+    applied_end: Option<(u64, u64)>,
 ) -> Result<Next, SyncError> {
     let next = cursor + 1;
-    let Some((&first, names)) = files.range(..=next).next_back() else {
+    // A segment this PC applied whole ends before `next`: its copies, damaged or not, hold
+    // nothing more, and waiting on them (and reporting them, which every PC that applied them
+    // takes for stale) would hide the gap that is really there, so that nobody relays it.
+    let before = files
+        .range(..=next)
+        .next_back()
+        .filter(|(&first, _)| applied_end.is_none_or(|(at, last)| at != first || last >= next));
+    let Some((&first, names)) = before else {
         return Ok(match files.range(next + 1..).next() {
             Some((&later, _)) => Next::Waiting(WaitingSegment {
                 device_id: device.to_string(),

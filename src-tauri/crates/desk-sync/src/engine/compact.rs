@@ -5,11 +5,19 @@ use super::*;
 
 pub(super) fn write_ack(round: &mut Round, damaged: Vec<DamageReport>) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
+    let applied = round.catalog.version_vector()?;
+    let mut applied_hashes = BTreeMap::new();
+    for (of, &seq) in &applied {
+        if let Some(op) = round.catalog.device_operations(of, seq, seq)?.first() {
+            applied_hashes.insert(of.clone(), format::op_content_hash(op));
+        }
+    }
     let ack = AckFile {
         device_id: device.clone(),
-        applied: round.catalog.version_vector()?,
+        applied,
         written_at: String::new(),
         damaged,
+        applied_hashes,
     };
     let bytes = serde_json::to_vec_pretty(&ack).unwrap_or_default();
     let path = round.path(&format!("acks/{device}.json"));

@@ -339,3 +339,55 @@ pub(crate) fn abandoned_ids(round: &mut Round) -> Result<BTreeSet<String>, SyncE
     }
     Ok(abandoned)
 }
+
+/// Operation ids another PC holds with other content than this PC (compared by content hash,
+/// from the hashes acknowledgements carry): two PCs under one device id (a clone, or a PC
+/// restored from a backup) numbered different changes alike before either saw the other's
+/// file. Each is shown in the status as waiting (`id_clash`), naming the id and the PC.
+pub(super) fn note_clashes(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for (holder, ack) in &reports.acks {
+        if own_before.contains(holder) {
+            continue;
+        }
+        for (device, hash) in &ack.applied_hashes {
+            let Some(&seq) = ack.applied.get(device) else {
+                continue;
+            };
+            let id = format!("{device}:{seq}");
+            if seq == 0 || seen.contains(&id) {
+                continue;
+            }
+            let Some(op) = round
+                .catalog
+                .device_operations(device, seq, seq)?
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            if &format::op_content_hash(&op) == hash {
+                continue;
+            }
+            seen.insert(id.clone());
+            let whose = if *device == me {
+                "this PC's id"
+            } else {
+                "that PC's id"
+            };
+            let detail = format!(
+                "PC {holder} holds another change than this PC under operation {id}: two PCs used {whose} (a cloned PC, or one restored from a backup) and numbered different changes alike"
+            );
+            log::warn!("sync: {detail}");
+            round.report.waiting.push(WaitingSegment {
+                device_id: device.clone(),
+                file: id,
+                reason: WaitReason::IdClash,
+                detail,
+            });
+        }
+    }
+    Ok(())
+}

@@ -31,7 +31,7 @@ pub(crate) use identity::{
     abandoned_ids, newest_generation, previous_ids, segment_files, segment_is_ours, whole_copy,
     SegmentFiles,
 };
-use identity::{check_identity, note_device_keys, write_device_card};
+use identity::{check_identity, note_clashes, note_device_keys, write_device_card};
 use publish::{publish, republish_own, sign_earlier};
 pub(crate) use publish::{write_segment, Written};
 use snapshot::bootstrap_from_snapshot;
@@ -436,6 +436,7 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     if round.catalog.follow_office_rotation()?.is_some() {
         round.check = signing::SegmentCheck::of(round.catalog)?;
     }
+    note_clashes(round, &reports)?;
     crate::heal::relay(round, &reports)?;
     let damaged = crate::heal::remember_damage(round, &reports)?;
     write_ack(round, damaged)?;
