@@ -195,7 +195,7 @@ const en: Messages = {
     signed_off: 'Signed off',
     exported: 'Exported',
     published: 'Published',
-    withdrawn: 'Withdrawn',
+    withdrawn: 'Withdrawn from disclosure',
     not_disclosed: 'Not disclosed',
   },
   disclosure: {
@@ -1166,6 +1166,7 @@ const en: Messages = {
     own_segments: 'The sync data is wrong: a PC does not apply the records it wrote itself.',
   },
   review: {
+    technicalDetails: 'Technical details (for checking)',
     saveFirst: 'Save the item to review it.',
     loadFailed: 'The review could not be loaded.',
     reload: 'Reload',
@@ -1231,7 +1232,7 @@ const en: Messages = {
       request_signoff: 'Request sign-off',
       sign_off: 'Sign off',
       send_back: 'Send back',
-      withdraw: 'Withdraw',
+      withdraw: 'Withdraw from disclosure',
       reopen: 'Reopen',
       decide_not_disclose: 'Decide not to disclose',
       mark_exported: 'Mark as exported',

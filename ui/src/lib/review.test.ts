@@ -82,7 +82,7 @@ describe('workflow', () => {
 
   it('words the status note by where the item went', () => {
     expect(statusNoteText('in_review', '文号有误')).toBe('退回原因：文号有误');
-    expect(statusNoteText('withdrawn', '重复')).toBe('撤回原因：重复');
+    expect(statusNoteText('withdrawn', '重复')).toBe('撤销公开的原因：重复');
     expect(statusNoteText('not_disclosed', '过程性信息')).toBe('不予公开理由：过程性信息');
     expect(statusNoteText('draft', '  ')).toBe('');
   });

@@ -487,10 +487,14 @@ pub fn parse_enum_value(field: ItemField, text: &str) -> Option<Value> {
             _ => return None,
         },
         ItemField::Status => {
-            let status = Status::ALL.into_iter().find(|s| {
-                let key = to_json(s);
-                key.as_str() == Some(t.as_str()) || status_label_zh(*s) == t
-            })?;
+            let status = Status::ALL
+                .into_iter()
+                .find(|s| {
+                    let key = to_json(s);
+                    key.as_str() == Some(t.as_str()) || status_label_zh(*s) == t
+                })
+                // Ledgers written before the word changed.
+                .or((t == "已撤回").then_some(Status::Withdrawn))?;
             return Some(to_json(&status));
         }
         ItemField::WithheldReason => {
@@ -513,7 +517,8 @@ pub fn status_label_zh(status: Status) -> &'static str {
         Status::SignedOff => "已签批",
         Status::Exported => "已导出",
         Status::Published => "已发布",
-        Status::Withdrawn => "已撤回",
+        // Not 撤回: OA users read that as recalling their own submission.
+        Status::Withdrawn => "已撤销公开",
         Status::NotDisclosed => "不予公开",
     }
 }

@@ -106,8 +106,11 @@ describe('SignoffPanel', () => {
     expect(row.textContent).toContain('赵处长');
     expect(row.textContent).toContain('牵头部门负责人');
     expect(row.textContent).toContain('2026年11月24日');
-    expect(row.textContent).toContain('a3f9c2d1');
-    expect(row.textContent).toContain('fedcba987654');
+    // The PC and the content hash are kept out of the row, under the technical details.
+    expect(row.textContent).not.toContain('fedcba987654');
+    const details = getByTestId('signoff-details');
+    expect(details.textContent).toContain('a3f9c2d1');
+    expect(details.textContent).toContain('fedcba987654');
     expect(getByTestId('signoff-valid').textContent).toContain('签批有效');
   });
 

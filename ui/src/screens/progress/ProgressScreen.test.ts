@@ -32,7 +32,7 @@ describe('ProgressScreen', () => {
     const { findByTestId, getAllByTestId, getByTestId } = render(ProgressScreen);
     const table = await findByTestId('progress-table');
     const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim());
-    expect(headers).toEqual(['部门', '草稿', '审查中', '待签批', '已签批', '已导出', '已发布', '已撤回', '不予公开', '合计', '逾期', '本周到期']);
+    expect(headers).toEqual(['部门', '草稿', '审查中', '待签批', '已签批', '已导出', '已发布', '已撤销公开', '不予公开', '合计', '逾期', '本周到期']);
     expect(table.querySelectorAll('thead .badge')).toHaveLength(8);
 
     const rows = getAllByTestId('progress-row');
@@ -86,7 +86,7 @@ describe('ProgressScreen', () => {
     await waitFor(() => expect(getByTestId('progress-copy-state').textContent).toContain('已复制'));
     const text = writeText.mock.calls[0][0];
     const lines = text.trimEnd().split('\r\n').map((l) => l.split('\t'));
-    expect(lines[0]).toEqual(['部门', '草稿', '审查中', '待签批', '已签批', '已导出', '已发布', '已撤回', '不予公开', '合计', '逾期', '本周到期']);
+    expect(lines[0]).toEqual(['部门', '草稿', '审查中', '待签批', '已签批', '已导出', '已发布', '已撤销公开', '不予公开', '合计', '逾期', '本周到期']);
     expect(lines[1]).toEqual(['规法处', '2', '3', '1', '4', '0', '5', '0', '1', '16', '2', '1']);
     expect(lines[3][0]).toBe('（未定牵头部门）');
     expect(lines[4]).toEqual(['合计', '6', '3', '1', '4', '0', '7', '1', '1', '23', '3', '2']);
