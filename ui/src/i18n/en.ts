@@ -1226,6 +1226,8 @@ const en: Messages = {
     },
   },
   workflow: {
+    othersLabel: 'Usually done by others:',
+    othersOnly: '(usually done by others)',
     barLabel: 'Workflow actions',
     action: {
       submit: 'Submit for review',

@@ -1226,6 +1226,8 @@ const zhCN = {
     },
   },
   workflow: {
+    othersLabel: '其他岗位的操作：',
+    othersOnly: '（通常由其他岗位办理）',
     barLabel: '流转操作',
     action: {
       submit: '提交审查',

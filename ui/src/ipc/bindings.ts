@@ -985,7 +985,12 @@ refusal_code: string | null, refusal: string | null,
 /**
  * Whether pressing it asks for a written reason (or, to publish, the address).
  */
-asks_text: boolean, };
+asks_text: boolean, 
+/**
+ * Whether it is the current person's own work by their roles (`Action::is_own_work`):
+ * those come first, the rest after them.
+ */
+own_work: boolean, };
 
 export type CalendarYear = { year: number, text: string, 
 /**

@@ -130,9 +130,10 @@ export function visibleActions(actions: readonly ActionState[], status: Status, 
     const i = order.indexOf(a);
     return i < 0 ? order.length : i;
   };
+  // The person's own work first (by their roles), then what others usually do.
   return actions
     .filter((a) => a.allowed || (a.action === 'sign_off' && status === 'awaiting_signoff'))
-    .sort((a, b) => rank(a.action) - rank(b.action));
+    .sort((a, b) => Number(!a.own_work) - Number(!b.own_work) || rank(a.action) - rank(b.action));
 }
 
 /** Why an action is refused, in words: the translated code, and the checks that block. */

@@ -61,7 +61,7 @@ export function sampleChecks(): CheckView[] {
 }
 
 export function action(name: ActionState['action'], allowed: boolean, overrides: Partial<ActionState> = {}): ActionState {
-  return { action: name, allowed, to: null, refusal_code: allowed ? null : 'workflow_not_from_status', refusal: allowed ? null : 'no', asks_text: false, ...overrides };
+  return { action: name, allowed, to: null, refusal_code: allowed ? null : 'workflow_not_from_status', refusal: allowed ? null : 'no', asks_text: false, own_work: true, ...overrides };
 }
 
 export function sampleReview(overrides: Partial<ItemReview> = {}): ItemReview {

@@ -46,4 +46,7 @@ pub struct ActionState {
     pub refusal: Option<String>,
     /// Whether pressing it asks for a written reason (or, to publish, the address).
     pub asks_text: bool,
+    /// Whether it is the current person's own work by their roles (`Action::is_own_work`):
+    /// those come first, the rest after them.
+    pub own_work: bool,
 }

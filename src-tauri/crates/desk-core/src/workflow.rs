@@ -73,6 +73,32 @@ impl Action {
             Action::SendBack | Action::Withdraw | Action::DecideNotDisclose
         )
     }
+
+    /// The roles whose daily work this action is (先审查、后公开；谁公开、谁负责): a clerk
+    /// submits, a section head signs off or sends back, the office exports, withdraws and
+    /// decides, the web team records where it was published. Others may be allowed it too, but
+    /// it is not what they came to do, so the screen offers it after their own.
+    pub fn belongs_to(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::Submit | Action::RequestSignoff => &[Clerk, Coordinator],
+            Action::SignOff | Action::SendBack => &[SectionHead, Coordinator],
+            Action::DecideNotDisclose => &[SectionHead, Coordinator],
+            Action::Withdraw | Action::Reopen | Action::MarkExported => &[Coordinator],
+            Action::MarkPublished => &[WebTeam, Coordinator],
+        }
+    }
+
+    /// Whether a person with `roles` does this action as part of their own work; a person with
+    /// no role yet is treated as a clerk.
+    pub fn is_own_work(self, roles: &[Role]) -> bool {
+        let roles: &[Role] = if roles.is_empty() {
+            &[Role::Clerk]
+        } else {
+            roles
+        };
+        self.belongs_to().iter().any(|role| roles.contains(role))
+    }
 }
 
 /// Who acts: the current person of this PC.

@@ -92,6 +92,31 @@ describe('WorkflowBar', () => {
     expect(getByTestId('text-dialog')).toBeTruthy();
   });
 
+  it('offers the person\'s own work first and what other roles do after it', async () => {
+    // A section head who has just signed: export and the published address are the office's and the web team's.
+    const review = sampleReview({
+      status: 'signed_off',
+      actions: [
+        action('mark_exported', true, { to: 'exported', own_work: false }),
+        action('mark_published', true, { asks_text: true, own_work: false }),
+        action('withdraw', true, { to: 'withdrawn', asks_text: true, own_work: false }),
+      ],
+    });
+    const first = setup(review);
+    expect(first.getByTestId('workflow-others-label').textContent).toBe('（通常由其他岗位办理）');
+    expect(first.getByTestId('workflow-action-mark_exported').className).toContain('secondary');
+    first.unmount();
+
+    const mixed = sampleReview({
+      status: 'in_review',
+      actions: [action('withdraw', true, { to: 'withdrawn', asks_text: true, own_work: false }), action('request_signoff', true, { to: 'awaiting_signoff' })],
+    });
+    const second = setup(mixed);
+    const buttons = [...second.getAllByRole('button')].map((b) => b.getAttribute('data-testid')).filter((id) => id?.startsWith('workflow-action-'));
+    expect(buttons).toEqual(['workflow-action-request_signoff', 'workflow-action-withdraw']);
+    expect(second.getByTestId('workflow-others-label').textContent).toBe('其他岗位的操作：');
+  });
+
   it('asks for a well-formed address to record publication', async () => {
     const review = sampleReview({ status: 'signed_off', actions: [action('mark_published', true, { asks_text: true })] });
     const { getByTestId, onact } = setup(review);

@@ -1103,3 +1103,26 @@ proptest! {
         run(&mut model, &steps);
     }
 }
+
+#[test]
+fn each_role_has_its_own_actions_and_every_action_has_an_owner() {
+    let own = |roles: &[Role]| -> Vec<&str> {
+        Action::ALL
+            .into_iter()
+            .filter(|a| a.is_own_work(roles))
+            .map(Action::key)
+            .collect()
+    };
+    assert_eq!(own(&[Role::Clerk]), ["submit", "request_signoff"]);
+    assert_eq!(own(&[]), own(&[Role::Clerk]));
+    assert_eq!(
+        own(&[Role::SectionHead]),
+        ["sign_off", "send_back", "decide_not_disclose"]
+    );
+    assert_eq!(own(&[Role::WebTeam]), ["mark_published"]);
+    assert_eq!(own(&[Role::Coordinator]).len(), Action::ALL.len());
+    // A head who has just signed is not offered the office's export or the web team's address first.
+    assert!(!Action::MarkExported.is_own_work(&[Role::SectionHead]));
+    assert!(!Action::MarkPublished.is_own_work(&[Role::SectionHead]));
+    assert!(Action::MarkPublished.is_own_work(&[Role::Clerk, Role::WebTeam]));
+}

@@ -60,6 +60,7 @@ impl Catalog {
             None
         };
         let refusal = |e: workflow::WorkflowError| (e.code().to_string(), e.to_string());
+        let own_roles: &[desk_core::model::Role] = person.as_ref().map_or(&[], |p| &p.roles);
         let actions = workflow::available(&subject, actor.as_ref(), self.policy())
             .into_iter()
             .map(|(action, verdict)| {
@@ -83,6 +84,7 @@ impl Catalog {
                     refusal_code: verdict.as_ref().err().map(|e| e.0.clone()),
                     refusal: verdict.as_ref().err().map(|e| e.1.clone()),
                     asks_text: action.needs_reason() || action == Action::MarkPublished,
+                    own_work: action.is_own_work(own_roles),
                 }
             })
             .collect();
