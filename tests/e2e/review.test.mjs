@@ -244,7 +244,7 @@ test('the office screens: progress opens the catalog, the log, checklist templat
     // The 索引号 rule as pieces, with the live example.
     await press(session, '[data-testid=nav-settings]');
     const parts = await session.waitFor('[data-testid=settings-index-parts]');
-    await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ 'element-6066-11e4-a52e-4f735466cecc': parts }]);
+    await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: parts }]);
     await shot(session, 'office-09-index-rule');
   } finally {
     await session.end();

@@ -166,6 +166,32 @@ export class Session {
     return this.execute(`return arguments[0].dataset[${JSON.stringify(name)}]`, [{ [ELEMENT]: element }]);
   }
 
+  /**
+   * Presses keys on the keyboard, one after another, as a person would: each entry is a key
+   * (`Key.Tab`, 'a') or a chord of keys held together ([Key.Control, 's']).
+   */
+  async keys(...presses) {
+    const actions = [];
+    for (const press of presses) {
+      const chord = Array.isArray(press) ? press : [press];
+      for (const value of chord) actions.push({ type: 'keyDown', value });
+      for (const value of [...chord].reverse()) actions.push({ type: 'keyUp', value });
+    }
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.cmd('DELETE', '/actions');
+  }
+
+  /** The `data-testid` of the element that has the keyboard ('' when none has it). */
+  focused() {
+    return this.execute('const e = document.activeElement; return (e && e.getAttribute("data-testid")) || (e && e.id) || ""');
+  }
+
+  /** Types into the element that has the keyboard. */
+  async typeHere(text) {
+    const element = await this.execute('return document.activeElement');
+    await this.cmd('POST', `/element/${element[ELEMENT]}/value`, { text });
+  }
+
   /** The value of an attribute (null when absent). */
   attribute(element, name) {
     return this.cmd('GET', `/element/${element}/attribute/${name}`);
@@ -191,6 +217,18 @@ export class Session {
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 }
+
+/** WebDriver's codes for the keys that are not characters. */
+export const Key = {
+  Tab: '\uE004',
+  Enter: '\uE007',
+  Shift: '\uE008',
+  Control: '\uE009',
+  Escape: '\uE00C',
+  Space: '\uE00D',
+  ArrowDown: '\uE015',
+  ArrowUp: '\uE013',
+};
 
 /** The ids of the processes running exactly `command` (Linux: read from /proc). */
 function processesRunning(command) {
