@@ -65,6 +65,7 @@ const info: AppInfo = {
   set_aside_files: [],
   sample: { state: 'none' },
   synced: false,
+  devices: [],
 };
 const settings: CatalogSettings = {
   channels: ['政府网站'],

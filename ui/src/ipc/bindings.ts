@@ -536,7 +536,18 @@ sample: SampleState,
 /**
  * Whether this catalog has synced with a shared folder (created or joined one there).
  */
-synced: boolean, };
+synced: boolean, 
+/**
+ * Every PC whose changes this catalog holds, named as the office would (此电脑, 王芳的电脑).
+ */
+devices: Array<DeviceName>, };
+
+export type DeviceName = { device_id: string, this_pc: boolean, 
+/**
+ * The name of the person behind this PC's newest change (a person of the registry, or the
+ * computer's user name when no person was chosen there).
+ */
+user_name: string | null, };
 
 export type SigningState = { 
 /**

@@ -117,7 +117,7 @@ describe('the sync status area', () => {
     expect(syncTone({ ...base, damaged: [held] })).toBe('waiting');
     const onlyWriter = { ...held, file: 'ops/cccccccccccc/000000000009.seg', device_id: 'cccccccccccc', holders: ['cccccccccccc'] };
     show({ ...base, damaged: [held, onlyWriter] });
-    expect(screen.getByTestId('sync-summary').textContent).toContain('需要电脑 cccccccc 上线才能修复');
+    expect(screen.getByTestId('sync-summary').textContent).toContain('需要电脑 cccccccc上线才能修复');
     show(base);
     expect(screen.getByTestId('sync-summary').textContent).not.toContain('损坏');
   });

@@ -21,6 +21,19 @@ pub struct AppInfo {
     pub sample: SampleState,
     /// Whether this catalog has synced with a shared folder (created or joined one there).
     pub synced: bool,
+    /// Every PC whose changes this catalog holds, named as the office would (此电脑, 王芳的电脑).
+    pub devices: Vec<DeviceName>,
+}
+
+/// Who a PC is to the office: this PC, or the PC of the person who last made a change on it.
+/// The id stays for details and for PCs no person has worked on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceName {
+    pub device_id: String,
+    pub this_pc: bool,
+    /// The name of the person behind this PC's newest change (a person of the registry, or the
+    /// computer's user name when no person was chosen there).
+    pub user_name: Option<String>,
 }
 
 /// The sample catalog a new installation opens with, as far as this PC is concerned. An untouched

@@ -68,6 +68,7 @@ fn generate() -> String {
     declare::<error::ErrorPayload>(&cfg, &mut out);
     declare::<ipc::SampleState>(&cfg, &mut out);
     declare::<ipc::AppInfo>(&cfg, &mut out);
+    declare::<ipc::DeviceName>(&cfg, &mut out);
     declare::<ipc::SigningState>(&cfg, &mut out);
     declare::<ipc::PersonalKey>(&cfg, &mut out);
     declare::<ipc::RosterView>(&cfg, &mut out);

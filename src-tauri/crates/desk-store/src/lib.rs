@@ -34,7 +34,7 @@ use desk_core::settings::CatalogSettings;
 use desk_core::workdays::WorkCalendar;
 pub use error::{Result, StoreError};
 use oplog::Recorder;
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -215,7 +215,49 @@ impl Catalog {
                 .collect(),
             sample: self.sample_state()?,
             synced: self.sync_value("folder_catalog")?.is_some(),
+            devices: self.device_names()?,
         })
+    }
+
+    /// Every PC whose operations this catalog holds, with the person behind its newest one
+    /// (changes the app makes by itself, such as due dates counted again, name nobody).
+    pub fn device_names(&self) -> Result<Vec<desk_core::ipc::DeviceName>> {
+        // The distinct devices by hopping along the (device, seq) index: a few lookups per PC,
+        // not a scan of the whole log.
+        let devices: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "WITH RECURSIVE d(id) AS (SELECT min(device_id) FROM ops \
+                 UNION ALL SELECT (SELECT min(device_id) FROM ops WHERE device_id > d.id) \
+                 FROM d WHERE d.id IS NOT NULL) SELECT id FROM d WHERE id IS NOT NULL",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut newest = self.conn.prepare_cached(
+            "SELECT o.author_id, p.name FROM ops o LEFT JOIN people p ON p.id = o.author_id \
+             WHERE o.device_id = ?1 AND o.author_id <> 'system' ORDER BY o.seq DESC LIMIT 1",
+        )?;
+        let mut names = Vec::with_capacity(devices.len() + 1);
+        for device_id in devices {
+            let author: Option<(String, Option<String>)> = newest
+                .query_row(rusqlite::params![device_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            names.push(desk_core::ipc::DeviceName {
+                this_pc: device_id == self.device_id,
+                user_name: author.and_then(|(id, person)| {
+                    person.or_else(|| id.strip_prefix("os:").map(String::from))
+                }),
+                device_id,
+            });
+        }
+        if !names.iter().any(|d| d.this_pc) {
+            names.push(desk_core::ipc::DeviceName {
+                device_id: self.device_id.clone(),
+                this_pc: true,
+                user_name: None,
+            });
+        }
+        Ok(names)
     }
 
     /// All operations, in (device, sequence) order.

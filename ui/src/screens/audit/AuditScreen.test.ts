@@ -69,11 +69,11 @@ describe('AuditScreen', () => {
     await findByTestId('audit-table');
     expect(auditLog).toHaveBeenCalledWith({ author_id: null, from: null, to: null, offset: 0, limit: 100 });
     const rows = getAllByTestId('audit-row').map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()));
-    expect(rows[0]).toEqual([localTime('2026-11-24T02:05:00Z'), '王芳', 'a1b2c3d4', '事项 关于招生工作的通知', '修改', '文号', '大教发〔2019〕1号 → 大教发〔2019〕12号']);
+    expect(rows[0]).toEqual([localTime('2026-11-24T02:05:00Z'), '王芳', '电脑 a1b2c3d4', '事项 关于招生工作的通知', '修改', '文号', '大教发〔2019〕1号 → 大教发〔2019〕12号']);
     expect(rows[0][0]).toMatch(/^2026年11月2[34]日 \d\d:\d\d$/);
     expect(rows[1][6]).toBe('审查中 → 待签批');
     expect(rows[2].slice(4)).toEqual(['添加', '公开渠道', '政府网站']);
-    expect(rows[3].slice(1)).toEqual(['（未知）', 'a1b2c3d4', '部门 政策法规处', '修改', '名称', '规法处 → 政策法规处']);
+    expect(rows[3].slice(1)).toEqual(['（未知）', '电脑 a1b2c3d4', '部门 政策法规处', '修改', '名称', '规法处 → 政策法规处']);
     expect(rows[4].slice(3)).toEqual(['目录设置 catalog', '修改', '允许政务公开办签批各部门事项', '否 → 是']);
     expect(rows[5].slice(3)).toEqual(['事项 （已删除）', '创建', '', '']);
     expect(getByTestId('audit-total').textContent).toContain('第 1–6 条，共 250 条');

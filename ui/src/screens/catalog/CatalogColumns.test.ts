@@ -32,6 +32,7 @@ function withPerson(person: Person | null) {
     set_aside_files: [],
     sample: { state: 'none' },
     synced: false,
+    devices: [],
   };
 }
 

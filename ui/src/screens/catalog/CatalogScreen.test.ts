@@ -25,6 +25,7 @@ function withPerson(person: typeof ME | null) {
     set_aside_files: [],
     sample: { state: 'none' },
     synced: false,
+    devices: [],
   };
 }
 

@@ -52,6 +52,7 @@ beforeEach(() => {
     set_aside_files: [],
     sample: { state: 'none' },
     synced: true,
+    devices: [],
   };
 });
 

@@ -29,6 +29,7 @@ const info: AppInfo = {
   set_aside_files: [],
   sample: { state: 'edited', changes: 3n },
   synced: false,
+  devices: [],
 };
 
 beforeEach(() => {

@@ -81,7 +81,7 @@ describe('the sync screen', () => {
     const alerts = screen.getByTestId('sync-alerts');
     expect(alerts.getAttribute('role')).toBe('alert');
     expect(alerts.textContent).toContain('安全警示');
-    expect(alerts.textContent).toContain('电脑 f4f4f4f4 以“李处长”的名义');
+    expect(alerts.textContent).toContain('电脑 f4f4f4f4以“李处长”的名义');
     expect(alerts.textContent).toContain('李处长');
     expect(alerts.textContent).toContain('工作流程不允许的状态变更');
     expect(alerts.textContent).toContain('签批的签名无效');
