@@ -933,6 +933,33 @@ fn a_new_item_is_the_creators_to_handle_unless_someone_else_is_named() {
 }
 
 #[test]
+fn whoever_submits_an_item_nobody_handles_becomes_its_clerk() {
+    let mut o = office();
+    let clerk = o.clerk.clone();
+    become_(&mut o.catalog, &clerk);
+    let mut unassigned = item("无人经办的事项");
+    unassigned.lead_department_id = Some(o.department.clone());
+    let mut unassigned = save(&mut o.catalog, unassigned);
+    unassigned.clerk_id = None;
+    let unassigned = save(&mut o.catalog, unassigned);
+    assert_eq!(unassigned.clerk_id, None);
+    let mut named = item("李处长经办的事项");
+    named.lead_department_id = Some(o.department.clone());
+    named.clerk_id = Some(o.head.id.clone());
+    let named = save(&mut o.catalog, named);
+    for id in [&unassigned.id, &named.id] {
+        o.catalog
+            .act(id, Action::Submit, "")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let clerk_of = |catalog: &desk_store::Catalog, id: &str| {
+        catalog.item(id).unwrap_or_else(|e| panic!("{e}")).clerk_id
+    };
+    assert_eq!(clerk_of(&o.catalog, &unassigned.id), Some(clerk.id.clone()));
+    assert_eq!(clerk_of(&o.catalog, &named.id), Some(o.head.id.clone()));
+}
+
+#[test]
 fn the_review_names_who_may_sign_the_item_off() {
     let mut o = office();
     let clerk = o.clerk.clone();

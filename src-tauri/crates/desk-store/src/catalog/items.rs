@@ -327,14 +327,15 @@ pub fn write_changes(
 /// address): a transition leaves the rest of the row, its sets and its search entry alone.
 pub fn write_row_only(tx: &Transaction, item: &Item, now: &str) -> Result<()> {
     let changed = tx.prepare_cached(
-        "UPDATE items SET status = ?2, status_note = ?3, changed_after_signoff = ?4, published_url = ?5, updated_at = ?6 WHERE id = ?1",
+        "UPDATE items SET status = ?2, status_note = ?3, changed_after_signoff = ?4, published_url = ?5, updated_at = ?6, clerk_id = ?7 WHERE id = ?1",
     )?.execute(params![
             item.id,
             to_sql(&item.get(ItemField::Status)),
             item.status_note,
             item.get(ItemField::ChangedAfterSignoff).to_string(),
             item.published_url,
-            now
+            now,
+            item.clerk_id
         ],
     )?;
     if changed == 0 {

@@ -629,6 +629,10 @@ pub(crate) fn act_with(
     if action == Action::MarkPublished {
         item.published_url = text.trim().to_string();
     }
+    // Whoever submits an item nobody handles becomes its 经办人: it is then in her 我的工作.
+    if action == Action::Submit && item.clerk_id.is_none() {
+        item.clerk_id = person.map(|p| p.id.clone());
+    }
     if action == Action::SignOff {
         item.changed_after_signoff.clear();
         let signer = person.ok_or(StoreError::Workflow(workflow::WorkflowError::NoPerson))?;
