@@ -14,7 +14,7 @@ use std::ops::Range;
 use super::chars::{is_sentence_end, is_space};
 use super::deadline::deadline;
 use super::departments::{is_group, split_cell};
-use super::headings::parse_marker;
+use super::headings::{parse_marker, Style};
 use super::{task_key, DepartmentRole, PlanDepartment, PlanTask, PlanWarning};
 use crate::text::fold;
 
@@ -165,19 +165,44 @@ pub(crate) fn read_table(
         warnings: Vec::new(),
     };
     let mut section = String::new();
+    // The 工作任务 cell over the current rows, when one spans them; it ends at a row with its own.
+    let mut group: Option<String> = None;
     let mut sections = 0u32;
     let mut in_section = 0u32;
-    for row in rows.iter().skip(header + 1) {
+    let data: Vec<&Vec<String>> = rows
+        .iter()
+        .skip(header + 1)
+        .filter(|row| row.iter().any(|c| !c.trim().is_empty()) && Columns::find(row).is_none())
+        .collect();
+    for (position, row) in data.iter().enumerate() {
         let filled: HashSet<&str> = row
             .iter()
             .map(|c| c.trim())
             .filter(|c| !c.is_empty())
             .collect();
-        if filled.is_empty() || Columns::find(row).is_some() {
-            continue;
-        }
-        let task_cell = cell(row, Some(columns.task));
+        let mut task_cell = cell(row, Some(columns.task));
         let detail = cell(row, columns.detail);
+        // A 工作任务 cell merged over several rows of 具体要求 (the rows below leave it empty), or
+        // numbered as a section (`一、`) above numbered requirements (`1.`): it names a group, and
+        // each requirement is a task of it.
+        if !task_cell.is_empty() && !detail.is_empty() {
+            let continued = data.get(position + 1).is_some_and(|next| {
+                cell(next, Some(columns.task)).is_empty() && !cell(next, columns.detail).is_empty()
+            });
+            let numbered_as_section = matches!(
+                marker_of(task_cell).map(|(style, _)| style),
+                Some(Style::Chinese | Style::ChineseParen)
+            ) && marker_of(detail).is_some();
+            if continued || numbered_as_section {
+                group = Some(one_line(task_cell));
+                sections += 1;
+                in_section = 0;
+                task_cell = "";
+            }
+        }
+        if !task_cell.is_empty() {
+            group = None;
+        }
         let has_departments = columns
             .departments
             .iter()
@@ -193,12 +218,13 @@ pub(crate) fn read_table(
             // One text across the row: a section title.
             if let Some(title) = filled.iter().next() {
                 section = one_line(title);
+                group = None;
                 sections += 1;
                 in_section = 0;
             }
             continue;
         }
-        let (head, body) = if task_cell.is_empty() {
+        let (mut head, body) = if task_cell.is_empty() {
             (detail, "")
         } else {
             (task_cell, detail)
@@ -208,7 +234,19 @@ pub(crate) fn read_table(
         }
         in_section += 1;
         let index = out.tasks.len();
-        let written_number = cell(row, columns.number);
+        let mut written_number = cell(row, columns.number);
+        // A requirement numbered in its own text (`3.及时反馈…`) without a 序号 column: the
+        // number is its number, the rest its title.
+        if written_number.is_empty() {
+            if let Some((_, content)) = marker_of(head) {
+                let split = head
+                    .char_indices()
+                    .nth(content)
+                    .map_or(head.len(), |(i, _)| i);
+                written_number = head[..split].trim();
+                head = head[split..].trim_start();
+            }
+        }
         let number = if written_number.is_empty() {
             in_section.to_string()
         } else {
@@ -224,10 +262,10 @@ pub(crate) fn read_table(
             vec![own]
         };
         let category = cell(row, columns.category);
-        let task_section = if category.is_empty() {
-            section.clone()
-        } else {
+        let task_section = if !category.is_empty() {
             one_line(category)
+        } else {
+            group.clone().unwrap_or_else(|| section.clone())
         };
         let title = title_of(head);
         let text = if body.is_empty() {
@@ -268,6 +306,16 @@ pub(crate) fn read_table(
     out
 }
 
+/// The numbering style a cell starts with, and where its text starts (in chars).
+fn marker_of(text: &str) -> Option<(Style, usize)> {
+    let folded: Vec<char> = fold(text).chars().collect();
+    let end = folded
+        .iter()
+        .position(|&c| c == '\n')
+        .unwrap_or(folded.len());
+    parse_marker(&folded, 0, end).map(|m| (m.style, m.content))
+}
+
 /// The task's heading: the first line of its cell, up to the first full stop.
 fn title_of(head: &str) -> String {
     let first = head.lines().next().unwrap_or(head);
@@ -300,6 +348,24 @@ fn departments_in(text: &str, role: DepartmentRole, out: &mut Vec<PlanDepartment
     }
     let names: Vec<Range<usize>> = split_cell(&folded);
     for range in names {
+        let mut range = range;
+        let mut role = role;
+        // `办公室牵头，各科室配合` in one 责任单位 cell: the words say each one's part.
+        let mut end = range.end;
+        while end > range.start && folded[end - 1].is_whitespace() {
+            end -= 1;
+        }
+        let said = &folded[range.start..end];
+        for (suffix, part) in ROLE_WORDS {
+            let suffix: Vec<char> = suffix.chars().collect();
+            if said.len() > suffix.len() && said.ends_with(&suffix) {
+                range = range.start..end - suffix.len();
+                if role == DepartmentRole::Responsible {
+                    role = part;
+                }
+                break;
+            }
+        }
         let name: String = original[range.clone()]
             .iter()
             .collect::<String>()
@@ -321,6 +387,19 @@ fn departments_in(text: &str, role: DepartmentRole, out: &mut Vec<PlanDepartment
         }
     }
 }
+
+/// Words after a name in a 责任单位 cell that say its part, longest first.
+const ROLE_WORDS: [(&str, DepartmentRole); 9] = [
+    ("牵头落实", DepartmentRole::Lead),
+    ("牵头负责", DepartmentRole::Lead),
+    ("配合落实", DepartmentRole::Co),
+    ("牵头", DepartmentRole::Lead),
+    ("主办", DepartmentRole::Lead),
+    ("负责", DepartmentRole::Lead),
+    ("配合", DepartmentRole::Co),
+    ("协助", DepartmentRole::Co),
+    ("参与", DepartmentRole::Co),
+];
 
 #[cfg(test)]
 mod tests {
@@ -379,5 +458,99 @@ mod tests {
         check(&["序号", "工作任务", "备注"], None);
         check(&["办公室负责落实各项任务，牵头单位要加强统筹协调"], None);
         check(&["姓名", "责任领导", "电话"], None);
+    }
+
+    /// Reads a table given as rows of cells (the first row the header).
+    fn read(rows: &[&[&str]]) -> Vec<PlanTask> {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect();
+        let columns = Columns::find(&rows[0]).unwrap_or_else(|| panic!("header {:?}", rows[0]));
+        read_table(&rows, 0, &columns, Some(2023)).tasks
+    }
+
+    fn departments(task: &PlanTask) -> Vec<(&str, DepartmentRole)> {
+        task.departments
+            .iter()
+            .map(|d| (d.name.as_str(), d.role))
+            .collect()
+    }
+
+    #[test]
+    fn the_words_in_a_responsible_cell_say_who_leads_and_who_helps() {
+        let cases: [(&str, &[(&str, DepartmentRole)]); 5] = [
+            (
+                "办公室牵头，各科室配合",
+                &[("办公室", Lead), ("各科室", Co)],
+            ),
+            ("市发改委牵头落实", &[("市发改委", Lead)]),
+            (
+                "财务科负责、办公室协助",
+                &[("财务科", Lead), ("办公室", Co)],
+            ),
+            ("各科室", &[("各科室", Responsible)]),
+            // A name that merely ends like a role word keeps its whole name.
+            ("牵头", &[("牵头", Responsible)]),
+        ];
+        for (cell, expected) in cases {
+            let tasks = read(&[&["工作任务", "责任部门"], &["做好财政信息公开", cell]]);
+            assert_eq!(departments(&tasks[0]), expected.to_vec(), "{cell}");
+        }
+        // In a 配合单位 column the column says the part; the words are only taken off.
+        let tasks = read(&[
+            &["工作任务", "牵头单位", "配合单位"],
+            &["做好公开", "办公室", "规法处配合"],
+        ]);
+        assert_eq!(
+            departments(&tasks[0]),
+            vec![("办公室", Lead), ("规法处", Co)]
+        );
+    }
+
+    #[test]
+    fn a_task_cell_over_several_requirements_or_numbered_as_a_section_groups_them() {
+        let tasks = read(&[
+            &["工作任务", "具体要求", "责任部门"],
+            &[
+                "一、做好财政信息公开。",
+                "1.积极推进本中心预算、决算公开。",
+                "财务科",
+            ],
+            &[
+                "二、做好网站专栏公开。",
+                "2.及时更新网站频道信息。",
+                "办公室",
+            ],
+            &["", "3.及时反馈网民意见。", "各科室"],
+            &[
+                "做好主动公开基础工作",
+                "严格规范政府信息公开专栏。完善保密审查。",
+                "各科室",
+            ],
+            &["", "规范做好年度报告编制发布工作。", "办公室"],
+            &["加强宣传", "积极参加约稿活动。", "各科室"],
+        ]);
+        let got: Vec<(&str, &str, &str)> = tasks
+            .iter()
+            .map(|t| (t.number.as_str(), t.title.as_str(), t.section.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "1.",
+                    "积极推进本中心预算、决算公开",
+                    "一、做好财政信息公开。"
+                ),
+                ("2.", "及时更新网站频道信息", "二、做好网站专栏公开。"),
+                ("3.", "及时反馈网民意见", "二、做好网站专栏公开。"),
+                ("1", "严格规范政府信息公开专栏", "做好主动公开基础工作"),
+                ("2", "规范做好年度报告编制发布工作", "做好主动公开基础工作"),
+                ("3", "加强宣传", ""),
+            ]
+        );
+        // Each task is still one row: its own departments.
+        assert_eq!(departments(&tasks[2]), vec![("各科室", Responsible)]);
     }
 }
