@@ -756,6 +756,8 @@ field: string | null, };
 
 export type RowProblem = { field: string, code: string, message: string, };
 
+export type ColumnChoice = { index: number, field: string | null, };
+
 export type LedgerRowState = "new" | "problems" | "existing" | "duplicate";
 
 export type LedgerRowSummary = { line: number, index_no: string, title: string, doc_no: string, state: LedgerRowState, problems: Array<RowProblem>, duplicate_of_line: number | null, };

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::assign::{assign, Names};
@@ -380,28 +380,70 @@ pub fn correct_columns(
             .or_else(|| column_number(header.trim()))
             .filter(|&i| i < columns.len())
             .ok_or_else(|| LedgerError::BadColumn(format!("the ledger has no column {header}")))?;
-        let field = match field.trim() {
-            "-" | "" => None,
-            name => Some(
-                ItemField::parse(name)
-                    .filter(|f| importable(*f))
-                    .ok_or_else(|| {
-                        LedgerError::BadColumn(format!(
-                            "{name} is not a field a ledger column can fill"
-                        ))
-                    })?
-                    .key()
-                    .to_owned(),
-            ),
-        };
-        if let Some(key) = &field {
-            for column in columns.iter_mut() {
-                if column.field.as_deref() == Some(key) {
-                    column.field = None;
-                }
+        set_field(columns, position, field)?;
+    }
+    Ok(())
+}
+
+/// A person's choice for one column in the app: its index, and the field's key (none to leave
+/// the column out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ColumnChoice {
+    pub index: usize,
+    pub field: Option<String>,
+}
+
+/// Applies choices made column by column (the app's; the CLI names columns by header).
+pub fn choose_columns(
+    columns: &mut [LedgerColumn],
+    choices: &[ColumnChoice],
+) -> Result<(), LedgerError> {
+    for choice in choices {
+        if choice.index >= columns.len() {
+            return Err(LedgerError::BadColumn(format!(
+                "the ledger has no column {}",
+                choice.index + 1
+            )));
+        }
+        set_field(
+            columns,
+            choice.index,
+            choice.field.as_deref().unwrap_or("-"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Fills column `position` from `field` (a key or Chinese name, `-` for none), taking the field
+/// from any other column that had it.
+fn set_field(
+    columns: &mut [LedgerColumn],
+    position: usize,
+    field: &str,
+) -> Result<(), LedgerError> {
+    let field = match field.trim() {
+        "-" | "" => None,
+        name => Some(
+            ItemField::parse(name)
+                .filter(|f| importable(*f))
+                .ok_or_else(|| {
+                    LedgerError::BadColumn(format!(
+                        "{name} is not a field a ledger column can fill"
+                    ))
+                })?
+                .key()
+                .to_owned(),
+        ),
+    };
+    if let Some(key) = &field {
+        for column in columns.iter_mut() {
+            if column.field.as_deref() == Some(key) {
+                column.field = None;
             }
         }
-        columns[position].field = field;
+    }
+    if let Some(column) = columns.get_mut(position) {
+        column.field = field;
     }
     Ok(())
 }
@@ -671,6 +713,24 @@ mod tests {
             correct_columns(&mut columns, &wrong),
             Err(LedgerError::BadColumn(_))
         ));
+        let chosen = [
+            ColumnChoice {
+                index: 0,
+                field: Some("summary".into()),
+            },
+            ColumnChoice {
+                index: 6,
+                field: None,
+            },
+        ];
+        assert!(choose_columns(&mut columns, &chosen).is_ok());
+        assert_eq!(columns[0].field.as_deref(), Some("summary"));
+        assert_eq!(columns[6].field, None, "a field fills one column");
+        let outside = [ColumnChoice {
+            index: 7,
+            field: None,
+        }];
+        assert!(choose_columns(&mut columns, &outside).is_err());
         let status = [("标题".to_owned(), "status".to_owned())];
         assert!(correct_columns(&mut columns, &status).is_err());
         assert_eq!(

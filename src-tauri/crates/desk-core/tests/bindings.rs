@@ -92,6 +92,7 @@ fn generate() -> String {
     declare::<plan_import::PlanImportReport>(&cfg, &mut out);
     declare::<ledger_import::LedgerColumn>(&cfg, &mut out);
     declare::<ledger_import::RowProblem>(&cfg, &mut out);
+    declare::<ledger_import::ColumnChoice>(&cfg, &mut out);
     declare::<ledger_import::LedgerRowState>(&cfg, &mut out);
     declare::<ledger_import::LedgerRowSummary>(&cfg, &mut out);
     declare::<ledger_import::LedgerSummary>(&cfg, &mut out);

@@ -6,8 +6,8 @@ use crate::error::Result;
 use crate::Catalog;
 use desk_core::assign::Names;
 use desk_core::ledger_import::{
-    correct_columns, find_header, preview, ExistingItem, LedgerImportReport, LedgerPreview,
-    LedgerProgress, RowProblem,
+    choose_columns, correct_columns, find_header, preview, ColumnChoice, ExistingItem,
+    LedgerColumn, LedgerError, LedgerImportReport, LedgerPreview, LedgerProgress, RowProblem,
 };
 use desk_core::plan::{read_table_document, Block};
 use desk_core::validate::{check_item, CatalogFacts};
@@ -57,13 +57,30 @@ impl Catalog {
         bytes: &[u8],
         corrections: &[(String, String)],
     ) -> Result<LedgerPreview> {
+        self.preview_ledger(bytes, |columns| correct_columns(columns, corrections))
+    }
+
+    /// As [`Catalog::preview_ledger_bytes`], with the columns chosen one by one (the app's).
+    pub fn preview_ledger_chosen(
+        &self,
+        bytes: &[u8],
+        choices: &[ColumnChoice],
+    ) -> Result<LedgerPreview> {
+        self.preview_ledger(bytes, |columns| choose_columns(columns, choices))
+    }
+
+    fn preview_ledger(
+        &self,
+        bytes: &[u8],
+        correct: impl FnOnce(&mut [LedgerColumn]) -> std::result::Result<(), LedgerError>,
+    ) -> Result<LedgerPreview> {
         let document = read_table_document(bytes)?;
         let rows = match document.blocks.into_iter().next() {
             Some(Block::Table(rows)) => rows,
             _ => Vec::new(),
         };
         let (header, mut columns) = find_header(&rows)?;
-        correct_columns(&mut columns, corrections)?;
+        correct(&mut columns)?;
         let departments = self.departments()?;
         let categories = self.categories()?;
         let people = self.people()?;
