@@ -59,6 +59,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         .manage(update::UpdateState::new(state.data_dir.clone()))
         .manage(state)
         .manage(commands::export::ExportJobs::default())
+        .manage(commands::ledger::LedgerDrafts::default())
         .invoke_handler(commands::handler())
 }
 

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod export;
 pub mod items;
+pub mod ledger;
 pub mod plan;
 pub mod registry;
 pub mod review;

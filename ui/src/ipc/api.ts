@@ -32,6 +32,10 @@ import type {
   RosterView,
   SigningState,
   Signoff,
+  ColumnChoice,
+  LedgerImportReport,
+  LedgerProgress,
+  LedgerSummary,
   PlanImportReport,
   PlanImportRequest,
   PlanPreview,
@@ -131,6 +135,25 @@ export function openPlanFile(): Promise<PlanPreview | null> {
 
 export function importPlan(request: PlanImportRequest): Promise<PlanImportReport> {
   return call('import_plan', { request });
+}
+
+/** Asks for a 台账 and previews it; null when cancelled. The full preview stays in the app. */
+export function openLedgerFile(): Promise<LedgerSummary | null> {
+  return call('open_ledger_file', { title: t('fileDialog.openLedger') });
+}
+
+/** Previews the same ledger again with the columns chosen; the answer replaces `previewId`. */
+export function chooseLedgerColumns(previewId: number, choices: ColumnChoice[]): Promise<LedgerSummary> {
+  return call('choose_ledger_columns', { previewId, choices });
+}
+
+/** Imports the preview shown; progress arrives as `ledger-progress` events (onLedgerProgress). */
+export function importLedger(previewId: number): Promise<LedgerImportReport> {
+  return call('import_ledger', { previewId });
+}
+
+export function onLedgerProgress(handler: (progress: LedgerProgress) => void): Promise<UnlistenFn> {
+  return listen<LedgerProgress>('ledger-progress', (event) => handler(event.payload));
 }
 
 /** The item's checklist, due date, sign-offs and the actions the current person may take. */

@@ -744,6 +744,43 @@ export type PlanImportReport = { items_created: number, tasks_already_imported: 
  */
 departments_not_created: Array<string>, };
 
+export type LedgerColumn = { 
+/**
+ * Zero-based.
+ */
+index: number, header: string, 
+/**
+ * The field's key (`title`, `index_no` …); none for a column left out.
+ */
+field: string | null, };
+
+export type RowProblem = { field: string, code: string, message: string, };
+
+export type ColumnChoice = { index: number, field: string | null, };
+
+export type LedgerRowState = "new" | "problems" | "existing" | "duplicate";
+
+export type LedgerRowSummary = { line: number, index_no: string, title: string, doc_no: string, state: LedgerRowState, problems: Array<RowProblem>, duplicate_of_line: number | null, };
+
+export type LedgerSummary = { 
+/**
+ * What the app knows this preview by: the import names it, so only the preview the person
+ * saw can be imported.
+ */
+preview_id: number, header_line: number, columns: Array<LedgerColumn>, total_rows: number, new_rows: number, existing_rows: number, duplicate_rows: number, rows_with_problems: number, unknown_departments: Array<string>, 
+/**
+ * The first rows of the ledger.
+ */
+sample: Array<LedgerRowSummary>, 
+/**
+ * The first rows with problems, each with its messages.
+ */
+problem_rows: Array<LedgerRowSummary>, };
+
+export type LedgerProgress = { done: number, total: number, };
+
+export type LedgerImportReport = { items_created: number, rows_already_in_catalog: number, rows_duplicated_in_ledger: number, rows_with_problems: number, };
+
 export type Attachment = { 
 /**
  * SHA-256 of the content, lowercase hex: the file's name in the attachment store.

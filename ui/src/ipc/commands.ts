@@ -14,6 +14,7 @@ import type {
   Category,
   CheckState,
   ChecklistTemplate,
+  ColumnChoice,
   Conflict,
   Department,
   DepartmentProgress,
@@ -25,7 +26,9 @@ import type {
   ItemPage,
   ItemQuery,
   ItemReview,
+  LedgerImportReport,
   LedgerReport,
+  LedgerSummary,
   Person,
   PiiHit,
   PlanImportReport,
@@ -65,6 +68,9 @@ export interface Commands {
   preview_plan_text: { args: [{ text: string }]; result: PlanPreview };
   open_plan_file: { args: [{ title: string }]; result: PlanPreview | null };
   import_plan: { args: [{ request: PlanImportRequest }]; result: PlanImportReport };
+  open_ledger_file: { args: [{ title: string }]; result: LedgerSummary | null };
+  choose_ledger_columns: { args: [{ previewId: number; choices: Array<ColumnChoice> }]; result: LedgerSummary };
+  import_ledger: { args: [{ previewId: number }]; result: LedgerImportReport };
   item_review: { args: [{ id: string }]; result: ItemReview };
   mark_check: { args: [{ id: string; key: string; checkState: CheckState; note: string }]; result: ItemReview };
   pass_pending_checks: { args: [{ id: string }]; result: ItemReview };
@@ -139,6 +145,9 @@ export const COMMAND_NAMES = [
   'preview_plan_text',
   'open_plan_file',
   'import_plan',
+  'open_ledger_file',
+  'choose_ledger_columns',
+  'import_ledger',
   'item_review',
   'mark_check',
   'pass_pending_checks',

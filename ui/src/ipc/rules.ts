@@ -38,6 +38,9 @@ export const ATTACHMENT_FIELD_PREFIX = "attachment:";
 /** Fields a sign-off covers: a change to one voids it (ItemField::is_signed_content). */
 export const SIGNED_FIELDS: readonly ItemField[] = ["index_no", "title", "category_id", "summary", "elements", "legal_basis", "issuing_body", "doc_no", "subject_category", "keywords", "date_written", "date_formed", "disclosure", "withheld_reason", "withheld_note", "audience", "channels", "level", "lead_department_id", "co_department_ids", "other_responsible", "comment_start", "comment_end", "attachments", "links"];
 
+/** Fields a 台账 column may fill, for correcting a column (ledger_import::ledger_fields). */
+export const LEDGER_FIELDS: readonly ItemField[] = ["index_no", "title", "category_id", "summary", "elements", "legal_basis", "issuing_body", "doc_no", "subject_category", "keywords", "date_written", "date_formed", "date_published", "due_date", "validity", "disclosure", "withheld_reason", "withheld_note", "audience", "channels", "level", "lead_department_id", "co_department_ids", "other_responsible", "comment_start", "comment_end", "notes"];
+
 /** Fields only the workflow changes; a save keeps their stored values (ItemField::is_workflow_managed). */
 export const WORKFLOW_FIELDS: readonly ItemField[] = ["status", "status_note", "changed_after_signoff", "published_url"];
 

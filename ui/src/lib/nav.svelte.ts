@@ -6,6 +6,7 @@ export type Screen =
   | 'history'
   | 'progress'
   | 'plan'
+  | 'ledger'
   | 'departments'
   | 'templates'
   | 'audit'

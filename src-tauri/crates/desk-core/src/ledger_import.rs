@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::assign::{assign, Names};
 use crate::fields::ItemField;
@@ -25,8 +26,13 @@ use crate::validate::check_own_values;
 /// Rows searched for the header.
 const HEADER_SEARCH_ROWS: usize = 10;
 
+/// Rows shown as a sample of what a ledger holds.
+pub const LEDGER_SAMPLE_ROWS: usize = 20;
+/// Rows with problems listed with their messages; the rest are counted.
+pub const LEDGER_PROBLEM_ROWS_SHOWN: usize = 300;
+
 /// A column of the ledger and the field it fills, if any.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct LedgerColumn {
     /// Zero-based.
     pub index: usize,
@@ -35,7 +41,7 @@ pub struct LedgerColumn {
     pub field: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RowProblem {
     pub field: String,
     pub code: String,
@@ -114,6 +120,126 @@ impl LedgerPreview {
     }
 }
 
+/// What becomes of a row on import, in the order the import decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerRowState {
+    New,
+    /// Left out: it has problems.
+    Problems,
+    /// The catalog holds it already.
+    Existing,
+    /// An earlier row of the ledger is the same.
+    Duplicate,
+}
+
+/// One row as the screen lists it: what identifies it, and what becomes of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LedgerRowSummary {
+    pub line: usize,
+    pub index_no: String,
+    pub title: String,
+    pub doc_no: String,
+    pub state: LedgerRowState,
+    pub problems: Vec<RowProblem>,
+    pub duplicate_of_line: Option<usize>,
+}
+
+/// What the app shows of a preview: its columns, counts, a sample and the rows with problems
+/// (the first [`LEDGER_PROBLEM_ROWS_SHOWN`]), never every row, so a 50,000-row ledger stays
+/// where it was read and the screen gets a few kilobytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LedgerSummary {
+    /// What the app knows this preview by: the import names it, so only the preview the person
+    /// saw can be imported.
+    pub preview_id: u32,
+    pub header_line: usize,
+    pub columns: Vec<LedgerColumn>,
+    pub total_rows: usize,
+    pub new_rows: usize,
+    pub existing_rows: usize,
+    pub duplicate_rows: usize,
+    pub rows_with_problems: usize,
+    pub unknown_departments: Vec<String>,
+    /// The first rows of the ledger.
+    pub sample: Vec<LedgerRowSummary>,
+    /// The first rows with problems, each with its messages.
+    pub problem_rows: Vec<LedgerRowSummary>,
+}
+
+impl LedgerRow {
+    /// What becomes of the row: problems first, then the catalog, then the ledger's own repeats.
+    pub fn state(&self) -> LedgerRowState {
+        if !self.problems.is_empty() {
+            LedgerRowState::Problems
+        } else if self.existing_item_id.is_some() {
+            LedgerRowState::Existing
+        } else if self.duplicate_of_line.is_some() {
+            LedgerRowState::Duplicate
+        } else {
+            LedgerRowState::New
+        }
+    }
+
+    fn summary(&self) -> LedgerRowSummary {
+        LedgerRowSummary {
+            line: self.line,
+            index_no: self.item.index_no.clone(),
+            title: self.item.title.clone(),
+            doc_no: self.item.doc_no.clone(),
+            state: self.state(),
+            problems: self.problems.clone(),
+            duplicate_of_line: self.duplicate_of_line,
+        }
+    }
+}
+
+impl LedgerPreview {
+    /// The preview as the app shows it, known by `preview_id`.
+    pub fn summary(&self, preview_id: u32) -> LedgerSummary {
+        LedgerSummary {
+            preview_id,
+            header_line: self.header_line,
+            columns: self.columns.clone(),
+            total_rows: self.rows.len(),
+            new_rows: self.new_rows,
+            existing_rows: self.existing_rows,
+            duplicate_rows: self.duplicate_rows,
+            rows_with_problems: self.rows_with_problems,
+            unknown_departments: self.unknown_departments.clone(),
+            sample: self
+                .rows
+                .iter()
+                .take(LEDGER_SAMPLE_ROWS)
+                .map(LedgerRow::summary)
+                .collect(),
+            problem_rows: self
+                .rows
+                .iter()
+                .filter(|r| !r.problems.is_empty())
+                .take(LEDGER_PROBLEM_ROWS_SHOWN)
+                .map(LedgerRow::summary)
+                .collect(),
+        }
+    }
+}
+
+/// How far an import has come: rows decided out of the ledger's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct LedgerProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// What an import did with the ledger's rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct LedgerImportReport {
+    pub items_created: u32,
+    pub rows_already_in_catalog: u32,
+    pub rows_duplicated_in_ledger: u32,
+    pub rows_with_problems: u32,
+}
+
 /// What an item in the catalog is known by, for matching rows to it.
 pub struct ExistingItem<'a> {
     pub id: &'a str,
@@ -184,6 +310,14 @@ pub fn field_for_header(header: &str) -> Option<ItemField> {
     Some(field)
 }
 
+/// Every field a ledger column may fill, for the person correcting a column to choose from.
+pub fn ledger_fields() -> Vec<ItemField> {
+    ItemField::ALL
+        .into_iter()
+        .filter(|f| importable(*f))
+        .collect()
+}
+
 /// Fields a ledger may fill: not the workflow's, not people or links by id.
 fn importable(field: ItemField) -> bool {
     !field.is_workflow_managed()
@@ -246,28 +380,70 @@ pub fn correct_columns(
             .or_else(|| column_number(header.trim()))
             .filter(|&i| i < columns.len())
             .ok_or_else(|| LedgerError::BadColumn(format!("the ledger has no column {header}")))?;
-        let field = match field.trim() {
-            "-" | "" => None,
-            name => Some(
-                ItemField::parse(name)
-                    .filter(|f| importable(*f))
-                    .ok_or_else(|| {
-                        LedgerError::BadColumn(format!(
-                            "{name} is not a field a ledger column can fill"
-                        ))
-                    })?
-                    .key()
-                    .to_owned(),
-            ),
-        };
-        if let Some(key) = &field {
-            for column in columns.iter_mut() {
-                if column.field.as_deref() == Some(key) {
-                    column.field = None;
-                }
+        set_field(columns, position, field)?;
+    }
+    Ok(())
+}
+
+/// A person's choice for one column in the app: its index, and the field's key (none to leave
+/// the column out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ColumnChoice {
+    pub index: usize,
+    pub field: Option<String>,
+}
+
+/// Applies choices made column by column (the app's; the CLI names columns by header).
+pub fn choose_columns(
+    columns: &mut [LedgerColumn],
+    choices: &[ColumnChoice],
+) -> Result<(), LedgerError> {
+    for choice in choices {
+        if choice.index >= columns.len() {
+            return Err(LedgerError::BadColumn(format!(
+                "the ledger has no column {}",
+                choice.index + 1
+            )));
+        }
+        set_field(
+            columns,
+            choice.index,
+            choice.field.as_deref().unwrap_or("-"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Fills column `position` from `field` (a key or Chinese name, `-` for none), taking the field
+/// from any other column that had it.
+fn set_field(
+    columns: &mut [LedgerColumn],
+    position: usize,
+    field: &str,
+) -> Result<(), LedgerError> {
+    let field = match field.trim() {
+        "-" | "" => None,
+        name => Some(
+            ItemField::parse(name)
+                .filter(|f| importable(*f))
+                .ok_or_else(|| {
+                    LedgerError::BadColumn(format!(
+                        "{name} is not a field a ledger column can fill"
+                    ))
+                })?
+                .key()
+                .to_owned(),
+        ),
+    };
+    if let Some(key) = &field {
+        for column in columns.iter_mut() {
+            if column.field.as_deref() == Some(key) {
+                column.field = None;
             }
         }
-        columns[position].field = field;
+    }
+    if let Some(column) = columns.get_mut(position) {
+        column.field = field;
     }
     Ok(())
 }
@@ -537,6 +713,24 @@ mod tests {
             correct_columns(&mut columns, &wrong),
             Err(LedgerError::BadColumn(_))
         ));
+        let chosen = [
+            ColumnChoice {
+                index: 0,
+                field: Some("summary".into()),
+            },
+            ColumnChoice {
+                index: 6,
+                field: None,
+            },
+        ];
+        assert!(choose_columns(&mut columns, &chosen).is_ok());
+        assert_eq!(columns[0].field.as_deref(), Some("summary"));
+        assert_eq!(columns[6].field, None, "a field fills one column");
+        let outside = [ColumnChoice {
+            index: 7,
+            field: None,
+        }];
+        assert!(choose_columns(&mut columns, &outside).is_err());
         let status = [("标题".to_owned(), "status".to_owned())];
         assert!(correct_columns(&mut columns, &status).is_err());
         assert_eq!(
@@ -604,5 +798,49 @@ mod tests {
             ),
             (2, 1, 1, 1)
         );
+    }
+
+    #[test]
+    fn the_summary_carries_counts_a_sample_and_capped_problem_rows() {
+        let mut text: Vec<Vec<String>> =
+            vec![vec!["索引号".into(), "名称".into(), "成文日期".into()]];
+        for n in 0..1000 {
+            // Every other row has a date that is no date.
+            let date = if n % 2 == 0 { "2024-01-02" } else { "昨天" };
+            text.push(vec![format!("A-{n}"), format!("事项{n}"), date.into()]);
+        }
+        text.push(vec!["A-0".into(), "事项0".into(), "2024-01-02".into()]);
+        let (header, columns) = find_header(&text).unwrap_or_else(|e| panic!("{e}"));
+        let departments = departments();
+        let names = Names {
+            departments: &departments,
+            categories: &[],
+            people: &[],
+        };
+        let preview = preview(&text, header, columns, &names, &[]);
+        let summary = preview.summary(7);
+        assert_eq!(summary.preview_id, 7);
+        assert_eq!(summary.total_rows, 1001);
+        assert_eq!(
+            (
+                summary.new_rows,
+                summary.rows_with_problems,
+                summary.duplicate_rows
+            ),
+            (500, 500, 1)
+        );
+        assert_eq!(summary.sample.len(), LEDGER_SAMPLE_ROWS);
+        assert_eq!(summary.sample[0].state, LedgerRowState::New);
+        assert_eq!(summary.sample[1].state, LedgerRowState::Problems);
+        assert_eq!(summary.problem_rows.len(), LEDGER_PROBLEM_ROWS_SHOWN);
+        assert_eq!(summary.problem_rows[0].line, 3);
+        assert_eq!(summary.problem_rows[0].problems[0].code, "invalid_date");
+        let last = preview.rows.last().map(LedgerRow::state);
+        assert_eq!(last, Some(LedgerRowState::Duplicate));
+        assert!(ledger_fields().contains(&ItemField::Title));
+        assert!(!ledger_fields().contains(&ItemField::Status));
+        // A few kilobytes whatever the ledger's length.
+        let size = serde_json::to_string(&summary).map_or(0, |j| j.len());
+        assert!(size < 100_000, "{size}");
     }
 }

@@ -90,6 +90,14 @@ fn generate() -> String {
     declare::<plan_import::DepartmentMatch>(&cfg, &mut out);
     declare::<plan_import::PlanImportRequest>(&cfg, &mut out);
     declare::<plan_import::PlanImportReport>(&cfg, &mut out);
+    declare::<ledger_import::LedgerColumn>(&cfg, &mut out);
+    declare::<ledger_import::RowProblem>(&cfg, &mut out);
+    declare::<ledger_import::ColumnChoice>(&cfg, &mut out);
+    declare::<ledger_import::LedgerRowState>(&cfg, &mut out);
+    declare::<ledger_import::LedgerRowSummary>(&cfg, &mut out);
+    declare::<ledger_import::LedgerSummary>(&cfg, &mut out);
+    declare::<ledger_import::LedgerProgress>(&cfg, &mut out);
+    declare::<ledger_import::LedgerImportReport>(&cfg, &mut out);
     declare::<model::Attachment>(&cfg, &mut out);
     declare::<query::View>(&cfg, &mut out);
     declare::<query::DepartmentProgress>(&cfg, &mut out);
@@ -249,6 +257,13 @@ fn generate_rules() -> String {
         "SIGNED_FIELDS",
         "ItemField",
         &signed,
+    );
+    list(
+        &mut out,
+        "Fields a 台账 column may fill, for correcting a column (ledger_import::ledger_fields).",
+        "LEDGER_FIELDS",
+        "ItemField",
+        &ledger_import::ledger_fields(),
     );
     let workflow: Vec<ItemField> = ItemField::ALL
         .into_iter()

@@ -6,11 +6,11 @@ use crate::error::Result;
 use crate::Catalog;
 use desk_core::assign::Names;
 use desk_core::ledger_import::{
-    correct_columns, find_header, preview, ExistingItem, LedgerPreview, RowProblem,
+    choose_columns, correct_columns, find_header, preview, ColumnChoice, ExistingItem,
+    LedgerColumn, LedgerError, LedgerImportReport, LedgerPreview, LedgerProgress, RowProblem,
 };
 use desk_core::plan::{read_table_document, Block};
 use desk_core::validate::{check_item, CatalogFacts};
-use serde::Serialize;
 use std::collections::HashSet;
 
 const SOURCE_PREFIX: &str = "ledger:";
@@ -46,14 +46,8 @@ impl CatalogFacts for LedgerFacts {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct LedgerImportReport {
-    pub items_created: u32,
-    pub rows_already_in_catalog: u32,
-    pub rows_duplicated_in_ledger: u32,
-    pub rows_with_problems: u32,
-    pub item_ids: Vec<String>,
-}
+/// Progress is reported about a hundred times in an import, and after its last row.
+const PROGRESS_STEPS: usize = 100;
 
 impl Catalog {
     /// Reads a ledger's bytes (.xlsx, .xls, .et, .csv in UTF-8 or GBK, told apart by content),
@@ -63,13 +57,30 @@ impl Catalog {
         bytes: &[u8],
         corrections: &[(String, String)],
     ) -> Result<LedgerPreview> {
+        self.preview_ledger(bytes, |columns| correct_columns(columns, corrections))
+    }
+
+    /// As [`Catalog::preview_ledger_bytes`], with the columns chosen one by one (the app's).
+    pub fn preview_ledger_chosen(
+        &self,
+        bytes: &[u8],
+        choices: &[ColumnChoice],
+    ) -> Result<LedgerPreview> {
+        self.preview_ledger(bytes, |columns| choose_columns(columns, choices))
+    }
+
+    fn preview_ledger(
+        &self,
+        bytes: &[u8],
+        correct: impl FnOnce(&mut [LedgerColumn]) -> std::result::Result<(), LedgerError>,
+    ) -> Result<LedgerPreview> {
         let document = read_table_document(bytes)?;
         let rows = match document.blocks.into_iter().next() {
             Some(Block::Table(rows)) => rows,
             _ => Vec::new(),
         };
         let (header, mut columns) = find_header(&rows)?;
-        correct_columns(&mut columns, corrections)?;
+        correct(&mut columns)?;
         let departments = self.departments()?;
         let categories = self.categories()?;
         let people = self.people()?;
@@ -130,9 +141,29 @@ impl Catalog {
     /// Saves the preview's new rows as items, in one transaction; rows with problems, rows the
     /// catalog holds and repeated rows are counted, not saved.
     pub fn import_ledger(&mut self, preview: &LedgerPreview) -> Result<LedgerImportReport> {
+        self.import_ledger_with_progress(preview, &mut |_| {})
+    }
+
+    /// As [`Catalog::import_ledger`], telling `progress` how many rows are decided (about a
+    /// hundred times, and at the end). Until the transaction commits nothing is saved: a failure
+    /// on any row leaves the catalog as it was.
+    pub fn import_ledger_with_progress(
+        &mut self,
+        preview: &LedgerPreview,
+        progress: &mut dyn FnMut(LedgerProgress),
+    ) -> Result<LedgerImportReport> {
+        let total = preview.rows.len();
+        let step = (total / PROGRESS_STEPS).max(1);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.change(|tx, recorder, settings, calendar| {
             let mut report = LedgerImportReport::default();
-            for row in &preview.rows {
+            for (done, row) in preview.rows.iter().enumerate() {
+                if done % step == 0 {
+                    progress(LedgerProgress {
+                        done: count(done),
+                        total: count(total),
+                    });
+                }
                 if !row.problems.is_empty() {
                     report.rows_with_problems += 1;
                     continue;
@@ -149,10 +180,13 @@ impl Catalog {
                 item.id = String::new();
                 item.source = format!("{SOURCE_PREFIX}{}", row.key);
                 let ids = desk_core::identity::ledger_row_item_ids(&row.key);
-                let saved = create_item_as(tx, recorder, settings, calendar, item, ids)?;
-                report.item_ids.push(saved.id);
+                create_item_as(tx, recorder, settings, calendar, item, ids)?;
                 report.items_created += 1;
             }
+            progress(LedgerProgress {
+                done: count(total),
+                total: count(total),
+            });
             Ok(report)
         })
     }
