@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDriver, Session } from './webdriver.mjs';
-import { app, artifacts, cli, desk, root, shot, targetDir } from './harness.mjs';
+import { app, artifacts, chooseInDialog, cli, desk, root, shot, targetDir } from './harness.mjs';
 
 const port = 4444 + (process.pid % 500) * 2;
 
@@ -310,32 +310,7 @@ test('a GBK plan file chosen in the native file dialog', async () => {
   try {
     await session.waitFor('[data-testid=item-row]');
     await session.click(await session.find('[data-testid=nav-plan]'));
-    const open = await session.waitFor('[data-testid=plan-open-file]');
-    // The click returns only when the dialog closes, so do not wait for it here.
-    const clicked = session.click(open).catch(() => {});
-    // The dialog's title is in the UI's language (an earlier test may have left it English).
-    // xdotool's name search does not match Chinese titles, so every named window's title is
-    // compared instead.
-    const titles = ['打开工作计划', 'Open a work plan'];
-    const dialog = await session.until('the file dialog', async () => {
-      try {
-        const windows = execFileSync('xdotool', ['search', '--name', '.'], { encoding: 'utf8' }).trim().split('\n');
-        return windows.find((w) => titles.includes(execFileSync('xdotool', ['getwindowname', w], { encoding: 'utf8' }).trim())) ?? false;
-      } catch {
-        return false;
-      }
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the dialog take input
-    // No window manager under Xvfb: keys go to the window under the pointer. The path is pasted,
-    // not typed, so the dialog's name completion cannot interleave with it.
-    execFileSync('xdotool', ['mousemove', '--window', dialog, '400', '300']);
-    execFileSync('xdotool', ['key', 'ctrl+l']);
-    execFileSync('xclip', ['-selection', 'clipboard'], { input: planFile, stdio: ['pipe', 'ignore', 'ignore'] });
-    await new Promise((resolve) => setTimeout(resolve, 500)); // xclip takes the clipboard
-    execFileSync('xdotool', ['key', 'ctrl+v']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    execFileSync('xdotool', ['key', 'Return']);
-    await clicked;
+    await chooseInDialog(session, '[data-testid=plan-open-file]', planFile, ['打开工作计划', 'Open a work plan']);
     await session.until('17 tasks from the GBK file', async () => (await session.findAll('[data-testid=plan-task]')).length === 17);
     const page = await session.execute('return document.body.textContent');
     assert.match(page, /GB18030/, 'the detected encoding is shown');

@@ -1,10 +1,13 @@
 // What every window test shares: where the built app and CLI are, the CLI with JSON output, and
 // screenshots and clicks that wait for the window to settle.
 
+import { before, after } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDriver } from './webdriver.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -32,4 +35,60 @@ export async function press(session, selector) {
   const element = await session.waitFor(selector);
   await session.execute('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: element }]);
   await session.click(element);
+}
+
+/**
+ * Picks `file` in the native file dialog that a click on `selector` opens. The dialog's title is
+ * one of `titles` (it is in the UI's language, and an earlier test may have left it English);
+ * xdotool's name search does not match Chinese titles, so every named window's title is compared.
+ */
+export async function chooseInDialog(session, selector, file, titles) {
+  const open = await session.waitFor(selector);
+  // The click returns only when the dialog closes, so do not wait for it here.
+  const clicked = session.click(open).catch(() => {});
+  const dialog = await session.until('the file dialog', async () => {
+    try {
+      const windows = execFileSync('xdotool', ['search', '--name', '.'], { encoding: 'utf8' }).trim().split('\n');
+      return windows.find((w) => titles.includes(execFileSync('xdotool', ['getwindowname', w], { encoding: 'utf8' }).trim())) ?? false;
+    } catch {
+      return false;
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the dialog take input
+  // No window manager under Xvfb: keys go to the window under the pointer. The path is pasted,
+  // not typed, so the dialog's name completion cannot interleave with it. xclip stays in the
+  // background to serve the clipboard: the caller ends it (pkill -x xclip) when done.
+  execFileSync('xdotool', ['mousemove', '--window', dialog, '400', '300']);
+  execFileSync('xdotool', ['key', 'ctrl+l']);
+  execFileSync('xclip', ['-selection', 'clipboard'], { input: file, stdio: ['pipe', 'ignore', 'ignore'] });
+  await new Promise((resolve) => setTimeout(resolve, 500)); // xclip takes the clipboard
+  execFileSync('xdotool', ['key', 'ctrl+v']);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  execFileSync('xdotool', ['key', 'Return']);
+  await clicked;
+}
+
+/**
+ * A WebDriver for one test file, on ports of its own (node may run files at once), stopped after
+ * its tests; `dataFolder(name)` makes a data folder that is removed then too.
+ */
+export function windowTests(portBase) {
+  const port = portBase + (process.pid % 500) * 2;
+  const folders = [];
+  const context = {
+    driver: null,
+    dataFolder(name) {
+      const dir = mkdtempSync(join(tmpdir(), `desk-e2e-${name}-`));
+      folders.push(dir);
+      return dir;
+    },
+  };
+  before(async () => {
+    context.driver = await startDriver({ port, nativePort: port + 1 });
+  });
+  after(async () => {
+    await context.driver?.stop();
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  });
+  return context;
 }

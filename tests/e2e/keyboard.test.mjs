@@ -4,28 +4,12 @@
 // question, and go back to the list (Esc); then a new item (Ctrl+N) starts in its first field.
 // Every step is cross-checked with `desk` on the same data folder.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDriver, Session, Key } from './webdriver.mjs';
-import { app, cli, shot } from './harness.mjs';
+import { Session, Key } from './webdriver.mjs';
+import { app, cli, shot, windowTests } from './harness.mjs';
 
-// Another port range than the other files: node may run test files in parallel.
-const port = 6444 + (process.pid % 500) * 2;
-
-let driver;
-const folders = [];
-
-before(async () => {
-  driver = await startDriver({ port, nativePort: port + 1 });
-});
-
-after(async () => {
-  await driver?.stop();
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
+const run = windowTests(6444);
 
 /** Waits until the keyboard is on `testid`, saying where it is otherwise. */
 async function keyboardOn(session, testid, what) {
@@ -47,8 +31,7 @@ async function tabTo(session, testid, key, most) {
 }
 
 test('a clerk works an item from search to 提请签批 and back without the mouse', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-e2e-keyboard-'));
-  folders.push(dataDir);
+  const dataDir = run.dataFolder('keyboard');
   cli(dataDir, 'department', 'add', '规法处');
   cli(dataDir, 'person', 'add', '王芳', '--department', '规法处', '--role', 'clerk');
   cli(dataDir, 'person', 'add', '李处长', '--department', '规法处', '--role', 'section_head');
@@ -56,7 +39,7 @@ test('a clerk works an item from search to 提请签批 and back without the mou
   const { id } = cli(dataDir, 'item', 'add', '--title', '关于做好2026年招生工作的通知', 'lead=规法处', 'clerk=王芳', 'date_formed=2026-11-20');
   cli(dataDir, 'item', 'add', '--title', '学前教育资源供给情况', 'lead=规法处', 'clerk=王芳', 'date_formed=2026-11-20');
 
-  const session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  const session = await Session.start(run.driver.base, app, ['--data-dir', dataDir]);
   try {
     await session.waitFor('[data-testid=item-row]');
 

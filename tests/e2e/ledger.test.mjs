@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDriver, Session } from './webdriver.mjs';
-import { app, cli, desk, shot } from './harness.mjs';
+import { app, chooseInDialog, cli, desk, shot } from './harness.mjs';
 
 const port = 4444 + ((process.pid + 250) % 500) * 2;
 const ROWS = 3000;
@@ -48,30 +48,6 @@ wb.save(sys.argv[1])
   execFileSync('python3', ['-c', script, path]);
 }
 
-/** Picks `file` in the native dialog opened by clicking `selector` (no window manager: xdotool). */
-async function chooseInDialog(session, selector, file) {
-  const open = await session.waitFor(selector);
-  const clicked = session.click(open).catch(() => {});
-  const titles = ['打开台账', 'Open a ledger'];
-  const dialog = await session.until('the file dialog', async () => {
-    try {
-      const windows = execFileSync('xdotool', ['search', '--name', '.'], { encoding: 'utf8' }).trim().split('\n');
-      return windows.find((w) => titles.includes(execFileSync('xdotool', ['getwindowname', w], { encoding: 'utf8' }).trim())) ?? false;
-    } catch {
-      return false;
-    }
-  });
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  execFileSync('xdotool', ['mousemove', '--window', dialog, '400', '300']);
-  execFileSync('xdotool', ['key', 'ctrl+l']);
-  execFileSync('xclip', ['-selection', 'clipboard'], { input: file, stdio: ['pipe', 'ignore', 'ignore'] });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  execFileSync('xdotool', ['key', 'ctrl+v']);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  execFileSync('xdotool', ['key', 'Return']);
-  await clicked;
-}
-
 async function number(session, testid) {
   return Number((await session.text(await session.find(`[data-testid=${testid}]`))).replace(/[^0-9]/g, ''));
 }
@@ -101,7 +77,7 @@ test('a 3,000-row ledger imports through the screen once', { timeout: 300000 }, 
     await session.click(await session.find('[data-testid=nav-ledger]'));
 
     let started = Date.now();
-    await chooseInDialog(session, '[data-testid=ledger-open-file]', ledger);
+    await chooseInDialog(session, '[data-testid=ledger-open-file]', ledger, ['打开台账', 'Open a ledger']);
     await session.waitFor('[data-testid=ledger-preview]', 120000);
     const previewMs = Date.now() - started;
     assert.equal(await number(session, 'ledger-total'), ROWS);
@@ -138,7 +114,7 @@ test('a 3,000-row ledger imports through the screen once', { timeout: 300000 }, 
 
     // The same file again: every row is in the catalog already.
     await session.click(await session.find('[data-testid=ledger-again]'));
-    await chooseInDialog(session, '[data-testid=ledger-open-file]', ledger);
+    await chooseInDialog(session, '[data-testid=ledger-open-file]', ledger, ['打开台账', 'Open a ledger']);
     await session.waitFor('[data-testid=ledger-preview]', 120000);
     await session.until('nothing new', async () => (await number(session, 'ledger-new')) === 0);
     // The repeated rows now match the items their first rows made.

@@ -2,27 +2,12 @@
 // (1024×700 on old PCs, 1280×800, 1920×1080): nothing scrolls sideways, the editor's save and
 // workflow buttons and each check's buttons sit inside the window. Screenshots of each.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDriver, Session } from './webdriver.mjs';
-import { app, cli, press, shot } from './harness.mjs';
+import { Session } from './webdriver.mjs';
+import { app, cli, press, shot, windowTests } from './harness.mjs';
 
-const port = 7444 + (process.pid % 500) * 2;
-
-let driver;
-const folders = [];
-
-before(async () => {
-  driver = await startDriver({ port, nativePort: port + 1 });
-});
-
-after(async () => {
-  await driver?.stop();
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
+const run = windowTests(7444);
 
 /** What sticks out of the window: the page's sideways overflow and elements past its right edge. */
 function outside(session, selectors) {
@@ -39,8 +24,7 @@ function outside(session, selectors) {
 }
 
 test('the catalog, the editor and the checklist fit 1024×700, 1280×800 and 1920×1080', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-e2e-sizes-'));
-  folders.push(dataDir);
+  const dataDir = run.dataFolder('sizes');
   cli(dataDir, 'department', 'add', '规法处');
   cli(dataDir, 'person', 'add', '王芳', '--department', '规法处', '--role', 'clerk');
   cli(dataDir, 'whoami', '--set', '王芳');
@@ -53,7 +37,7 @@ test('the catalog, the editor and the checklist fit 1024×700, 1280×800 and 192
     cli(dataDir, 'item', 'add', '--title', `关于第${n}批政务公开重点工作任务分解落实情况的通知`, `doc_no=大教发〔2025〕${n + 20}号`, 'date_formed=2025-11-28', 'lead=规法处');
   }
 
-  const session = await Session.start(driver.base, app, ['--data-dir', dataDir]);
+  const session = await Session.start(run.driver.base, app, ['--data-dir', dataDir]);
   try {
     await session.waitFor('[data-testid=item-row]');
     for (const [width, height] of [[1024, 700], [1280, 800], [1920, 1080]]) {
