@@ -102,15 +102,11 @@ pub fn calendar_days(text: &str) -> Result<Vec<CalendarDay>, CalendarError> {
     let mut days: Vec<CalendarDay> = entries
         .iter()
         .flat_map(|entry| {
-            entry
-                .start
-                .iter_days()
-                .take_while(move |d| *d <= entry.end)
-                .map(move |date| CalendarDay {
-                    date,
-                    working: entry.working,
-                    note: entry.note.clone(),
-                })
+            entry.days().map(move |date| CalendarDay {
+                date,
+                working: entry.working,
+                note: entry.note.clone(),
+            })
         })
         .collect();
     days.sort_by_key(|day| day.date);
@@ -277,6 +273,13 @@ struct Entry {
     note: String,
 }
 
+impl Entry {
+    /// Every day of the entry, first to last.
+    fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.start.iter_days().take_while(move |d| *d <= self.end)
+    }
+}
+
 fn kind_name(working: bool) -> &'static str {
     if working {
         "workday"
@@ -397,13 +400,7 @@ fn parse_entries(text: &str) -> Result<(i32, Vec<Entry>), CalendarError> {
 fn expand(entries: &[Entry]) -> Vec<(NaiveDate, bool)> {
     entries
         .iter()
-        .flat_map(|entry| {
-            entry
-                .start
-                .iter_days()
-                .take_while(move |d| *d <= entry.end)
-                .map(move |d| (d, entry.working))
-        })
+        .flat_map(|entry| entry.days().map(move |d| (d, entry.working)))
         .collect()
 }
 
