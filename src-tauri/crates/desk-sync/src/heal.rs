@@ -369,11 +369,23 @@ fn relay_segment(
 ) -> Result<Option<u64>, SyncError> {
     let names = files.get(&first).cloned().unwrap_or_default();
     let dir = round.path(&format!("ops/{device}"));
-    if let Some((_, segment)) =
-        whole_copy(round.folder, &dir, &round.catalog_id, device, first, &names)
-            .map_err(|e| round.io(e))?
-    {
-        return Ok(Some(segment.header.last_seq));
+    // A whole copy holding a side of an id clash issued again under another id does not count:
+    // the side this PC holds goes in its place.
+    for name in &names {
+        if let Some((_, segment)) = whole_copy(
+            round.folder,
+            &dir,
+            &round.catalog_id,
+            device,
+            first,
+            std::slice::from_ref(name),
+        )
+        .map_err(|e| round.io(e))?
+        {
+            if !crate::engine::holds_superseded(&round.superseded, &segment.ops) {
+                return Ok(Some(segment.header.last_seq));
+            }
+        }
     }
     let (ops, vv, proof) = match round.catalog.applied_segment(device, first)? {
         // The writer's proof goes with the copy: readers check it as they check the writer's.

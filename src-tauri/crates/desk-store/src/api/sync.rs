@@ -12,7 +12,7 @@ use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
 use crate::sync::conflicts::{conflicts, settle_in};
 use crate::sync::context::{ApplyContext, ApplyParts};
 use crate::sync::deletion::settle_deletion;
-use crate::sync::devices::rekey_device;
+use crate::sync::devices::{rekey_device, rename_moved};
 use crate::sync::kept_aside::{self, Retry};
 use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SNAPSHOT_RUN};
 use desk_core::merge::VersionVector;
@@ -339,11 +339,39 @@ impl crate::Catalog {
         Ok(())
     }
 
+    /// Moves operations of `old_id` held here to `new_id`, where the PC that holds that id
+    /// issued them again after an id clash: see [`rename_moved`]. `moves` pairs the old sequence
+    /// with the new one.
+    pub fn rename_moved(
+        &mut self,
+        old_id: &str,
+        new_id: &str,
+        moves: &[(u64, u64)],
+    ) -> Result<u32> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let moved = rename_moved(&tx, old_id, new_id, moves)?;
+        tx.commit()?;
+        Ok(moved)
+    }
+
     /// Takes a new device id (this PC was cloned or restored): see [`rekey_device`].
     pub fn take_new_device_id(&mut self) -> Result<(String, u32)> {
+        self.take_new_device_id_from(None)
+    }
+
+    /// Takes a new device id, and moves to it every own operation from `first` on, published
+    /// or not (`None`: those not published yet). Another PC under the same id gave other
+    /// operations the numbers from `first` on (an id clash): this PC issues its own again under
+    /// the new id, and reads the old id's from `first` on as another PC's.
+    pub fn take_new_device_id_from(&mut self, first: Option<u64>) -> Result<(String, u32)> {
         let old = self.device_id.clone();
         let new = crate::clock::new_device_id();
-        let published = self.published_seq()?;
+        let published = match first {
+            Some(first) => self.published_seq()?.min(first.saturating_sub(1)),
+            None => self.published_seq()?,
+        };
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -95,3 +95,141 @@ pub(crate) fn rekey_device(
     meta_set(tx, "op_seq", &unsent.len().to_string())?;
     Ok(unsent.len() as u32)
 }
+
+/// Moves operations another PC issued again under a new id (an id clash: two PCs under one
+/// device id numbered different operations alike, and the one that moved published its side
+/// again): each `(old_seq, new_seq)` of `old_id` held here becomes `new_id:new_seq`, with the
+/// references among the moved ones (bases, a delete's covers) following as they did on the PC
+/// that moved them, and the heads, tombstones and records naming them. The old id is read again
+/// from before the first moved one (its numbers there are the other PC's operations); the new
+/// id counts as applied as far as it is held without a gap. An operation already held under its
+/// new id (its new copy arrived first) is dropped under the old one. Returns how many moved.
+pub(crate) fn rename_moved(
+    tx: &Transaction,
+    old_id: &str,
+    new_id: &str,
+    moves: &[(u64, u64)],
+) -> Result<u32> {
+    let Some(first) = moves.iter().map(|m| m.0).min() else {
+        return Ok(0);
+    };
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for &(old_seq, new_seq) in moves {
+        let id = format!("{old_id}:{old_seq}");
+        let new_op = format!("{new_id}:{new_seq}");
+        let held: bool = tx
+            .query_row("SELECT count(*) FROM ops WHERE id = ?1", params![id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n > 0)?;
+        if !held {
+            continue;
+        }
+        let already: bool = tx
+            .query_row(
+                "SELECT count(*) FROM ops WHERE id = ?1",
+                params![new_op],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)?;
+        if already {
+            tx.execute("DELETE FROM ops WHERE id = ?1", params![id])?;
+            tx.execute("DELETE FROM sync_heads WHERE op_id = ?1", params![id])?;
+            tx.execute("DELETE FROM sync_tombstones WHERE op_id = ?1", params![id])?;
+            tx.execute("DELETE FROM sync_kept_aside WHERE op_id = ?1", params![id])?;
+            continue;
+        }
+        tx.execute(
+            "UPDATE ops SET id = ?2, device_id = ?3, seq = ?4 WHERE id = ?1",
+            params![id, new_op, new_id, new_seq as i64],
+        )?;
+        tx.execute(
+            "UPDATE sync_heads SET op_id = ?2, device_id = ?3 WHERE op_id = ?1",
+            params![id, new_op, new_id],
+        )?;
+        for table in [
+            "sync_tombstones",
+            "sync_kept_aside",
+            "rosters",
+            "key_requests",
+        ] {
+            tx.execute(
+                &format!("UPDATE {table} SET op_id = ?2 WHERE op_id = ?1"),
+                params![id, new_op],
+            )?;
+        }
+        renamed.insert(id, new_op);
+    }
+    if !renamed.is_empty() {
+        let rows: Vec<(String, String, Option<String>)> = {
+            let mut stmt = tx.prepare("SELECT id, base, covers FROM ops WHERE device_id = ?1")?;
+            let rows =
+                stmt.query_map(params![new_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, base, covers) in rows {
+            if !renamed.values().any(|n| *n == id) {
+                continue;
+            }
+            let list: Vec<String> = serde_json::from_str(&base).unwrap_or_default();
+            let mapped: Vec<String> = list
+                .iter()
+                .map(|b| renamed.get(b).cloned().unwrap_or_else(|| b.clone()))
+                .collect();
+            if mapped != list {
+                tx.execute(
+                    "UPDATE ops SET base = ?2 WHERE id = ?1",
+                    params![id, serde_json::to_string(&mapped).unwrap_or_default()],
+                )?;
+            }
+            // As on the PC that moved them (see `rekey_device`): what a moved delete covered of
+            // the old id from `first` on is the new id's.
+            if let Some(covers) = covers {
+                let mut vv: VersionVector = serde_json::from_str(&covers).unwrap_or_default();
+                let kept = first.saturating_sub(1);
+                if let Some(seq) = vv.get(old_id).copied() {
+                    if seq > kept {
+                        vv.insert(old_id.to_string(), kept);
+                        vv.insert(new_id.to_string(), seq - kept);
+                        let text = serde_json::to_string(&vv).unwrap_or_default();
+                        tx.execute(
+                            "UPDATE ops SET covers = ?2 WHERE id = ?1",
+                            params![id, text],
+                        )?;
+                        tx.execute(
+                            "UPDATE sync_tombstones SET covers = ?2 WHERE op_id = ?1",
+                            params![id, text],
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    // The old id is read again from before the first moved operation; cuts recorded of its
+    // segments from there on were the moved side's.
+    tx.execute(
+        "UPDATE sync_cursors SET seq = min(seq, ?2) WHERE device_id = ?1",
+        params![old_id, first.saturating_sub(1) as i64],
+    )?;
+    tx.execute(
+        "DELETE FROM sync_segments WHERE device_id = ?1 AND last_seq >= ?2",
+        params![old_id, first as i64],
+    )?;
+    let held: Vec<i64> = {
+        let mut stmt = tx.prepare("SELECT seq FROM ops WHERE device_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map(params![new_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut through = 0i64;
+    for seq in held {
+        if seq == through + 1 {
+            through = seq;
+        } else if seq > through + 1 {
+            break;
+        }
+    }
+    if through > 0 {
+        set_cursor(tx, new_id, through as u64)?;
+    }
+    Ok(renamed.len() as u32)
+}

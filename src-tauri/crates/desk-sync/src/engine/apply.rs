@@ -193,6 +193,7 @@ pub(super) fn apply_device(
         progress,
         on_progress,
         check,
+        superseded,
         ..
     } = round;
     let now = *now;
@@ -204,6 +205,7 @@ pub(super) fn apply_device(
         report,
         blobs,
         check,
+        superseded,
     };
     let mut segments = 0u32;
     let mut waiting = None;
@@ -329,6 +331,15 @@ pub(super) fn next_segment(
                     && header.catalog_id == reader.catalog_id
                     && header.first_seq == first
                 {
+                    // A side of an id clash issued again under another id: not this id's
+                    // operations any more, so this copy is passed over like a damaged one (a PC
+                    // holding the other side relays that side's copy in its place).
+                    if super::clash::holds_superseded(reader.superseded, &segment.ops) {
+                        damage.get_or_insert_with(|| {
+                            "its operations were issued again under another id (an id clash)".into()
+                        });
+                        continue;
+                    }
                     match reader
                         .check
                         .check(header, &segment.digest, &Contents::of(&segment.ops))

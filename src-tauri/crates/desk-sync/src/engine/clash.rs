@@ -1,0 +1,253 @@
+//! Two PCs under one device id (a clone, or a PC restored from a backup while the share was
+//! rolled back) that numbered different operations alike before either saw the other's file:
+//! an id clash. The PC that holds the id moves its own side from the first number the two sides
+//! differ at to a new id and issues it again there; its card lists what moved (old id, number
+//! and content hash, new number), so that every PC holding that side moves it too, and a copy of
+//! it still under the old id is superseded: never applied, relayed or taken for a whole copy.
+//! The old id's numbers from there on are the other side's, read by every PC like any other.
+
+use super::identity::{change_device, previous_ids};
+use super::*;
+use crate::format::{HashRun, Reissued, MAX_HASH_RUN, MAX_REISSUED};
+use crate::heal::Reports;
+
+/// Operations issued again under another id: for each old operation id, the content hashes
+/// (see [`format::op_content_hash`]) of the side that moved.
+pub(crate) type Superseded = BTreeMap<String, BTreeSet<String>>;
+
+/// Whether `op` is a side of a clash that was issued again under another id.
+pub(crate) fn is_superseded(superseded: &Superseded, op: &Operation) -> bool {
+    superseded
+        .get(&op.id)
+        .is_some_and(|hashes| hashes.contains(&format::op_content_hash(op)))
+}
+
+/// Whether any operation of `ops` is superseded.
+pub(crate) fn holds_superseded(superseded: &Superseded, ops: &[Operation]) -> bool {
+    !superseded.is_empty() && ops.iter().any(|op| is_superseded(superseded, op))
+}
+
+const REISSUED_KEY: &str = "reissued";
+
+/// What this PC issued again, by the id it issued it under.
+pub(crate) fn own_reissued(
+    catalog: &Catalog,
+) -> Result<BTreeMap<String, Vec<Reissued>>, SyncError> {
+    Ok(catalog
+        .sync_value(REISSUED_KEY)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+/// Every PC's card's list of operations issued again (this PC's own from its database, where
+/// its card may not be written yet), by the id they were issued under.
+fn reissued_everywhere(round: &mut Round) -> Result<BTreeMap<String, Vec<Reissued>>, SyncError> {
+    let mut all = own_reissued(round.catalog)?;
+    for name in round.names("devices", |n| format::parse_device_file_name(n).is_some())? {
+        let Ok(bytes) = round
+            .folder
+            .read(&round.path(&format!("devices/{name}")), MAX_CARD_BYTES)
+        else {
+            continue;
+        };
+        let Ok(card) = serde_json::from_slice::<DeviceFile>(&bytes) else {
+            continue;
+        };
+        if format::parse_device_file_name(&name) != Some(card.device_id.as_str())
+            || card.reissued.is_empty()
+            || card.reissued.len() > MAX_REISSUED
+        {
+            continue;
+        }
+        let entries: Vec<Reissued> = card
+            .reissued
+            .into_iter()
+            .filter(|r| format::is_device_id(&r.device_id) && r.device_id != card.device_id)
+            .collect();
+        all.entry(card.device_id).or_insert(entries);
+    }
+    Ok(all)
+}
+
+/// Moves the operations this PC holds of a side another PC issued again under a new id, and
+/// returns every superseded operation (for reading, relaying and reporting).
+pub(super) fn follow_reissued(round: &mut Round) -> Result<Superseded, SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let everywhere = reissued_everywhere(round)?;
+    let mut superseded = Superseded::new();
+    for (new_id, entries) in &everywhere {
+        let mut by_old: BTreeMap<&str, Vec<&Reissued>> = BTreeMap::new();
+        for entry in entries {
+            superseded
+                .entry(format!("{}:{}", entry.device_id, entry.seq))
+                .or_default()
+                .insert(entry.hash.clone());
+            by_old
+                .entry(entry.device_id.as_str())
+                .or_default()
+                .push(entry);
+        }
+        // This PC's own moves were made when it issued them; the twin holding the old id
+        // never holds the side that moved (it does not read its own id).
+        if *new_id == me {
+            continue;
+        }
+        for (old_id, entries) in by_old {
+            if old_id == me {
+                continue;
+            }
+            let (Some(low), Some(high)) = (
+                entries.iter().map(|e| e.seq).min(),
+                entries.iter().map(|e| e.seq).max(),
+            ) else {
+                continue;
+            };
+            let held: BTreeMap<u64, String> = round
+                .catalog
+                .device_operations(old_id, low, high)?
+                .iter()
+                .map(|op| (op.seq, format::op_content_hash(op)))
+                .collect();
+            let moves: Vec<(u64, u64)> = entries
+                .iter()
+                .filter(|e| held.get(&e.seq) == Some(&e.hash))
+                .map(|e| (e.seq, e.new_seq))
+                .collect();
+            if moves.is_empty() {
+                continue;
+            }
+            let moved = round.catalog.rename_moved(old_id, new_id, &moves)?;
+            log::warn!(
+                "sync: {moved} operations of {old_id} were issued again as {new_id}'s (an id clash): moved here too"
+            );
+        }
+    }
+    Ok(superseded)
+}
+
+/// Where this PC's own operations first differ from what another PC holds under the same
+/// numbers (from the runs of hashes acknowledgements carry), this PC takes a new id and issues
+/// its side again there: everything it numbered from that point on.
+pub(super) fn reissue_own(
+    round: &mut Round,
+    reports: &Reports,
+    superseded: &Superseded,
+) -> Result<(), SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
+    let last = round
+        .catalog
+        .version_vector()?
+        .get(&me)
+        .copied()
+        .unwrap_or(0);
+    let mut first_differing: Option<(u64, String)> = None;
+    for (holder, ack) in &reports.acks {
+        if *holder == me || own_before.contains(holder) {
+            continue;
+        }
+        let Some(run) = ack.clash_hashes.get(&me) else {
+            continue;
+        };
+        if run.first == 0 || run.hashes.is_empty() || run.hashes.len() > MAX_HASH_RUN {
+            continue;
+        }
+        let to = (run.first + run.hashes.len() as u64 - 1).min(last);
+        if to < run.first {
+            continue;
+        }
+        for op in round.catalog.own_operations(run.first, to)? {
+            let Some(theirs) = usize::try_from(op.seq - run.first)
+                .ok()
+                .and_then(|i| run.hashes.get(i))
+            else {
+                continue;
+            };
+            if *theirs == format::op_content_hash(&op)
+                || superseded.get(&op.id).is_some_and(|h| h.contains(theirs))
+            {
+                continue;
+            }
+            if first_differing
+                .as_ref()
+                .is_none_or(|(seq, _)| op.seq < *seq)
+            {
+                first_differing = Some((op.seq, holder.clone()));
+            }
+            break;
+        }
+    }
+    let Some((from, holder)) = first_differing else {
+        return Ok(());
+    };
+    let ours = round.catalog.own_operations(from, last)?;
+    if ours.len() > MAX_REISSUED {
+        log::warn!(
+            "sync: {} operations of this PC's id differ from PC {holder}'s: too many to issue again",
+            ours.len()
+        );
+        return Ok(());
+    }
+    let entries: Vec<Reissued> = ours
+        .iter()
+        .enumerate()
+        .map(|(i, op)| Reissued {
+            device_id: me.clone(),
+            seq: op.seq,
+            hash: format::op_content_hash(op),
+            new_seq: i as u64 + 1,
+        })
+        .collect();
+    let reason = format!(
+        "PC {holder} holds other operations than this PC under this PC's id from {me}:{from} on (a cloned PC, or one restored from a backup): this PC issues its {} operations from there again under a new id",
+        entries.len()
+    );
+    change_device(round, reason, Some((from, entries)))
+}
+
+/// Remembers what this PC issued again under `new_id` (listed on its card).
+pub(super) fn remember_reissued(
+    catalog: &Catalog,
+    new_id: &str,
+    entries: Vec<Reissued>,
+) -> Result<(), SyncError> {
+    let mut all = own_reissued(catalog)?;
+    all.insert(new_id.to_string(), entries);
+    catalog.set_sync_value(
+        REISSUED_KEY,
+        &serde_json::to_string(&all).unwrap_or_default(),
+    )?;
+    Ok(())
+}
+
+/// The runs of hashes this PC's acknowledgement carries: for each device it found in a clash,
+/// its last operations held here (at most [`MAX_HASH_RUN`]).
+pub(super) fn hash_runs(
+    catalog: &Catalog,
+    devices: &BTreeSet<String>,
+    applied: &VersionVector,
+) -> Result<BTreeMap<String, HashRun>, SyncError> {
+    let mut runs = BTreeMap::new();
+    for device in devices {
+        let Some(&to) = applied.get(device) else {
+            continue;
+        };
+        if to == 0 {
+            continue;
+        }
+        let from = to.saturating_sub(MAX_HASH_RUN as u64 - 1).max(1);
+        let ops = catalog.device_operations(device, from, to)?;
+        // Only a run without a gap says what each number holds.
+        if ops.len() as u64 != to - from + 1 {
+            continue;
+        }
+        runs.insert(
+            device.clone(),
+            HashRun {
+                first: from,
+                hashes: ops.iter().map(format::op_content_hash).collect(),
+            },
+        );
+    }
+    Ok(runs)
+}
