@@ -356,6 +356,46 @@ impl crate::Catalog {
         Ok(moved)
     }
 
+    /// Remembers operations moved to another id after an id clash (old id, new id), so that
+    /// what arrives of either side merges alike on every PC (see `advance_heads_arriving`).
+    /// Returns how many were new here.
+    pub fn note_moved(&mut self, pairs: &[(String, String)]) -> Result<u32> {
+        let parts = self.apply_parts();
+        let ctx = parts.context(crate::oplog::now_ms());
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut added = 0;
+        let mut items = std::collections::BTreeSet::new();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO sync_moved (old_id, new_id) VALUES (?1, ?2)",
+            )?;
+            let mut held = tx.prepare_cached(
+                "SELECT entity_id FROM ops WHERE id IN (?1, ?2) AND entity = 'item'",
+            )?;
+            for (old, new) in pairs {
+                if insert.execute(params![old, new])? == 0 {
+                    continue;
+                }
+                added += 1;
+                let rows = held.query_map(params![old, new], |r| r.get::<_, String>(0))?;
+                for row in rows {
+                    items.insert(row?);
+                }
+            }
+        }
+        // Either side may have reached this PC before the move was known here: its items are
+        // built again from the log, as where the move was known first.
+        if !items.is_empty() {
+            let mut batch = Batch::default();
+            crate::sync::apply::replay_items(&tx, &ctx, &items, &mut batch)?;
+            finish_batch(&tx, &ctx, batch)?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
     /// Takes a new device id (this PC was cloned or restored): see [`rekey_device`].
     pub fn take_new_device_id(&mut self) -> Result<(String, u32)> {
         self.take_new_device_id_from(None)

@@ -117,6 +117,10 @@ pub(crate) fn rename_moved(
     for &(old_seq, new_seq) in moves {
         let id = format!("{old_id}:{old_seq}");
         let new_op = format!("{new_id}:{new_seq}");
+        tx.execute(
+            "INSERT OR IGNORE INTO sync_moved (old_id, new_id) VALUES (?1, ?2)",
+            params![id, new_op],
+        )?;
         let held: bool = tx
             .query_row("SELECT count(*) FROM ops WHERE id = ?1", params![id], |r| {
                 r.get::<_, i64>(0)

@@ -306,6 +306,7 @@ pub(super) fn next_segment(
     let mut damage: Option<String> = None;
     let mut unsigned: Option<String> = None;
     let mut whole: Vec<Segment> = Vec::new();
+    let mut superseded = 0;
     for candidate in names {
         let bytes = match reader.folder.read(
             &reader.path(&format!("ops/{device}/{candidate}")),
@@ -332,12 +333,10 @@ pub(super) fn next_segment(
                     && header.first_seq == first
                 {
                     // A side of an id clash issued again under another id: not this id's
-                    // operations any more, so this copy is passed over like a damaged one (a PC
-                    // holding the other side relays that side's copy in its place).
+                    // operations any more, so this copy is passed over (a PC holding the other
+                    // side relays that side's copy in its place).
                     if super::clash::holds_superseded(reader.superseded, &segment.ops) {
-                        damage.get_or_insert_with(|| {
-                            "its operations were issued again under another id (an id clash)".into()
-                        });
+                        superseded += 1;
                         continue;
                     }
                     match reader
@@ -392,6 +391,10 @@ pub(super) fn next_segment(
                 wait(WaitReason::Damaged, detail)
             }
             None if missing > 0 => wait(WaitReason::Gap, "listed but not readable yet".into()),
+            // Only the side of an id clash that was issued again under another id: the other
+            // side's operations under these numbers, where other PCs acknowledge them, are
+            // waited on as a gap (and relayed by a PC holding them).
+            None if superseded > 0 => Ok(Next::Nothing),
             None => Ok(Next::Nothing),
         };
     }

@@ -75,6 +75,20 @@ pub(super) fn follow_reissued(round: &mut Round) -> Result<Superseded, SyncError
     let me = round.catalog.device_id().to_string();
     let everywhere = reissued_everywhere(round)?;
     let mut superseded = Superseded::new();
+    let pairs: Vec<(String, String)> = everywhere
+        .iter()
+        .flat_map(|(new_id, entries)| {
+            entries.iter().map(move |e| {
+                (
+                    format!("{}:{}", e.device_id, e.seq),
+                    format!("{new_id}:{}", e.new_seq),
+                )
+            })
+        })
+        .collect();
+    if !pairs.is_empty() {
+        round.catalog.note_moved(&pairs)?;
+    }
     for (new_id, entries) in &everywhere {
         let mut by_old: BTreeMap<&str, Vec<&Reissued>> = BTreeMap::new();
         for entry in entries {

@@ -626,16 +626,30 @@ impl Office {
             .collect()
     }
 
-    /// The operations in every segment on the share that reads whole: id → writer.
+    /// The operations in every segment on the share that reads whole: id → writer. A side of
+    /// an id clash issued again under a new id (listed on a device card, with its content hash)
+    /// is not counted under its old id: it lives on under the new one.
     pub fn ops_on_share(&self) -> BTreeMap<String, String> {
         let share = self.share.borrow();
+        let moved: std::collections::BTreeSet<(String, String)> = share
+            .files
+            .iter()
+            .filter(|(path, _)| path.contains("/devices/") && path.ends_with(".json"))
+            .filter_map(|(_, (bytes, _, _))| {
+                serde_json::from_slice::<desk_sync::format::DeviceFile>(bytes).ok()
+            })
+            .flat_map(|card| card.reissued)
+            .map(|r| (format!("{}:{}", r.device_id, r.seq), r.hash))
+            .collect();
         share
             .files
             .iter()
             .filter(|(path, _)| path.contains("/ops/") && path.ends_with(".seg"))
             .filter_map(|(_, (bytes, _, _))| desk_sync::format::decode_segment(bytes).ok())
             .filter(|segment| segment.header.kind == desk_sync::format::SegmentKind::Ops)
-            .flat_map(|segment| segment.ops.into_iter().map(|op| (op.id, op.device_id)))
+            .flat_map(|segment| segment.ops.into_iter())
+            .filter(|op| !moved.contains(&(op.id.clone(), desk_sync::format::op_content_hash(op))))
+            .map(|op| (op.id, op.device_id))
             .collect()
     }
 
