@@ -150,6 +150,25 @@ pub struct AckFile {
     /// (an id clash), the hashes of its last operations held here (at most [`MAX_HASH_RUN`]).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub clash_hashes: std::collections::BTreeMap<String, HashRun>,
+    /// For every device in `applied` whose operations this PC holds without a gap, the chained
+    /// hash of them all ([`chain_hash`] from the first to the one at that sequence): two PCs
+    /// that applied a device as far as each other and hold different operations anywhere under
+    /// its numbers find out.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub applied_chains: std::collections::BTreeMap<String, String>,
+}
+
+/// One link of the chained hash of a device's operations: SHA-256 (hex) of the chain so far
+/// (empty before the first) and the operation's content hash ([`op_content_hash`]).
+pub fn chain_hash(before: &str, op_hash: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(before.as_bytes());
+    hasher.update(op_hash.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The SHA-256 (hex) of what an operation is: its id, clock, author, entity, kind, field and

@@ -680,6 +680,21 @@ fn check(office: &Office, seed: u64) {
                     );
                 }
             }
+            eprintln!(
+                "pc {pc} reissued {:?} ends {:?}",
+                p.catalog.sync_value("reissued"),
+                p.catalog.sync_value("previous_ends")
+            );
+            if let Ok(want) = std::env::var("SYNC_DEBUG_OPS") {
+                for op in p.catalog.operations().unwrap_or_default() {
+                    if op.id.starts_with(&want) {
+                        eprintln!(
+                            "pc {pc} op {} {:?} {:?} base {:?}",
+                            op.id, op.clock, op.field, op.base
+                        );
+                    }
+                }
+            }
             for k in p.catalog.kept_aside().unwrap_or_default() {
                 eprintln!("pc {pc} kept aside {k:?}");
             }

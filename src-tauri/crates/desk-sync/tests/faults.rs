@@ -1463,7 +1463,12 @@ fn two_pcs_numbering_different_changes_alike_under_one_id_is_shown_then_healed()
     ];
     for pc in 0..3 {
         assert_eq!(titles(&office, pc), both, "pc {pc}");
-        assert_eq!(clashes(&office, pc), Vec::<String>::new(), "pc {pc}");
+        assert_eq!(
+            clashes(&office, pc),
+            Vec::<String>::new(),
+            "pc {pc}: {:?}",
+            desk_sync::status(&office.pcs[pc].catalog).map(|s| s.waiting)
+        );
     }
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[2].catalog));

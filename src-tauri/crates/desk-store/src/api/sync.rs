@@ -12,7 +12,7 @@ use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
 use crate::sync::conflicts::{conflicts, settle_in};
 use crate::sync::context::{ApplyContext, ApplyParts};
 use crate::sync::deletion::settle_deletion;
-use crate::sync::devices::{rekey_device, rename_moved};
+use crate::sync::devices::{reissue_into_own, rekey_device, rename_moved};
 use crate::sync::kept_aside::{self, Retry};
 use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SNAPSHOT_RUN};
 use desk_core::merge::VersionVector;
@@ -394,6 +394,18 @@ impl crate::Catalog {
         }
         tx.commit()?;
         Ok(added)
+    }
+
+    /// Issues operations this PC holds of one of its earlier ids again as its next own
+    /// operations (see [`reissue_into_own`]); returns the pairs of old and new sequence.
+    pub fn reissue_into_own(&mut self, old_id: &str, seqs: &[u64]) -> Result<Vec<(u64, u64)>> {
+        let own = self.device_id.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let moves = reissue_into_own(&tx, old_id, &own, seqs)?;
+        tx.commit()?;
+        Ok(moves)
     }
 
     /// Takes a new device id (this PC was cloned or restored): see [`rekey_device`].

@@ -1,10 +1,10 @@
 //! A PC taking a new device id (cloned or restored): its unsent operations follow it.
 
-use crate::db::meta::meta_set;
+use crate::db::meta::{meta_get, meta_set};
 use crate::error::Result;
 use crate::oplog::cursors::set_cursor;
 use desk_core::merge::VersionVector;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashMap;
 
 /// Gives this PC a new device id: its operations not yet published (sequence above
@@ -110,9 +110,46 @@ pub(crate) fn rename_moved(
     new_id: &str,
     moves: &[(u64, u64)],
 ) -> Result<u32> {
+    rename(tx, old_id, new_id, moves, false)
+}
+
+/// Issues operations of `old_id` (an id this PC had before, see `take_new_device_id`) again as
+/// this PC's next operations under its id `own_id`, not published yet: another PC under the old
+/// id gave other operations the same numbers. Returns the pairs of old and new sequence.
+pub(crate) fn reissue_into_own(
+    tx: &Transaction,
+    old_id: &str,
+    own_id: &str,
+    seqs: &[u64],
+) -> Result<Vec<(u64, u64)>> {
+    let last: u64 = meta_get(tx, "op_seq")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let moves: Vec<(u64, u64)> = seqs
+        .iter()
+        .enumerate()
+        .map(|(i, &seq)| (seq, last + i as u64 + 1))
+        .collect();
+    rename(tx, old_id, own_id, &moves, true)?;
+    tx.execute(
+        "UPDATE ops SET sent_at = NULL WHERE device_id = ?1 AND seq > ?2",
+        params![own_id, last as i64],
+    )?;
+    meta_set(tx, "op_seq", &(last + moves.len() as u64).to_string())?;
+    Ok(moves)
+}
+
+fn rename(
+    tx: &Transaction,
+    old_id: &str,
+    new_id: &str,
+    moves: &[(u64, u64)],
+    own: bool,
+) -> Result<u32> {
     let Some(first) = moves.iter().map(|m| m.0).min() else {
         return Ok(0);
     };
+    let fresh = moves.iter().map(|m| m.1).min() == Some(1);
     let mut renamed: HashMap<String, String> = HashMap::new();
     for &(old_seq, new_seq) in moves {
         let id = format!("{old_id}:{old_seq}");
@@ -175,11 +212,23 @@ pub(crate) fn rename_moved(
             if !renamed.values().any(|n| *n == id) {
                 continue;
             }
+            // A moved operation naming another moved one (by the old id it was published
+            // under) names it by its new id, as the PC that moved them rewrote it; the other one
+            // may have been moved here in an earlier round.
             let list: Vec<String> = serde_json::from_str(&base).unwrap_or_default();
-            let mapped: Vec<String> = list
-                .iter()
-                .map(|b| renamed.get(b).cloned().unwrap_or_else(|| b.clone()))
-                .collect();
+            let mut mapped: Vec<String> = Vec::with_capacity(list.len());
+            for b in &list {
+                let moved_to: Option<String> = match renamed.get(b) {
+                    Some(new_op) => Some(new_op.clone()),
+                    None => tx
+                        .prepare_cached(
+                            "SELECT new_id FROM sync_moved WHERE old_id = ?1 AND new_id LIKE ?2 ORDER BY new_id LIMIT 1",
+                        )?
+                        .query_row(params![b, format!("{new_id}:%")], |r| r.get(0))
+                        .optional()?,
+                };
+                mapped.push(moved_to.unwrap_or_else(|| b.clone()));
+            }
             if mapped != list {
                 tx.execute(
                     "UPDATE ops SET base = ?2 WHERE id = ?1",
@@ -187,14 +236,17 @@ pub(crate) fn rename_moved(
                 )?;
             }
             // As on the PC that moved them (see `rekey_device`): what a moved delete covered of
-            // the old id from `first` on is the new id's.
+            // the old id from `first` on is the new id's where they were numbered from 1 under
+            // it, and no longer the old id's where they follow its own operations.
             if let Some(covers) = covers {
                 let mut vv: VersionVector = serde_json::from_str(&covers).unwrap_or_default();
                 let kept = first.saturating_sub(1);
                 if let Some(seq) = vv.get(old_id).copied() {
                     if seq > kept {
                         vv.insert(old_id.to_string(), kept);
-                        vv.insert(new_id.to_string(), seq - kept);
+                        if fresh {
+                            vv.insert(new_id.to_string(), seq - kept);
+                        }
                         let text = serde_json::to_string(&vv).unwrap_or_default();
                         tx.execute(
                             "UPDATE ops SET covers = ?2 WHERE id = ?1",
@@ -232,7 +284,7 @@ pub(crate) fn rename_moved(
             break;
         }
     }
-    if through > 0 {
+    if through > 0 && !own {
         set_cursor(tx, new_id, through as u64)?;
     }
     Ok(renamed.len() as u32)

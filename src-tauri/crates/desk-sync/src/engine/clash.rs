@@ -6,7 +6,7 @@
 //! it still under the old id is superseded: never applied, relayed or taken for a whole copy.
 //! The old id's numbers from there on are the other side's, read by every PC like any other.
 
-use super::identity::{change_device, previous_ids};
+use super::identity::{change_device, previous_ids, write_device_card};
 use super::*;
 use crate::format::{HashRun, Reissued, MAX_HASH_RUN, MAX_REISSUED};
 use crate::heal::Reports;
@@ -131,6 +131,7 @@ pub(super) fn follow_reissued(round: &mut Round) -> Result<Superseded, SyncError
                 continue;
             }
             let moved = round.catalog.rename_moved(old_id, new_id, &moves)?;
+            forget_chains(round.catalog)?;
             log::warn!(
                 "sync: {moved} operations of {old_id} were issued again as {new_id}'s (an id clash): moved here too"
             );
@@ -194,6 +195,9 @@ pub(super) fn reissue_own(
     let Some((from, holder)) = first_differing else {
         return Ok(());
     };
+    // Operations not published yet move with the new id whatever their number (as when a PC
+    // takes a new id), so they are listed too.
+    let from = from.min(round.catalog.published_seq()? + 1);
     let ours = round.catalog.own_operations(from, last)?;
     if ours.len() > MAX_REISSUED {
         log::warn!(
@@ -264,4 +268,181 @@ pub(super) fn hash_runs(
         );
     }
     Ok(runs)
+}
+
+const CHAINS_KEY: &str = "chains";
+
+/// Forgets the chained hashes kept from earlier rounds: operations were moved between ids, so
+/// the chains of the ids concerned are computed again from their first operation.
+pub(super) fn forget_chains(catalog: &Catalog) -> Result<(), SyncError> {
+    catalog.set_sync_value(CHAINS_KEY, "")?;
+    Ok(())
+}
+
+/// For every device applied here without a gap, the chained hash of its operations up to what
+/// is applied (see [`format::chain_hash`]), extended from the chain kept from the last round.
+pub(super) fn applied_chains(
+    catalog: &Catalog,
+    applied: &VersionVector,
+) -> Result<BTreeMap<String, String>, SyncError> {
+    let kept: BTreeMap<String, (u64, String)> = catalog
+        .sync_value(CHAINS_KEY)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let mut next: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    let mut chains = BTreeMap::new();
+    for (device, &to) in applied {
+        if to == 0 {
+            continue;
+        }
+        let (mut at, mut chain) = match kept.get(device) {
+            Some((seq, chain)) if *seq <= to => (*seq, chain.clone()),
+            _ => (0, String::new()),
+        };
+        let mut whole = true;
+        while at < to {
+            let upto = (at + 5000).min(to);
+            let ops = catalog.device_operations(device, at + 1, upto)?;
+            if ops.len() as u64 != upto - at {
+                whole = false;
+                break;
+            }
+            for op in &ops {
+                chain = format::chain_hash(&chain, &format::op_content_hash(op));
+            }
+            at = upto;
+        }
+        if !whole {
+            continue;
+        }
+        next.insert(device.clone(), (to, chain.clone()));
+        chains.insert(device.clone(), chain);
+    }
+    if next != kept {
+        catalog.set_sync_value(
+            CHAINS_KEY,
+            &serde_json::to_string(&next).unwrap_or_default(),
+        )?;
+    }
+    Ok(chains)
+}
+
+const PREVIOUS_ENDS_KEY: &str = "previous_ends";
+
+/// For each id this PC had before, the last operation it wrote under it (its operations after
+/// that number went with it to its next id).
+pub(super) fn previous_ends(catalog: &Catalog) -> Result<BTreeMap<String, u64>, SyncError> {
+    Ok(catalog
+        .sync_value(PREVIOUS_ENDS_KEY)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+pub(super) fn set_previous_end(catalog: &Catalog, id: &str, end: u64) -> Result<(), SyncError> {
+    let mut ends = previous_ends(catalog)?;
+    ends.insert(id.to_string(), end);
+    catalog.set_sync_value(
+        PREVIOUS_ENDS_KEY,
+        &serde_json::to_string(&ends).unwrap_or_default(),
+    )?;
+    Ok(())
+}
+
+/// Where this PC's own operations under an id it had before (it left it when it found itself
+/// restored or cloned) differ from what another PC holds under the same numbers, it issues
+/// them again as its next own operations: the old id's numbers from there on are the other
+/// PC's, read again here.
+pub(super) fn reissue_earlier(
+    round: &mut Round,
+    reports: &Reports,
+    superseded: &Superseded,
+) -> Result<(), SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
+    for (old, end) in previous_ends(round.catalog)? {
+        if end == 0 || old == me {
+            continue;
+        }
+        let mut first_differing: Option<(u64, String)> = None;
+        for (holder, ack) in &reports.acks {
+            if *holder == me || own_before.contains(holder) {
+                continue;
+            }
+            let Some(run) = ack.clash_hashes.get(&old) else {
+                continue;
+            };
+            if run.first == 0 || run.hashes.is_empty() || run.hashes.len() > MAX_HASH_RUN {
+                continue;
+            }
+            let to = (run.first + run.hashes.len() as u64 - 1).min(end);
+            if to < run.first {
+                continue;
+            }
+            for op in round.catalog.device_operations(&old, run.first, to)? {
+                let Some(theirs) = usize::try_from(op.seq - run.first)
+                    .ok()
+                    .and_then(|i| run.hashes.get(i))
+                else {
+                    continue;
+                };
+                if *theirs == format::op_content_hash(&op)
+                    || superseded.get(&op.id).is_some_and(|h| h.contains(theirs))
+                {
+                    continue;
+                }
+                if first_differing
+                    .as_ref()
+                    .is_none_or(|(seq, _)| op.seq < *seq)
+                {
+                    first_differing = Some((op.seq, holder.clone()));
+                }
+                break;
+            }
+        }
+        let Some((from, holder)) = first_differing else {
+            continue;
+        };
+        let ours = round.catalog.device_operations(&old, from, end)?;
+        if ours.len() as u64 != end - from + 1 || ours.len() > MAX_REISSUED {
+            log::warn!(
+                "sync: operations {from}…{end} of {old}, this PC's earlier id, differ from PC {holder}'s but cannot be issued again here"
+            );
+            continue;
+        }
+        let hashes: Vec<(u64, String)> = ours
+            .iter()
+            .map(|op| (op.seq, format::op_content_hash(op)))
+            .collect();
+        let seqs: Vec<u64> = hashes.iter().map(|(seq, _)| *seq).collect();
+        let moves = round.catalog.reissue_into_own(&old, &seqs)?;
+        let mut all = own_reissued(round.catalog)?;
+        let entries = all.entry(me.clone()).or_default();
+        for ((seq, hash), (_, new_seq)) in hashes.into_iter().zip(moves) {
+            entries.push(Reissued {
+                device_id: old.clone(),
+                seq,
+                hash,
+                new_seq,
+            });
+        }
+        round.catalog.set_sync_value(
+            REISSUED_KEY,
+            &serde_json::to_string(&all).unwrap_or_default(),
+        )?;
+        set_previous_end(round.catalog, &old, from - 1)?;
+        forget_chains(round.catalog)?;
+        let reason = format!(
+            "PC {holder} holds other operations than this PC under its earlier id {old} from {old}:{from} on: this PC issues its {} operations from there again as its own",
+            seqs.len()
+        );
+        log::warn!("sync: {reason}");
+        round.report.device_changes.push(DeviceChange {
+            old_device_id: old.clone(),
+            new_device_id: me.clone(),
+            ops_rekeyed: seqs.len() as u32,
+            reason,
+        });
+        write_device_card(round)?;
+    }
+    Ok(())
 }

@@ -278,14 +278,30 @@ pub(super) fn change_device(
     reissue: Option<(u64, Vec<crate::format::Reissued>)>,
 ) -> Result<(), SyncError> {
     let old = round.catalog.device_id().to_string();
+    let published = round.catalog.published_seq()?;
     let (new, moved) = match reissue {
         Some((from, entries)) => {
             let (new, moved) = round.catalog.take_new_device_id_from(Some(from))?;
             super::clash::remember_reissued(round.catalog, &new, entries)?;
+            super::clash::set_previous_end(round.catalog, &old, published.min(from - 1))?;
             (new, moved)
         }
-        None => round.catalog.take_new_device_id()?,
+        None => {
+            let changed = round.catalog.take_new_device_id()?;
+            super::clash::set_previous_end(round.catalog, &old, published)?;
+            changed
+        }
     };
+    super::clash::forget_chains(round.catalog)?;
+    // The old id's acknowledgement would speak for operations this PC no longer holds under it
+    // (moved, or read again from another PC): it is removed, and a twin still under that id
+    // writes its own there again.
+    let old_ack = round.path(&format!("acks/{old}.json"));
+    if let Err(e) = round.folder.remove(&old_ack) {
+        if e.kind() != io::ErrorKind::NotFound {
+            log::warn!("sync: {old_ack} could not be removed ({e})");
+        }
+    }
     // The attempt in flight and an unreadable file waited on were the old id's.
     round.catalog.set_sync_value(ATTEMPT_KEY, "")?;
     round.catalog.set_sync_value(UNREADABLE_KEY, "")?;
@@ -368,9 +384,35 @@ pub(super) fn note_clashes(round: &mut Round, reports: &Reports) -> Result<(), S
     let me = round.catalog.device_id().to_string();
     let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let applied = round.catalog.version_vector()?;
+    let chains = super::clash::applied_chains(round.catalog, &applied)?;
     for (holder, ack) in &reports.acks {
         if own_before.contains(holder) || *holder == me {
             continue;
+        }
+        // Applied as far as each other, with other operations somewhere under those numbers:
+        // where, the runs of hashes tell (this PC's acknowledgement carries its run from now).
+        for (device, chain) in &ack.applied_chains {
+            let (Some(theirs), Some(ours)) = (ack.applied.get(device), applied.get(device)) else {
+                continue;
+            };
+            if theirs != ours || chains.get(device).is_none_or(|c| c == chain) {
+                continue;
+            }
+            round.clash_devices.insert(device.clone());
+            if !seen.insert(format!("{device}/{holder}")) {
+                continue;
+            }
+            let detail = format!(
+                "PC {holder} holds other changes than this PC among operations 1…{ours} of {device}: two PCs used one id (a cloned PC, or one restored from a backup) and numbered different changes alike"
+            );
+            log::warn!("sync: {detail}");
+            round.report.waiting.push(WaitingSegment {
+                device_id: device.clone(),
+                file: format!("{device}:{ours}"),
+                reason: WaitReason::IdClash,
+                detail,
+            });
         }
         // What the holder holds, number by number, as far as it says.
         let mut theirs: Vec<(String, u64, String)> = Vec::new();

@@ -438,11 +438,12 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
     let device = round.catalog.device_id().to_string();
     let superseded = std::mem::take(&mut round.superseded);
     clash::reissue_own(round, &reports, &superseded)?;
+    clash::reissue_earlier(round, &reports, &superseded)?;
     round.superseded = superseded;
     if round.catalog.device_id() != device {
-        round.superseded = clash::follow_reissued(round)?;
         reports = crate::heal::read_reports(round)?;
     }
+    round.superseded = clash::follow_reissued(round)?;
     note_device_keys(round)?;
     republish_own(round, republish)?;
     crate::heal::repair_own(round, &reports)?;
