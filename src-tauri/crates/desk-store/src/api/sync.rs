@@ -351,7 +351,10 @@ impl crate::Catalog {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let moved = rename_moved(&tx, old_id, new_id, moves)?;
+        // Moves of this PC's own (a copy of the side it moved came back, from a snapshot) leave
+        // its own id without a cursor.
+        let own = new_id == self.device_id;
+        let moved = rename_moved(&tx, old_id, new_id, moves, own)?;
         tx.commit()?;
         Ok(moved)
     }

@@ -109,8 +109,9 @@ pub(crate) fn rename_moved(
     old_id: &str,
     new_id: &str,
     moves: &[(u64, u64)],
+    own: bool,
 ) -> Result<u32> {
-    rename(tx, old_id, new_id, moves, false)
+    rename(tx, old_id, new_id, moves, own)
 }
 
 /// Issues operations of `old_id` (an id this PC had before, see `take_new_device_id`) again as

@@ -412,9 +412,18 @@ pub(super) fn next_segment(
             None => Next::Nothing,
         });
     }
+    let moved_from = super::clash::moved_from(reader.superseded);
     let unmet = |segment: &Segment| -> Option<(String, u64)> {
         let mut need = segment.header.version_vector.clone();
         need.remove(device);
+        // Under the numbers of an id clash's moved side, a writer may have held either side:
+        // only the operations before them are waited for (what either side brings later is
+        // merged again, see `clash`).
+        for (old, first) in &moved_from {
+            if let Some(seq) = need.get_mut(old) {
+                *seq = (*seq).min(first.saturating_sub(1));
+            }
+        }
         merge::vv_missing(&need, known).map(|(device, seq)| (device.to_string(), seq))
     };
     let chosen = match whole.iter().position(|s| unmet(s).is_none()) {

@@ -22,6 +22,21 @@ pub(crate) fn is_superseded(superseded: &Superseded, op: &Operation) -> bool {
         .is_some_and(|hashes| hashes.contains(&format::op_content_hash(op)))
 }
 
+/// For each id a clash's side was moved from, the first number moved.
+pub(crate) fn moved_from(superseded: &Superseded) -> BTreeMap<String, u64> {
+    let mut first: BTreeMap<String, u64> = BTreeMap::new();
+    for id in superseded.keys() {
+        if let Some((device, seq)) = id
+            .rsplit_once(':')
+            .and_then(|(d, s)| s.parse::<u64>().ok().map(|s| (d, s)))
+        {
+            let entry = first.entry(device.to_string()).or_insert(seq);
+            *entry = (*entry).min(seq);
+        }
+    }
+    first
+}
+
 /// Whether any operation of `ops` is superseded.
 pub(crate) fn holds_superseded(superseded: &Superseded, ops: &[Operation]) -> bool {
     !superseded.is_empty() && ops.iter().any(|op| is_superseded(superseded, op))
@@ -101,11 +116,9 @@ pub(super) fn follow_reissued(round: &mut Round) -> Result<Superseded, SyncError
                 .or_default()
                 .push(entry);
         }
-        // This PC's own moves were made when it issued them; the twin holding the old id
-        // never holds the side that moved (it does not read its own id).
-        if *new_id == me {
-            continue;
-        }
+        // The twin holding the old id never holds the side that moved (it does not read its
+        // own id). This PC's own moves were made when it issued them, but a copy of that side
+        // may come back under the old id (in another PC's snapshot): it goes again.
         for (old_id, entries) in by_old {
             if old_id == me {
                 continue;

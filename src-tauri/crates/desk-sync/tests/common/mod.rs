@@ -887,6 +887,44 @@ impl Office {
                     p.catalog.device_id(),
                     previous_ids(&p.catalog)
                 );
+                if let Ok(status) = desk_sync::status(&p.catalog) {
+                    eprintln!(
+                        "pc {pc}: waiting {:?}\n  damaged {:?}\n  cursors {:?}",
+                        status.waiting, status.damaged, status.cursors
+                    );
+                }
+                if let Ok(want) = std::env::var("SYNC_DEBUG_OPS") {
+                    for op in p.catalog.operations().unwrap_or_default() {
+                        if op.id.starts_with(&want) {
+                            eprintln!(
+                                "pc {pc} op {}#{} {:?} base {:?}",
+                                op.id,
+                                &desk_sync::format::op_content_hash(&op)[..6],
+                                op.field,
+                                op.base
+                            );
+                        }
+                    }
+                }
+                eprintln!(
+                    "pc {pc}: reissued {:?} ends {:?}",
+                    p.catalog.sync_value("reissued"),
+                    p.catalog.sync_value("previous_ends")
+                );
+            }
+            for (path, (bytes, _, _)) in self.share.borrow().files.iter() {
+                if let Ok(segment) = desk_sync::format::decode_segment(bytes) {
+                    if path.contains("/ops/") {
+                        let ids: Vec<String> = segment
+                            .ops
+                            .iter()
+                            .map(|o| {
+                                format!("{}#{}", o.id, &desk_sync::format::op_content_hash(o)[..6])
+                            })
+                            .collect();
+                        eprintln!("share {path}: {ids:?}");
+                    }
+                }
             }
         }
         panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
