@@ -319,7 +319,14 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
             let compacted = match covered.get(&device) {
                 Some(&seq) => seq,
                 None => {
-                    let seq = snapshot_covers(round, &device)?;
+                    let mut seq = snapshot_covers(round, &device)?;
+                    // A snapshot the writer made before an id clash healed holds the side that
+                    // moved under the numbers from the first moved one on: the other side's
+                    // operations there were never compacted.
+                    if let Some(first) = crate::engine::moved_from(&round.superseded).get(&device)
+                    {
+                        seq = seq.min(first.saturating_sub(1));
+                    }
                     covered.insert(device.clone(), seq);
                     seq
                 }

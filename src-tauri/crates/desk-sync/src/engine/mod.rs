@@ -26,7 +26,7 @@ mod snapshot;
 mod status;
 
 use apply::{apply_all, segment_done};
-pub(crate) use clash::holds_superseded;
+pub(crate) use clash::{holds_superseded, moved_from};
 use compact::{compact, write_ack};
 use folder_check::{check_folder, note_foreign};
 pub(crate) use identity::{
