@@ -323,8 +323,7 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
                     // A snapshot the writer made before an id clash healed holds the side that
                     // moved under the numbers from the first moved one on: the other side's
                     // operations there were never compacted.
-                    if let Some(first) = crate::engine::moved_from(&round.superseded).get(&device)
-                    {
+                    if let Some(first) = crate::engine::moved_from(&round.superseded).get(&device) {
                         seq = seq.min(first.saturating_sub(1));
                     }
                     covered.insert(device.clone(), seq);

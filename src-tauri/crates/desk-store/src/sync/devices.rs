@@ -150,7 +150,6 @@ fn rename(
     let Some(first) = moves.iter().map(|m| m.0).min() else {
         return Ok(0);
     };
-    let fresh = moves.iter().map(|m| m.1).min() == Some(1);
     let mut renamed: HashMap<String, String> = HashMap::new();
     for &(old_seq, new_seq) in moves {
         let id = format!("{old_id}:{old_seq}");
@@ -237,16 +236,29 @@ fn rename(
                 )?;
             }
             // As on the PC that moved them (see `rekey_device`): what a moved delete covered of
-            // the old id from `first` on is the new id's where they were numbered from 1 under
-            // it, and no longer the old id's where they follow its own operations.
+            // the old id from `first` on is covered under the new id, up to where the last
+            // operation it covered went.
             if let Some(covers) = covers {
                 let mut vv: VersionVector = serde_json::from_str(&covers).unwrap_or_default();
                 let kept = first.saturating_sub(1);
                 if let Some(seq) = vv.get(old_id).copied() {
                     if seq > kept {
+                        let last = format!("{old_id}:{seq}");
+                        let went: Option<String> = match renamed.get(&last) {
+                            Some(new_op) => Some(new_op.clone()),
+                            None => tx
+                                .prepare_cached(
+                                    "SELECT new_id FROM sync_moved WHERE old_id = ?1 AND new_id LIKE ?2 ORDER BY new_id LIMIT 1",
+                                )?
+                                .query_row(params![last, format!("{new_id}:%")], |r| r.get(0))
+                                .optional()?,
+                        };
                         vv.insert(old_id.to_string(), kept);
-                        if fresh {
-                            vv.insert(new_id.to_string(), seq - kept);
+                        if let Some(new_seq) = went.and_then(|w| {
+                            w.rsplit_once(':').and_then(|(_, n)| n.parse::<u64>().ok())
+                        }) {
+                            let entry = vv.entry(new_id.to_string()).or_insert(0);
+                            *entry = (*entry).max(new_seq);
                         }
                         let text = serde_json::to_string(&vv).unwrap_or_default();
                         tx.execute(

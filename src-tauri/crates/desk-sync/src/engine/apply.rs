@@ -93,6 +93,19 @@ pub(super) fn apply_all(round: &mut Round, reports: &Reports) -> Result<(), Sync
         let files = segment_files(round, &device)?;
         listings.insert(device, files);
     }
+    // How far a segment waits on an id a clash's side was moved from: to the numbers before
+    // the moved ones, or as far as other PCs acknowledge that id (the other side's length, once
+    // every PC moved the side it held).
+    let acknowledged = acknowledged_elsewhere(reports, &me);
+    round.clash_caps = super::clash::moved_from(&round.superseded)
+        .into_iter()
+        .map(|(old, first)| {
+            let cap = first
+                .saturating_sub(1)
+                .max(acknowledged.get(&old).copied().unwrap_or(0));
+            (old, cap)
+        })
+        .collect();
     let cursors = round.catalog.sync_cursors()?;
     let pending: usize = listings
         .iter()
@@ -194,6 +207,7 @@ pub(super) fn apply_device(
         on_progress,
         check,
         superseded,
+        clash_caps,
         ..
     } = round;
     let now = *now;
@@ -206,6 +220,7 @@ pub(super) fn apply_device(
         blobs,
         check,
         superseded,
+        clash_caps,
     };
     let mut segments = 0u32;
     let mut waiting = None;
@@ -412,16 +427,15 @@ pub(super) fn next_segment(
             None => Next::Nothing,
         });
     }
-    let moved_from = super::clash::moved_from(reader.superseded);
     let unmet = |segment: &Segment| -> Option<(String, u64)> {
         let mut need = segment.header.version_vector.clone();
         need.remove(device);
-        // Under the numbers of an id clash's moved side, a writer may have held either side:
-        // only the operations before them are waited for (what either side brings later is
-        // merged again, see `clash`).
-        for (old, first) in &moved_from {
+        // Under the numbers of an id clash's moved side, a writer may have held that side,
+        // longer than the other: it is waited for only as far as other PCs acknowledge the old
+        // id (see `clash_caps`).
+        for (old, cap) in reader.clash_caps {
             if let Some(seq) = need.get_mut(old) {
-                *seq = (*seq).min(first.saturating_sub(1));
+                *seq = (*seq).min(*cap);
             }
         }
         merge::vv_missing(&need, known).map(|(device, seq)| (device.to_string(), seq))

@@ -147,6 +147,8 @@ pub(crate) struct Round<'a> {
     pub(crate) superseded: clash::Superseded,
     /// Devices this PC found in an id clash: its acknowledgement carries their last hashes.
     clash_devices: BTreeSet<String>,
+    /// How far a segment waits on an id a clash's side was moved from (see `apply`).
+    clash_caps: BTreeMap<String, u64>,
 }
 
 impl<'a> Round<'a> {
@@ -176,6 +178,7 @@ impl<'a> Round<'a> {
             device_key: None,
             superseded: clash::Superseded::new(),
             clash_devices: BTreeSet::new(),
+            clash_caps: BTreeMap::new(),
         })
     }
 
@@ -261,6 +264,7 @@ struct Reader<'r> {
     blobs: AttachmentStore,
     check: &'r mut signing::SegmentCheck,
     superseded: &'r clash::Superseded,
+    clash_caps: &'r BTreeMap<String, u64>,
 }
 
 /// Notes a file of the folder found damaged (reported in this PC's acknowledgements, so that
@@ -291,6 +295,7 @@ impl Reader<'_> {
             report: &mut round.report,
             check: &mut round.check,
             superseded: &round.superseded,
+            clash_caps: &round.clash_caps,
         }
     }
 
