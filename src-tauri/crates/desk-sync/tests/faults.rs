@@ -1473,3 +1473,59 @@ fn two_pcs_numbering_different_changes_alike_under_one_id_is_shown_then_healed()
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
     assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[2].catalog));
 }
+
+#[test]
+fn a_clone_numbering_other_changes_alike_after_the_first_ones_file_was_deleted_heals() {
+    // PC 1 is cloned (PC 3). PC 1 publishes an item; before anyone reads it, its segment is
+    // deleted from the share, and the clone publishes another item under the very same numbers,
+    // which PC 0 takes. PC 1 finds its name taken and leaves the id; the clash is then found
+    // from the acknowledgements' hashes, PC 1 issues its side again, and every PC ends with both
+    // items and no clash.
+    let mut office = Office::new(3, 127);
+    add_item(&mut office, 0, "克隆前");
+    office.converge();
+    let twin = office.clone_pc(1);
+    let device = office.pcs[1].catalog.device_id().to_string();
+    assert_eq!(office.pcs[twin].catalog.device_id(), device);
+    add_item(&mut office, 1, "原机所写");
+    ok(office.sync(1));
+    let published = newest_segment(&office, 1);
+    assert!(!published.is_empty());
+    office.share.borrow_mut().files.remove(&published);
+    add_item(&mut office, twin, "克隆所写");
+    ok(office.sync(twin));
+    ok(office.sync(0));
+    office.converge();
+    // One side was issued again under a new id, listed on that PC's card.
+    let reissued = office
+        .share
+        .borrow()
+        .files
+        .iter()
+        .filter(|(path, _)| path.contains("/devices/"))
+        .filter_map(|(_, (bytes, _, _))| {
+            serde_json::from_slice::<desk_sync::format::DeviceFile>(bytes).ok()
+        })
+        .flat_map(|card| card.reissued)
+        .filter(|r| r.device_id == device)
+        .count();
+    assert!(reissued > 0, "no side was issued again");
+    let all = vec![
+        "克隆前".to_string(),
+        "克隆所写".to_string(),
+        "原机所写".to_string(),
+    ];
+    for pc in 0..office.pcs.len() {
+        assert_eq!(titles(&office, pc), all, "pc {pc}");
+        assert_eq!(
+            clashes(&office, pc),
+            Vec::<String>::new(),
+            "pc {pc}: {:?}",
+            desk_sync::status(&office.pcs[pc].catalog).map(|s| s.waiting)
+        );
+    }
+    let first = dump(&office.pcs[0].catalog);
+    for pc in 1..office.pcs.len() {
+        assert_eq!(dump(&office.pcs[pc].catalog), first, "pc {pc}");
+    }
+}
