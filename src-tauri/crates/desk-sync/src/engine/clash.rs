@@ -44,6 +44,10 @@ pub(crate) fn holds_superseded(superseded: &Superseded, ops: &[Operation]) -> bo
 
 const REISSUED_KEY: &str = "reissued";
 
+/// The highest sequence number a card's list may name (the catalog stores them as SQLite
+/// integers).
+const MAX_SEQ: u64 = i64::MAX as u64;
+
 /// What this PC issued again, by the id it issued it under.
 pub(crate) fn own_reissued(
     catalog: &Catalog,
@@ -77,7 +81,12 @@ fn reissued_everywhere(round: &mut Round) -> Result<BTreeMap<String, Vec<Reissue
         let entries: Vec<Reissued> = card
             .reissued
             .into_iter()
-            .filter(|r| format::is_device_id(&r.device_id) && r.device_id != card.device_id)
+            .filter(|r| {
+                format::is_device_id(&r.device_id)
+                    && r.device_id != card.device_id
+                    && (1..=MAX_SEQ).contains(&r.seq)
+                    && (1..=MAX_SEQ).contains(&r.new_seq)
+            })
             .collect();
         all.entry(card.device_id).or_insert(entries);
     }
@@ -129,9 +138,22 @@ pub(super) fn follow_reissued(round: &mut Round) -> Result<Superseded, SyncError
             ) else {
                 continue;
             };
-            let held: BTreeMap<u64, String> = round
-                .catalog
-                .device_operations(old_id, low, high)?
+            // One run where the numbers are close (a side is consecutive), else one by one (a
+            // card names what it likes).
+            let ops = if high - low <= 2 * MAX_REISSUED as u64 {
+                round.catalog.device_operations(old_id, low, high)?
+            } else {
+                let mut ops = Vec::new();
+                for entry in &entries {
+                    ops.extend(
+                        round
+                            .catalog
+                            .device_operations(old_id, entry.seq, entry.seq)?,
+                    );
+                }
+                ops
+            };
+            let held: BTreeMap<u64, String> = ops
                 .iter()
                 .map(|op| (op.seq, format::op_content_hash(op)))
                 .collect();
@@ -180,7 +202,10 @@ pub(super) fn reissue_own(
         if run.first == 0 || run.hashes.is_empty() || run.hashes.len() > MAX_HASH_RUN {
             continue;
         }
-        let to = (run.first + run.hashes.len() as u64 - 1).min(last);
+        let to = run
+            .first
+            .saturating_add(run.hashes.len() as u64 - 1)
+            .min(last);
         if to < run.first {
             continue;
         }
@@ -387,7 +412,10 @@ pub(super) fn reissue_earlier(
             if run.first == 0 || run.hashes.is_empty() || run.hashes.len() > MAX_HASH_RUN {
                 continue;
             }
-            let to = (run.first + run.hashes.len() as u64 - 1).min(end);
+            let to = run
+                .first
+                .saturating_add(run.hashes.len() as u64 - 1)
+                .min(end);
             if to < run.first {
                 continue;
             }
@@ -442,7 +470,7 @@ pub(super) fn reissue_earlier(
             REISSUED_KEY,
             &serde_json::to_string(&all).unwrap_or_default(),
         )?;
-        set_previous_end(round.catalog, &old, from - 1)?;
+        set_previous_end(round.catalog, &old, from.saturating_sub(1))?;
         forget_chains(round.catalog)?;
         let reason = format!(
             "PC {holder} holds other operations than this PC under its earlier id {old} from {old}:{from} on: this PC issues its {} operations from there again as its own",

@@ -283,7 +283,11 @@ pub(super) fn change_device(
         Some((from, entries)) => {
             let (new, moved) = round.catalog.take_new_device_id_from(Some(from))?;
             super::clash::remember_reissued(round.catalog, &new, entries)?;
-            super::clash::set_previous_end(round.catalog, &old, published.min(from - 1))?;
+            super::clash::set_previous_end(
+                round.catalog,
+                &old,
+                published.min(from.saturating_sub(1)),
+            )?;
             (new, moved)
         }
         None => {
@@ -426,7 +430,11 @@ pub(super) fn note_clashes(round: &mut Round, reports: &Reports) -> Result<(), S
                 continue;
             }
             for (i, hash) in run.hashes.iter().enumerate() {
-                theirs.push((device.clone(), run.first + i as u64, hash.clone()));
+                theirs.push((
+                    device.clone(),
+                    run.first.saturating_add(i as u64),
+                    hash.clone(),
+                ));
             }
         }
         let mut by_device: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
@@ -436,18 +444,26 @@ pub(super) fn note_clashes(round: &mut Round, reports: &Reports) -> Result<(), S
             }
         }
         for (device, numbered) in by_device {
+            // Read number by number where the numbers are few or far apart (an acknowledgement
+            // names what it likes), else as one run (a run of hashes is at most 1,000 long).
             let (Some(low), Some(high)) = (
                 numbered.iter().map(|n| n.0).min(),
                 numbered.iter().map(|n| n.0).max(),
             ) else {
                 continue;
             };
-            let held: BTreeMap<u64, Operation> = round
-                .catalog
-                .device_operations(&device, low, high)?
-                .into_iter()
-                .map(|op| (op.seq, op))
-                .collect();
+            let mut held: BTreeMap<u64, Operation> = BTreeMap::new();
+            if high - low < 2 * crate::format::MAX_HASH_RUN as u64 {
+                for op in round.catalog.device_operations(&device, low, high)? {
+                    held.insert(op.seq, op);
+                }
+            } else {
+                for (seq, _) in &numbered {
+                    for op in round.catalog.device_operations(&device, *seq, *seq)? {
+                        held.insert(op.seq, op);
+                    }
+                }
+            }
             let mut first: Option<u64> = None;
             for (seq, hash) in &numbered {
                 let Some(op) = held.get(seq) else {
