@@ -98,7 +98,39 @@ pub struct DeviceFile {
     /// the one the PC shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<desk_trust::PublicKey>,
+    /// Operations of an id this PC held that it issued again under this id (`device_id`) after
+    /// another PC under that id had given other operations the same numbers (an id clash). A PC
+    /// holding one of them (same id, same content hash) moves it to the new id; a copy of it
+    /// under the old id is superseded. At most [`MAX_REISSUED`] are read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reissued: Vec<Reissued>,
 }
+
+/// One operation issued again under a new id: `device_id:seq` with content hash `hash` (see
+/// [`op_content_hash`]) is now `<the card's id>:new_seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reissued {
+    pub device_id: String,
+    pub seq: u64,
+    pub hash: String,
+    pub new_seq: u64,
+}
+
+/// Operations issued again under a new id after a clash: at most this many at once (a card
+/// stays well under its read limit); a longer divergence stays shown as a clash.
+pub const MAX_REISSUED: usize = 4000;
+
+/// Content hashes of one PC's operations from `first` on, consecutive, as the acknowledging PC
+/// holds them: where two PCs hold different operations under one id, the PC that owns the id
+/// finds the first number their runs differ at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashRun {
+    pub first: u64,
+    pub hashes: Vec<String>,
+}
+
+/// The most hashes a run holds (the last ones up to what the PC applied of that id).
+pub const MAX_HASH_RUN: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AckFile {
@@ -114,6 +146,29 @@ pub struct AckFile {
     /// that two PCs gave one id to different operations (a clone, a restored backup).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub applied_hashes: std::collections::BTreeMap<String, String>,
+    /// For each device whose operations this PC found another PC holding with other content
+    /// (an id clash), the hashes of its last operations held here (at most [`MAX_HASH_RUN`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub clash_hashes: std::collections::BTreeMap<String, HashRun>,
+    /// For every device in `applied` whose operations this PC holds without a gap, the chained
+    /// hash of them all ([`chain_hash`] from the first to the one at that sequence): two PCs
+    /// that applied a device as far as each other and hold different operations anywhere under
+    /// its numbers find out.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub applied_chains: std::collections::BTreeMap<String, String>,
+}
+
+/// One link of the chained hash of a device's operations: SHA-256 (hex) of the chain so far
+/// (empty before the first) and the operation's content hash ([`op_content_hash`]).
+pub fn chain_hash(before: &str, op_hash: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(before.as_bytes());
+    hasher.update(op_hash.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The SHA-256 (hex) of what an operation is: its id, clock, author, entity, kind, field and

@@ -319,7 +319,13 @@ pub(crate) fn relay(round: &mut Round, reports: &Reports) -> Result<(), SyncErro
             let compacted = match covered.get(&device) {
                 Some(&seq) => seq,
                 None => {
-                    let seq = snapshot_covers(round, &device)?;
+                    let mut seq = snapshot_covers(round, &device)?;
+                    // A snapshot the writer made before an id clash healed holds the side that
+                    // moved under the numbers from the first moved one on: the other side's
+                    // operations there were never compacted.
+                    if let Some(first) = crate::engine::moved_from(&round.superseded).get(&device) {
+                        seq = seq.min(first.saturating_sub(1));
+                    }
                     covered.insert(device.clone(), seq);
                     seq
                 }
@@ -369,11 +375,23 @@ fn relay_segment(
 ) -> Result<Option<u64>, SyncError> {
     let names = files.get(&first).cloned().unwrap_or_default();
     let dir = round.path(&format!("ops/{device}"));
-    if let Some((_, segment)) =
-        whole_copy(round.folder, &dir, &round.catalog_id, device, first, &names)
-            .map_err(|e| round.io(e))?
-    {
-        return Ok(Some(segment.header.last_seq));
+    // A whole copy holding a side of an id clash issued again under another id does not count:
+    // the side this PC holds goes in its place.
+    for name in &names {
+        if let Some((_, segment)) = whole_copy(
+            round.folder,
+            &dir,
+            &round.catalog_id,
+            device,
+            first,
+            std::slice::from_ref(name),
+        )
+        .map_err(|e| round.io(e))?
+        {
+            if !crate::engine::holds_superseded(&round.superseded, &segment.ops) {
+                return Ok(Some(segment.header.last_seq));
+            }
+        }
     }
     let (ops, vv, proof) = match round.catalog.applied_segment(device, first)? {
         // The writer's proof goes with the copy: readers check it as they check the writer's.

@@ -629,6 +629,9 @@ fn check(office: &Office, seed: u64) {
         for (pc, p) in office.pcs.iter().enumerate().skip(1) {
             for op in p.catalog.operations().unwrap_or_default() {
                 if let Some(other) = first.get(&op.id) {
+                    if other != &op {
+                        eprintln!("differs pc0/pc{pc}: {other:?}\n   vs {op:?}");
+                    }
                     if other.new_value != op.new_value || other.entity_id != op.entity_id {
                         eprintln!(
                             "clash pc0/pc{pc}: {} {:?} vs {:?}",
@@ -639,6 +642,62 @@ fn check(office: &Office, seed: u64) {
             }
         }
         for (pc, p) in office.pcs.iter().enumerate() {
+            let mut held: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+            for op in p.catalog.operations().unwrap_or_default() {
+                held.entry(op.device_id.clone()).or_default().push(op.seq);
+            }
+            for (device, mut seqs) in held {
+                seqs.sort_unstable();
+                let gaps: Vec<u64> = seqs
+                    .windows(2)
+                    .filter(|w| w[1] != w[0] + 1)
+                    .map(|w| w[0])
+                    .collect();
+                eprintln!(
+                    "pc {pc} holds {device}: {} ops, {:?}..{:?}, gaps after {gaps:?}",
+                    seqs.len(),
+                    seqs.first(),
+                    seqs.last()
+                );
+            }
+            if let Ok(want) = std::env::var("SYNC_DEBUG_ITEM") {
+                let mut ops = p.catalog.operations().unwrap_or_default();
+                ops.sort_by_key(|o| o.clock);
+                for op in ops.iter().filter(|o| o.entity_id.starts_with(&want)) {
+                    eprintln!(
+                        "pc {pc} op {} {:?} {:?} {:?} {} base {:?} covers {:?}",
+                        op.id,
+                        op.clock,
+                        op.kind,
+                        op.field,
+                        op.new_value
+                            .to_string()
+                            .chars()
+                            .take(60)
+                            .collect::<String>(),
+                        op.base,
+                        op.covers
+                    );
+                }
+            }
+            eprintln!(
+                "pc {pc} reissued {:?} ends {:?}",
+                p.catalog.sync_value("reissued"),
+                p.catalog.sync_value("previous_ends")
+            );
+            if let Ok(want) = std::env::var("SYNC_DEBUG_OPS") {
+                for op in p.catalog.operations().unwrap_or_default() {
+                    if op.id.starts_with(&want) {
+                        eprintln!(
+                            "pc {pc} op {} {:?} {:?} base {:?}",
+                            op.id, op.clock, op.field, op.base
+                        );
+                    }
+                }
+            }
+            for k in p.catalog.kept_aside().unwrap_or_default() {
+                eprintln!("pc {pc} kept aside {k:?}");
+            }
             eprintln!(
                 "pc {pc} previous ids {:?}",
                 p.catalog.sync_value("previous_device_ids")
@@ -655,23 +714,29 @@ fn check(office: &Office, seed: u64) {
             }
         }
     }
+    const KEYS: [&str; 11] = [
+        "items",
+        "sets",
+        "checks",
+        "checklists",
+        "signoffs",
+        "bundles",
+        "bundle_items",
+        "people",
+        "ops",
+        "heads",
+        "conflicts",
+    ];
     let first = dump(&office.pcs[0].catalog);
     for pc in 1..office.pcs.len() {
         let other = dump(&office.pcs[pc].catalog);
         if other != first {
-            for key in [
-                "items",
-                "sets",
-                "checks",
-                "checklists",
-                "signoffs",
-                "bundles",
-                "bundle_items",
-                "people",
-                "ops",
-                "heads",
-                "conflicts",
-            ] {
+            for key in KEYS {
+                if first[key] != other[key] && std::env::var_os("SYNC_PROPTEST_DEBUG").is_some() {
+                    eprintln!("differ in {key}: {}", difference(&first[key], &other[key]));
+                }
+            }
+            for key in KEYS {
                 if first[key] != other[key] {
                     panic!(
                         "seed {seed}: pc 0 and pc {pc} differ in {key}: {}",

@@ -12,7 +12,7 @@ use crate::sync::bulk::{catalog_is_empty, drop_bulk_indexes};
 use crate::sync::conflicts::{conflicts, settle_in};
 use crate::sync::context::{ApplyContext, ApplyParts};
 use crate::sync::deletion::settle_deletion;
-use crate::sync::devices::rekey_device;
+use crate::sync::devices::{reissue_into_own, rekey_device, rename_moved};
 use crate::sync::kept_aside::{self, Retry};
 use crate::sync::{ApplyOutcome, RemoteSegment, BATCH_OPS, SNAPSHOT_RUN};
 use desk_core::merge::VersionVector;
@@ -339,11 +339,94 @@ impl crate::Catalog {
         Ok(())
     }
 
+    /// Moves operations of `old_id` held here to `new_id`, where the PC that holds that id
+    /// issued them again after an id clash: see [`rename_moved`]. `moves` pairs the old sequence
+    /// with the new one.
+    pub fn rename_moved(
+        &mut self,
+        old_id: &str,
+        new_id: &str,
+        moves: &[(u64, u64)],
+    ) -> Result<u32> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Moves of this PC's own (a copy of the side it moved came back, from a snapshot) leave
+        // its own id without a cursor.
+        let own = new_id == self.device_id;
+        let moved = rename_moved(&tx, old_id, new_id, moves, own)?;
+        tx.commit()?;
+        Ok(moved)
+    }
+
+    /// Remembers operations moved to another id after an id clash (old id, new id), so that
+    /// what arrives of either side merges alike on every PC (see `advance_heads_arriving`).
+    /// Returns how many were new here.
+    pub fn note_moved(&mut self, pairs: &[(String, String)]) -> Result<u32> {
+        let parts = self.apply_parts();
+        let ctx = parts.context(crate::oplog::now_ms());
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut added = 0;
+        let mut items = std::collections::BTreeSet::new();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO sync_moved (old_id, new_id) VALUES (?1, ?2)",
+            )?;
+            let mut held = tx.prepare_cached(
+                "SELECT entity_id FROM ops WHERE id IN (?1, ?2) AND entity = 'item'",
+            )?;
+            for (old, new) in pairs {
+                if insert.execute(params![old, new])? == 0 {
+                    continue;
+                }
+                added += 1;
+                let rows = held.query_map(params![old, new], |r| r.get::<_, String>(0))?;
+                for row in rows {
+                    items.insert(row?);
+                }
+            }
+        }
+        // Either side may have reached this PC before the move was known here: its items are
+        // built again from the log, as where the move was known first.
+        if !items.is_empty() {
+            let mut batch = Batch::default();
+            crate::sync::apply::replay_items(&tx, &ctx, &items, &mut batch)?;
+            finish_batch(&tx, &ctx, batch)?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Issues operations this PC holds of one of its earlier ids again as its next own
+    /// operations (see [`reissue_into_own`]); returns the pairs of old and new sequence.
+    pub fn reissue_into_own(&mut self, old_id: &str, seqs: &[u64]) -> Result<Vec<(u64, u64)>> {
+        let own = self.device_id.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let moves = reissue_into_own(&tx, old_id, &own, seqs)?;
+        tx.commit()?;
+        Ok(moves)
+    }
+
     /// Takes a new device id (this PC was cloned or restored): see [`rekey_device`].
     pub fn take_new_device_id(&mut self) -> Result<(String, u32)> {
+        self.take_new_device_id_from(None)
+    }
+
+    /// Takes a new device id, and moves to it every own operation from `first` on, published
+    /// or not (`None`: those not published yet). Another PC under the same id gave other
+    /// operations the numbers from `first` on (an id clash): this PC issues its own again under
+    /// the new id, and reads the old id's from `first` on as another PC's.
+    pub fn take_new_device_id_from(&mut self, first: Option<u64>) -> Result<(String, u32)> {
         let old = self.device_id.clone();
         let new = crate::clock::new_device_id();
-        let published = self.published_seq()?;
+        let published = match first {
+            Some(first) => self.published_seq()?.min(first.saturating_sub(1)),
+            None => self.published_seq()?,
+        };
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -48,6 +48,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("migrations/0010_device_keys.sql"),
     },
+    Migration {
+        sql: include_str!("migrations/0011_moved_ops.sql"),
+    },
 ];
 
 /// The `meta` keys a migration sets when a derived table must be built again from its sources.

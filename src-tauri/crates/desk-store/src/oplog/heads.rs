@@ -196,6 +196,76 @@ pub(crate) fn advance_heads(conn: &Connection, op: &Operation) -> Result<Vec<Hea
     Ok(next)
 }
 
+/// Moves the heads past an operation arriving from another PC, as [`advance_heads`], where
+/// operations were moved to another id after an id clash (`sync_moved`): a base naming an old id
+/// names the operations moved from it too, and an operation that another held operation of its
+/// register names (by its id or an id it was moved from) arrives overwritten already: it
+/// replaces what it names, and is not a head. Arrival order then does not matter for the sides
+/// of a clash (which reach a PC out of their writers' order: the old id's numbers are read again
+/// after the moved side).
+pub(crate) fn advance_heads_arriving(conn: &Connection, op: &Operation) -> Result<Vec<Head>> {
+    let any_moved: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_moved)")?
+        .query_row([], |r| r.get(0))?;
+    let Some(field) = op.field.as_deref().filter(|_| any_moved) else {
+        return advance_heads(conn, op);
+    };
+    let mut base = op.base.clone();
+    {
+        let mut moved_to =
+            conn.prepare_cached("SELECT new_id FROM sync_moved WHERE old_id = ?1")?;
+        for named in &op.base {
+            let rows = moved_to.query_map(params![named], |r| r.get::<_, String>(0))?;
+            for new_id in rows {
+                let new_id = new_id?;
+                if !base.contains(&new_id) {
+                    base.push(new_id);
+                }
+            }
+        }
+    }
+    let mut names = vec![op.id.clone()];
+    {
+        let mut moved_from =
+            conn.prepare_cached("SELECT old_id FROM sync_moved WHERE new_id = ?1")?;
+        let rows = moved_from.query_map(params![op.id], |r| r.get::<_, String>(0))?;
+        for old_id in rows {
+            names.push(old_id?);
+        }
+    }
+    let clashed = names.len() > 1
+        || conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_moved WHERE old_id = ?1)")?
+            .query_row(params![op.id], |r| r.get::<_, bool>(0))?;
+    let mut overwritten = false;
+    if clashed {
+        let mut stmt = conn.prepare_cached(
+            "SELECT base FROM ops WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND id <> ?4",
+        )?;
+        let rows = stmt.query_map(params![op.entity.key(), op.entity_id, field, op.id], |r| {
+            r.get::<_, String>(0)
+        })?;
+        for text in rows {
+            let named: Vec<String> = serde_json::from_str(&text?).unwrap_or_default();
+            if named.iter().any(|n| names.contains(n)) {
+                overwritten = true;
+                break;
+            }
+        }
+    }
+    let mut with_base = op.clone();
+    with_base.base = base;
+    let next = advance_heads(conn, &with_base)?;
+    if !overwritten {
+        return Ok(next);
+    }
+    let element = element_key(op.kind, &op.old_value, &op.new_value);
+    let kept: Vec<Head> = next.into_iter().filter(|h| h.op_id != op.id).collect();
+    clear_heads(conn, op.entity, &op.entity_id, field, &element)?;
+    insert_heads(conn, op.entity, &op.entity_id, field, &element, &kept)?;
+    Ok(kept)
+}
+
 /// Fills `base` of the operations recorded before sync existed and builds the heads again, by
 /// replaying the local recording rule in clock order (after the migration that adds sync).
 pub(crate) fn rebuild(tx: &Transaction) -> Result<()> {

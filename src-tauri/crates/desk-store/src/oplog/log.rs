@@ -139,6 +139,19 @@ pub fn device_operations(
     read_operations(&mut stmt, params![device, from as i64, to as i64])
 }
 
+/// Every operation of one entity this PC holds (by the `ops_entity` index).
+pub(crate) fn entity_operations(
+    conn: &rusqlite::Connection,
+    entity: desk_core::ops::EntityKind,
+    entity_id: &str,
+) -> Result<Vec<Operation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, device_id, seq, clock, author_id, entity, entity_id, kind, field, old_value, new_value, base, covers
+         FROM ops WHERE entity = ?1 AND entity_id = ?2",
+    )?;
+    read_operations(&mut stmt, params![entity.key(), entity_id])
+}
+
 /// One operation by its id (a primary-key lookup), when this PC holds it.
 pub(crate) fn operation(conn: &rusqlite::Connection, id: &str) -> Result<Option<Operation>> {
     let mut stmt = conn.prepare_cached(

@@ -33,7 +33,7 @@ use crate::catalog::{bundles, registry, review};
 use crate::db::meta::{meta_get, meta_set};
 use crate::error::{Result, StoreError};
 use crate::oplog::cursors::{cursor, set_cursor};
-use crate::oplog::heads::{advance_heads, load_heads};
+use crate::oplog::heads::{advance_heads_arriving as advance_heads, load_heads};
 use crate::oplog::log::{insert_op, operation};
 use desk_core::checklist::ChecklistTemplate;
 use desk_core::hlc::Hlc;
@@ -55,6 +55,9 @@ pub(crate) struct Batch {
     /// A department, person or roster version arrived: operations kept aside for naming one this
     /// PC did not have are tried again.
     pub(crate) references_arrived: bool,
+    /// Items a side of an id clash reached out of its writers' order: built again from the log
+    /// when the batch ends (see [`replay_items`]).
+    pub(crate) replay: std::collections::BTreeSet<String>,
 }
 
 impl Default for Batch {
@@ -65,6 +68,7 @@ impl Default for Batch {
             max_clock: Hlc::ZERO,
             outcome: ApplyOutcome::default(),
             references_arrived: false,
+            replay: std::collections::BTreeSet::new(),
         }
     }
 }
@@ -129,6 +133,9 @@ pub(crate) fn apply_ops(
             continue;
         }
         batch.max_clock = batch.max_clock.max(op.clock);
+        if op.entity == EntityKind::Item && clashed(tx, &op.id)? {
+            batch.replay.insert(op.entity_id.clone());
+        }
         if entitled::reads_items(&op) {
             batch.cache.flush(tx, ctx)?;
         }
@@ -305,6 +312,10 @@ pub(crate) fn finish_batch(
     if batch.references_arrived {
         retry_kept_aside(tx, ctx, Retry::UnknownReferences, &mut batch)?;
     }
+    if !batch.replay.is_empty() {
+        let items = std::mem::take(&mut batch.replay);
+        replay_items(tx, ctx, &items, &mut batch)?;
+    }
     batch.cache.flush(tx, ctx)?;
     let mut outcome = batch.outcome;
     if outcome.applied > 0 || outcome.kept_aside > 0 {
@@ -477,6 +488,64 @@ pub(crate) fn apply_effect(
                 op.kind.key()
             );
         }
+    }
+    Ok(())
+}
+
+/// Whether an operation id is one side of an id clash: moved to another id, or the old number
+/// the moved side left (see `sync_moved`).
+pub(crate) fn clashed(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_moved WHERE old_id = ?1 OR new_id = ?1)",
+        )?
+        .query_row(params![id], |r| r.get(0))?)
+}
+
+/// Builds items again from the log: what was written of them is removed (the item, its lists,
+/// checks and checklist, heads, tombstones, a deleted copy) and every operation of them not
+/// kept aside applied again in clock order. Used where the two sides of an id clash reached
+/// this PC out of their writers' order (an edit applied before the creation it edits, a delete
+/// before what it covers): clock order is an order every writer saw its operations in, so every
+/// PC holding the same operations ends with the same items.
+pub(crate) fn replay_items(
+    tx: &Transaction,
+    ctx: &ApplyContext,
+    items: &std::collections::BTreeSet<String>,
+    batch: &mut Batch,
+) -> Result<()> {
+    batch.cache.flush(tx, ctx)?;
+    for id in items {
+        batch.cache.forget(id);
+        crate::catalog::items::remove(tx, id)?;
+        tx.execute(
+            "DELETE FROM sync_heads WHERE entity = 'item' AND entity_id = ?1",
+            params![id],
+        )?;
+        tx.execute(
+            "DELETE FROM sync_tombstones WHERE item_id = ?1",
+            params![id],
+        )?;
+        tx.execute(
+            "DELETE FROM sync_deleted_items WHERE item_id = ?1",
+            params![id],
+        )?;
+        let mut ops = crate::oplog::log::entity_operations(tx, EntityKind::Item, id)?;
+        ops.sort_by(|a, b| (a.clock, &a.device_id, a.seq).cmp(&(b.clock, &b.device_id, b.seq)));
+        for op in ops {
+            let kept: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_kept_aside WHERE op_id = ?1)")?
+                .query_row(params![op.id], |r| r.get(0))?;
+            if kept {
+                continue;
+            }
+            if entitled::reads_items(&op) {
+                batch.cache.flush(tx, ctx)?;
+            }
+            apply_effect(tx, ctx, &op, &mut batch.cache, &mut batch.outcome)?;
+        }
+        batch.touched_items.touch(id);
+        batch.cache.flush(tx, ctx)?;
     }
     Ok(())
 }

@@ -93,6 +93,19 @@ pub(super) fn apply_all(round: &mut Round, reports: &Reports) -> Result<(), Sync
         let files = segment_files(round, &device)?;
         listings.insert(device, files);
     }
+    // How far a segment waits on an id a clash's side was moved from: to the numbers before
+    // the moved ones, or as far as other PCs acknowledge that id (the other side's length, once
+    // every PC moved the side it held).
+    let acknowledged = acknowledged_elsewhere(reports, &me);
+    round.clash_caps = super::clash::moved_from(&round.superseded)
+        .into_iter()
+        .map(|(old, first)| {
+            let cap = first
+                .saturating_sub(1)
+                .max(acknowledged.get(&old).copied().unwrap_or(0));
+            (old, cap)
+        })
+        .collect();
     let cursors = round.catalog.sync_cursors()?;
     let pending: usize = listings
         .iter()
@@ -193,6 +206,8 @@ pub(super) fn apply_device(
         progress,
         on_progress,
         check,
+        superseded,
+        clash_caps,
         ..
     } = round;
     let now = *now;
@@ -204,6 +219,8 @@ pub(super) fn apply_device(
         report,
         blobs,
         check,
+        superseded,
+        clash_caps,
     };
     let mut segments = 0u32;
     let mut waiting = None;
@@ -304,6 +321,7 @@ pub(super) fn next_segment(
     let mut damage: Option<String> = None;
     let mut unsigned: Option<String> = None;
     let mut whole: Vec<Segment> = Vec::new();
+    let mut superseded = 0;
     for candidate in names {
         let bytes = match reader.folder.read(
             &reader.path(&format!("ops/{device}/{candidate}")),
@@ -329,6 +347,13 @@ pub(super) fn next_segment(
                     && header.catalog_id == reader.catalog_id
                     && header.first_seq == first
                 {
+                    // A side of an id clash issued again under another id: not this id's
+                    // operations any more, so this copy is passed over (a PC holding the other
+                    // side relays that side's copy in its place).
+                    if super::clash::holds_superseded(reader.superseded, &segment.ops) {
+                        superseded += 1;
+                        continue;
+                    }
                     match reader
                         .check
                         .check(header, &segment.digest, &Contents::of(&segment.ops))
@@ -381,6 +406,10 @@ pub(super) fn next_segment(
                 wait(WaitReason::Damaged, detail)
             }
             None if missing > 0 => wait(WaitReason::Gap, "listed but not readable yet".into()),
+            // Only the side of an id clash that was issued again under another id: the other
+            // side's operations under these numbers, where other PCs acknowledge them, are
+            // waited on as a gap (and relayed by a PC holding them).
+            None if superseded > 0 => Ok(Next::Nothing),
             None => Ok(Next::Nothing),
         };
     }
@@ -401,6 +430,14 @@ pub(super) fn next_segment(
     let unmet = |segment: &Segment| -> Option<(String, u64)> {
         let mut need = segment.header.version_vector.clone();
         need.remove(device);
+        // Under the numbers of an id clash's moved side, a writer may have held that side,
+        // longer than the other: it is waited for only as far as other PCs acknowledge the old
+        // id (see `clash_caps`).
+        for (old, cap) in reader.clash_caps {
+            if let Some(seq) = need.get_mut(old) {
+                *seq = (*seq).min(*cap);
+            }
+        }
         merge::vv_missing(&need, known).map(|(device, seq)| (device.to_string(), seq))
     };
     let chosen = match whole.iter().position(|s| unmet(s).is_none()) {

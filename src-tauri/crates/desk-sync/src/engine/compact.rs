@@ -12,12 +12,16 @@ pub(super) fn write_ack(round: &mut Round, damaged: Vec<DamageReport>) -> Result
             applied_hashes.insert(of.clone(), format::op_content_hash(op));
         }
     }
+    let clash_hashes = super::clash::hash_runs(round.catalog, &round.clash_devices, &applied)?;
+    let applied_chains = super::clash::applied_chains(round.catalog, &applied)?;
     let ack = AckFile {
         device_id: device.clone(),
         applied,
         written_at: String::new(),
         damaged,
         applied_hashes,
+        clash_hashes,
+        applied_chains,
     };
     let bytes = serde_json::to_vec_pretty(&ack).unwrap_or_default();
     let path = round.path(&format!("acks/{device}.json"));

@@ -16,6 +16,9 @@ pub(super) fn write_device_card(round: &mut Round) -> Result<(), SyncError> {
         app_version: round.options.app_version.clone(),
         previous_device_ids: previous,
         device_key,
+        reissued: super::clash::own_reissued(round.catalog)?
+            .remove(&device)
+            .unwrap_or_default(),
     };
     let bytes = serde_json::to_vec_pretty(&card).unwrap_or_default();
     let path = round.path(&format!("devices/{device}.json"));
@@ -247,7 +250,7 @@ pub(super) fn check_identity(round: &mut Round, reports: &Reports) -> Result<(),
             }
         }
         match cloned {
-            Some(reason) => change_device(round, reason)?,
+            Some(reason) => change_device(round, reason, None)?,
             None => return Ok(()),
         }
     }
@@ -267,9 +270,42 @@ fn attempt_in_flight(catalog: &Catalog, device: &str) -> Result<Option<u64>, Syn
         .map(|(_, _, last, _)| last))
 }
 
-pub(super) fn change_device(round: &mut Round, reason: String) -> Result<(), SyncError> {
+/// Takes a new device id, moving to it the operations not published yet, or with `reissue`
+/// every own operation from its first number on (an id clash, see `clash`), listed on the card.
+pub(super) fn change_device(
+    round: &mut Round,
+    reason: String,
+    reissue: Option<(u64, Vec<crate::format::Reissued>)>,
+) -> Result<(), SyncError> {
     let old = round.catalog.device_id().to_string();
-    let (new, moved) = round.catalog.take_new_device_id()?;
+    let published = round.catalog.published_seq()?;
+    let (new, moved) = match reissue {
+        Some((from, entries)) => {
+            let (new, moved) = round.catalog.take_new_device_id_from(Some(from))?;
+            super::clash::remember_reissued(round.catalog, &new, entries)?;
+            super::clash::set_previous_end(
+                round.catalog,
+                &old,
+                published.min(from.saturating_sub(1)),
+            )?;
+            (new, moved)
+        }
+        None => {
+            let changed = round.catalog.take_new_device_id()?;
+            super::clash::set_previous_end(round.catalog, &old, published)?;
+            changed
+        }
+    };
+    super::clash::forget_chains(round.catalog)?;
+    // The old id's acknowledgement would speak for operations this PC no longer holds under it
+    // (moved, or read again from another PC): it is removed, and a twin still under that id
+    // writes its own there again.
+    let old_ack = round.path(&format!("acks/{old}.json"));
+    if let Err(e) = round.folder.remove(&old_ack) {
+        if e.kind() != io::ErrorKind::NotFound {
+            log::warn!("sync: {old_ack} could not be removed ({e})");
+        }
+    }
     // The attempt in flight and an unreadable file waited on were the old id's.
     round.catalog.set_sync_value(ATTEMPT_KEY, "")?;
     round.catalog.set_sync_value(UNREADABLE_KEY, "")?;
@@ -341,38 +377,118 @@ pub(crate) fn abandoned_ids(round: &mut Round) -> Result<BTreeSet<String>, SyncE
 }
 
 /// Operation ids another PC holds with other content than this PC (compared by content hash,
-/// from the hashes acknowledgements carry): two PCs under one device id (a clone, or a PC
+/// from the hashes acknowledgements carry: of the last operation held of each PC, and the runs
+/// of hashes a PC that met a clash carries): two PCs under one device id (a clone, or a PC
 /// restored from a backup) numbered different changes alike before either saw the other's
-/// file. Each is shown in the status as waiting (`id_clash`), naming the id and the PC.
+/// file. Each is shown in the status as waiting (`id_clash`), naming the id and the PC, until
+/// the side that moves was issued again under a new id (see `clash`); this PC's acknowledgement
+/// then carries the hashes of that device's last operations, so that the PC holding the id
+/// finds where the two sides part.
 pub(super) fn note_clashes(round: &mut Round, reports: &Reports) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
     let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let applied = round.catalog.version_vector()?;
+    let chains = super::clash::applied_chains(round.catalog, &applied)?;
     for (holder, ack) in &reports.acks {
-        if own_before.contains(holder) {
+        if own_before.contains(holder) || *holder == me {
             continue;
         }
+        // Applied as far as each other, with other operations somewhere under those numbers:
+        // where, the runs of hashes tell (this PC's acknowledgement carries its run from now).
+        for (device, chain) in &ack.applied_chains {
+            let (Some(theirs), Some(ours)) = (ack.applied.get(device), applied.get(device)) else {
+                continue;
+            };
+            if theirs != ours || chains.get(device).is_none_or(|c| c == chain) {
+                continue;
+            }
+            round.clash_devices.insert(device.clone());
+            if !seen.insert(format!("{device}/{holder}")) {
+                continue;
+            }
+            let detail = format!(
+                "PC {holder} holds other changes than this PC among operations 1…{ours} of {device}: two PCs used one id (a cloned PC, or one restored from a backup) and numbered different changes alike"
+            );
+            log::warn!("sync: {detail}");
+            round.report.waiting.push(WaitingSegment {
+                device_id: device.clone(),
+                file: format!("{device}:{ours}"),
+                reason: WaitReason::IdClash,
+                detail,
+            });
+        }
+        // What the holder holds, number by number, as far as it says.
+        let mut theirs: Vec<(String, u64, String)> = Vec::new();
         for (device, hash) in &ack.applied_hashes {
-            let Some(&seq) = ack.applied.get(device) else {
+            if let Some(&seq) = ack.applied.get(device) {
+                theirs.push((device.clone(), seq, hash.clone()));
+            }
+        }
+        for (device, run) in &ack.clash_hashes {
+            if run.hashes.len() > crate::format::MAX_HASH_RUN || !format::is_device_id(device) {
+                continue;
+            }
+            for (i, hash) in run.hashes.iter().enumerate() {
+                theirs.push((
+                    device.clone(),
+                    run.first.saturating_add(i as u64),
+                    hash.clone(),
+                ));
+            }
+        }
+        let mut by_device: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
+        for (device, seq, hash) in theirs {
+            if seq > 0 {
+                by_device.entry(device).or_default().push((seq, hash));
+            }
+        }
+        for (device, numbered) in by_device {
+            // Read number by number where the numbers are few or far apart (an acknowledgement
+            // names what it likes), else as one run (a run of hashes is at most 1,000 long).
+            let (Some(low), Some(high)) = (
+                numbered.iter().map(|n| n.0).min(),
+                numbered.iter().map(|n| n.0).max(),
+            ) else {
                 continue;
             };
+            let mut held: BTreeMap<u64, Operation> = BTreeMap::new();
+            if high - low < 2 * crate::format::MAX_HASH_RUN as u64 {
+                for op in round.catalog.device_operations(&device, low, high)? {
+                    held.insert(op.seq, op);
+                }
+            } else {
+                for (seq, _) in &numbered {
+                    for op in round.catalog.device_operations(&device, *seq, *seq)? {
+                        held.insert(op.seq, op);
+                    }
+                }
+            }
+            let mut first: Option<u64> = None;
+            for (seq, hash) in &numbered {
+                let Some(op) = held.get(seq) else {
+                    continue;
+                };
+                // The holder holds a side issued again under another id: it moves it soon.
+                if round
+                    .superseded
+                    .get(&op.id)
+                    .is_some_and(|moved| moved.contains(hash))
+                    || &format::op_content_hash(op) == hash
+                {
+                    continue;
+                }
+                first = Some(first.map_or(*seq, |f| f.min(*seq)));
+            }
+            let Some(seq) = first else {
+                continue;
+            };
+            round.clash_devices.insert(device.clone());
             let id = format!("{device}:{seq}");
-            if seq == 0 || seen.contains(&id) {
+            if !seen.insert(format!("{device}/{holder}")) {
                 continue;
             }
-            let Some(op) = round
-                .catalog
-                .device_operations(device, seq, seq)?
-                .into_iter()
-                .next()
-            else {
-                continue;
-            };
-            if &format::op_content_hash(&op) == hash {
-                continue;
-            }
-            seen.insert(id.clone());
-            let whose = if *device == me {
+            let whose = if device == me {
                 "this PC's id"
             } else {
                 "that PC's id"

@@ -16,6 +16,7 @@
 //! damaged, or is ignored, and never fails the round.
 
 mod apply;
+mod clash;
 mod compact;
 mod folder_check;
 mod identity;
@@ -25,6 +26,7 @@ mod snapshot;
 mod status;
 
 use apply::{apply_all, segment_done};
+pub(crate) use clash::{holds_superseded, moved_from};
 use compact::{compact, write_ack};
 use folder_check::{check_folder, note_foreign};
 pub(crate) use identity::{
@@ -141,6 +143,12 @@ pub(crate) struct Round<'a> {
     check: signing::SegmentCheck,
     /// This PC's device key as opened for its current id.
     device_key: Option<(String, std::rc::Rc<KeyPair>)>,
+    /// Operations issued again under another id after an id clash (see `clash`).
+    pub(crate) superseded: clash::Superseded,
+    /// Devices this PC found in an id clash: its acknowledgement carries their last hashes.
+    clash_devices: BTreeSet<String>,
+    /// How far a segment waits on an id a clash's side was moved from (see `apply`).
+    clash_caps: BTreeMap<String, u64>,
 }
 
 impl<'a> Round<'a> {
@@ -168,6 +176,9 @@ impl<'a> Round<'a> {
             on_progress,
             check,
             device_key: None,
+            superseded: clash::Superseded::new(),
+            clash_devices: BTreeSet::new(),
+            clash_caps: BTreeMap::new(),
         })
     }
 
@@ -252,6 +263,8 @@ struct Reader<'r> {
     report: &'r mut SyncReport,
     blobs: AttachmentStore,
     check: &'r mut signing::SegmentCheck,
+    superseded: &'r clash::Superseded,
+    clash_caps: &'r BTreeMap<String, u64>,
 }
 
 /// Notes a file of the folder found damaged (reported in this PC's acknowledgements, so that
@@ -281,6 +294,8 @@ impl Reader<'_> {
             blobs: round.catalog.attachment_store(),
             report: &mut round.report,
             check: &mut round.check,
+            superseded: &round.superseded,
+            clash_caps: &round.clash_caps,
         }
     }
 
@@ -422,6 +437,18 @@ fn run(round: &mut Round) -> Result<(), SyncError> {
         // Read again under the new id: the old id's own acknowledgements are another PC's now.
         reports = crate::heal::read_reports(round)?;
     }
+    // An id clash: a side issued again under a new id is moved here too, and this PC issues
+    // its own side again where another PC holds other operations under its id.
+    round.superseded = clash::follow_reissued(round)?;
+    let device = round.catalog.device_id().to_string();
+    let superseded = std::mem::take(&mut round.superseded);
+    clash::reissue_own(round, &reports, &superseded)?;
+    clash::reissue_earlier(round, &reports, &superseded)?;
+    round.superseded = superseded;
+    if round.catalog.device_id() != device {
+        reports = crate::heal::read_reports(round)?;
+    }
+    round.superseded = clash::follow_reissued(round)?;
     note_device_keys(round)?;
     republish_own(round, republish)?;
     crate::heal::repair_own(round, &reports)?;

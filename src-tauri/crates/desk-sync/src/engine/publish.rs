@@ -132,6 +132,7 @@ pub(super) fn write_segments(round: &mut Round, from: u64, to: u64) -> Result<()
                     format!(
                         "the name of segment {next} was taken by another PC using this PC's id"
                     ),
+                    None,
                 )?;
                 return Ok(());
             }

@@ -626,16 +626,30 @@ impl Office {
             .collect()
     }
 
-    /// The operations in every segment on the share that reads whole: id → writer.
+    /// The operations in every segment on the share that reads whole: id → writer. A side of
+    /// an id clash issued again under a new id (listed on a device card, with its content hash)
+    /// is not counted under its old id: it lives on under the new one.
     pub fn ops_on_share(&self) -> BTreeMap<String, String> {
         let share = self.share.borrow();
+        let moved: std::collections::BTreeSet<(String, String)> = share
+            .files
+            .iter()
+            .filter(|(path, _)| path.contains("/devices/") && path.ends_with(".json"))
+            .filter_map(|(_, (bytes, _, _))| {
+                serde_json::from_slice::<desk_sync::format::DeviceFile>(bytes).ok()
+            })
+            .flat_map(|card| card.reissued)
+            .map(|r| (format!("{}:{}", r.device_id, r.seq), r.hash))
+            .collect();
         share
             .files
             .iter()
             .filter(|(path, _)| path.contains("/ops/") && path.ends_with(".seg"))
             .filter_map(|(_, (bytes, _, _))| desk_sync::format::decode_segment(bytes).ok())
             .filter(|segment| segment.header.kind == desk_sync::format::SegmentKind::Ops)
-            .flat_map(|segment| segment.ops.into_iter().map(|op| (op.id, op.device_id)))
+            .flat_map(|segment| segment.ops.into_iter())
+            .filter(|op| !moved.contains(&(op.id.clone(), desk_sync::format::op_content_hash(op))))
+            .map(|op| (op.id, op.device_id))
             .collect()
     }
 
@@ -873,6 +887,44 @@ impl Office {
                     p.catalog.device_id(),
                     previous_ids(&p.catalog)
                 );
+                if let Ok(status) = desk_sync::status(&p.catalog) {
+                    eprintln!(
+                        "pc {pc}: waiting {:?}\n  damaged {:?}\n  cursors {:?}",
+                        status.waiting, status.damaged, status.cursors
+                    );
+                }
+                if let Ok(want) = std::env::var("SYNC_DEBUG_OPS") {
+                    for op in p.catalog.operations().unwrap_or_default() {
+                        if op.id.starts_with(&want) {
+                            eprintln!(
+                                "pc {pc} op {}#{} {:?} base {:?}",
+                                op.id,
+                                &desk_sync::format::op_content_hash(&op)[..6],
+                                op.field,
+                                op.base
+                            );
+                        }
+                    }
+                }
+                eprintln!(
+                    "pc {pc}: reissued {:?} ends {:?}",
+                    p.catalog.sync_value("reissued"),
+                    p.catalog.sync_value("previous_ends")
+                );
+            }
+            for (path, (bytes, _, _)) in self.share.borrow().files.iter() {
+                if let Ok(segment) = desk_sync::format::decode_segment(bytes) {
+                    if path.contains("/ops/") {
+                        let ids: Vec<String> = segment
+                            .ops
+                            .iter()
+                            .map(|o| {
+                                format!("{}#{}", o.id, &desk_sync::format::op_content_hash(o)[..6])
+                            })
+                            .collect();
+                        eprintln!("share {path}: {ids:?}");
+                    }
+                }
             }
         }
         panic!("seed {}: the PCs did not settle in 40 passes", self.seed);
