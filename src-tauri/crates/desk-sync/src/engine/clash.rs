@@ -175,6 +175,27 @@ pub(super) fn follow_reissued(round: &mut Round) -> Result<Superseded, SyncError
     Ok(superseded)
 }
 
+/// The first of `ops` (in number order) whose content differs from what another PC's run of
+/// hashes says it holds under that number; a side already moved away counts as the same.
+fn first_difference(
+    ops: &[desk_core::ops::Operation],
+    run: &format::HashRun,
+    superseded: &Superseded,
+) -> Option<u64> {
+    ops.iter()
+        .find(|op| {
+            let Some(theirs) = usize::try_from(op.seq - run.first)
+                .ok()
+                .and_then(|i| run.hashes.get(i))
+            else {
+                return false;
+            };
+            *theirs != format::op_content_hash(op)
+                && !superseded.get(&op.id).is_some_and(|h| h.contains(theirs))
+        })
+        .map(|op| op.seq)
+}
+
 /// Where this PC's own operations first differ from what another PC holds under the same
 /// numbers (from the runs of hashes acknowledgements carry), this PC takes a new id and issues
 /// its side again there: everything it numbered from that point on.
@@ -209,25 +230,11 @@ pub(super) fn reissue_own(
         if to < run.first {
             continue;
         }
-        for op in round.catalog.own_operations(run.first, to)? {
-            let Some(theirs) = usize::try_from(op.seq - run.first)
-                .ok()
-                .and_then(|i| run.hashes.get(i))
-            else {
-                continue;
-            };
-            if *theirs == format::op_content_hash(&op)
-                || superseded.get(&op.id).is_some_and(|h| h.contains(theirs))
-            {
-                continue;
+        let ops = round.catalog.own_operations(run.first, to)?;
+        if let Some(seq) = first_difference(&ops, run, superseded) {
+            if first_differing.as_ref().is_none_or(|(at, _)| seq < *at) {
+                first_differing = Some((seq, holder.clone()));
             }
-            if first_differing
-                .as_ref()
-                .is_none_or(|(seq, _)| op.seq < *seq)
-            {
-                first_differing = Some((op.seq, holder.clone()));
-            }
-            break;
         }
     }
     let Some((from, holder)) = first_differing else {
@@ -419,25 +426,11 @@ pub(super) fn reissue_earlier(
             if to < run.first {
                 continue;
             }
-            for op in round.catalog.device_operations(&old, run.first, to)? {
-                let Some(theirs) = usize::try_from(op.seq - run.first)
-                    .ok()
-                    .and_then(|i| run.hashes.get(i))
-                else {
-                    continue;
-                };
-                if *theirs == format::op_content_hash(&op)
-                    || superseded.get(&op.id).is_some_and(|h| h.contains(theirs))
-                {
-                    continue;
+            let ops = round.catalog.device_operations(&old, run.first, to)?;
+            if let Some(seq) = first_difference(&ops, run, superseded) {
+                if first_differing.as_ref().is_none_or(|(at, _)| seq < *at) {
+                    first_differing = Some((seq, holder.clone()));
                 }
-                if first_differing
-                    .as_ref()
-                    .is_none_or(|(seq, _)| op.seq < *seq)
-                {
-                    first_differing = Some((op.seq, holder.clone()));
-                }
-                break;
             }
         }
         let Some((from, holder)) = first_differing else {
