@@ -196,28 +196,24 @@ fn first_difference(
         .map(|op| op.seq)
 }
 
-/// Where this PC's own operations first differ from what another PC holds under the same
-/// numbers (from the runs of hashes acknowledgements carry), this PC takes a new id and issues
-/// its side again there: everything it numbered from that point on.
-pub(super) fn reissue_own(
-    round: &mut Round,
+/// The earliest number up to `last` at which the operations this PC holds under `device`
+/// differ from what another PC (not this one under any of its ids) reports holding there, and
+/// that PC.
+fn earliest_split(
+    round: &Round,
     reports: &Reports,
     superseded: &Superseded,
-) -> Result<(), SyncError> {
-    let me = round.catalog.device_id().to_string();
+    me: &str,
+    device: &str,
+    last: u64,
+) -> Result<Option<(u64, String)>, SyncError> {
     let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
-    let last = round
-        .catalog
-        .version_vector()?
-        .get(&me)
-        .copied()
-        .unwrap_or(0);
-    let mut first_differing: Option<(u64, String)> = None;
+    let mut earliest: Option<(u64, String)> = None;
     for (holder, ack) in &reports.acks {
-        if *holder == me || own_before.contains(holder) {
+        if holder == me || own_before.contains(holder) {
             continue;
         }
-        let Some(run) = ack.clash_hashes.get(&me) else {
+        let Some(run) = ack.clash_hashes.get(device) else {
             continue;
         };
         if run.first == 0 || run.hashes.is_empty() || run.hashes.len() > MAX_HASH_RUN {
@@ -230,13 +226,32 @@ pub(super) fn reissue_own(
         if to < run.first {
             continue;
         }
-        let ops = round.catalog.own_operations(run.first, to)?;
+        let ops = round.catalog.device_operations(device, run.first, to)?;
         if let Some(seq) = first_difference(&ops, run, superseded) {
-            if first_differing.as_ref().is_none_or(|(at, _)| seq < *at) {
-                first_differing = Some((seq, holder.clone()));
+            if earliest.as_ref().is_none_or(|(at, _)| seq < *at) {
+                earliest = Some((seq, holder.clone()));
             }
         }
     }
+    Ok(earliest)
+}
+
+/// Where this PC's own operations first differ from what another PC holds under the same
+/// numbers (from the runs of hashes acknowledgements carry), this PC takes a new id and issues
+/// its side again there: everything it numbered from that point on.
+pub(super) fn reissue_own(
+    round: &mut Round,
+    reports: &Reports,
+    superseded: &Superseded,
+) -> Result<(), SyncError> {
+    let me = round.catalog.device_id().to_string();
+    let last = round
+        .catalog
+        .version_vector()?
+        .get(&me)
+        .copied()
+        .unwrap_or(0);
+    let first_differing = earliest_split(round, reports, superseded, &me, &me, last)?;
     let Some((from, holder)) = first_differing else {
         return Ok(());
     };
@@ -403,36 +418,11 @@ pub(super) fn reissue_earlier(
     superseded: &Superseded,
 ) -> Result<(), SyncError> {
     let me = round.catalog.device_id().to_string();
-    let own_before: BTreeSet<String> = previous_ids(round.catalog)?.into_iter().collect();
     for (old, end) in previous_ends(round.catalog)? {
         if end == 0 || old == me {
             continue;
         }
-        let mut first_differing: Option<(u64, String)> = None;
-        for (holder, ack) in &reports.acks {
-            if *holder == me || own_before.contains(holder) {
-                continue;
-            }
-            let Some(run) = ack.clash_hashes.get(&old) else {
-                continue;
-            };
-            if run.first == 0 || run.hashes.is_empty() || run.hashes.len() > MAX_HASH_RUN {
-                continue;
-            }
-            let to = run
-                .first
-                .saturating_add(run.hashes.len() as u64 - 1)
-                .min(end);
-            if to < run.first {
-                continue;
-            }
-            let ops = round.catalog.device_operations(&old, run.first, to)?;
-            if let Some(seq) = first_difference(&ops, run, superseded) {
-                if first_differing.as_ref().is_none_or(|(at, _)| seq < *at) {
-                    first_differing = Some((seq, holder.clone()));
-                }
-            }
-        }
+        let first_differing = earliest_split(round, reports, superseded, &me, &old, end)?;
         let Some((from, holder)) = first_differing else {
             continue;
         };
