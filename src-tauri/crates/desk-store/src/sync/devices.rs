@@ -79,15 +79,7 @@ pub(crate) fn rekey_device(
                     vv.insert(new_id.to_string(), seq - published);
                 }
             }
-            let text = serde_json::to_string(&vv).unwrap_or_default();
-            tx.execute(
-                "UPDATE ops SET covers = ?2 WHERE id = ?1",
-                params![id, text],
-            )?;
-            tx.execute(
-                "UPDATE sync_tombstones SET covers = ?2 WHERE op_id = ?1",
-                params![id, text],
-            )?;
+            set_covers(tx, &id, &vv)?;
         }
     }
     set_cursor(tx, old_id, published)?;
@@ -260,15 +252,7 @@ fn rename(
                             let entry = vv.entry(new_id.to_string()).or_insert(0);
                             *entry = (*entry).max(new_seq);
                         }
-                        let text = serde_json::to_string(&vv).unwrap_or_default();
-                        tx.execute(
-                            "UPDATE ops SET covers = ?2 WHERE id = ?1",
-                            params![id, text],
-                        )?;
-                        tx.execute(
-                            "UPDATE sync_tombstones SET covers = ?2 WHERE op_id = ?1",
-                            params![id, text],
-                        )?;
+                        set_covers(tx, &id, &vv)?;
                     }
                 }
             }
@@ -301,4 +285,18 @@ fn rename(
         set_cursor(tx, new_id, through as u64)?;
     }
     Ok(renamed.len() as u32)
+}
+
+/// Writes what a delete covers to its operation and its tombstone alike.
+fn set_covers<V: serde::Serialize>(tx: &Transaction, id: &str, covers: &V) -> Result<()> {
+    let text = serde_json::to_string(covers).unwrap_or_default();
+    tx.execute(
+        "UPDATE ops SET covers = ?2 WHERE id = ?1",
+        params![id, text],
+    )?;
+    tx.execute(
+        "UPDATE sync_tombstones SET covers = ?2 WHERE op_id = ?1",
+        params![id, text],
+    )?;
+    Ok(())
 }
