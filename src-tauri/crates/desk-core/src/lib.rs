@@ -30,5 +30,6 @@ pub mod sync;
 pub mod sync_schedule;
 pub mod text;
 pub mod validate;
+pub mod verify_code;
 pub mod workdays;
 pub mod workflow;

@@ -103,6 +103,12 @@ codes! {
     SampleNeedsEmptyCatalog = "sample_needs_empty_catalog",
     /// Only a broken sync peer asks a PC to apply its own segments.
     OwnSegments = "own_segments",
+
+    // The code printed on a paper form (verify_code.rs).
+    /// Not 20 letters and digits of the code's alphabet.
+    VerifyCodeMalformed = "verify_code_malformed",
+    /// The code's check characters do not match: a character was misread or mistyped.
+    VerifyCodeMistyped = "verify_code_mistyped",
 }
 
 impl Code {
