@@ -36,6 +36,8 @@ pub(crate) enum ItemCommand {
     History { id: String },
     /// Delete an item (synced as a tombstone; an edit made elsewhere meanwhile keeps it).
     Delete { id: String },
+    /// Which item a printed 审查呈批单's code names, and whether it changed since printing.
+    VerifyCode { code: String },
     /// Draft → in review.
     Submit { id: String },
     /// In review → awaiting sign-off (every required check passed or not applicable).
@@ -197,6 +199,7 @@ pub(crate) fn run(cli: &Cli, command: &ItemCommand) -> Outcome {
         ItemCommand::Set { id, assignments } => set(cli, id, assignments),
         ItemCommand::History { id } => report::history(cli, id),
         ItemCommand::Delete { id } => delete(cli, id),
+        ItemCommand::VerifyCode { code } => crate::paper::verify_code(cli, code),
         ItemCommand::Submit { id } => review::act(cli, id, Action::Submit, ""),
         ItemCommand::RequestSignoff { id } => review::act(cli, id, Action::RequestSignoff, ""),
         ItemCommand::SignOff {

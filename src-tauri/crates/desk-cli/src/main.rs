@@ -19,6 +19,7 @@ mod catalog;
 mod departments;
 mod export;
 mod items;
+mod paper;
 mod people;
 mod plan;
 mod release;
@@ -135,6 +136,9 @@ enum Command {
     /// The office-signed roster: show it, enrol people, revoke keys.
     #[command(subcommand)]
     Roster(trust::RosterCommand),
+    /// Paper forms as PDF: the 审查呈批单 of items, the 移送明细表 of a bundle.
+    #[command(subcommand)]
+    Print(paper::PrintCommand),
 }
 
 /// A failure with its stable code.
@@ -240,5 +244,6 @@ fn run(cli: &Cli) -> Outcome {
         Command::Office(command) => trust::office(cli, command),
         Command::Key(command) => trust::key(cli, command),
         Command::Roster(command) => trust::roster(cli, command),
+        Command::Print(command) => paper::print(cli, command),
     }
 }

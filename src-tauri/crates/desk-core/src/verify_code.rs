@@ -6,10 +6,14 @@
 //! first 40 bits of the content hash a sign-off covers) and two check characters, which catch a
 //! character misread from the paper. Grouped by five: `7K2QD-M0XAE-4FJ9T-R8C2W`.
 
+use crate::model::{Item, Status};
 use crate::problem::Code;
+use crate::signoff::Signoff;
 use crate::validate::FieldProblem;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use ts_rs::TS;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const ITEM_CHARS: usize = 10;
@@ -119,6 +123,83 @@ impl fmt::Display for VerifyCode {
         }
         Ok(())
     }
+}
+
+/// What a paper form's code finds in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PaperCheck {
+    /// The code as printed (grouped, upper case).
+    pub code: String,
+    /// The items the code names: one, or none when the catalog does not hold the item (another
+    /// office's form, an item deleted, or one not synced to this PC yet).
+    pub matches: Vec<PaperMatch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PaperMatch {
+    pub item_id: String,
+    pub index_no: String,
+    pub title: String,
+    pub status: Status,
+    /// The item's content (its signed fields and checklist) is what was printed.
+    pub unchanged: bool,
+    /// The sign-off whose content is what was printed, when one is: the paper shows a state
+    /// that a section head signed.
+    pub printed_signoff: Option<PrintedSignoff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PrintedSignoff {
+    pub signer_name: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// A paper form written to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PaperReport {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Each sheet's item and the code printed on it (empty for a 移送明细表).
+    pub sheets: Vec<SheetCode>,
+    /// The bundle a 移送明细表 lists, and how many items it holds.
+    pub bundle_id: Option<String>,
+    pub items: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SheetCode {
+    pub item_id: String,
+    pub code: String,
+}
+
+/// The item as the code finds it: whether it is unchanged since printing, and which sign-off,
+/// if any, covered the printed content. `None` when the code does not name the item.
+pub fn judge(
+    code: &VerifyCode,
+    item: &Item,
+    content_hash: &str,
+    signoffs: &[Signoff],
+) -> Option<PaperMatch> {
+    if !code.names_item(&item.id) {
+        return None;
+    }
+    let printed_signoff = signoffs
+        .iter()
+        .find(|s| code.content(&s.content_hash) == ContentVerdict::Unchanged)
+        .map(|s| PrintedSignoff {
+            signer_name: s.signer_name.clone(),
+            at: s.at.clone(),
+        });
+    Some(PaperMatch {
+        item_id: item.id.clone(),
+        index_no: item.index_no.clone(),
+        title: item.title.clone(),
+        status: item.status,
+        unchanged: code.content(content_hash) == ContentVerdict::Unchanged,
+        printed_signoff,
+    })
 }
 
 fn item_tag(item_id: &str) -> u64 {

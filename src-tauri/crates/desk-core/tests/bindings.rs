@@ -138,6 +138,11 @@ fn generate() -> String {
     declare::<export::BundleRecord>(&cfg, &mut out);
     declare::<export::BundleProblem>(&cfg, &mut out);
     declare::<export::VerifyReport>(&cfg, &mut out);
+    declare::<verify_code::PaperCheck>(&cfg, &mut out);
+    declare::<verify_code::PaperMatch>(&cfg, &mut out);
+    declare::<verify_code::PrintedSignoff>(&cfg, &mut out);
+    declare::<verify_code::PaperReport>(&cfg, &mut out);
+    declare::<verify_code::SheetCode>(&cfg, &mut out);
     declare::<export::VerifiedItem>(&cfg, &mut out);
     declare::<export::SignatureCheck>(&cfg, &mut out);
     declare::<export::FeedbackRow>(&cfg, &mut out);

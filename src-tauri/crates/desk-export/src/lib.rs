@@ -19,6 +19,7 @@ pub mod feedback;
 mod findings;
 mod html;
 pub mod ledger;
+pub mod paper;
 mod signatures;
 pub mod verify;
 mod workbook;

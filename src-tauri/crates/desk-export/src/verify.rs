@@ -119,6 +119,15 @@ struct EntryRead {
 }
 
 pub fn verify_bundle(path: &Path, options: &VerifyOptions) -> VerifyReport {
+    verify_bundle_keeping_manifest(path, options).0
+}
+
+/// Verifies, and hands back the manifest where it could be read (a bundle that failed other
+/// checks may still have one): what the 移送明细表 lists.
+pub fn verify_bundle_keeping_manifest(
+    path: &Path,
+    options: &VerifyOptions,
+) -> (VerifyReport, Option<Manifest>) {
     let mut report = VerifyReport {
         ok: false,
         path: path.display().to_string(),
@@ -137,22 +146,27 @@ pub fn verify_bundle(path: &Path, options: &VerifyOptions) -> VerifyReport {
         left_out: 0,
     };
     let mut found = Findings::new(options.limits.max_problems_per_code);
-    check(path, options, &mut report, &mut found);
+    let manifest = check(path, options, &mut report, &mut found);
     let listed = found.finish();
     report.problems = listed.problems;
     report.warnings = listed.warnings;
     report.left_out = listed.left_out;
     report.ok = report.problems.is_empty();
-    report
+    (report, manifest)
 }
 
-fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found: &mut Findings) {
+fn check(
+    path: &Path,
+    options: &VerifyOptions,
+    report: &mut VerifyReport,
+    found: &mut Findings,
+) -> Option<Manifest> {
     let limits = &options.limits;
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
             found.add("zip_unreadable", "", format!("cannot open the file: {e}"));
-            return;
+            return None;
         }
     };
     let zip_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -164,7 +178,7 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
                 "",
                 format!("not a readable zip (truncated or damaged?): {e}"),
             );
-            return;
+            return None;
         }
     };
     report.entries = archive.len() as u32;
@@ -178,7 +192,7 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
                 limits.max_entries
             ),
         );
-        return;
+        return None;
     }
     if archive.has_duplicate_names() {
         found.add(
@@ -186,7 +200,7 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
             "",
             "two entries have the same name: which one is meant cannot be told",
         );
-        return;
+        return None;
     }
 
     // Names, kinds, declared sizes and places, before reading anything.
@@ -304,7 +318,7 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
                 limits.max_total_bytes
             ),
         );
-        return;
+        return None;
     }
 
     // Read every entry through its declared size, hashing it, and every byte inflated counted
@@ -370,7 +384,7 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
                     "reading stopped here: the entries inflate to more than {budget} bytes, more than a zip of {zip_bytes} bytes may hold: refused as a zip bomb"
                 ),
             );
-            return;
+            return None;
         }
         if size > declared {
             found.add(
@@ -420,10 +434,9 @@ fn check(path: &Path, options: &VerifyOptions, report: &mut VerifyReport, found:
     }
 
     let listed = check_checksums(&entries, found);
-    let Some(manifest) = read_manifest(&entries, found, report) else {
-        return;
-    };
+    let manifest = read_manifest(&entries, found, report)?;
     check_manifest(&manifest, &entries, listed.as_ref(), options, found, report);
+    Some(manifest)
 }
 
 /// Where an entry lies in the zip: its local header to the end of its compressed data.

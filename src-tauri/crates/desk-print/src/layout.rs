@@ -208,10 +208,6 @@ impl<'f> Flow<'f> {
         }
     }
 
-    pub(crate) fn font(&self) -> &'f Font {
-        self.font
-    }
-
     pub(crate) fn y(&self) -> f32 {
         self.y
     }

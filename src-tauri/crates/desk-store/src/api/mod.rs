@@ -5,6 +5,7 @@ pub(crate) mod attachments;
 pub(crate) mod export;
 pub(crate) mod items;
 pub(crate) mod ledger;
+pub(crate) mod paper;
 pub(crate) mod plan;
 pub(crate) mod registry;
 pub(crate) mod review;

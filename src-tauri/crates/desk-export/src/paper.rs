@@ -1,0 +1,239 @@
+//! The paper forms written to a file: the 审查呈批单 of catalog items and the 移送明细表 of a
+//! bundle, gathered here and set by desk-print.
+
+use crate::error::{ExportError, Result};
+use crate::verify::{verify_bundle_keeping_manifest, VerifyOptions};
+use desk_core::export::VerifyReport;
+use desk_core::verify_code::{PaperReport, SheetCode};
+use desk_print::{Handover, HandoverItem, Names, SignoffSheet};
+use desk_store::Catalog;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::Path;
+
+/// More sheets than this in one file is a mistake in the selection, and would take minutes.
+pub const MAX_SHEETS: usize = 2_000;
+
+/// The 审查呈批单 of `ids`, in that order, as PDF bytes, with the code printed on each.
+pub fn signoff_sheets_pdf(
+    catalog: &Catalog,
+    ids: &[String],
+    today: chrono::NaiveDate,
+) -> Result<(Vec<u8>, Vec<SheetCode>)> {
+    if ids.is_empty() {
+        return Err(ExportError::InvalidArgument(
+            "nothing to print: choose at least one item".into(),
+        ));
+    }
+    if ids.len() > MAX_SHEETS {
+        return Err(ExportError::InvalidArgument(format!(
+            "{} items chosen: print at most {MAX_SHEETS} sheets at once",
+            ids.len()
+        )));
+    }
+    let names = Names::new(&catalog.departments()?, &catalog.people()?);
+    let printed_by = catalog
+        .current_person()?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let printed_at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let mut gathered = Vec::with_capacity(ids.len());
+    for id in ids {
+        let item = catalog.item(id)?;
+        let review = catalog.item_review(id, today)?;
+        gathered.push((item, review));
+    }
+    let sheets: Vec<SignoffSheet> = gathered
+        .iter()
+        .map(|(item, review)| SignoffSheet {
+            item,
+            review,
+            names: &names,
+            printed_at: printed_at.clone(),
+            printed_by: printed_by.clone(),
+        })
+        .collect();
+    let codes = sheets
+        .iter()
+        .map(|s| SheetCode {
+            item_id: s.item.id.clone(),
+            code: s.code().to_string(),
+        })
+        .collect();
+    let bytes = desk_print::signoff_sheets(&sheets).map_err(print_failed)?;
+    Ok((bytes, codes))
+}
+
+/// Writes the 审查呈批单 of `ids` to `out`.
+pub fn write_signoff_sheets(
+    catalog: &Catalog,
+    ids: &[String],
+    today: chrono::NaiveDate,
+    out: &Path,
+    overwrite: bool,
+) -> Result<PaperReport> {
+    refuse_existing(out, overwrite)?;
+    let (bytes, sheets) = signoff_sheets_pdf(catalog, ids, today)?;
+    save(&bytes, out)?;
+    Ok(PaperReport {
+        path: out.display().to_string(),
+        bytes: bytes.len() as u64,
+        items: sheets.len() as u32,
+        sheets,
+        bundle_id: None,
+    })
+}
+
+/// The 移送明细表 of the bundle at `bundle` as PDF bytes: only a bundle that passes verification
+/// is listed, since the form attests what was handed over.
+pub fn handover_pdf(bundle: &Path, options: &VerifyOptions) -> Result<(Vec<u8>, Handover)> {
+    let (report, manifest) = verify_bundle_keeping_manifest(bundle, options);
+    let Some(manifest) = manifest.filter(|_| report.ok) else {
+        return Err(ExportError::BundleInvalid(report.problems));
+    };
+    let file_sha256 = file_digest(bundle)?;
+    let text = |fields: &serde_json::Map<String, serde_json::Value>, key: &str| {
+        fields
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let items = manifest
+        .items
+        .iter()
+        .map(|item| {
+            let newest = item.signoffs.first();
+            HandoverItem {
+                index_no: text(&item.fields, "index_no"),
+                title: text(&item.fields, "title"),
+                doc_no: text(&item.fields, "doc_no"),
+                signer: newest
+                    .and_then(|s| s.signer_name.clone())
+                    .unwrap_or_default(),
+                signed_on: newest.map(|s| desk_day(&s.at)).unwrap_or_default(),
+                attachments: item.attachments.len() as u32,
+            }
+        })
+        .collect();
+    let handover = Handover {
+        bundle_id: manifest.bundle_id.clone(),
+        file_name: bundle
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        file_sha256,
+        manifest_sha256: report.manifest_sha256.clone().unwrap_or_default(),
+        created_at: desk_time(&manifest.created_at),
+        created_by: manifest
+            .created_by
+            .name
+            .clone()
+            .unwrap_or_else(|| manifest.created_by.id.clone()),
+        verification: verification(&report),
+        items,
+        printed_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+    };
+    let bytes = desk_print::handover_list(&handover).map_err(print_failed)?;
+    Ok((bytes, handover))
+}
+
+/// Writes the 移送明细表 of `bundle` to `out`.
+pub fn write_handover(
+    bundle: &Path,
+    options: &VerifyOptions,
+    out: &Path,
+    overwrite: bool,
+) -> Result<PaperReport> {
+    refuse_existing(out, overwrite)?;
+    let (bytes, handover) = handover_pdf(bundle, options)?;
+    save(&bytes, out)?;
+    Ok(PaperReport {
+        path: out.display().to_string(),
+        bytes: bytes.len() as u64,
+        sheets: Vec::new(),
+        bundle_id: Some(handover.bundle_id),
+        items: handover.items.len() as u32,
+    })
+}
+
+fn verification(report: &VerifyReport) -> String {
+    let signed = report.office_key.as_deref().map(|key| {
+        if report.office_key_pinned {
+            format!("签名经办公室密钥 {key} 核验")
+        } else {
+            format!("签名按批次所附办公室密钥 {key} 核验（接收方未预先登记该密钥）")
+        }
+    });
+    match signed {
+        Some(signed) => format!("校验通过，{signed}"),
+        None => "校验通过（本批次未启用电子签名）".into(),
+    }
+}
+
+fn desk_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+fn desk_day(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+fn print_failed(e: desk_print::PrintError) -> ExportError {
+    ExportError::InvalidArgument(e.to_string())
+}
+
+fn file_digest(path: &Path) -> Result<String> {
+    let unreadable = |e: std::io::Error| ExportError::Unreadable {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer).map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(format!("sha256:{}", crate::digest::hex(&hasher.finalize())))
+}
+
+fn refuse_existing(out: &Path, overwrite: bool) -> Result<()> {
+    if !overwrite && out.exists() {
+        return Err(ExportError::FileExists {
+            path: out.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Saves under a temporary name beside `out`, then renames: a reader never sees half a file.
+pub fn save(bytes: &[u8], out: &Path) -> Result<()> {
+    let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        ExportError::InvalidArgument(format!("{} is not a file name", out.display()))
+    })?;
+    let partial = out.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, out));
+    written.map_err(|source| {
+        let _ = std::fs::remove_file(&partial);
+        ExportError::Write {
+            path: out.to_path_buf(),
+            source,
+        }
+    })
+}
