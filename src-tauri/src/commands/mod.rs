@@ -5,6 +5,7 @@ pub mod app;
 pub mod export;
 pub mod items;
 pub mod ledger;
+pub mod paper;
 pub mod plan;
 pub mod registry;
 pub mod review;

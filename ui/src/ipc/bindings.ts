@@ -1141,6 +1141,46 @@ warnings: Array<BundleProblem>,
  */
 left_out: number, };
 
+export type PaperCheck = { 
+/**
+ * The code as printed (grouped, upper case).
+ */
+code: string, 
+/**
+ * The items the code names: one, or none when the catalog does not hold the item (another
+ * office's form, an item deleted, or one not synced to this PC yet).
+ */
+matches: Array<PaperMatch>, };
+
+export type PaperMatch = { item_id: string, index_no: string, title: string, status: Status, 
+/**
+ * The item's content (its signed fields and checklist) is what was printed.
+ */
+unchanged: boolean, 
+/**
+ * The sign-off whose content is what was printed, when one is: the paper shows a state
+ * that a section head signed.
+ */
+printed_signoff: PrintedSignoff | null, };
+
+export type PrintedSignoff = { signer_name: string, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, };
+
+export type PaperReport = { path: string, bytes: number, 
+/**
+ * Each sheet's item and the code printed on it (empty for a 移送明细表).
+ */
+sheets: Array<SheetCode>, 
+/**
+ * The bundle a 移送明细表 lists, and how many items it holds.
+ */
+bundle_id: string | null, items: number, };
+
+export type SheetCode = { item_id: string, code: string, };
+
 export type VerifiedItem = { id: string, index_no: string, title: string, attachments: number, 
 /**
  * Whether its newest sign-off's hash matches its content in the bundle.

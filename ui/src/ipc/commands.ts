@@ -29,6 +29,8 @@ import type {
   LedgerImportReport,
   LedgerReport,
   LedgerSummary,
+  PaperCheck,
+  PaperReport,
   Person,
   PiiHit,
   PlanImportReport,
@@ -102,6 +104,9 @@ export interface Commands {
   annual_figures: { args: [{ year: number }]; result: AnnualFigures };
   save_ledger: { args: [{ year: number; title: string }]; result: LedgerReport | null };
   save_annual_report: { args: [{ year: number; title: string }]; result: string | null };
+  print_signoff_sheets: { args: [{ ids: Array<string>; title: string; save: boolean }]; result: PaperReport | null };
+  print_handover: { args: [{ bundle: string; title: string; save: boolean }]; result: PaperReport | null };
+  check_paper: { args: [{ code: string }]; result: PaperCheck };
   update_settings: { args: []; result: UpdateSettings };
   check_update: { args: []; result: UpdateCheck };
   install_update: { args: [{ onProgress: import('@tauri-apps/api/core').Channel<UpdateProgress> }]; result: void };
@@ -179,6 +184,9 @@ export const COMMAND_NAMES = [
   'annual_figures',
   'save_ledger',
   'save_annual_report',
+  'print_signoff_sheets',
+  'print_handover',
+  'check_paper',
   'update_settings',
   'check_update',
   'install_update',
