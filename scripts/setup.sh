@@ -14,6 +14,8 @@ packages=(
   # The ledger tests read the workbooks back with LibreOffice; the bundle's index page is
   # rendered in Chromium by the window tests.
   libreoffice-calc chromium
+  # The paper forms' tests read the PDFs back (pdftotext, pdffonts) and draw them (pdftoppm).
+  poppler-utils
   sudo
   # Another SM2 implementation (gmssl, from PyPI) checks our signatures in the Rust tests.
   python3-venv

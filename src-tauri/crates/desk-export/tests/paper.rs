@@ -135,8 +135,14 @@ fn a_signed_off_item_prints_whole_and_its_code_finds_it_until_it_changes() {
     assert_eq!(item.status, desk_core::model::Status::SignedOff);
 
     let out = o.path("呈批单.pdf");
-    let report = paper::write_signoff_sheets(&o.catalog, &[item.id.clone()], today(), &out, false)
-        .unwrap_or_else(|e| panic!("print: {e}"));
+    let report = paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("print: {e}"));
     assert_eq!(report.items, 1);
     let code = report.sheets[0].code.clone();
 
@@ -235,7 +241,13 @@ fn a_signed_off_item_prints_whole_and_its_code_finds_it_until_it_changes() {
 
     // The file exists now: printing again without overwrite leaves it as it was.
     let before = std::fs::read(&out).unwrap_or_default();
-    let again = paper::write_signoff_sheets(&o.catalog, &[item.id.clone()], today(), &out, false);
+    let again = paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    );
     assert!(
         matches!(again, Err(ExportError::FileExists { .. })),
         "{again:?}"
@@ -266,8 +278,14 @@ fn the_sheet_carries_its_own_font_and_prints_the_same_without_chinese_fonts() {
         |_| {},
     );
     let out = o.path("sheet.pdf");
-    paper::write_signoff_sheets(&o.catalog, &[item.id.clone()], today(), &out, false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let fonts = poppler("pdffonts", &[out.as_os_str()], &[]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(rows.len(), 1, "{fonts}");

@@ -102,7 +102,7 @@ pub(crate) fn lay_out(font: &Font, handover: &Handover) -> Vec<Page> {
         rows.push(Row::new(vec![Cell::centered("（本批次没有事项）").span(7)]));
     }
     flow.table(&Table {
-        columns: vec![0.06, 0.18, 0.31, 0.15, 0.1, 0.12, 0.08],
+        columns: vec![0.05, 0.235, 0.285, 0.15, 0.09, 0.12, 0.07],
         header: Some(header),
         rows,
         size: 8.5,
