@@ -212,3 +212,112 @@ fn export_verify_feedback_ledger_report() {
     let error = err_json(&data, &["report", "annual", "--year", "19"]);
     assert_eq!(error["error"]["code"], "invalid_argument");
 }
+
+#[test]
+fn print_forms_and_find_a_printed_sheet_by_its_code() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let ids = catalog(&data, dir.path());
+    let sheet = dir.path().join("呈批单.pdf");
+    let sheet_arg = sheet.display().to_string();
+
+    let printed = ok_json(
+        &data,
+        &[
+            "print",
+            "signoff-sheet",
+            &ids[0],
+            &ids[2],
+            "--out",
+            &sheet_arg,
+        ],
+    );
+    assert_eq!(printed["items"], 2);
+    let pdf = std::fs::read(&sheet).unwrap_or_default();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let code = printed["sheets"][0]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(code.len(), 23, "{code}");
+    // The file is there: not written over without --force.
+    let error = err_json(
+        &data,
+        &["print", "signoff-sheet", &ids[0], "--out", &sheet_arg],
+    );
+    assert_eq!(error["error"]["code"], "file_exists");
+    let error = err_json(
+        &data,
+        &[
+            "print",
+            "signoff-sheet",
+            "no-such-item",
+            "--out",
+            &format!("{sheet_arg}.2.pdf"),
+        ],
+    );
+    assert_eq!(error["error"]["code"], "not_found");
+
+    let found = ok_json(&data, &["item", "verify-code", &code]);
+    assert_eq!(found["matches"][0]["item_id"], ids[0].as_str());
+    assert_eq!(found["matches"][0]["unchanged"], true);
+    assert_eq!(
+        found["matches"][0]["printed_signoff"]["signer_name"],
+        "李处长"
+    );
+    let out = desk(&data, &["item", "verify-code", &code.to_lowercase()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("unchanged"), "{text}");
+
+    ok_json(&data, &["item", "set", &ids[0], "summary=打印后补充的概述"]);
+    let found = ok_json(&data, &["item", "verify-code", &code]);
+    assert_eq!(found["matches"][0]["unchanged"], false);
+
+    let error = err_json(&data, &["item", "verify-code", "ABC"]);
+    assert_eq!(
+        error["error"]["problems"][0]["code"],
+        "verify_code_malformed"
+    );
+    let mut typo: Vec<char> = code.chars().collect();
+    typo[0] = if typo[0] == 'Z' { 'Y' } else { 'Z' };
+    let typo: String = typo.into_iter().collect();
+    let error = err_json(&data, &["item", "verify-code", &typo]);
+    assert_eq!(
+        error["error"]["problems"][0]["code"],
+        "verify_code_mistyped"
+    );
+    let other = desk_core::verify_code::VerifyCode::of("elsewhere", "sha256:01").to_string();
+    let error = err_json(&data, &["item", "verify-code", &other]);
+    assert_eq!(error["error"]["code"], "verify_code_unknown");
+
+    // The 移送明细表 of a bundle; a file that is not a bundle is refused.
+    let zip = dir.path().join("bundle.zip");
+    let zip_arg = zip.display().to_string();
+    ok_json(&data, &["export", "--out", &zip_arg]);
+    let list = dir.path().join("移送明细表.pdf");
+    let listed = ok_json(
+        &data,
+        &[
+            "print",
+            "handover",
+            &zip_arg,
+            "--out",
+            &list.display().to_string(),
+        ],
+    );
+    // The edit after printing voided the first item's sign-off: only the second went out.
+    assert_eq!(listed["items"], 1);
+    assert!(listed["bundle_id"].as_str().is_some_and(|b| !b.is_empty()));
+    let error = err_json(
+        &data,
+        &[
+            "print",
+            "handover",
+            &sheet_arg,
+            "--out",
+            &dir.path().join("x.pdf").display().to_string(),
+        ],
+    );
+    assert_eq!(error["error"]["code"], "bundle_invalid");
+    assert!(!dir.path().join("x.pdf").exists());
+}
