@@ -32,7 +32,8 @@ const ERROR_CODES = [
 ];
 const PROBLEM_CODES = [
   'title_empty', 'title_too_long', 'title_control_chars', 'text_too_long', 'keyword_invalid', 'index_no_taken',
-  'reason_on_proactive', 'reason_required', 'reason_note_required', 'published_before_written', 'unknown_category',
+  'reason_on_proactive', 'reason_required', 'reason_note_required', 'redaction_reason_required',
+  'redaction_reason_not_withholding', 'redaction_note_required', 'published_before_written', 'unknown_category',
   'unknown_department', 'co_is_lead', 'unknown_channel', 'unknown_level', 'link_to_self', 'unknown_link_target',
   'invalid_date',
 ];

@@ -34,7 +34,7 @@ describe('api', () => {
       category_ids: ['c1'],
       version: 0,
       checks: [
-        { key: 'comment', group: '', label: '征求意见', guidance: '', required: true, allow_not_applicable: false, rule: { type: 'comment_period' as const, min_days: 30 } },
+        { key: 'comment', group: '', label: '征求意见', guidance: '', required: true, allow_not_applicable: false, rule: { type: 'comment_period' as const, min_days: 30 }, disclosures: [] },
       ],
       created_at: '',
       created_by: '',

@@ -52,7 +52,7 @@ date_published: string | null,
  */
 due_date: string | null, validity: Validity, disclosure: Disclosure, 
 /**
- * The legal ground when the item is not proactively disclosed.
+ * The legal ground when the item, or for 删减后公开 the part removed, is not disclosed.
  */
 withheld_reason: WithheldReason | null, 
 /**
@@ -115,7 +115,7 @@ source: string, };
 
 export type Validity = "valid" | "expired" | "repealed";
 
-export type Disclosure = "proactive" | "on_request" | "withheld";
+export type Disclosure = "proactive" | "on_request" | "withheld" | "redacted";
 
 export type WithheldReason = "state_secret" | "law_forbids" | "security_stability" | "trade_secret" | "privacy" | "internal_affairs" | "process_information" | "enforcement_case_file" | "on_request_only";
 
@@ -859,7 +859,12 @@ required: boolean,
 /**
  * Whether a person may declare the check not applicable (with a written reason).
  */
-allow_not_applicable: boolean, rule: CheckRule, };
+allow_not_applicable: boolean, rule: CheckRule, 
+/**
+ * Asked only of items of these 公开属性 (the checks of a redaction, say); empty: of every
+ * item. Absent in templates written before it existed.
+ */
+disclosures: Array<Disclosure>, };
 
 export type ChecklistTemplate = { id: string, name: string, 
 /**

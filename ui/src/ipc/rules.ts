@@ -1,6 +1,6 @@
 // Generated from desk-core's rules by `desk-core/tests/bindings.rs`: do not edit.
 
-import type { ItemField, KeptAsideReason, Status } from './bindings';
+import type { Disclosure, ItemField, KeptAsideReason, Status, WithheldReason } from './bindings';
 
 /** Fewest working days of a due period or a category's time limit (settings::DUE_DAYS_MIN). */
 export const DUE_DAYS_MIN = 1;
@@ -50,5 +50,11 @@ export const SIGNED_STATUSES: readonly Status[] = ["signed_off", "exported", "pu
 /** Reasons an arriving change is kept aside that are alerts: no PC of the office writes it (KeptAsideReason::is_alert). */
 export const ALERT_REASONS: readonly KeptAsideReason[] = ["refused_transition", "signature_invalid"];
 
+/** Every 公开属性, in the order the item screen offers them (Disclosure::ALL). */
+export const DISCLOSURES: readonly Disclosure[] = ["proactive", "on_request", "withheld", "redacted"];
+
+/** The reasons a 删减后公开 item may cite for what it removed (WithheldReason::withholds). */
+export const REDACTION_REASONS: readonly WithheldReason[] = ["state_secret", "law_forbids", "security_stability", "trade_secret", "privacy", "internal_affairs", "process_information", "enforcement_case_file"];
+
 /** Every code a rule of the domain refuses with (problem::Code); the UI translates each one. */
-export const PROBLEM_CODES: readonly string[] = ["title_empty", "title_too_long", "title_control_chars", "text_too_long", "keyword_invalid", "index_no_taken", "reason_on_proactive", "reason_required", "reason_note_required", "published_before_written", "unknown_category", "unknown_department", "co_is_lead", "unknown_channel", "unknown_level", "link_to_self", "unknown_link_target", "unknown_person", "list_entry_empty", "list_entry_repeated", "channels_empty", "index_rule_seq_count", "index_rule_unknown_placeholder", "index_rule_unclosed", "deadline_repeated", "due_days_out_of_range", "template_name_empty", "template_no_checks", "check_key_empty", "check_key_invalid", "check_key_repeated", "check_label_empty", "comment_period_out_of_range", "template_category_taken", "no_template", "department_name_empty", "department_name_taken", "person_name_empty", "calendar_unknown_keyword", "calendar_missing_date", "calendar_bad_date", "calendar_range_backwards", "calendar_bad_year", "calendar_year_changed", "calendar_outside_year", "calendar_conflict", "calendar_no_year", "calendar_duplicate_year", "calendar_year_out_of_range", "view_needs_person", "conflict_key_invalid", "catalog_already_joined", "not_sample", "sample_needs_empty_catalog", "own_segments", "verify_code_malformed", "verify_code_mistyped"];
+export const PROBLEM_CODES: readonly string[] = ["title_empty", "title_too_long", "title_control_chars", "text_too_long", "keyword_invalid", "index_no_taken", "reason_on_proactive", "reason_required", "reason_note_required", "redaction_reason_required", "redaction_reason_not_withholding", "redaction_note_required", "published_before_written", "unknown_category", "unknown_department", "co_is_lead", "unknown_channel", "unknown_level", "link_to_self", "unknown_link_target", "unknown_person", "list_entry_empty", "list_entry_repeated", "channels_empty", "index_rule_seq_count", "index_rule_unknown_placeholder", "index_rule_unclosed", "deadline_repeated", "due_days_out_of_range", "template_name_empty", "template_no_checks", "check_key_empty", "check_key_invalid", "check_key_repeated", "check_label_empty", "comment_period_out_of_range", "template_category_taken", "no_template", "department_name_empty", "department_name_taken", "person_name_empty", "calendar_unknown_keyword", "calendar_missing_date", "calendar_bad_date", "calendar_range_backwards", "calendar_bad_year", "calendar_year_changed", "calendar_outside_year", "calendar_conflict", "calendar_no_year", "calendar_duplicate_year", "calendar_year_out_of_range", "view_needs_person", "conflict_key_invalid", "catalog_already_joined", "not_sample", "sample_needs_empty_catalog", "own_segments", "verify_code_malformed", "verify_code_mistyped"];

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ITEM_FIELDS, LINK_KINDS, addToList, blankItem, sameItem, splitList, toggleInList, withDisclosure } from './item';
+import type { Disclosure, WithheldReason } from '../ipc/bindings';
+import {
+  DISCLOSURES,
+  ITEM_FIELDS,
+  LINK_KINDS,
+  WITHHELD_REASONS,
+  addToList,
+  blankItem,
+  reasonChoices,
+  reasonLabels,
+  reasonOptions,
+  sameItem,
+  splitList,
+  toggleInList,
+  withDisclosure,
+} from './item';
 
 describe('item form helpers', () => {
   it('starts a draft the backend will create', () => {
@@ -22,6 +37,32 @@ describe('item form helpers', () => {
     const withheld = { ...withDisclosure(blankItem(), 'withheld'), withheld_reason: 'privacy' as const };
     expect(withDisclosure(withheld, 'on_request').withheld_reason).toBe('privacy');
     expect(withDisclosure(withheld, 'proactive').withheld_reason).toBeNull();
+  });
+
+  it('offers 删减后公开 with the grounds of arts. 14–16 only', () => {
+    expect(DISCLOSURES).toEqual(['proactive', 'on_request', 'withheld', 'redacted']);
+    expect(reasonChoices('redacted')).not.toContain('on_request_only');
+    expect(reasonChoices('redacted')).toEqual(WITHHELD_REASONS.filter((r) => r !== 'on_request_only'));
+    expect(reasonChoices('withheld')).toEqual(WITHHELD_REASONS);
+    // A reason held that the disclosure cannot cite stays listed, last, so the select shows it.
+    expect(reasonOptions('redacted', 'on_request_only').at(-1)).toBe('on_request_only');
+    expect(reasonOptions('redacted', 'privacy')).toEqual(reasonChoices('redacted'));
+    expect(reasonLabels('redacted')).toEqual({ reason: 'editor.redactionReason', note: 'editor.redactionNote', none: 'editor.redactionReasonNone' });
+    expect(reasonLabels('withheld').reason).toBe('fields.withheld_reason');
+  });
+
+  it.each<[Disclosure, WithheldReason | null, Disclosure, WithheldReason | null]>([
+    ['withheld', 'privacy', 'redacted', 'privacy'],
+    ['on_request', 'on_request_only', 'redacted', null],
+    ['redacted', 'trade_secret', 'withheld', 'trade_secret'],
+    ['redacted', 'trade_secret', 'proactive', null],
+    ['proactive', null, 'redacted', null],
+  ])('from %s (%s) to %s keeps the reason %s', (from, reason, to, kept) => {
+    const item = { ...blankItem(), disclosure: from, withheld_reason: reason, withheld_note: '删去了住址' };
+    const changed = withDisclosure(item, to);
+    expect(changed.disclosure).toBe(to);
+    expect(changed.withheld_reason).toBe(kept);
+    expect(changed.withheld_note).toBe('删去了住址');
   });
 
   it('splits typed lists like the backend', () => {

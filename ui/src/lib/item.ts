@@ -15,6 +15,8 @@ import type {
   Validity,
   WithheldReason,
 } from '../ipc/bindings';
+import { REDACTION_REASONS } from '../ipc/rules';
+import type { MessageKey } from '../i18n/index.svelte';
 
 export const STATUSES: readonly Status[] = [
   'draft',
@@ -26,7 +28,8 @@ export const STATUSES: readonly Status[] = [
   'withdrawn',
   'not_disclosed',
 ];
-export const DISCLOSURES: readonly Disclosure[] = ['proactive', 'on_request', 'withheld'];
+/** Every 公开属性, generated from desk-core. */
+export { DISCLOSURES } from '../ipc/rules';
 export const VALIDITIES: readonly Validity[] = ['valid', 'expired', 'repealed'];
 export const AUDIENCES: readonly Audience[] = ['public', 'specific_group'];
 export const WITHHELD_REASONS: readonly WithheldReason[] = [
@@ -170,12 +173,35 @@ export function showsWithheldReason(disclosure: Disclosure): boolean {
   return disclosure !== 'proactive';
 }
 
-/** Changing 公开属性 to 主动公开 clears the reason, which would otherwise be hidden yet refused. */
+/** The reasons a 公开属性 may cite: a redaction cites a ground for what it removed (generated list). */
+export function reasonChoices(disclosure: Disclosure): readonly WithheldReason[] {
+  return disclosure === 'redacted' ? REDACTION_REASONS : WITHHELD_REASONS;
+}
+
+/** The reasons the select lists: those it may cite, and the one held if it is not among them (so the select shows it, and the backend says why it is refused). */
+export function reasonOptions(disclosure: Disclosure, held: WithheldReason | null): readonly WithheldReason[] {
+  const choices = reasonChoices(disclosure);
+  return held === null || choices.includes(held) ? choices : [...choices, held];
+}
+
+/** What the reason and its note are called: for 删减后公开 they speak of what was removed. */
+export function reasonLabels(disclosure: Disclosure): { reason: MessageKey; note: MessageKey; none: MessageKey } {
+  return disclosure === 'redacted'
+    ? { reason: 'editor.redactionReason', note: 'editor.redactionNote', none: 'editor.redactionReasonNone' }
+    : { reason: 'fields.withheld_reason', note: 'fields.withheld_note', none: 'editor.reasonNone' };
+}
+
+/**
+ * Changing 公开属性 to 主动公开 clears the reason, which would otherwise be hidden yet refused;
+ * a reason the new 公开属性 cannot cite (依申请公开 for a redaction) is cleared too.
+ */
 export function withDisclosure(item: Item, disclosure: Disclosure): Item {
+  const reason = item.withheld_reason;
+  const kept = showsWithheldReason(disclosure) && reason !== null && reasonChoices(disclosure).includes(reason);
   return {
     ...item,
     disclosure,
-    withheld_reason: showsWithheldReason(disclosure) ? item.withheld_reason : null,
+    withheld_reason: kept ? reason : null,
   };
 }
 

@@ -3,7 +3,7 @@
 import type { ActionState, CheckDef, CheckView, ItemReview, PiiHit } from '../ipc/bindings';
 
 export function def(key: string, group: string, label: string, overrides: Partial<CheckDef> = {}): CheckDef {
-  return { key, group, label, guidance: `${label}的审查要点`, required: true, allow_not_applicable: false, rule: { type: 'manual' }, ...overrides };
+  return { key, group, label, guidance: `${label}的审查要点`, required: true, allow_not_applicable: false, rule: { type: 'manual' }, disclosures: [], ...overrides };
 }
 
 export function view(definition: CheckDef, overrides: Partial<CheckView> = {}): CheckView {

@@ -138,7 +138,7 @@ pub(crate) struct ListArgs {
     /// Category (name, code or id), with everything below it.
     #[arg(long)]
     category: Option<String>,
-    /// 公开属性 (proactive, on_request, withheld, or the Chinese name).
+    /// 公开属性 (proactive, on_request, withheld, redacted, or the Chinese name).
     #[arg(long)]
     disclosure: Option<String>,
     /// overdue, week (due within seven days) or attention (either).

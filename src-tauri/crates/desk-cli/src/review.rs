@@ -103,7 +103,8 @@ fn marker(state: CheckState) -> &'static str {
     }
 }
 
-fn print_checklist(item_id: &str, checklist: &ItemChecklist, registry: &Registry) {
+fn print_checklist(item: &Item, checklist: &ItemChecklist, registry: &Registry) {
+    let item_id = item.id.as_str();
     outln!(
         "{} ({}) v{}",
         checklist.template_name,
@@ -168,7 +169,7 @@ fn print_checklist(item_id: &str, checklist: &ItemChecklist, registry: &Registry
             outln!("      ! {}", finding.message());
         }
     }
-    let blocking: Vec<&str> = checklist.blocking().map(|c| c.def.label.as_str()).collect();
+    let blocking = checklist.signoff_blockers(item.disclosure);
     if blocking.is_empty() {
         outln!("no required check is open");
     } else {
@@ -187,7 +188,7 @@ pub fn check_list(cli: &Cli, item: &str) -> Outcome {
         return print_json(&checklist_value(&review.checklist)?);
     }
     let registry = Registry::load(&catalog)?;
-    print_checklist(item, &review.checklist, &registry);
+    print_checklist(&catalog.item(item)?, &review.checklist, &registry);
     Ok(())
 }
 
@@ -517,7 +518,7 @@ pub fn review(cli: &Cli, item: &str) -> Outcome {
         outln!("reason: {}", loaded.status_note);
     }
     outln!();
-    print_checklist(item, &review.checklist, &registry);
+    print_checklist(&loaded, &review.checklist, &registry);
     outln!();
     for line in due_lines(&review.due, catalog.settings().due_working_days) {
         outln!("{line}");

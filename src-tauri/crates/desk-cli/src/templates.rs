@@ -131,6 +131,14 @@ pub fn show(cli: &Cli, id: &str, version: Option<u32>) -> Outcome {
         if check.allow_not_applicable {
             flags.push("may be not applicable".into());
         }
+        if !check.disclosures.is_empty() {
+            let asked: Vec<&str> = check
+                .disclosures
+                .iter()
+                .map(|d| desk_core::fields::disclosure_label_zh(*d))
+                .collect();
+            flags.push(format!("only {}", asked.join("、")));
+        }
         let group = if check.group.is_empty() {
             String::new()
         } else {

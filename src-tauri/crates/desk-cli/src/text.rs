@@ -201,14 +201,16 @@ pub fn value_text(field: Option<&str>, value: &Value, registry: &Registry) -> St
             .collect::<Vec<_>>()
             .join("、"),
         ("category_id", Value::String(id)) => registry.category_name(id),
-        ("validity" | "disclosure" | "audience" | "withheld_reason", Value::String(key)) => {
+        ("disclosure", Value::String(key)) => desk_core::model::Disclosure::ALL
+            .into_iter()
+            .find(|d| key_of(d) == *key)
+            .map(|d| format!("{} ({key})", desk_core::fields::disclosure_label_zh(d)))
+            .unwrap_or_else(|| key.clone()),
+        ("validity" | "audience" | "withheld_reason", Value::String(key)) => {
             let label = match key.as_str() {
                 "valid" => "有效",
                 "expired" => "失效",
                 "repealed" => "废止",
-                "proactive" => "主动公开",
-                "on_request" => "依申请公开",
-                "withheld" => "不予公开",
                 "public" => "全社会",
                 "specific_group" => "特定群体",
                 _ => desk_core::model::WithheldReason::ALL

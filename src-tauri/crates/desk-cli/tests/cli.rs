@@ -373,6 +373,99 @@ fn items_are_added_changed_shown_and_their_history_kept() {
     assert_eq!(listed["items"][0]["id"], id.as_str());
 }
 
+/// The codes of the problems `desk item set` refuses `args` with, or "saved" and the item's
+/// disclosure and reason.
+fn set_outcome(data: &Path, id: &str, args: &[&str]) -> String {
+    let mut all = vec!["--json", "item", "set", id];
+    all.extend_from_slice(args);
+    let out = desk(data, &all);
+    let stdout: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let stderr: Value = serde_json::from_slice(&out.stderr).unwrap_or_default();
+    if out.status.success() {
+        format!(
+            "saved {} {}",
+            text(&stdout["disclosure"]),
+            stdout["withheld_reason"].as_str().unwrap_or("-")
+        )
+    } else {
+        let error = &stderr["error"];
+        let codes: Vec<String> = error["problems"]
+            .as_array()
+            .map(|p| p.iter().map(|p| text(&p["code"])).collect())
+            .unwrap_or_default();
+        format!("{} {}", text(&error["code"]), codes.join(","))
+    }
+}
+
+#[test]
+fn disclosure_is_set_by_its_key_or_its_chinese_word_and_a_redaction_needs_its_reason() {
+    let dir = temp();
+    let data = dir.path();
+    let added = ok_json(
+        data,
+        &["item", "add", "--title", "关于某某行政处罚决定的公告"],
+    );
+    let id = text(&added["id"]);
+    // (what is typed, the outcome)
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["disclosure=删减后公开"],
+            "invalid_item redaction_reason_required,redaction_note_required",
+        ),
+        (
+            &["disclosure=redacted", "withheld_note=删去了住址"],
+            "invalid_item redaction_reason_required",
+        ),
+        (
+            &[
+                "disclosure=删减后公开",
+                "withheld_reason=依申请公开",
+                "withheld_note=删去了住址",
+            ],
+            "invalid_item redaction_reason_not_withholding",
+        ),
+        (
+            &[
+                "disclosure=刪減後公開",
+                "withheld_reason=个人隐私",
+                "withheld_note=删去了住址",
+            ],
+            "saved redacted privacy",
+        ),
+        (
+            &["disclosure=proactive"],
+            "invalid_item reason_on_proactive",
+        ),
+        (
+            &["disclosure=主动公开", "withheld_reason=", "withheld_note="],
+            "saved proactive -",
+        ),
+        (
+            &[
+                "disclosure=redacted",
+                "withheld_reason=商业秘密",
+                "withheld_note=删去了报价",
+            ],
+            "saved redacted trade_secret",
+        ),
+    ];
+    for (args, expected) in cases {
+        assert_eq!(set_outcome(data, &id, args), expected, "{args:?}");
+    }
+    // The item screen's words, and the redaction checks its checklist now asks.
+    let shown = ok_text(data, &["item", "show", &id]);
+    assert!(shown.contains("删减后公开 (redacted)"), "{shown}");
+    let checks = ok_json(data, &["check", "list", &id]);
+    let keys = strings(&checks["checks"], |c| {
+        c["def"]["key"].as_str().map(String::from)
+    });
+    assert!(
+        keys.contains(&"redacted_attachment".to_string())
+            && keys.contains(&"redaction_checked".to_string()),
+        "{keys:?}"
+    );
+}
+
 #[test]
 fn bad_item_input_is_refused_and_nothing_changes() {
     let dir = temp();
@@ -999,7 +1092,7 @@ fn templates_are_versioned_and_checklists_upgraded() {
     let general = ok_json(data, &["template", "show", "通用审查清单"]);
     assert_eq!(
         (general["id"].as_str(), general["version"].as_u64()),
-        (Some("general"), Some(1))
+        (Some("general"), Some(2))
     );
     let item = ok_json(data, &["item", "add", "--title", "通知"]);
     let id = text(&item["id"]);
@@ -1019,7 +1112,7 @@ fn templates_are_versioned_and_checklists_upgraded() {
             .as_bytes(),
     );
     let saved = ok_json(data, &["template", "save", &file]);
-    assert_eq!(saved["version"], 2);
+    assert_eq!(saved["version"], 3);
     let added = saved["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|x| x["key"] == "web_check"))
@@ -1029,19 +1122,19 @@ fn templates_are_versioned_and_checklists_upgraded() {
         (added["required"].as_bool(), added["rule"]["type"].as_str()),
         (Some(true), Some("manual"))
     );
-    let first = ok_json(data, &["template", "show", "general", "--version", "1"]);
+    let first = ok_json(data, &["template", "show", "general", "--version", "2"]);
     assert_eq!(first["checks"], general["checks"]);
     assert_eq!(
         err_code(data, &["template", "show", "general", "--version", "9"]),
         "not_found"
     );
 
-    // The item keeps version 1 until upgraded; its marks of remaining checks stay.
+    // The item keeps version 2 until upgraded; its marks of remaining checks stay.
     let before = ok_json(data, &["check", "list", &id]);
-    assert_eq!(before["template_version"], 1);
-    assert_eq!(before["upgrade_to"]["version"], 2);
+    assert_eq!(before["template_version"], 2);
+    assert_eq!(before["upgrade_to"]["version"], 3);
     let after = ok_json(data, &["check", "upgrade", &id]);
-    assert_eq!(after["template_version"], 2);
+    assert_eq!(after["template_version"], 3);
     let political = after["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|x| x["def"]["key"] == "check_political"))

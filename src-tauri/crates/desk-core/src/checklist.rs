@@ -102,6 +102,17 @@ pub struct CheckDef {
     /// Whether a person may declare the check not applicable (with a written reason).
     pub allow_not_applicable: bool,
     pub rule: CheckRule,
+    /// Asked only of items of these 公开属性 (the checks of a redaction, say); empty: of every
+    /// item. Absent in templates written before it existed.
+    #[serde(default)]
+    pub disclosures: Vec<Disclosure>,
+}
+
+impl CheckDef {
+    /// Whether an item of this 公开属性 is asked this check at all.
+    pub fn asks(&self, disclosure: Disclosure) -> bool {
+        self.disclosures.is_empty() || self.disclosures.contains(&disclosure)
+    }
 }
 
 /// A versioned checklist template for some categories (and everything below them).
@@ -248,9 +259,29 @@ pub struct ItemChecklist {
     pub checks: Vec<CheckView>,
 }
 
+/// What stops the sign-off of a 删减后公开 item worked under a checklist version that asks
+/// nothing about the redaction (made before such checks existed, or a template without them).
+pub const REDACTION_CHECKS_MISSING: &str =
+    "删减后公开的核对事项（此审查清单版本没有：请升级审查清单，或在模板中加入）";
+
 impl ItemChecklist {
     pub fn blocking(&self) -> impl Iterator<Item = &CheckView> {
         self.checks.iter().filter(|c| c.blocks_signoff())
+    }
+
+    /// The labels of what stops sign-off for an item with `disclosure`: required checks not
+    /// passed, and for a 删减后公开 item a checklist with no check of the redaction, so that no
+    /// redacted file goes out unchecked because its item kept an old checklist.
+    pub fn signoff_blockers(&self, disclosure: Disclosure) -> Vec<String> {
+        let mut labels: Vec<String> = self.blocking().map(|c| c.def.label.clone()).collect();
+        let asks_about_redaction = self
+            .checks
+            .iter()
+            .any(|c| c.def.disclosures.contains(&Disclosure::Redacted));
+        if disclosure == Disclosure::Redacted && !asks_about_redaction {
+            labels.push(REDACTION_CHECKS_MISSING.to_string());
+        }
+        labels
     }
 }
 
@@ -417,7 +448,7 @@ fn rule_findings(rule: &CheckRule, item: &Item, facts: &CheckFacts) -> Vec<Findi
         CheckRule::Manual => Vec::new(),
         CheckRule::DisclosureDecided => {
             let decided = item.disclosure == Disclosure::Proactive
-                || (item.withheld_reason.is_some() && !item.withheld_note.trim().is_empty());
+                || crate::validate::check_disclosure(item).is_empty();
             if decided {
                 Vec::new()
             } else {
@@ -440,7 +471,7 @@ fn rule_findings(rule: &CheckRule, item: &Item, facts: &CheckFacts) -> Vec<Findi
                 .filter(|l| l.kind == LinkKind::Interpretation)
                 .collect();
             let going_out = |l: &&LinkedItem| {
-                l.disclosure == Disclosure::Proactive
+                l.disclosure.goes_out()
                     && !matches!(l.status, Status::Withdrawn | Status::NotDisclosed)
             };
             match interpretations.first() {
@@ -550,6 +581,8 @@ pub fn malformed_urls(text: &str) -> Vec<String> {
 }
 
 /// What the checklist shows and the gate judges, from the template, the item's marks and facts.
+/// A check the item's 公开属性 is not asked ([`CheckDef::asks`]) is left out: it neither shows
+/// nor gates, and the sealed checklist of a sign-off does not hold it.
 ///
 /// Automatic rules speak first: a problem they find makes the check fail whatever was marked,
 /// except that unmasked personal data may be passed by a person who writes why it may be public
@@ -564,6 +597,7 @@ pub fn evaluate(
     template
         .checks
         .iter()
+        .filter(|def| def.asks(item.disclosure))
         .map(|def| {
             let mark = marks.iter().find(|m| m.key == def.key).cloned();
             let marked = mark.as_ref().map(|m| m.state);
@@ -683,6 +717,7 @@ fn manual(group: &str, key: &str, label: &str, guidance: &str, allow_na: bool) -
         required: true,
         allow_not_applicable: allow_na,
         rule: CheckRule::Manual,
+        disclosures: Vec::new(),
     }
 }
 
@@ -695,6 +730,7 @@ fn automatic(group: &str, key: &str, label: &str, guidance: &str, rule: CheckRul
         required: true,
         allow_not_applicable: false,
         rule,
+        disclosures: Vec::new(),
     }
 }
 
@@ -722,6 +758,26 @@ fn base_checks() -> Vec<CheckDef> {
     ]
 }
 
+/// What a 删减后公开 item is asked besides: that the file going out is the redacted one, and
+/// that someone compared what was removed with the reason (migration 12 added them, version 2).
+fn redaction_checks() -> Vec<CheckDef> {
+    const REDACTION: &str = "删减后公开";
+    let redacted = |key, label, guidance| CheckDef {
+        disclosures: vec![Disclosure::Redacted],
+        ..manual(REDACTION, key, label, guidance, false)
+    };
+    vec![
+        redacted("redacted_attachment", "附件为删减后的版本", "公开的附件是删去不予公开内容后的文件，不是原件"),
+        redacted("redaction_checked", "删减内容已核对", "逐处核对删去的内容与删减依据相符，未多删、未漏删，删去的文字无法恢复（不是遮盖或隐藏）"),
+    ]
+}
+
+fn general_checks() -> Vec<CheckDef> {
+    let mut checks = base_checks();
+    checks.extend(redaction_checks());
+    checks
+}
+
 fn policy_checks(min_days: u32) -> Vec<CheckDef> {
     let mut checks = base_checks();
     checks.push(automatic(
@@ -740,23 +796,25 @@ fn policy_checks(min_days: u32) -> Vec<CheckDef> {
     );
     comment.allow_not_applicable = true;
     checks.push(comment);
+    checks.extend(redaction_checks());
     checks
 }
 
 /// The templates a new catalog starts with: a general one, and one each for 行政规范性文件
-/// (comment period at least 15 days, as the sample plan asks) and 规章 (30 days).
+/// (comment period at least 15 days, as the sample plan asks) and 规章 (30 days). Version 2:
+/// the migrations write version 1 and then the redaction checks as version 2.
 pub fn default_templates(created_at: &str) -> Vec<ChecklistTemplate> {
     let template = |id: &str, name: &str, categories: &[&str], checks| ChecklistTemplate {
         id: id.into(),
         name: name.into(),
         category_ids: categories.iter().map(|c| c.to_string()).collect(),
-        version: 1,
+        version: 2,
         checks,
         created_at: created_at.into(),
         created_by: "system".into(),
     };
     vec![
-        template("general", "通用审查清单", &[], base_checks()),
+        template("general", "通用审查清单", &[], general_checks()),
         template(
             "normative",
             "行政规范性文件审查清单",

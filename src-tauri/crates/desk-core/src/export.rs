@@ -5,7 +5,7 @@
 //! same items for the same reasons. Nothing in this module touches files: `desk-export` writes
 //! and reads bundles, `desk-store` records what was exported.
 
-use crate::model::{Attachment, Disclosure, Item, ItemLink, Status, Validity};
+use crate::model::{Attachment, Item, ItemLink, Status, Validity};
 use crate::signoff::{self, SignBasis, Signoff};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,7 +29,7 @@ pub enum ExportScope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
-    /// 依申请公开 or 不予公开.
+    /// 依申请公开 or 不予公开 (a 删减后公开 item goes out, as its redacted version).
     NotProactive,
     /// Not (or no longer) signed off.
     NotSignedOff,
@@ -69,7 +69,7 @@ pub fn exclusion(
     covers: bool,
     signature_required: bool,
 ) -> Option<Exclusion> {
-    if item.disclosure != Disclosure::Proactive {
+    if !item.disclosure.goes_out() {
         return Some(Exclusion::NotProactive);
     }
     if !item.status.is_signed() {
@@ -608,7 +608,7 @@ pub struct LedgerReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Attachment;
+    use crate::model::{Attachment, Disclosure};
 
     /// A sign-off record of item `i`, with no signature.
     fn unsigned_record() -> Signoff {
@@ -683,6 +683,26 @@ mod tests {
         check_exclusion(Proactive, SignedOff, false, true, true, Full, None);
         check_exclusion(Proactive, Exported, false, true, true, Full, None);
         check_exclusion(Proactive, Published, false, true, true, Full, None);
+        check_exclusion(Redacted, SignedOff, false, true, true, Incremental, None);
+        check_exclusion(Redacted, Published, false, true, true, Full, None);
+        check_exclusion(
+            Redacted,
+            InReview,
+            false,
+            true,
+            true,
+            Full,
+            e(Exclusion::NotSignedOff),
+        );
+        check_exclusion(
+            Redacted,
+            SignedOff,
+            true,
+            true,
+            true,
+            Full,
+            e(Exclusion::SignoffVoid),
+        );
         check_exclusion(
             Proactive,
             Exported,

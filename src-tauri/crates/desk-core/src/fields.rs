@@ -4,7 +4,7 @@
 //! "the field `doc_no` went from A to B". This module is the one place that maps field names to the
 //! struct, so adding a field means adding it here and nowhere else.
 
-use crate::model::{Item, ItemLink, Status, WithheldReason};
+use crate::model::{Disclosure, Item, ItemLink, Status, WithheldReason};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -475,12 +475,17 @@ pub fn parse_enum_value(field: ItemField, text: &str) -> Option<Value> {
             "废止" | "repealed" => "repealed",
             _ => return None,
         },
-        ItemField::Disclosure => match t.as_str() {
-            "主动公开" | "proactive" => "proactive",
-            "依申请公开" | "on_request" => "on_request",
-            "不予公开" | "withheld" => "withheld",
-            _ => return None,
-        },
+        ItemField::Disclosure => {
+            let disclosure = Disclosure::ALL
+                .into_iter()
+                .find(|d| {
+                    let key = to_json(d);
+                    key.as_str() == Some(t.as_str()) || disclosure_label_zh(*d) == t
+                })
+                // Ledgers often say 部分公开 for a document published in part.
+                .or((t == "部分公开").then_some(Disclosure::Redacted))?;
+            return Some(to_json(&disclosure));
+        }
         ItemField::Audience => match t.as_str() {
             "全社会" | "public" => "public",
             "特定群体" | "specific_group" => "specific_group",
@@ -507,6 +512,16 @@ pub fn parse_enum_value(field: ItemField, text: &str) -> Option<Value> {
         _ => return None,
     };
     Some(Value::String(key.to_string()))
+}
+
+/// 公开属性 as offices write it (the ledger's column, the CLI's table).
+pub fn disclosure_label_zh(disclosure: Disclosure) -> &'static str {
+    match disclosure {
+        Disclosure::Proactive => "主动公开",
+        Disclosure::OnRequest => "依申请公开",
+        Disclosure::Withheld => "不予公开",
+        Disclosure::Redacted => "删减后公开",
+    }
 }
 
 pub fn status_label_zh(status: Status) -> &'static str {
@@ -648,6 +663,11 @@ mod tests {
         };
         check(ItemField::Disclosure, "不予公开", Some("withheld"));
         check(ItemField::Disclosure, "依申請公開", Some("on_request"));
+        check(ItemField::Disclosure, "删减后公开", Some("redacted"));
+        check(ItemField::Disclosure, "刪減後公開", Some("redacted"));
+        check(ItemField::Disclosure, " 部分公开 ", Some("redacted"));
+        check(ItemField::Disclosure, "Redacted", Some("redacted"));
+        check(ItemField::Disclosure, "删减公开", None);
         check(ItemField::Validity, "废止", Some("repealed"));
         check(ItemField::Status, "待签批", Some("awaiting_signoff"));
         check(ItemField::Status, "in_review", Some("in_review"));

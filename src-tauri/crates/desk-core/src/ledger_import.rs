@@ -304,7 +304,10 @@ pub fn field_for_header(header: &str) -> Option<ItemField> {
         "公开对象" | "公开范围" => ItemField::Audience,
         "公开层级" => ItemField::Level,
         "备注" => ItemField::Notes,
-        "不予公开理由" | "不公开理由" => ItemField::WithheldNote,
+        "不予公开依据" | "不公开依据" | "删减依据" => ItemField::WithheldReason,
+        "不予公开理由" | "不公开理由" | "删减理由" | "删减说明" => {
+            ItemField::WithheldNote
+        }
         _ => return ItemField::parse(&folded).filter(|f| importable(*f)),
     };
     Some(field)

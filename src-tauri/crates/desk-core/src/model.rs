@@ -40,7 +40,7 @@ pub struct Item {
     pub due_date: Option<NaiveDate>,
     pub validity: Validity,
     pub disclosure: Disclosure,
-    /// The legal ground when the item is not proactively disclosed.
+    /// The legal ground when the item, or for 删减后公开 the part removed, is not disclosed.
     pub withheld_reason: Option<WithheldReason>,
     /// The written explanation that goes with `withheld_reason`.
     pub withheld_note: String,
@@ -147,6 +147,24 @@ pub enum Disclosure {
     OnRequest,
     /// 不予公开
     Withheld,
+    /// 删减后公开: published after the parts that may not be public were removed; what was
+    /// removed has its legal reason like a withheld item's.
+    Redacted,
+}
+
+impl Disclosure {
+    pub const ALL: [Disclosure; 4] = [
+        Disclosure::Proactive,
+        Disclosure::OnRequest,
+        Disclosure::Withheld,
+        Disclosure::Redacted,
+    ];
+
+    /// Whether the item goes out to the public (exported, published, counted as 主动公开): a
+    /// redacted document is published, only its removed parts are not.
+    pub fn goes_out(self) -> bool {
+        matches!(self, Disclosure::Proactive | Disclosure::Redacted)
+    }
 }
 
 /// The legal grounds of 政府信息公开条例 (2019) for not disclosing proactively.
@@ -171,6 +189,14 @@ pub enum WithheldReason {
     EnforcementCaseFile,
     /// 依申请公开 only: the information concerns specific people's needs and is given on request
     OnRequestOnly,
+}
+
+impl WithheldReason {
+    /// Whether this is a ground of 条例 第十四、十五、十六条 for keeping information back: what
+    /// a redaction must cite (依申请公开 says who gets a document, not what is removed from it).
+    pub fn withholds(self) -> bool {
+        self != WithheldReason::OnRequestOnly
+    }
 }
 
 /// 公开对象

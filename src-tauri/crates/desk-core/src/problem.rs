@@ -39,6 +39,12 @@ codes! {
     ReasonOnProactive = "reason_on_proactive",
     ReasonRequired = "reason_required",
     ReasonNoteRequired = "reason_note_required",
+    /// 删减后公开 without the legal reason for what was removed.
+    RedactionReasonRequired = "redaction_reason_required",
+    /// 删减后公开 citing 依申请公开, which is no ground for removing anything.
+    RedactionReasonNotWithholding = "redaction_reason_not_withholding",
+    /// 删减后公开 without the written explanation of what was removed and why.
+    RedactionNoteRequired = "redaction_note_required",
     PublishedBeforeWritten = "published_before_written",
     UnknownCategory = "unknown_category",
     UnknownDepartment = "unknown_department",

@@ -248,6 +248,7 @@ mod tests {
                 required: true,
                 allow_not_applicable: false,
                 rule: CheckRule::Manual,
+                disclosures: Vec::new(),
             },
             mark: None,
             findings: Vec::new(),

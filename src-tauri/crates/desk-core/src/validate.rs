@@ -102,6 +102,52 @@ pub fn check_own_value(item: &Item, field: ItemField) -> Vec<FieldProblem> {
     problems
 }
 
+/// What 公开属性 asks of the reason fields: none for 主动公开; for the others the legal reason
+/// and its written explanation. A redaction must cite a ground of 条例 第十四、十五、十六条 for
+/// what it removed. It looks at the item alone, so an item created on another PC is checked by
+/// it as it arrives (see desk-store's `sync::admit`).
+pub fn check_disclosure(item: &Item) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    let (name, reason_code, note_code) = match item.disclosure {
+        Disclosure::Proactive => {
+            if item.withheld_reason.is_some() {
+                problems.push(problem("withheld_reason", Code::ReasonOnProactive, "a 主动公开 item has no reason for not disclosing: clear the reason or change 公开属性".into()));
+            }
+            return problems;
+        }
+        Disclosure::OnRequest => ("依申请公开", Code::ReasonRequired, Code::ReasonNoteRequired),
+        Disclosure::Withheld => ("不予公开", Code::ReasonRequired, Code::ReasonNoteRequired),
+        Disclosure::Redacted => (
+            "删减后公开",
+            Code::RedactionReasonRequired,
+            Code::RedactionNoteRequired,
+        ),
+    };
+    match item.withheld_reason {
+        None => problems.push(problem(
+            "withheld_reason",
+            reason_code,
+            format!("{name} needs its legal reason (条例 第十四、十五、十六条): choose one"),
+        )),
+        Some(reason) if item.disclosure == Disclosure::Redacted && !reason.withholds() => {
+            problems.push(problem(
+                "withheld_reason",
+                Code::RedactionReasonNotWithholding,
+                "依申请公开 is no ground for removing part of a document: choose the ground of 条例 第十四、十五、十六条 the removed part falls under".into(),
+            ))
+        }
+        Some(_) => {}
+    }
+    if item.withheld_note.trim().is_empty() {
+        problems.push(problem(
+            "withheld_note",
+            note_code,
+            format!("{name} needs a written explanation of the reason"),
+        ));
+    }
+    problems
+}
+
 /// Every rule an item breaks; empty when it can be saved.
 pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
     let mut problems = check_own_values(item);
@@ -112,36 +158,7 @@ pub fn check_item(item: &Item, facts: &dyn CatalogFacts) -> Vec<FieldProblem> {
             format!("the 索引号 {} is already used by another item: leave it empty to have the next free one generated", item.index_no),
         ));
     }
-    match item.disclosure {
-        Disclosure::Proactive => {
-            if item.withheld_reason.is_some() {
-                problems.push(problem("withheld_reason", Code::ReasonOnProactive, "a 主动公开 item has no reason for not disclosing: clear the reason or change 公开属性".into()));
-            }
-        }
-        Disclosure::OnRequest | Disclosure::Withheld => {
-            let name = if item.disclosure == Disclosure::Withheld {
-                "不予公开"
-            } else {
-                "依申请公开"
-            };
-            if item.withheld_reason.is_none() {
-                problems.push(problem(
-                    "withheld_reason",
-                    Code::ReasonRequired,
-                    format!(
-                        "{name} needs its legal reason (条例 第十四、十五、十六条): choose one"
-                    ),
-                ));
-            }
-            if item.withheld_note.trim().is_empty() {
-                problems.push(problem(
-                    "withheld_note",
-                    Code::ReasonNoteRequired,
-                    format!("{name} needs a written explanation of the reason"),
-                ));
-            }
-        }
-    }
+    problems.extend(check_disclosure(item));
     if let (Some(written), Some(published)) = (item.date_written, item.date_published) {
         if published < written {
             problems.push(problem(
@@ -302,6 +319,50 @@ mod tests {
             |i| i.withheld_reason = Some(WithheldReason::Privacy),
             &["reason_on_proactive"],
         );
+        check(
+            |i| i.disclosure = Disclosure::Redacted,
+            &["redaction_reason_required", "redaction_note_required"],
+        );
+        check(
+            |i| {
+                i.disclosure = Disclosure::Redacted;
+                i.withheld_note = "删去了申请人的住址".into();
+            },
+            &["redaction_reason_required"],
+        );
+        check(
+            |i| {
+                i.disclosure = Disclosure::Redacted;
+                i.withheld_reason = Some(WithheldReason::Privacy);
+            },
+            &["redaction_note_required"],
+        );
+        check(
+            |i| {
+                i.disclosure = Disclosure::Redacted;
+                i.withheld_reason = Some(WithheldReason::OnRequestOnly);
+                i.withheld_note = "删去了附件二".into();
+            },
+            &["redaction_reason_not_withholding"],
+        );
+        check(
+            |i| {
+                i.disclosure = Disclosure::Redacted;
+                i.withheld_reason = Some(WithheldReason::Privacy);
+                i.withheld_note = "  ".into();
+            },
+            &["redaction_note_required"],
+        );
+        for reason in WithheldReason::ALL.into_iter().filter(|r| r.withholds()) {
+            check(
+                |i| {
+                    i.disclosure = Disclosure::Redacted;
+                    i.withheld_reason = Some(reason);
+                    i.withheld_note = "删去了第三方的商业信息".into();
+                },
+                &[],
+            );
+        }
         check(
             |i| i.lead_department_id = Some("dept-none".into()),
             &["unknown_department"],

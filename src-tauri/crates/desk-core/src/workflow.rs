@@ -150,9 +150,9 @@ pub enum WorkflowError {
     NotEntitled { office_signs: bool },
     #[error("the item has no lead department: set 牵头部门 so that someone can sign it off")]
     NoLeadDepartment,
-    #[error("only 主动公开 items are exported and published")]
+    #[error("only 主动公开 and 删减后公开 items are exported and published")]
     NotProactive,
-    #[error("set 公开属性 to 不予公开 or 依申请公开 with its legal reason first")]
+    #[error("set 公开属性 to 不予公开 or 依申请公开 with its legal reason first (a 删减后公开 item is published)")]
     DisclosureStillProactive,
     #[error("give the address it was published at, starting with http:// or https://")]
     UrlRequired,
@@ -231,19 +231,19 @@ pub fn decide(
         (Action::Withdraw, _) => Withdrawn,
         (Action::Reopen, Withdrawn | NotDisclosed) => Draft,
         (Action::DecideNotDisclose, Draft | InReview | AwaitingSignoff) => {
-            if subject.disclosure == Disclosure::Proactive {
+            if subject.disclosure.goes_out() {
                 return Err(WorkflowError::DisclosureStillProactive);
             }
             NotDisclosed
         }
         (Action::MarkExported, SignedOff) => {
-            if subject.disclosure != Disclosure::Proactive {
+            if !subject.disclosure.goes_out() {
                 return Err(WorkflowError::NotProactive);
             }
             Exported
         }
         (Action::MarkPublished, SignedOff | Exported) => {
-            if subject.disclosure != Disclosure::Proactive {
+            if !subject.disclosure.goes_out() {
                 return Err(WorkflowError::NotProactive);
             }
             let well_formed = (text.starts_with("https://") || text.starts_with("http://"))

@@ -183,7 +183,7 @@ fn generate_rules() -> String {
     use desk_core::model::Status;
     let mut out = String::from(
         "// Generated from desk-core's rules by `desk-core/tests/bindings.rs`: do not edit.\n\n\
-         import type { ItemField, KeptAsideReason, Status } from './bindings';\n\n",
+         import type { Disclosure, ItemField, KeptAsideReason, Status, WithheldReason } from './bindings';\n\n",
     );
     constant(
         &mut out,
@@ -299,6 +299,24 @@ fn generate_rules() -> String {
         "ALERT_REASONS",
         "KeptAsideReason",
         &alerts,
+    );
+    list(
+        &mut out,
+        "Every 公开属性, in the order the item screen offers them (Disclosure::ALL).",
+        "DISCLOSURES",
+        "Disclosure",
+        &desk_core::model::Disclosure::ALL,
+    );
+    let withholding: Vec<desk_core::model::WithheldReason> = desk_core::model::WithheldReason::ALL
+        .into_iter()
+        .filter(|r| r.withholds())
+        .collect();
+    list(
+        &mut out,
+        "The reasons a 删减后公开 item may cite for what it removed (WithheldReason::withholds).",
+        "REDACTION_REASONS",
+        "WithheldReason",
+        &withholding,
     );
     let codes: Vec<&str> = problem::all_codes().collect();
     list(

@@ -2,8 +2,9 @@
 //! table 二 (主动公开政府信息情况), as far as the catalog knows them.
 //!
 //! The counting rules, written down because an office must be able to defend each number:
-//! - A document counts when it is 主动公开 and signed off (signed off, exported or published):
-//!   drafts and items in review have not been issued.
+//! - A document counts when it is 主动公开 or 删减后公开 (published, only part of it removed)
+//!   and signed off (signed off, exported or published): drafts and items in review have not
+//!   been issued.
 //! - Its kind is its category's: 规章 or 行政规范性文件 (by the shipped categories, or a
 //!   category of that name), at any depth below them.
 //! - 本年制发: 成文日期 in the year (发布日期 when 成文日期 is not recorded).
@@ -21,7 +22,7 @@ use crate::error::{ExportError, Result};
 use crate::workbook::{save_workbook, Styles};
 use chrono::{Datelike, NaiveDate};
 use desk_core::export::{AnnualFigures, CountRow, DocumentFigures};
-use desk_core::model::{Category, Department, Disclosure, Item, Validity};
+use desk_core::model::{Category, Department, Item, Validity};
 use desk_store::Catalog;
 use rust_xlsxwriter::Workbook;
 use std::collections::HashMap;
@@ -80,9 +81,9 @@ impl Kinds {
     }
 }
 
-/// Whether an item counts at all: 主动公开 and signed off.
+/// Whether an item counts at all: it goes out (主动公开, 删减后公开) and is signed off.
 pub fn counts(item: &Item) -> bool {
-    item.disclosure == Disclosure::Proactive && item.status.is_signed()
+    item.disclosure.goes_out() && item.status.is_signed()
 }
 
 /// The date a document was issued: 成文日期, else 发布日期.

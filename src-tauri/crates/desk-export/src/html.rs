@@ -79,17 +79,26 @@ fn row(out: &mut impl Write, n: usize, item: &ManifestItem) -> fmt::Result {
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|c| c.as_str()).collect())
         .unwrap_or_default();
+    // A redacted document is named so on the page: the web team publishes it marked so. Pages
+    // of items without it are as before, byte for byte.
+    let redacted = field_text(item, "disclosure") == "redacted";
     write!(out, "<tr><td class=\"n\">{n}</td>")?;
-    for text in [
+    for (column, text) in [
         field_text(item, "index_no"),
         field_text(item, "title"),
         field_text(item, "doc_no"),
         issuer,
         field_text(item, "date_written"),
         &channels.join("、"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         out.write_str("<td>")?;
         escape_into(out, text)?;
+        if column == 1 && redacted {
+            out.write_str("（删减后公开）")?;
+        }
         out.write_str("</td>")?;
     }
     out.write_str("<td>")?;

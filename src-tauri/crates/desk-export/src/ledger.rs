@@ -11,8 +11,8 @@ use crate::error::{ExportError, Result};
 use crate::workbook::{save_workbook, Styles};
 use chrono::{Datelike, NaiveDate};
 use desk_core::export::LedgerReport;
-use desk_core::fields::status_label_zh;
-use desk_core::model::{Category, Disclosure, Item, Validity};
+use desk_core::fields::{disclosure_label_zh, status_label_zh};
+use desk_core::model::{Category, Item, Validity};
 use desk_store::Catalog;
 use rust_xlsxwriter::{ExcelDateTime, Workbook, Worksheet, XlsxError};
 use std::collections::HashMap;
@@ -38,14 +38,6 @@ pub fn ledger_date(item: &Item) -> Option<NaiveDate> {
     item.date_written
         .or(item.date_published)
         .or(item.date_formed)
-}
-
-pub fn disclosure_label(d: Disclosure) -> &'static str {
-    match d {
-        Disclosure::Proactive => "主动公开",
-        Disclosure::OnRequest => "依申请公开",
-        Disclosure::Withheld => "不予公开",
-    }
 }
 
 pub fn validity_label(v: Validity) -> &'static str {
@@ -199,7 +191,7 @@ pub fn write_ledger(
                 (2, item.title.clone()),
                 (3, item.doc_no.clone()),
                 (4, issuer(item)),
-                (7, disclosure_label(item.disclosure).to_string()),
+                (7, disclosure_label_zh(item.disclosure).to_string()),
                 (8, item.channels.join("、")),
                 (9, validity_label(item.validity).to_string()),
                 (10, item.published_url.clone()),

@@ -21,9 +21,10 @@ use crate::html;
 use crate::signatures::Signatures;
 use desk_core::export::{
     field_text, is_attachment_path, is_sha256_hex, recomputed_hash, signed_attachments, Manifest,
-    VerifiedItem, VerifyReport, BUNDLE_FORMAT,
+    ManifestItem, VerifiedItem, VerifyReport, BUNDLE_FORMAT,
 };
 use desk_core::fields::ItemField;
+use desk_core::model::{Disclosure, Item};
 use desk_trust::Fingerprint;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -694,12 +695,23 @@ fn check_manifest(
                 format!("the signed fields differ from the format: missing {missing:?}, unknown {extra:?}"),
             );
         }
-        if item.fields.get("disclosure").and_then(|v| v.as_str()) != Some("proactive") {
-            found.add(
+        match disclosure_of(item) {
+            Some(disclosure) if disclosure.goes_out() => {
+                // A redacted document goes out with the legal reason for what it left out.
+                let unexplained = reason_problems(item, disclosure);
+                if !unexplained.is_empty() {
+                    found.add(
+                        "item_reason_missing",
+                        subject,
+                        format!("删减后公开 without its reason: {}", unexplained.join("; ")),
+                    );
+                }
+            }
+            _ => found.add(
                 "item_not_proactive",
                 subject,
-                "not 主动公开: it must not be in a bundle",
-            );
+                "not 主动公开 or 删减后公开: it must not be in a bundle",
+            ),
         }
         if !item.unsigned.status.is_signed() {
             found.add("item_not_signed_off", subject, "not signed off");
@@ -818,6 +830,32 @@ fn check_manifest(
             );
         }
     }
+}
+
+/// The 公开属性 a manifest item's signed fields give, if it is one this version knows.
+fn disclosure_of(item: &ManifestItem) -> Option<Disclosure> {
+    let value = item.fields.get(ItemField::Disclosure.key())?;
+    serde_json::from_value(value.clone()).ok()
+}
+
+/// What desk-core's rule finds missing in the reason fields of a redacted item (nothing for
+/// 主动公开), as messages.
+fn reason_problems(item: &ManifestItem, disclosure: Disclosure) -> Vec<String> {
+    if disclosure != Disclosure::Redacted {
+        return Vec::new();
+    }
+    let mut probe = Item::blank(item.id.clone());
+    probe.disclosure = disclosure;
+    for field in [ItemField::WithheldReason, ItemField::WithheldNote] {
+        let value = item.fields.get(field.key()).cloned().unwrap_or_default();
+        if let Err(e) = probe.set(field, value) {
+            return vec![e.to_string()];
+        }
+    }
+    desk_core::validate::check_disclosure(&probe)
+        .into_iter()
+        .map(|p| p.message)
+        .collect()
 }
 
 #[cfg(test)]

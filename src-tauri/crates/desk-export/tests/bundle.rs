@@ -604,3 +604,85 @@ fn progress_counts_every_byte_and_damage_after_good_blobs_still_stops_the_export
     );
     assert_eq!(files_in(&folder), Vec::<String>::new());
 }
+
+#[test]
+fn a_redacted_item_goes_out_with_its_reason_once_its_redaction_is_checked() {
+    let mut o = office();
+    let item = o.draft("关于某某行政处罚决定的公告", |i| {
+        i.disclosure = Disclosure::Redacted;
+        i.withheld_reason = Some(WithheldReason::Privacy);
+        i.withheld_note = "删去了当事人的身份证号和住址".into();
+        i.channels = vec!["政府网站".into()];
+    });
+    o.attach(&item.id, "处罚决定（删减后）.pdf", b"%PDF-1.4 redacted");
+    // Every other check passed: the two redaction checks still stop sign-off.
+    o.as_clerk();
+    o.catalog
+        .act(&item.id, Action::Submit, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let today = date("2019-10-08").unwrap_or_default();
+    let review = o
+        .catalog
+        .item_review(&item.id, today)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for check in &review.checklist.checks {
+        if check.def.disclosures.is_empty() && !check.def.rule.is_automatic() {
+            o.catalog
+                .mark_check(&item.id, &check.def.key, CheckState::Passed, "")
+                .unwrap_or_else(|e| panic!("{}: {e}", check.def.key));
+        }
+    }
+    let refused = o.catalog.act(&item.id, Action::RequestSignoff, "");
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    for label in ["附件为删减后的版本", "删减内容已核对"] {
+        assert!(message.contains(label), "{label} not in: {message}");
+    }
+    for key in ["redacted_attachment", "redaction_checked"] {
+        o.catalog
+            .mark_check(&item.id, key, CheckState::Passed, "")
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    o.catalog
+        .act(&item.id, Action::RequestSignoff, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+    o.as_head();
+    o.catalog
+        .act(&item.id, Action::SignOff, "")
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let path = o.path("redacted.zip");
+    let report = export(&mut o, ExportScope::Incremental, &path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.item_ids, vec![item.id.clone()]);
+    assert_eq!(o.status(&item.id), Status::Exported);
+    let verified = desk_export::verify::verify(&path);
+    assert!(verified.ok, "{:#?}", verified.problems);
+    assert!(verified.items.iter().all(|i| i.signoff_ok));
+    let entries = entries(&path);
+    let manifest: serde_json::Value = entries
+        .iter()
+        .find(|(n, _)| n == "manifest.json")
+        .and_then(|(_, b)| serde_json::from_slice(b).ok())
+        .unwrap_or_default();
+    let fields = &manifest["items"][0]["fields"];
+    assert_eq!(
+        (
+            fields["disclosure"].as_str(),
+            fields["withheld_reason"].as_str(),
+            fields["withheld_note"].as_str()
+        ),
+        (
+            Some("redacted"),
+            Some("privacy"),
+            Some("删去了当事人的身份证号和住址")
+        )
+    );
+    let page = entries
+        .iter()
+        .find(|(n, _)| n == "index.html")
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .unwrap_or_default();
+    assert!(
+        page.contains("关于某某行政处罚决定的公告（删减后公开）"),
+        "{page}"
+    );
+}

@@ -114,6 +114,7 @@ fn thirty_checks(o: &mut Office) {
             required: true,
             allow_not_applicable: true,
             rule: CheckRule::Manual,
+            disclosures: Vec::new(),
         });
     }
     o.catalog
@@ -419,4 +420,35 @@ fn a_bundle_of_200_items_lists_on_a_handover_form_and_a_damaged_one_is_refused()
         false,
     );
     assert!(missing.is_err());
+}
+
+#[test]
+fn a_redacted_item_prints_as_such_with_the_ground_for_what_was_removed() {
+    let mut o = office();
+    let item = o.signed(
+        "2019年学生资助对象名单（删减后公开）",
+        |i| {
+            i.disclosure = desk_core::model::Disclosure::Redacted;
+            i.withheld_reason = Some(desk_core::model::WithheldReason::Privacy);
+            i.withheld_note = "删去学生身份证号和家庭住址".into();
+        },
+    );
+    let out = o.path("redacted.pdf");
+    paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let flat = joined(&pdf_text(&out));
+    for fact in [
+        "公开属性删减后公开",
+        "删减依据个人隐私：删去学生身份证号和家庭住址",
+        "附件为删减后的版本",
+        "删减内容已核对",
+    ] {
+        assert!(flat.contains(fact), "{fact} is not on the sheet:\n{flat}");
+    }
 }

@@ -290,6 +290,43 @@ fn manifests_and_lists_that_lie() {
         })
     });
     check(&path, &["item_not_proactive", "signoff_mismatch"]);
+    // 删减后公开 goes out, with the legal reason for what was removed: (disclosure, reason,
+    // note, the item problems expected besides the broken sign-off).
+    let cases: [(&str, Value, &str, &[&str]); 4] = [
+        (
+            "redacted",
+            Value::Null,
+            "删去了住址",
+            &["item_reason_missing"],
+        ),
+        (
+            "redacted",
+            "on_request_only".into(),
+            "删去了住址",
+            &["item_reason_missing"],
+        ),
+        ("redacted", "privacy".into(), "", &["item_reason_missing"]),
+        ("redacted", "privacy".into(), "删去了住址", &[]),
+    ];
+    for (n, (disclosure, reason, note, expected)) in cases.into_iter().enumerate() {
+        let path = rewrite(&f, &format!("redacted-{n}.zip"), true, |e| {
+            edit_manifest(e, |m| {
+                let fields = &mut m["items"][0]["fields"];
+                fields["disclosure"] = disclosure.into();
+                fields["withheld_reason"] = reason.clone();
+                fields["withheld_note"] = note.into();
+            })
+        });
+        let report = verify_with(&path, &Limits::default());
+        let mut codes: Vec<&str> = report
+            .problems
+            .iter()
+            .map(|p| p.code.as_str())
+            .filter(|c| c.starts_with("item_"))
+            .collect();
+        codes.dedup();
+        assert_eq!(codes, expected, "{disclosure} {reason} {note:?}");
+    }
     // An item not signed off.
     let path = rewrite(&f, "unsigned.zip", true, |e| {
         edit_manifest(e, |m| m["items"][1]["signoffs"] = Value::Array(Vec::new()))

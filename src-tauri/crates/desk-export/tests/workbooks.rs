@@ -321,6 +321,60 @@ fn table_two_counted_by_hand() {
     );
 }
 
+/// `rows` with the disclosure of every row `pick` chooses set to `to`.
+fn with_disclosure(
+    rows: &[Row<'static>],
+    pick: impl Fn(usize, &Row) -> bool,
+    to: Disclosure,
+) -> Vec<Row<'static>> {
+    rows.iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let mut row = *row;
+            if pick(n, &row) {
+                row.2 = to;
+            }
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn redacted_documents_are_counted_with_the_proactive_ones() {
+    let by_hand = |year| {
+        let channels = desk_core::settings::CatalogSettings::default().channels;
+        figures(
+            &items(CATALOG),
+            &categories(),
+            &departments(),
+            &channels,
+            year,
+        )
+    };
+    let proactive = |_: usize, row: &Row| row.2 == Proactive;
+    for year in [2016, 2019, 2020] {
+        // Every 主动公开 document published after redaction instead, or every other one.
+        let all = with_disclosure(CATALOG, proactive, Redacted);
+        check(&all, year, by_hand(year));
+        let some = with_disclosure(CATALOG, |n, row| n % 2 == 0 && proactive(n, row), Redacted);
+        check(&some, year, by_hand(year));
+    }
+    // Withheld in place of 删减后公开, none of them counts.
+    let withheld = with_disclosure(CATALOG, proactive, Withheld);
+    check(
+        &withheld,
+        2019,
+        AnnualFigures {
+            year: 2019,
+            rules: DocumentFigures::default(),
+            normative: DocumentFigures::default(),
+            disclosed: 0,
+            by_channel: Vec::new(),
+            by_department: Vec::new(),
+        },
+    );
+}
+
 #[test]
 fn years_out_of_range_are_refused() {
     let o = office();
@@ -469,12 +523,16 @@ fn ledger_catalog() -> (Office, PathBuf) {
             i.channels = vec!["政府网站".into(), "政府公报".into()];
         },
     );
+    // Published after redaction: counted with the 主动公开 documents.
     document(&mut o, "关于废止部分规范性文件的决定", |i| {
         i.category_id = Some("cat-normative".into());
         i.index_no = "210200-JY-GFXWJ-2019-0002".into();
         i.date_written = date("2019-06-01");
         i.validity = Validity::Repealed;
         i.date_formed = date("2019-11-20");
+        i.disclosure = Disclosure::Redacted;
+        i.withheld_reason = Some(desk_core::model::WithheldReason::TradeSecret);
+        i.withheld_note = "删去了企业的报价".into();
     });
     document(&mut o, "大连市学校安全管理规定", |i| {
         i.category_id = Some("cat-rules".into());
@@ -543,6 +601,7 @@ fn the_ledger_reads_back_in_libreoffice() {
     assert_eq!(normative[5], "2019-03-05");
     assert_eq!(normative[6], "2019-03-08");
     assert_eq!(normative[8], "政府网站、政府公报");
+    assert_eq!(row_starting(ledger, "3")[7], "删减后公开");
     assert_eq!(row_starting(ledger, "3")[9], "废止");
     assert_eq!(row_starting(ledger, "4")[11], "草稿");
     assert!(ledger

@@ -5,10 +5,14 @@ use desk_core::model::{Disclosure, Status};
 use desk_core::signoff::{SignBasis, SignatureVerdict};
 
 pub(crate) fn disclosure(d: Disclosure) -> &'static str {
+    desk_core::fields::disclosure_label_zh(d)
+}
+
+/// What the reason row is called: for a redacted item it is the ground for what was removed.
+pub(crate) fn reason_label(d: Disclosure) -> &'static str {
     match d {
-        Disclosure::Proactive => "主动公开",
-        Disclosure::OnRequest => "依申请公开",
-        Disclosure::Withheld => "不予公开",
+        Disclosure::Redacted => "删减依据",
+        Disclosure::Proactive | Disclosure::OnRequest | Disclosure::Withheld => "不公开依据",
     }
 }
 

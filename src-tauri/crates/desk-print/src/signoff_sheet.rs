@@ -153,7 +153,7 @@ fn facts(item: &Item, review: &ItemReview, names: &Names) -> Table {
             format!("{reason}：{}", item.withheld_note.trim())
         };
         rows.push(Row::new(vec![
-            Cell::label("不公开依据"),
+            Cell::label(labels::reason_label(item.disclosure)),
             Cell::text(text).span(3),
         ]));
     }

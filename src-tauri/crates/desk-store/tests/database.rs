@@ -241,7 +241,7 @@ fn the_data_dir_comes_from_the_flag_then_the_environment() {
 }
 
 #[test]
-fn a_new_catalog_holds_the_default_templates_as_migration_3_wrote_them() {
+fn a_new_catalog_holds_the_default_templates_as_migrations_3_and_12_wrote_them() {
     let dir = temp();
     let catalog = open(dir.path());
     let mut installed = catalog.templates().unwrap_or_else(|e| panic!("{e}"));
@@ -250,7 +250,7 @@ fn a_new_catalog_holds_the_default_templates_as_migration_3_wrote_them() {
     defaults.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(installed.len(), defaults.len());
     for (got, want) in installed.iter().zip(&defaults) {
-        // When the defaults change, a new migration adds them as a new version.
+        // When the defaults change, a new migration adds them as a new version (12: redaction).
         assert_eq!(
             (
                 &got.id,
@@ -277,4 +277,83 @@ fn a_new_catalog_holds_the_default_templates_as_migration_3_wrote_them() {
             got.created_at
         );
     }
+}
+
+/// A catalog at `version` (its migrations only), with `sql` run on it.
+fn catalog_at(path: &Path, version: usize, sql: &str) {
+    let mut conn = Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (index, migration) in MIGRATIONS.iter().enumerate().take(version) {
+        let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+        tx.execute_batch(migration.sql)
+            .unwrap_or_else(|e| panic!("{e}"));
+        tx.pragma_update(None, "user_version", index as i64 + 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("{e}"));
+    }
+    conn.execute_batch(sql).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn migration_12_adds_the_redaction_checks_to_the_newest_version_of_every_template() {
+    let dir = temp();
+    // Before 12: the coordinator cut the general template to one check (version 2), made a
+    // template of their own, and one that already asks a check under one of the new keys.
+    catalog_at(
+        &dir.path().join(DATABASE_FILE),
+        11,
+        r#"INSERT INTO meta (key, value) VALUES ('device_id', 'olddevice'), ('catalog_id', 'c1');
+           INSERT INTO checklist_templates (id, version, name, category_ids, checks, created_at, created_by)
+           VALUES ('general', 2, '通用审查清单', '[]',
+                   '[{"key":"check_text","group":"","label":"文字关","guidance":"","required":true,"allow_not_applicable":false,"rule":{"type":"manual"}}]',
+                   '2024-01-01T00:00:00Z', 'p1'),
+                  ('own', 1, '本局清单', '["cat-own"]',
+                   '[{"key":"check_legal","group":"","label":"法律关","guidance":"","required":true,"allow_not_applicable":false,"rule":{"type":"manual"}}]',
+                   '2024-01-01T00:00:00Z', 'p1'),
+                  ('done', 1, '已有删减检查', '["cat-done"]',
+                   '[{"key":"redaction_checked","group":"","label":"删减已核对","guidance":"","required":true,"allow_not_applicable":false,"rule":{"type":"manual"}}]',
+                   '2024-01-01T00:00:00Z', 'p1');"#,
+    );
+    let catalog = open(dir.path());
+    let templates = catalog.templates().unwrap_or_else(|e| panic!("{e}"));
+    let shape = |id: &str| {
+        templates
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| {
+                let keys: Vec<(&str, Vec<desk_core::model::Disclosure>)> = t
+                    .checks
+                    .iter()
+                    .map(|c| (c.key.as_str(), c.disclosures.clone()))
+                    .collect();
+                (t.version, t.created_by.clone(), format!("{keys:?}"))
+            })
+            .unwrap_or_else(|| panic!("no template {id}"))
+    };
+    let redacted = "[Redacted]";
+    let cases = [
+        (
+            "general",
+            3,
+            "system",
+            format!("[(\"check_text\", []), (\"redacted_attachment\", {redacted}), (\"redaction_checked\", {redacted})]"),
+        ),
+        (
+            "own",
+            2,
+            "system",
+            format!("[(\"check_legal\", []), (\"redacted_attachment\", {redacted}), (\"redaction_checked\", {redacted})]"),
+        ),
+        ("done", 1, "p1", "[(\"redaction_checked\", [])]".to_string()),
+    ];
+    for (id, version, by, keys) in cases {
+        assert_eq!(shape(id), (version, by.to_string(), keys), "template {id}");
+    }
+    // The versions items were worked under are kept.
+    let versions = catalog
+        .template_versions("general")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let numbers: Vec<u32> = versions.iter().map(|t| t.version).collect();
+    assert_eq!(numbers, [3, 2, 1]);
 }

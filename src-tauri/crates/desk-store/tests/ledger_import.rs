@@ -72,3 +72,79 @@ fn a_row_that_fails_on_saving_leaves_the_catalog_unchanged() {
     );
     assert_eq!(catalog.item_count().ok(), Some(before), "nothing was saved");
 }
+
+#[test]
+fn a_row_published_after_redaction_imports_as_redacted_with_its_reason() {
+    use desk_core::model::{Disclosure, WithheldReason};
+    let dir = temp();
+    let mut catalog = open(dir.path());
+    // (公开属性, 删减依据, 删减说明) of a row, and what it becomes: the item's disclosure and
+    // reason, or the codes of its problems.
+    type Outcome = Result<(Disclosure, Option<WithheldReason>), String>;
+    let cases: [(&str, &str, &str, Outcome); 6] = [
+        (
+            "删减后公开",
+            "个人隐私",
+            "删去了当事人住址",
+            Ok((Disclosure::Redacted, Some(WithheldReason::Privacy))),
+        ),
+        (
+            "部分公开",
+            "商业秘密",
+            "删去了投标报价",
+            Ok((Disclosure::Redacted, Some(WithheldReason::TradeSecret))),
+        ),
+        (
+            "刪減後公開",
+            "过程性信息",
+            "删去了讨论稿",
+            Ok((
+                Disclosure::Redacted,
+                Some(WithheldReason::ProcessInformation),
+            )),
+        ),
+        ("主动公开", "", "", Ok((Disclosure::Proactive, None))),
+        (
+            "删减后公开",
+            "",
+            "删去了住址",
+            Err("redaction_reason_required".into()),
+        ),
+        (
+            "删减后公开",
+            "依申请公开",
+            "删去了住址",
+            Err("redaction_reason_not_withholding".into()),
+        ),
+    ];
+    let mut text = String::from("名称,公开属性,删减依据,删减说明\n");
+    for (n, (disclosure, reason, note, _)) in cases.iter().enumerate() {
+        text.push_str(&format!("第{n}号公告,{disclosure},{reason},{note}\n"));
+    }
+    let preview = catalog
+        .preview_ledger_bytes(text.as_bytes(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (row, (disclosure, _, _, expected)) in preview.rows.iter().zip(&cases) {
+        let got: Outcome = if row.problems.is_empty() {
+            Ok((row.item.disclosure, row.item.withheld_reason))
+        } else {
+            let codes: Vec<&str> = row.problems.iter().map(|p| p.code.as_str()).collect();
+            Err(codes.join(","))
+        };
+        assert_eq!(&got, expected, "{disclosure} (line {})", row.line);
+    }
+    let report = catalog
+        .import_ledger(&preview)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.items_created, 4);
+    let listed = catalog
+        .list_items(
+            &desk_core::query::ItemQuery {
+                disclosure: Some(Disclosure::Redacted),
+                ..Default::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed.total, 3, "the list filters by 删减后公开");
+}

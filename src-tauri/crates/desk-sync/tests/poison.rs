@@ -612,3 +612,119 @@ fn an_entity_and_a_kind_of_a_newer_version_are_kept_aside_under_their_names_and_
     }
     assert_same_everywhere(&office);
 }
+
+#[test]
+fn a_redacted_item_travels_with_its_reason_and_one_created_without_it_is_kept_aside() {
+    use desk_core::model::{Disclosure, Item, WithheldReason};
+    let mut office = Office::new(2, 47);
+    let mut redacted = Item::blank(String::new());
+    redacted.title = "关于某某行政处罚决定的公告".into();
+    redacted.lead_department_id = Some(office.department.clone());
+    redacted.disclosure = Disclosure::Redacted;
+    redacted.withheld_reason = Some(WithheldReason::Privacy);
+    redacted.withheld_note = "删去了当事人的身份证号和住址".into();
+    let redacted = office
+        .at(0)
+        .save_item(redacted)
+        .unwrap_or_else(|e| panic!("{e}"));
+    ok(office.sync(0));
+    let seen = vv(&office, 0);
+    // Created whole on a PC that skipped the rules: (what is wrong, the item).
+    let invalid = [
+        ("no reason", Disclosure::Redacted, None, "删去了住址"),
+        (
+            "no note",
+            Disclosure::Redacted,
+            Some(WithheldReason::Privacy),
+            " ",
+        ),
+        (
+            "依申请公开 as the ground of a redaction",
+            Disclosure::Redacted,
+            Some(WithheldReason::OnRequestOnly),
+            "删去了住址",
+        ),
+        (
+            "a withheld item without its reason",
+            Disclosure::Withheld,
+            None,
+            "内部",
+        ),
+    ];
+    let ops: Vec<Operation> = invalid
+        .iter()
+        .enumerate()
+        .map(|(n, (what, disclosure, reason, note))| {
+            let id = format!("item-forged-{n}");
+            let mut item = Item::blank(id.clone());
+            item.title = format!("伪造的事项：{what}");
+            item.disclosure = *disclosure;
+            item.withheld_reason = *reason;
+            item.withheld_note = (*note).into();
+            let whole = serde_json::to_value(&item).unwrap_or_else(|e| panic!("{e}"));
+            forged(
+                &office,
+                n as u64 + 1,
+                EntityKind::Item,
+                &id,
+                OpKind::Create,
+                None,
+                whole,
+            )
+        })
+        .collect();
+    publish_forged(&office, &ops, seen);
+    for pc in 0..2 {
+        ok(office.sync(pc));
+    }
+    office.converge();
+    let expected: Vec<(String, KeptAsideReason)> = (1..=invalid.len())
+        .map(|seq| (format!("{FORGER}:{seq}"), KeptAsideReason::InvalidValue))
+        .collect();
+    for pc in 0..2 {
+        assert_eq!(reasons(&office, pc), expected, "PC {pc}");
+        let catalog = &office.pcs[pc].catalog;
+        let arrived = catalog
+            .item(&redacted.id)
+            .unwrap_or_else(|e| panic!("PC {pc}: {e}"));
+        assert_eq!(
+            (
+                arrived.disclosure,
+                arrived.withheld_reason,
+                arrived.withheld_note.as_str()
+            ),
+            (
+                Disclosure::Redacted,
+                Some(WithheldReason::Privacy),
+                "删去了当事人的身份证号和住址"
+            ),
+            "PC {pc}"
+        );
+        // The PC it arrived on asks the redaction checks of it, as the one it was made on.
+        let review = catalog
+            .item_review(
+                &redacted.id,
+                chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(),
+            )
+            .unwrap_or_else(|e| panic!("PC {pc}: {e}"));
+        let keys: Vec<&str> = review
+            .checklist
+            .checks
+            .iter()
+            .map(|c| c.def.key.as_str())
+            .filter(|k| k.starts_with("redact"))
+            .collect();
+        assert_eq!(
+            keys,
+            ["redacted_attachment", "redaction_checked"],
+            "PC {pc}"
+        );
+        for n in 0..invalid.len() {
+            assert!(
+                catalog.item(&format!("item-forged-{n}")).is_err(),
+                "PC {pc}: forged item {n} is not shown"
+            );
+        }
+    }
+    assert_same_everywhere(&office);
+}

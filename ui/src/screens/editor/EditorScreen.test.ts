@@ -113,6 +113,49 @@ describe('EditorScreen', () => {
     expect(getByLabelText('不公开依据')).toBeTruthy();
   });
 
+  it('names the reason and note of 删减后公开 for what was removed, and sends it', async () => {
+    saveItem.mockImplementation(async (item: Item) => item);
+    const { getByTestId, getByLabelText, queryByLabelText, container } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect((getByTestId('field-title') as HTMLInputElement).value).not.toBe(''));
+    await fireEvent.click(getByLabelText('不予公开'));
+    expect(getByLabelText('不公开依据')).toBeTruthy();
+    await fireEvent.click(getByLabelText('删减后公开'));
+    expect(queryByLabelText('不公开依据')).toBeNull();
+    const reason = getByLabelText('删减依据') as HTMLSelectElement;
+    const offered = [...reason.options].map((o) => o.value);
+    expect(offered[0]).toBe('');
+    expect(offered).toContain('privacy');
+    expect(offered).not.toContain('on_request_only');
+    expect(reason.options[0].textContent).toBe('（请选择删减依据）');
+    await fireEvent.change(reason, { target: { value: 'privacy' } });
+    await fireEvent.input(getByLabelText('删减说明'), { target: { value: '删去了当事人的身份证号' } });
+    expect((container.querySelector('input[name=disclosure][value=redacted]') as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(getByTestId('save-item'));
+    await waitFor(() => expect(saveItem).toHaveBeenCalledTimes(1));
+    expect(saveItem.mock.calls[0][0]).toMatchObject({
+      disclosure: 'redacted',
+      withheld_reason: 'privacy',
+      withheld_note: '删去了当事人的身份证号',
+    });
+  });
+
+  it('shows the problems of a redaction without its reason beside the fields', async () => {
+    saveItem.mockRejectedValue({
+      code: 'invalid_item',
+      message: 'invalid',
+      problems: [
+        { field: 'withheld_reason', code: 'redaction_reason_required', message: 'english text' },
+        { field: 'withheld_note', code: 'redaction_note_required', message: 'english text' },
+      ],
+    });
+    getItem.mockResolvedValue({ ...stored(), disclosure: 'redacted' });
+    const { getByTestId, findByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    await waitFor(() => expect((getByTestId('field-title') as HTMLInputElement).value).not.toBe(''));
+    await fireEvent.click(getByTestId('save-item'));
+    expect((await findByTestId('problem-withheld_reason')).textContent).toContain('请选择删减依据');
+    expect((await findByTestId('problem-withheld_note')).textContent).toContain('请写明删去了哪些内容');
+  });
+
   it('sends the chosen radios and dates, and marks a date the backend refused', async () => {
     saveItem.mockRejectedValue({
       code: 'invalid_item',

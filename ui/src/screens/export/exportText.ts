@@ -35,6 +35,7 @@ export const BUNDLE_PROBLEMS = [
   'manifest_format_newer',
   'manifest_inconsistent',
   'item_not_proactive',
+  'item_reason_missing',
   'item_not_signed_off',
   'attachment_missing',
   'attachment_mismatch',

@@ -27,8 +27,8 @@ function regulations(version = 2): ChecklistTemplate {
     category_ids: ['c-gz'],
     version,
     checks: [
-      { key: 'secrecy', group: '保密审查', label: '保密审查', guidance: '一事一审', required: true, allow_not_applicable: false, rule: { type: 'manual' } },
-      { key: 'comment', group: '', label: '征求意见', guidance: '', required: true, allow_not_applicable: true, rule: { type: 'comment_period', min_days: 30 } },
+      { key: 'secrecy', group: '保密审查', label: '保密审查', guidance: '一事一审', required: true, allow_not_applicable: false, rule: { type: 'manual' }, disclosures: [] },
+      { key: 'comment', group: '', label: '征求意见', guidance: '', required: true, allow_not_applicable: true, rule: { type: 'comment_period', min_days: 30 }, disclosures: [] },
     ],
     created_at: '2026-11-20T01:00:00Z',
     created_by: 'p-zhao',
@@ -41,7 +41,7 @@ function defaults(): ChecklistTemplate {
     name: '默认清单',
     category_ids: [],
     version: 1,
-    checks: [{ key: 'disclosure', group: '', label: '公开属性已确定', guidance: '', required: true, allow_not_applicable: false, rule: { type: 'disclosure_decided' } }],
+    checks: [{ key: 'disclosure', group: '', label: '公开属性已确定', guidance: '', required: true, allow_not_applicable: false, rule: { type: 'disclosure_decided' }, disclosures: [] }],
     created_at: '2026-11-01T01:00:00Z',
     created_by: 'system',
   };
@@ -126,6 +126,7 @@ describe('TemplatesScreen', () => {
       required: true,
       allow_not_applicable: false,
       rule: { type: 'interpretation_linked' },
+      disclosures: [],
     });
     expect(sent.checks[2].rule).toEqual({ type: 'comment_period', min_days: 15 });
     expect(listTemplates).toHaveBeenCalledTimes(2);

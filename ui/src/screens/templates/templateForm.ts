@@ -2,7 +2,7 @@
 // move, the checks' problems the backend would refuse (said early, in the person's language), and
 // the template that is sent back.
 
-import type { CheckDef, CheckRule, ChecklistTemplate } from '../../ipc/bindings';
+import type { CheckDef, CheckRule, ChecklistTemplate, Disclosure } from '../../ipc/bindings';
 import { CHECK_KEY_MAX_CHARS, CHECK_KEY_SYMBOLS, COMMENT_PERIOD_DAYS_MAX, COMMENT_PERIOD_DAYS_MIN } from '../../ipc/rules';
 
 export type RuleType = CheckRule['type'];
@@ -38,6 +38,8 @@ export interface CheckRow {
   rule: RuleType;
   /** For comment_period; null while the box is empty. */
   min_days: number | null;
+  /** The 公开属性 the check is asked of (empty: every item), kept as it came. */
+  disclosures: Disclosure[];
 }
 
 export interface TemplateForm {
@@ -60,6 +62,7 @@ export function checkRow(def?: CheckDef): CheckRow {
     allow_not_applicable: def?.allow_not_applicable ?? false,
     rule: def?.rule.type ?? 'manual',
     min_days: def?.rule.type === 'comment_period' ? def.rule.min_days : DEFAULT_MIN_DAYS,
+    disclosures: [...(def?.disclosures ?? [])],
   };
 }
 
@@ -101,6 +104,7 @@ export function fromForm(form: TemplateForm, base: ChecklistTemplate): Checklist
         required: row.required,
         allow_not_applicable: row.allow_not_applicable,
         rule: rule(row),
+        disclosures: [...row.disclosures],
       }),
     ),
   };

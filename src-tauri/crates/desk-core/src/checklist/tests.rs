@@ -70,6 +70,7 @@ fn single(rule: CheckRule, allow_not_applicable: bool) -> ChecklistTemplate {
             required: true,
             allow_not_applicable,
             rule,
+            disclosures: Vec::new(),
         }],
         created_at: AT.into(),
         created_by: "test".into(),
@@ -128,7 +129,8 @@ fn default_templates_are_general_normative_and_rules() {
     for (template, (id, categories, min_days)) in templates.iter().zip(expected) {
         assert_eq!(template.id, id);
         assert_eq!(template.category_ids, categories, "{id}");
-        assert_eq!(template.version, 1, "{id}");
+        // Version 1 from migration 3, version 2 with the redaction checks from migration 12.
+        assert_eq!(template.version, 2, "{id}");
         assert_eq!(template.created_at, AT, "{id}");
         assert!(!template.name.trim().is_empty(), "{id}");
         let periods: Vec<u32> = template
@@ -199,13 +201,20 @@ fn policy_templates_add_interpretation_and_comment_period_to_the_general_checks(
     let general: Vec<String> = default_template("general")
         .checks
         .into_iter()
+        .filter(|c| c.disclosures.is_empty())
         .map(|c| c.key)
         .collect();
     for id in ["normative", "rules"] {
         let template = default_template(id);
         let keys: Vec<&str> = template.checks.iter().map(|c| c.key.as_str()).collect();
         let mut expected: Vec<&str> = general.iter().map(String::as_str).collect();
-        expected.extend(["interpretation", "comment_period"]);
+        // Migration 12 appended the redaction checks to every template.
+        expected.extend([
+            "interpretation",
+            "comment_period",
+            "redacted_attachment",
+            "redaction_checked",
+        ]);
         assert_eq!(keys, expected, "{id}");
         let comment = template.checks.iter().find(|c| c.key == "comment_period");
         assert!(comment.is_some_and(|c| c.allow_not_applicable && c.required));
@@ -214,6 +223,155 @@ fn policy_templates_add_interpretation_and_comment_period_to_the_general_checks(
             interpretation.is_some_and(|c| c.rule == CheckRule::InterpretationLinked && c.required)
         );
     }
+}
+
+#[test]
+fn every_default_template_asks_the_redaction_checks_of_redacted_items_only() {
+    for template in default_templates(AT) {
+        let redaction: Vec<(&str, &str, bool, bool, &[Disclosure])> = template
+            .checks
+            .iter()
+            .filter(|c| !c.disclosures.is_empty())
+            .map(|c| {
+                (
+                    c.key.as_str(),
+                    c.label.as_str(),
+                    c.required,
+                    c.allow_not_applicable,
+                    c.disclosures.as_slice(),
+                )
+            })
+            .collect();
+        let redacted: &[Disclosure] = &[Disclosure::Redacted];
+        assert_eq!(
+            redaction,
+            [
+                (
+                    "redacted_attachment",
+                    "附件为删减后的版本",
+                    true,
+                    false,
+                    redacted
+                ),
+                ("redaction_checked", "删减内容已核对", true, false, redacted),
+            ],
+            "{}",
+            template.id
+        );
+    }
+}
+
+/// The keys of the checks `template` asks of an item of `disclosure`, and which of them block
+/// sign-off when `passed` are marked passed (and every automatic rule holds).
+fn check_redaction(disclosure: Disclosure, passed: &[&str], expected: (bool, &[&str])) {
+    let template = default_template("general");
+    let mut item = item();
+    item.disclosure = disclosure;
+    if disclosure != Disclosure::Proactive {
+        item.withheld_reason = Some(WithheldReason::Privacy);
+        item.withheld_note = "删去了当事人的身份证号和住址".into();
+    }
+    let marks: Vec<CheckMark> = template
+        .checks
+        .iter()
+        .filter(|c| c.rule == CheckRule::Manual && c.disclosures.is_empty())
+        .map(|c| c.key.as_str())
+        .chain(passed.iter().copied())
+        .map(|key| mark(key, CheckState::Passed, ""))
+        .collect();
+    let views = evaluate(&template, &marks, &item, &CheckFacts::default());
+    let asked = views.iter().any(|v| v.def.key == "redacted_attachment")
+        && views.iter().any(|v| v.def.key == "redaction_checked");
+    let checklist = ItemChecklist {
+        template_id: template.id.clone(),
+        template_name: template.name.clone(),
+        template_version: template.version,
+        upgrade_to: None,
+        checks: views,
+    };
+    let blocking: Vec<&str> = checklist.blocking().map(|c| c.def.key.as_str()).collect();
+    assert_eq!(
+        (asked, blocking.as_slice()),
+        expected,
+        "{disclosure:?} passed {passed:?}"
+    );
+}
+
+#[test]
+fn the_redaction_checks_are_asked_of_redacted_items_and_gate_their_sign_off() {
+    use Disclosure::*;
+    let none: &[&str] = &[];
+    check_redaction(Proactive, none, (false, none));
+    check_redaction(OnRequest, none, (false, none));
+    check_redaction(Withheld, none, (false, none));
+    // Marks of checks an item is not asked are not looked at.
+    check_redaction(Proactive, &["redaction_checked"], (false, none));
+    check_redaction(
+        Redacted,
+        none,
+        (true, &["redacted_attachment", "redaction_checked"]),
+    );
+    check_redaction(
+        Redacted,
+        &["redacted_attachment"],
+        (true, &["redaction_checked"]),
+    );
+    check_redaction(
+        Redacted,
+        &["redaction_checked"],
+        (true, &["redacted_attachment"]),
+    );
+    check_redaction(
+        Redacted,
+        &["redacted_attachment", "redaction_checked"],
+        (true, none),
+    );
+}
+
+#[test]
+fn a_redaction_check_cannot_be_set_aside_and_is_unknown_to_other_items() {
+    let template = default_template("general");
+    let mut redacted = item();
+    redacted.disclosure = Disclosure::Redacted;
+    let views = evaluate(&template, &[], &redacted, &CheckFacts::default());
+    // (key, state, note, the error's code or None when accepted)
+    let cases: [(&str, CheckState, &str, Option<&str>); 4] = [
+        ("redacted_attachment", CheckState::Passed, "", None),
+        (
+            "redacted_attachment",
+            CheckState::NotApplicable,
+            "没有附件",
+            Some("check_not_applicable_refused"),
+        ),
+        (
+            "redaction_checked",
+            CheckState::Failed,
+            "",
+            Some("check_note_required"),
+        ),
+        (
+            "redaction_checked",
+            CheckState::Failed,
+            "第3页漏删了电话",
+            None,
+        ),
+    ];
+    for (key, state, note, expected) in cases {
+        let result = check_mark(&views, key, state, note);
+        assert_eq!(
+            result.as_ref().err().map(MarkError::code),
+            expected,
+            "{key} {state:?}"
+        );
+    }
+    let views = evaluate(&template, &[], &item(), &CheckFacts::default());
+    assert_eq!(
+        check_mark(&views, "redaction_checked", CheckState::Passed, "")
+            .as_ref()
+            .err()
+            .map(MarkError::code),
+        Some("check_unknown")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,10 +567,11 @@ fn a_fresh_general_checklist_blocks_on_every_manual_check_only() {
         .filter(|v| v.blocks_signoff())
         .map(|v| v.def.key.as_str())
         .collect();
+    // The redaction checks are not asked of a 主动公开 item.
     let manual: Vec<&str> = template
         .checks
         .iter()
-        .filter(|c| c.rule == CheckRule::Manual)
+        .filter(|c| c.rule == CheckRule::Manual && c.disclosures.is_empty())
         .map(|c| c.key.as_str())
         .collect();
     assert_eq!(blocking, manual);
@@ -454,6 +613,25 @@ fn disclosure_decided_needs_a_reason_and_a_note_unless_proactive() {
             Disclosure::OnRequest,
             Some(WithheldReason::OnRequestOnly),
             "仅涉及申请人",
+            true,
+        ),
+        (Disclosure::Redacted, None, "删去了住址", false),
+        (
+            Disclosure::Redacted,
+            Some(WithheldReason::Privacy),
+            "",
+            false,
+        ),
+        (
+            Disclosure::Redacted,
+            Some(WithheldReason::OnRequestOnly),
+            "删去了住址",
+            false,
+        ),
+        (
+            Disclosure::Redacted,
+            Some(WithheldReason::Privacy),
+            "删去了住址",
             true,
         ),
     ];
@@ -610,6 +788,15 @@ fn interpretation_must_be_linked_and_going_out() {
             not_going_out.clone(),
         ),
         (vec![good.clone()], vec![]),
+        (
+            // A redacted interpretation is published (its redacted version).
+            vec![linked(
+                LinkKind::Interpretation,
+                Status::InReview,
+                Disclosure::Redacted,
+            )],
+            vec![],
+        ),
         (
             vec![
                 linked(
@@ -1034,6 +1221,50 @@ fn blocks_signoff_only_for_required_checks_not_passed_or_not_applicable() {
             assert_eq!(checklist.blocking().count(), usize::from(expected));
         }
     }
+}
+
+#[test]
+fn a_redacted_item_on_a_checklist_that_asks_nothing_of_the_redaction_cannot_be_signed_off() {
+    let mut redacted = item();
+    redacted.disclosure = Disclosure::Redacted;
+    let template = default_template("normative");
+    let passed: Vec<CheckMark> = template
+        .checks
+        .iter()
+        .map(|c| mark(&c.key, CheckState::Passed, "已核对"))
+        .collect();
+    let with_checks = |checks: Vec<CheckView>| ItemChecklist {
+        template_id: "t".into(),
+        template_name: "默认".into(),
+        template_version: 2,
+        upgrade_to: None,
+        checks,
+    };
+    let facts = CheckFacts::default();
+    // The current template: its redaction checks passed, nothing stops the sign-off.
+    let current = with_checks(evaluate(&template, &passed, &redacted, &facts));
+    assert!(current
+        .checks
+        .iter()
+        .any(|c| c.def.key == "redaction_checked"));
+    let automatic_open: Vec<String> = current.blocking().map(|c| c.def.label.clone()).collect();
+    assert_eq!(
+        current.signoff_blockers(Disclosure::Redacted),
+        automatic_open
+    );
+    // A version from before redaction had its checks: the item must move to a newer one.
+    let mut old = template.clone();
+    old.checks.retain(|c| c.disclosures.is_empty());
+    let before = with_checks(evaluate(&old, &passed, &redacted, &facts));
+    let blockers = before.signoff_blockers(Disclosure::Redacted);
+    assert!(
+        blockers.contains(&REDACTION_CHECKS_MISSING.to_string()),
+        "{blockers:?}"
+    );
+    // The same old checklist stops nothing more for an item that is not redacted.
+    assert!(!before
+        .signoff_blockers(Disclosure::Proactive)
+        .contains(&REDACTION_CHECKS_MISSING.to_string()));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -183,7 +183,7 @@ fn a_status_change_arriving_is_possible_exactly_along_the_table_or_the_void_edge
 #[test]
 fn available_offers_exactly_the_table() {
     for from in Status::ALL {
-        for disclosure in [Disclosure::Proactive, Disclosure::OnRequest] {
+        for disclosure in Disclosure::ALL {
             let subject = subject(from, disclosure);
             let offered = available(&subject, Some(&LEAD_HEAD), Policy::default());
             assert_eq!(
@@ -205,8 +205,12 @@ fn available_offers_exactly_the_table() {
 /// Whether the disclosure lets `action` happen at all.
 fn disclosure_allows(action: Action, disclosure: Disclosure) -> bool {
     match action {
-        Action::DecideNotDisclose => disclosure != Disclosure::Proactive,
-        Action::MarkExported | Action::MarkPublished => disclosure == Disclosure::Proactive,
+        Action::DecideNotDisclose => {
+            matches!(disclosure, Disclosure::OnRequest | Disclosure::Withheld)
+        }
+        Action::MarkExported | Action::MarkPublished => {
+            matches!(disclosure, Disclosure::Proactive | Disclosure::Redacted)
+        }
         _ => true,
     }
 }
@@ -408,7 +412,7 @@ fn an_item_without_lead_department_cannot_go_to_signoff() {
 }
 
 #[test]
-fn only_proactive_items_are_exported_and_published() {
+fn only_items_that_go_out_are_exported_and_published() {
     for disclosure in [Disclosure::OnRequest, Disclosure::Withheld] {
         for (action, from) in [
             (Action::MarkExported, SignedOff),
@@ -426,9 +430,12 @@ fn only_proactive_items_are_exported_and_published() {
 }
 
 #[test]
-fn a_proactive_item_cannot_be_decided_not_disclosed() {
-    for from in [Draft, InReview, AwaitingSignoff] {
-        let subject = subject(from, Disclosure::Proactive);
+fn an_item_that_goes_out_cannot_be_decided_not_disclosed() {
+    for (from, disclosure) in [Draft, InReview, AwaitingSignoff]
+        .into_iter()
+        .flat_map(|from| [(from, Disclosure::Proactive), (from, Disclosure::Redacted)])
+    {
+        let subject = subject(from, disclosure);
         assert_eq!(
             refusal(
                 &subject,
@@ -438,7 +445,7 @@ fn a_proactive_item_cannot_be_decided_not_disclosed() {
                 Policy::default()
             ),
             "workflow_disclosure_proactive",
-            "{from:?}"
+            "{from:?} {disclosure:?}"
         );
     }
     let withheld = subject(InReview, Disclosure::Withheld);
@@ -721,7 +728,12 @@ fn edit_values(field: ItemField) -> Vec<Value> {
             // A malformed address: the attachments-and-links check fails.
             json!("详见 http://www 页面"),
         ],
-        ItemField::Disclosure => vec![json!("proactive"), json!("on_request"), json!("withheld")],
+        ItemField::Disclosure => vec![
+            json!("proactive"),
+            json!("on_request"),
+            json!("withheld"),
+            json!("redacted"),
+        ],
         ItemField::LeadDepartmentId => vec![json!(LEAD), json!(OTHER), Value::Null],
         ItemField::Notes => vec![json!(""), json!("待处长确认")],
         ItemField::ClerkId => vec![Value::Null, json!(CLERK.person_id)],
@@ -787,7 +799,7 @@ impl Model {
                 .template
                 .checks
                 .iter()
-                .filter(|c| c.rule == CheckRule::Manual)
+                .filter(|c| c.rule == CheckRule::Manual && c.asks(model.item.disclosure))
                 .map(|c| c.key.clone())
                 .collect();
             for key in manual {

@@ -428,7 +428,7 @@ impl Catalog {
         self.change(|tx, recorder, _, _| {
             let item = crate::catalog::items::load(tx, id)?;
             let current = crate::catalog::review::checklist(tx, &item, &store, true)?;
-            let blocking: Vec<String> = current.blocking().map(|c| c.def.label.clone()).collect();
+            let blocking = current.signoff_blockers(item.disclosure);
             if !blocking.is_empty() {
                 return Err(StoreError::Workflow(
                     desk_core::workflow::WorkflowError::ChecksBlocking { checks: blocking },

@@ -557,7 +557,7 @@ pub(crate) fn subject<'a>(item: &'a Item, checklist: &ItemChecklist) -> Subject<
         disclosure: item.disclosure,
         lead_department_id: item.lead_department_id.as_deref(),
         reviewer_id: item.reviewer_id.as_deref(),
-        blocking_checks: checklist.blocking().map(|c| c.def.label.clone()).collect(),
+        blocking_checks: checklist.signoff_blockers(item.disclosure),
     }
 }
 

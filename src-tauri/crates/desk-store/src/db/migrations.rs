@@ -51,6 +51,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("migrations/0011_moved_ops.sql"),
     },
+    Migration {
+        sql: include_str!("migrations/0012_redaction_checks.sql"),
+    },
 ];
 
 /// The `meta` keys a migration sets when a derived table must be built again from its sources.

@@ -9,8 +9,9 @@
 //! PC that has applied the same operations shares (whether a department exists), never on the
 //! order of arrival beyond that; so every PC of one version decides the same for the same
 //! operation. Values are checked by desk-core's own rules, the same a save is checked by; rules
-//! that look at the rest of an item (a 索引号 taken, a reason a disclosure needs) are not, since
-//! two PCs' concurrent edits may each pass them and only their merge break them.
+//! that look at the rest of an item (a 索引号 taken, a reason a disclosure needs) are not checked
+//! on a change, since two PCs' concurrent edits may each pass them and only their merge break
+//! them. A created item arrives whole, so what its 公开属性 asks of its reason is checked on it.
 //!
 //! Everything the effect in `apply` decodes is decoded here first, so the effect never fails on
 //! a value: a failure there is a storage error and rolls the batch back.
@@ -155,8 +156,11 @@ pub(crate) fn roster_id(roster: &desk_trust::roster::Roster) -> String {
 fn check_item_create(op: &Operation) -> Option<Refusal> {
     match decode_value::<Item>("item", &op.new_value) {
         Err(e) => refuse(KeptAsideReason::InvalidShape, e.to_string()),
-        Ok(item) => broken_rules(&desk_core::validate::check_own_values(&item))
-            .or_else(|| entitled::check_new_item(&item)),
+        Ok(item) => {
+            let mut problems = desk_core::validate::check_own_values(&item);
+            problems.extend(desk_core::validate::check_disclosure(&item));
+            broken_rules(&problems).or_else(|| entitled::check_new_item(&item))
+        }
     }
 }
 

@@ -108,7 +108,7 @@ fn void_if_stale(
     let changed =
         if desk_core::signoff::content_hash(&item, &checklist.checks) != latest.content_hash {
             review::fields_changed_since(tx, &item, &checklist.checks, &latest)?
-        } else if checklist.blocking().next().is_some() {
+        } else if !checklist.signoff_blockers(item.disclosure).is_empty() {
             // Signed with required checks open: no PC of the office signs that (the gate refuses
             // it), so it arrived from a forged or broken writer; the checklist is what is missing.
             log::warn!("item {id} arrived signed off with required checks open: back to review");
