@@ -135,8 +135,14 @@ fn a_signed_off_item_prints_whole_and_its_code_finds_it_until_it_changes() {
     assert_eq!(item.status, desk_core::model::Status::SignedOff);
 
     let out = o.path("呈批单.pdf");
-    let report = paper::write_signoff_sheets(&o.catalog, &[item.id.clone()], today(), &out, false)
-        .unwrap_or_else(|e| panic!("print: {e}"));
+    let report = paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("print: {e}"));
     assert_eq!(report.items, 1);
     let code = report.sheets[0].code.clone();
 
@@ -235,7 +241,13 @@ fn a_signed_off_item_prints_whole_and_its_code_finds_it_until_it_changes() {
 
     // The file exists now: printing again without overwrite leaves it as it was.
     let before = std::fs::read(&out).unwrap_or_default();
-    let again = paper::write_signoff_sheets(&o.catalog, &[item.id.clone()], today(), &out, false);
+    let again = paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    );
     assert!(
         matches!(again, Err(ExportError::FileExists { .. })),
         "{again:?}"
@@ -266,8 +278,14 @@ fn the_sheet_carries_its_own_font_and_prints_the_same_without_chinese_fonts() {
         |_| {},
     );
     let out = o.path("sheet.pdf");
-    paper::write_signoff_sheets(&o.catalog, &[item.id.clone()], today(), &out, false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    paper::write_signoff_sheets(
+        &o.catalog,
+        std::slice::from_ref(&item.id),
+        today(),
+        &out,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let fonts = poppler("pdffonts", &[out.as_os_str()], &[]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(rows.len(), 1, "{fonts}");
@@ -401,4 +419,63 @@ fn a_bundle_of_200_items_lists_on_a_handover_form_and_a_damaged_one_is_refused()
         false,
     );
     assert!(missing.is_err());
+}
+
+/// Printing what a list shows: its ids in the list's order across pages, and a list longer than
+/// one file may hold refused with its own code before anything is laid out.
+#[test]
+fn a_list_prints_in_its_order_up_to_the_limit() {
+    use desk_core::query::{ItemQuery, SortKey};
+    let mut o = office();
+    let other = o.other_department.clone();
+    // 1,200 of 学前处 (more than one page of the list), the rest of 规法处.
+    for n in 0..=paper::MAX_SHEETS {
+        let lead = (n < 1_200).then(|| other.clone());
+        o.draft(&format!("事项 {n:04}"), |item| {
+            if let Some(lead) = lead {
+                item.lead_department_id = Some(lead);
+            }
+        });
+    }
+    let query = ItemQuery {
+        department_id: Some(other),
+        sort: SortKey::Title,
+        descending: true,
+        // The screen's page: the print takes the whole list whatever page is shown.
+        offset: 600,
+        limit: 50,
+        ..ItemQuery::default()
+    };
+    let ids = paper::listed_item_ids(&o.catalog, &query, today()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids.len(), 1_200);
+    let titles: Vec<String> = ids
+        .iter()
+        .map(|id| o.catalog.item(id).map(|i| i.title).unwrap_or_default())
+        .collect();
+    let expected: Vec<String> = (0..1_200).rev().map(|n| format!("事项 {n:04}")).collect();
+    assert_eq!(titles, expected);
+
+    let everything = paper::listed_item_ids(&o.catalog, &ItemQuery::default(), today());
+    let Err(refused) = everything else {
+        panic!("{} items listed were not refused", paper::MAX_SHEETS + 1);
+    };
+    let payload = refused.payload();
+    assert_eq!(payload.code, "print_too_many");
+    assert!(
+        payload.message.contains("2001") && payload.message.contains("2000"),
+        "{}",
+        payload.message
+    );
+    // Chosen one by one, the same count is refused by the same rule.
+    let all: Vec<String> = o.catalog.item_ids().unwrap_or_default();
+    let out = o.path("all.pdf");
+    let printed = paper::write_signoff_sheets(&o.catalog, &all, today(), &out, false);
+    assert!(
+        matches!(
+            printed,
+            Err(ExportError::TooManySheets { chosen: 2001, .. })
+        ),
+        "{printed:?}"
+    );
+    assert!(!out.exists());
 }
