@@ -1455,7 +1455,7 @@ const zhCN = {
     unchangedHint: '纸质单上的内容就是事项现在的内容。',
     changed: '打印后已改动',
     changedHint: '事项的内容与纸质单上的不同：请以目录中的当前内容为准，需要时重新打印。',
-    signedBy: '纸质单上的内容已由 {signer} 于 {at} 签批。',
+    signedBy: '纸质单上的内容已由{signer}于 {at} 签批。',
     notSigned: '纸质单上的内容没有签批记录（打印时尚未签批，或打印的是签批后改动过的内容）。',
     openItem: '打开事项',
     noneTitle: '本目录中没有这张单子对应的事项',
