@@ -19,6 +19,9 @@ packages=(
   sudo
   # Another SM2 implementation (gmssl, from PyPI) checks our signatures in the Rust tests.
   python3-venv
+  # The paper forms (PDF) are read back with pdftotext, pdfinfo, pdffonts and pdftoppm in the
+  # Rust tests and the window tests.
+  poppler-utils
 )
 missing=()
 for p in "${packages[@]}"; do

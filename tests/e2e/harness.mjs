@@ -3,7 +3,7 @@
 
 import { before, after } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,12 +60,32 @@ export async function chooseInDialog(session, selector, file, titles) {
   // background to serve the clipboard: the caller ends it (pkill -x xclip) when done.
   execFileSync('xdotool', ['mousemove', '--window', dialog, '400', '300']);
   execFileSync('xdotool', ['key', 'ctrl+l']);
+  // A save dialog starts with the proposed name's stem selected: the pasted path replaces all of it.
+  execFileSync('xdotool', ['key', 'ctrl+a']);
   execFileSync('xclip', ['-selection', 'clipboard'], { input: file, stdio: ['pipe', 'ignore', 'ignore'] });
   await new Promise((resolve) => setTimeout(resolve, 500)); // xclip takes the clipboard
   execFileSync('xdotool', ['key', 'ctrl+v']);
   await new Promise((resolve) => setTimeout(resolve, 500));
   execFileSync('xdotool', ['key', 'Return']);
   await clicked;
+}
+
+/**
+ * Ends the xclip that chooseInDialog left serving the clipboard: only those on this test's X
+ * display (xvfb-run gives each run its own), by process id, so another run's paste is untouched.
+ */
+export function endClipboardServers() {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!command[0].endsWith('xclip')) continue;
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (!env.includes(`DISPLAY=${process.env.DISPLAY}`)) continue;
+      process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
 }
 
 /**

@@ -63,6 +63,7 @@ macro_rules! app_commands {
             export::save_ledger,
             export::save_annual_report,
             paper::print_signoff_sheets,
+            paper::print_listed_sheets,
             paper::print_handover,
             paper::check_paper,
             update::update_settings,

@@ -4,6 +4,7 @@
 
 use crate::state::AppState;
 use desk_core::error::ErrorPayload;
+use desk_core::query::ItemQuery;
 use desk_core::verify_code::{PaperCheck, PaperReport};
 use std::path::{Path, PathBuf};
 use tauri_plugin_opener::OpenerExt;
@@ -85,6 +86,26 @@ pub async fn print_signoff_sheets<R: tauri::Runtime>(
         open_for_printing(&app, &path)?;
     }
     Ok(Some(report))
+}
+
+/// The 审查呈批单 of every item `query` lists (the catalog's filters, search and view), at most
+/// `desk_export::paper::MAX_SHEETS`: refused before the save dialog when the list is longer.
+/// `None` when the person cancelled the save dialog.
+#[tauri::command]
+pub async fn print_listed_sheets<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+    query: ItemQuery,
+    title: String,
+    save: bool,
+) -> Result<Option<PaperReport>, ErrorPayload> {
+    let ids = state
+        .with_catalog_payload(move |c| {
+            desk_export::paper::listed_item_ids(c, &query, crate::commands::today())
+                .map_err(|e| e.payload())
+        })
+        .await?;
+    print_signoff_sheets(app, state, ids, title, save).await
 }
 
 /// The 移送明细表 of the bundle at `bundle`, checked against this office's key where signing is

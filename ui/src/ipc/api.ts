@@ -54,6 +54,8 @@ import type {
   ExportReport,
   FeedbackReport,
   LedgerReport,
+  PaperCheck,
+  PaperReport,
   VerifyReport,
 } from './bindings';
 
@@ -302,6 +304,29 @@ export function saveLedger(year: number): Promise<LedgerReport | null> {
 /** Writes the year's table 二 where the person chooses; the path, or null when cancelled. */
 export function saveAnnualReport(year: number): Promise<string | null> {
   return call('save_annual_report', { year, title: t('fileDialog.saveAnnualReport') });
+}
+
+/**
+ * The 审查呈批单 of `ids`: opened in the PDF viewer to print, or (`save`) saved where the person
+ * chooses. Null when the save dialog was cancelled.
+ */
+export function printSignoffSheets(ids: string[], save: boolean): Promise<PaperReport | null> {
+  return call('print_signoff_sheets', { ids, title: t('fileDialog.saveSignoffSheets'), save });
+}
+
+/** The 审查呈批单 of every item the list's query shows (its page aside); refused above MAX_SHEETS. */
+export function printListedSheets(query: ItemQuery, save: boolean): Promise<PaperReport | null> {
+  return call('print_listed_sheets', { query, title: t('fileDialog.saveSignoffSheets'), save });
+}
+
+/** The 移送明细表 of the bundle at `bundle`, opened to print or saved. Null when cancelled. */
+export function printHandover(bundle: string, save: boolean): Promise<PaperReport | null> {
+  return call('print_handover', { bundle, title: t('fileDialog.saveHandover'), save });
+}
+
+/** The item a printed sheet's code names, and whether it changed since printing. */
+export function checkPaper(code: string): Promise<PaperCheck> {
+  return call('check_paper', { code });
 }
 
 export function updateSettings(): Promise<UpdateSettings> {

@@ -105,6 +105,7 @@ export interface Commands {
   save_ledger: { args: [{ year: number; title: string }]; result: LedgerReport | null };
   save_annual_report: { args: [{ year: number; title: string }]; result: string | null };
   print_signoff_sheets: { args: [{ ids: Array<string>; title: string; save: boolean }]; result: PaperReport | null };
+  print_listed_sheets: { args: [{ query: ItemQuery; title: string; save: boolean }]; result: PaperReport | null };
   print_handover: { args: [{ bundle: string; title: string; save: boolean }]; result: PaperReport | null };
   check_paper: { args: [{ code: string }]; result: PaperCheck };
   update_settings: { args: []; result: UpdateSettings };
@@ -185,6 +186,7 @@ export const COMMAND_NAMES = [
   'save_ledger',
   'save_annual_report',
   'print_signoff_sheets',
+  'print_listed_sheets',
   'print_handover',
   'check_paper',
   'update_settings',

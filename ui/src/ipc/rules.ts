@@ -29,6 +29,9 @@ export const OFFICE_YEAR_MIN = 2000;
 /** Last year an office may write a calendar file for (workdays::OFFICE_YEAR_MAX). */
 export const OFFICE_YEAR_MAX = 2100;
 
+/** The most 审查呈批单 printed into one file (verify_code::MAX_SHEETS). */
+export const MAX_SHEETS = 2000;
+
 /** The item's own text fields, scanned for personal numbers and masked in place (pii::MASKABLE_FIELDS). */
 export const MASKABLE_FIELDS: readonly ItemField[] = ["title", "summary", "elements", "legal_basis", "issuing_body", "keywords"];
 

@@ -13,6 +13,7 @@ export type Screen =
   | 'settings'
   | 'calendar'
   | 'export'
+  | 'paper'
   | 'about'
   | 'sync'
   | 'conflicts'

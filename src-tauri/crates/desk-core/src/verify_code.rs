@@ -21,6 +21,10 @@ const CONTENT_CHARS: usize = 8;
 const CHECK_CHARS: usize = 2;
 pub const CODE_CHARS: usize = ITEM_CHARS + CONTENT_CHARS + CHECK_CHARS;
 
+/// The most 审查呈批单 printed into one file: more is a mistake in the selection (a whole
+/// catalog rather than a year's signed items), and would take minutes to lay out.
+pub const MAX_SHEETS: usize = 2_000;
+
 /// A parsed code: the item it names and the content it was printed with, each as a tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VerifyCode {

@@ -239,6 +239,12 @@ fn generate_rules() -> String {
         "OFFICE_YEAR_MAX",
         literal(&workdays::OFFICE_YEAR_MAX),
     );
+    constant(
+        &mut out,
+        "The most 审查呈批单 printed into one file (verify_code::MAX_SHEETS).",
+        "MAX_SHEETS",
+        literal(&verify_code::MAX_SHEETS),
+    );
     list(
         &mut out,
         "The item's own text fields, scanned for personal numbers and masked in place (pii::MASKABLE_FIELDS).",

@@ -35,6 +35,8 @@ pub enum ExportError {
     InvalidArgument(String),
     #[error("cannot write the workbook {path}: {detail}")]
     Workbook { path: PathBuf, detail: String },
+    #[error("{chosen} items chosen: print at most {most} sheets at once; narrow the list with a filter or a search")]
+    TooManySheets { chosen: usize, most: usize },
 }
 
 impl ExportError {
@@ -52,6 +54,7 @@ impl ExportError {
             ExportError::BundleInvalid(_) => "bundle_invalid",
             ExportError::InvalidArgument(_) => "invalid_argument",
             ExportError::Workbook { .. } => "file_write",
+            ExportError::TooManySheets { .. } => "print_too_many",
         }
     }
 

@@ -4,6 +4,7 @@
 use crate::error::{ExportError, Result};
 use crate::verify::{verify_bundle_keeping_manifest, VerifyOptions};
 use desk_core::export::VerifyReport;
+use desk_core::query::{ItemQuery, MAX_PAGE_SIZE};
 use desk_core::verify_code::{PaperReport, SheetCode};
 use desk_print::{Handover, HandoverItem, Names, SignoffSheet};
 use desk_store::Catalog;
@@ -11,8 +12,44 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
-/// More sheets than this in one file is a mistake in the selection, and would take minutes.
-pub const MAX_SHEETS: usize = 2_000;
+pub use desk_core::verify_code::MAX_SHEETS;
+
+/// The ids of the items `query` lists (its filters, search, view and order; not its page), to
+/// print the sheets of what a list shows. More than [`MAX_SHEETS`] are refused before any is
+/// read, so a person learns it before choosing where to save.
+pub fn listed_item_ids(
+    catalog: &Catalog,
+    query: &ItemQuery,
+    today: chrono::NaiveDate,
+) -> Result<Vec<String>> {
+    let mut page_query = ItemQuery {
+        offset: 0,
+        limit: MAX_PAGE_SIZE,
+        ..query.clone()
+    };
+    let mut ids = Vec::new();
+    loop {
+        let page = catalog.list_items(&page_query, today)?;
+        let total = page.total as usize;
+        if total > MAX_SHEETS {
+            return Err(ExportError::TooManySheets {
+                chosen: total,
+                most: MAX_SHEETS,
+            });
+        }
+        if page.items.is_empty() {
+            break;
+        }
+        ids.extend(page.items.into_iter().map(|i| i.id));
+        // The list may grow while it is read (sync): never past the limit, never forever.
+        if ids.len() >= total || ids.len() >= MAX_SHEETS {
+            break;
+        }
+        page_query.offset = ids.len() as u32;
+    }
+    ids.truncate(MAX_SHEETS);
+    Ok(ids)
+}
 
 /// The 审查呈批单 of `ids`, in that order, as PDF bytes, with the code printed on each.
 pub fn signoff_sheets_pdf(
@@ -26,10 +63,10 @@ pub fn signoff_sheets_pdf(
         ));
     }
     if ids.len() > MAX_SHEETS {
-        return Err(ExportError::InvalidArgument(format!(
-            "{} items chosen: print at most {MAX_SHEETS} sheets at once",
-            ids.len()
-        )));
+        return Err(ExportError::TooManySheets {
+            chosen: ids.len(),
+            most: MAX_SHEETS,
+        });
     }
     let names = Names::new(&catalog.departments()?, &catalog.people()?);
     let printed_by = catalog

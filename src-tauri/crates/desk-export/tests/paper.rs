@@ -452,3 +452,62 @@ fn a_redacted_item_prints_as_such_with_the_ground_for_what_was_removed() {
         assert!(flat.contains(fact), "{fact} is not on the sheet:\n{flat}");
     }
 }
+
+/// Printing what a list shows: its ids in the list's order across pages, and a list longer than
+/// one file may hold refused with its own code before anything is laid out.
+#[test]
+fn a_list_prints_in_its_order_up_to_the_limit() {
+    use desk_core::query::{ItemQuery, SortKey};
+    let mut o = office();
+    let other = o.other_department.clone();
+    // 1,200 of 学前处 (more than one page of the list), the rest of 规法处.
+    for n in 0..=paper::MAX_SHEETS {
+        let lead = (n < 1_200).then(|| other.clone());
+        o.draft(&format!("事项 {n:04}"), |item| {
+            if let Some(lead) = lead {
+                item.lead_department_id = Some(lead);
+            }
+        });
+    }
+    let query = ItemQuery {
+        department_id: Some(other),
+        sort: SortKey::Title,
+        descending: true,
+        // The screen's page: the print takes the whole list whatever page is shown.
+        offset: 600,
+        limit: 50,
+        ..ItemQuery::default()
+    };
+    let ids = paper::listed_item_ids(&o.catalog, &query, today()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids.len(), 1_200);
+    let titles: Vec<String> = ids
+        .iter()
+        .map(|id| o.catalog.item(id).map(|i| i.title).unwrap_or_default())
+        .collect();
+    let expected: Vec<String> = (0..1_200).rev().map(|n| format!("事项 {n:04}")).collect();
+    assert_eq!(titles, expected);
+
+    let everything = paper::listed_item_ids(&o.catalog, &ItemQuery::default(), today());
+    let Err(refused) = everything else {
+        panic!("{} items listed were not refused", paper::MAX_SHEETS + 1);
+    };
+    let payload = refused.payload();
+    assert_eq!(payload.code, "print_too_many");
+    assert!(
+        payload.message.contains("2001") && payload.message.contains("2000"),
+        "{}",
+        payload.message
+    );
+    // Chosen one by one, the same count is refused by the same rule.
+    let all: Vec<String> = o.catalog.item_ids().unwrap_or_default();
+    let out = o.path("all.pdf");
+    let printed = paper::write_signoff_sheets(&o.catalog, &all, today(), &out, false);
+    assert!(
+        matches!(
+            printed,
+            Err(ExportError::TooManySheets { chosen: 2001, .. })
+        ),
+        "{printed:?}"
+    );
+    assert!(!out.exists());
+}

@@ -3,7 +3,11 @@ import { fireEvent, render, waitFor } from '@testing-library/svelte';
 import type { ItemQuery, ItemSummary } from '../../ipc/bindings';
 
 const listItems = vi.fn();
-vi.mock('../../ipc/api', () => ({ listItems: (q: ItemQuery) => listItems(q) }));
+const printListedSheets = vi.fn();
+vi.mock('../../ipc/api', () => ({
+  listItems: (q: ItemQuery) => listItems(q),
+  printListedSheets: (q: ItemQuery, save: boolean) => printListedSheets(q, save),
+}));
 
 const { default: CatalogScreen } = await import('./CatalogScreen.svelte');
 const { catalogState } = await import('./catalogState.svelte');
@@ -73,6 +77,7 @@ function backend(total: number) {
 
 beforeEach(() => {
   listItems.mockReset();
+  printListedSheets.mockReset();
   catalogState.filters = defaultFilters();
   catalogState.selected = -1;
   catalogState.scrollTop = 0;
@@ -233,5 +238,47 @@ describe('CatalogScreen', () => {
     const { getByTestId, findByTestId } = render(CatalogScreen);
     await fireEvent.click(getByTestId('view-awaiting_my_signoff'));
     expect((await findByTestId('view-empty')).textContent).toBe('没有等你签批的事项。');
+  });
+
+  it('prints the sheets of what the list shows: its search and filters, not its page', async () => {
+    backend(37);
+    printListedSheets.mockResolvedValue({ path: '/tmp/x.pdf', bytes: 1, sheets: [], bundle_id: null, items: 37 });
+    catalogState.filters = { ...defaultFilters(), text: '招生', status: 'signed_off', sort: 'title', descending: true };
+    const { getByTestId, findByTestId } = render(CatalogScreen);
+    await waitFor(() => expect(getByTestId('catalog-total').textContent).toContain('37'));
+    await fireEvent.click(getByTestId('catalog-print'));
+    const dialog = await findByTestId('print-list-dialog');
+    expect(dialog.textContent).toContain('37 项');
+    await fireEvent.click(getByTestId('print-list-save'));
+    expect(printListedSheets).toHaveBeenCalledTimes(1);
+    const [query, save] = printListedSheets.mock.calls[0];
+    expect(save).toBe(true);
+    expect(query).toMatchObject({ text: '招生', status: 'signed_off', sort: 'title', descending: true, view: null });
+    await fireEvent.click(getByTestId('print-list-print'));
+    expect(printListedSheets.mock.calls[1][1]).toBe(false);
+    await fireEvent.click(getByTestId('print-list-close'));
+    await waitFor(() => expect(document.querySelector('[data-testid=print-list-dialog]')).toBeNull());
+  });
+
+  it('says a list longer than one print may hold is too long, and offers no print', async () => {
+    backend(2001);
+    const { getByTestId, findByTestId, queryByTestId } = render(CatalogScreen);
+    await waitFor(() => expect(getByTestId('catalog-total').textContent).toContain('2001'));
+    await fireEvent.click(getByTestId('catalog-print'));
+    const tooMany = await findByTestId('print-list-too-many');
+    expect(tooMany.textContent).toContain('2001');
+    expect(tooMany.textContent).toContain('2000');
+    expect(queryByTestId('print-list-print')).toBeNull();
+    expect(printListedSheets).not.toHaveBeenCalled();
+  });
+
+  it('shows the backend\'s refusal to print too many by its code', async () => {
+    backend(12);
+    printListedSheets.mockRejectedValue({ code: 'print_too_many', message: '2001 items chosen', problems: [] });
+    const { getByTestId, findByTestId } = render(CatalogScreen);
+    await waitFor(() => expect(getByTestId('catalog-total').textContent).toContain('12'));
+    await fireEvent.click(getByTestId('catalog-print'));
+    await fireEvent.click(await findByTestId('print-list-print'));
+    expect((await findByTestId('error-banner')).textContent).toContain('缩小列表');
   });
 });

@@ -9,6 +9,7 @@ const listPeople = vi.fn();
 const actOnItem = vi.fn();
 const markCheck = vi.fn();
 const applyMasks = vi.fn();
+const printSignoffSheets = vi.fn();
 vi.mock('../../ipc/api', () => ({
   getItem: (id: string) => getItem(id),
   saveItem: (item: Item) => saveItem(item),
@@ -17,6 +18,7 @@ vi.mock('../../ipc/api', () => ({
   actOnItem: (id: string, action: Action, text: string) => actOnItem(id, action, text),
   markCheck: (id: string, key: string, state: CheckState, note: string) => markCheck(id, key, state, note),
   applyMasks: (id: string, hits: PiiHit[]) => applyMasks(id, hits),
+  printSignoffSheets: (ids: string[], save: boolean) => printSignoffSheets(ids, save),
   appInfo: async () => null,
   listItems: async () => ({ items: [], total: 0, offset: 0 }),
   // The backend's rule, for the forms these tests type.
@@ -46,7 +48,7 @@ function stored(): Item {
 }
 
 beforeEach(() => {
-  for (const f of [getItem, saveItem, itemReview, listPeople, actOnItem, markCheck, applyMasks]) f.mockReset();
+  for (const f of [getItem, saveItem, itemReview, listPeople, actOnItem, markCheck, applyMasks, printSignoffSheets]) f.mockReset();
   setLang('zh-CN');
   getItem.mockResolvedValue(stored());
   itemReview.mockResolvedValue(sampleReview());
@@ -321,5 +323,35 @@ describe('EditorScreen', () => {
     expect((await findByTestId('changed-after-signoff')).textContent).toContain('审查清单');
     expect(getByTestId('status-badge').textContent).toContain('审查中');
     expect(markCheck).toHaveBeenCalledWith('item-1', 'check_political', 'passed', '');
+  });
+
+  it('prints the item\'s 审查呈批单, or saves it as PDF, and not while edits are unsaved', async () => {
+    printSignoffSheets.mockResolvedValue({ path: '/home/wang/审查呈批单.pdf', bytes: 900, sheets: [], bundle_id: null, items: 1 });
+    const { findByTestId, getByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    const print = (await findByTestId('print-sheet-print')) as HTMLButtonElement;
+    expect(print.textContent).toContain('打印呈批单');
+    await fireEvent.click(print);
+    expect(printSignoffSheets).toHaveBeenLastCalledWith(['item-1'], false);
+    await fireEvent.click(getByTestId('print-sheet-save'));
+    expect(printSignoffSheets).toHaveBeenLastCalledWith(['item-1'], true);
+    expect((await findByTestId('print-sheet-done')).textContent).toContain('/home/wang/审查呈批单.pdf');
+
+    await fireEvent.input(getByTestId('field-doc-no'), { target: { value: '大教发〔2026〕9号' } });
+    expect(print.disabled).toBe(true);
+    expect(getByTestId('print-sheet').textContent).toContain('请先保存');
+  });
+
+  it('shows a failed print by its code', async () => {
+    printSignoffSheets.mockRejectedValue({ code: 'print_open_failed', message: 'xdg-open failed', problems: [] });
+    const { findByTestId } = render(EditorScreen, { itemId: 'item-1' });
+    await fireEvent.click(await findByTestId('print-sheet-print'));
+    const banner = await findByTestId('error-banner');
+    expect(banner.textContent).toContain('没有程序能打开 PDF 来打印');
+  });
+
+  it('offers no printing for a new, unsaved item', async () => {
+    const { queryByTestId, getByTestId } = render(EditorScreen, { itemId: '' });
+    expect(getByTestId('field-title')).toBeTruthy();
+    expect(queryByTestId('print-sheet')).toBeNull();
   });
 });
