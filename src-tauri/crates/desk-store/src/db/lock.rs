@@ -47,15 +47,19 @@ fn unavailable(dir: &Path, source: std::io::Error) -> StoreError {
     }
 }
 
-/// Takes the lock exclusively when nobody holds it, else joins the others with a shared lock.
-pub(crate) fn acquire(dir: &Path) -> Result<Access> {
-    let file = std::fs::OpenOptions::new()
+fn open_lock_file(dir: &Path) -> Result<File> {
+    std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .open(dir.join(LOCK_FILE))
-        .map_err(|e| unavailable(dir, e))?;
+        .map_err(|e| unavailable(dir, e))
+}
+
+/// Takes the lock exclusively when nobody holds it, else joins the others with a shared lock.
+pub(crate) fn acquire(dir: &Path) -> Result<Access> {
+    let file = open_lock_file(dir)?;
     match file.try_lock() {
         Ok(()) => Ok(Access::Alone(file)),
         Err(TryLockError::WouldBlock) => share(dir, file).map(Access::Shared),
@@ -65,9 +69,14 @@ pub(crate) fn acquire(dir: &Path) -> Result<Access> {
 
 /// Gives up the exclusive lock and takes the shared one. Waits only while another process runs
 /// its own short leftover check.
+///
+/// The exclusive lock is given up by closing its handle, not by unlocking it: closing releases
+/// every lock of the handle on every system, while an unlock's answer for a range no longer
+/// locked differs (Windows says "not locked", Wine "lock violation", and the standard library
+/// takes only the first for success). A fresh handle then takes the shared lock.
 pub(crate) fn downgrade(dir: &Path, file: File) -> Result<OpenLock> {
-    file.unlock().map_err(|e| unavailable(dir, e))?;
-    share(dir, file)
+    drop(file);
+    share(dir, open_lock_file(dir)?)
 }
 
 fn share(dir: &Path, file: File) -> Result<OpenLock> {
