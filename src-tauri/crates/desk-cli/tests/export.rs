@@ -1,17 +1,20 @@
 //! `desk export`, `verify`, `feedback import`, `ledger` and `report annual` on a real data
 //! folder: what the office and the web team run.
 
+#[path = "common/program.rs"]
+mod program;
 use chrono::NaiveDate;
 use desk_core::checklist::CheckState;
 use desk_core::model::{Department, DepartmentKind, Item, Person, Role};
 use desk_core::workflow::Action;
 use desk_store::{Catalog, OpenOptions};
+use program::desk_command;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn desk(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_desk"))
+    desk_command()
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)

@@ -2,12 +2,15 @@
 //! folder, check the folder as a PC would; and the mistakes (wrong password, wrong key, a changed
 //! package, a key file that would be overwritten).
 
+#[path = "common/program.rs"]
+mod program;
+use program::desk_command;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn desk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_desk"))
+    desk_command()
         .arg("--json")
         .args(args)
         .env("DESK_TEST_KEY_PASSWORD", "正确的口令")

@@ -3,9 +3,11 @@
 
 #![allow(dead_code)]
 
+pub mod program;
+use program::desk_command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 pub struct Pc {
     pub data: PathBuf,
@@ -84,7 +86,7 @@ impl Pc {
 
     /// Runs `desk` (with `--json` when `json`), with `env` set for this run only.
     pub fn desk(&self, json: bool, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_desk"));
+        let mut command = desk_command();
         command.arg("--data-dir").arg(&self.data);
         if json {
             command.arg("--json");
