@@ -51,6 +51,33 @@ fn open_for_printing<R: tauri::Runtime>(
         })
 }
 
+/// Writes a form where it goes (`write` gets the file to write), and opens it to print unless
+/// it was saved. `None` when the person cancelled the save dialog.
+async fn print_form<R, F>(
+    app: &tauri::AppHandle<R>,
+    state: &AppState,
+    title: &str,
+    name: &str,
+    save: bool,
+    write: F,
+) -> Result<Option<PaperReport>, ErrorPayload>
+where
+    R: tauri::Runtime,
+    F: FnOnce(&mut desk_store::Catalog, &Path) -> Result<PaperReport, ErrorPayload>
+        + Send
+        + 'static,
+{
+    let Some(path) = destination(title, name, save).await? else {
+        return Ok(None);
+    };
+    let out = path.clone();
+    let report = state.with_catalog_payload(move |c| write(c, &out)).await?;
+    if !save {
+        open_for_printing(app, &path)?;
+    }
+    Ok(Some(report))
+}
+
 /// The 审查呈批单 of `ids`: opened to print, or (`save`) saved where the person chooses.
 /// `None` when the person cancelled the save dialog.
 #[tauri::command]
@@ -66,26 +93,11 @@ pub async fn print_signoff_sheets<R: tauri::Runtime>(
     } else {
         "审查呈批单（多份）.pdf"
     };
-    let Some(path) = destination(&title, name, save).await? else {
-        return Ok(None);
-    };
-    let written = path.clone();
-    let report = state
-        .with_catalog_payload(move |c| {
-            desk_export::paper::write_signoff_sheets(
-                c,
-                &ids,
-                crate::commands::today(),
-                &written,
-                true,
-            )
+    print_form(&app, &state, &title, name, save, move |c, out| {
+        desk_export::paper::write_signoff_sheets(c, &ids, crate::commands::today(), out, true)
             .map_err(|e| e.payload())
-        })
-        .await?;
-    if !save {
-        open_for_printing(&app, &path)?;
-    }
-    Ok(Some(report))
+    })
+    .await
 }
 
 /// The 审查呈批单 of every item `query` lists (the catalog's filters, search and view), at most
@@ -125,25 +137,23 @@ pub async fn print_handover<R: tauri::Runtime>(
             "choose the bundle's full path",
         ));
     }
-    let Some(path) = destination(&title, "移送明细表.pdf", save).await? else {
-        return Ok(None);
-    };
-    let written = path.clone();
-    let report = state
-        .with_catalog_payload(move |c| {
+    print_form(
+        &app,
+        &state,
+        &title,
+        "移送明细表.pdf",
+        save,
+        move |c, out| {
             let office_key = c.office_fingerprint().map_err(|e| e.payload())?;
             let options = desk_export::verify::VerifyOptions {
                 limits: Default::default(),
                 office_key,
             };
-            desk_export::paper::write_handover(&bundle, &options, &written, true)
+            desk_export::paper::write_handover(&bundle, &options, out, true)
                 .map_err(|e| e.payload())
-        })
-        .await?;
-    if !save {
-        open_for_printing(&app, &path)?;
-    }
-    Ok(Some(report))
+        },
+    )
+    .await
 }
 
 /// Which item a printed sheet's code names, and whether it changed since printing.

@@ -148,7 +148,9 @@ pub fn handover_pdf(bundle: &Path, options: &VerifyOptions) -> Result<(Vec<u8>, 
                 signer: newest
                     .and_then(|s| s.signer_name.clone())
                     .unwrap_or_default(),
-                signed_on: newest.map(|s| desk_day(&s.at)).unwrap_or_default(),
+                signed_on: newest
+                    .map(|s| desk_print::local_time(&s.at, "%Y-%m-%d"))
+                    .unwrap_or_default(),
                 attachments: item.attachments.len() as u32,
             }
         })
@@ -161,7 +163,7 @@ pub fn handover_pdf(bundle: &Path, options: &VerifyOptions) -> Result<(Vec<u8>, 
             .unwrap_or_default(),
         file_sha256,
         manifest_sha256: report.manifest_sha256.clone().unwrap_or_default(),
-        created_at: desk_time(&manifest.created_at),
+        created_at: desk_print::local_time(&manifest.created_at, "%Y-%m-%d %H:%M"),
         created_by: manifest
             .created_by
             .name
@@ -206,26 +208,6 @@ fn verification(report: &VerifyReport) -> String {
         Some(signed) => format!("校验通过，{signed}"),
         None => "校验通过（本批次未启用电子签名）".into(),
     }
-}
-
-fn desk_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_string())
-}
-
-fn desk_day(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 fn print_failed(e: desk_print::PrintError) -> ExportError {

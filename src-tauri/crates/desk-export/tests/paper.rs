@@ -94,6 +94,14 @@ fn png_dir(o: &Office, name: &str) -> PathBuf {
     }
 }
 
+/// The 审查呈批单 of one item, written to `name` in the office's folder.
+fn print_one(o: &Office, id: &str, name: &str) -> PathBuf {
+    let out = o.path(name);
+    paper::write_signoff_sheets(&o.catalog, &[id.to_string()], today(), &out, false)
+        .unwrap_or_else(|e| panic!("print {name}: {e}"));
+    out
+}
+
 /// The default checklist grown to 30 checks, so a sheet's checklist runs onto a second page.
 fn thirty_checks(o: &mut Office) {
     let mut template = o
@@ -278,15 +286,7 @@ fn the_sheet_carries_its_own_font_and_prints_the_same_without_chinese_fonts() {
         "关于做好2019年度政府信息公开工作年度报告编制工作的通知",
         |_| {},
     );
-    let out = o.path("sheet.pdf");
-    paper::write_signoff_sheets(
-        &o.catalog,
-        std::slice::from_ref(&item.id),
-        today(),
-        &out,
-        false,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let out = print_one(&o, &item.id, "sheet.pdf");
     let fonts = poppler("pdffonts", &[out.as_os_str()], &[]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(rows.len(), 1, "{fonts}");
@@ -433,15 +433,7 @@ fn a_redacted_item_prints_as_such_with_the_ground_for_what_was_removed() {
             i.withheld_note = "删去学生身份证号和家庭住址".into();
         },
     );
-    let out = o.path("redacted.pdf");
-    paper::write_signoff_sheets(
-        &o.catalog,
-        std::slice::from_ref(&item.id),
-        today(),
-        &out,
-        false,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let out = print_one(&o, &item.id, "redacted.pdf");
     let flat = joined(&pdf_text(&out));
     for fact in [
         "公开属性删减后公开",

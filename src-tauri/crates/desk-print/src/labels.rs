@@ -55,15 +55,9 @@ pub(crate) fn verdict(v: &SignatureVerdict) -> String {
     }
 }
 
-/// "2026-12-07 14:05" from an RFC 3339 time, in the PC's time zone; the text as given otherwise.
+/// "2026-12-07 14:05" from an RFC 3339 time, in the PC's time zone.
 pub(crate) fn time(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => t
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => rfc3339.to_string(),
-    }
+    crate::local_time(rfc3339, "%Y-%m-%d %H:%M")
 }
 
 /// What an automatic check found, as the form prints it (never the personal numbers themselves).

@@ -32,6 +32,15 @@ impl PrintError {
     }
 }
 
+/// An RFC 3339 time as the forms print it, in the PC's time zone, formatted with `pattern`
+/// (chrono's); a text that is not such a time is printed as it is.
+pub fn local_time(rfc3339: &str, pattern: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => t.with_timezone(&chrono::Local).format(pattern).to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// The 审查呈批单 of each item, each sheet starting on a new page and numbered on its own.
 pub fn signoff_sheets(sheets: &[SignoffSheet]) -> Result<Vec<u8>, PrintError> {
     if sheets.is_empty() {
