@@ -183,3 +183,49 @@ test('a sheet saved from the item and the list, matched back from its code befor
   }
   assert.equal(cli(dataDir, 'item', 'show', other).status, 'exported');
 });
+
+test('a clerk marks an item 删减后公开 in the window: the ground and note are asked, the redaction checks appear, the sheet says so', async () => {
+  const dataDir = run.dataFolder('redacted');
+  cli(dataDir, 'department', 'add', '规法处');
+  cli(dataDir, 'person', 'add', '王芳', '--department', '规法处', '--role', 'clerk');
+  cli(dataDir, 'whoami', '--set', '王芳');
+  const title = '2026年学生资助对象名单';
+  const id = cli(dataDir, 'item', 'add', '--title', title, 'lead=规法处').id;
+  const session = await Session.start(run.driver.base, app, ['--data-dir', dataDir]);
+  try {
+    await inChinese(session);
+    await session.doubleClick(await session.waitFor(`[data-testid=item-row][data-id="${id}"]`));
+    await session.click(await session.waitFor('input[name=disclosure][value=redacted]'));
+    // The reason of what is removed is asked under its own words.
+    await session.waitFor('#f-reason');
+    const labels = await session.text(await session.find('[data-testid=item-editor]'));
+    assert.ok(labels.includes('删减依据') && labels.includes('删减说明'), 'the redaction ground and note are asked');
+    // Saving without them is refused, and nothing is saved.
+    await press(session, '[data-testid=save-item]');
+    await session.waitFor('[data-testid=error-banner]');
+    assert.equal(cli(dataDir, 'item', 'show', id).disclosure, 'proactive');
+    await session.execute(
+      "const s = document.querySelector('#f-reason'); s.value = 'privacy'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await session.type(await session.find('#f-reason-note'), '删去学生身份证号和家庭住址');
+    await press(session, '[data-testid=save-item]');
+    await session.until('saved as 删减后公开', async () => cli(dataDir, 'item', 'show', id).disclosure === 'redacted');
+    const saved = cli(dataDir, 'item', 'show', id);
+    assert.equal(saved.withheld_reason, 'privacy');
+    assert.equal(saved.withheld_note, '删去学生身份证号和家庭住址');
+    // The checklist asks for the redacted file and the redaction checked.
+    await session.until('the redaction checks listed', async () => {
+      const page = await session.text(await session.find('[data-testid=item-editor]'));
+      return page.includes('附件为删减后的版本') && page.includes('删减内容已核对');
+    });
+    await session.execute("document.querySelector('#f-reason').scrollIntoView({ block: 'center' })");
+    await shot(session, 'paper-09-redacted-item');
+  } finally {
+    await session.end();
+  }
+  const sheet = join(dataDir, 'redacted.pdf');
+  cli(dataDir, 'print', 'signoff-sheet', id, '--out', sheet);
+  const text = pdfText(sheet);
+  assert.ok(text.includes('公开属性删减后公开'), text.slice(0, 400));
+  assert.ok(text.includes('删减依据个人隐私：删去学生身份证号和家庭住址'), text.slice(0, 600));
+});
