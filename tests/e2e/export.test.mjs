@@ -11,32 +11,13 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { startDriver, Session } from './webdriver.mjs';
-import { app, artifacts, cli, desk, press, root, shot, targetDir } from './harness.mjs';
+import { app, artifacts, cli, desk, press, root, shot, signedItem, targetDir } from './harness.mjs';
 
 // Another port range than the other window tests.
 const port = 6444 + (process.pid % 500) * 2;
 
 let driver;
 const folders = [];
-
-/** A clerk records an item and works its checks, the section head signs it off (all with `desk`). */
-function signedItem(dataDir, title, fields, attachment) {
-  cli(dataDir, 'whoami', '--set', '王芳');
-  const id = cli(dataDir, 'item', 'add', '--title', title, 'lead=规法处', ...fields).id;
-  if (attachment) cli(dataDir, 'item', 'attach', id, attachment);
-  cli(dataDir, 'item', 'submit', id);
-  for (const check of cli(dataDir, 'check', 'list', id).checks.filter((c) => c.def.required)) {
-    try {
-      cli(dataDir, 'check', 'set', id, check.def.key, 'pass');
-    } catch {
-      cli(dataDir, 'check', 'set', id, check.def.key, 'na', '--note', '本件不涉及');
-    }
-  }
-  cli(dataDir, 'item', 'request-signoff', id);
-  cli(dataDir, 'whoami', '--set', '李处长');
-  cli(dataDir, 'item', 'sign-off', id);
-  return id;
-}
 
 /** The entries of a zip (stored or deflated), read from its central directory. */
 function unzip(file, into) {

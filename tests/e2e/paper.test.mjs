@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Key, Session } from './webdriver.mjs';
-import { app, chooseInDialog, cli, endClipboardServers, press, shot, windowTests } from './harness.mjs';
+import { app, chooseInDialog, cli, endClipboardServers, press, shot, signedItem, windowTests } from './harness.mjs';
 
 const run = windowTests(9444);
 
@@ -18,24 +18,6 @@ const SAVE_SHEETS = ['保存审查呈批单（PDF）', 'Save the sign-off sheets
 const SAVE_HANDOVER = ['保存移送明细表（PDF）', 'Save the handover list (PDF)'];
 const TITLE = '关于做好2026年义务教育招生工作的通知';
 const OTHER_TITLE = '2026年学前教育资助政策解读';
-
-/** A clerk records an item and works its checks, the section head signs it off (all with `desk`). */
-function signedItem(dataDir, title, fields) {
-  cli(dataDir, 'whoami', '--set', '王芳');
-  const id = cli(dataDir, 'item', 'add', '--title', title, 'lead=规法处', ...fields).id;
-  cli(dataDir, 'item', 'submit', id);
-  for (const check of cli(dataDir, 'check', 'list', id).checks.filter((c) => c.def.required)) {
-    try {
-      cli(dataDir, 'check', 'set', id, check.def.key, 'pass');
-    } catch {
-      cli(dataDir, 'check', 'set', id, check.def.key, 'na', '--note', '本件不涉及');
-    }
-  }
-  cli(dataDir, 'item', 'request-signoff', id);
-  cli(dataDir, 'whoami', '--set', '李处长');
-  cli(dataDir, 'item', 'sign-off', id);
-  return id;
-}
 
 /** The PDF's text without spaces and line breaks: a wrapped title reads back whole. */
 function pdfText(pdf) {
