@@ -170,11 +170,26 @@ fn open_through(database: &Path) -> rusqlite::Result<Connection> {
 }
 
 /// `file:` URI of `path` with `immutable=1`, its bytes percent-encoded where a URI needs it.
+/// Windows paths are written as SQLite reads them: `C:\x` as `file:///C:/x`, a share
+/// `\\server\share\x` as `file:////server/share/x`, and the long-path forms `\\?\C:\x` and
+/// `\\?\UNC\server\share\x` as the same without their prefix (a `?` would end the path).
 fn immutable_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+    let raw = path.to_string_lossy();
+    let plain = if let Some(share) = raw.strip_prefix(r"\\?\UNC\") {
+        format!(r"\\{share}")
+    } else if let Some(local) = raw.strip_prefix(r"\\?\") {
+        local.to_string()
+    } else {
+        raw.into_owned()
+    };
+    let text = plain.replace('\\', "/");
+    let drive = text.as_bytes().get(1) == Some(&b':')
+        && text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
     let mut uri = String::from("file:");
-    if path.is_absolute() && !text.starts_with('/') {
+    if drive {
         uri.push_str("///"); // a drive letter: file:///C:/…
+    } else if text.starts_with("//") {
+        uri.push_str("//"); // a share: an empty authority, then //server/share/…
     }
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
@@ -329,5 +344,27 @@ mod tests {
             immutable_uri(Path::new("data/目录/catalog.db")),
             "file:data/%E7%9B%AE%E5%BD%95/catalog.db?immutable=1"
         );
+        // Windows paths as people type them, and their long-path forms.
+        for (path, uri) in [
+            (
+                r"C:\政务公开\catalog.db",
+                "file:///C:/%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80/catalog.db",
+            ),
+            (r"\\?\C:\desk\catalog.db", "file:///C:/desk/catalog.db"),
+            (
+                r"\\server\share\desk\catalog.db",
+                "file:////server/share/desk/catalog.db",
+            ),
+            (
+                r"\\?\UNC\server\share\desk\catalog.db",
+                "file:////server/share/desk/catalog.db",
+            ),
+        ] {
+            assert_eq!(
+                immutable_uri(Path::new(path)),
+                format!("{uri}?immutable=1"),
+                "{path}"
+            );
+        }
     }
 }
