@@ -72,6 +72,10 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    if let Err(e) = tauri::webview_version() {
+        explain_missing_webview(&e.to_string());
+        std::process::exit(1);
+    }
     let log_dir = log_dir(&data_dir);
     let state = AppState::open(data_dir.clone(), log_dir.clone());
     let builder = tauri::Builder::default()
@@ -92,6 +96,28 @@ pub fn run() {
         eprintln!("Disclosure Desk could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// The window needs the system's web view (WebView2 on Windows, which old office images lack; WebKitGTK
+/// elsewhere, which the package depends on). Without it nothing can be shown but a message box:
+/// it says what is missing and what to do, in both languages (no setting is read yet).
+fn explain_missing_webview(detail: &str) {
+    let text = format!(
+        "本机缺少显示窗口所需的 Microsoft Edge WebView2 运行时，政务公开工作台无法打开。\n\
+         请本单位信息化人员安装 WebView2 运行时（微软的 Evergreen Standalone Installer 可离线安装），\
+         装好后再打开本程序。目录数据没有受到任何影响；命令行工具 desk 不需要它，可以照常使用。\n\n\
+         This PC lacks the Microsoft Edge WebView2 Runtime that the window needs, so Disclosure Desk \
+         cannot open. Ask your IT staff to install the WebView2 Runtime (Microsoft's Evergreen \
+         Standalone Installer works offline), then start the app again. Nothing in the catalog was \
+         touched, and the desk command line works without it.\n\n({detail})"
+    );
+    eprintln!("{text}");
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("政务公开工作台 · Disclosure Desk")
+        .set_description(text)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
 }
 
 #[cfg(test)]
