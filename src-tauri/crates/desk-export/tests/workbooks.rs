@@ -249,6 +249,18 @@ const CATALOG: &[Row] = &[
     ),
 ];
 
+/// The figures of a year in which nothing counts.
+fn nothing_counted(year: i32) -> AnnualFigures {
+    AnnualFigures {
+        year,
+        rules: DocumentFigures::default(),
+        normative: DocumentFigures::default(),
+        disclosed: 0,
+        by_channel: Vec::new(),
+        by_department: Vec::new(),
+    }
+}
+
 #[test]
 fn table_two_counted_by_hand() {
     check(
@@ -307,18 +319,7 @@ fn table_two_counted_by_hand() {
             by_department: counts(&[("乙处", 1)]),
         },
     );
-    check(
-        &[],
-        2019,
-        AnnualFigures {
-            year: 2019,
-            rules: DocumentFigures::default(),
-            normative: DocumentFigures::default(),
-            disclosed: 0,
-            by_channel: Vec::new(),
-            by_department: Vec::new(),
-        },
-    );
+    check(&[], 2019, nothing_counted(2019));
 }
 
 /// `rows` with the disclosure of every row `pick` chooses set to `to`.
@@ -361,18 +362,7 @@ fn redacted_documents_are_counted_with_the_proactive_ones() {
     }
     // Withheld in place of 删减后公开, none of them counts.
     let withheld = with_disclosure(CATALOG, proactive, Withheld);
-    check(
-        &withheld,
-        2019,
-        AnnualFigures {
-            year: 2019,
-            rules: DocumentFigures::default(),
-            normative: DocumentFigures::default(),
-            disclosed: 0,
-            by_channel: Vec::new(),
-            by_department: Vec::new(),
-        },
-    );
+    check(&withheld, 2019, nothing_counted(2019));
 }
 
 #[test]
