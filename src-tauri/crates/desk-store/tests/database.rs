@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use desk_store::db::{inspect, Existing, APPLICATION_ID, DATABASE_FILE};
-use desk_store::migrations::{migrate, LATEST_VERSION, MIGRATIONS};
+use desk_store::migrations::{LATEST_VERSION, MIGRATIONS};
 use desk_store::{Catalog, OpenOptions, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
@@ -64,35 +64,15 @@ fn every_earlier_version_upgrades_and_keeps_its_data() {
     for start in 1..LATEST_VERSION {
         let dir = temp();
         let path = dir.path().join(DATABASE_FILE);
-        {
-            let mut conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
-            conn.pragma_update(None, "application_id", APPLICATION_ID)
-                .unwrap_or_else(|e| panic!("{e}"));
-            migrate(&mut conn, 0).unwrap_or_else(|e| panic!("{e}"));
-            // Roll the schema back to `start` by building a fresh one only up to it.
-            drop(conn);
-            std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
-            let mut conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
-            conn.pragma_update(None, "application_id", APPLICATION_ID)
-                .unwrap_or_else(|e| panic!("{e}"));
-            for (index, migration) in MIGRATIONS.iter().enumerate().take(start as usize) {
-                let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
-                tx.execute_batch(migration.sql)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                tx.pragma_update(None, "user_version", index as i64 + 1)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                tx.commit().unwrap_or_else(|e| panic!("{e}"));
-            }
-            // Data as that version wrote it.
-            conn.execute_batch(
-                "INSERT INTO meta (key, value) VALUES ('device_id', 'olddevice'), ('catalog_id', 'c1');
-                 INSERT INTO items (id, title, summary, validity, disclosure, audience, status, created_at, updated_at)
-                 VALUES ('old-1', '关于义务教育招生工作的通知', '招生范围', 'valid', 'proactive', 'public', 'draft', '2019-01-01', '2019-01-01');",
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-            // The search index of rows written here is built when the catalog opens: migration 2
-            // marked it for a rebuild.
-        }
+        // A schema built only up to `start`, with data as that version wrote it. The search index
+        // of rows written here is built when the catalog opens: migration 2 marked it for a rebuild.
+        catalog_at(
+            &path,
+            start as usize,
+            "INSERT INTO meta (key, value) VALUES ('device_id', 'olddevice'), ('catalog_id', 'c1');
+             INSERT INTO items (id, title, summary, validity, disclosure, audience, status, created_at, updated_at)
+             VALUES ('old-1', '关于义务教育招生工作的通知', '招生范围', 'valid', 'proactive', 'public', 'draft', '2019-01-01', '2019-01-01');",
+        );
         let catalog = open(dir.path());
         let item = catalog
             .item("old-1")
