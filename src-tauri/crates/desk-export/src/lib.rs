@@ -20,6 +20,7 @@ mod findings;
 mod html;
 pub mod ledger;
 pub mod paper;
+mod saved;
 mod signatures;
 pub mod verify;
 mod workbook;

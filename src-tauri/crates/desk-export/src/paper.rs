@@ -2,6 +2,7 @@
 //! bundle, gathered here and set by desk-print.
 
 use crate::error::{ExportError, Result};
+use crate::saved::{refuse_existing, save_bytes};
 use crate::verify::{verify_bundle_keeping_manifest, VerifyOptions};
 use desk_core::export::VerifyReport;
 use desk_core::query::{ItemQuery, MAX_PAGE_SIZE};
@@ -111,7 +112,7 @@ pub fn write_signoff_sheets(
 ) -> Result<PaperReport> {
     refuse_existing(out, overwrite)?;
     let (bytes, sheets) = signoff_sheets_pdf(catalog, ids, today)?;
-    save(&bytes, out)?;
+    save_bytes(&bytes, out)?;
     Ok(PaperReport {
         path: out.display().to_string(),
         bytes: bytes.len() as u64,
@@ -186,7 +187,7 @@ pub fn write_handover(
 ) -> Result<PaperReport> {
     refuse_existing(out, overwrite)?;
     let (bytes, handover) = handover_pdf(bundle, options)?;
-    save(&bytes, out)?;
+    save_bytes(&bytes, out)?;
     Ok(PaperReport {
         path: out.display().to_string(),
         bytes: bytes.len() as u64,
@@ -230,29 +231,4 @@ fn file_digest(path: &Path) -> Result<String> {
         hasher.update(&buffer[..n]);
     }
     Ok(format!("sha256:{}", crate::digest::hex(&hasher.finalize())))
-}
-
-fn refuse_existing(out: &Path, overwrite: bool) -> Result<()> {
-    if !overwrite && out.exists() {
-        return Err(ExportError::FileExists {
-            path: out.to_path_buf(),
-        });
-    }
-    Ok(())
-}
-
-/// Saves under a temporary name beside `out`, then renames: a reader never sees half a file.
-pub fn save(bytes: &[u8], out: &Path) -> Result<()> {
-    let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-        ExportError::InvalidArgument(format!("{} is not a file name", out.display()))
-    })?;
-    let partial = out.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
-    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, out));
-    written.map_err(|source| {
-        let _ = std::fs::remove_file(&partial);
-        ExportError::Write {
-            path: out.to_path_buf(),
-            source,
-        }
-    })
 }

@@ -5,6 +5,7 @@
 //! `annual`); this module imports neither.
 
 use crate::error::{ExportError, Result};
+use crate::saved::{partial_beside, refuse_existing};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 use std::path::Path;
 
@@ -37,15 +38,8 @@ impl Styles {
 
 /// Saves under a temporary name beside `out`, then renames.
 pub(crate) fn save_workbook(workbook: &mut Workbook, out: &Path, overwrite: bool) -> Result<()> {
-    if !overwrite && out.exists() {
-        return Err(ExportError::FileExists {
-            path: out.to_path_buf(),
-        });
-    }
-    let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-        ExportError::InvalidArgument(format!("{} is not a file name", out.display()))
-    })?;
-    let partial = out.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
+    refuse_existing(out, overwrite)?;
+    let partial = partial_beside(out)?;
     if let Err(e) = workbook.save(&partial) {
         let _ = std::fs::remove_file(&partial);
         return Err(ExportError::Workbook {
