@@ -19,9 +19,9 @@ packages=(
   sudo
   # Another SM2 implementation (gmssl, from PyPI) checks our signatures in the Rust tests.
   python3-venv
-  # The paper forms (PDF) are read back with pdftotext, pdfinfo, pdffonts and pdftoppm in the
-  # Rust tests and the window tests.
-  poppler-utils
+  # The Windows build: MinGW-w64 cross-builds it, NSIS makes its installer, Wine runs the
+  # CLI's tests against desk.exe and the installer silently.
+  gcc-mingw-w64-x86-64 nsis wine64
 )
 missing=()
 for p in "${packages[@]}"; do
