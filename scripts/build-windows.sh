@@ -15,8 +15,10 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 profile=release
+compressor=lzma
 if [ "${1:-}" = "--test" ]; then
   profile=debug
+  compressor=zlib
 fi
 
 packages=(gcc-mingw-w64-x86-64 nsis)
@@ -71,6 +73,6 @@ perl -e '
 
 setup="$out/Disclosure Desk_${version}_x64-setup.exe"
 makensis -V2 -INPUTCHARSET UTF8 \
-  "-DVERSION=$version" "-DSOURCE_DIR=$stage" "-DOUT_FILE=$setup" \
+  "-DVERSION=$version" "-DSOURCE_DIR=$stage" "-DCOMPRESSOR=$compressor" "-DOUT_FILE=$setup" \
   src-tauri/windows/installer.nsi
 echo "$setup"

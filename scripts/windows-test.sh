@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The Windows build of `desk`, cross-built here (x86_64-pc-windows-gnu, MinGW-w64) and run under
-# Wine by the CLI's own integration tests in place of the Linux build: plan import, items,
-# review, sign-off, sync through a folder, export, verify, printing, signing, the roster.
-# Not part of scripts/test.sh yet (it adds about 15 minutes on a fresh machine). Needs Debian's
-# gcc-mingw-w64-x86-64 and wine64 (installed here when missing) and rustup.
+# Windows, tested here: cross-builds the app, desk.exe and the installer (scripts/build-windows.sh
+# --test), then under Wine
+#   - runs the CLI's own integration tests against desk.exe in place of the Linux build: plan
+#     import, items, review, sign-off, sync through a folder, export, verify, printing, signing,
+#     the roster, and the Windows-only tests (paths, a Linux and a Windows PC syncing);
+#   - installs, updates and uninstalls with the installer (tests/windows/installer-test.sh).
+# Part of scripts/test.sh. Needs Debian's gcc-mingw-w64-x86-64, nsis and wine64 (installed here
+# when missing), xvfb, xdotool and imagemagick (scripts/setup.sh), and rustup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-packages=(gcc-mingw-w64-x86-64 wine64 perl)
+packages=(gcc-mingw-w64-x86-64 nsis wine64 perl xvfb xauth xdotool imagemagick)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,19 +22,29 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-rustup target list --installed | grep -q x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
 
-target="${CARGO_TARGET_DIR:-$root/target}"
-echo "== desk.exe for x86_64-pc-windows-gnu"
-cargo build --target x86_64-pc-windows-gnu -p desk-cli
+echo "== the app, desk.exe and the installer for Windows"
+setup=$(bash scripts/build-windows.sh --test | tail -1)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+next=$(echo "$version" | awk -F. '{ printf "%d.%d.%d", $1, $2, $3 + 1 }')
+echo "== the installer of $next (the same files, announced as the next version)"
+next_setup=$(DESK_WINDOWS_VERSION="$next" bash scripts/build-windows.sh --test | tail -1)
+
 run=$(mktemp -d)
 trap 'rm -rf "$run"' EXIT
-cp "$target/x86_64-pc-windows-gnu/debug/desk.exe" "$run/"
+cp "$root/target/windows/x86_64-pc-windows-gnu/debug/desk.exe" "$run/"
+# Windows 10 and later have ProcessPrng, which Rust's standard library calls; Wine 8 lacks it.
 x86_64-w64-mingw32-gcc -shared -O2 -o "$run/bcryptprimitives.dll" tests/windows/prng-shim.c -ladvapi32
 
 wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 export WINE="$wine" WINEDEBUG=-all WINEPREFIX="$run/prefix" DESK_EXE="$run/desk.exe"
+export WINEDLLOVERRIDES="winemenubuilder.exe=d"
 export DESK_UNDER_TEST="$root/tests/windows/desk-under-wine"
 "$WINE" wineboot --init >/dev/null 2>&1 || true
 echo "== the CLI's tests against desk.exe under Wine"
-cargo test --no-fail-fast -p desk-cli --test cli --test export --test release --test trust --test signed_bundle
+cargo test --no-fail-fast -p desk-cli --tests
+unset DESK_UNDER_TEST DESK_EXE
+
+echo "== the installer under Wine"
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  bash tests/windows/installer-test.sh "$setup" "$next_setup" "$run/bcryptprimitives.dll"

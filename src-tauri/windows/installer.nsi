@@ -12,9 +12,15 @@
 ;
 ; Defined by the build: VERSION, SOURCE_DIR (the folder holding the files to install), OUT_FILE.
 
-Unicode true
+; A 64-bit installer for a 64-bit app (and Wine without its 32-bit half runs it).
+Target amd64-unicode
 ManifestDPIAware true
-SetCompressor /SOLID lzma
+; The tests' builds pass -DCOMPRESSOR=zlib: minutes quicker on unoptimised programs.
+!ifdef COMPRESSOR
+  SetCompressor /SOLID ${COMPRESSOR}
+!else
+  SetCompressor /SOLID lzma
+!endif
 RequestExecutionLevel user
 
 !ifndef VERSION
@@ -60,6 +66,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "${PRODUCT}"
 Var Passive
 Var Update
 Var Restart
+Var WebView2
 
 !define MUI_PAGE_CUSTOMFUNCTION_PRE SkipWhenPassive
 !insertmacro MUI_PAGE_WELCOME
@@ -113,6 +120,7 @@ Function .onInit
   ${If} $Passive == 1
     SetAutoClose true
   ${EndIf}
+  Call CheckWebView2
 FunctionEnd
 
 Function SkipWhenPassive
@@ -121,7 +129,8 @@ Function SkipWhenPassive
   ${EndIf}
 FunctionEnd
 
-; The WebView2 Runtime is registered per machine (32- or 64-bit view) or per user; "0.0.0.0" or
+; Checked before the first page, so a clerk hears of it before installing anything. The
+; WebView2 Runtime is registered per machine (32- or 64-bit view) or per user; "0.0.0.0" or
 ; no version at all means it was removed.
 Function CheckWebView2
   SetRegView 64
@@ -137,13 +146,13 @@ Function CheckWebView2
   SetRegView lastused
   ${If} $0 == ""
   ${OrIf} $0 == "0.0.0.0"
-    DetailPrint "WebView2 Runtime: missing"
+    StrCpy $WebView2 "missing"
     ${IfNot} ${Silent}
     ${AndIf} $Passive == 0
       MessageBox MB_OK|MB_ICONEXCLAMATION "$(WebView2Missing)"
     ${EndIf}
   ${Else}
-    DetailPrint "WebView2 Runtime: $0"
+    StrCpy $WebView2 $0
   ${EndIf}
 FunctionEnd
 
@@ -176,7 +185,7 @@ Function WaitForApp
 FunctionEnd
 
 Section "Install"
-  Call CheckWebView2
+  DetailPrint "WebView2 Runtime: $WebView2"
   Call WaitForApp
   SetOutPath "$INSTDIR"
   SetOverwrite on
