@@ -26,5 +26,8 @@ step "end to end: the real window under Xvfb"
 # A screen wide enough for the catalog test at 1920 px; every other window keeps its own size.
 xvfb-run -a -s "-screen 0 1920x1080x24" node --test --test-concurrency=1 tests/e2e/
 
+step "Windows: the app, desk.exe and the installer cross-built, then tested under Wine"
+bash scripts/windows-test.sh
+
 step "packaging: the release .deb installed, then updated from the shared folder to the next version"
 bash scripts/package-test.sh

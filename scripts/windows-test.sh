@@ -41,9 +41,20 @@ export WINE="$wine" WINEDEBUG=-all WINEPREFIX="$run/prefix" DESK_EXE="$run/desk.
 export WINEDLLOVERRIDES="winemenubuilder.exe=d"
 export DESK_UNDER_TEST="$root/tests/windows/desk-under-wine"
 "$WINE" wineboot --init >/dev/null 2>&1 || true
+# One wineserver for the whole run: one that quits between two tests' programs resets the
+# connection of a program starting at that moment.
+wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+"$wineserver" -p
+trap '"$wineserver" -k >/dev/null 2>&1 || true; rm -rf "$run"' EXIT
 echo "== the CLI's tests against desk.exe under Wine"
-cargo test --no-fail-fast -p desk-cli --tests
+# Named with --workspace, so that cargo reuses the workspace's build of the test programs.
+cli_tests=()
+for file in src-tauri/crates/desk-cli/tests/*.rs; do
+  cli_tests+=(--test "$(basename "$file" .rs)")
+done
+cargo test --no-fail-fast --workspace "${cli_tests[@]}"
 unset DESK_UNDER_TEST DESK_EXE
+"$wineserver" -k >/dev/null 2>&1 || true
 
 echo "== the installer under Wine"
 xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -6,6 +6,9 @@ use crate::{fail, print_json, Cli, Failure, Outcome};
 use clap::Subcommand;
 use desk_update::folder::{check_folder, read_package, FolderCheck};
 use desk_update::manifest::targets_for_this_pc;
+
+/// How the app is installed on a PC like this one: the Windows installer, or the .deb.
+const INSTALLER: &str = if cfg!(windows) { "nsis" } else { "deb" };
 use desk_update::publish::{publish, PublishRequest};
 use desk_update::signature::{generate_key_pair, OfficeKey, SigningKey};
 use desk_update::UpdateError;
@@ -72,7 +75,8 @@ pub(crate) enum ReleaseCommand {
         /// The version the PC runs.
         #[arg(long, value_name = "VERSION")]
         current_version: String,
-        /// The PC's updater target (default: this machine's, e.g. linux-x86_64-deb).
+        /// The PC's updater target (default: this machine's, e.g. linux-x86_64-deb or
+        /// windows-x86_64-nsis).
         #[arg(long = "target", value_name = "TARGET")]
         targets: Vec<String>,
     },
@@ -225,7 +229,7 @@ pub(crate) fn run(cli: &Cli, command: &ReleaseCommand) -> Outcome {
         } => {
             let key = office_key(pubkey)?;
             let targets = if targets.is_empty() {
-                targets_for_this_pc(Some("deb"))
+                targets_for_this_pc(Some(INSTALLER))
             } else {
                 targets.clone()
             };

@@ -4,7 +4,7 @@
 
 #[path = "common/program.rs"]
 mod program;
-use program::desk_command;
+use program::{desk_command, is_foreign};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -215,4 +215,53 @@ fn an_office_makes_a_key_publishes_and_a_pc_checks() {
         code(&args.iter().map(String::as_str).collect::<Vec<_>>()),
         "update_package_changed"
     );
+}
+
+/// One folder serves both kinds of PC: the .deb and the Windows installer of one version are
+/// published side by side, and each PC's `desk`, asked without a target, finds its own.
+#[test]
+fn each_kind_of_pc_finds_its_own_package_in_one_folder() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let key = tmp.path().join("office.key");
+    let releases = tmp.path().join("releases");
+    ok(&["release", "keygen", "--out", s(&key), "--no-password"]);
+    let pubkey = format!("{}.pub", key.display());
+    let deb = tmp.path().join("Disclosure Desk_0.4.0_amd64.deb");
+    let setup = tmp.path().join("Disclosure Desk_0.4.0_x64-setup.exe");
+    std::fs::write(&deb, b"!<arch>\ndebian-binary   2.0\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&setup, b"MZ\x90\0 an installer").unwrap_or_else(|e| panic!("{e}"));
+    for (package, target) in [(&deb, "linux-x86_64-deb"), (&setup, "windows-x86_64-nsis")] {
+        let published = ok(&[
+            "release",
+            "publish",
+            s(package),
+            "--version",
+            "0.4.0",
+            "--key",
+            s(&key),
+            "--pubkey",
+            &pubkey,
+            "--to",
+            s(&releases),
+        ]);
+        assert_eq!(published["targets"][0], target);
+    }
+    let found = ok(&[
+        "release",
+        "check",
+        "--folder",
+        s(&releases),
+        "--pubkey",
+        &pubkey,
+        "--current-version",
+        "0.3.0",
+    ]);
+    let (target, file) = if is_foreign() {
+        ("windows-x86_64-nsis", "Disclosure Desk_0.4.0_x64-setup.exe")
+    } else {
+        ("linux-x86_64-deb", "Disclosure Desk_0.4.0_amd64.deb")
+    };
+    assert_eq!(found["update"]["target"], target, "{found}");
+    let package = found["update"]["package"].as_str().unwrap_or_default();
+    assert!(package.ends_with(file), "{package}");
 }
