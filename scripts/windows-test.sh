@@ -40,12 +40,13 @@ wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 export WINE="$wine" WINEDEBUG=-all WINEPREFIX="$run/prefix" DESK_EXE="$run/desk.exe"
 export WINEDLLOVERRIDES="winemenubuilder.exe=d"
 export DESK_UNDER_TEST="$root/tests/windows/desk-under-wine"
-"$WINE" wineboot --init >/dev/null 2>&1 || true
 # One wineserver for the whole run: one that quits between two tests' programs resets the
 # connection of a program starting at that moment.
 wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+mkdir -p "$WINEPREFIX"
 "$wineserver" -p
 trap '"$wineserver" -k >/dev/null 2>&1 || true; rm -rf "$run"' EXIT
+"$WINE" wineboot --init >/dev/null 2>&1 || true
 echo "== the CLI's tests against desk.exe under Wine"
 # Named with --workspace, so that cargo reuses the workspace's build of the test programs.
 cli_tests=()
