@@ -34,4 +34,4 @@ export WINE="$wine" WINEDEBUG=-all WINEPREFIX="$run/prefix" DESK_EXE="$run/desk.
 export DESK_UNDER_TEST="$root/tests/windows/desk-under-wine"
 "$WINE" wineboot --init >/dev/null 2>&1 || true
 echo "== the CLI's tests against desk.exe under Wine"
-cargo test --no-fail-fast -p desk-cli --test cli --test export --test release --test trust --test signed_bundle
+cargo test --no-fail-fast -p desk-cli --tests
