@@ -16,6 +16,12 @@ pub enum StoreError {
     },
     #[error("the data folder {path} is read-only: nothing was changed; make it writable or choose another folder with --data-dir")]
     DataDirReadOnly { path: PathBuf },
+    #[error("the data folder {path} has a path too long for the database ({bytes} bytes in UTF-8 with the database's name, at most {limit} on this system): nothing was changed; choose a folder with a shorter path with --data-dir")]
+    DataDirPathTooLong {
+        path: PathBuf,
+        bytes: usize,
+        limit: usize,
+    },
     #[error("the database {path} was written by a newer version of Disclosure Desk (schema {found}, this version knows up to {supported}); it was left untouched: install the newer version")]
     DatabaseNewer {
         path: PathBuf,
@@ -87,7 +93,10 @@ impl StoreError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            StoreError::DataDirUnavailable { .. } => "data_dir_unavailable",
+            // The same remedy as a folder that cannot be used: choose another.
+            StoreError::DataDirUnavailable { .. } | StoreError::DataDirPathTooLong { .. } => {
+                "data_dir_unavailable"
+            }
             StoreError::DataDirReadOnly { .. } => "data_dir_read_only",
             StoreError::DatabaseNewer { .. } => "database_newer",
             StoreError::DatabaseForeign { .. } => "database_foreign",

@@ -210,6 +210,28 @@ fn a_read_only_data_folder_is_refused_with_a_clear_message() {
 }
 
 #[test]
+fn a_data_folder_whose_path_is_too_long_for_sqlite_is_refused_saying_so() {
+    let dir = temp();
+    let limit = desk_store::db::sqlite_file::MAX_NAME_BYTES;
+    // Names of 200 bytes each (Linux takes 255), enough of them to pass SQLite's limit.
+    let name = "政务公开".repeat(200 / "政务公开".len());
+    let mut long = dir.path().to_path_buf();
+    while long.as_os_str().len() <= limit {
+        long.push(&name);
+    }
+    let result = Catalog::open(&long, OpenOptions::default());
+    let message = result
+        .as_ref()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert_eq!(code_of(result), "data_dir_unavailable", "{message}");
+    assert!(message.contains("too long"), "{message}");
+    assert!(message.contains(&format!("at most {limit}")), "{message}");
+    assert!(!long.join(DATABASE_FILE).exists());
+}
+
+#[test]
 fn the_data_dir_comes_from_the_flag_then_the_environment() {
     let explicit = Path::new("/tmp/explicit");
     assert_eq!(

@@ -7,11 +7,22 @@ pub mod program;
 use program::desk_command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 pub struct Pc {
     pub data: PathBuf,
     pub secret: PathBuf,
+    pub program: Program,
+}
+
+/// Which `desk` a PC runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// The program under test: this build, or the one `DESK_UNDER_TEST` names (see `program`).
+    UnderTest,
+    /// This build's own `desk`, even when another program is under test: the Linux PC beside a
+    /// Windows one.
+    ThisBuild,
 }
 
 /// A shared folder under `root`, as `desk sync --folder` takes it.
@@ -27,6 +38,15 @@ impl Pc {
         Pc {
             data: root.join(name),
             secret: root.join(format!("{name}-secret")),
+            program: Program::UnderTest,
+        }
+    }
+
+    /// As [`Pc::new`], running this build's own `desk`.
+    pub fn this_build(root: &Path, name: &str) -> Pc {
+        Pc {
+            program: Program::ThisBuild,
+            ..Pc::new(root, name)
         }
     }
 
@@ -86,7 +106,10 @@ impl Pc {
 
     /// Runs `desk` (with `--json` when `json`), with `env` set for this run only.
     pub fn desk(&self, json: bool, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut command = desk_command();
+        let mut command = match self.program {
+            Program::UnderTest => desk_command(),
+            Program::ThisBuild => Command::new(env!("CARGO_BIN_EXE_desk")),
+        };
         command.arg("--data-dir").arg(&self.data);
         if json {
             command.arg("--json");

@@ -26,7 +26,7 @@
 //! left to SQLite. Cost: nothing without a WAL; with one (only after a crash, as the last
 //! connection to close checkpoints and removes it), a read of every page for `quick_check`.
 
-use super::DATABASE_FILE;
+use super::{sqlite_file, DATABASE_FILE};
 use crate::error::{Result, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -148,17 +148,12 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 
 /// The database file alone, as if no WAL were there.
 pub(super) fn open_alone(database: &Path) -> rusqlite::Result<Connection> {
-    Connection::open_with_flags(
-        immutable_uri(database),
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
+    sqlite_file::open_immutable(database)
 }
 
 /// The database with its WAL replayed in memory; closing it never checkpoints.
 fn open_through(database: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
+    let conn = sqlite_file::open(
         database,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
@@ -167,39 +162,6 @@ fn open_through(database: &Path) -> rusqlite::Result<Connection> {
         true,
     )?;
     Ok(conn)
-}
-
-/// `file:` URI of `path` with `immutable=1`, its bytes percent-encoded where a URI needs it.
-/// Windows paths are written as SQLite reads them: `C:\x` as `file:///C:/x`, a share
-/// `\\server\share\x` as `file:////server/share/x`, and the long-path forms `\\?\C:\x` and
-/// `\\?\UNC\server\share\x` as the same without their prefix (a `?` would end the path).
-fn immutable_uri(path: &Path) -> String {
-    let raw = path.to_string_lossy();
-    let plain = if let Some(share) = raw.strip_prefix(r"\\?\UNC\") {
-        format!(r"\\{share}")
-    } else if let Some(local) = raw.strip_prefix(r"\\?\") {
-        local.to_string()
-    } else {
-        raw.into_owned()
-    };
-    let text = plain.replace('\\', "/");
-    let drive = text.as_bytes().get(1) == Some(&b':')
-        && text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
-    let mut uri = String::from("file:");
-    if drive {
-        uri.push_str("///"); // a drive letter: file:///C:/…
-    } else if text.starts_with("//") {
-        uri.push_str("//"); // a share: an empty authority, then //server/share/…
-    }
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
-            uri.push(byte as char);
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri.push_str("?immutable=1");
-    uri
 }
 
 /// What a database says about itself that a later transaction may only keep or grow.
@@ -328,43 +290,4 @@ fn set_aside(database: &Path, reason: &str) -> Result<Vec<SetAside>> {
         }
     }
     Ok(moved)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uris_encode_what_a_uri_cannot_hold() {
-        assert_eq!(
-            immutable_uri(Path::new("/data/my desk?/catalog.db")),
-            "file:/data/my%20desk%3F/catalog.db?immutable=1"
-        );
-        assert_eq!(
-            immutable_uri(Path::new("data/目录/catalog.db")),
-            "file:data/%E7%9B%AE%E5%BD%95/catalog.db?immutable=1"
-        );
-        // Windows paths as people type them, and their long-path forms.
-        for (path, uri) in [
-            (
-                r"C:\政务公开\catalog.db",
-                "file:///C:/%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80/catalog.db",
-            ),
-            (r"\\?\C:\desk\catalog.db", "file:///C:/desk/catalog.db"),
-            (
-                r"\\server\share\desk\catalog.db",
-                "file:////server/share/desk/catalog.db",
-            ),
-            (
-                r"\\?\UNC\server\share\desk\catalog.db",
-                "file:////server/share/desk/catalog.db",
-            ),
-        ] {
-            assert_eq!(
-                immutable_uri(Path::new(path)),
-                format!("{uri}?immutable=1"),
-                "{path}"
-            );
-        }
-    }
 }

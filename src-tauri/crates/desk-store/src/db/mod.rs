@@ -11,6 +11,7 @@ pub mod leftover;
 pub mod lock;
 pub(crate) mod meta;
 pub mod migrations;
+pub mod sqlite_file;
 
 use crate::error::{Result, StoreError};
 use leftover::SetAside;
@@ -116,7 +117,7 @@ fn inspect_file(path: &Path, alone: bool) -> Result<Existing> {
     let conn = if alone {
         leftover::open_alone(path)
     } else {
-        Connection::open_with_flags(
+        sqlite_file::open(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
@@ -169,7 +170,8 @@ pub(crate) fn open_database(dir: &Path) -> Result<Opened> {
         Access::Shared(lock) => (lock, Vec::new()),
     };
     let existing = inspect(&path)?;
-    let mut conn = Connection::open(&path).map_err(|e| open_failure(&path, e))?;
+    let mut conn =
+        sqlite_file::open(&path, OpenFlags::default()).map_err(|e| open_failure(&path, e))?;
     configure(&conn).map_err(|e| match e {
         StoreError::Sqlite(inner) => open_failure(&path, inner),
         other => other,
@@ -206,9 +208,18 @@ fn inspect_alone(path: &Path) -> Result<()> {
 }
 
 /// What an error of SQLite at open means: damage only when SQLite says so; a full disk (said
-/// by SQLite, or found when an I/O error is followed by a failed write) as a full disk; anything
-/// else as the storage error it is.
+/// by SQLite, or found when an I/O error is followed by a failed write) as a full disk; a path
+/// longer than SQLite takes as such; anything else as the storage error it is.
 pub(crate) fn open_failure(path: &Path, e: rusqlite::Error) -> StoreError {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) {
+        if let Some(bytes) = sqlite_file::name_too_long(path) {
+            return StoreError::DataDirPathTooLong {
+                path: path.parent().unwrap_or(path).into(),
+                bytes,
+                limit: sqlite_file::MAX_NAME_BYTES,
+            };
+        }
+    }
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase) => {
             StoreError::DatabaseCorrupt {
