@@ -156,9 +156,11 @@ Function CheckWebView2
   ${EndIf}
 FunctionEnd
 
-; The updater starts this installer and then quits the app: wait for it to let go of its files
-; (up to 15 s), then ask, or in passive mode give up with an error the updater reports.
-Function WaitForApp
+; The updater starts this installer and then quits the app, and a person may uninstall while
+; it is open: wait for it to let go of its files (up to 15 s), then ask, or in a passive or
+; silent run give up with an error (the updater reports it) before anything is changed.
+!macro WAIT_FOR_APP prefix
+Function ${prefix}WaitForApp
   StrCpy $1 0
   ${DoWhile} $1 < 30
     ${IfNot} ${FileExists} "$INSTDIR\${APP_EXE}"
@@ -174,6 +176,7 @@ Function WaitForApp
     IntOp $1 $1 + 1
   ${Loop}
   ${If} $Passive == 1
+  ${OrIf} ${Silent}
     DetailPrint "$(StillRunning)"
     SetErrorLevel 5
     Quit
@@ -181,8 +184,11 @@ Function WaitForApp
   MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(StillRunning)" IDRETRY again
   Quit
   again:
-  Call WaitForApp
+  Call ${prefix}WaitForApp
 FunctionEnd
+!macroend
+!insertmacro WAIT_FOR_APP ""
+!insertmacro WAIT_FOR_APP "un."
 
 Section "Install"
   DetailPrint "WebView2 Runtime: $WebView2"
@@ -227,12 +233,14 @@ Section "Install"
 SectionEnd
 
 Function un.onInit
+  StrCpy $Passive 0
   ${If} ${Silent}
     SetAutoClose true
   ${EndIf}
 FunctionEnd
 
 Section "Uninstall"
+  Call un.WaitForApp
   Delete "$INSTDIR\${APP_EXE}"
   Delete "$INSTDIR\desk.exe"
   Delete "$INSTDIR\WebView2Loader.dll"

@@ -52,6 +52,11 @@ registered_version() {
   "$wine" reg query "$key" /v DisplayVersion 2>/dev/null | tr -d '\r' | awk '/DisplayVersion/ { print $3 }'
 }
 shortcut_count() { find "$1/" -maxdepth 1 -name '政务公开工作台*.lnk' 2>/dev/null | wc -l; }
+# Presses Return in a window (there is no window manager to activate it).
+dismiss() {
+  xdotool windowfocus --sync "$1" 2>/dev/null || true
+  xdotool key --clearmodifiers Return
+}
 desk() { "$wine" "$installed_desk" "$@" 2>&1 | tr -d '\r'; }
 
 window_named() {
@@ -71,7 +76,7 @@ warning=$(window_named 'Disclosure Desk')
 [ -n "$warning" ] || fail "the installer showed no window in Chinese"
 sleep 1
 import -window root "$artifacts/windows-installer-1-webview2.png" 2>/dev/null || true
-xdotool windowactivate --sync "$warning" key Return 2>/dev/null || xdotool key Return
+dismiss "$warning"
 sleep 2
 wizard=$(window_named 'Disclosure Desk')
 [ -n "$wizard" ] && [ "$wizard" != "$warning" ] || fail "no wizard after the WebView2 message"
@@ -113,7 +118,7 @@ done
 [ -n "$window" ] || { kill "$app" 2>/dev/null || true; fail "no message box: $(cat "$run/app.out")"; }
 sleep 1
 import -window root "$artifacts/windows-no-webview2.png" 2>/dev/null || true
-xdotool windowactivate --sync "$window" key Return 2>/dev/null || xdotool key Return
+dismiss "$window"
 status=0
 wait "$app" || status=$?
 [ "$status" = 1 ] || fail "the app exited with $status after the message, expected 1"
@@ -121,8 +126,29 @@ grep -q "WebView2" "$run/app.out" || fail "the app did not name WebView2: $(cat 
 ok "the app shows what is missing and what to do, and exits with 1"
 
 echo "== update passively, as the updater starts the installer"
+# The updater hands the installer to Windows only when the app says NSIS installed it.
+grep -c __TAURI_BUNDLE_TYPE_VAR_NSS "$programs/disclosure-desk.exe" >/dev/null \
+  || fail "the installed app does not say it was installed by NSIS"
+ok "the installed app says NSIS installed it, so its updater runs this installer"
 rm -f "$desktop"/政务公开工作台*.lnk
-"$wine" "$next_setup" /P /UPDATE || fail "the update exited with $?"
+# As tauri-plugin-updater starts it: passive, an update, and the app started again afterwards;
+# the app quits only after it has started the installer, so the installer waits for it.
+"$wine" "$programs/disclosure-desk.exe" >/dev/null 2>&1 &
+closing_app=$(window_named '政务公开工作台 · Disclosure Desk')
+[ -n "$closing_app" ] || fail "the app did not open before the update"
+"$wine" "$next_setup" /P /UPDATE /R &
+update=$!
+sleep 3
+# The app quits on its own once the installer runs (here it is told to).
+"$wine" taskkill /F /IM disclosure-desk.exe >/dev/null 2>&1 || fail "the app could not be ended"
+update_status=0
+wait "$update" || update_status=$?
+[ "$update_status" = 0 ] || fail "the update exited with $update_status"
+restarted=$(window_named '政务公开工作台 · Disclosure Desk')
+[ -n "$restarted" ] || fail "the app was not started again after the update"
+dismiss "$restarted"
+"$wineserver" -w
+ok "the app started again after the update (here: its message without WebView2)"
 next_version=$(registered_version)
 [ "$next_version" != "$version" ] || fail "still registered as $version after the update"
 ok "registered as $next_version after the update"
@@ -131,6 +157,19 @@ ok "registered as $next_version after the update"
 ok "the shortcuts stay as the person left them"
 desk department list | grep -q 规法处 || fail "the catalog lost its department in the update"
 ok "the catalog is untouched by the update"
+
+echo "== an uninstall while the app is open changes nothing"
+"$wine" "$programs/disclosure-desk.exe" >/dev/null 2>&1 &
+open_app=$(window_named '政务公开工作台 · Disclosure Desk')
+[ -n "$open_app" ] || fail "the app did not open"
+"$wine" "$programs/uninstall.exe" /S || true
+sleep 20
+[ -f "$programs/disclosure-desk.exe" ] && [ -f "$programs/desk.exe" ] && [ -f "$programs/uninstall.exe" ] \
+  || fail "the uninstaller removed files while the app was open: $(ls "$programs")"
+[ -n "$(registered_version)" ] || fail "the uninstaller unregistered the app while it was open"
+ok "the uninstaller waited for the open app, gave up and left everything as it was"
+dismiss "$open_app"
+"$wineserver" -w
 
 echo "== uninstall silently: the program goes, the catalog stays"
 "$wine" "$programs/uninstall.exe" /S || fail "the uninstaller exited with $?"
