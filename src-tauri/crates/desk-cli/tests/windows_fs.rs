@@ -368,7 +368,7 @@ fn a_file_held_on_is_named_and_left_whole() {
     let target = out.join("台账.xlsx");
     std::fs::write(&target, b"the old workbook").unwrap_or_else(|e| panic!("{e}"));
 
-    let mut holder = hold(&target, 8000);
+    let mut holder = hold(&target, 10_000);
     let started = Instant::now();
     let refused = ledger_to(&pc, &target, true);
     let waited = started.elapsed();
@@ -380,6 +380,9 @@ fn a_file_held_on_is_named_and_left_whole() {
         "{message}"
     );
     assert!(waited >= Duration::from_millis(1500), "waited {waited:?}");
+    // The audit log's CSV, saved over the same held file, is refused the same way.
+    let csv = error_of(&pc.desk(true, &["log", "--csv", s(&target)], &[]));
+    assert_eq!(csv["code"], "file_in_use", "{csv}");
     let _ = holder.wait();
     assert_eq!(
         std::fs::read(&target).unwrap_or_default(),
