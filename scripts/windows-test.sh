@@ -35,6 +35,7 @@ trap 'rm -rf "$run"' EXIT
 cp "$root/target/windows/x86_64-pc-windows-gnu/debug/desk.exe" "$run/"
 # Windows 10 and later have ProcessPrng, which Rust's standard library calls; Wine 8 lacks it.
 x86_64-w64-mingw32-gcc -shared -O2 -o "$run/bcryptprimitives.dll" tests/windows/prng-shim.c -ladvapi32
+x86_64-w64-mingw32-gcc -municode -O2 -o "$run/hold-file.exe" tests/windows/hold-file.c && export DESK_HOLD_FILE="$run/hold-file.exe"
 
 wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 export WINE="$wine" WINEDEBUG=-all WINEPREFIX="$run/prefix" DESK_EXE="$run/desk.exe"

@@ -29,7 +29,7 @@ const ERROR_CODES = [
   'attachment_unreadable', 'attachment_too_large', 'attachment_damaged', 'attachment_open_failed', 'file_write',
   'sync_folder_unreachable', 'sync_folder_rename_failed', 'sync_folder_read_only', 'sync_folder_full',
   'sync_format_newer', 'sync_format_unreadable', 'sync_catalog_mismatch', 'sync_catalog_ambiguous',
-  'print_too_many', 'print_open_failed',
+  'print_too_many', 'print_open_failed', 'file_name_not_allowed', 'file_in_use', 'file_read_only',
 ];
 const PROBLEM_CODES = [
   'title_empty', 'title_too_long', 'title_control_chars', 'text_too_long', 'keyword_invalid', 'index_no_taken',

@@ -82,13 +82,16 @@ pub(crate) enum ReleaseCommand {
     },
 }
 
+/// A key or notes file, as Notepad may have saved it (CRLF, a byte-order mark) read as LF.
 fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
-        fail(
-            "file_unreadable",
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })
+    std::fs::read_to_string(path)
+        .map(|text| desk_core::windows::text::as_lf(&text).into_owned())
+        .map_err(|e| {
+            fail(
+                "file_unreadable",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })
 }
 
 /// A public key given as a file or as its text.
@@ -116,6 +119,8 @@ fn password(var: Option<&str>) -> Result<Option<String>, Failure> {
 
 fn write_new(path: &Path, text: &str) -> Outcome {
     use std::io::Write;
+    desk_core::windows::files::check_name(path)
+        .map_err(|e| fail(e.code(), e.to_string()))?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -131,15 +131,14 @@ pub(crate) fn log(cli: &Cli, options: &LogArgs) -> Outcome {
                 ..query.clone()
             })?
             .total;
-        std::fs::write(path, csv)
-            .map_err(|e| {
-                desk_store::StoreError::FileWrite {
-                    path: path.clone(),
-                    source: e,
-                }
-                .payload()
-            })
-            .map_err(Failure)?;
+        let written = match desk_core::windows::files::write_whole(path, csv.as_bytes()) {
+            Ok(written) => written.map_err(|source| desk_store::StoreError::FileWrite {
+                path: path.clone(),
+                source,
+            }),
+            Err(refused) => Err(refused.into()),
+        };
+        written.map_err(|e| Failure(e.payload()))?;
         if cli.json {
             return print_json(&serde_json::json!({
                 "path": path.display().to_string(),

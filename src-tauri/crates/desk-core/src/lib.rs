@@ -32,4 +32,5 @@ pub mod text;
 pub mod validate;
 pub mod verify_code;
 pub mod workdays;
+pub mod windows;
 pub mod workflow;

@@ -236,11 +236,7 @@ pub fn export(
     cancel: &AtomicBool,
 ) -> Result<ExportReport> {
     let out = options.out;
-    if !options.overwrite && out.exists() {
-        return Err(ExportError::FileExists {
-            path: out.to_path_buf(),
-        });
-    }
+    crate::saved::refuse_existing(out, options.overwrite)?;
     let file_name = out
         .file_name()
         .and_then(|n| n.to_str())
@@ -413,7 +409,10 @@ pub fn export(
             path: out.to_path_buf(),
         });
     }
-    std::fs::rename(&partial.path, out).map_err(write_error)?;
+    match desk_core::windows::files::rename_into_place(&partial.path, out) {
+        Ok(renamed) => renamed.map_err(write_error)?,
+        Err(held) => return Err(held.into()),
+    }
     partial.done = true;
 
     let item_ids: Vec<String> = plan.sources.iter().map(|s| s.item.id.clone()).collect();

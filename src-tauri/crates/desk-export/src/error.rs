@@ -10,6 +10,8 @@ use std::path::PathBuf;
 pub enum ExportError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    File(#[from] desk_core::windows::files::FileError),
     #[error("{path} exists: choose another name, or replace it (--force)")]
     FileExists { path: PathBuf },
     #[error("cannot write {path}: {source}")]
@@ -43,6 +45,7 @@ impl ExportError {
     pub fn code(&self) -> &str {
         match self {
             ExportError::Store(e) => e.code(),
+            ExportError::File(e) => e.code(),
             ExportError::FileExists { .. } => "file_exists",
             ExportError::Write { .. } => "file_write",
             ExportError::Cancelled => "export_cancelled",

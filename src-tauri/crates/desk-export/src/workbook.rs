@@ -5,7 +5,7 @@
 //! `annual`); this module imports neither.
 
 use crate::error::{ExportError, Result};
-use crate::saved::{partial_beside, refuse_existing};
+use crate::saved::{partial_beside, put_in_place, refuse_existing};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 use std::path::Path;
 
@@ -47,11 +47,5 @@ pub(crate) fn save_workbook(workbook: &mut Workbook, out: &Path, overwrite: bool
             detail: e.to_string(),
         });
     }
-    std::fs::rename(&partial, out).map_err(|source| {
-        let _ = std::fs::remove_file(&partial);
-        ExportError::Write {
-            path: out.to_path_buf(),
-            source,
-        }
-    })
+    put_in_place(&partial, out)
 }

@@ -123,7 +123,7 @@ pub(crate) struct Table {
 /// punctuation stays with what it closes, so no line starts with "，" or "）".
 pub(crate) fn wrap(font: &Font, text: &str, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
+    for paragraph in desk_core::windows::text::as_lf(text).split('\n') {
         let mut line = String::new();
         let mut line_width = 0.0;
         for token in tokens(paragraph) {
@@ -469,6 +469,16 @@ mod tests {
 
     fn font() -> &'static Font {
         Font::embedded().expect("font")
+    }
+
+    #[test]
+    fn text_pasted_on_windows_wraps_as_text_with_lf() {
+        let lf = "审查意见：同意公开。\n依据：条例第十九条。\n\n附件一份";
+        let crlf = lf.replace('\n', "\r\n");
+        assert_eq!(
+            wrap(font(), &crlf, 10.0, 120.0),
+            wrap(font(), lf, 10.0, 120.0)
+        );
     }
 
     #[test]

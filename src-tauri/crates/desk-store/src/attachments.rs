@@ -4,6 +4,8 @@
 
 use crate::error::{Result, StoreError};
 use desk_core::model::Attachment;
+use desk_core::windows::files;
+use desk_core::windows::held::retry_while_held;
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
@@ -109,7 +111,7 @@ impl AttachmentStore {
         }
         let temp = path.with_extension("part");
         std::fs::write(&temp, bytes).map_err(write)?;
-        std::fs::rename(&temp, &path).map_err(write)?;
+        retry_while_held(|| std::fs::rename(&temp, &path)).map_err(write)?;
         Ok(true)
     }
 
@@ -166,8 +168,8 @@ impl AttachmentStore {
             fs::create_dir_all(dir).map_err(|e| self.write_error(dir, e))?;
         }
         // A damaged blob of the same hash is replaced by the good copy.
-        let _ = fs::remove_file(&target);
-        fs::rename(&temp, &target).map_err(|e| {
+        let _ = retry_while_held(|| fs::remove_file(&target));
+        retry_while_held(|| fs::rename(&temp, &target)).map_err(|e| {
             let _ = fs::remove_file(&temp);
             self.write_error(&target, e)
         })?;
@@ -252,17 +254,40 @@ impl AttachmentStore {
             .map(|decoded| decoded.text)
     }
 
-    /// Copies an attachment out to `destination`, checking the content on the way.
+    /// Copies an attachment out to `destination`, checking the content on the way: its name
+    /// judged by the Windows rules first, a read-only file there never replaced, the copy made
+    /// beside it and renamed over it, so the file there stays whole when the save fails (a
+    /// program holding it is waited for, then named).
     pub fn save_to(&self, attachment: &Attachment, destination: &Path) -> Result<()> {
         let damaged = || StoreError::AttachmentDamaged {
             name: attachment.name.clone(),
         };
+        files::check_name(destination)?;
+        files::check_case_twin(destination)?;
+        files::check_replaceable(destination)?;
         if self.check(attachment, true) != BlobState::Intact {
             return Err(damaged());
         }
         let source = self.blob_path(&attachment.sha256).ok_or_else(damaged)?;
-        fs::copy(&source, destination).map_err(|e| self.write_error(destination, e))?;
-        Ok(())
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let temp = destination.with_file_name(format!(
+            ".{name}.{}.partial",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let io_error = |source: io::Error| StoreError::FileWrite {
+            path: destination.to_path_buf(),
+            source,
+        };
+        let copied = fs::copy(&source, &temp).map_err(io_error).and_then(|_| {
+            files::rename_into_place(&temp, destination)?.map_err(io_error)
+        });
+        if copied.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        copied
     }
 
     /// A copy under the attachment's own name in `folder` (so the program that opens it shows a
@@ -270,29 +295,27 @@ impl AttachmentStore {
     pub fn export_for_opening(&self, attachment: &Attachment, folder: &Path) -> Result<PathBuf> {
         fs::create_dir_all(folder).map_err(|e| self.write_error(folder, e))?;
         let destination = folder.join(safe_file_name(&attachment.name));
+        // Opened before and still open in its viewer (which on Windows holds it): the copy
+        // there is the same content (the folder is the content's), so it is shown again rather
+        // than written over, under the name it has (another attachment's, differing in case).
+        let existing = match files::check_case_twin(&destination) {
+            Err(files::FileError::CaseTwin { twin, .. }) => twin,
+            _ => destination.clone(),
+        };
+        if fs::metadata(&existing).is_ok_and(|m| m.len() == attachment.size)
+            && hash_file(&existing).is_ok_and(|hash| hash == attachment.sha256)
+        {
+            return Ok(existing);
+        }
         self.save_to(attachment, &destination)?;
         Ok(destination)
     }
 }
 
-/// A file name that stays inside its folder on Windows and Linux.
+/// A file name that stays inside its folder and that Windows keeps as it is (no device name
+/// like `CON.pdf`, no `:`, no trailing dot), for an attachment saved or opened under its own name.
 pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "<>:\"/\\|?*".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim().trim_matches('.').to_string();
-    if trimmed.is_empty() {
-        "attachment".into()
-    } else {
-        trimmed
-    }
+    desk_core::windows::names::fit_for_windows(name, "attachment")
 }
 
 fn hash_file(path: &Path) -> io::Result<String> {

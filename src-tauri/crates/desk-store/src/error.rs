@@ -74,6 +74,9 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A name Windows refuses, a read-only file, or one another program holds.
+    #[error(transparent)]
+    File(#[from] desk_core::windows::files::FileError),
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
@@ -114,6 +117,7 @@ impl StoreError {
             StoreError::AttachmentTooLarge { .. } => "attachment_too_large",
             StoreError::AttachmentDamaged { .. } => "attachment_damaged",
             StoreError::FileWrite { .. } => "file_write",
+            StoreError::File(e) => e.code(),
             StoreError::Sqlite(e) if is_read_only(e) => "data_dir_read_only",
             StoreError::Sqlite(_) | StoreError::Decode(_) => "storage",
             StoreError::Trust(e) => e.code(),

@@ -15,6 +15,7 @@
 //! `InvalidData` error carrying a [`Refused`], which the round takes as a foreign file, never as a
 //! fault of the share.
 
+use desk_core::windows::held::retry_while_held;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -187,7 +188,8 @@ impl<R: Read> Read for Bounded<R> {
 }
 
 /// Whether a name is one sync may write or follow: ASCII letters, digits, `-`, `_` and `.`, not
-/// starting with a dot, at most 100 characters (no character Windows forbids, no case games).
+/// starting with a dot, at most 100 characters, and a name every Windows PC of the office can
+/// open (no character Windows forbids, no device name like `CON` or `aux.seg`, no trailing dot).
 pub fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 100
@@ -195,6 +197,7 @@ pub fn is_plain_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && desk_core::windows::names::problem(name).is_none()
 }
 
 /// Checks a relative path and splits it into its names.
@@ -457,13 +460,13 @@ impl SyncFolder for FsFolder {
         // A hard link fails when the name exists: a rename that cannot overwrite. Shares without
         // hard links fall back to a checked rename (only this PC writes in its own folders).
         let placed = match fs::hard_link(&temp, &target) {
-            Ok(()) => fs::remove_file(&temp),
+            Ok(()) => retry_while_held(|| fs::remove_file(&temp)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
             Err(_) => {
                 if fs::symlink_metadata(&target).is_ok() {
                     Err(io::Error::new(io::ErrorKind::AlreadyExists, "name taken"))
                 } else {
-                    fs::rename(&temp, &target)
+                    retry_while_held(|| fs::rename(&temp, &target))
                 }
             }
         };
@@ -480,7 +483,8 @@ impl SyncFolder for FsFolder {
             return Err(refused(path, Refusal::NotAFile));
         }
         let temp = self.write_temp(&target, bytes)?;
-        let placed = fs::rename(&temp, &target);
+        // Another PC reading the old file, or an antivirus scanning it, holds it a moment.
+        let placed = retry_while_held(|| fs::rename(&temp, &target));
         if placed.is_err() {
             let _ = fs::remove_file(&temp);
         }
@@ -492,7 +496,7 @@ impl SyncFolder for FsFolder {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             other => other?,
         };
-        match fs::remove_file(target) {
+        match retry_while_held(|| fs::remove_file(&target)) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
         }
@@ -541,6 +545,10 @@ mod tests {
         check("con?", false);
         check("x (conflicted copy).seg", false);
         check("中文", false);
+        check("CON", false);
+        check("aux.seg", false);
+        check("lpt1", false);
+        check("segment.", false);
     }
 
     #[test]

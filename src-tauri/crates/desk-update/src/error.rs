@@ -65,6 +65,9 @@ pub enum UpdateError {
     FileUnreadable { path: String, reason: String },
     #[error("cannot write {path}: {reason}")]
     FileWrite { path: String, reason: String },
+    /// A name Windows refuses, or a file another program holds.
+    #[error(transparent)]
+    File(#[from] desk_core::windows::files::FileError),
 }
 
 impl UpdateError {
@@ -96,6 +99,7 @@ impl UpdateError {
             UpdateError::InvalidArgument(_) => "invalid_argument",
             UpdateError::FileUnreadable { .. } => "file_unreadable",
             UpdateError::FileWrite { .. } => "file_write",
+            UpdateError::File(e) => e.code(),
         }
     }
 

@@ -59,12 +59,21 @@ pub fn targets_from_name(file_name: &str) -> Vec<String> {
     }
 }
 
+/// Writes `path` whole through a `.part` beside it. A PC reading the old `latest.json` from the
+/// share holds it for a moment: the rename waits for it (see `desk_core::windows::files`).
 fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), UpdateError> {
     let mut part = path.as_os_str().to_owned();
     part.push(".part");
     let part = PathBuf::from(part);
     std::fs::write(&part, bytes).map_err(|e| crate::error::unwritable(&part, &e))?;
-    std::fs::rename(&part, path).map_err(|e| crate::error::unwritable(path, &e))
+    let placed = match desk_core::windows::files::rename_into_place(&part, path) {
+        Ok(renamed) => renamed.map_err(|e| crate::error::unwritable(path, &e)),
+        Err(held) => Err(held.into()),
+    };
+    if placed.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    placed
 }
 
 pub fn publish(req: &PublishRequest) -> Result<PublishReport, UpdateError> {
@@ -78,6 +87,9 @@ pub fn publish(req: &PublishRequest) -> Result<PublishReport, UpdateError> {
         .and_then(|n| n.to_str())
         .ok_or_else(|| UpdateError::InvalidArgument("the package has no file name".into()))?
         .to_string();
+    // The folder is read by Windows PCs: a name they cannot open is refused before anything is
+    // written.
+    desk_core::windows::files::check_name(Path::new(&file_name))?;
     let targets = if req.targets.is_empty() {
         targets_from_name(&file_name)
     } else {

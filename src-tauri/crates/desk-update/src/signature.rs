@@ -26,13 +26,15 @@ fn key_id(keynum: &[u8]) -> String {
 fn decode_text(text: &str) -> Option<String> {
     let compact: String = text.split_whitespace().collect();
     let bytes = B64.decode(compact).ok()?;
-    String::from_utf8(bytes).ok()
+    let text = String::from_utf8(bytes).ok()?;
+    Some(desk_core::windows::text::as_lf(&text).into_owned())
 }
 
 impl OfficeKey {
     /// Reads a public key written as the Tauri updater expects (base64 of the minisign box), as
     /// the minisign box itself (the two lines of a `.pub` file), or as the bare key line.
     pub fn parse(text: &str) -> Result<OfficeKey, UpdateError> {
+        let text = desk_core::windows::text::as_lf(text);
         let text = text.trim();
         if text.is_empty() {
             return Err(UpdateError::KeyInvalid("no public key is set".into()));
@@ -141,6 +143,7 @@ impl SigningKey {
     /// Reads a secret key file's text (base64 of the minisign box, as `tauri signer generate` and
     /// `desk release keygen` write it, or the box itself). `password` unlocks an encrypted key.
     pub fn parse(text: &str, password: Option<&str>) -> Result<SigningKey, UpdateError> {
+        let text = desk_core::windows::text::as_lf(text);
         let text = text.trim();
         let boxed = if text.starts_with("untrusted comment:") {
             text.to_string()

@@ -179,6 +179,7 @@ impl Catalog {
         iterations: u32,
     ) -> Result<Fingerprint> {
         check_password(backup_password)?;
+        desk_core::windows::files::check_name(out)?;
         let office = self.open_office_key(office_password, pc_secret)?;
         let sealed = sealed::seal(
             &office,
@@ -1112,7 +1113,8 @@ impl Catalog {
         self.publish_signed_rosters(&versions)?;
         let retired = dir.join(format!("office-{}.retired.key", old_fingerprint.digits()));
         let rename = |from: &str, to: &Path| {
-            std::fs::rename(dir.join(from), to).map_err(|source| StoreError::FileWrite {
+            desk_core::windows::held::retry_while_held(|| std::fs::rename(dir.join(from), to))
+                .map_err(|source| StoreError::FileWrite {
                 path: to.to_path_buf(),
                 source,
             })
@@ -1269,7 +1271,7 @@ fn write_key_file(path: &Path, sealed: &SealedKey) -> Result<()> {
         file.write_all(&sealed.to_bytes()).map_err(io)?;
         file.sync_all().map_err(io)?;
     }
-    std::fs::rename(&temp, path).map_err(io)
+    desk_core::windows::files::rename_into_place(&temp, path)?.map_err(io)
 }
 
 fn read_key_file(path: &Path) -> Result<Option<SealedKey>> {

@@ -276,7 +276,8 @@ fn set_aside(database: &Path, reason: &str) -> Result<Vec<SetAside>> {
             n += 1;
             moved_to = companion(&file, &format!("{SET_ASIDE_MARK}{stamp}-{n}"));
         }
-        match std::fs::rename(&file, &moved_to) {
+        // An antivirus scanning the WAL holds it for a moment: waited for, not failed on.
+        match desk_core::windows::held::retry_while_held(|| std::fs::rename(&file, &moved_to)) {
             Ok(()) => moved.push(SetAside {
                 file,
                 moved_to,
