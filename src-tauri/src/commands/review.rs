@@ -232,10 +232,7 @@ pub async fn export_audit_csv(
     state
         .with_catalog(move |c| {
             let csv = c.audit_csv(&query)?;
-            std::fs::write(&path, csv).map_err(|e| desk_store::StoreError::FileWrite {
-                path: path.clone(),
-                source: e,
-            })?;
+            desk_store::save_whole(&path, csv.as_bytes())?;
             Ok(Some(path.display().to_string()))
         })
         .await

@@ -131,14 +131,7 @@ pub(crate) fn log(cli: &Cli, options: &LogArgs) -> Outcome {
                 ..query.clone()
             })?
             .total;
-        let written = match desk_core::windows::files::write_whole(path, csv.as_bytes()) {
-            Ok(written) => written.map_err(|source| desk_store::StoreError::FileWrite {
-                path: path.clone(),
-                source,
-            }),
-            Err(refused) => Err(refused.into()),
-        };
-        written.map_err(|e| Failure(e.payload()))?;
+        desk_store::save_whole(path, csv.as_bytes()).map_err(|e| Failure(e.payload()))?;
         if cli.json {
             return print_json(&serde_json::json!({
                 "path": path.display().to_string(),

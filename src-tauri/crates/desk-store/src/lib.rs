@@ -13,6 +13,7 @@ pub(crate) mod catalog;
 pub mod clock;
 pub mod db;
 pub mod error;
+mod saved_file;
 pub(crate) mod oplog;
 pub(crate) mod sync;
 
@@ -33,6 +34,7 @@ use desk_core::ops::Operation;
 use desk_core::settings::CatalogSettings;
 use desk_core::workdays::WorkCalendar;
 pub use error::{Result, StoreError};
+pub use saved_file::save_whole;
 use oplog::Recorder;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
