@@ -44,10 +44,11 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version ^2
 fi
 
-if [ ! -x target/pytools/bin/python ] || ! target/pytools/bin/python -c "import gmssl" 2>/dev/null; then
-  echo "installing gmssl for the signature tests"
+# gmssl checks our signatures (desk-trust's tests); openpyxl writes the 台账 the window test imports.
+if [ ! -x target/pytools/bin/python ] || ! target/pytools/bin/python -c "import gmssl, openpyxl" 2>/dev/null; then
+  echo "installing gmssl and openpyxl for the tests"
   python3 -m venv target/pytools
-  target/pytools/bin/pip install --quiet gmssl==3.2.2
+  target/pytools/bin/pip install --quiet gmssl==3.2.2 openpyxl==3.1.5
 fi
 
 (cd ui && npm ci --no-audit --no-fund)

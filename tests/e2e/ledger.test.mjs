@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDriver, Session } from './webdriver.mjs';
-import { app, chooseInDialog, cli, desk, shot } from './harness.mjs';
+import { app, chooseInDialog, cli, desk, root, shot } from './harness.mjs';
 
 const port = 4444 + ((process.pid + 250) % 500) * 2;
 const ROWS = 3000;
@@ -45,7 +45,8 @@ rows.append(rows[0][:]); rows.append(rows[1][:])
 for r in rows: ws.append(r)
 wb.save(sys.argv[1])
 `;
-  execFileSync('python3', ['-c', script, path]);
+  // openpyxl, as scripts/setup.sh installs it for the tests.
+  execFileSync(join(root, 'target/pytools/bin/python'), ['-c', script, path]);
 }
 
 async function number(session, testid) {
