@@ -119,8 +119,7 @@ fn password(var: Option<&str>) -> Result<Option<String>, Failure> {
 
 fn write_new(path: &Path, text: &str) -> Outcome {
     use std::io::Write;
-    desk_core::windows::files::check_name(path)
-        .map_err(|e| fail(e.code(), e.to_string()))?;
+    desk_core::windows::files::check_name(path).map_err(|e| fail(e.code(), e.to_string()))?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -118,7 +118,11 @@ fn names_windows_refuses_are_refused_before_anything_is_written() {
     assert_eq!(names_in(&out), Vec::<String>::new(), "nothing was written");
     // A good name next to them works.
     let good = ledger_to(&pc, &out.join("2025年公开台账.xlsx"), false);
-    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
     assert_eq!(names_in(&out), ["2025年公开台账.xlsx"]);
 }
 
@@ -150,7 +154,10 @@ fn names_that_differ_only_in_case_are_one_file() {
     let id = item_with_case_twins(&pc, &files);
     let folder = root.path().join("saved");
     std::fs::create_dir(&folder).unwrap_or_else(|e| panic!("{e}"));
-    pc.ok(&["item", "attachment-save", &id, "Report.txt", s(&folder)], &[]);
+    pc.ok(
+        &["item", "attachment-save", &id, "Report.txt", s(&folder)],
+        &[],
+    );
     for force in [&[][..], &["--force"][..]] {
         let mut args = vec!["item", "attachment-save", &id, "report.TXT", s(&folder)];
         args.extend_from_slice(force);
@@ -241,7 +248,8 @@ fn text_files_with_crlf_read_as_with_lf() {
         std::fs::write(file, windows).unwrap_or_else(|e| panic!("{e}"));
     }
     let notes = root.path().join("notes.txt");
-    std::fs::write(&notes, "\u{feff}修正：导出\r\n新增：台账\r\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&notes, "\u{feff}修正：导出\r\n新增：台账\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
     let package = root.path().join("disclosure-desk_0.3.0_amd64.deb");
     std::fs::write(&package, b"!<arch>\n and the rest").unwrap_or_else(|e| panic!("{e}"));
     let releases = root.path().join("releases");
@@ -263,10 +271,9 @@ fn text_files_with_crlf_read_as_with_lf() {
         ],
         &[],
     );
-    let latest: Value = serde_json::from_slice(
-        &std::fs::read(releases.join("latest.json")).unwrap_or_default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let latest: Value =
+        serde_json::from_slice(&std::fs::read(releases.join("latest.json")).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(latest["notes"], "修正：导出\n新增：台账");
     let found = pc.ok(
         &[
@@ -293,8 +300,8 @@ fn piped_output_is_utf8() {
     pc.ok(&["department", "add", "规法处"], &[]);
     let listed = pc.desk(false, &["department", "list"], &[]);
     assert!(listed.status.success());
-    let text = String::from_utf8(listed.stdout.clone())
-        .unwrap_or_else(|e| panic!("not UTF-8: {e}"));
+    let text =
+        String::from_utf8(listed.stdout.clone()).unwrap_or_else(|e| panic!("not UTF-8: {e}"));
     assert!(text.contains("规法处"), "{text}");
     assert!(!text.starts_with('\u{feff}'), "no byte-order mark");
     // An error names what was asked for, in UTF-8 on stderr too.
@@ -351,7 +358,9 @@ fn a_file_held_for_a_moment_is_waited_for() {
         "{}",
         String::from_utf8_lossy(&replaced.stderr)
     );
-    assert!(std::fs::read(&target).unwrap_or_default().starts_with(b"PK"));
+    assert!(std::fs::read(&target)
+        .unwrap_or_default()
+        .starts_with(b"PK"));
     assert!(waited < Duration::from_secs(10), "{waited:?}");
     assert_eq!(names_in(&out), ["台账.xlsx"]);
 }

@@ -31,6 +31,6 @@ pub mod sync_schedule;
 pub mod text;
 pub mod validate;
 pub mod verify_code;
-pub mod workdays;
 pub mod windows;
+pub mod workdays;
 pub mod workflow;

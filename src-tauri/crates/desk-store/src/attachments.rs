@@ -273,17 +273,15 @@ impl AttachmentStore {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let temp = destination.with_file_name(format!(
-            ".{name}.{}.partial",
-            uuid::Uuid::new_v4().simple()
-        ));
+        let temp = destination
+            .with_file_name(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
         let io_error = |source: io::Error| StoreError::FileWrite {
             path: destination.to_path_buf(),
             source,
         };
-        let copied = fs::copy(&source, &temp).map_err(io_error).and_then(|_| {
-            files::rename_into_place(&temp, destination)?.map_err(io_error)
-        });
+        let copied = fs::copy(&source, &temp)
+            .map_err(io_error)
+            .and_then(|_| files::rename_into_place(&temp, destination)?.map_err(io_error));
         if copied.is_err() {
             let _ = fs::remove_file(&temp);
         }

@@ -13,8 +13,8 @@ pub(crate) mod catalog;
 pub mod clock;
 pub mod db;
 pub mod error;
-mod saved_file;
 pub(crate) mod oplog;
+mod saved_file;
 pub(crate) mod sync;
 
 pub use api::export::{ExportSource, FeedbackRefusal};
@@ -34,9 +34,9 @@ use desk_core::ops::Operation;
 use desk_core::settings::CatalogSettings;
 use desk_core::workdays::WorkCalendar;
 pub use error::{Result, StoreError};
-pub use saved_file::save_whole;
 use oplog::Recorder;
 use rusqlite::{Connection, OptionalExtension, Transaction};
+pub use saved_file::save_whole;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Default)]

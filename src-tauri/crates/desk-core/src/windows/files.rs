@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 /// Why a file could not be saved under the name given; each with a stable code.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("\"{name}\" cannot be a file name: {problem}; choose another name (nothing was written)")]
+    #[error(
+        "\"{name}\" cannot be a file name: {problem}; choose another name (nothing was written)"
+    )]
     NameNotAllowed {
         name: String,
         problem: names::NameProblem,

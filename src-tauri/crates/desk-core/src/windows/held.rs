@@ -82,7 +82,14 @@ mod tests {
 
     #[test]
     fn held_codes() {
-        for (code, held) in [(5, true), (32, true), (33, true), (2, false), (80, false), (183, false)] {
+        for (code, held) in [
+            (5, true),
+            (32, true),
+            (33, true),
+            (2, false),
+            (80, false),
+            (183, false),
+        ] {
             assert_eq!(is_held_code(code), held, "{code}");
         }
         assert_eq!(is_held(&os_error(32)), cfg!(windows));

@@ -16,8 +16,8 @@ pub const FORBIDDEN_CHARS: &[char] = &['<', '>', ':', '"', '/', '\\', '|', '?', 
 /// Device names Windows keeps for itself, with any extension (`CON.xlsx`, `com1.txt`).
 const RESERVED: &[&str] = &[
     "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM0", "COM1", "COM2", "COM3", "COM4",
-    "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2",
-    "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
+    "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3",
+    "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
 /// Why a name cannot be a file's name on Windows.
@@ -42,7 +42,10 @@ impl NameProblem {
                 format!("Windows keeps the name {device} for a device")
             }
             NameProblem::ForbiddenChar(c) if c.is_control() => {
-                format!("Windows does not allow the control character U+{:04X} in a name", *c as u32)
+                format!(
+                    "Windows does not allow the control character U+{:04X} in a name",
+                    *c as u32
+                )
             }
             NameProblem::ForbiddenChar(c) => format!("Windows does not allow {c} in a name"),
             NameProblem::TrailingDotOrSpace => {

@@ -1115,9 +1115,9 @@ impl Catalog {
         let rename = |from: &str, to: &Path| {
             desk_core::windows::held::retry_while_held(|| std::fs::rename(dir.join(from), to))
                 .map_err(|source| StoreError::FileWrite {
-                path: to.to_path_buf(),
-                source,
-            })
+                    path: to.to_path_buf(),
+                    source,
+                })
         };
         rename(OFFICE_KEY_FILE, &retired)?;
         rename(NEXT_OFFICE_KEY_FILE, &dir.join(OFFICE_KEY_FILE))?;
