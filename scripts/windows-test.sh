@@ -12,16 +12,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 packages=(gcc-mingw-w64-x86-64 nsis wine64 perl xvfb xauth xdotool imagemagick)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash scripts/install-missing.sh "${packages[@]}"
 
 echo "== the app, desk.exe and the installer for Windows"
 setup=$(bash scripts/build-windows.sh --test | tail -1)
