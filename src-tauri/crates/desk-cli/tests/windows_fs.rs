@@ -335,18 +335,25 @@ fn hold(path: &Path, millis: u64) -> Child {
     child
 }
 
+/// A PC and, in its folder `out`, a file `台账.xlsx` that a ledger saved with --force replaces.
+fn old_workbook(root: &Path) -> (Pc, PathBuf, PathBuf) {
+    let pc = Pc::new(root, "pc");
+    let out = root.join("out");
+    std::fs::create_dir(&out).unwrap_or_else(|e| panic!("{e}"));
+    let target = out.join("台账.xlsx");
+    std::fs::write(&target, b"the old workbook").unwrap_or_else(|e| panic!("{e}"));
+    (pc, out, target)
+}
+
 #[test]
 fn a_file_held_for_a_moment_is_waited_for() {
     if !is_foreign() {
         return; // Only Windows refuses to replace a file another program has open.
     }
     let root = temp();
-    let pc = Pc::new(root.path(), "pc");
-    let out = root.path().join("out");
-    std::fs::create_dir(&out).unwrap_or_else(|e| panic!("{e}"));
-    let target = out.join("台账.xlsx");
-    assert!(ledger_to(&pc, &target, false).status.success());
-    std::fs::write(&target, b"the old workbook").unwrap_or_else(|e| panic!("{e}"));
+    let (pc, out, target) = old_workbook(root.path());
+    // The catalog made first, so that the save below starts while the file is still held.
+    pc.ok(&["department", "list"], &[]);
 
     let mut holder = hold(&target, 1500);
     let started = Instant::now();
@@ -371,11 +378,7 @@ fn a_file_held_on_is_named_and_left_whole() {
         return; // Only Windows refuses to replace a file another program has open.
     }
     let root = temp();
-    let pc = Pc::new(root.path(), "pc");
-    let out = root.path().join("out");
-    std::fs::create_dir(&out).unwrap_or_else(|e| panic!("{e}"));
-    let target = out.join("台账.xlsx");
-    std::fs::write(&target, b"the old workbook").unwrap_or_else(|e| panic!("{e}"));
+    let (pc, out, target) = old_workbook(root.path());
 
     let mut holder = hold(&target, 10_000);
     let started = Instant::now();
