@@ -1048,7 +1048,7 @@ const en: Messages = {
     progressLabel: 'Update progress',
     downloaded: '{done} of {total}',
     downloadedSoFar: '{done}',
-    installing: 'Signature verified; installing…',
+    installing: 'Signature verified; installing… (on Windows this window closes first and opens again when the installer is done)',
     installed: 'Version {version} is installed. Restart now to use it?',
     restartNow: 'Restart now',
     restartLater: 'Later',

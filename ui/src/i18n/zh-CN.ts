@@ -1048,7 +1048,7 @@ const zhCN = {
     progressLabel: '更新进度',
     downloaded: '{done} / {total}',
     downloadedSoFar: '{done}',
-    installing: '签名已验证，正在安装…',
+    installing: '签名已验证，正在安装…（Windows 上本程序会先关闭，安装完成后自动重新打开）',
     installed: '版本 {version} 已安装。现在重启以使用新版本吗？',
     restartNow: '立即重启',
     restartLater: '稍后',
