@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("error", 0),
     ("clock", 0),
     ("attachments", 1),
+    ("saved_file", 1),
     ("db", 1),
     ("oplog", 2),
     ("catalog", 3),
