@@ -111,12 +111,15 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
     let prefix = format!("ops/{me}/");
     let files = segment_files(round, &me)?;
     let mut reported: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+    let mut missing: BTreeSet<u64> = BTreeSet::new();
     for (file, report) in &reports.damaged {
         let Some(name) = file.strip_prefix(&prefix) else {
             continue;
         };
-        // A missing own segment is published again by `republish_own` every round.
+        // A missing own segment is published again by `republish_own` every round; one that
+        // starts inside a segment of this PC is published below.
         if report.missing {
+            missing.extend(format::parse_segment_name(name));
             continue;
         }
         if let Some(first) = format::parse_segment_name(name) {
@@ -188,6 +191,7 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
             .catalog
             .set_sync_value("full_check_at", &round.now.to_string())?;
     }
+    publish_from_within(round, &missing, &published)?;
     // An own snapshot reported damaged goes, and a new one takes its place.
     let mut snapshot_again = false;
     for file in reports.damaged.keys() {
@@ -212,6 +216,88 @@ pub(crate) fn repair_own(round: &mut Round, reports: &Reports) -> Result<(), Syn
     }
     if snapshot_again && write_snapshot(round)? {
         round.report.repaired.push("snapshots/".into());
+    }
+    Ok(())
+}
+
+/// Own operations another PC reports missing from a number where none of this PC's segments
+/// starts, but inside one: that PC applied an earlier cut of them, which went with a share rolled
+/// back while this PC was restored from a backup that had not yet marked it published, so this
+/// PC cut them again differently. That PC reads on from its cursor, so the rest of the segment
+/// is published from the reported number on (same operations, same version vector) and kept as
+/// published, so that it is checked and written again like any other.
+fn publish_from_within(
+    round: &mut Round,
+    missing: &BTreeSet<u64>,
+    published: &BTreeMap<u64, (u64, desk_core::merge::VersionVector)>,
+) -> Result<(), SyncError> {
+    if missing.iter().all(|at| published.contains_key(at)) {
+        return Ok(());
+    }
+    let me = round.catalog.device_id().to_string();
+    // Compacted operations come from the snapshot that covers them, as in `republish_own`.
+    let compacted: u64 = round
+        .catalog
+        .sync_value("compacted_through")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let files = segment_files(round, &me)?;
+    let dir = round.path(&format!("ops/{me}"));
+    for &at in missing {
+        if published.contains_key(&at) {
+            continue;
+        }
+        let Some((last, vv)) = published
+            .range(..at)
+            .rev()
+            .map(|(_, cut)| cut)
+            .find(|(last, _)| *last >= at)
+        else {
+            continue;
+        };
+        if *last <= compacted {
+            continue;
+        }
+        let names = files.get(&at).cloned().unwrap_or_default();
+        // Already there (the reporter has not read it yet).
+        if whole_copy(round.folder, &dir, &round.catalog_id, &me, at, &names)
+            .map_err(|e| round.io(e))?
+            .is_some()
+        {
+            continue;
+        }
+        let generation = if names.is_empty() {
+            0
+        } else {
+            newest_generation(&names) + 1
+        };
+        if generation > format::MAX_GENERATION {
+            continue;
+        }
+        let file = format!("ops/{me}/{}", format::segment_file_name(at, generation));
+        match write_segment(round, at, *last, vv, generation)? {
+            Written::Yes(_, proof) => {
+                round
+                    .catalog
+                    .record_published_segment(at, *last, vv, proof.as_ref())?;
+                log::warn!(
+                    "sync: own operations {at}…{last} reported missing: published again as {file}"
+                );
+                round.report.repaired.push(file);
+            }
+            Written::Earlier(header) => {
+                round.catalog.record_published_segment(
+                    at,
+                    header.last_seq,
+                    &header.version_vector,
+                    header.proof.as_ref(),
+                )?;
+                round.report.repaired.push(file);
+            }
+            Written::NameTaken | Written::Unreadable(_) | Written::Blocked => {
+                log::warn!("sync: own operations {at}…{last} could not be published again")
+            }
+        }
     }
     Ok(())
 }

@@ -1354,6 +1354,70 @@ fn a_segment_read_by_another_pc_before_its_read_back_failed_is_not_taken_for_a_c
 }
 
 #[test]
+fn a_pc_restored_with_the_share_rolled_back_publishes_again_from_inside_a_segment_it_cut_anew() {
+    // PC 0's backup holds an edit not published yet. PC 0 publishes it and PC 1 applies it; then
+    // the share and PC 0 both go back to the day of the backup. Nothing shows PC 0 was restored
+    // (its operations are the same ones), and it publishes that edit again cut together with
+    // later ones into one segment. PC 1 holds the first cut: it waits on the operations after it
+    // and reports them missing, under a number no segment of PC 0 starts at. PC 0 publishes them
+    // again from there.
+    let mut office = Office::new(2, 48);
+    let writer = office.pcs[0].catalog.device_id().to_string();
+    let early = add_item(&mut office, 0, "备份时未发布");
+    let backup = office.backup(0);
+    let share_then = office.share.borrow().files.clone();
+    ok(office.sync(0));
+    ok(office.sync(1));
+    assert_eq!(
+        title(&office, 1, &early.id).as_deref(),
+        Some("备份时未发布")
+    );
+    let held = office.pcs[1]
+        .catalog
+        .sync_cursors()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .get(&writer)
+        .copied()
+        .unwrap_or(0);
+    office.share.borrow_mut().files = share_then;
+    office.restore(0, backup.path());
+    // More edits than one segment holds: the edit PC 1 has is cut with the first of them.
+    let mut later = Vec::new();
+    for n in 0..10 {
+        later.push(add_item(&mut office, 0, &format!("恢复后{n}")));
+    }
+    let report = ok(office.sync(0));
+    assert!(report.device_changes.is_empty(), "{report:?}");
+    assert_eq!(office.pcs[0].catalog.device_id(), writer);
+    let gap = desk_sync::format::segment_name(held + 1);
+    for _ in 0..2 {
+        let report = ok(office.sync(1));
+        assert!(
+            report
+                .waiting
+                .iter()
+                .any(|w| w.device_id == writer && w.reason == WaitReason::Gap && w.file == gap),
+            "{report:?}"
+        );
+    }
+    let report = ok(office.sync(0));
+    assert_eq!(
+        report.repaired,
+        vec![format!("ops/{writer}/{gap}")],
+        "{report:?}"
+    );
+    let report = ok(office.sync(1));
+    assert!(report.waiting.is_empty(), "{report:?}");
+    for (n, item) in later.iter().enumerate() {
+        assert_eq!(title(&office, 1, &item.id), Some(format!("恢复后{n}")));
+    }
+    office.converge();
+    let status = desk_sync::status(&office.pcs[1].catalog).unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.waiting.is_empty(), "{:?}", status.waiting);
+    assert_eq!(dump(&office.pcs[0].catalog), dump(&office.pcs[1].catalog));
+}
+
+#[test]
 fn a_pc_behind_starts_from_another_whole_snapshot_when_the_gone_compacting_pcs_is_damaged() {
     let mut office = Office::new(3, 45);
     let mut ids = Vec::new();
