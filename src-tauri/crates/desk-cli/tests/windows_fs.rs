@@ -44,15 +44,7 @@ fn ledger_to(pc: &Pc, out: &Path, force: bool) -> std::process::Output {
 }
 
 fn error_of(out: &std::process::Output) -> Value {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "should fail: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let error: Value = serde_json::from_slice(&out.stderr)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    error["error"].clone()
+    common::error_of(out, "the save")
 }
 
 /// An item with two attachments whose names differ only in case, and their contents.

@@ -135,16 +135,7 @@ impl Pc {
 
     /// Runs with `--json`, expects exit 1; returns the error.
     pub fn error(&self, args: &[&str], env: &[(&str, &str)]) -> Value {
-        let out = self.desk(true, args, env);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "desk {args:?} should fail: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let error: Value = serde_json::from_slice(&out.stderr)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-        error["error"].clone()
+        error_of(&self.desk(true, args, env), &format!("desk {args:?}"))
     }
 
     /// Adds an item with `fields` (FIELD=VALUE) and walks it to 待签批 as the current person:
@@ -181,4 +172,17 @@ impl Pc {
             .unwrap_or_default()
             .to_string()
     }
+}
+
+/// The error a `--json` run that was to fail (exit 1) printed; `what` names the run.
+pub fn error_of(out: &Output, what: &str) -> Value {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{what} should fail: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let error: Value = serde_json::from_slice(&out.stderr)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    error["error"].clone()
 }
