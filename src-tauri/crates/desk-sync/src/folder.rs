@@ -16,6 +16,7 @@
 //! fault of the share.
 
 use desk_core::windows::held::retry_while_held;
+use desk_core::windows::paths::extended_form;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -507,23 +508,9 @@ impl SyncFolder for FsFolder {
 /// that paths past 260 characters work; elsewhere the path unchanged.
 pub fn long_path(path: &Path) -> PathBuf {
     if cfg!(windows) {
-        PathBuf::from(extended_windows_path(&path.to_string_lossy()))
+        PathBuf::from(extended_form(&path.to_string_lossy()))
     } else {
         path.to_path_buf()
-    }
-}
-
-/// The extended form of a Windows path, as text (testable on any system).
-pub fn extended_windows_path(path: &str) -> String {
-    let path = path.replace('/', "\\");
-    if path.starts_with("\\\\?\\") || path.starts_with("\\\\.\\") {
-        path
-    } else if let Some(unc) = path.strip_prefix("\\\\") {
-        format!("\\\\?\\UNC\\{unc}")
-    } else if path.len() >= 3 && path.as_bytes()[1] == b':' && path.as_bytes()[2] == b'\\' {
-        format!("\\\\?\\{path}")
-    } else {
-        path
     }
 }
 
@@ -553,7 +540,7 @@ mod tests {
 
     #[test]
     fn windows_paths() {
-        let check = |from: &str, to: &str| assert_eq!(extended_windows_path(from), to, "{from}");
+        let check = |from: &str, to: &str| assert_eq!(extended_form(from), to, "{from}");
         check("\\\\server\\share\\公开", "\\\\?\\UNC\\server\\share\\公开");
         check("Z:\\共享\\desk", "\\\\?\\Z:\\共享\\desk");
         check("Z:/shared/desk", "\\\\?\\Z:\\shared\\desk");

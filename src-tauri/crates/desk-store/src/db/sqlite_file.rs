@@ -6,6 +6,7 @@
 //! form (`\\?\C:\…`, `\\?\UNC\server\share\…`) and the "win32-longpath" VFS, which takes names
 //! up to 32,767 characters and passes them on unchanged. Elsewhere the path goes as it is.
 
+use desk_core::windows::paths::extended_form;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
@@ -64,24 +65,6 @@ pub fn sqlite_name(path: &Path) -> PathBuf {
         }
     } else {
         path.to_path_buf()
-    }
-}
-
-/// The extended form of an absolute Windows path, as text (testable on any system): a drive
-/// path `C:\x` as `\\?\C:\x`, a share `\\server\share\x` as `\\?\UNC\server\share\x`; a path
-/// already extended, a device path or a relative path unchanged.
-pub fn extended_form(path: &str) -> String {
-    if path.starts_with(r"\\?\") || path.starts_with(r"\\.\") {
-        path.to_string()
-    } else if let Some(share) = path.strip_prefix(r"\\") {
-        format!(r"\\?\UNC\{share}")
-    } else if path.as_bytes().get(1) == Some(&b':')
-        && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-        && matches!(path.as_bytes().get(2), Some(b'\\') | Some(b'/'))
-    {
-        format!(r"\\?\{}", path.replace('/', r"\"))
-    } else {
-        path.to_string()
     }
 }
 
